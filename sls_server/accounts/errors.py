@@ -29,6 +29,17 @@ class UserDevicesBusy(DeviceBusy):
     )
 
 
+class DeletionUnfinished(DeviceBusy):
+    """A user's deletion, their record already gone, found the turn of a device still naming them kept by
+    other requests (``user_deletion.drop_left``): what is left stays for the deletion sent again, or a create
+    of the name, to finish."""
+
+    message = (
+        "This user's deletion is not finished: other requests are changing a device that still names them "
+        f"right now. Try again in {RETRY_AFTER_S} s: the deletion, or a new user of the name, finishes it."
+    )
+
+
 class PhoneDevicesBusy(DeviceBusy):
     """A new phone number found the turn of one of the user's SMS or voice devices kept by other requests,
     and was refused before it changed anything (``DeviceService.following_phone``)."""

@@ -1,5 +1,6 @@
 """What a user's deletion holds while it works: the turn of each of their devices and IB Key apps, all taken
-before anything changes (``UserService.delete``).
+before anything changes (``UserService.delete``); and what it does after their record went, under a turn per
+device (:func:`drop_left`), which a deletion cut short there leaves for another request to finish.
 
 Taken one at a time as it went, a turn kept by another request (a card being keyed, an app approving)
 stopped the deletion half done: the user disabled, some devices gone, the record still there. Held first,
@@ -17,7 +18,7 @@ from ..store import Store
 from ..store.records import DeviceRecord
 from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
 from .device_terms import without
-from .errors import UserDevicesBusy
+from .errors import DeletionUnfinished, UserDevicesBusy
 
 #: (username, their devices) -> a block holding the turns of the IB Key apps those devices name, which gives
 #: the step taking the user off them (``sim.ibkey.phone_storage.PhoneApps.leaving``).
@@ -53,8 +54,8 @@ def drop_device(store: Store, name: str, device_id: str) -> None:
     caller holds the device's turn (:func:`turns_for_deletion`)."""
     for _ in range(WRITE_TRIES):
         record = store.devices.get(device_id)
-        if record is None:
-            return
+        if record is None or (record.owner != name and name not in record.shared_with):
+            return  # gone, or no longer naming the user (a deletion finished again after it was cut short)
         if record.owner == name:
             store.devices.delete(device_id)
             return
@@ -66,11 +67,22 @@ def drop_device(store: Store, name: str, device_id: str) -> None:
     raise DeviceBusy(retry_after=RETRY_AFTER_S)
 
 
-def drop_joined_since(store: Store, name: str, device_ids: Sequence[str]) -> None:
-    """Take the deleted user off the devices that joined them after :func:`turns_for_deletion` read their
-    devices (a card shared, a device enrolled, while the deletion worked), each under its own turn, taken
-    now: the user's record is gone (``UserRepo.delete`` names them), so none can join again, and a card left
-    naming the user would serve whoever is created next under the name."""
-    for device_id in device_ids:
-        with turn(store.devices, device_id):
-            drop_device(store, name, device_id)
+def drop_left(store: Store, name: str, device_ids: Sequence[str]) -> bool:
+    """Take the deleted user off the devices their deletion left naming them (``DeletionLeft.devices``: those
+    that joined after :func:`turns_for_deletion` read their devices, a card shared or a device enrolled while
+    the deletion worked, or, for a deletion cut short, what it had not reached), each under its own turn,
+    taken now: the user's record is gone, so none can join again, and a card left naming the user would serve
+    whoever is created next under the name. Only while the deletion is unfinished, checked under each turn:
+    once another request has finished it, a user may have been created again under the name and shared that
+    card (a share takes the same turn), and taking the name off it would take it off them. False when another
+    request finished the deletion meanwhile; 429 ``device_busy`` (``DeletionUnfinished``) when a turn stays
+    taken, the rest left to finish."""
+    try:
+        for device_id in device_ids:
+            with turn(store.devices, device_id):
+                if store.users.deletion_left(name) is None:
+                    return False
+                drop_device(store, name, device_id)
+    except DeviceBusy:
+        raise DeletionUnfinished(retry_after=RETRY_AFTER_S) from None
+    return True

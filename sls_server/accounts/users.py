@@ -15,7 +15,7 @@ from ..store.records import UserRecord
 from .errors import UserExists, UserNotFound
 from .notify import Notify
 from .passwords import PasswordHasher
-from .user_deletion import LeaveApps, drop_device, drop_joined_since, turns_for_deletion
+from .user_deletion import LeaveApps, drop_device, drop_left, turns_for_deletion
 from .user_fields import canonical_username, new_epoch, new_user_refusals
 from .user_passwords import UserPasswords
 from .user_phone import MovePhone, UserPhones
@@ -56,13 +56,16 @@ class UserService:
         allowlist: Sequence[str] = (),
     ) -> UserRecord:
         """The new user, with the IP allowlist they are opened with (parsed: ``allowlists.parse_allowlist``)
-        stored in the same step as their record, so they are never there unrestricted."""
+        stored in the same step as their record, so they are never there unrestricted. A deletion of the
+        name cut short is finished first (``user.deleted`` before ``user.created``); the store refuses the
+        name while one is unfinished (``user_create.lua``)."""
         refused = together(new_user_refusals(username, password, phone))
         if refused is not None:  # every field at fault, as the admin API's 400 lists them
             raise refused
         name = canonical_username(username)
         if self._store.users.get(name):  # cheap early answer; create() below is the atomic check
             raise UserExists()
+        self.finish_deletion(name, now=now)  # one of the name cut short: the new user inherits nothing of it
         record = UserRecord(
             username=name,
             password_hash=self._hasher.hash(password),
@@ -106,7 +109,7 @@ class UserService:
         if ended is None:
             raise UserNotFound()
         self._events.record("user.disabled" if disabled else "user.enabled", at=now, user=name)
-        self._sessions_ended(name, ended, now=now, ended_by="user_disabled")
+        self._sessions_ended(name, [short_id(sid) for sid in ended], now=now, ended_by="user_disabled")
         return {"username": name, "disabled": disabled, "sessions_ended": len(ended)}
 
     def delete(self, username: str, *, now: int) -> None:
@@ -120,8 +123,17 @@ class UserService:
         All or nothing: the turn of every device the user holds (a card shared with them too) and of every
         IB Key app they are on is taken before anything changes (``user_deletion.turns_for_deletion``), so
         a deletion meeting one kept by another request is 429 ``device_busy`` with the user, their sessions,
-        devices, lockout state and apps as they were. Sent again once the turn is free, it deletes all."""
-        name = self.get(username).username
+        devices, lockout state and apps as they were. Sent again once the turn is free, it deletes all.
+
+        Finishable: the step deleting the record leaves what is left to do in its place, which the rest
+        works through (:meth:`finish_deletion`). A deletion cut short after that step (the worker killed,
+        Redis lost) is finished by this sent again for the name, answering as for a deletion; 404 only when
+        there is neither a user nor a deletion to finish."""
+        name = canonical_username(username)
+        if self._store.users.get(name) is None:
+            if self.finish_deletion(name, now=now):
+                return
+            raise UserNotFound()
         with turns_for_deletion(self._store, name, self._leave_apps) as (device_ids, leave_apps):
             ended = (
                 self._store.users.revoke(name, disabled=True, epoch=new_epoch(), now=now, tombstones=False)
@@ -131,15 +143,45 @@ class UserService:
             for device_id in device_ids:
                 drop_device(self._store, name, device_id)
             self._store.access.forget_user(name)
-            joined_since = [d for d in self._store.users.delete(name) if d not in device_ids]
-            drop_joined_since(self._store, name, joined_since)
-            self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
-            self._store.logins.forget_user(name)
-        self._sessions_ended(name, ended, now=now, ended_by="user_deleted")
-        self._events.record("user.deleted", at=now, user=name)
+            sessions = [short_id(sid) for sid in ended]
+            self._store.users.delete(name, dropped=device_ids, ended=sessions, now=now)
+        self._finish(name, now=now, resumed=False)
 
-    def _sessions_ended(self, username: str, ended: list[str], *, now: int, ended_by: KilledBy) -> None:
-        """Each session the user's revoke ended, ``session.killed`` with why (``event_details.KilledBy``)."""
-        for sid in ended:
-            detail = {"session_id": short_id(sid), "ended_by": ended_by}
+    def finish_deletion(self, username: str, *, now: int) -> bool:
+        """Finish a deletion of the name cut short after the user's record went (``UserRepo.deletion_left``):
+        take the user off the devices still naming them, then record the ``session.killed`` of the sessions
+        it ended and ``user.deleted`` (``detail.resumed``, ``detail.begun_at``: when the record went). False
+        when there is none to finish. Two requests finishing it at once both do the work (each step is
+        harmless done twice) and one records the events (``UserRepo.end_deletion``). A device whose turn
+        stays taken is 429 ``device_busy``, the deletion left to finish as it was."""
+        return self._finish(canonical_username(username), now=now, resumed=True)
+
+    def _finish(self, name: str, *, now: int, resumed: bool) -> bool:
+        """The deletion's steps after the record's (:meth:`finish_deletion`); ``resumed``: by a request
+        other than the one that deleted the record."""
+        left = self._store.users.deletion_left(name)
+        if left is None:
+            return False
+        if not drop_left(self._store, name, left.devices):
+            return True  # finished by another request meanwhile
+        # Out of the index again, in case the cut came before the deletion's own removal; a request that
+        # stalls here while another finishes and the name is made again leaves that user out of the list of
+        # names (a slot of its own: no step can hold both), never out of anything that admits them.
+        if self._store.users.deletion_left(name) is not None:
+            self._store.users.unindex(name)
+        taken = self._store.users.end_deletion(name)
+        if taken is None:
+            return True
+        self._sessions_ended(name, taken.sessions, now=now, ended_by="user_deleted")
+        detail = {"resumed": True, "begun_at": taken.at} if resumed else None
+        self._events.record("user.deleted", at=now, user=name, detail=detail)
+        return True
+
+    def _sessions_ended(
+        self, username: str, short_ids: Sequence[str], *, now: int, ended_by: KilledBy
+    ) -> None:
+        """Each session the user's revoke ended (by its short id: ``ids.short_id``), ``session.killed`` with
+        why (``event_details.KilledBy``)."""
+        for sid in short_ids:
+            detail = {"session_id": sid, "ended_by": ended_by}
             self._events.record("session.killed", at=now, user=username, detail=detail)

@@ -133,7 +133,8 @@ def show_user(username: str, url: str | None, admin_token: str | None, as_json: 
 def delete_user(username: str, yes: bool, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Delete a user with their devices, sessions and lockout state (DELETE /admin/v1/users/<username>).
 
-    A card merely shared with the user stays its owner's.
+    A card merely shared with the user stays its owner's. Sent again for a user whose deletion was cut
+    short (the server's worker killed after the user's record went), it finishes that deletion.
 
     \b
     Example:

@@ -79,6 +79,15 @@ def user_devices(username: str) -> str:
     return f"{PREFIX}{{u:{username}}}:devices"
 
 
+def user_deletion(username: str) -> str:
+    """What the user's deletion has left to do, once their record is gone and until it is finished
+    (``user_delete.lua`` writes it in the record's own step, ``user_deletion_end.lua`` takes it): left by a
+    deletion cut short, it is what a ``DELETE`` sent again, a create of the name or a state import finishes
+    (``UserService.finish_deletion``). No secret, and no expiry: a deletion half done is finished, never
+    forgotten."""
+    return f"{PREFIX}{{u:{username}}}:deleting"
+
+
 def user_sessions(username: str) -> str:
     return f"{PREFIX}{{u:{username}}}:sessions"
 

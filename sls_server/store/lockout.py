@@ -30,6 +30,15 @@ GUESS_POOLS: tuple[GuessPool, ...] = ("doors", "metrics")
 RECLAIM_S = 30 * 86400
 
 
+def user_lockout_keys(username: str) -> list[str]:
+    """Every per-user count of the lockout: buckets, in-flight reservations, known addresses, strikes on
+    devices. A user's deletion deletes them in the step that deletes the record (``UserRepo.delete``), so a
+    user created again under the name starts clean, not locked."""
+    names = [keys.lockout(username, b) for b in BUCKETS]
+    names += [keys.lockout_inflight(username, b) for b in BUCKETS]
+    return [*names, keys.known_ips(username), keys.user_device_strikes(username)]
+
+
 # device_success.lua's answer for a device a wrong response disabled since the request read it
 _DISABLED_SINCE_READ = -1
 
@@ -138,13 +147,6 @@ class LockoutRepo:
             keys.lockout_inflight(username, b) for b in BUCKETS
         ]
         return bool(self._r.delete(*names))
-
-    def forget_user(self, username: str) -> int:
-        """Every per-user count of a deleted user: buckets, in-flight reservations, known addresses. One DEL
-        (one slot, atomic), so a user created again under the name starts clean, not locked."""
-        names = [keys.lockout(username, b) for b in BUCKETS]
-        names += [keys.lockout_inflight(username, b) for b in BUCKETS]
-        return int(self._r.delete(*names, keys.known_ips(username), keys.user_device_strikes(username)))
 
     def known_ips(self, username: str) -> list[str]:
         """The addresses the user has logged in from, sorted."""

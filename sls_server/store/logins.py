@@ -66,12 +66,6 @@ class LoginRepo:
             )
         )
 
-    def forget_user(self, username: str) -> int:
-        """Delete every login of the user (the user is being deleted); how many there were."""
-        return int(
-            self._scripts("delete_indexed", [keys.user_logins(username)], [keys.login_prefix(username)])
-        )
-
     def device_revoked(self, username: str, device_id: str, *, now: int) -> int:
         """Mark every login and step-up of the user in progress on ``device_id`` (just revoked or replaced)
         so no answer settles it on that device, and end an approved push not yet collected, in one step on

@@ -9,9 +9,10 @@ from . import keys
 from .base import ScriptCall, Scripts, guarded, hash_reply, text, texts
 from .connection import Client
 from .hints import DeviceHints, devices_named
-from .records import LoginView, UserAccess, UserChanges, UserRecord
+from .lockout import user_lockout_keys
+from .records import DeletionLeft, LoginView, UserAccess, UserChanges, UserRecord
 from .records.access import encode_allowlist
-from .records.codec import changes_hash, pairs
+from .records.codec import changes_hash, from_pairs, pairs
 from .sessions import ENDED_KEEP_S
 
 #: What ``user_add_device.lua`` answers (:meth:`UserRepo.add_device`).
@@ -42,11 +43,16 @@ class UserRepo:
         self._hints = hints
 
     def create(self, record: UserRecord, allowlist: Sequence[str] = ()) -> bool:
-        """False if the user exists already; the check and the write are one step, with the IP allowlist the
-        user is opened with (none: unrestricted), so the user is never there without it."""
+        """False if the user exists already, or a deletion of the name cut short has work left
+        (:meth:`deletion_left`: finish it first); the check and the write are one step, with the IP allowlist
+        the user is opened with (none: unrestricted), so the user is never there without it."""
         created = self._scripts(
             "user_create",
-            [keys.user(record.username), keys.user_access(record.username)],
+            [
+                keys.user(record.username),
+                keys.user_access(record.username),
+                keys.user_deletion(record.username),
+            ],
             [encode_allowlist(tuple(allowlist)) if allowlist else "", *pairs(record.to_hash())],
         )
         if created:
@@ -89,24 +95,49 @@ class UserRepo:
     def usernames(self) -> list[str]:
         return sorted(texts(self._r.smembers(keys.USERS_INDEX)))
 
-    def delete(self, username: str) -> list[str]:
-        """The user's own keys in one step (one slot: atomic, ``user_delete.lua``), then the name leaves the
-        index (another slot, so another command: a cluster pipeline cannot carry a multi-key DEL); the
-        devices the user's set held as it went, a device joined since the caller read them among them (a
-        later one is refused: ``user_add_device.lua`` finds no user). A staged attacker's logins waiting on
-        the user's approval (``keys.attacker_waits``, on the user's slot) go in the same step: left to their
-        TTL, they outlived the user."""
+    def delete(self, username: str, *, dropped: Sequence[str], ended: Sequence[str], now: int) -> bool:
+        """The user's record and own keys, their lockout state and their logins in progress, in one step (one
+        slot: atomic, ``user_delete.lua``), leaving what the deletion has left to do
+        (:meth:`deletion_left`): the devices the user's set held but ``dropped`` (those the caller has
+        taken them off; a device joined since the caller read them among the rest), and the sessions
+        ``ended`` (their short ids). Then the name leaves the index (another slot, so another command: a
+        cluster pipeline cannot carry a multi-key DEL). A staged attacker's logins waiting on the user's
+        approval (``keys.attacker_waits``, on the user's slot) go in the same step: left to their TTL, they
+        outlived the user. False, and nothing done, when there is no such user (another deletion got there
+        first)."""
         own = [
             keys.user(username),
             keys.user_devices(username),
+            keys.user_deletion(username),
+            keys.user_logins(username),
             keys.user_challenge_issues(username),
             keys.user_phone_change(username),
             keys.user_phone_change_tries(username),
             keys.attacker_waits(username),
+            *user_lockout_keys(username),
         ]
-        held = texts(self._scripts("user_delete", own, []))
+        args: list[str | int] = [keys.login_prefix(username), now, ",".join(ended), *dropped]
+        deleted = bool(self._scripts("user_delete", own, args))
+        if deleted:
+            self.unindex(username)
+        return deleted
+
+    def deletion_left(self, username: str) -> DeletionLeft | None:
+        """What a deletion of the name has left to do (``keys.user_deletion``), or None when none is
+        unfinished."""
+        raw = hash_reply(self._r.hgetall(keys.user_deletion(username)))
+        return DeletionLeft.from_hash(raw) if raw else None
+
+    def end_deletion(self, username: str) -> DeletionLeft | None:
+        """Take what the deletion had left to do, in one step (``user_deletion_end.lua``): for the one
+        request of those finishing it at once that this answers, to record its events; None for the
+        others."""
+        flat = self._scripts("user_deletion_end", [keys.user_deletion(username)], [])
+        return DeletionLeft.from_hash(from_pairs(flat)) if flat else None
+
+    def unindex(self, username: str) -> None:
+        """The name out of the index of usernames (``keys.USERS_INDEX``, a slot of its own)."""
         self._r.srem(keys.USERS_INDEX, username)
-        return sorted(held)
 
     def set_fields(self, username: str, changes: UserChanges) -> bool:
         """Update an existing user; False (and nothing written) if the user is gone."""

@@ -19,7 +19,9 @@ the instant it stands at when frozen: ``clock_frozen_at``) and the gateway's dai
 (``gateway_daily_reset``, this server's ``SLS_GATEWAY_INSTANCE``).
 
 Out, as traffic: sessions and the gateway's session (and why its last one ended), password recoveries in
-progress, logins in progress and the password attempts being checked (``lockout_inflight``), codes in flight
+progress, logins in progress and the password attempts being checked (``lockout_inflight``), a user's
+deletion cut short (``user_deletion``: an import beside the world finishes it for each user it writes, so the
+user written inherits none of it; a replacing one wipes it with the rest), codes in flight
 (inboxes and call logs, their send counters and the outbox cursor, IB Key push inboxes, an activation's lease:
 an IB Key pending activation comes back pending without the text that carried its code, so enrol it again to
 show an activation), the turn of a device or an IB Key app being changed (``sls_server.turns``), rate
@@ -48,6 +50,7 @@ first write. A Redis outage in the middle of the writes is the one way to leave 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +80,11 @@ class StateTransfer:
         resealer: Resealer,
         *,
         gateway_instance: str,
+        finish_deletion: Callable[[str], object],
     ) -> None:
+        """``finish_deletion(username)`` finishes a deletion of the name cut short
+        (``UserService.finish_deletion``), before an import beside the world writes a user of that name."""
+        self._finish_deletion = finish_deletion
         self._resealer = resealer
         self._gateway_instance = gateway_instance
         self._store = store
@@ -93,7 +100,20 @@ class StateTransfer:
         checks = RecordChecks(device=core.factors.check_stored, app=core.ibkey.check_stored)
         key, instance = settings.secret_key, settings.gateway_instance
         resealer = core.resealer
-        return cls(core.store, core.clock, core.events, key, checks, resealer, gateway_instance=instance)
+
+        def finish_deletion(username: str) -> bool:
+            return core.users.finish_deletion(username, now=core.clock.now())
+
+        return cls(
+            core.store,
+            core.clock,
+            core.events,
+            key,
+            checks,
+            resealer,
+            gateway_instance=instance,
+            finish_deletion=finish_deletion,
+        )
 
     # --- export ------------------------------------------------------------------------------------------
 
@@ -226,6 +246,8 @@ class StateTransfer:
         )
         if not replace:
             self._refuse_clashes(checked)
+            for user in checked.users:  # a user written over a deletion left half done would inherit it
+                self._finish_deletion(user.username)
         if replace:
             self._store.reset()
         self._write(checked, replaced=replace, frozen_at=frozen_at)

@@ -1,5 +1,5 @@
 """An enrolment racing the deletion of its user where the device joins after the deletion read the user's
-devices, and before the deletion's own step: the deletion takes the user off it (``drop_joined_since``,
+devices, and before the deletion's own step: the deletion takes the user off it (``drop_left``,
 under the device's turn), and the enrolment's ``device.enrolled`` lands before ``user.deleted``, held by the
 new device's turn (taken in its create: ``turns.turn_of_new``). The join-then-deletion order is in
 ``test_races_deleted_holder``."""

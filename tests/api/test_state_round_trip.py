@@ -24,7 +24,8 @@ from sls_server.store import connect
 #: Keys that are traffic through the world, not the world (``transfer/service.py`` says why each is out).
 TRAFFIC = re.compile(
     r"^sls:\{(?:"
-    r"u:[^}]+\}:(?:sessions|session:.*|login:.*|logins|inflight:.*|issued|ibkey_activation|device_strikes)"
+    r"u:[^}]+\}:(?:sessions|session:.*|login:.*|logins|inflight:.*|issued|ibkey_activation|device_strikes"
+    r"|deleting)"
     r"|d:[^}]+\}:(?:used|issued|turn)"
     r"|ip:[^}]+\}:attempts"
     r"|p:[^}]+\}:(?:messages|calls|sent|outbox)"

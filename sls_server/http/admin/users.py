@@ -53,7 +53,7 @@ def _user_view(username: str) -> dict[str, Any]:
     ok=User,
     status=201,
     returns="The new user, with the SMS authenticator enrolled on their phone unless `sms` is false.",
-    errors=(WeakPassword, UserExists),
+    errors=(WeakPassword, UserExists, DeviceBusy),
     rules=rules.new_user,
 )
 def create_user(body: UserCreate) -> ResponseReturnValue:
@@ -61,7 +61,10 @@ def create_user(body: UserCreate) -> ResponseReturnValue:
     malformed username, phone or allowlist entry, or `sms: true` without a phone (nothing is created then);
     several fields at fault are listed together in `problems`, the password policy's among them; 409
     `user_exists`. A phone brings an SMS authenticator on it (event `device.enrolled` with
-    `detail.at_opening`), as at the broker's account opening, unless `sms` is false."""
+    `detail.at_opening`), as at the broker's account opening, unless `sms` is false. A deletion of the name
+    cut short (its worker killed once the user's record was gone) is finished first, so the new user inherits
+    none of it (`user.deleted` with `detail.resumed`, then `user.created`); 429 `device_busy` if one of the
+    devices still naming the old user stays busy, nothing created."""
     rules.judge(rules.new_user(body.model_dump()))  # every field at fault at once, before anything is made
     known = parse_addresses(body.known_ips or [], field="known_ips")  # as the lockout writes them
     record, _ = core().opening.open(
@@ -99,6 +102,9 @@ def get_user(username: str) -> ResponseReturnValue:
     errors=(*USER_ERRORS, DeviceBusy),
 )
 def delete_user(username: str) -> ResponseReturnValue:
+    """Sent again for a name whose deletion was cut short (the worker killed, Redis lost, after the user's
+    record went), it finishes that deletion and answers the same (`user.deleted` with `detail.resumed`);
+    404 `unknown_user` when there is neither a user nor a deletion to finish."""
     core().users.delete(username, now=now())
     return {"deleted": canonical_username(username)}
 

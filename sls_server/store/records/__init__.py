@@ -16,13 +16,14 @@ from .lockout import LockoutState
 from .logins import LoginTxn, PromptFields
 from .phones import PhoneConditions, TextMessage, VoiceCall
 from .sessions import SessionRecord
-from .users import LoginView, UserChanges, UserRecord
+from .users import DeletionLeft, LoginView, UserChanges, UserRecord
 
 __all__ = [
     "AccountRecord",
     "AppRecord",
     "AppUser",
     "CorruptRecord",
+    "DeletionLeft",
     "DeviceChanges",
     "DeviceRecord",
     "Event",

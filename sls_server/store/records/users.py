@@ -70,3 +70,22 @@ class LoginView:
     access: UserAccess
     device_ids: tuple[str, ...]
     devices: tuple[DeviceRecord, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeletionLeft:
+    """What a user's deletion has left to do once their record is gone (``keys.user_deletion``): the devices
+    still naming them (those that joined while it worked, or all it had not yet taken them off when it was
+    cut short), and the ``session.killed`` its revoke ended, each by the short id events show. Then
+    ``user.deleted``. No secret: ids and an instant."""
+
+    at: int
+    """When the deletion deleted the record (the app clock)."""
+    devices: tuple[str, ...] = ()
+    sessions: tuple[str, ...] = ()
+    """The ended sessions' short ids (``ids.short_id``): enough to correlate, nothing to use."""
+
+    @classmethod
+    def from_hash(cls, raw: dict[str, str]) -> DeletionLeft:
+        f = Fields("deletion", raw)
+        return cls(at=f.integer("at"), devices=f.names("devices"), sessions=f.names("sessions"))
