@@ -125,7 +125,9 @@ WORDS: dict[str, Say] = {
     "session.daily_reset": session_ended("ended by the daily reset"),
     "session.gateway_restarted": session_ended("ended by a gateway restart"),
     "user.created": lambda e: f"User {e.who} created",
-    "user.deleted": lambda e: f"User {e.who} deleted",
+    "user.deleted": lambda e: (
+        f"User {e.who} deleted" + (": a deletion cut short, finished" if e.d.get("resumed") else "")
+    ),
     "user.disabled": lambda e: f"{e.who} disabled",
     "user.enabled": lambda e: f"{e.who} enabled again",
     "user.password_rehashed": lambda e: f"{e.who}'s stored password upgraded",

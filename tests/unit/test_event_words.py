@@ -219,6 +219,10 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             "Security notice (a device removed) texted to sms-sam's phone:"
             " it arrived on the attacker's handset",
         ),
+        (  # a deletion cut short (its worker killed), finished by a later request
+            event("user.deleted", user="sms-sam", detail={"resumed": True, "begun_at": 1_799_999_000}),
+            "User sms-sam deleted: a deletion cut short, finished",
+        ),
     ],
 )
 def test_the_sentences_a_room_reads(given: dict[str, Any], said: str) -> None:
