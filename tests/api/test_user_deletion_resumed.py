@@ -277,3 +277,29 @@ def test_a_device_left_busy_leaves_the_deletion_to_finish_and_says_so(
     assert listed["shared_with"] == []
     assert len(told(client, "user.deleted")) == 1
     assert client.post("/admin/v1/users", json=body, headers=ADMIN).status_code == 201
+
+
+def test_a_cut_before_the_name_left_the_list_of_names_is_finished_too(
+    alice: EnrolledUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cut between the record's step and the name's removal from the list of users (another slot): the list
+    named a user that was gone until the deletion sent again finished it."""
+    client = alice.client
+    store = client.application.extensions["sls"].store
+    real_unindex = store.users.unindex
+    cuts: list[str] = []
+
+    def die_first(username: str) -> None:
+        if not cuts:
+            cuts.append(username)
+            raise WorkerKilled()
+        real_unindex(username)
+
+    monkeypatch.setattr(store.users, "unindex", die_first)
+    with pytest.raises(WorkerKilled):
+        client.delete("/admin/v1/users/alice", headers=ADMIN)
+    assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == ["alice"]
+
+    assert client.delete("/admin/v1/users/alice", headers=ADMIN).get_json() == {"deleted": "alice"}
+    assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == []
+    assert len(told(client, "user.deleted")) == 1
