@@ -96,3 +96,25 @@ def settled(demo: dict[str, Any], username: str, came_back: bool) -> None:
             marks[HELD] = kept
         else:
             marks.pop(HELD, None)
+
+
+def remarked(client: AdminClient) -> None:
+    """After ``sls state restore-demo``, each demo user's password without a held mark (settled from an
+    older ``sls``'s record, which had none) marked with the server's version now: demo.json holds the kept
+    world's, which the server was just given, so the next change is settled by the server too."""
+    demo = demofile.naming(client.url)
+    users = demo.get("users") if demo is not None else None
+    if demo is None or not isinstance(users, dict):
+        return
+    marks = demo.setdefault(demofile.MARKS, {})
+    found = False
+    for username in users:
+        held = marks.get(username)
+        if isinstance(held, dict) and isinstance(held.get(HELD), str):
+            continue
+        version = password_mark(client, username)
+        if version is not None:
+            marks[username] = {**(held if isinstance(held, dict) else {}), HELD: version}
+            found = True
+    if found:
+        demofile.write(demofile.data_dir_from_env(), demo)

@@ -54,7 +54,9 @@ def restored(client: AdminClient) -> list[str]:
     says (a world kept after the change, by any client, holds the changed one), the rest (it cannot tell)
     as the kept world's. The demo users whose values came back."""
     back = _asked(client, demofile.naming(client.url) or {}, restored=True)
-    return list(dict.fromkeys([*back, *back_to_the_kept_world(client.url, restored=True)]))
+    names = list(dict.fromkeys([*back, *back_to_the_kept_world(client.url, restored=True)]))
+    world_marks.remarked(client)
+    return names
 
 
 def _asked(client: AdminClient, info: dict[str, Any], *, restored: bool) -> list[str]:

@@ -150,3 +150,10 @@ def test_an_older_sls_s_record_settles_by_restore_demo(demo: Demo) -> None:
     assert _logs_in(demo)
     on_disk = demofile.read(demo.data_dir) or {}
     assert demofile.SEEDED not in on_disk and demofile.SEEDED_SINCE not in on_disk
+    assert (
+        "held" in on_disk[demofile.MARKS]["card-carl"]
+    )  # marked anew: the next change is the server's to tell
+    _set_by_cli(demo)
+    console_restores(demo)
+    password, shown = _shown(demo)
+    assert password == seeded and "older sls" not in shown.stderr
