@@ -5,6 +5,7 @@ the API shows them. Pure judgements, no store: the shapes, the rules and the ser
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from typing import Any
@@ -80,5 +81,16 @@ def public_user(record: UserRecord, devices: list[dict[str, Any]]) -> dict[str, 
         "created_at": record.created_at,
         "disabled": record.disabled,
         "paper": record.paper,
+        "password_version": password_version(record),
         "devices": devices,
     }
+
+
+def password_version(record: UserRecord) -> str:
+    """A tag of the password the user has now, from its epoch (drawn anew by every change, reset and
+    recovery; the state document keeps it, so a restored world brings it back): ``sls`` stamps demo.json's
+    passwords with it, then asks the server which one it holds without comparing two machines' clocks.
+    Hashed, so the epoch itself (which guards logins in progress) is not shown; the same for every password
+    never changed since its user was made."""
+    epoch = (record.password_epoch or "").encode()
+    return hashlib.sha256(b"sls password version:" + epoch).hexdigest()[:16]

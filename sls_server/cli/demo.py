@@ -26,7 +26,7 @@ import click
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from ..store.embedded_watch import Watchdog
-from . import demofile
+from . import demofile, world_marks
 from .admin_client import AdminClient, ApiError
 from .demo_print import print_all, withheld
 from .demo_seed import seed, try_this, wait_until_ready
@@ -126,6 +126,8 @@ def seed_world(
         users = seed(client, sim, previous, step)
     # kept on the server: the console's "Back to the demo world" and `sls state restore-demo` put it back
     client.request("PUT", "/admin/v1/state/demo", {})
+    # the server's mark of each password, to ask it later which one it holds (world_sync)
+    info[demofile.MARKS] = world_marks.marked(client, users)
     return users
 
 

@@ -121,11 +121,13 @@ def still_running(pid: int) -> bool:
     return True
 
 
-def remember_password(server: str, username: str, password: str, data_dir: Path | None = None) -> bool:
+def remember_password(
+    server: str, username: str, password: str, data_dir: Path | None = None, *, mark: str | None = None
+) -> bool:
     """A demo user's new password, written into the demo.json of the demo at ``server`` (its ``users`` entry,
-    and the commands of ``try`` that spelled the old one), so ``--auto`` logs in with it from now on; False
-    when ``username`` is no demo user there."""
-    return _remember(server, username, "password", password, shlex.quote(password), data_dir)
+    and the commands of ``try`` that spelled the old one), so ``--auto`` logs in with it from now on, with
+    ``mark``, the server's version of it (``world_marks``); False when ``username`` is no demo user there."""
+    return _remember(server, username, "password", password, shlex.quote(password), data_dir, mark)
 
 
 def remember_phone(server: str, username: str, number: str, data_dir: Path | None = None) -> bool:
@@ -137,14 +139,30 @@ def remember_phone(server: str, username: str, number: str, data_dir: Path | Non
 
 
 def _remember(
-    server: str, username: str, field: str, value: str, spelled: str, data_dir: Path | None
+    server: str,
+    username: str,
+    field: str,
+    value: str,
+    spelled: str,
+    data_dir: Path | None,
+    mark: str | None = None,
 ) -> bool:
     """``field`` of a demo user's entry set to ``value``; ``try``'s commands that spelled the old value now
-    spell ``spelled`` (shell-quoted where it needs to be)."""
+    spell ``spelled`` (shell-quoted where it needs to be). A password's ``mark`` becomes the held one
+    (:data:`MARKS`), and the one it replaced the kept one's, when it replaces the kept password."""
     demo = naming(server, data_dir)
     user = demo.get("users", {}).get(username) if demo else None
     if demo is None or not isinstance(user, dict) or not isinstance(user.get(field), str):
         return False
+    if field == "password":
+        marks = demo.setdefault(MARKS, {}).setdefault(username, {})
+        held = marks.pop("held", None)
+        if field not in (demo.get(SEEDED) or {}).get(username, {}) and user[field] != value:
+            marks.pop("kept", None)  # the kept password is replaced now: its mark is the one held till now
+            if held is not None:
+                marks["kept"] = held
+        if mark is not None:
+            marks["held"] = mark
     old, user[field] = user[field], value
     if old:
         demo["try"] = respelled(demo.get("try"), old, spelled)  # shell commands, to copy
@@ -164,6 +182,10 @@ SEEDED = "seeded"
 #: the audit trail (its ids are the server's wall clock in ms): a restore of the demo world the trail holds
 #: after it, by the console or any client, brought that value back (``world_sync``).
 SEEDED_SINCE = "seeded_since"
+#: The server's version of each demo password demo.json holds (``{username: {"held": v, "kept": v}}``:
+#: ``users``'s, and ``seeded``'s), so ``world_sync`` asks the server which one it holds (``world_marks``);
+#: ``seeded_since`` is read only for a value an older ``sls`` recorded without one.
+MARKS = "password_versions"
 
 
 def respelled(value: Any, old: str, new: str) -> Any:

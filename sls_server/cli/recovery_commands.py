@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import demofile
+from . import demofile, world_marks
 from .admin_commands import admin_options, server_errors, show_record
 from .app_unlock import Given
 from .login_view import answer_options, tools
@@ -79,6 +79,8 @@ def recover_password(
             new = ask("New password", instead="--new PASSWORD", hide_input=True, twice=True)
         body = {"recovery_token": flow.recovery_token, "new_password": new}
         result = api.request("POST", "/api/v1/auth/recovery/password", body)
-    if demofile.remember_password(admin.url, result["username"], new):
+    if demofile.remember_password(
+        admin.url, result["username"], new, mark=world_marks.password_mark(admin, result["username"])
+    ):
         note(f"demo.json now holds {result['username']}'s new password: --auto logs in with it")
     show_record(result, "password reset", as_json)

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from . import demofile
+from . import demofile, world_marks
 from .admin_client import segment
 from .admin_commands import admin_options, server_errors, show_record
 from .answering import WHY_NO_TEXT, Answerer
@@ -148,7 +148,9 @@ def change_password(
     body = {"current_password": current, "new_password": new, "end_other_sessions": not keep_other_sessions}
     with server_errors():
         result = api.request("POST", "/api/v1/account/password", body)
-    if demofile.remember_password(admin.url, result["username"], new):
+    if demofile.remember_password(
+        admin.url, result["username"], new, mark=world_marks.password_mark(admin, result["username"])
+    ):
         click.echo(
             f"demo.json now holds {result['username']}'s new password: --auto logs in with it", err=True
         )

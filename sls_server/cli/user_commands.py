@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from . import demofile
+from . import demofile, world_marks
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, readable, server_errors, show_record, user, when
 from .device_commands import state_words
@@ -207,7 +207,9 @@ def set_password(
         )
     body = {"password": password, "end_sessions": not keep_sessions}
     result = call(url, admin_token, "PUT", f"/admin/v1/users/{segment(username)}/password", body)
-    if demofile.remember_password(connect(url, admin_token).url, result["username"], password):
+    admin = connect(url, admin_token)
+    mark = world_marks.password_mark(admin, result["username"])
+    if demofile.remember_password(admin.url, result["username"], password, mark=mark):
         click.echo(
             f"demo.json now holds {result['username']}'s new password: --auto logs in with it", err=True
         )

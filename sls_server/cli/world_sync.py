@@ -5,14 +5,16 @@ demo.json as it puts them back on the server; the console's "Back to the demo wo
 /admin/v1/state/demo/restore`` from any client) cannot reach the file, and ``sls world`` went on printing a
 password the server now refused, ``--auto`` logging in with it.
 
-Each value a CLI command replaced is stamped with a cursor of the trail (``demofile.SEEDED_SINCE``: its ids
-are the server's wall clock in ms); the first restore of the demo world the trail holds after it
-(``state.imported`` with ``detail.demo_world``) decides: the world it brought back was kept before the change
-(``detail.kept_at_ms``), so it holds the kept value, written back into demo.json; or kept since (``sls state
-keep-demo``, ``PUT /admin/v1/state/demo`` by any client), so it holds the value demo.json has, no longer
-recorded as replaced. A restore wipes the trail, and the keep's own event with it: hence the restore says
-when. The trail is read only while demo.json holds a replaced value, and what the server now holds is
-written back, nothing guessed.
+Each value a CLI command replaced is settled by asking the server which one it holds now
+(``world_marks``: a password's version, a number as it is): demo.json's, left as it is; the demo world's
+kept one, written back into demo.json; another, said on stderr. Nothing is compared with this machine's
+clock, so a CLI on another machine than the server, the emulated clock moved, or a restore older than the
+trail keeps make no difference. The server is asked only while demo.json holds a replaced value.
+
+A value an older ``sls`` recorded has no mark, only a cursor of the trail (``demofile.SEEDED_SINCE``, taken
+from this machine's clock): for it the first restore of the demo world the trail holds after that cursor
+(``state.imported`` with ``detail.demo_world``) decides, by when the world it brought back was kept
+(``detail.kept_at_ms``), with a note that this is what decided.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import demofile
+from . import demofile, world_marks
 from .admin_client import AdminClient, ApiError, NoServer
 from .output import note
 
@@ -34,11 +36,11 @@ PAGE = 1000
 
 
 def caught_up(client: AdminClient, info: dict[str, Any]) -> dict[str, Any]:
-    """``info`` (demo.json's, for the demo ``client`` talks to) with each replaced value the trail shows
-    restored since written back into demo.json (said on stderr, one line, without the values) or, kept
-    since, no longer recorded as replaced. As it was when nothing is replaced, or the trail cannot be read
-    (no server, another token): nothing is guessed."""
-    back = _from_the_trail(client, info)
+    """``info`` (demo.json's, for the demo ``client`` talks to) with each replaced value the server holds
+    the demo world's kept one of again written back into demo.json (said on stderr, one line, without the
+    values). As it was when nothing is replaced, or the server cannot be asked (no server, another token):
+    nothing is guessed."""
+    back = _asked(client, info, restored=False)
     if back:
         note(
             f"the demo world was restored on the server since a CLI change: demo.json holds its passwords "
@@ -48,28 +50,76 @@ def caught_up(client: AdminClient, info: dict[str, Any]) -> dict[str, Any]:
 
 
 def restored(client: AdminClient) -> list[str]:
-    """``sls state restore-demo`` has put the demo world back: each replaced value settled as the trail
-    says (a world kept after the change, by any client, holds the changed one), the rest (recorded by an
-    older CLI, without a stamp) as the kept world's. The demo users whose values came back."""
-    back = _from_the_trail(client, demofile.naming(client.url) or {})
-    return list(dict.fromkeys([*back, *back_to_the_kept_world(client.url, restored=True)]))
+    """``sls state restore-demo`` has put the demo world back: each replaced value settled as the server
+    says (a world kept after the change, by any client, holds the changed one), the rest (it cannot tell)
+    as the kept world's. The demo users whose values came back."""
+    back = _asked(client, demofile.naming(client.url) or {}, restored=True)
+    names = list(dict.fromkeys([*back, *back_to_the_kept_world(client.url, restored=True)]))
+    world_marks.remarked(client)
+    return names
 
 
-def _from_the_trail(client: AdminClient, info: dict[str, Any]) -> list[str]:
-    stamps = _stamps(info)
-    if not stamps:
+def _asked(client: AdminClient, info: dict[str, Any], *, restored: bool) -> list[str]:
+    """Each replaced value settled as the server says (:mod:`world_marks`), or for one recorded by an older
+    ``sls``, without a mark, as the trail says (:func:`_by_the_trail`). ``restored``: the demo world was
+    just put back, so a value the server holds as demo.json does is the kept world's (no longer replaced)."""
+    seeded = info.get(demofile.SEEDED)
+    if not isinstance(seeded, dict) or not seeded:
         return []
-    try:
-        restores = _restores(client, min(stamps.values(), key=_order))
-    except (NoServer, ApiError):
-        return []
+    servers: dict[str, dict[str, str] | None] = {}
+    by_the_trail: list[Callable[[str, str], bool | None]] = []
+    unmarked: list[str] = []
+    other: list[str] = []
 
     def verdict(username: str, field: str) -> bool | None:
+        if username not in servers:
+            servers[username] = world_marks.on_the_server(client, username)
+        found = world_marks.which(info, servers[username], username, field)
+        if found is not None:
+            if found == world_marks.OTHER:
+                other.append(f"{username}'s {field}")
+            return {"held": False if restored else None, "kept": True}.get(found)
+        if servers[username] is not None:  # the server answered: demo.json's record has no mark
+            unmarked.append(f"{username}'s {field}")
+        if not by_the_trail:
+            by_the_trail.append(_by_the_trail(client, info))
+        return by_the_trail[0](username, field)
+
+    names = settle(client.url, verdict)
+    if unmarked:
+        note(
+            f"demo.json's record of {', '.join(unmarked)} is an older sls's, without the server's mark: "
+            "whether the demo world was restored since is read from the trail against this machine's clock, "
+            "and a restore the trail no longer holds (SLS_EVENT_RETENTION) is missed; `sls state "
+            "restore-demo` settles it"
+        )
+    if other:
+        note(
+            f"the server holds neither demo.json's nor the demo world's kept value of {', '.join(other)} "
+            "(set outside sls since?): demo.json's may be refused; set it again with sls to record it"
+        )
+    return names
+
+
+def _by_the_trail(client: AdminClient, info: dict[str, Any]) -> Callable[[str, str], bool | None]:
+    """For values recorded by an older ``sls`` (a cursor of the trail from this machine's clock, no mark):
+    whether the first restore of the demo world the trail holds after the cursor brought the kept value
+    back (the world it brought back was kept before the change); None when the trail shows none, or
+    cannot be read, or the value has no cursor either."""
+    stamps = _stamps(info)
+    try:
+        restores = _restores(client, min(stamps.values(), key=_order)) if stamps else []
+    except (NoServer, ApiError):
+        restores = []
+
+    def verdict(username: str, field: str) -> bool | None:
+        if (username, field) not in stamps:
+            return None
         stamp = _order(stamps[(username, field)])
         after = [kept for at, kept in restores if _order(at) > stamp]
-        return None if not after else after[0] < stamp  # the world brought back was kept before the change
+        return None if not after else after[0] < stamp
 
-    return settle(client.url, verdict)
+    return verdict
 
 
 def back_to_the_kept_world(server: str, data_dir: Path | None = None, *, restored: bool) -> list[str]:
@@ -103,6 +153,8 @@ def settle(server: str, back: Callable[[str, str], bool | None], data_dir: Path 
                 continue
             del fields[field]
             (since.get(username) or {}).pop(field, None)
+            if field == "password":
+                world_marks.settled(demo, username, came_back=verdict)
             if verdict:
                 now, user[field] = user.get(field), kept
                 if isinstance(now, str) and now and isinstance(kept, str):

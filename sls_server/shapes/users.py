@@ -41,6 +41,14 @@ class User(TypedDict):
     created_at: Annotated[UnixTime, Field(description="When the user was created.")]
     disabled: bool
     paper: Annotated[bool, Field(description="A paper trading user; false: live.")]
+    password_version: Annotated[
+        str,
+        Field(
+            description="A tag of the password the user has now: it changes with every new password (a "
+            "change, a reset, a recovery) and comes back with a restored world; the same for every password "
+            "never changed. Tells nothing of the password itself."
+        ),
+    ]
     devices: list[Device]
 
 

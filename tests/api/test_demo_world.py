@@ -126,3 +126,23 @@ def test_the_new_console_actions_need_the_sign_in_and_the_pages_token(
     for path in ("/trainer/demo-world/restore", "/trainer/users/alice/sim-back"):
         assert client.post(path, json={}).get_json()["error"] == "csrf_token_invalid", path
     assert world(client, admin_headers) == before
+
+
+def test_a_password_s_version_changes_with_it_and_comes_back_with_the_demo_world(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    """``password_version``: the server's own mark of the password a user has, which ``sls`` stamps
+    demo.json's passwords with (``cli.world_marks``) to tell, after the console's restore, which one the
+    server holds, without comparing the CLI's clock with the server's (two machines, a clock moved)."""
+    first = admin(client, admin_headers, "/users/alice")["password_version"]
+    _admin(client, admin_headers, "PUT", "/state/demo")
+    client.post("/admin/v1/clock", json={"advance_s": 86_400}, headers=admin_headers)
+    changed = client.put(
+        "/admin/v1/users/alice/password", json={"password": "Violet-Harbour-42"}, headers=admin_headers
+    )
+    assert changed.status_code == 200, changed.get_json()
+    second = admin(client, admin_headers, "/users/alice")["password_version"]
+    assert second != first and len(second) == 16
+    assert "Violet" not in second and alice.password not in second
+    _admin(client, admin_headers, "POST", "/state/demo/restore")
+    assert admin(client, admin_headers, "/users/alice")["password_version"] == first

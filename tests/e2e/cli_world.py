@@ -4,6 +4,7 @@ run in-process against it (click's runner: no terminal, a clean environment, a d
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import requests
 from click.testing import CliRunner, Result
 from conftest import ADMIN_TOKEN, ServerProcess, fresh
 
-from sls_server.cli import demofile
+from sls_server.cli import demofile, world_marks
 from sls_server.cli.admin_client import AdminClient
 from sls_server.cli.demo_seed import seed, try_this
 from sls_server.cli.demo_world import World
@@ -68,6 +69,7 @@ def seeded(server: ServerProcess, data_dir: Path) -> Demo:
     client = AdminClient(server.url, ADMIN_TOKEN)
     users = seed(client, client.with_token(None), World(None))
     info = {"url": server.url, "admin_token": ADMIN_TOKEN, "users": users, "try": try_this(users)}
+    info[demofile.MARKS] = world_marks.marked(client, users)  # as `sls demo` records them
     demofile.write(data_dir, info)
     return Demo(server, data_dir, info)
 
@@ -83,3 +85,26 @@ def session_of(server: ServerProcess, token: str) -> requests.Response:
     return requests.get(
         f"{server.url}/api/v1/session", headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
+
+
+def console_restores(demo: Demo) -> None:
+    """The trainer console's "Back to the demo world", as its script sends it: signed in, the CSRF token."""
+    browser = requests.Session()
+    url = demo.server.url
+
+    def csrf() -> str:
+        found = re.search(
+            r'name="csrf_token" value="([^"]+)"', browser.get(f"{url}/trainer", timeout=10).text
+        )
+        assert found
+        return found.group(1)
+
+    form = {"token": ADMIN_TOKEN, "csrf_token": csrf()}
+    assert (
+        browser.post(f"{url}/trainer/sign-in", data=form, allow_redirects=False, timeout=10).status_code
+        == 303
+    )
+    restored = browser.post(
+        f"{url}/trainer/demo-world/restore", json={}, headers={"X-CSRF-Token": csrf()}, timeout=30
+    )
+    assert restored.status_code == 200 and restored.json()["replaced"] is True, restored.text

@@ -2,20 +2,19 @@
 cannot reach demo.json: after a CLI change (`sls change-password`, `sls user phone`), `sls world` went on
 printing the replaced password, which the server refused, and `sls login <user> --auto` failed
 (`invalid_credentials`), until `sls state restore-demo` was run again. demo.json now catches up with a restore
-the trail shows since the change (``sls_server/cli/world_sync.py``), whoever asked for it."""
+since the change (``sls_server/cli/world_sync.py``), whoever asked for it, by asking the server which value it
+holds (``test_cli_world_marks.py``: clocks, the trail's retention, an older sls's demo.json)."""
 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
-import requests
 from cli_world import (
     Demo,
+    console_restores,
     seeded_demo,  # noqa: F401 (the fixture demo)
 )
-from conftest import ADMIN_TOKEN
 
 from sls_server.cli import demofile
 
@@ -23,29 +22,6 @@ pytestmark = pytest.mark.e2e
 
 NEW_PASSWORD = "violet-harbour-lantern-42"
 NEW_PHONE = "+15555550190"
-
-
-def _console_restores(demo: Demo) -> None:
-    """The trainer console's "Back to the demo world", as its script sends it: signed in, the CSRF token."""
-    browser = requests.Session()
-    url = demo.server.url
-
-    def csrf() -> str:
-        found = re.search(
-            r'name="csrf_token" value="([^"]+)"', browser.get(f"{url}/trainer", timeout=10).text
-        )
-        assert found
-        return found.group(1)
-
-    form = {"token": ADMIN_TOKEN, "csrf_token": csrf()}
-    assert (
-        browser.post(f"{url}/trainer/sign-in", data=form, allow_redirects=False, timeout=10).status_code
-        == 303
-    )
-    restored = browser.post(
-        f"{url}/trainer/demo-world/restore", json={}, headers={"X-CSRF-Token": csrf()}, timeout=30
-    )
-    assert restored.status_code == 200 and restored.json()["replaced"] is True, restored.text
 
 
 def _changed_by_cli(demo: Demo, password: str) -> None:
@@ -61,7 +37,7 @@ def test_sls_world_and_auto_follow_the_console_s_restore_of_the_demo_world(demo:
     seeded = dict(demo.user("card-carl"))
     demo.ok("state", "keep-demo")
     _changed_by_cli(demo, seeded["password"])
-    _console_restores(demo)
+    console_restores(demo)
 
     shown = demo.sls("world", "--json")
     assert shown.exit_code == 0, shown.output
@@ -86,7 +62,7 @@ def test_auto_alone_follows_it_and_a_change_after_the_restore_stays(demo: Demo) 
     seeded = dict(demo.user("card-carl"))
     demo.ok("state", "keep-demo")
     _changed_by_cli(demo, seeded["password"])
-    _console_restores(demo)
+    console_restores(demo)
     assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
     assert demo.json("world")["users"]["card-carl"]["phone"] == seeded["phone"]
 
@@ -94,7 +70,7 @@ def test_auto_alone_follows_it_and_a_change_after_the_restore_stays(demo: Demo) 
     assert (
         demo.admin("PUT", "/admin/v1/state/demo").status_code == 200
     )  # the changed world kept, not by the CLI
-    _console_restores(demo)
+    console_restores(demo)
     world = demo.json("world")
     assert world["users"]["card-carl"]["password"] == NEW_PASSWORD
     assert world["users"]["card-carl"]["phone"] == NEW_PHONE
@@ -107,7 +83,7 @@ def test_a_staged_attack_phishes_the_restored_password(demo: Demo) -> None:
     seeded = dict(demo.user("card-carl"))
     demo.ok("state", "keep-demo")
     _changed_by_cli(demo, seeded["password"])
-    _console_restores(demo)
+    console_restores(demo)
     relayed = demo.sls("attack", "phishing-relay", "card-carl", "--json")
     assert relayed.exit_code == 0, relayed.output
     assert json.loads(relayed.stdout)["verdict"] != "not_run"
@@ -119,7 +95,7 @@ def test_a_value_changed_again_after_the_restore_is_the_one_shown(demo: Demo) ->
     again before any `sls world`: the restore came before the last change, which the server holds."""
     demo.ok("state", "keep-demo")
     demo.ok("user", "password", "card-carl", "--password", NEW_PASSWORD)
-    _console_restores(demo)
+    console_restores(demo)
     demo.ok("user", "password", "card-carl", "--password", "cobalt-meadow-signal-7")
     assert demo.json("world")["users"]["card-carl"]["password"] == "cobalt-meadow-signal-7"
     assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"

@@ -1,0 +1,120 @@
+"""The server's own mark of each demo value demo.json holds, so ``world_sync`` asks the server which one it
+holds now, instead of comparing this machine's clock with the trail's ids.
+
+A password cannot be read back, but ``GET /admin/v1/users/<name>`` shows its ``password_version``: a tag the
+server draws anew with every new password (a change, a reset, a recovery) and that comes back with a restored
+world, as the password does. demo.json's :data:`demofile.MARKS` holds, per demo user, the tag of the password
+its ``users`` entry holds (``held``: read as ``sls demo`` seeded the world, or right after a CLI command set
+the password) and, once a CLI command replaced it, the tag of the demo world's kept one that ``seeded``
+records (``kept``). A number needs no mark: the server shows it.
+
+So the clock moved (``/admin/v1/clock``), the CLI on another machine than the server, or a restore older
+than the trail keeps (``SLS_EVENT_RETENTION``) make no difference: the answer is the server's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from . import demofile
+from .admin_client import UNANSWERED, AdminClient, segment
+
+HELD = "held"
+KEPT = "kept"
+#: The server holds a value for the field that is neither demo.json's nor the demo world's kept one.
+OTHER = "other"
+Which = Literal["held", "kept", "other"]
+
+
+def on_the_server(client: AdminClient, username: str) -> dict[str, str] | None:
+    """What the server holds for ``username``, as marks (``password``: its version, ``phone``: the number or
+    ''); None when it cannot say (no server, another token, no such user, a server that shows no
+    version)."""
+    try:
+        view = client.request("GET", f"/admin/v1/users/{segment(username)}")
+    except UNANSWERED:
+        return None
+    version = view.get("password_version") if isinstance(view, dict) else None
+    if not isinstance(version, str):
+        return None
+    return {"password": version, "phone": str(view.get("phone") or "")}
+
+
+def password_mark(client: AdminClient, username: str) -> str | None:
+    """The version of the password ``username`` has on the server now (None: it cannot say), for a command
+    that just set it to stamp demo.json's copy with (``demofile.remember_password``)."""
+    found = on_the_server(client, username)
+    return found["password"] if found else None
+
+
+def marked(client: AdminClient, usernames: Iterable[str]) -> dict[str, dict[str, str]]:
+    """demo.json's :data:`demofile.MARKS` for a world just seeded (``sls demo``): each demo user's password
+    version as the server says it now."""
+    marks = {}
+    for username in usernames:
+        version = password_mark(client, username)
+        if version is not None:
+            marks[username] = {HELD: version}
+    return marks
+
+
+def which(info: dict[str, Any], server: dict[str, str] | None, username: str, field: str) -> Which | None:
+    """Whether the server (``server``: :func:`on_the_server`'s answer) holds demo.json's value of a demo
+    user's ``field`` (:data:`HELD`), the demo world's kept one that ``seeded`` records (:data:`KEPT`), or
+    another (:data:`OTHER`); None when the marks cannot tell (the server did not say, or demo.json was
+    written by an older ``sls``, without them)."""
+    if server is None or field not in server:
+        return None
+    held, kept = _mark(info, username, field, HELD), _mark(info, username, field, KEPT)
+    if held is not None and server[field] == held:
+        return "held"
+    if kept is not None and server[field] == kept:
+        return "kept"
+    return "other" if held is not None and kept is not None else None
+
+
+def _mark(info: dict[str, Any], username: str, field: str, which: str) -> str | None:
+    if field == "phone":  # the number is its own mark
+        entry = (info.get("users") if which == HELD else info.get(demofile.SEEDED)) or {}
+        value = (entry.get(username) or {}).get("phone") if isinstance(entry, dict) else None
+        return value if isinstance(value, str) else None
+    marks = (info.get(demofile.MARKS) or {}).get(username)
+    found = marks.get(which) if isinstance(marks, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def settled(demo: dict[str, Any], username: str, came_back: bool) -> None:
+    """The marks of a demo user's password once ``world_sync`` settled it: the kept one back
+    (``came_back``, its mark is the held one's now) or demo.json's the kept world's (no kept mark left)."""
+    marks = demo.get(demofile.MARKS, {}).get(username)
+    if not isinstance(marks, dict):
+        return
+    kept = marks.pop(KEPT, None)
+    if came_back:
+        if isinstance(kept, str):
+            marks[HELD] = kept
+        else:
+            marks.pop(HELD, None)
+
+
+def remarked(client: AdminClient) -> None:
+    """After ``sls state restore-demo``, each demo user's password without a held mark (settled from an
+    older ``sls``'s record, which had none) marked with the server's version now: demo.json holds the kept
+    world's, which the server was just given, so the next change is settled by the server too."""
+    demo = demofile.naming(client.url)
+    users = demo.get("users") if demo is not None else None
+    if demo is None or not isinstance(users, dict):
+        return
+    marks = demo.setdefault(demofile.MARKS, {})
+    found = False
+    for username in users:
+        held = marks.get(username)
+        if isinstance(held, dict) and isinstance(held.get(HELD), str):
+            continue
+        version = password_mark(client, username)
+        if version is not None:
+            marks[username] = {**(held if isinstance(held, dict) else {}), HELD: version}
+            found = True
+    if found:
+        demofile.write(demofile.data_dir_from_env(), demo)
