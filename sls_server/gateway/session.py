@@ -18,8 +18,7 @@ session's absolute lifetime (``lifetime``); every other reason has one cause, an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import NamedTuple
+from dataclasses import replace
 
 from .. import starting
 from ..auth.errors import SessionExpired, SessionKilled, SessionLifetimeEnded
@@ -39,29 +38,9 @@ from ..store.records.gateway import (
 from .brokerage import FOUND_ENDED, RESTORED, STAGED, Staged
 from .daily import next_reset
 from .errors import NoGatewaySession
+from .views import GatewayView, Restart
 
-
-class Restart(NamedTuple):
-    """What a process's start did (:meth:`GatewayService.restarted`)."""
-
-    live: bool
-    """Whether the gateway had a live session."""
-    others: int
-    """The other live processes of the instance: any, and that session was kept."""
-    ended: bool
-    """Whether that session ended."""
-
-
-@dataclass(frozen=True)
-class GatewayView:
-    """The gateway's session as one request sees it."""
-
-    record: GatewayRecord
-    session: Session
-    sso_expires_at: int
-    """When the SSO session ends unless something keeps it alive: automatic logoff, the session's
-    lifetime or the daily reset, whichever comes first."""
-    daily_reset_at: int | None
+__all__ = ["GatewayService", "GatewayView", "Restart"]
 
 
 class GatewayService:
@@ -202,16 +181,29 @@ class GatewayService:
 
         Unless another process of the instance is live (holds its lease: ``GatewayRepo.restart`` checks
         the leases, takes this one's and ends the session in one step): then the gateway as a whole never
-        went down (a rolling restart, a second port behind a balancer), and its session stays."""
+        went down (a rolling restart, a second port behind a balancer), and its session stays.
+
+        The script moves the record it ends aside (``GatewayRepo.owed``) until its close is done: a step
+        killed at its deadline between the two (``cli.gateway_restart``) has it finished by the next."""
+        owed = self._settle_owed()  # a step cut after its script: that ending happened, its events did not
         view = self._look(now=now)  # one that ended meanwhile is named by its own cause, not the restart
-        why = "gateway_restarted"
         session_id = view.record.session_id if view else None
         others, ended = self._repo.restart(
-            self.instance, process, token, session_id=session_id, why=why, now=now
+            self.instance, process, token, session_id=session_id, why="gateway_restarted", now=now
         )
-        if ended and view is not None:
-            self._closed(view.record, now=now, why=why)
-        return Restart(view is not None, others, ended)
+        ended = self._settle_owed() or ended
+        return Restart(view is not None or owed, others, ended or owed)
+
+    def _settle_owed(self) -> bool:
+        """Close the session a start's script ended, if its close is still owed (once: a later start finds it
+        settled); whether there was one."""
+        owed = self._repo.owed(self.instance)
+        if owed is None:
+            return False
+        record, ended_at = owed
+        self._closed(record, now=ended_at, why="gateway_restarted")
+        self._repo.settle_owed(self.instance, record.session_id)
+        return True
 
     def processes(self) -> list[GatewayProcess]:
         """The processes serving the instance now (their leases held), oldest first."""

@@ -117,9 +117,22 @@ class GatewayRepo:
             ENDED_BACKSTOP_S,
             now,
         ]
-        slot = [*_session_keys(instance), keys.gateway_processes(instance)]
+        slot = [*_session_keys(instance), keys.gateway_processes(instance), keys.gateway_owed(instance)]
         others, ended = self._scripts("gateway_restart", slot, args)
         return int(others), bool(ended)
+
+    def owed(self, instance: str) -> tuple[GatewayRecord, int] | None:
+        """The session a start's step ended whose close is still owed, and when it ended (app clock); None
+        when every step finished its close."""
+        raw = hash_reply(self._r.hgetall(keys.gateway_owed(instance)))
+        at = raw.pop("ended_at", "")
+        if not raw or not at.lstrip("-").isdigit():
+            return None
+        return GatewayRecord.from_hash(raw), int(at)
+
+    def settle_owed(self, instance: str, session_id: str) -> bool:
+        """That close is done: no longer owed, if it still names ``session_id``."""
+        return bool(self._scripts("gateway_owed_settle", [keys.gateway_owed(instance)], [session_id]))
 
     def hold_process(
         self, instance: str, process: GatewayProcess, token: str, *, lease_ms: int = LEASE_MS

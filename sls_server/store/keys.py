@@ -289,6 +289,14 @@ def gateway_ended(instance: str) -> str:
     return f"{PREFIX}{{gw:{instance}}}:ended"
 
 
+def gateway_owed(instance: str) -> str:
+    """The session a start's step ended whose close is still owed (its ``gateway.session_ended`` and the end
+    of the real session behind it): the step's script moves the record here, and the step deletes it once
+    done, so a step cut in between (killed at its deadline) is finished by the next one (``ended_at``, the
+    app clock's instant it ended, beside the record's fields)."""
+    return f"{PREFIX}{{gw:{instance}}}:owed"
+
+
 def gateway_config(instance: str) -> str:
     """What the gateway's behaviour was set to at run time (the daily reset), over its settings."""
     return f"{PREFIX}{{gw:{instance}}}:config"

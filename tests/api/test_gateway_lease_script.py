@@ -71,6 +71,24 @@ def test_the_start_of_the_only_process_ends_the_session_and_takes_its_lease(
     assert tickle(gw).get_json()["reason"] == "gateway_restarted"
     assert gateway.processes() == [FIRST]
     assert 0 < raw.pttl(keys.gateway_process(INSTANCE, "first")) <= LEASE_MS
+    assert raw.exists(keys.gateway_owed(INSTANCE)) == 0  # its close done: nothing left owed
+
+
+def test_an_owed_close_is_settled_only_for_the_session_it_names(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str], raw: redis.Redis
+) -> None:
+    """The script moves the session it ends aside until the step has closed it; settling another session's
+    close (a newer start's, racing) leaves it owed."""
+    gateway = service(gw)
+    record = gateway._repo.get(INSTANCE)
+    assert record is not None
+    at = now(gw, admin_headers)
+    assert gateway._repo.restart(INSTANCE, FIRST, "first", session_id=record.session_id, why="x", now=at)[1]
+    assert gateway._repo.owed(INSTANCE) == (record, at)
+    assert gateway._repo.settle_owed(INSTANCE, "sam~another") is False
+    assert gateway._repo.owed(INSTANCE) == (record, at)
+    assert gateway._repo.settle_owed(INSTANCE, record.session_id) is True
+    assert gateway._repo.owed(INSTANCE) is None and raw.exists(keys.gateway_owed(INSTANCE)) == 0
 
 
 def test_a_process_that_stopped_or_whose_lease_ran_out_is_no_longer_live(
@@ -141,6 +159,7 @@ def test_an_instance_s_leases_share_its_session_s_slot() -> None:
         keys.gateway_ended("desk"),
         keys.gateway_processes("desk"),
         keys.gateway_process("desk", "abc"),
+        keys.gateway_owed("desk"),
     ):
         assert tag in key and key.index(tag) == key.index("{")
 

@@ -70,3 +70,21 @@ def test_a_new_code_past_the_send_limit_is_told_on_the_same_step(
     assert refused.status_code == 429 and error_text(refused), refused.get_data(as_text=True)[:300]
     assert 'id="twofactbase"' in refused.get_data(as_text=True), "the same step, not the password form"
     assert browser.step(path).status_code == 200, "the login goes on"
+
+
+def test_challenge_response_is_asked_only_on_an_ib_key_step(
+    gw: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """*Log in with Challenge/Response* (``/challenge``) turns IB Key's push into its challenge; on another
+    device's step it is refused on that step (400, saying why), the login going on, nothing sent."""
+    phone = make_user(gw, admin_headers, "noel", "sms")["user"]["phone"]
+    browser = GatewayBrowser(gw)
+    path = browser.log_in("noel")
+    texts = len(gw.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"])
+    posted = gw.post(f"{path}/challenge", data={"csrf_token": browser.csrf})
+    assert posted.status_code == 303 and posted.headers["Location"] == path
+    said = browser.shown(posted)
+    assert said.status_code == 400 and error_text(said) == "This login waits for no notification."
+    assert 'data-factor="sms"' in said.get_data(as_text=True)
+    assert gw.post(f"{path}/challenge", data={}).status_code == 403  # the pages' CSRF token, as every form
+    assert len(gw.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]) == texts

@@ -109,3 +109,16 @@ def test_the_card_carries_the_gateway_s_state_as_the_page_loads(
     assert line is not None, "the card's state line"
     assert json.loads(html.unescape(line.group(1))) == gateway_state(gw, admin_headers)
     assert json.loads(html.unescape(line.group(2)))["idle"] == "idle timeout"
+
+
+def test_the_card_reads_the_gateway_s_state_again_as_the_admin_api_shows_it(
+    gw: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """``GET /trainer/gateway``, which the card reads when a lease it counts down runs out: the admin's
+    document (no lease here to run between the two reads: the test client is no ``sls gateway``), for a
+    signed-in console only."""
+    assert gw.get("/trainer/gateway").status_code == 401  # not signed in: no state to read
+    Console(gw)
+    answer = gw.get("/trainer/gateway")
+    assert answer.status_code == 200
+    assert answer.get_json() == gateway_state(gw, admin_headers)

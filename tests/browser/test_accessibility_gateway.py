@@ -58,6 +58,14 @@ def test_the_gateway_pages_frame_contrast_names_targets_and_focus(world: World, 
     page.get_by_test_id("gateway-device-select").select_option(label="SMS")  # a tool's pick: submits itself
     expect(page.get_by_test_id("gateway-twofactbase")).to_be_visible()
     visit("code")
+    world.user("ines", phone="+15555550164")
+    world.ibkey("ines", "+15555550164")
+    submit_password(page, world.url, "ines")
+    expect(page.get_by_test_id("gateway-push")).to_be_visible()
+    visit("IB Key notification")
+    page.get_by_role("button", name="Log in with Challenge/Response").click()
+    expect(page.get_by_label("Response String")).to_be_visible()
+    visit("IB Key challenge")
     failing = {label: problems for label, problems in found.items() if problems}
     assert not failing, pformat(failing, width=120)
 

@@ -48,3 +48,30 @@ def test_the_console_says_each_lease_s_time_left_and_again_with_each_answer(gate
         f"(pid {process['pid']}, lease {ceil(process['lease_left_ms'] / 1000)} s left)"
     )
     assert (contrast_failures(page), small_targets(page), unnamed_controls(page)) == ([], [], [])
+
+
+def test_the_console_counts_each_lease_down_and_reads_again_when_one_runs_out(
+    gateway: Any, page: Any
+) -> None:
+    """The time left counts down between answers (it stood still until the next one), from the served
+    ``lease_left_ms``; once it runs out the card reads the state again (``GET /trainer/gateway``), which a
+    live process renewed meanwhile. The page's clock is Playwright's, moved by hand: no real wait."""
+    page.clock.install()
+    page.goto(gateway.url + "/trainer")
+    page.get_by_test_id("trainer-token").fill(ADMIN_TOKEN)
+    page.get_by_test_id("trainer-sign-in").click()
+    line = page.get_by_test_id("gateway-processes")
+    held = rf"\(pid {gateway.process.pid}, lease (\d+) s left\)"
+    expect(line).to_have_text(re.compile(held))
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.1)  # (s) its timers move only when told
+    left = int(re.search(held, line.inner_text())[1])  # type: ignore[index]
+    assert 4 <= left <= 10, left  # renewed every 3.3 s of its 10: at least 6.7 s were left when served
+    page.clock.run_for(2_000)
+    expect(line).to_contain_text(f"lease {left - 2} s left)")
+    with page.expect_response(
+        lambda r: r.request.method == "GET" and r.url.endswith("/trainer/gateway")
+    ) as answered:
+        page.clock.run_for((left - 2) * 1_000)  # to the end of the lease as served
+    (process,) = answered.value.json()["processes"]
+    assert process["lease_left_ms"] > 3_000  # the live process renewed it meanwhile
+    expect(line).to_contain_text(f"lease {ceil(process['lease_left_ms'] / 1000)} s left)")

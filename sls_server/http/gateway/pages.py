@@ -38,7 +38,7 @@ from ..pages.kit import (
 )
 from ..pages.outcome import _forget_what_was_shown, tell, told
 from ..pages.portal import resend_channels, several_devices, started_state
-from .wording import WRONG_CREDENTIALS, device_options, gateway_says
+from .wording import WRONG_CREDENTIALS, device_options, gateway_says, step_names
 
 bp = Blueprint("gateway_pages", __name__)
 bp.after_request(_keep_browser_cookie)  # the pages' own hook: sets sls_browser, which binds the CSRF tokens
@@ -110,6 +110,7 @@ def step_view(
         options=device_options(state["factors"]),
         channels=resend_channels(state["factors"]) if factor["type"] in ("sms", "voice") else (),
         base=login_path(txn_id),
+        **step_names(factor),
         **_context(),
     )
 
@@ -183,11 +184,28 @@ def gateway_login_new_code(txn_id: str) -> ResponseReturnValue:
     return _switch(txn_id, state, channel, None)
 
 
-def _switch(txn_id: str, state: dict[str, Any], type_: str, device_id: str | None) -> ResponseReturnValue:
-    """Another device, or a new code to the same phone; a refusal that leaves the login going (an outage, a
-    send limit) keeps the step, one that ends it starts over at the form."""
+@bp.post(f"{LOGIN}/<txn_id>/challenge")
+def gateway_login_challenge(txn_id: str) -> ResponseReturnValue:
+    """*Log in with Challenge/Response* on the push's step: IB Key's challenge instead of the notification,
+    as on the portal's login page (``pages.portal``) and the real gateway's page (``.xyz-showchallenge``)."""
+    require_browser_token()
+    state = _state(txn_id)
+    if not state:
+        return redirect(LOGIN, 303)
+    if state["factor"]["type"] != "ibkey":
+        return _refuse_step(txn_id, "This login waits for no notification.", 400)
+    return _switch(txn_id, state, "ibkey", state["factor"]["device_id"], mode="challenge")
+
+
+def _switch(
+    txn_id: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None = None
+) -> ResponseReturnValue:
+    """Another device, a new code to the same phone, or IB Key's challenge (``mode``); a refusal that leaves
+    the login going (an outage, a send limit) keeps the step, one that ends it starts over at the form."""
     try:
-        switched = core().logins.switch(txn_id, state["token"], type_, device_id, now=now(), ip=client_ip())
+        switched = core().logins.switch(
+            txn_id, state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
+        )
     except StoreUnavailable as exc:  # an outage ends nothing: the same step, to try again
         return step_view(txn_id, state, gateway_says(exc), exc.status)
     except SlsError as exc:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from flask import jsonify
+
 from ...errors import InvalidRequest
 from ...gateway.brokerage import Staged
 from ...shapes.gateway import DailyResetRequest
 from ...web.wording import GATEWAY_ENDINGS
 from ..common import core, now
 from ..pages.kit import shaped
-from ..pages.trainer import action
+from ..pages.trainer import action, json_guard
 from .admin import set_daily_reset, state
 from .pages import bp
 
@@ -31,6 +33,17 @@ def gateway_mode() -> dict[str, Any]:
         "gateway_state": lambda: state(core().gateway.peek(now=now())),
         "gateway_endings": GATEWAY_ENDINGS,
     }
+
+
+@bp.get("/trainer/gateway")
+def trainer_gateway_state() -> Any:
+    """``GET /admin/v1/gateway``'s document for the console's card, which reads it again when a lease it
+    counts down runs out (a live process renewed it meanwhile; a dead one's is gone). Signed in only; a look,
+    as the admin's: no activity, nobody's address judged."""
+    refused = json_guard()
+    if refused:
+        return refused
+    return jsonify(state(core().gateway.peek(now=now())))
 
 
 @bp.post("/trainer/gateway")

@@ -35,6 +35,19 @@ DEVICE_NAMES = {
     "totp": "Mobile Authenticator App",
     "temporary": "Temporary Passcode",
 }
+#: The real page's block for each device's code, which scripts that drive it look for: ``.xyzblock-<metal>``
+#: holding ``form.xyzform-<metal>`` and its field ``.xyz-<metal>-response`` (the field's id is the profile's,
+#: ``#xyz-field-bronze-response`` in the classic one whatever the device: IBeam's default).
+METALS = {"dscplus": "bronze", "sms": "silver", "voice": "silver", "totp": "silver", "ibkey": "gold"}
+#: What the code's field is called on each device's step (its visible label).
+RESPONSE_LABELS = {
+    "dscplus": "Response",
+    "sms": "Security Code",
+    "voice": "Security Code",
+    "totp": "Mobile Authenticator App Code",
+    "ibkey": "Response String",
+    "temporary": "Temporary Passcode",
+}
 
 
 def gateway_says(exc: SlsError) -> str:
@@ -50,6 +63,17 @@ def gateway_says(exc: SlsError) -> str:
             return f"Too many failed login attempts. Please try again in {duration(wait)}."
         return "Too many failed login attempts. Your account is locked: contact Client Services."
     return say(exc)
+
+
+def step_names(factor: dict[str, str]) -> dict[str, str]:
+    """How a second-factor step is named: its device in the title (``Client Portal Login: SMS``; IB Key's push
+    and its challenge apart), the real page's block (``metal``) and its field's label."""
+    type_ = factor["type"]
+    device = DEVICE_NAMES.get(type_, type_)
+    if type_ == "ibkey":
+        device += " notification" if factor.get("mode") == "push" else " Challenge/Response"
+    label = RESPONSE_LABELS.get(type_, "Security Code")
+    return {"device_name": device, "metal": METALS.get(type_, "temp"), "response_label": label}
 
 
 def device_options(factors: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -1,5 +1,6 @@
 /* The trainer console's gateway card: the gateway's state and its processes' leases in words (as the page
-   loads, from the state the server put in the card, and after every answer), each button staging a change
+   loads, from the state the server put in the card, and after every answer; each lease's time left counting
+   down in between, the state read again when one runs out), each button staging a change
    on the gateway's session and saying what the REST routes now report; the daily reset is set (HH:MM UTC)
    or turned off, a refusal shown next to the field (SLS.trainer, from trainer-admin.js, which loads after
    this card: read when a button is used). */
@@ -36,21 +37,53 @@
   }
 
   /* The sls gateway processes serving it and each lease's time left (renewed every third of its 10 s: a
-     dead process's runs out), as sls gateway-state status says them; a start ends the session only alone. */
-  function processes(found) {
+     dead process's runs out), as sls gateway-state status says them; a start ends the session only alone.
+     The time left counts down from the last answer's lease_left_ms (`elapsed` ms since it came). */
+  function processes(found, elapsed) {
     if (!found || !found.length) return "none holds a lease (a start of sls gateway ends the session)";
     return found.map(function (each) {
-      const left = typeof each.lease_left_ms === "number" ? ", lease " + Math.ceil(each.lease_left_ms / 1000) + " s left" : "";
+      const ms = each.lease_left_ms - elapsed;
+      const left = typeof each.lease_left_ms === "number" ? ", lease " + Math.max(0, Math.ceil(ms / 1000)) + " s left" : "";
       return each.host + ":" + each.port + " (pid " + each.pid + left + ")";
     }).join(", ");
   }
 
+  /* The leases as last served and when (the page's monotonic clock): what the countdown counts from. */
+  let served = { found: [], at: 0 };
+  let reading = false;
+  let nextRead = 0;
+
   function show(state) {
+    served = { found: state.processes || [], at: performance.now() };
     stateLine.textContent = "Gateway state: " + said(state);
-    processLine.textContent = "Gateway processes: " + processes(state.processes);
+    countDown();
     return said(state);
   }
+
+  /* Every quarter second: each lease's time left as of now; once one runs out, the state is read again
+     (GET /trainer/gateway, not the trainer's activity): a live process has renewed its lease meanwhile, a
+     dead one's is gone. A read that fails is tried again 5 s later, not at every tick. */
+  function countDown() {
+    const elapsed = performance.now() - served.at;
+    processLine.textContent = "Gateway processes: " + processes(served.found, elapsed);
+    const ranOut = served.found.some(function (each) {
+      return typeof each.lease_left_ms === "number" && each.lease_left_ms - elapsed <= 0;
+    });
+    if (ranOut && !reading && performance.now() >= nextRead) readAgain();
+  }
+
+  async function readAgain() {
+    reading = true;
+    try {
+      const answer = await SLS.call("GET", "/trainer/gateway", undefined, { background: true });
+      if (answer.ok) show(answer.data);
+      else nextRead = performance.now() + 5000;
+    } finally {
+      reading = false;
+    }
+  }
   show(JSON.parse(stateLine.dataset.state));
+  setInterval(countDown, 250);
 
   card.addEventListener("click", async function (event) {
     const button = event.target.closest("[data-gateway]");
