@@ -190,3 +190,22 @@ def test_refusals_with_extras_of_their_own_are_as_the_document_says(demo: DemoWo
     approve = f"/sim/v1/ibkey/{app}/notifications/{note['id']}/approve"
     wrong = c.send("post", approve, 403, json={"match": started["factor"]["match"], "passcode": "111111"})
     assert (wrong["error"], wrong["passcode_attempts_left"]) == ("wrong_passcode", 9)
+
+
+def test_a_forgotten_password_reset_with_the_app_is_as_the_document_says(demo: DemoWorld) -> None:
+    """The recovery's push is listed in the app as any other, its `purpose` one the document names."""
+    demo.seed("android-ann")
+    c = demo.c
+    started = c.send("post", "/api/v1/auth/recovery", 200, json={"username": "android-ann"})
+    token = {"recovery_token": started["recovery_token"]}
+    code = demo.code("android-ann", "password_recovery")
+    step = c.send("post", "/api/v1/auth/recovery/code", 200, json={**token, "code": code})
+    assert c.send("post", "/api/v1/auth/recovery/verify", 200, json=token)["state"] == "pending"
+    assert demo.approve("android-ann", step["factor"]["match"])["state"] == "approved"
+    assert c.send("post", "/api/v1/auth/recovery/verify", 200, json=token)["state"] == "verified"
+    weak = c.send("post", "/api/v1/auth/recovery/password", 400, json={**token, "new_password": "password"})
+    assert weak["error"] == "weak_password"
+    new = {**token, "new_password": "second-Quartz-harbor-99"}
+    assert c.send("post", "/api/v1/auth/recovery/password", 200, json=new)["state"] == "changed"
+    demo.passwords["android-ann"] = new["new_password"]
+    demo.log_in("android-ann")
