@@ -44,15 +44,19 @@ class Query(BaseModel):
 
 def by_state(fields: Mapping[str, Sequence[str]]) -> ConfigDict:
     """An answer's config (``@with_config``) saying which of its optional fields each ``state`` always
-    carries: the schema requires them for that state (``if``/``then``, as ``StepUpRequest`` does, not a
-    ``oneOf`` that code generators read as a union of objects). One shape per route keeps its component;
-    a client validating by the document, or generated from it, then relies on a step-up's rotated
-    ``session`` without a check, and a server that left it out fails the contract tests."""
-    rules: list[JsonValue] = [
-        {"if": {"properties": {"state": {"const": state}}}, "then": {"required": list(names)}}
-        for state, names in fields.items()
-    ]
-    return ConfigDict(json_schema_extra={"allOf": rules})
+    carries: the schema requires them for that state, as one ``if``/``then``/``else`` chain at the top (as
+    ``StepUpRequest`` has its rule), which code generators skip and validators keep; not a ``oneOf``, which
+    they read as a union of objects, nor an ``allOf`` of parts with no type. One shape per route keeps its
+    component; a client validating by the document relies on a step-up's rotated ``session`` without a
+    check, and a server that left it out fails the contract tests."""
+    rule: dict[str, JsonValue] = {}
+    for state, names in reversed(list(fields.items())):
+        rule = {
+            "if": {"properties": {"state": {"const": state}}},
+            "then": {"required": list(names)},
+            **({"else": rule} if rule else {}),
+        }
+    return ConfigDict(json_schema_extra=rule)
 
 
 def refusal(model: type[BaseModel], name: str) -> str | None:
