@@ -7,10 +7,11 @@ original.
 """
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -39,6 +40,23 @@ class Query(BaseModel):
     (``http.validation.query``)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+def by_state(fields: Mapping[str, Sequence[str]]) -> ConfigDict:
+    """An answer's config (``@with_config``) saying which of its optional fields each ``state`` always
+    carries: the schema requires them for that state, as one ``if``/``then``/``else`` chain at the top (as
+    ``StepUpRequest`` has its rule), which code generators skip and validators keep; not a ``oneOf``, which
+    they read as a union of objects, nor an ``allOf`` of parts with no type. One shape per route keeps its
+    component; a client validating by the document relies on a step-up's rotated ``session`` without a
+    check, and a server that left it out fails the contract tests."""
+    rule: dict[str, JsonValue] = {}
+    for state, names in reversed(list(fields.items())):
+        rule = {
+            "if": {"properties": {"state": {"const": state}}},
+            "then": {"required": list(names)},
+            **({"else": rule} if rule else {}),
+        }
+    return ConfigDict(json_schema_extra=rule)
 
 
 def refusal(model: type[BaseModel], name: str) -> str | None:

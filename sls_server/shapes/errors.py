@@ -99,6 +99,25 @@ class Error(TypedDict):
             ),
         ]
     ]
+    passcode_attempts_left: NotRequired[
+        Annotated[
+            Count,
+            Field(
+                description="`wrong_passcode`: wrong iPhone passcodes IB Key still takes before the app "
+                "locks."
+            ),
+        ]
+    ]
+    your_address: NotRequired[
+        Annotated[
+            str | None,
+            Field(
+                description="A user's own IP Restrictions that leave out the address asking "
+                "(`invalid_request`, `field: ip_allowlist`): that address, as the server reads it (null when "
+                "it cannot tell)."
+            ),
+        ]
+    ]
     purpose: NotRequired[Annotated[str, Field(description="`reauth_required`: the step-up purpose needed.")]]
     username: NotRequired[Annotated[str, Field(description="The user the refusal is about.")]]
     account_id: NotRequired[

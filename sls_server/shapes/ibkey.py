@@ -160,7 +160,10 @@ class IbKeyNotification(TypedDict):
         list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]],
         Field(description="Three numbers; the login page shows one."),
     ]
-    purpose: Annotated[Literal["login", Purpose], Field(description="`login` or a step-up purpose.")]
+    purpose: Annotated[
+        Literal["login", "password_recovery", Purpose],
+        Field(description="`login`, `password_recovery` (Forgot your password?) or a step-up purpose."),
+    ]
     sent_at: Annotated[UnixTime, Field(description="When it was sent.")]
     expires_at: Annotated[UnixTime, Field(description="From this instant on it can no longer be answered.")]
 

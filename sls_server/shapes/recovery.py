@@ -4,10 +4,10 @@ the second factor on another authenticator, the new password. Each call after th
 
 from typing import Annotated, Literal, NotRequired
 
-from pydantic import Field
+from pydantic import Field, with_config
 from typing_extensions import TypedDict
 
-from .common import Password, Refusal, Request, UnixTime, Username, UsernameInput
+from .common import Password, Refusal, Request, UnixTime, Username, UsernameInput, by_state
 from .login import Factor, FactorOption
 
 RecoveryToken = Annotated[
@@ -62,6 +62,7 @@ class RecoveryVerify(Request):
     )
 
 
+@with_config(by_state({"verified": ("valid_until",)}))
 class RecoveryVerified(TypedDict):
     state: Annotated[
         Literal["verified", "pending", "denied", "expired"],

@@ -3,11 +3,11 @@ number or the password, and requesting a withdrawal."""
 
 from typing import Annotated, Literal, NotRequired, Self, get_args
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator, with_config
 from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
-from .common import DeviceRef, FactorType, Password, Phone, Refusal, Request, UnixTime, Username
+from .common import DeviceRef, FactorType, Password, Phone, Refusal, Request, UnixTime, Username, by_state
 from .login import ChallengeMode, Factor, FactorOption, check_mode
 from .sessions import SessionToken
 
@@ -61,6 +61,17 @@ class StepUpRequest(Request):
         return self
 
 
+@with_config(
+    by_state(
+        {
+            "second_factor": ("txn_id", "expires_at", "factor", "factors"),
+            "pending": ("txn_id",),
+            "denied": ("txn_id",),
+            "expired": ("txn_id",),
+            "verified": ("valid_until", "session"),
+        }
+    )
+)
 class StepUpAnswer(TypedDict):
     """The prompt (start), where the step stands (poll), or `verified` with a rotated session token."""
 
@@ -118,6 +129,14 @@ class PhoneChange(Request):
     )
 
 
+@with_config(
+    by_state(
+        {
+            "code_sent": ("sent_to", "expires_at", "attempts_left"),
+            "changed": ("username", "phone", "previous_phone"),
+        }
+    )
+)
 class PhoneChanged(TypedDict):
     """`code_sent`: a code went to the new number, nothing changed yet. `changed`: the number is the
     account's now, and both numbers were told."""

@@ -69,15 +69,20 @@ def schema_errors(spec: dict[str, Any], schema: dict[str, Any], body: Any) -> li
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
 
 
+#: Subschemas that test a body rather than describe it (a state's ``if``): closing them would make the
+#: test fail on every body with more fields than the test names, and the rule it guards would never apply.
+CONDITIONS = frozenset({"if", "not"})
+
+
 def closed(node: Any, in_all_of: bool = False) -> Any:
     """``node`` with ``unevaluatedProperties: false`` on each object schema that lists ``properties`` (not
-    on the parts of an ``allOf``, which each see only their own): a field the schema does not name is an
-    error."""
+    on the parts of an ``allOf``, which each see only their own, nor in a condition): a field the schema
+    does not name is an error."""
     if isinstance(node, list):
         return [closed(item, in_all_of) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: closed(value, key == "allOf") for key, value in node.items()}
+    out = {key: value if key in CONDITIONS else closed(value, key == "allOf") for key, value in node.items()}
     open_ended = "additionalProperties" in node or "unevaluatedProperties" in node
     if "properties" in node and not open_ended and not in_all_of:
         out["unevaluatedProperties"] = False
@@ -89,6 +94,14 @@ def undocumented_headers(documented: dict[str, Any], response: TestResponse) -> 
     described = {name.lower() for name in documented.get("headers", {})}
     sent = {name.lower() for name, _ in response.headers.items()}
     return sent - described - TRANSPORT_HEADERS
+
+
+def undescribed_cookies(documented: dict[str, Any], response: TestResponse) -> set[str]:
+    """Cookies the answer sets that its documented ``Set-Cookie`` does not name: a client reads the name
+    (and what the cookie holds) there, or it never learns which cookie the answer set or cleared."""
+    described = documented.get("headers", {}).get("Set-Cookie", {}).get("description", "")
+    names = {value.split("=", 1)[0].strip() for value in response.headers.getlist("Set-Cookie")}
+    return {name for name in names if f"`{name}`" not in described}
 
 
 def missing_headers(spec: dict[str, Any], documented: dict[str, Any], response: TestResponse) -> set[str]:
@@ -137,6 +150,10 @@ class Conformance:
         assert media in documented["content"], f"{where}: {media} is not documented"
         extra = undocumented_headers(documented, response)
         assert not extra, f"{where}: headers {sorted(extra)} are sent but not documented"
+        unnamed = undescribed_cookies(documented, response)
+        assert not unnamed, (
+            f"{where}: cookies {sorted(unnamed)} are set but the Set-Cookie header does not name them"
+        )
         lacking = missing_headers(self.spec, documented, response)
         assert not lacking, f"{where}: headers {sorted(lacking)} are documented as always sent but missing"
         body = response.get_json()
@@ -149,3 +166,21 @@ class Conformance:
             assert not wrong, f"{where}: the answer breaks its documented schema: {wrong}\n{body}"
         self.checked.add((template, method, status))
         return body  # type: ignore[no-any-return]
+
+    def send(self, method: str, path: str, status: int, **kwargs: Any) -> dict[str, Any]:
+        """:meth:`call`, the path's template found in the document (a literal segment before a parameter:
+        ``/sessions/end-others``, not ``/sessions/{session_id}``), as a client reading the document would."""
+        return self.call(method, path, self.template_of(path), status, **kwargs)
+
+    def template_of(self, path: str) -> str:
+        segments = path.split("/")
+
+        def fits(template: str) -> bool:
+            parts = template.split("/")
+            return len(parts) == len(segments) and all(
+                part.startswith("{") or part == segment for part, segment in zip(parts, segments, strict=True)
+            )
+
+        matching = [template for template in self.spec["paths"] if fits(template)]
+        assert matching, f"{path} is no path of the document"
+        return min(matching, key=lambda template: template.count("{"))

@@ -32,11 +32,12 @@ def test_an_authenticator_type_to_enrol_is_one_of_the_known_types(spec: dict[str
 
 
 def test_a_push_names_its_purpose_from_a_closed_set(spec: dict[str, Any]) -> None:
-    """A push in the IB Key app is for a login or for one of the step-up purposes: the document says which,
-    so a generated client can switch on it exhaustively."""
+    """A push in the IB Key app is for a login, a forgotten password's reset or one of the step-up purposes:
+    the document says which, so a generated client can switch on it exhaustively."""
     schemas = spec["components"]["schemas"]
     step_ups = schemas["StepUpAnswer"]["properties"]["purpose"]["enum"]
-    assert schemas["IbKeyNotification"]["properties"]["purpose"]["enum"] == ["login", *step_ups]
+    purposes = schemas["IbKeyNotification"]["properties"]["purpose"]["enum"]
+    assert purposes == ["login", "password_recovery", *step_ups]
 
 
 def test_a_rate_limit_always_says_how_long_to_wait(spec: dict[str, Any]) -> None:

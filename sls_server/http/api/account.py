@@ -45,7 +45,7 @@ from ...sim.errors import SendLimited
 from ..common import caller_session, client_ip, core, now
 from ..operations import operation
 from . import bp
-from .login import with_session_cookie
+from .login import SESSION_SET_COOKIE, with_session_cookie
 
 
 @operation(
@@ -56,7 +56,9 @@ from .login import with_session_cookie
     body=StepUpRequest,
     ok=StepUpAnswer,
     returns="The prompt (start), the state (poll), or `verified` with a rotated token.",
-    headers={"Set-Cookie": "Verified: the rotated session's cookie, as a login sets it."},
+    headers={
+        "Set-Cookie": f"Verified: the rotated session's cookie, as a login sets it: {SESSION_SET_COOKIE}"
+    },
     security="session",
     errors=(
         UnknownTransaction,

@@ -281,7 +281,10 @@ def _live_session() -> dict[str, Any]:
     ok=LoggedOut,
     returns="The session is ended server-side; its token is dead at once.",
     security="session",
-    headers={"Set-Cookie": "When the session came as a cookie: that cookie, cleared (expired at once)."},
+    headers={
+        "Set-Cookie": "Whichever session cookie the request carried, `sls_session` or `__Host-sls_session`, "
+        "cleared (expired at once), whether the session came by it or by the bearer token."
+    },
 )
 def logout() -> Response:
     session = core().sessions.logout(session_token(), now=now(), ip=client_ip())
