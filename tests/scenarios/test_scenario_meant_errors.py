@@ -1,0 +1,124 @@
+"""Shapes a newcomer writes by habit, told with what they meant, not only what the schema refused.
+
+Found walking the QA path with the docs alone: a JSON answer's field written nested as the answer is
+(``json: {factor: {type: dscplus}}``) was told "'dscplus' is not one of `string`, `integer`..."; a login's
+password written beside ``login: carol`` was an "unknown key" of the step; ``read_call: dan`` "expected a
+mapping"; an unquoted number key of ``setup.phones`` was told as a regular expression, at the mapping; and a
+misspelt ``factor`` of an event under ``not_happened`` checked nothing and said nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from format_kit import HEAD, problems
+
+MATCHERS = (
+    "`eq`, `ne`, `gt`, `ge`, `lt`, `le`, `between`, `in`, `not_in`, `regex`, `contains`, `excludes`, `len`, "
+    "`exists`, `type`"
+)
+STEP_KEYS = "`actor`, `name`, `expect`, `capture`"
+
+
+def test_a_nested_json_field_is_told_to_be_written_as_a_dotted_path(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect: {json: {factor: {type: dscplus}}}
+        - login: alice
+          expect: {json: {factor: {challenge: {len: 6}}}}
+        """,
+    )
+    assert found == [
+        "10:36: step 1 expect.json.factor.type: 'dscplus' is not one of `string`, `integer`, `number`, "
+        "`boolean`, `object`, `array`, `null` (`type` checks the JSON type of `factor`; a field of the "
+        "answer is a dotted path: `factor.type: dscplus`)",
+        f"12:30: step 2 expect.json.factor.challenge: unknown key 'challenge'; expected {MATCHERS} "
+        "(a field of the answer is a dotted path: `factor.challenge: {len: 6}`)",
+    ]
+
+
+def test_an_event_detail_nested_is_told_the_same(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect:
+            events: {happened: [{type: login.password_ok, detail: {notes: {first: new_place}}}]}
+        """,
+    )
+    assert found == [
+        "11:70: step 1 expect.events.happened[0].detail.notes.first: unknown key 'first'; "
+        f"expected {MATCHERS} (a field of the answer is a dotted path: `notes.first: new_place`)"
+    ]
+
+
+def test_a_key_of_the_step_type_written_beside_it_is_told_where_it_goes(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          password: wrong-password-1
+          expect: {status: 401}
+        - stepup: withdrawal
+          type: dscplus
+        """,
+    )
+    assert found == [
+        f"10:5: step 1 password: unknown key 'password'; expected `login`, {STEP_KEYS} "
+        "(`password` is the login's: `login: {user: alice, password: wrong-password-1}`)",
+        f"13:5: step 2 type: unknown key 'type'; expected `stepup`, {STEP_KEYS} "
+        "(`type` is the stepup's: `stepup: {purpose: withdrawal, type: dscplus}`)",
+    ]
+
+
+def test_a_word_where_a_step_takes_a_mapping_is_told_the_key_it_likely_means(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect: {status: 200}
+        - card: card
+        - read_sms: alice
+        - read_call: "+15550100001"
+        """,
+    )
+    assert found == [
+        "11:11: step 2 card: expected a mapping, got 'card': `card: {device: card}`",
+        "12:15: step 3 read_sms: expected a mapping, got 'alice': `read_sms: {user: alice}`",
+        "13:16: step 4 read_call: expected a mapping, got '+15550100001': "
+        "`read_call: {phone: '+15550100001'}`",
+    ]
+
+
+def test_an_unquoted_number_of_setup_phones_is_told_at_the_key_to_be_quoted(tmp_path: Path) -> None:
+    head = HEAD.replace("  devices:", "  phones: {+15550100001: {roaming: true}, 555-0100: {}}\n  devices:")
+    found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head=head)
+    assert found == [
+        "6:12: setup.phones.15550100001: '15550100001' does not fit: it should be an E.164 number, like "
+        '`+15550100001`: written +15550100001, which YAML reads as 15550100001: quote it, "+15550100001"',
+        "6:43: setup.phones.555-0100: '555-0100' does not fit: it should be an E.164 number, like "
+        "`+15550100001`",
+    ]
+
+
+def test_an_event_factor_the_server_never_writes_is_refused_with_the_closest_type(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect:
+            events:
+              not_happened: [{type: login.succeeded, factor: dsc}]
+              happened:
+                - {type: login.password_ok, factor: {in: [sms, voice]}}
+                - {type: login.refused, factor: SMS}
+        """,
+    )
+    assert found == [
+        "12:56: step 1 expect.events.not_happened[0].factor: the server writes no factor 'dsc' (did you mean "
+        "'dscplus'?); factors are `dscplus`, `ibkey`, `sms`, `voice`, `totp`, `temporary`",
+        "15:43: step 1 expect.events.happened[1].factor: the server writes no factor 'SMS' (did you mean "
+        "'sms'?); factors are `dscplus`, `ibkey`, `sms`, `voice`, `totp`, `temporary`",
+    ]
