@@ -191,3 +191,19 @@ def test_junit_names_each_case_by_its_file_and_scenario_as_pytest_does(
     assert invalid is not None and invalid.get("message", "").startswith(
         f"{folder / 'typo.scenario.yaml'}:11:"
     )
+
+
+def test_the_summary_counts_errors_in_pytest_s_words() -> None:
+    """QA: a folder of six broken files ended "FAILED: 6 error in 0.0s"; pytest says "6 errors", "1 error"."""
+    import io
+
+    from rich.console import Console
+
+    from sls_scenarios.runner import ScenarioResult
+
+    for errors, said in ((6, "FAILED: 1 passed, 6 errors in"), (1, "FAILED: 1 passed, 1 error in")):
+        results = [ScenarioResult(f"broken-{i}", f"b{i}.scenario.yaml", "error") for i in range(errors)]
+        results.append(ScenarioResult("fine", "fine.scenario.yaml", "passed"))
+        stream = io.StringIO()
+        report.summary(Console(file=stream, width=140), results)
+        assert said in stream.getvalue(), stream.getvalue()
