@@ -10,6 +10,7 @@ no text (an unquoted ``+15550100001``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -17,6 +18,9 @@ import yaml
 from .positions import Positions
 from .schema import common_keys, schema
 from .spelling import closest
+
+#: A duration's units as a mapping's keys (``advance_clock: {minutes: 2}``), and how a duration writes them.
+_UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d"}
 
 #: The keys under which a mapping is read path by path (``factor.type: ...``), not as the answer's shape.
 PATHS = ("json", "detail")
@@ -30,10 +34,23 @@ def unknown_key(
     written nested."""
     if closest(key, allowed):
         return step_key_inside(path, key, positions)
+    if path[-1:] == ("advance_clock",) and _UNITS.get(key.rstrip("s")) and isinstance(instance[key], int):
+        return f" (a duration is one value: `advance_clock: {instance[key]}{_UNITS[key.rstrip('s')]}`)"
     return (
         step_key_inside(path, key, positions)
         or body_key_beside(instance, key)
         or dotted_path((*path, key), instance[key])
+    )
+
+
+def unquoted(instance: Any, expected: str) -> str:
+    """A whole number written quoted where a number goes (``status: "401"``), ``expected`` saying what goes
+    there (``an integer or a list``): YAML keeps a quoted number text."""
+    number = isinstance(instance, str) and re.fullmatch(r"-?[0-9]+", instance) is not None
+    return (
+        f": write it unquoted, {instance}"
+        if number and ("integer" in expected or "number" in expected)
+        else ""
     )
 
 

@@ -103,7 +103,8 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
         branch = _branch_for(error, instance)
         if branch:
             return [p for sub in branch for p in _explain(sub, positions)]
-        return [_Said(path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
+        shapes = _shapes(error.schema)
+        return [_Said(path, f"expected {shapes}, got {_show(instance)}" + meant.unquoted(instance, shapes))]
     if kind == "required":
         named = _items(error.validator_value)
         missing = [k for k in named if isinstance(instance, dict) and k not in instance]
@@ -125,6 +126,8 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
             said = f'expected {_shapes(error.schema)}, got {written}{read}: quote it, "{written}"'
         elif _mapping(error.schema).get("type") == "object":
             said += meant.mapping_for(path, instance)
+        else:
+            said += meant.unquoted(instance, _shapes(error.schema))
         return [_Said(path, said)]
     if kind == "pattern":
         described = _mapping(error.schema).get("description")

@@ -122,3 +122,22 @@ def test_an_event_factor_the_server_never_writes_is_refused_with_the_closest_typ
         "15:43: step 1 expect.events.happened[1].factor: the server writes no factor 'SMS' (did you mean "
         "'sms'?); factors are `dscplus`, `ibkey`, `sms`, `voice`, `totp`, `temporary`",
     ]
+
+
+def test_a_number_quoted_or_a_duration_by_its_units_is_told_how_to_write_it(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: {user: alice, password: wrong-password-1}
+          expect: {status: "401"}
+        - advance_clock: {minutes: 2}
+        - advance_clock: {hours: 1}
+        """,
+    )
+    assert found == [
+        "10:22: step 1 expect.status: expected an integer or a list, got '401': write it unquoted, 401",
+        "11:21: step 2 advance_clock.minutes: unknown key 'minutes'; expected `seconds`, `to` "
+        "(a duration is one value: `advance_clock: 2m`)",
+        "12:21: step 3 advance_clock.hours: unknown key 'hours'; expected `seconds`, `to` "
+        "(a duration is one value: `advance_clock: 1h`)",
+    ]
