@@ -170,9 +170,9 @@ def run(
         _check_server(server, admin_token)
     try:
         results, document = run_batch(
-            files, console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,
-            seed=seed, verbose=verbose, junit=junit, known=known_settings(server) if server else None,
-            fail_on_skip=fail_on_skip,
+            files, console(stderr=as_json, log=True), server=server, admin_token=admin_token,
+            sim_token=sim_token, seed=seed, verbose=verbose, junit=junit,
+            known=known_settings(server) if server else None, fail_on_skip=fail_on_skip,
         )  # fmt: skip
     except TargetError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None

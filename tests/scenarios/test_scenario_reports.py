@@ -207,3 +207,23 @@ def test_the_summary_counts_errors_in_pytest_s_words() -> None:
         stream = io.StringIO()
         report.summary(Console(file=stream, width=140), results)
         assert said in stream.getvalue(), stream.getvalue()
+
+
+def test_a_ci_log_gets_each_summary_row_and_failure_on_one_line(tmp_path: Path) -> None:
+    """QA: in a CI log (no terminal) the run printed at 140 columns: a failure's message folded mid-sentence
+    under its step, and its summary row broke over two lines, so `grep failed` showed half the reason. As
+    every other `sls` table in a log (docs/cli.md), a row is one line."""
+    from click.testing import CliRunner
+
+    from sls_server.cli.main import cli
+
+    expected = "an-authenticator-type-long-enough-that-the-reason-runs-past-a-hundred-and-forty-columns"
+    file = write(
+        tmp_path, f"- http: {{method: GET, path: /healthz}}\n  expect: {{json: {{status: {expected}}}}}\n"
+    )
+    result = CliRunner().invoke(cli, ["scenario", "run", str(file)])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    row = [line for line in lines if line.strip().startswith("probe ") and "failed" in line]
+    assert len(row) == 1 and "probe.scenario.yaml:10: step 1 (http GET /healthz): status is 'ok'" in row[0]
+    assert f"status is 'ok', expected '{expected}'" in [line.strip() for line in lines], result.stdout
