@@ -141,3 +141,28 @@ def test_a_number_quoted_or_a_duration_by_its_units_is_told_how_to_write_it(tmp_
         "12:21: step 3 advance_clock.hours: unknown key 'hours'; expected `seconds`, `to` "
         "(a duration is one value: `advance_clock: 1h`)",
     ]
+
+
+def test_a_setup_user_the_server_cannot_create_is_refused_at_validation(tmp_path: Path) -> None:
+    """QA: ``username: jo`` validated, then every run ended at the setup: ``POST /admin/v1/users answered 400
+    invalid_request: username must be 3-64 characters``. A name set up is one the server creates; a login may
+    still type any name (``password-typed-as-username`` types a password)."""
+    for name in ("jo", "-alice", "a" * 65):
+        head = HEAD.replace("username: alice", f"username: {name}").replace("user: alice", f"user: {name}")
+        found = problems(
+            tmp_path, f"- login: {{user: {name}, password: x}}\n  expect: {{status: 401}}\n", head
+        )
+        assert found == [
+            f"5:18: setup.users[0].username: {name!r} does not fit: it should be a username the server "
+            "creates: 3-64 lower-case letters, digits, `.`, `_` or `-`, starting with a letter or digit; "
+            "or a ${variable}."
+        ], found
+
+
+def test_the_username_form_is_the_server_s() -> None:
+    """The scenarios reach the server over HTTP and mirror its username form in the schema: held equal."""
+    from sls_scenarios.schema import schema
+    from sls_server.shapes.common import USERNAME_PATTERN
+
+    declared = schema()["properties"]["setup"]["properties"]["users"]["items"]["properties"]["username"]
+    assert declared["pattern"].startswith(f"^({USERNAME_PATTERN.strip('^$')}|")
