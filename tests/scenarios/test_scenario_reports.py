@@ -169,7 +169,7 @@ def test_junit_names_each_case_by_its_file_and_scenario_as_pytest_does(
     tagged = write(folder, LOGIN, name="tagged", extra="tags: [zeta, alpha]")
     weak = write(folder, LOGIN, name="weak").read_text()
     (folder / "weak.scenario.yaml").write_text(
-        weak.replace("{username: alice,", "{password: a, username: alice,")
+        weak.replace("{username: alice,", "{password: aaaaaaaaaa, username: alice,")
     )
     typo = write(folder, LOGIN.replace("- card:", "- crad:"), name="typo-check")
     typo.rename(folder / "typo.scenario.yaml")
