@@ -123,11 +123,10 @@ def dotted_path(path: tuple[Any, ...], value: Any) -> str:
         return ""
     parent, key = path[at + 1], path[at + 2]
     written = f"`{parent}.{key}: {_flow(value)}`"
+    of = "the answer" if path[at] == "json" else "the event's detail"
     if key == "type":
-        return (
-            f" (`type` checks the JSON type of `{parent}`; a field of the answer is a dotted path: {written})"
-        )
-    return f" (a field of the answer is a dotted path: {written})"
+        return f" (`type` checks the JSON type of `{parent}`; a field of {of} is a dotted path: {written})"
+    return f" (a field of {of} is a dotted path: {written})"
 
 
 def _body(kind: str) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def test_an_event_detail_nested_is_told_the_same(tmp_path: Path) -> None:
     )
     assert found == [
         "11:70: step 1 expect.events.happened[0].detail.notes.first: unknown key 'first'; "
-        f"expected {MATCHERS} (a field of the answer is a dotted path: `notes.first: new_place`)"
+        f"expected {MATCHERS} (a field of the event's detail is a dotted path: `notes.first: new_place`)"
     ]
 
 
