@@ -22,6 +22,9 @@ from .spelling import closest
 #: A duration's units as a mapping's keys (``advance_clock: {minutes: 2}``), and how a duration writes them.
 _UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d"}
 
+#: A step body's keys whose values a problem does not repeat (it is printed, and kept in reports).
+SECRET_KEYS = ("password", "passcode")
+
 #: The keys under which a mapping is read path by path (``factor.type: ...``), not as the answer's shape.
 PATHS = ("json", "detail")
 
@@ -94,7 +97,8 @@ def body_key_beside(step: Any, key: str) -> str:
         inside = {short: value, key: step[key]}
     else:
         return f" (`{key}` is the {kind}'s: inside `{kind}: {{...}}`)"
-    return f" (`{key}` is the {kind}'s: `{kind}: {_flow(inside)}`)"
+    shown = {k: ("…" if k in SECRET_KEYS else v) for k, v in inside.items()}  # a problem goes into CI logs
+    return f" (`{key}` is the {kind}'s: `{kind}: {_flow(shown)}`)"
 
 
 def mapping_for(path: tuple[Any, ...], value: Any) -> str:
@@ -149,5 +153,7 @@ def _short_key(body: dict[str, Any]) -> str | None:
 
 def _flow(value: Any) -> str:
     """A value as YAML writes it on one line (``{user: alice, password: x}``)."""
-    text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10_000).strip()
+    text = yaml.safe_dump(
+        value, default_flow_style=True, sort_keys=False, width=10_000, allow_unicode=True
+    ).strip()
     return text.removesuffix("...").strip()

@@ -67,7 +67,7 @@ def test_a_key_of_the_step_type_written_beside_it_is_told_where_it_goes(tmp_path
     )
     assert found == [
         f"10:5: step 1 password: unknown key 'password'; expected `login`, {STEP_KEYS} "
-        "(`password` is the login's: `login: {user: alice, password: wrong-password-1}`)",
+        "(`password` is the login's: `login: {user: alice, password: …}`)",
         f"13:5: step 2 type: unknown key 'type'; expected `stepup`, {STEP_KEYS} "
         "(`type` is the stepup's: `stepup: {purpose: withdrawal, type: dscplus}`)",
     ]
