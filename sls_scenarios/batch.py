@@ -14,6 +14,11 @@ from .runner import Runner, ScenarioResult, run_paths
 from .targets import InProcessTarget, RemoteTarget
 
 
+class JunitNotWritten(Exception):
+    """The JUnit file could not be written once the run was over: the command line's mistake (exit 2), told
+    in one line; the results are printed already."""
+
+
 def run_batch(
     files: list[Path],
     console: Console,
@@ -30,7 +35,8 @@ def run_batch(
     """Run ``files`` in-process, or against ``server`` (known to run with ``known`` settings beyond the
     defaults); the results and their JSON document.
 
-    ``TargetError`` before anything runs when the server cannot be used (no admin token).
+    ``TargetError`` before anything runs when the server cannot be used (no admin token);
+    ``JunitNotWritten`` after it when ``junit`` cannot be written.
     """
     target = RemoteTarget(server, admin_token, sim_token, applied=known) if server else InProcessTarget()
     try:
@@ -40,7 +46,10 @@ def run_batch(
         report.close_target(target, console)
     report.summary(console, results)
     if junit:
-        report.write_junit(junit, results, seed=seed)
+        try:
+            report.write_junit(junit, results, seed=seed)
+        except OSError as exc:  # a check before the run passed: a name too long, a folder under /proc
+            raise JunitNotWritten(f"--junit: cannot write {junit}: {exc.strerror or exc}") from None
         console.print(f"JUnit XML written to {junit}", style="dim", soft_wrap=True)
     return results, report.as_json(results, seed=seed, target=target.label)
 

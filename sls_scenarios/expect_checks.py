@@ -1,6 +1,6 @@
-"""What only a run would find wrong with a step's ``expect``: an event type the server never writes, a
-``statuses`` on a step that answers once, one answer checked on a ``parallel``, a ``regex`` that does not
-compile, a ``between`` that can never hold.
+"""What only a run would find wrong with a step's ``expect``: an event type or factor the server never
+writes, a ``statuses`` on a step that answers once, one answer checked on a ``parallel``, a ``regex`` that
+does not compile, a ``between`` that can never hold.
 
 An expectation that cannot fail is worse than a failing one (a misspelt event type under ``not_happened``
 passes whatever the server did), so the cross-checks (``checks``) judge each ``expect`` with these.
@@ -13,6 +13,7 @@ from typing import Any
 
 from .event_types import EVENT_TYPES
 from .positions import Report
+from .schema import factor_types
 from .spelling import suggest
 from .values import references
 
@@ -23,11 +24,16 @@ def event_types(expectation: Any, path: tuple[Any, ...], report: Report) -> None
         listed = events.get(which) if isinstance(events, dict) else None
         for i, wanted in enumerate(listed if isinstance(listed, list) else []):
             kind = wanted.get("type") if isinstance(wanted, dict) else None
-            if not isinstance(kind, str) or "${" in kind or kind in EVENT_TYPES:
-                continue
-            hint = suggest(kind, EVENT_TYPES, otherwise="; `sls scenario reference` lists them")
-            where = (*path, "events", which, i, "type")
-            report(where, f"the server writes no event {kind!r}{hint}")
+            if isinstance(kind, str) and "${" not in kind and kind not in EVENT_TYPES:
+                hint = suggest(kind, EVENT_TYPES, otherwise="; `sls scenario reference` lists them")
+                report((*path, "events", which, i, "type"), f"the server writes no event {kind!r}{hint}")
+            factor = wanted.get("factor") if isinstance(wanted, dict) else None
+            factors = factor_types()
+            if isinstance(factor, str) and "${" not in factor and factor not in factors:
+                hint = (
+                    suggest(factor.lower(), factors) + "; factors are " + ", ".join(f"`{f}`" for f in factors)
+                )
+                report((*path, "events", which, i, "factor"), f"the server writes no factor {factor!r}{hint}")
 
 
 def expectation(kind: str, expect: Any, path: tuple[Any, ...], report: Report) -> None:

@@ -59,6 +59,8 @@ class Positions:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     #: Unquoted scalars YAML read as something else than text, as written (``0123``, which YAML reads as 83).
     written: dict[Path_, str] = field(default_factory=dict)
+    #: Unquoted keys YAML read as something else than text, as written (``+15550100001``, read as a number).
+    written_keys: dict[Path_, str] = field(default_factory=dict)
 
     def of(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path``, or of its nearest ancestor that has one."""
@@ -135,6 +137,8 @@ class _Builder:
                 key = self.loader.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int | float | bool) or key is None:
                     raise ScenarioInvalid([Problem(filename, line, column, "", "a key must be a plain word")])
+                if not isinstance(key, str):
+                    positions.written_keys[(*path, str(key))] = key_node.value
                 key = str(key)
                 if key in result:
                     raise ScenarioInvalid(

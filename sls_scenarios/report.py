@@ -111,7 +111,9 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
         )
     console.print(grid)
     tally = totals(results)
-    shown = ", ".join(f"{n} {status}" for status, n in tally.items() if n)
+    shown = ", ".join(
+        f"{n} {status}{'s' if status == 'error' and n > 1 else ''}" for status, n in tally.items() if n
+    )
     verdict = _verdict(results)
     total = sum(r.seconds for r in results)
     console.print(

@@ -37,3 +37,9 @@ def secret_setting(name: str) -> bool:
 
 def common_keys() -> list[str]:
     return list(schema()["$defs"]["common"]["properties"])
+
+
+def factor_types() -> list[str]:
+    """The authenticator types (``dscplus``, ``sms``...): what a device is, and an event's ``factor``."""
+    devices = schema()["properties"]["setup"]["properties"]["devices"]["items"]["properties"]
+    return list(devices["type"]["enum"])

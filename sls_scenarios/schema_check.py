@@ -17,6 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from . import meant
 from .positions import Positions, Problem
 from .schema import common_keys, schema, step_types
 from .spelling import closest, suggest
@@ -73,20 +74,6 @@ class _Said:
     missing: tuple[str, ...] = ()
 
 
-def _belongs(path: tuple[Any, ...], key: str, positions: Positions) -> str:
-    """A step's own key (``expect``, ``actor``...) written inside its body, indented under ``login:``
-    instead of beside it: say where it goes, not only that the body has no such key."""
-    from .execute import COMMON
-
-    in_step = (
-        len(path) >= 3 and isinstance(path[-2], int) and (path[-3] == "steps" or isinstance(path[-3], int))
-    )
-    if not in_step or key not in COMMON or path[-1] in COMMON:
-        return ""
-    line, column = positions.of(path, key=True)
-    return f" (`{key}` is the step's: indent it as far as `{path[-1]}` on line {line}, column {column})"
-
-
 def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
     path = tuple(error.absolute_path)
     instance, kind = error.instance, error.validator
@@ -102,10 +89,11 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
             said = "the server has no setting {0!r}{1}; `sls config` lists them"
         else:
             said = "unknown key {0!r}{1}; expected " + _list(allowed).replace("{", "{{").replace("}", "}}")
+        told = [(k, said.format(k, suggest(k, allowed))) for k in extra]
         return [
-            _Said((*path, k), said.format(k, suggest(k, allowed)) + _belongs(path, k, positions), key=True,
+            _Said((*path, k), m + meant.unknown_key(path, k, instance, positions, allowed), key=True,
                   meant=closest(k, allowed))
-            for k in extra
+            for k, m in told
         ]  # fmt: skip
     if kind == "not" and list(error.schema_path)[-2:] == ["propertyNames", "not"]:
         why = _mapping(error.schema).get("description", "")
@@ -115,7 +103,8 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
         branch = _branch_for(error, instance)
         if branch:
             return [p for sub in branch for p in _explain(sub, positions)]
-        return [_Said(path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
+        shapes = _shapes(error.schema)
+        return [_Said(path, f"expected {shapes}, got {_show(instance)}" + meant.unquoted(instance, shapes))]
     if kind == "required":
         named = _items(error.validator_value)
         missing = [k for k in named if isinstance(instance, dict) and k not in instance]
@@ -126,7 +115,7 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
         return [_Said(path, said, refuses=False, missing=tuple(missing))]
     if kind == "enum":
         options = [str(o) for o in _items(error.validator_value)]
-        hint = suggest(str(instance), options)
+        hint = suggest(str(instance), options) or meant.dotted_path(path, instance)
         return [_Said(path, f"{_show(instance)} is not one of {_list(options)}{hint}")]
     if kind == "type":
         said = f"expected {_shapes(error.schema)}, got {_show(instance)}"
@@ -135,6 +124,10 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
             # pin: 0123 said "got 83": YAML reads an unquoted 0123 as octal, +15550100001 as a number
             read = "" if written == str(instance) else f", which YAML reads as {_show(instance)}"
             said = f'expected {_shapes(error.schema)}, got {written}{read}: quote it, "{written}"'
+        elif _mapping(error.schema).get("type") == "object":
+            said += meant.mapping_for(path, instance)
+        else:
+            said += meant.unquoted(instance, _shapes(error.schema))
         return [_Said(path, said)]
     if kind == "pattern":
         described = _mapping(error.schema).get("description")
@@ -143,6 +136,15 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
             if described
             else f"it should match /{error.validator_value}/"
         )
+        if list(error.schema_path)[-2:] == ["propertyNames", "pattern"]:  # told at the key, as written
+            return [
+                _Said(
+                    (*path, instance),
+                    f"{_show(instance)} does not fit: {shape}"
+                    + meant.key_read_as(positions, (*path, instance)),
+                    key=True,
+                )
+            ]
         return [_Said(path, f"{_show(instance)} does not fit: {shape}")]
     if kind == "minLength" and isinstance(instance, str):
         described = _mapping(error.schema).get("description")

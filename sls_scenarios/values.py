@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .literals import typed
+
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_*-]+)*)\}")
 MISSING: Any = object()
 _MISSING = MISSING  # the marker of a path that leads nowhere
@@ -213,7 +215,11 @@ def match(actual: Any, expected: Any) -> str | None:
     if not is_matcher(expected):
         if actual is _MISSING:
             return f"is missing (expected {expected!r})"
-        return None if _equal(actual, expected) else f"is {actual!r}, expected {expected!r}"
+        return (
+            None
+            if _equal(actual, expected)
+            else f"is {actual!r}, expected {expected!r}{typed(actual, expected)}"
+        )
     for op, operand in expected.items():
         problem = _check(op, actual, operand)
         if problem:
@@ -237,7 +243,7 @@ def _check(op: str, actual: Any, operand: Any) -> str | None:
         return f"is missing (expected {op} {operand!r})"
     shown = f"is {actual!r}"
     if op == "eq":
-        return None if _equal(actual, operand) else f"{shown}, expected {operand!r}"
+        return None if _equal(actual, operand) else f"{shown}, expected {operand!r}{typed(actual, operand)}"
     if op == "ne":
         return None if not _equal(actual, operand) else f"{shown}, expected anything else"
     if op in ("gt", "ge", "lt", "le", "between"):

@@ -14,16 +14,30 @@ from typing import Any
 
 import click
 
-from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, err, out, print_json, table
+from .output import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    UNBOUNDED_WIDTH,
+    CliError,
+    HelpGroup,
+    err,
+    is_terminal,
+    out,
+    print_json,
+    table,
+)
 from .scenario_files import gather, load_one, no_such_tag, note_passed_over
 
 
-def console(*, stderr: bool = False) -> Any:
-    """Progress and summary: the terminal's width, or 140 columns in a CI log (rich's 80 folds too much)."""
+def console(*, stderr: bool = False, log: bool = False) -> Any:
+    """Progress and summary: the terminal's width, or 140 columns elsewhere (rich's 80 folds too much).
+    ``log``: a run's report in a CI log, as wide as it needs, so a failure's message and each summary row
+    are one line, as every other table of the CLI in a log (``output.out``)."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    return Console(file=stream, highlight=False, width=None if stream.isatty() else 140)
+    wide = UNBOUNDED_WIDTH if log else 140
+    return Console(file=stream, highlight=False, width=None if is_terminal(stream) else wide)
 
 
 @click.group(cls=HelpGroup)

@@ -150,7 +150,7 @@ def run(
       sls scenario run my-tests/ --junit report.xml   # every *.scenario.yaml in a folder, for CI
       sls scenario run --all --server http://127.0.0.1:8000 --admin-token "$TOKEN" --json
     """
-    from sls_scenarios.batch import run_batch
+    from sls_scenarios.batch import JunitNotWritten, run_batch
     from sls_scenarios.targets import TargetError
 
     server = _server_given(server)
@@ -170,11 +170,11 @@ def run(
         _check_server(server, admin_token)
     try:
         results, document = run_batch(
-            files, console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,
-            seed=seed, verbose=verbose, junit=junit, known=known_settings(server) if server else None,
-            fail_on_skip=fail_on_skip,
+            files, console(stderr=as_json, log=True), server=server, admin_token=admin_token,
+            sim_token=sim_token, seed=seed, verbose=verbose, junit=junit,
+            known=known_settings(server) if server else None, fail_on_skip=fail_on_skip,
         )  # fmt: skip
-    except TargetError as exc:
+    except (TargetError, JunitNotWritten) as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     note_passed_over(targets)
     if as_json:

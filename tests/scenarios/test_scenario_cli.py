@@ -302,3 +302,20 @@ def test_run_help_tells_the_exit_codes_and_which_files_a_folder_means() -> None:
     said = " ".join(out.split())
     assert code == 0 and "Exit 1 when one failed or was an error; 2 (a usage error)" in said
     assert "A folder means its *.scenario.yaml and *.scenario.yml files" in said
+
+
+def test_a_junit_file_that_cannot_be_written_after_the_run_is_an_error_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """QA: ``--junit`` naming a file the system refuses once the run is over (a name too long; as root, a
+    folder under /proc, which passes every check before) ended the run with Python's traceback."""
+    passing = tmp_path / "passing.scenario.yaml"
+    passing.write_text(
+        "name: passing\ndescription: The health check answers.\n"
+        "steps:\n  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    junit = tmp_path / ("j" * 300 + ".xml")
+    result = CliRunner().invoke(cli, ["scenario", "run", str(passing), "--junit", str(junit)])
+    assert result.exit_code == 2, result.output
+    assert "error: --junit: cannot write" in result.stderr and "File name too long" in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr  # one line, no traceback

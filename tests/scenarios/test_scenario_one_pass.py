@@ -122,8 +122,9 @@ def test_an_empty_list_of_steps_or_a_malformed_setup_is_told_once(tmp_path: Path
     found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head=head)
     assert found == [
         "4:10: setup.clock: expected an integer or a string, got a list",
-        "6:18: setup.users[0].username: 'Alice' does not fit: it should be a username as the server spells"
-        " it (lower case), or a ${variable}.",
+        "6:18: setup.users[0].username: 'Alice' does not fit: it should be a username the server creates: "
+        "3-64 lower-case letters, digits, `.`, `_` or `-`, starting with a letter or digit; "
+        "or a ${variable}.",
     ]
 
 

@@ -169,7 +169,7 @@ def test_junit_names_each_case_by_its_file_and_scenario_as_pytest_does(
     tagged = write(folder, LOGIN, name="tagged", extra="tags: [zeta, alpha]")
     weak = write(folder, LOGIN, name="weak").read_text()
     (folder / "weak.scenario.yaml").write_text(
-        weak.replace("{username: alice,", "{password: a, username: alice,")
+        weak.replace("{username: alice,", "{password: aaaaaaaaaa, username: alice,")
     )
     typo = write(folder, LOGIN.replace("- card:", "- crad:"), name="typo-check")
     typo.rename(folder / "typo.scenario.yaml")
@@ -191,3 +191,39 @@ def test_junit_names_each_case_by_its_file_and_scenario_as_pytest_does(
     assert invalid is not None and invalid.get("message", "").startswith(
         f"{folder / 'typo.scenario.yaml'}:11:"
     )
+
+
+def test_the_summary_counts_errors_in_pytest_s_words() -> None:
+    """QA: a folder of six broken files ended "FAILED: 6 error in 0.0s"; pytest says "6 errors", "1 error"."""
+    import io
+
+    from rich.console import Console
+
+    from sls_scenarios.runner import ScenarioResult
+
+    for errors, said in ((6, "FAILED: 1 passed, 6 errors in"), (1, "FAILED: 1 passed, 1 error in")):
+        results = [ScenarioResult(f"broken-{i}", f"b{i}.scenario.yaml", "error") for i in range(errors)]
+        results.append(ScenarioResult("fine", "fine.scenario.yaml", "passed"))
+        stream = io.StringIO()
+        report.summary(Console(file=stream, width=140), results)
+        assert said in stream.getvalue(), stream.getvalue()
+
+
+def test_a_ci_log_gets_each_summary_row_and_failure_on_one_line(tmp_path: Path) -> None:
+    """QA: in a CI log (no terminal) the run printed at 140 columns: a failure's message folded mid-sentence
+    under its step, and its summary row broke over two lines, so `grep failed` showed half the reason. As
+    every other `sls` table in a log (docs/cli.md), a row is one line."""
+    from click.testing import CliRunner
+
+    from sls_server.cli.main import cli
+
+    expected = "an-authenticator-type-long-enough-that-the-reason-runs-past-a-hundred-and-forty-columns"
+    file = write(
+        tmp_path, f"- http: {{method: GET, path: /healthz}}\n  expect: {{json: {{status: {expected}}}}}\n"
+    )
+    result = CliRunner().invoke(cli, ["scenario", "run", str(file)])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    row = [line for line in lines if line.strip().startswith("probe ") and "failed" in line]
+    assert len(row) == 1 and "probe.scenario.yaml:10: step 1 (http GET /healthz): status is 'ok'" in row[0]
+    assert f"status is 'ok', expected '{expected}'" in [line.strip() for line in lines], result.stdout

@@ -123,13 +123,13 @@ def test_the_login_binding_travels_as_a_header_as_the_cookie_or_not_at_all(
 def test_a_setup_entry_the_server_refuses_is_named_at_its_line(
     target: InProcessTarget, tmp_path: Path
 ) -> None:
-    """A password the server's policy refuses passes validation (which does not judge it); the run's error
-    named no file or line, and the JUnit case had no ``line``."""
+    """A password the policy refuses on a rule only the server judges (one character repeated) passes
+    validation; the run's error named no file or line, and the JUnit case had no ``line``."""
     file = tmp_path / "weak.scenario.yaml"
     file.write_text(
         HEAD.format(name="weak", extra="").replace(
             '{username: alice, phone: "+15550100001"}',
-            '{username: alice, phone: "+15550100001", password: short}',
+            '{username: alice, phone: "+15550100001", password: aaaaaaaaaa}',
         )
         + "  - login: alice\n    expect: {status: 200}\n"
     )

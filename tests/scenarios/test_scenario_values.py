@@ -64,3 +64,24 @@ def test_matchers_that_hold(actual: object, expected: object) -> None:
 def test_matchers_that_fail_say_why(actual: object, expected: object, said: str) -> None:
     problem = match(actual, expected)
     assert problem is not None and said in problem
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected", "said"),
+    [
+        (2, "2", "is 2, expected '2': the answer's 2 is a number, not text: write it unquoted, 2"),
+        ("60", 60, "is '60', expected 60: the answer's '60' is text, not a number: quote it, '60'"),
+        (
+            True,
+            "true",
+            "is True, expected 'true': the answer's True is a boolean, not text: write it unquoted, true",
+        ),
+        (2, {"eq": "2"}, "is 2, expected '2': the answer's 2 is a number, not text: write it unquoted, 2"),
+    ],
+)
+def test_a_literal_of_the_wrong_type_says_how_to_write_it(
+    actual: object, expected: object, said: str
+) -> None:
+    """QA: ``json: {attempts_left: "2"}`` failed with "attempts_left is 2, expected '2'": the quotes alone
+    told the answer's number from the scenario's text."""
+    assert match(actual, expected) == said

@@ -1,0 +1,159 @@
+"""What the writer of a scenario most likely meant, added to a problem the schema found (``schema_check``).
+
+The schema says what it refused; a newcomer also needs what to write instead, for the shapes written by
+habit: a step's own key (``expect``) indented into its body, a key of the step's body (a login's
+``password``) written beside the step, a word where a step takes a mapping (``read_call: dan``), and a field
+of the JSON answer written nested as the answer is (``json: {factor: {type: dscplus}}``), where the format
+wants a dotted path (``factor.type``) and reads the inner mapping as a matcher; and a key YAML read as
+no text (an unquoted ``+15550100001``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from .positions import Positions
+from .schema import common_keys, schema
+from .spelling import closest
+
+#: A duration's units as a mapping's keys (``advance_clock: {minutes: 2}``), and how a duration writes them.
+_UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d"}
+
+#: A step body's keys whose values a problem does not repeat (it is printed, and kept in reports).
+SECRET_KEYS = ("password", "passcode")
+
+#: The keys under which a mapping is read path by path (``factor.type: ...``), not as the answer's shape.
+PATHS = ("json", "detail")
+
+
+def unknown_key(
+    path: tuple[Any, ...], key: str, instance: dict[str, Any], positions: Positions, allowed: list[str]
+) -> str:
+    """What an unknown key most likely is: a step's own key indented into its body; without a close valid
+    key (a typo, which the caller names), a body's key written beside its step, or a field of the answer
+    written nested."""
+    if closest(key, allowed):
+        return step_key_inside(path, key, positions)
+    if path[-1:] == ("advance_clock",) and _UNITS.get(key.rstrip("s")) and isinstance(instance[key], int):
+        return f" (a duration is one value: `advance_clock: {instance[key]}{_UNITS[key.rstrip('s')]}`)"
+    return (
+        step_key_inside(path, key, positions)
+        or body_key_beside(instance, key)
+        or dotted_path((*path, key), instance[key])
+    )
+
+
+def unquoted(instance: Any, expected: str) -> str:
+    """A whole number written quoted where a number goes (``status: "401"``), ``expected`` saying what goes
+    there (``an integer or a list``): YAML keeps a quoted number text."""
+    number = isinstance(instance, str) and re.fullmatch(r"-?[0-9]+", instance) is not None
+    return (
+        f": write it unquoted, {instance}"
+        if number and ("integer" in expected or "number" in expected)
+        else ""
+    )
+
+
+def key_read_as(positions: Positions, path: tuple[Any, ...]) -> str:
+    """A key YAML read as no text (``+15550100001:`` is the number 15550100001): as written, to quote."""
+    written = positions.written_keys.get(path)
+    return f': written {written}, which YAML reads as {path[-1]}: quote it, "{written}"' if written else ""
+
+
+def step_key_inside(path: tuple[Any, ...], key: str, positions: Positions) -> str:
+    """A step's own key (``expect``, ``actor``...) written inside its body, indented under ``login:``
+    instead of beside it: say where it goes, not only that the body has no such key."""
+    from .execute import COMMON
+
+    in_step = (
+        len(path) >= 3 and isinstance(path[-2], int) and (path[-3] == "steps" or isinstance(path[-3], int))
+    )
+    if not in_step or key not in COMMON or path[-1] in COMMON:
+        return ""
+    line, column = positions.of(path, key=True)
+    return f" (`{key}` is the step's: indent it as far as `{path[-1]}` on line {line}, column {column})"
+
+
+def body_key_beside(step: Any, key: str) -> str:
+    """A key of the step type's body written beside the step (``login: alice`` then ``password: x``): show
+    the step with it inside (``login: {user: alice, password: x}``)."""
+    if not isinstance(step, dict):
+        return ""
+    kinds = [k for k in step if f"step_{k}" in schema()["$defs"] and k not in common_keys()]
+    if len(kinds) != 1:
+        return ""
+    kind = kinds[0]
+    body = _body(kind)
+    if key not in body.get("properties", {}):
+        return ""
+    value = step[kind]
+    short = _short_key(body)
+    if isinstance(value, dict):
+        inside = {**value, key: step[key]}
+    elif short and value is not None and not isinstance(value, list):
+        inside = {short: value, key: step[key]}
+    else:
+        return f" (`{key}` is the {kind}'s: inside `{kind}: {{...}}`)"
+    shown = {k: ("…" if k in SECRET_KEYS else v) for k, v in inside.items()}  # a problem goes into CI logs
+    return f" (`{key}` is the {kind}'s: `{kind}: {_flow(shown)}`)"
+
+
+def mapping_for(path: tuple[Any, ...], value: Any) -> str:
+    """A word where a step takes a mapping (``card: card``, ``read_sms: alice``): the mapping it likely
+    means, keyed by the body's one required key, or by what the word looks like (a number, a user)."""
+    kind = path[-1] if len(path) >= 3 and path[0] == "steps" and isinstance(path[-2], int) else None
+    if not isinstance(kind, str) or f"step_{kind}" not in schema()["$defs"]:
+        return ""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return ""
+    body = _body(kind)
+    known = body.get("properties", {})
+    key = _short_key(body)
+    if key is None and "phone" in known and str(value).startswith("+"):
+        key = "phone"
+    elif key is None and "user" in known:
+        key = "user"
+    return f": `{kind}: {_flow({key: value})}`" if key else ""
+
+
+def dotted_path(path: tuple[Any, ...], value: Any) -> str:
+    """A field of the answer written nested (``json: {factor: {type: dscplus}}``): the mapping under a path
+    is a matcher, so its inner keys are refused as operators, or ``type`` read as a JSON type's name."""
+    at = max((i for i, part in enumerate(path) if part in PATHS), default=-1)
+    if at < 0 or len(path) != at + 3:
+        return ""
+    parent, key = path[at + 1], path[at + 2]
+    written = f"`{parent}.{key}: {_flow(value)}`"
+    of = "the answer" if path[at] == "json" else "the event's detail"
+    if key == "type":
+        return f" (`type` checks the JSON type of `{parent}`; a field of {of} is a dotted path: {written})"
+    return f" (a field of {of} is a dotted path: {written})"
+
+
+def _body(kind: str) -> dict[str, Any]:
+    """The mapping form of a step type's body: its properties and which of them are required."""
+    declared = schema()["$defs"][f"step_{kind}"]["properties"][kind]
+    options = declared.get("oneOf") or declared.get("anyOf") or [declared]
+    for option in options:
+        if option.get("type") == "object":
+            found: dict[str, Any] = option
+            return found
+    return {}
+
+
+def _short_key(body: dict[str, Any]) -> str | None:
+    """The key a step's one-word form stands for: its body's only required key (``login: alice`` is
+    ``{user: alice}``, ``stepup: withdrawal`` ``{purpose: withdrawal}``)."""
+    required = body.get("required", [])
+    return required[0] if len(required) == 1 else None
+
+
+def _flow(value: Any) -> str:
+    """A value as YAML writes it on one line (``{user: alice, password: x}``)."""
+    text = yaml.safe_dump(
+        value, default_flow_style=True, sort_keys=False, width=10_000, allow_unicode=True
+    ).strip()
+    return text.removesuffix("...").strip()
