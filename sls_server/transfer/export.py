@@ -20,8 +20,9 @@ the instant it stands at when frozen: ``clock_frozen_at``) and the gateway's dai
 
 Out, as traffic: sessions and the gateway's session (and why its last one ended), password recoveries in
 progress, logins in progress and the password attempts being checked (``lockout_inflight``), a user's
-deletion cut short (``user_deletion``: an import beside the world finishes it for each user it writes, so the
-user written inherits none of it; a replacing one wipes it with the rest), codes in flight
+deletion cut short (``user_deletion``: the document is the world as the finished deletion leaves it, the
+name off the cards that still hold it, ``_as_finished``; an import beside the world finishes it for each user
+it writes, so the user written inherits none of it; a replacing one wipes it with the rest), codes in flight
 (inboxes and call logs, their send counters and the outbox cursor, IB Key push inboxes, an activation's lease:
 an IB Key pending activation comes back pending without the text that carried its code, so enrol it again to
 show an activation), the turn of a device or an IB Key app being changed (``sls_server.turns``), rate
@@ -80,12 +81,16 @@ def world_document(
                 "known_ips": store.lockout.known_ips(name),
             }
         )
-    devices = store.devices.get_many(sorted(device_ids))
-    # An id left in a user's list for a device gone (a card shared with them whose owner was deleted)
-    # names nothing: left out, or the document would name a device it does not hold.
-    held = {device.device_id for device in devices}
+    devices = _as_finished(
+        store.devices.get_many(sorted(device_ids)), {e["record"]["username"] for e in users}
+    )
+    # An id left in a user's list for a device gone (a card shared with them whose owner was deleted), or
+    # that no longer names them (taken off it while we read), is left out: the document would name a device
+    # it does not hold, or a holder the device does not name, and its import would refuse it.
+    by_id = {device.device_id: device for device in devices}
     for entry in users:
-        entry["devices"] = [d for d in entry["devices"] if d in held]
+        name = entry["record"]["username"]
+        entry["devices"] = [d for d in entry["devices"] if d in by_id and name in by_id[d].users]
     # A membership is both sides, the account's member set and the user's link: one side alone (a change
     # cut short between its steps, a user deleted while we read) is left out, so an import takes it.
     found = store.access.accounts(store.inventory.account_ids())
@@ -110,6 +115,26 @@ def world_document(
         "ibkey_apps": [app.to_hash() for app in _apps(store, devices)],
         "phones": _phones(store, users, devices),
     }
+
+
+def _as_finished(devices: list[DeviceRecord], names: set[str]) -> list[DeviceRecord]:
+    """The devices as they stand once every unfinished deletion is finished: a name that is no user of the
+    document (a user whose deletion took their record but has not yet taken them off every device: cut
+    short, or still working, ``UserService.finish_deletion``) is left out of a card's ``shared_with``, and a
+    device whose owner is no user goes, as the deletion deletes it. Written as they stand, the document
+    named a user it does not hold, and its own import refused it (400 ``devices``).
+
+    Left out, not finished here: an export is a read (``GET``, and the demo world kept by ``sls demo`` and
+    the console), which must not write, wait on a device's turn or answer 429 ``device_busy`` for a
+    deletion it did not start; a deletion still working is in the same state for a moment, and finishes on
+    its own. The document is the world the finished deletion leaves, so importing it gives that world."""
+    kept = [device for device in devices if device.owner in names]
+    return [
+        replace(device, shared_with=tuple(n for n in device.shared_with if n in names))
+        if any(n not in names for n in device.shared_with)
+        else device
+        for device in kept
+    ]
 
 
 def counts_of(document: dict[str, Any]) -> StateCounts:
