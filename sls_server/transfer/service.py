@@ -2,16 +2,23 @@
 first (``plan``), then written (``writing``).
 
 An import that is refused changes nothing: the whole document is read into records and checked before the
-first write. A Redis outage in the middle of the writes is the one way to leave part of a document written
-(503 ``store_unavailable``); importing the same document again with ``replace`` puts it right.
+first write. What "nothing" means beside requests running at the same time: an import refused because
+another request created one of its users after the checks (409 ``users``, ``writing``) leaves none of the
+document written, the users it had created deleted again (each ``user.deleted``), and what the other
+requests did stands; before it, a deletion of one of its names left unfinished was finished (work owed,
+which any create of the name does first), and with ``replace`` the wipe stays. A Redis outage in the middle
+of the writes is the one way to leave part of a document written (503 ``store_unavailable``); importing the
+same document again with ``replace`` puts it right.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
+from ..accounts.errors import UserNotFound
 from ..shapes.clock import CLOCK_MAX, CLOCK_MIN
 from ..shapes.state import StateCounts, StateDocument
 from .export import counts_of, world_document
@@ -38,11 +45,16 @@ class StateTransfer:
         *,
         gateway_instance: str,
         finish_deletion: Callable[[str], object],
+        delete_user: Callable[[str], object],
     ) -> None:
         """``finish_deletion(username)`` finishes a deletion of the name cut short
-        (``UserService.finish_deletion``), before an import beside the world writes a user of that name."""
+        (``UserService.finish_deletion``), before an import beside the world writes a user of that name;
+        ``delete_user(username)`` deletes a user the import wrote, when a later one is refused
+        (``UserService.delete``, ``writing``)."""
         self._finish_deletion = finish_deletion
-        self._writer = WorldWriter(store, resealer, gateway_instance=gateway_instance)
+        self._writer = WorldWriter(
+            store, resealer, gateway_instance=gateway_instance, delete_user=delete_user
+        )
         self._gateway_instance = gateway_instance
         self._store = store
         self._clock = clock
@@ -61,6 +73,10 @@ class StateTransfer:
         def finish_deletion(username: str) -> bool:
             return core.users.finish_deletion(username, now=core.clock.now())
 
+        def delete_user(username: str) -> None:
+            with suppress(UserNotFound):  # deleted by another request meanwhile: gone all the same
+                core.users.delete(username, now=core.clock.now())
+
         return cls(
             core.store,
             core.clock,
@@ -70,6 +86,7 @@ class StateTransfer:
             resealer,
             gateway_instance=instance,
             finish_deletion=finish_deletion,
+            delete_user=delete_user,
         )
 
     # --- export ------------------------------------------------------------------------------------------

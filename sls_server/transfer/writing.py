@@ -1,9 +1,17 @@
 """Write a checked document (``plan.Plan``) into the store: refused first, beside the world, when any of its
-records exists already; then its records, users first, and the world's settings over a world replaced."""
+records exists already; then its records, users first, and the world's settings over a world replaced.
+
+The users go first, and a create the store refuses (another request's create of the name, or another
+import's, got there between the checks and the write) stops the import there: the users it wrote are
+deleted again (``UserService.delete``, with its ``user.deleted``: anything may have seen them meanwhile) and
+it is 409 naming that user, with no other record of the document written. Going on, it wrote the document's
+devices into the other request's user and the rest of the world beside them.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import Conflict
@@ -15,7 +23,17 @@ if TYPE_CHECKING:
 
 
 class WorldWriter:
-    def __init__(self, store: Store, resealer: Resealer, *, gateway_instance: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        resealer: Resealer,
+        *,
+        gateway_instance: str,
+        delete_user: Callable[[str], object],
+    ) -> None:
+        """``delete_user(username)`` deletes a user this import wrote, when a later one of its users is
+        refused (``UserService.delete``)."""
+        self._delete_user = delete_user
         self._store = store
         self._resealer = resealer
         self._gateway_instance = gateway_instance
@@ -47,10 +65,10 @@ class WorldWriter:
 
     def write(self, checked: Plan, *, replaced: bool, frozen_at: int | None) -> None:
         """Write the checked records; the world's settings (the clock, the gateway's daily reset) only over
-        a world ``replaced``."""
+        a world ``replaced``. 409 naming the user, and nothing of the document left written, when the
+        store refuses a user's create (:meth:`_write_users`)."""
         store = self._store
-        for user in checked.users:
-            store.users.create(user)
+        self._write_users(checked, replaced=replaced)
         for device in checked.devices:  # what was sealed under the key itself is sealed as now (``reseal``)
             store.devices.create(self._resealer.device_record(device))
         for username, device_ids in checked.user_devices.items():
@@ -78,3 +96,23 @@ class WorldWriter:
         if replaced and checked.daily_reset is not None:
             value, since = checked.daily_reset
             store.gateway.set_daily_reset(self._gateway_instance, value, since=since)
+
+    def _write_users(self, checked: Plan, *, replaced: bool) -> None:
+        """Create every user of the document, before any other record of it; when the store refuses one (a
+        user of the name created by another request since the checks, or a deletion of it cut short since),
+        delete again those created and refuse the import naming it. Over a world ``replaced``, the wipe
+        stays (it cannot be undone): the document imported again with ``replace`` puts it right."""
+        made: list[str] = []
+        for index, user in enumerate(checked.users):
+            if self._store.users.create(user):
+                made.append(user.username)
+                continue
+            for name in reversed(made):
+                self._delete_user(name)
+            wiped = " (the world was wiped before: import it again with replace=true)" if replaced else ""
+            raise Conflict(
+                f"users[{index}] was created on this server while the import ran, or a deletion of the name "
+                f"is unfinished: none of the document is kept{wiped}",
+                field="users",
+                index=index,
+            )
