@@ -1,6 +1,6 @@
 """The state document: a saved world (users with their lockouts, devices with their secrets sealed,
 allowlists, accounts, the simulated phones' IB Key apps and network conditions, the clock and the gateway's
-daily reset), exported and imported whole. What is in it and why: ``sls_server.transfer.service``.
+daily reset), exported and imported whole. What is in it and why: ``sls_server.transfer.export``.
 
 Records travel in their stored form (each one a map of field to text, as the store writes it), so the
 encoding lives in one place, the store's typed records; the server checks every record by reading it back

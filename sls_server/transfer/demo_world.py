@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import Conflict
 from ..shapes.state import StateCounts, StateDocument
-from .service import StateTransfer, counts_of
+from .export import counts_of
+from .service import StateTransfer
 
 if TYPE_CHECKING:
     from ..wiring import Core

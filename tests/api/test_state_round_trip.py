@@ -3,7 +3,7 @@ document imported and exported again gives the same document, the same world in 
 not traffic comes back), and the same behaviour where it matters; and a document bad in any part, even its
 last, changes nothing.
 
-``TRAFFIC`` is the test's copy of the decision written in ``sls_server/transfer/service.py``: a key family
+``TRAFFIC`` is the test's copy of the decision written in ``sls_server/transfer/export.py``: a key family
 of ``sls_server/store/keys.py`` that is neither carried by the document nor listed there makes
 ``test_every_key_of_the_world_comes_back_holding_what_it_held`` fail, so a new kind of state is decided,
 not forgotten.
@@ -21,7 +21,7 @@ from test_state_transfer import snapshot
 
 from sls_server.store import connect
 
-#: Keys that are traffic through the world, not the world (``transfer/service.py`` says why each is out).
+#: Keys that are traffic through the world, not the world (``transfer/export.py`` says why each is out).
 TRAFFIC = re.compile(
     r"^sls:\{(?:"
     r"u:[^}]+\}:(?:sessions|session:.*|login:.*|logins|inflight:.*|issued|ibkey_activation|device_strikes"

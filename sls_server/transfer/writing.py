@@ -1,0 +1,118 @@
+"""Write a checked document (``plan.Plan``) into the store: refused first, beside the world, when any of its
+records exists already; then its records, users first, and the world's settings over a world replaced.
+
+The users go first, and a create the store refuses (another request's create of the name, or another
+import's, got there between the checks and the write) stops the import there: the users it wrote are
+deleted again (``UserService.delete``, with its ``user.deleted``: anything may have seen them meanwhile) and
+it is 409 naming that user, with no other record of the document written. Going on, it wrote the document's
+devices into the other request's user and the rest of the world beside them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..errors import Conflict
+from .plan import Plan
+from .reseal import Resealer
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+
+class WorldWriter:
+    def __init__(
+        self,
+        store: Store,
+        resealer: Resealer,
+        *,
+        gateway_instance: str,
+        delete_user: Callable[[str], object],
+    ) -> None:
+        """``delete_user(username)`` deletes a user this import wrote, when a later one of its users is
+        refused (``UserService.delete``)."""
+        self._delete_user = delete_user
+        self._store = store
+        self._resealer = resealer
+        self._gateway_instance = gateway_instance
+
+    def refuse_clashes(self, checked: Plan) -> None:
+        """409 naming the first user, device, account or app of the document that exists already: an import
+        beside the world adds to it, and never writes over what is there."""
+        store = self._store
+        clashes = [
+            ("users", [i for i, user in enumerate(checked.users) if store.users.get(user.username)]),
+            (
+                "devices",
+                [i for i, device in enumerate(checked.devices) if store.devices.get(device.device_id)],
+            ),
+            (
+                "accounts",
+                [i for i, (acc, _) in enumerate(checked.accounts) if store.access.account(acc.account_id)],
+            ),
+            ("ibkey_apps", [i for i, app in enumerate(checked.apps) if store.ibkey.get_app(app.app_id)]),
+        ]
+        for where, found in clashes:
+            if found:
+                raise Conflict(
+                    f"{where}[{found[0]}] exists already on this server; "
+                    "import with replace=true (sls state import --replace) to wipe the world first",
+                    field=where,
+                    index=found[0],
+                )
+
+    def write(self, checked: Plan, *, replaced: bool, frozen_at: int | None) -> None:
+        """Write the checked records; the world's settings (the clock, the gateway's daily reset) only over
+        a world ``replaced``. 409 naming the user, and nothing of the document left written, when the
+        store refuses a user's create (:meth:`_write_users`)."""
+        store = self._store
+        self._write_users(checked, replaced=replaced)
+        for device in checked.devices:  # what was sealed under the key itself is sealed as now (``reseal``)
+            store.devices.create(self._resealer.device_record(device))
+        for username, device_ids in checked.user_devices.items():
+            for device_id in device_ids:
+                store.users.add_device(username, device_id)
+        for username, entries in checked.allowlists.items():
+            store.access.set_user_allowlist(username, entries)
+        for account, members in checked.accounts:
+            store.access.create_account(account)
+            store.access.add_members(account.account_id, members)
+        for username, account_id in checked.user_accounts.items():
+            store.access.link_account(username, account_id)
+        for username, buckets in checked.lockouts.items():
+            known = checked.known_ips[username]
+            if buckets or known or not replaced:  # not wiped first: what counted at the name before goes
+                store.lockout.restore(username, buckets, known)
+        for app in checked.apps:
+            store.ibkey.create_app(self._resealer.app(app) or app)
+        for number, conditions in checked.phones:
+            store.phones.set_conditions(number, conditions)
+        if replaced and frozen_at is not None:
+            store.clock.set_at(frozen_at, system_now=int(time.time()), freeze=True)
+        elif replaced:
+            store.clock.set_offset(checked.clock_offset_s)
+        if replaced and checked.daily_reset is not None:
+            value, since = checked.daily_reset
+            store.gateway.set_daily_reset(self._gateway_instance, value, since=since)
+
+    def _write_users(self, checked: Plan, *, replaced: bool) -> None:
+        """Create every user of the document, before any other record of it; when the store refuses one (a
+        user of the name created by another request since the checks, or a deletion of it cut short since),
+        delete again those created and refuse the import naming it. Over a world ``replaced``, the wipe
+        stays (it cannot be undone): the document imported again with ``replace`` puts it right."""
+        made: list[str] = []
+        for index, user in enumerate(checked.users):
+            if self._store.users.create(user):
+                made.append(user.username)
+                continue
+            for name in reversed(made):
+                self._delete_user(name)
+            wiped = " (the world was wiped before: import it again with replace=true)" if replaced else ""
+            raise Conflict(
+                f"users[{index}] was created on this server while the import ran, or a deletion of the name "
+                f"is unfinished: none of the document is kept{wiped}",
+                field="users",
+                index=index,
+            )

@@ -1,0 +1,93 @@
+"""State export and import against the requests running beside them: an export taken while a user's deletion
+is unfinished, and an import whose create of a user another request's create of the name beats.
+
+An export taken while a deletion was unfinished (cut short, or still working) wrote a card shared with the
+deleted user still naming them, with no such user in the document: its own import refused it (400
+``devices``). An import whose create of a user was refused (a create of the name racing it) went on and
+wrote the document's devices into the user the other request made, and the rest of the world beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import EnrolledUser, trail
+from device_race_kit import ADMIN, race_once
+from flask.testing import FlaskClient
+from test_state_transfer import export
+from test_user_deletion_resumed import alice_locked_and_logged_in, cut_deletion
+
+from sls_server.store.records import UserRecord
+
+
+@pytest.mark.parametrize("cut", ["worker_killed", "redis_lost"])
+def test_an_export_taken_while_a_deletion_is_unfinished_imports(
+    alice: EnrolledUser, enrol: Callable[..., EnrolledUser], monkeypatch: pytest.MonkeyPatch, cut: str
+) -> None:
+    """bob's card, shared with alice while her deletion worked, still names her when the export is taken: the
+    document shows the world as it is once the deletion is finished (the card bob's alone), and imports."""
+    client = alice.client
+    bob = enrol("bob", "2468")
+    alice_locked_and_logged_in(alice)
+    cut_deletion(client.application, client, monkeypatch, cut, bob.device_id)
+
+    document = export(client, ADMIN)
+    loaded = client.post("/admin/v1/state/import?replace=true", json=document, headers=ADMIN)
+
+    assert loaded.status_code == 200, loaded.get_json()
+    [card] = document["devices"]
+    assert card["device_id"] == bob.device_id and not card.get("shared_with"), card
+    assert [u["record"]["username"] for u in document["users"]] == ["bob"]
+    [listed] = client.get("/admin/v1/users/bob", headers=ADMIN).get_json()["devices"]
+    assert (listed["device_id"], listed["shared_with"]) == (bob.device_id, [])
+    bob.log_in()
+    assert client.get("/admin/v1/users/alice", headers=ADMIN).status_code == 404
+
+
+def a_document_of_two(client: FlaskClient, enrol: Callable[..., EnrolledUser]) -> dict[str, Any]:
+    """alice and bob, each with a card, saved; then both deleted (the import beside the world brings them
+    back)."""
+    enrol("alice", "1234")
+    enrol("bob", "2468")
+    document = export(client, ADMIN)
+    for name in ("alice", "bob"):
+        assert client.delete(f"/admin/v1/users/{name}", headers=ADMIN).status_code == 200
+    return document
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_an_import_whose_create_of_a_user_is_refused_leaves_none_of_the_document(
+    client: FlaskClient, enrol: Callable[..., EnrolledUser], monkeypatch: pytest.MonkeyPatch, replace: bool
+) -> None:
+    """Another request creates bob right after the import created alice: the import's create of bob is
+    refused. It answered 200 with bob's card written into the other request's bob and alice written whole;
+    now it is 409 naming ``users[1]``, alice taken back, and the other request's bob as it made him."""
+    document = a_document_of_two(client, enrol)
+    store = client.application.extensions["sls"].store
+    theirs = {"username": "bob", "password": "Someone-Elses-Bob-42"}
+    made = race_once(
+        monkeypatch,
+        store.users,
+        "create",
+        lambda: client.application.test_client().post("/admin/v1/users", json=theirs, headers=ADMIN),
+        when=lambda record, *args, **kwargs: isinstance(record, UserRecord) and record.username == "alice",
+    )
+
+    refused = client.post(
+        f"/admin/v1/state/import?replace={str(replace).lower()}", json=document, headers=ADMIN
+    )
+
+    assert made[0].status_code == 201, made[0].get_json()
+    body = refused.get_json()
+    assert refused.status_code == 409, body
+    assert (refused.status_code, body["error"], body["field"], body["index"]) == (409, "conflict", "users", 1)
+    assert "created on this server while the import ran" in body["message"], body
+    assert ("replace=true" in body["message"]) is replace, body
+    assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == ["bob"]
+    assert client.get("/admin/v1/users/bob", headers=ADMIN).get_json()["devices"] == []
+    assert client.get("/admin/v1/users/alice", headers=ADMIN).status_code == 404
+    assert store.devices.get_many([d["device_id"] for d in document["devices"]]) == []
+    assert trail(client, ADMIN, "state.imported") == []
+    assert len(trail(client, ADMIN, "user.deleted", user="alice")) == (1 if replace else 2)  # taken back
