@@ -92,5 +92,9 @@ def password_version(record: UserRecord) -> str:
     passwords with it, then asks the server which one it holds without comparing two machines' clocks.
     Hashed, so the epoch itself (which guards logins in progress) is not shown; the same for every password
     never changed since its user was made."""
-    epoch = (record.password_epoch or "").encode()
-    return hashlib.sha256(b"sls password version:" + epoch).hexdigest()[:16]
+    return version_of(record.password_epoch)
+
+
+def version_of(password_epoch: str | None) -> str:
+    """:func:`password_version` from the epoch alone, as ``UserRepo.password_epochs`` reads them."""
+    return hashlib.sha256(b"sls password version:" + (password_epoch or "").encode()).hexdigest()[:16]

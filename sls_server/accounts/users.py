@@ -16,7 +16,7 @@ from .errors import UserExists, UserNotFound
 from .notify import Notify
 from .passwords import PasswordHasher
 from .user_deletion import LeaveApps, drop_device, drop_left, turns_for_deletion
-from .user_fields import canonical_username, new_epoch, new_user_refusals
+from .user_fields import canonical_username, new_epoch, new_user_refusals, version_of
 from .user_passwords import UserPasswords
 from .user_phone import MovePhone, UserPhones
 
@@ -84,6 +84,10 @@ class UserService:
 
     def names(self) -> list[str]:
         return self._store.users.usernames()
+
+    def password_versions(self, names: Sequence[str]) -> dict[str, str]:
+        """The ``password_version`` (:func:`user_fields.password_version`) of each user ``names`` names."""
+        return {name: version_of(epoch) for name, epoch in self._store.users.password_epochs(names).items()}
 
     def find(self, username: str) -> UserRecord | None:
         """The user, or None when no user has the (canonical) name."""

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..config import ADMIN_TOKEN_FILE, env_name
-from . import demofile
+from . import demofile, gateway_file
 from .admin_client import AdminClient, ApiError, NoServer
 from .output import (
     EXIT_USAGE,
@@ -93,10 +93,10 @@ def connect(url: str | None, token: str | None) -> AdminClient:
     demo = demofile.read(data_dir) or {}
     if url:
         url = server_url(url, "--url (or SLS_URL)")
-    elif demo.get("url") or not (gateway := demofile.gateway_url(data_dir)):
+    elif demo.get("url") or not (gateway := gateway_file.gateway_url(data_dir)):
         url = server_url(str(demo.get("url") or DEFAULT_URL), f"the url of {demofile.path(data_dir)}")
     else:
-        url = server_url(gateway, f"the url of {data_dir / demofile.GATEWAY_FILE}")
+        url = server_url(gateway, f"the url of {data_dir / gateway_file.GATEWAY_FILE}")
     if not token:
         token = demo.get("admin_token")
     if not token:

@@ -152,7 +152,8 @@ def demo_password(client: AdminClient, username: str) -> str | None:
     attack on a demo user has it printed already, and typing it again only slows the class. Said on stderr
     (never the password itself), so the trainer knows which was used. ``None`` for anyone else, or another
     server (the same name there is another account). Caught up with a restore by the console since a CLI
-    change (``world_sync``): the password the server holds."""
+    change (``world_sync``): the password the server holds; ``None`` for one changed on the server since
+    (the console, a staged attack: said on stderr), which is not known here."""
     world = World.load()
     world = World(world_sync.caught_up(client, world.info) if world.serves(client.url) else None)
     known = world.user(username).get("password")

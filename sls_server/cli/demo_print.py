@@ -13,6 +13,7 @@ from rich.text import Text
 from ..exposure import is_loopback
 from .output import print_renderable, print_secrets, table
 from .serve_banner import THIS_MACHINE, loopback_url
+from .world_marks import CHANGED
 
 
 def holds(device: dict[str, Any]) -> str:
@@ -142,9 +143,7 @@ def print_tokens(info: dict[str, Any], show: bool) -> None:
 def print_world(info: dict[str, Any]) -> None:
     """Who is who (one row per user), then their devices (one row each: ids are never wrapped)."""
     users = list((info.get("users") or {}).values())
-    rows = [
-        [u.get("username"), u.get("password"), u.get("phone"), u.get("shows") or u.get("note")] for u in users
-    ]
+    rows = [[u.get("username"), _password(u), u.get("phone"), u.get("shows") or u.get("note")] for u in users]
     print_renderable(
         table(
             "Demo users: one per authenticator and protection",
@@ -170,6 +169,13 @@ def print_world(info: dict[str, Any]) -> None:
             if device.get("passcode"):
                 secrets[f"{name} temporary passcode"] = device["passcode"]
     print_secrets("Handed out once at enrolment (sls login uses them; keep them for your own code):", secrets)
+
+
+def _password(user: dict[str, Any]) -> Any:
+    """A password the server no longer holds (``world_marks.CHANGED``) is said to be unknown, not printed."""
+    if user.get(CHANGED):
+        return "(changed on the server since; not known here)"
+    return user.get("password")
 
 
 def print_limits(info: dict[str, Any]) -> None:

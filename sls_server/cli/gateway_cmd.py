@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import starting
-from . import demofile
+from . import demofile, gateway_file
 from .gateway_lease import GatewayLease, start_words
 from .gateway_tls import Certificate, ensure_certificate
 from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
@@ -154,7 +154,7 @@ def gateway(
         startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
         # before the lease and the start's step: a certificate that cannot be kept changes nothing
         made = certificate(startup, host) if tls else None
-        demofile.writable(startup.settings.data_dir / demofile.GATEWAY_FILE)
+        demofile.writable(startup.settings.data_dir / gateway_file.GATEWAY_FILE)
     json_logs = startup.settings.log_format == "json"
     lease = GatewayLease(startup.settings, port=startup.listener.port)
     outcome = lease.begin(end_session=not keep_session)  # before any worker serves
@@ -189,7 +189,7 @@ def gateway(
             options.update(certfile=str(made.cert), keyfile=str(made.key))
         if pidfile:
             options["pidfile"] = str(pidfile.resolve())
-        demofile.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
+        gateway_file.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
         try:
             run(
                 startup,
@@ -200,7 +200,7 @@ def gateway(
                 lease=lease,
             )
         finally:
-            demofile.forget_gateway(startup.settings.data_dir)
+            gateway_file.forget_gateway(startup.settings.data_dir)
     finally:
         lease.stop()
 

@@ -14,7 +14,7 @@ import click
 
 from ..shapes.daily_reset import parse_daily_reset
 from ..web.wording import gateway_ending
-from . import demofile
+from . import demofile, gateway_file
 from .admin_commands import DEFAULT_URL, admin_options, connect, server_errors, when
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, print_json, print_renderable
 from .sim_access import sim_client, sim_token_option
@@ -132,13 +132,13 @@ def staged(state: dict[str, Any], title: str, nothing: str) -> str:
 def _gateway(url: str | None) -> str | None:
     """``--url`` (or SLS_URL), else the gateway running on the data folder (``<data dir>/gateway.json``),
     else what every command falls back to: beside a demo, that is the demo, which has no gateway."""
-    return url or demofile.gateway_url()
+    return url or gateway_file.gateway_url()
 
 
 def _no_gateway(url: str | None) -> str:
     """What to say when nothing answers: at the URL asked for, or that the data folder has no gateway (the
     command then tried what every command falls back to, which is no gateway's address: say so first)."""
-    if url or demofile.gateway_url():
+    if url or gateway_file.gateway_url():
         return NO_GATEWAY_AT
     folder = str(demofile.data_dir_from_env()).replace("{", "{{").replace("}", "}}")  # formatted once more
     return NO_GATEWAY_FOR.format(data_dir=folder)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import demofile, login_state
+from . import demofile, login_state, world_marks
 from .admin_client import AdminClient
 from .admin_commands import admin_options, server_errors
 from .app_unlock import Given
@@ -84,6 +84,8 @@ def login(
     name = username.strip().lower()
     if password is None:
         known = answerer.world.user(name).get("password")
+        if auto and answerer.world.user(name).get(world_marks.CHANGED):
+            raise CliError(f"{world_marks.not_known(name)}; or give --password", code="password_unknown")
         if auto and known:
             password = str(known)
         else:

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from . import demofile, world_sync
-from .admin_client import AdminClient, ApiError, NoServer
+from . import demofile, world_marks, world_sync
+from .admin_client import AdminClient, NoServer
 from .demo_print import print_all, withheld
 from .output import CliError, print_json, warn
 
@@ -29,8 +29,11 @@ def world(as_json: bool, token_only: bool) -> None:
     It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
     After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server; after the
     console's "Back to the demo world", a password or number changed from the CLI since is the demo's here
-    again (said on stderr). The admin token is printed with it (as a table or --json) only for a demo on
-    loopback; --token prints it alone, for the trainer console's sign-in (run it where the class cannot see).
+    again (said on stderr). A password changed on the server since (the console's users table, a staged
+    attack, another client) is not printed: the table says it is not known here, --json gives it null with
+    "password_changed_on_server": true. The admin token is printed with it (as a table or --json) only for a
+    demo on loopback; --token prints it alone, for the trainer console's sign-in (run it where the class
+    cannot see).
 
     \b
     Examples:
@@ -52,25 +55,26 @@ def world(as_json: bool, token_only: bool) -> None:
         click.echo(info["admin_token"])
         return
     client = AdminClient(str(info.get("url")), info.get("admin_token"), timeout_s=3.0)
-    info = world_sync.caught_up(client, info)  # the console's "Back to the demo world" since a CLI change
+    listing = world_marks.listed(client)  # the one call: every user, every password's version
+    # the console's "Back to the demo world" since a CLI change; a password changed elsewhere, not printed
+    info = world_sync.caught_up(client, info, listing)
     if as_json:  # on a projected terminal as much as the table: the token only with --token
         print_json(withheld(info))
     else:
         print_all(info)
-    _warn_if_gone(client, info)
+    _warn_if_gone(client, info, listing)
 
 
-def _warn_if_gone(client: AdminClient, info: dict[str, Any]) -> None:
+def _warn_if_gone(client: AdminClient, info: dict[str, Any], listing: world_marks.Listing) -> None:
     """demo.json outlives its world: after `sls wipe`, or with the demo stopped, it still lists every user
-    and password as if they could log in. One look at the server says whether they still can (stderr)."""
-    try:
-        held = set(client.request("GET", "/admin/v1/users").get("users") or [])
-    except NoServer:
+    and password as if they could log in. The server's list (``listing``) says whether they still can
+    (stderr)."""
+    if isinstance(listing.failed, NoServer):
         warn(f"no server answers at {client.url}: start it again with `sls demo --keep`")
         return
-    except ApiError:
+    if listing.failed is not None:
         return  # another server there now, or another token: nothing to say about this world
-    missing = sorted(set(info["users"]) - held)
+    missing = sorted(set(info["users"]) - listing.names)
     if missing:
         warn(
             f"{len(missing)} of this world's {len(info['users'])} users are no longer on the server "

@@ -10,11 +10,18 @@ records (``kept``). A number needs no mark: the server shows it.
 
 So the clock moved (``/admin/v1/clock``), the CLI on another machine than the server, or a restore older
 than the trail keeps (``SLS_EVENT_RETENTION``) make no difference: the answer is the server's.
+
+Every demo user's version comes in one call (``GET /admin/v1/users``'s ``password_versions``,
+:func:`listed`), and every demo user's is checked, not only the ones a CLI command replaced: a password
+changed by the console's users table, a staged attack (the SIM swap's reset, the phishing relay's change) or
+another client never reached demo.json, and ``sls world`` printed one the server refused (:func:`unknown`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import demofile
@@ -25,6 +32,76 @@ KEPT = "kept"
 #: The server holds a value for the field that is neither demo.json's nor the demo world's kept one.
 OTHER = "other"
 Which = Literal["held", "kept", "other"]
+#: In the view of demo.json ``sls world`` prints (never written to the file): the demo user's password was
+#: changed on the server since demo.json recorded it, so ``password`` is null there instead of a stale one.
+CHANGED = "password_changed_on_server"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """``GET /admin/v1/users`` asked once: every username and each one's password version (none from a
+    server that lists no versions), or why it was not answered (``failed``: nothing else is known then)."""
+
+    names: frozenset[str] = frozenset()
+    versions: Mapping[str, str] = field(default_factory=dict)
+    failed: Exception | None = None
+
+    def password(self, username: str) -> dict[str, str] | None:
+        """``username``'s password as :func:`which` compares it (None: the server did not say)."""
+        version = self.versions.get(username)
+        return {"password": version} if isinstance(version, str) else None
+
+
+def listed(client: AdminClient) -> Listing:
+    """Every user and password version on the server, in one call; never raises (``Listing.failed``)."""
+    try:
+        answer = client.request("GET", "/admin/v1/users")
+    except UNANSWERED as exc:
+        return Listing(failed=exc)
+    names = answer.get("users") if isinstance(answer, dict) else None
+    versions = answer.get("password_versions") if isinstance(answer, dict) else None
+    return Listing(
+        frozenset(n for n in names or [] if isinstance(n, str)),
+        {k: v for k, v in (versions or {}).items() if isinstance(v, str)}
+        if isinstance(versions, dict)
+        else {},
+    )
+
+
+def unknown(info: dict[str, Any], listing: Listing) -> list[str]:
+    """The demo users whose password the server holds is neither demo.json's nor the demo world's kept one
+    (:data:`OTHER`): changed since by the console, a staged attack or another client. Only a user with a
+    mark can be judged (an older ``sls``'s demo.json has none: nothing said of it)."""
+    users = info.get("users")
+    return [
+        username
+        for username in (users if isinstance(users, dict) else {})
+        if which(info, listing.password(username), username, "password") == OTHER
+    ]
+
+
+def not_known(username: str) -> str:
+    """Why ``--auto`` (``sls login``, ``sls attack``) has no password for ``username``, and the way back."""
+    return (
+        f"{username}'s password was changed on the server since demo.json recorded it (the console's users "
+        "table, a staged attack, another client), so it is not known here: `sls state restore-demo` (or the "
+        "console's \"Back to the demo world\") puts the demo world's back"
+    )
+
+
+def marked_unknown(info: dict[str, Any], usernames: list[str]) -> dict[str, Any]:
+    """``info`` as it may be shown, each of ``usernames``'s password null and flagged :data:`CHANGED`, and
+    ``<password>`` where ``try``'s commands spelled it (demo.json itself is left as it is: a restore of the
+    demo world makes its password good again)."""
+    if not usernames:
+        return info
+    users, flows = dict(info["users"]), info.get("try")
+    for username in usernames:
+        stale = users[username].get("password")
+        users[username] = {**users[username], "password": None, CHANGED: True}
+        if isinstance(stale, str) and stale:
+            flows = demofile.respelled(flows, shlex.quote(stale), "<password>")
+    return {**info, "users": users, "try": flows}
 
 
 def on_the_server(client: AdminClient, username: str) -> dict[str, str] | None:
@@ -50,13 +127,9 @@ def password_mark(client: AdminClient, username: str) -> str | None:
 
 def marked(client: AdminClient, usernames: Iterable[str]) -> dict[str, dict[str, str]]:
     """demo.json's :data:`demofile.MARKS` for a world just seeded (``sls demo``): each demo user's password
-    version as the server says it now."""
-    marks = {}
-    for username in usernames:
-        version = password_mark(client, username)
-        if version is not None:
-            marks[username] = {HELD: version}
-    return marks
+    version as the server says it now (one call)."""
+    versions = listed(client).versions
+    return {username: {HELD: versions[username]} for username in usernames if username in versions}
 
 
 def which(info: dict[str, Any], server: dict[str, str] | None, username: str, field: str) -> Which | None:
@@ -71,7 +144,9 @@ def which(info: dict[str, Any], server: dict[str, str] | None, username: str, fi
         return "held"
     if kept is not None and server[field] == kept:
         return "kept"
-    return "other" if held is not None and kept is not None else None
+    replaced = field in ((info.get(demofile.SEEDED) or {}).get(username) or {})
+    # a replaced value without its kept mark is an older sls's record: the trail's to tell
+    return "other" if held is not None and (kept is not None or not replaced) else None
 
 
 def _mark(info: dict[str, Any], username: str, field: str, which: str) -> str | None:
@@ -98,21 +173,23 @@ def settled(demo: dict[str, Any], username: str, came_back: bool) -> None:
             marks.pop(HELD, None)
 
 
-def remarked(client: AdminClient) -> None:
+def remarked(listing: Listing, server: str) -> None:
     """After ``sls state restore-demo``, each demo user's password without a held mark (settled from an
-    older ``sls``'s record, which had none) marked with the server's version now: demo.json holds the kept
-    world's, which the server was just given, so the next change is settled by the server too."""
-    demo = demofile.naming(client.url)
+    older ``sls``'s record, which had none) marked with the server's version (``listing``, asked after the
+    restore): demo.json holds the kept world's, which the server was just given, so the next change is
+    settled by the server too."""
+    demo = demofile.naming(server)
     users = demo.get("users") if demo is not None else None
     if demo is None or not isinstance(users, dict):
         return
     marks = demo.setdefault(demofile.MARKS, {})
     found = False
+    versions = listing.versions
     for username in users:
         held = marks.get(username)
         if isinstance(held, dict) and isinstance(held.get(HELD), str):
             continue
-        version = password_mark(client, username)
+        version = versions.get(username)
         if version is not None:
             marks[username] = {**(held if isinstance(held, dict) else {}), HELD: version}
             found = True

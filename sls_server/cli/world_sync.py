@@ -9,7 +9,9 @@ Each value a CLI command replaced is settled by asking the server which one it h
 (``world_marks``: a password's version, a number as it is): demo.json's, left as it is; the demo world's
 kept one, written back into demo.json; another, said on stderr. Nothing is compared with this machine's
 clock, so a CLI on another machine than the server, the emulated clock moved, or a restore older than the
-trail keeps make no difference. The server is asked only while demo.json holds a replaced value.
+trail keeps make no difference. Every demo user's password is checked in the same one call, replaced by a
+CLI command or not: one the server holds that is neither demo.json's nor the kept one (changed by the
+console, a staged attack, another client) is shown as not known here, never printed as if it worked.
 
 A value an older ``sls`` recorded has no mark, only a cursor of the trail (``demofile.SEEDED_SINCE``, taken
 from this machine's clock): for it the first restore of the demo world the trail holds after that cursor
@@ -35,51 +37,75 @@ RESTORED = "state.imported"
 PAGE = 1000
 
 
-def caught_up(client: AdminClient, info: dict[str, Any]) -> dict[str, Any]:
+def caught_up(
+    client: AdminClient, info: dict[str, Any], listing: world_marks.Listing | None = None
+) -> dict[str, Any]:
     """``info`` (demo.json's, for the demo ``client`` talks to) with each replaced value the server holds
     the demo world's kept one of again written back into demo.json (said on stderr, one line, without the
-    values). As it was when nothing is replaced, or the server cannot be asked (no server, another token):
-    nothing is guessed."""
-    back = _asked(client, info, restored=False)
+    values), and, in the view returned, each password the server holds that is neither demo.json's nor the
+    kept one null and flagged (``world_marks.CHANGED``, said on stderr): changed since by the console, a
+    staged attack or another client. ``listing``: the server's users and password versions
+    (``world_marks.listed``: one call, made here when not given). As it was when the server cannot be
+    asked (no server, another token): nothing is guessed."""
+    listing = listing or world_marks.listed(client)
+    if listing.failed is not None:
+        return info
+    back = _asked(client, info, listing, restored=False)
     if back:
         note(
             f"the demo world was restored on the server since a CLI change: demo.json holds its passwords "
             f"and numbers again ({', '.join(back)})"
         )
-    return demofile.naming(client.url) or info
+    info = demofile.naming(client.url) or info
+    changed = world_marks.unknown(info, listing)
+    if changed:
+        note(
+            f"the password of {', '.join(changed)} was changed on the server since demo.json recorded it "
+            "(the console's users table, a staged attack, another client): not known here, so not printed; "
+            "`sls state restore-demo` (or the console's \"Back to the demo world\") puts the demo's back"
+        )
+    return world_marks.marked_unknown(info, changed)
 
 
 def restored(client: AdminClient) -> list[str]:
     """``sls state restore-demo`` has put the demo world back: each replaced value settled as the server
     says (a world kept after the change, by any client, holds the changed one), the rest (it cannot tell)
     as the kept world's. The demo users whose values came back."""
-    back = _asked(client, demofile.naming(client.url) or {}, restored=True)
+    listing = world_marks.listed(client)
+    back = _asked(client, demofile.naming(client.url) or {}, listing, restored=True)
     names = list(dict.fromkeys([*back, *back_to_the_kept_world(client.url, restored=True)]))
-    world_marks.remarked(client)
+    world_marks.remarked(listing, client.url)
     return names
 
 
-def _asked(client: AdminClient, info: dict[str, Any], *, restored: bool) -> list[str]:
-    """Each replaced value settled as the server says (:mod:`world_marks`), or for one recorded by an older
-    ``sls``, without a mark, as the trail says (:func:`_by_the_trail`). ``restored``: the demo world was
-    just put back, so a value the server holds as demo.json does is the kept world's (no longer replaced)."""
+def _asked(
+    client: AdminClient, info: dict[str, Any], listing: world_marks.Listing, *, restored: bool
+) -> list[str]:
+    """Each replaced value settled as the server says (:mod:`world_marks`: a password's version from
+    ``listing``, a number from the user's own view), or for one recorded by an older ``sls``, without a
+    mark, as the trail says (:func:`_by_the_trail`). ``restored``: the demo world was just put back, so a
+    value the server holds as demo.json does is the kept world's (no longer replaced)."""
     seeded = info.get(demofile.SEEDED)
     if not isinstance(seeded, dict) or not seeded:
         return []
-    servers: dict[str, dict[str, str] | None] = {}
+    phones: dict[str, dict[str, str] | None] = {}
     by_the_trail: list[Callable[[str, str], bool | None]] = []
     unmarked: list[str] = []
     other: list[str] = []
 
     def verdict(username: str, field: str) -> bool | None:
-        if username not in servers:
-            servers[username] = world_marks.on_the_server(client, username)
-        found = world_marks.which(info, servers[username], username, field)
-        if found is not None:
-            if found == world_marks.OTHER:
+        if field == "password":
+            server = listing.password(username)
+        else:
+            if username not in phones:
+                phones[username] = world_marks.on_the_server(client, username)
+            server = phones[username]
+        found = world_marks.which(info, server, username, field)
+        if found is not None:  # another value stays replaced: caught_up says so of a password
+            if found == world_marks.OTHER and field != "password":
                 other.append(f"{username}'s {field}")
             return {"held": False if restored else None, "kept": True}.get(found)
-        if servers[username] is not None:  # the server answered: demo.json's record has no mark
+        if server is not None:  # the server answered: demo.json's record has no mark
             unmarked.append(f"{username}'s {field}")
         if not by_the_trail:
             by_the_trail.append(_by_the_trail(client, info))
@@ -96,7 +122,7 @@ def _asked(client: AdminClient, info: dict[str, Any], *, restored: bool) -> list
     if other:
         note(
             f"the server holds neither demo.json's nor the demo world's kept value of {', '.join(other)} "
-            "(set outside sls since?): demo.json's may be refused; set it again with sls to record it"
+            "(set outside sls since?): set it again with sls to record it"
         )
     return names
 

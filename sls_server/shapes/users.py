@@ -35,25 +35,35 @@ class UserCreate(Request):
     )
 
 
+PasswordVersion = Annotated[
+    str,
+    Field(
+        description="A tag of the password the user has now: it changes with every new password (a change, a "
+        "reset, a recovery) and comes back with a restored world; the same for every password never changed. "
+        "Tells nothing of the password itself."
+    ),
+]
+
+
 class User(TypedDict):
     username: Username
     phone: Annotated[str | None, Field(description="E.164; null when the user has none.")]
     created_at: Annotated[UnixTime, Field(description="When the user was created.")]
     disabled: bool
     paper: Annotated[bool, Field(description="A paper trading user; false: live.")]
-    password_version: Annotated[
-        str,
-        Field(
-            description="A tag of the password the user has now: it changes with every new password (a "
-            "change, a reset, a recovery) and comes back with a restored world; the same for every password "
-            "never changed. Tells nothing of the password itself."
-        ),
-    ]
+    password_version: PasswordVersion
     devices: list[Device]
 
 
 class UserList(TypedDict):
     users: Annotated[list[Username], Field(description="Every username.")]
+    password_versions: Annotated[
+        dict[Username, PasswordVersion],
+        Field(
+            description="Each user's `password_version`, by username, as `GET /admin/v1/users/<username>` "
+            "shows it: `sls world` asks for every demo user's in this one call."
+        ),
+    ]
 
 
 class UserDeleted(TypedDict):

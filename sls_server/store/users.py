@@ -95,6 +95,19 @@ class UserRepo:
     def usernames(self) -> list[str]:
         return sorted(texts(self._r.smembers(keys.USERS_INDEX)))
 
+    def password_epochs(self, names: Sequence[str]) -> dict[str, str]:
+        """The password epoch of each user ``names`` names ('' for a password never changed), in one round
+        trip however many (each record on its own slot): what ``GET /admin/v1/users`` lists versions of. A
+        name with no record (deleted meanwhile) is left out."""
+        found, _ = self._scripts.together(
+            [("HMGET", keys.user(name), "username", "password_epoch") for name in names], []
+        )
+        return {
+            name: text(epoch) if epoch is not None else ""
+            for name, (held, epoch) in zip(names, found, strict=True)
+            if held is not None
+        }
+
     def delete(self, username: str, *, dropped: Sequence[str], ended: Sequence[str], now: int) -> bool:
         """The user's record and own keys, their lockout state and their logins in progress, in one step (one
         slot: atomic, ``user_delete.lua``), leaving what the deletion has left to do

@@ -107,7 +107,10 @@ def test_reset_wipes_everything(alice: EnrolledUser, admin_headers) -> None:
     token = alice.log_in()
     alice.client.post("/admin/v1/clock", json={"advance_s": 50}, headers=admin_headers)
     assert alice.client.post("/admin/v1/reset", headers=admin_headers).status_code == 200
-    assert alice.client.get("/admin/v1/users", headers=admin_headers).get_json() == {"users": []}
+    assert alice.client.get("/admin/v1/users", headers=admin_headers).get_json() == {
+        "users": [],
+        "password_versions": {},
+    }
     assert alice.client.get("/admin/v1/clock", headers=admin_headers).get_json()["offset_s"] == 0
     assert (
         alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401

@@ -146,3 +146,22 @@ def test_a_password_s_version_changes_with_it_and_comes_back_with_the_demo_world
     assert "Violet" not in second and alice.password not in second
     _admin(client, admin_headers, "POST", "/state/demo/restore")
     assert admin(client, admin_headers, "/users/alice")["password_version"] == first
+
+
+def test_the_users_list_gives_every_user_s_password_version_in_one_answer(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    """``sls world`` checks every demo user's password in one call: the list answers each user's
+    ``password_version`` as the user's own view shows it, and follows a change made by any client."""
+    listed = admin(client, admin_headers, "/users")
+    assert listed["users"] == ["alice"]
+    assert listed["password_versions"] == {
+        "alice": admin(client, admin_headers, "/users/alice")["password_version"]
+    }
+    changed = client.put(
+        "/admin/v1/users/alice/password", json={"password": "Violet-Harbour-42"}, headers=admin_headers
+    )
+    assert changed.status_code == 200, changed.get_json()
+    now = admin(client, admin_headers, "/users")["password_versions"]["alice"]
+    assert now != listed["password_versions"]["alice"]
+    assert now == admin(client, admin_headers, "/users/alice")["password_version"]

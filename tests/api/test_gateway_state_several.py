@@ -23,7 +23,7 @@ from flask import Flask
 from gateway_cli import served_gateway  # noqa: F401  (the served fixture)
 
 from sls_server import create_app
-from sls_server.cli import demofile
+from sls_server.cli import demofile, gateway_file
 from sls_server.cli.main import cli
 
 
@@ -57,7 +57,7 @@ def test_several_gateways_on_the_data_folder_it_says_which_one_it_shows(
 ) -> None:
     data_dir, older = tmp_path / "data", free_url()
     listed = {"url": served, "pid": os.getpid(), "before": [{"url": older, "pid": older_gateway}]}
-    demofile.write_private_json(data_dir / demofile.GATEWAY_FILE, listed)
+    demofile.write_private_json(data_dir / gateway_file.GATEWAY_FILE, listed)
     shown = gateway_state(data_dir, "status", "--json")
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.stdout)["session"] is None  # the newest's answer, stdout JSON alone
@@ -69,6 +69,6 @@ def test_several_gateways_on_the_data_folder_it_says_which_one_it_shows(
 
 def test_one_gateway_on_the_data_folder_is_used_without_a_word(served: str, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    demofile.write_private_json(data_dir / demofile.GATEWAY_FILE, {"url": served, "pid": os.getpid()})
+    demofile.write_private_json(data_dir / gateway_file.GATEWAY_FILE, {"url": served, "pid": os.getpid()})
     shown = gateway_state(data_dir, "status")
     assert shown.exit_code == 0 and shown.stderr == "", shown.output

@@ -87,8 +87,8 @@ def session_of(server: ServerProcess, token: str) -> requests.Response:
     )
 
 
-def console_restores(demo: Demo) -> None:
-    """The trainer console's "Back to the demo world", as its script sends it: signed in, the CSRF token."""
+def console(demo: Demo) -> tuple[requests.Session, dict[str, str]]:
+    """The trainer console signed in, as its script talks to the server: the session and the CSRF header."""
     browser = requests.Session()
     url = demo.server.url
 
@@ -104,7 +104,22 @@ def console_restores(demo: Demo) -> None:
         browser.post(f"{url}/trainer/sign-in", data=form, allow_redirects=False, timeout=10).status_code
         == 303
     )
+    return browser, {"X-CSRF-Token": csrf()}
+
+
+def console_restores(demo: Demo) -> None:
+    """The trainer console's "Back to the demo world", as its script sends it: signed in, the CSRF token."""
+    browser, headers = console(demo)
     restored = browser.post(
-        f"{url}/trainer/demo-world/restore", json={}, headers={"X-CSRF-Token": csrf()}, timeout=30
+        f"{demo.server.url}/trainer/demo-world/restore", json={}, headers=headers, timeout=30
     )
     assert restored.status_code == 200 and restored.json()["replaced"] is True, restored.text
+
+
+def console_sets_password(demo: Demo, username: str, password: str) -> None:
+    """The password form of the console's users table (``/trainer/users/<u>/password``), as its script
+    sends it."""
+    browser, headers = console(demo)
+    url = f"{demo.server.url}/trainer/users/{username}/password"
+    changed = browser.post(url, json={"password": password}, headers=headers, timeout=10)
+    assert changed.status_code == 200, changed.text

@@ -2,7 +2,7 @@
 server's own mark of each password (``password_version``, ``sls_server/cli/world_marks.py``), not by
 comparing this machine's clock with the trail's ids: a CLI whose clock is off the server's (another machine),
 the emulated clock moved, a restore the trail no longer holds (``SLS_EVENT_RETENTION``), a password set
-outside sls, and a demo.json an older sls wrote (no marks: warned, the trail's answer)."""
+outside sls (not printed), and a demo.json an older sls wrote (no marks: warned, the trail's answer)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _set_by_cli(demo: Demo, password: str = NEW_PASSWORD) -> None:
     demo.ok("user", "password", "card-carl", "--password", password)
 
 
-def _shown(demo: Demo) -> tuple[str, Result]:
+def _shown(demo: Demo) -> tuple[str | None, Result]:
     """card-carl's password as `sls world` shows it, and what it said."""
     shown = demo.sls("world", "--json")
     assert shown.exit_code == 0, shown.output
@@ -102,17 +102,19 @@ def test_a_restore_the_trail_no_longer_holds_is_seen(demo: Demo, redis_url: str)
     assert _logs_in(demo)
 
 
-def test_a_password_set_outside_sls_is_warned_of(demo: Demo) -> None:
+def test_a_password_set_outside_sls_is_said_not_printed(demo: Demo) -> None:
     """Set by sls, then by another client (the admin API, the console): demo.json's password is refused,
-    and the kept one too; `sls world` says so instead of printing it as if it worked."""
+    and the kept one too; `sls world` says so instead of printing it as if it worked (null in --json,
+    flagged; ``test_cli_world_changed.py`` has the rest)."""
     _set_by_cli(demo)
     changed = demo.admin("PUT", "/admin/v1/users/card-carl/password", {"password": "cobalt-meadow-7-x"})
     assert changed.status_code == 200, changed.text
     password, shown = _shown(demo)
-    assert password == NEW_PASSWORD
-    said = [line for line in shown.stderr.splitlines() if "neither" in line]
-    assert len(said) == 1 and "card-carl's password" in said[0], shown.stderr
-    assert NEW_PASSWORD not in shown.stderr and "cobalt" not in shown.stderr
+    assert password is None
+    assert json.loads(shown.stdout)["users"]["card-carl"]["password_changed_on_server"] is True
+    said = [line for line in shown.stderr.splitlines() if "changed on the server" in line]
+    assert len(said) == 1 and "card-carl" in said[0], shown.stderr
+    assert NEW_PASSWORD not in shown.output and "cobalt-meadow" not in shown.output, shown.output
 
 
 def _as_an_older_sls_wrote_it(demo: Demo) -> None:

@@ -11,7 +11,7 @@ import pytest
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
 
-from sls_server.cli import demofile
+from sls_server.cli import demofile, gateway_file
 from sls_server.store.embedded import free_port
 
 SUBCOMMANDS = ["status", "drop", "disconnect", "compete", "expire", "daily-reset", "latest-code"]
@@ -39,7 +39,7 @@ def test_without_url_the_running_gateway_is_asked_before_demo_json(runner: CliRu
     data_dir = tmp_path / "data"
     demo, gateway = f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"
     demofile.write(data_dir, {"url": demo, "admin_token": "t" * 20})
-    demofile.write_private_json(data_dir / demofile.GATEWAY_FILE, {"url": gateway, "pid": os.getpid()})
+    demofile.write_private_json(data_dir / gateway_file.GATEWAY_FILE, {"url": gateway, "pid": os.getpid()})
     result = sls(runner, "gateway-state", "status")
     assert result.exit_code == 1, result.output
     assert_one_line_error(result, f"no gateway at {gateway} (")

@@ -16,7 +16,7 @@ from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_r
 from click.testing import CliRunner
 from json_error_kit import json_error
 
-from sls_server.cli import demofile
+from sls_server.cli import demofile, gateway_file
 from sls_server.cli.main import cli
 from sls_server.store.embedded import free_port
 
@@ -225,7 +225,7 @@ def stale_gateway_file(data_dir: Path, url: str) -> None:
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
     data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / demofile.GATEWAY_FILE).write_text(json.dumps({"url": url, "pid": int(gone.stdout)}))
+    (data_dir / gateway_file.GATEWAY_FILE).write_text(json.dumps({"url": url, "pid": int(gone.stdout)}))
 
 
 @pytest.mark.parametrize(

@@ -80,9 +80,17 @@ def create_user(body: UserCreate) -> ResponseReturnValue:
     return _user_view(record.username)
 
 
-@operation(bp, "get", "/users", summary="List usernames", ok=UserList, returns="Every username.")
+@operation(
+    bp,
+    "get",
+    "/users",
+    summary="List usernames",
+    ok=UserList,
+    returns="Every username, and each one's password version.",
+)
 def list_users() -> ResponseReturnValue:
-    return {"users": core().users.names()}
+    names = core().users.names()
+    return {"users": names, "password_versions": core().users.password_versions(names)}
 
 
 @operation(
