@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
+from page_forms import csrf
 from werkzeug.test import TestResponse
 
 HTTPS = "https://sls.example"
@@ -96,3 +97,12 @@ def test_over_tls_only_the_cookie_of_the_ended_session_is_cleared(alice: Enrolle
     again = alice.client.post("/api/v1/auth/logout", base_url="http://sls.example")
     assert again.status_code == 200, "its cookie still ends it"
     assert not _live(alice.client, plain, HTTPS)
+
+
+def test_the_account_pages_log_out_clears_the_cookie_of_the_session_it_ended(alice: EnrolledUser) -> None:
+    """The page reads its session from the cookie alone, so the cookie is always the ended one's."""
+    token = alice.log_in()
+    form = {"csrf_token": csrf(alice.client.get("/account").get_data(as_text=True))}
+    out = alice.client.post("/logout", data=form)
+    assert out.status_code == 303 and "sls_session" in _cleared(out)
+    assert alice.client.get_cookie("sls_session") is None and not _live(alice.client, token)
