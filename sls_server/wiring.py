@@ -187,7 +187,7 @@ def build_core(settings: Settings, store: Store) -> Core:
     password = PasswordStep(
         users, events, name_refs, checks=[ip_check, lockout, NewPlaceCheck(store.lockout)]
     )
-    logins = LoginService(store, password, prompts, steps, sessions, events, notices)
+    logins = LoginService(store, password, prompts, steps, sessions.issuer, events, notices)
     stepup = StepUp(prompts, steps, sessions, events, password, validity=settings.stepup_validity)
     clock = Clock(store.clock)
     long_held = LongHeld(settings.threads)

@@ -69,7 +69,7 @@ def without(device: DeviceRecord, username: str) -> tuple[str, ...]:
 
 def shareable(device: DeviceRecord) -> DeviceRecord:
     """``device``, if it can be shared: an active DSC+ card (400 naming ``share_device_id`` if not). Judged
-    on the card as read and again on the card as written (``DeviceService.share``)."""
+    on the card as read and again on the card as written (``DeviceSharing.share``)."""
     if device.type != "dscplus" or device.status != ACTIVE:
         raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
     return device

@@ -27,9 +27,9 @@ from .lockout_terms import BUCKET, raise_if_locked
 from .password_step import PasswordStep
 from .prompts import Prompts
 from .second_factor import SecondFactor
+from .session_issuing import SessionIssuer
 from .session_refusals import SharedSinceRead
 from .session_state import Session
-from .sessions import SessionService
 from .step_trail import refusals_recorded
 from .suspicious import Suspicion, SuspiciousNotices
 
@@ -63,7 +63,7 @@ class LoginService:
         password: PasswordStep,
         prompts: Prompts,
         steps: SecondFactor,
-        sessions: SessionService,
+        issuer: SessionIssuer,
         events: EventLog,
         notices: SuspiciousNotices | None = None,
     ) -> None:
@@ -71,7 +71,7 @@ class LoginService:
         self._password = password
         self._prompts = prompts
         self._steps = steps
-        self._sessions = sessions
+        self._issuer = issuer
         self._events = events
         self._notices = notices
 
@@ -153,9 +153,9 @@ class LoginService:
         slot), so a lock placed while the response is checked still refuses it."""
         txn, read = self._login_txn(txn_id, login_token)
         with self._store.write_behind():
-            self._sessions.require_ip(txn.username, ip, now=now, access=read.access)
+            self._issuer.require_ip(txn.username, ip, now=now, access=read.access)
             raise_if_locked(read.lock, now=now)
-            self._sessions.refuse_if_busy(txn.username, now=now)
+            self._issuer.refuse_if_busy(txn.username, now=now)
             strikes = self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=read.device)
 
             def finish(judged: DeviceStrikes | None) -> Authenticated:
@@ -179,7 +179,7 @@ class LoginService:
             raise AccountDisabled()  # disabled or deleted since it began: what its verify or collection says
         body: dict[str, Any] = {"txn_id": txn_id, "expires_at": txn.expires_at, "factor": txn.factor}
         if state == "approved":  # its session, once, unless the account is locked (423, as verify is)
-            self._sessions.require_ip(txn.username, ip, now=now, access=read.access)
+            self._issuer.require_ip(txn.username, ip, now=now, access=read.access)
             raise_if_locked(read.lock, now=now)
             collected = self._steps.collect(txn_id, now=now, lock_bucket=txn.lock_bucket)
             if collected == "ok":
@@ -234,7 +234,7 @@ class LoginService:
         poll. ``default_device``: the user's device offered first, as read with the login (the same round
         trip): one the login came through already is not written again."""
         name = txn.username
-        token, session = self._sessions.create(
+        token, session = self._issuer.create(
             name,
             factor=txn.factor,
             device_id=txn.device_id,

@@ -108,7 +108,7 @@ class SecondFactor:
     def answer_unsettled(
         self, txn: LoginTxn, response: str, *, now: int, ip: str | None, read: DeviceRecord | None = None
     ) -> DeviceStrikes | None:
-        """:meth:`answer` for a login whose session settles it in the same step (``SessionService.create``
+        """:meth:`answer` for a login whose session settles it in the same step (``SessionIssuer.create``
         with ``completes``): a wrong answer is settled (and refused) here, a right one is left to the
         session's creation, with what that step judges the device by (None without a limit of wrong
         responses). ``read``: the step's device if read with the step (:meth:`load_with_access`)."""

@@ -1,7 +1,8 @@
 """A session as its holders read it: who, since when, until when, by which factor, and its step-ups.
 
 The login flow, step-up, the account views and gateway mode pass it around without touching the sessions'
-rules (``sessions.SessionService``, which makes and checks them); it is built only from what the store read.
+rules (``session_issuing.SessionIssuer``, which makes them, and ``sessions.SessionService``, which checks
+them); it is built only from what the store read.
 """
 
 from __future__ import annotations

@@ -134,7 +134,9 @@ class StepUp:
         else:
             self._steps.answer(txn, response, now=now, ip=ip, lock_bucket=bucket)
         valid_until = now + self.validity
-        token, rotated = self._sessions.rotate(session, now=now, ip=ip, verified={txn.purpose: valid_until})
+        token, rotated = self._sessions.issuer.rotate(
+            session, now=now, ip=ip, verified={txn.purpose: valid_until}
+        )
         self._events.record(
             "stepup.verified",
             at=now,

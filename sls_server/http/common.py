@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from ..accounts.clientip import resolve_client_ip
 from ..auth.console_access import ConsoleDoor
 from ..auth.session_state import Session
+from ..auth.session_tokens import session_id
 from ..wiring import Core
 
 SESSION_COOKIE = "sls_session"
@@ -125,12 +126,15 @@ def session_cookie() -> str | None:
     return this_request().cookies.get(host_cookie(SESSION_COOKIE))
 
 
-def drop_session_cookies(response: Response) -> None:
-    """Clear whichever session cookie the browser sent, either name (a logout over TLS of a session begun
-    over plain HTTP, or the other way round, leaves none behind)."""
+def drop_session_cookies(response: Response, ended: str) -> None:
+    """Clear each session cookie the browser sent (either name) that holds a token of the session ``ended``
+    (its id), and no other: a cookie of another session (a request whose bearer token named a different
+    one, a bare cookie from a login over plain HTTP beside the ``__Host-`` one) still names a live session,
+    which the browser would otherwise forget while the server keeps it."""
     sent = this_request().cookies
     for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):
-        if name in sent:
+        token = sent.get(name)
+        if token and session_id(token) == ended:
             response.delete_cookie(
                 name, path="/", secure=name.startswith("__Host-"), httponly=True, samesite="Strict"
             )

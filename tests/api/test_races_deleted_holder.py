@@ -87,7 +87,8 @@ def test_a_user_deleted_while_a_share_texts_its_notice_gets_no_text_after(
 
 
 def _deleted_while_notifying(monkeypatch: pytest.MonkeyPatch, app: Flask, username: str) -> list[int]:
-    """Arm the user's deletion to run, to its answer, right after the next device notice read the user."""
+    """Arm the user's deletion to run, to its answer, right after the next device notice read the user (an
+    enrolment's, or a share's or revoke's: ``devices.sharing``)."""
     sls = app.extensions["sls"]
     notifying: list[bool] = []
     real_notify = sls.devices._notify
@@ -99,7 +100,8 @@ def _deleted_while_notifying(monkeypatch: pytest.MonkeyPatch, app: Flask, userna
         finally:
             notifying.clear()
 
-    monkeypatch.setattr(sls.devices, "_notify", notify)
+    for telling in (sls.devices, sls.devices.sharing):
+        monkeypatch.setattr(telling, "_notify", notify)
     return race_once(
         monkeypatch,
         sls.store.users,

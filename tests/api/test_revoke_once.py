@@ -3,7 +3,7 @@
 Revoking a device revoked already answered 200 each time, wrote a ``device.revoked`` event each time and
 texted the user "Your Digital Security Card+ was removed…" each time; 20 DELETEs at once gave 20 events and
 20 texts. Only the revoke that finds the device active changes it now (decided inside the device's
-compare-and-set, ``DeviceService.revoke``); a repeat by the owner answers 200 with the device as it is, a
+compare-and-set, ``DeviceSharing.revoke``); a repeat by the owner answers 200 with the device as it is, a
 repeat by a user the card was shared with (off the card already) 404 ``unknown_device``.
 """
 

@@ -1,6 +1,6 @@
 """A step-up's token rotation raced against whatever else ends or replaces the session it rotates.
 
-A verified step-up retires the session's token and stores a new one (``SessionService.rotate``). The retired
+A verified step-up retires the session's token and stores a new one (``SessionIssuer.rotate``). The retired
 session is checked when the request begins, but rotated some round trips later; a rotation that did not
 check again, in its own Lua step, that the session it retires is still live brought back a session that was
 logged out, killed or replaced in between (two live sessions under the one-session rule), and two step-ups

@@ -49,7 +49,7 @@ def test_racing_threads_leave_one_indexed_session(
 
     def create(_: int) -> str:
         try:
-            core.sessions.create(
+            core.sessions.issuer.create(
                 "alice", factor="dscplus", device_id=None, now=1_800_000_000, ip=None, epoch=epoch
             )
         except SlsError as exc:

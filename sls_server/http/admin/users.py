@@ -181,7 +181,7 @@ def enrol_device(username: str, body: DeviceEnrolRequest) -> ResponseReturnValue
     (`device_id`: that one)."""
     name = core().users.get(username).username
     if body.share_device_id is not None:
-        return core().devices.share(name, body.share_device_id, now=now())
+        return core().devices.sharing.share(name, body.share_device_id, now=now())
     return core().devices.enrol(name, body.type, body.model_dump(exclude_none=True), now=now())
 
 
@@ -213,7 +213,7 @@ def revoke_device(username: str, device_id: str) -> ResponseReturnValue:
     again; only the revoke that changed it writes `device.revoked` and the notice. A user a card was shared
     with is taken off it instead; once off, 404 `unknown_device`."""
     name = core().users.get(username).username
-    return core().devices.revoke(name, device_id, now=now())
+    return core().devices.sharing.revoke(name, device_id, now=now())
 
 
 @operation(

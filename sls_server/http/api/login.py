@@ -282,12 +282,14 @@ def _live_session() -> dict[str, Any]:
     returns="The session is ended server-side; its token is dead at once.",
     security="session",
     headers={
-        "Set-Cookie": "Whichever session cookie the request carried, `sls_session` or `__Host-sls_session`, "
-        "cleared (expired at once), whether the session came by it or by the bearer token."
+        "Set-Cookie": "The session cookie (`sls_session` or `__Host-sls_session`) that holds the ended "
+        "session's token, cleared (expired at once), whether the session came by it or by the bearer "
+        "token. A cookie of another session (the bearer token named a different one) is left as it is: "
+        "that session is still live, and the cookie is how its browser ends it."
     },
 )
 def logout() -> Response:
     session = core().sessions.logout(session_token(), now=now(), ip=client_ip())
     response = jsonify({"state": "logged_out", "username": session.username})
-    drop_session_cookies(response)
+    drop_session_cookies(response, session.id)
     return response

@@ -198,7 +198,7 @@ def logout() -> ResponseReturnValue:
     session = page_session(extend=False)
     core().sessions.end(session.id, now=now())
     answer = redirect("/logged-out?reason=logout", 303)
-    drop_session_cookies(answer)
+    drop_session_cookies(answer, session.id)
     # A task waiting for a step-up ends with the session that asked for it. Its cookie is never sent here
     # (its path is the verify page's), so it is dropped whether or not the browser holds one.
     drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)

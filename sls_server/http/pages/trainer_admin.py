@@ -75,7 +75,7 @@ def trainer_add_user() -> ResponseReturnValue:
             if device.type == "sms" and at_opening is not None:
                 enrolled = at_opening
             elif device.share_device_id is not None:
-                enrolled = core().devices.share(record.username, device.share_device_id, now=now())
+                enrolled = core().devices.sharing.share(record.username, device.share_device_id, now=now())
             else:
                 params = device.model_dump(exclude_none=True)
                 enrolled = core().devices.enrol(record.username, device.type, params, now=now())
@@ -134,7 +134,7 @@ def trainer_enrol_device(username: str) -> ResponseReturnValue:
         name = core().users.get(username).username
         device = shaped(DeviceEnrolRequest, {k: v for k, v in body.items() if v not in (None, "")})
         if device.share_device_id is not None:
-            return core().devices.share(name, device.share_device_id, now=now())
+            return core().devices.sharing.share(name, device.share_device_id, now=now())
         return core().devices.enrol(name, device.type, device.model_dump(exclude_none=True), now=now())
 
     return action(enrol)
@@ -148,7 +148,7 @@ def trainer_revoke_device(username: str, device_id: str) -> ResponseReturnValue:
 
     def revoke(_: dict[str, Any]) -> dict[str, Any]:
         name = core().users.get(username).username
-        return core().devices.revoke(name, device_id, now=now())
+        return core().devices.sharing.revoke(name, device_id, now=now())
 
     return action(revoke)
 

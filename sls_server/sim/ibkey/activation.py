@@ -181,7 +181,7 @@ class Activation:
                     device.device_id,
                     lambda _: {"status": REPLACED, "replaced_at": now, "replaced_by": keep},
                 )
-                self._devices.stop_logins(device.device_id, written.users, now=now)
+                self._devices.sharing.stop_logins(device.device_id, written.users, now=now)
                 self._events.record(
                     "device.replaced",
                     at=now,
