@@ -26,10 +26,11 @@ from sls_server.store.embedded import EmbeddedRedis, free_port
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PASSWORD = "Correct-Horse-Battery-9"
-TIMEOUT_S = 0.5
+#: Long enough that a loaded machine's stall (0.65 s seen beside other work) fits in the margin.
+TIMEOUT_S = 1.0
 #: Less than one more timeout: a request that waited on Redis twice (a retry, a health-check PING, a second
 #: command after the first timed out) cannot pass.
-MARGIN_S = 0.45
+MARGIN_S = 0.9
 
 
 @dataclass
