@@ -1,5 +1,6 @@
 """Write a checked document (``plan.Plan``) into the store: refused first, beside the world, when any of its
-records exists already; then its records, users first, and the world's settings over a world replaced.
+records exists already; then its records, users first (each with their IP allowlist, in the step that
+creates them), and the world's settings over a world replaced.
 
 The users go first, and a create the store refuses (another request's create of the name, or another
 import's, got there between the checks and the write) stops the import there: the users it wrote are
@@ -74,8 +75,6 @@ class WorldWriter:
         for username, device_ids in checked.user_devices.items():
             for device_id in device_ids:
                 store.users.add_device(username, device_id)
-        for username, entries in checked.allowlists.items():
-            store.access.set_user_allowlist(username, entries)
         for account, members in checked.accounts:
             store.access.create_account(account)
             store.access.add_members(account.account_id, members)
@@ -98,13 +97,15 @@ class WorldWriter:
             store.gateway.set_daily_reset(self._gateway_instance, value, since=since)
 
     def _write_users(self, checked: Plan, *, replaced: bool) -> None:
-        """Create every user of the document, before any other record of it; when the store refuses one (a
+        """Create every user of the document, before any other record of it, each with their IP allowlist in
+        the same step (``UserRepo.create``): written after, the user was there without it, free to log in
+        from anywhere meanwhile (or for good, the import cut in between). When the store refuses one (a
         user of the name created by another request since the checks, or a deletion of it cut short since),
         delete again those created and refuse the import naming it. Over a world ``replaced``, the wipe
         stays (it cannot be undone): the document imported again with ``replace`` puts it right."""
         made: list[str] = []
         for index, user in enumerate(checked.users):
-            if self._store.users.create(user):
+            if self._store.users.create(user, checked.allowlists.get(user.username, ())):
                 made.append(user.username)
                 continue
             for name in reversed(made):

@@ -5,6 +5,8 @@ An export taken while a deletion was unfinished (cut short, or still working) wr
 deleted user still naming them, with no such user in the document: its own import refused it (400
 ``devices``). An import whose create of a user was refused (a create of the name racing it) went on and
 wrote the document's devices into the user the other request made, and the rest of the world beside them.
+An import created each user without their IP allowlist and wrote the list later: in between (and for good,
+were the import cut there) the user could log in from anywhere.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from conftest import EnrolledUser, trail
 from device_race_kit import ADMIN, race_once
 from flask.testing import FlaskClient
 from test_state_transfer import export
-from test_user_deletion_resumed import alice_locked_and_logged_in, cut_deletion
+from test_user_deletion_resumed import WorkerKilled, alice_locked_and_logged_in, cut_deletion
 
 from sls_server.store.records import UserRecord
 
@@ -91,3 +93,32 @@ def test_an_import_whose_create_of_a_user_is_refused_leaves_none_of_the_document
     assert store.devices.get_many([d["device_id"] for d in document["devices"]]) == []
     assert trail(client, ADMIN, "state.imported") == []
     assert len(trail(client, ADMIN, "user.deleted", user="alice")) == (1 if replace else 2)  # taken back
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_an_imported_user_is_never_there_without_their_allowlist(
+    alice: EnrolledUser, monkeypatch: pytest.MonkeyPatch, replace: bool
+) -> None:
+    """The import cut (the worker killed) right after the store created alice: she is there, and already
+    held to her allowlist. She was there with none, a login from anywhere let through to the password."""
+    client = alice.client
+    allow = {"ip_allowlist": ["203.0.113.0/24"]}
+    assert client.put("/admin/v1/users/alice/ip-allowlist", json=allow, headers=ADMIN).status_code == 200
+    document = export(client, ADMIN)
+    assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code == 200
+    store = client.application.extensions["sls"].store
+    real_create = store.users.create
+
+    def create_then_die(*args: Any, **kwargs: Any) -> bool:
+        real_create(*args, **kwargs)
+        raise WorkerKilled
+
+    monkeypatch.setattr(store.users, "create", create_then_die)
+    with pytest.raises(WorkerKilled):
+        client.post(f"/admin/v1/state/import?replace={str(replace).lower()}", json=document, headers=ADMIN)
+
+    listed = client.get("/admin/v1/users/alice/ip-allowlist", headers=ADMIN).get_json()
+    assert listed["ip_allowlist"] == ["203.0.113.0/24"], listed
+    body = {"username": "alice", "password": alice.password}
+    outside = client.post("/api/v1/auth/login", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    assert (outside.status_code, outside.get_json()["error"]) == (403, "ip_restricted")
