@@ -1,16 +1,19 @@
 """``POST /api/v1/auth/logout`` clears a session cookie only when it names the session the logout ended. A
 request whose bearer token names another session (an API client in a browser that is logged in too) ends
 that one, and leaves the browser's cookie, and its session, as they were: clearing the cookie would leave
-its session alive on the server with nothing in the browser to end it."""
+its session alive on the server with nothing in the browser to end it. A logout from an address the user's
+IP allowlist refuses ends the session too, and clears its cookie with the ``403 ip_restricted``: it kept
+the dead cookie."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from conftest import EnrolledUser
+from conftest import EnrolledUser, trail
 from flask.testing import FlaskClient
 from page_forms import csrf
+from test_ip_restrictions import GOOD, OTHER, at, set_list
 from werkzeug.test import TestResponse
 
 HTTPS = "https://sls.example"
@@ -106,3 +109,22 @@ def test_the_account_pages_log_out_clears_the_cookie_of_the_session_it_ended(ali
     out = alice.client.post("/logout", data=form)
     assert out.status_code == 303 and "sls_session" in _cleared(out)
     assert alice.client.get_cookie("sls_session") is None and not _live(alice.client, token)
+
+
+@pytest.mark.parametrize("bearer", [False, True], ids=["cookie", "bearer-of-the-cookie"])
+def test_a_logout_from_a_refused_address_ends_the_session_and_clears_its_cookie(
+    alice: EnrolledUser, admin_headers: dict[str, str], bearer: bool
+) -> None:
+    """The session is ended and the answer is the ``403 ip_restricted`` any request from there gets (the
+    token's holder outside the list is told nothing more, not even the name); the browser keeps no cookie of
+    the dead session."""
+    assert set_list(alice.client, admin_headers, "users/alice", ["203.0.113.0/24"]).status_code == 200
+    at(alice.client, GOOD)
+    token = alice.log_in()
+    headers = {"Authorization": f"Bearer {token}"} if bearer else {}
+    out = at(alice.client, OTHER).post("/api/v1/auth/logout", headers=headers)
+    assert (out.status_code, out.get_json()["error"]) == (403, "ip_restricted")
+    assert _cleared(out) == ["sls_session"]
+    assert alice.client.get_cookie("sls_session") is None
+    assert not _live(at(alice.client, GOOD), token), "ended, not merely refused once"
+    assert [e["result"] for e in trail(alice.client, admin_headers, "ip.rejected")] == ["session_ended"]

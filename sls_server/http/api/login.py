@@ -28,6 +28,7 @@ from ...auth.errors import (
 )
 from ...auth.login import Authenticated
 from ...auth.prompts import LIFETIME_TTLS
+from ...auth.session_tokens import session_id
 from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
 from ...shapes.login import Authenticated as AuthenticatedShape
 from ...shapes.login import (
@@ -51,6 +52,7 @@ from ..common import (
     now,
     session_token,
 )
+from ..errors import answer_error
 from ..operations import operation
 from . import bp
 
@@ -287,9 +289,20 @@ def _live_session() -> dict[str, Any]:
         "token. A cookie of another session (the bearer token named a different one) is left as it is: "
         "that session is still live, and the cookie is how its browser ends it."
     },
+    description="From an address the user's IP allowlist refuses, the session is ended all the same and the "
+    "answer is the `403 ip_restricted` any request from there gets (the token's holder is told no more, "
+    "not even the name); it clears the ended session's cookie as the success does.",
 )
 def logout() -> Response:
-    session = core().sessions.logout(session_token(), now=now(), ip=client_ip())
+    token = session_token()
+    try:
+        session = core().sessions.logout(token, now=now(), ip=client_ip())
+    except SessionIpRejected as refused:  # ended all the same: a cookie of it left in the browser is dead
+        response = answer_error(refused)
+        ended = session_id(token) if token else None
+        if ended is not None:
+            drop_session_cookies(response, ended)
+        return response
     response = jsonify({"state": "logged_out", "username": session.username})
     drop_session_cookies(response, session.id)
     return response
