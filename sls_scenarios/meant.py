@@ -30,7 +30,6 @@ SECRET_KEYS = ("password", "passcode")
 _SYNONYMS = {
     "call": "voice",
     "callback": "voice",
-    "phone": "voice",
     "phone_call": "voice",
     "voice_call": "voice",
     "text": "sms",

@@ -9,17 +9,12 @@ server's classes.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import re
 from pathlib import Path
 
 from format_kit import problems
+from unit.test_error_names import sls_errors
 
-import sls_server
-from sls_server.errors import SlsError
-
-ROOT = Path(__file__).parents[2]
+from sls_server.cli.gunicorn_errors import SERVER_FAULT
 
 
 def test_a_misspelt_error_code_is_refused_with_the_closest_one(tmp_path: Path) -> None:
@@ -69,19 +64,9 @@ steps:
 
 
 def _server_codes() -> set[str]:
-    """Every code a server's answer may carry: each error class's ``code`` (every module imported, so every
-    class is defined), and the one a crash answers with, written as a literal body in the HTTP layer."""
-    for found in pkgutil.walk_packages(sls_server.__path__, "sls_server."):
-        importlib.import_module(found.name)
-
-    def classes(base: type[SlsError]) -> list[type[SlsError]]:
-        return [c for sub in base.__subclasses__() for c in (sub, *classes(sub))]
-
-    codes = {c.code for c in classes(SlsError)}
-    literal = re.compile(r'\{"error": "([a-z_]+)"')
-    for path in (ROOT / "sls_server").rglob("*.py"):
-        codes |= set(literal.findall(path.read_text()))
-    return codes
+    """Every code a server's answer may carry: each error class's ``code`` (``sls_errors``: every module
+    imported, the tests' own classes left out), and the one a crash answers with."""
+    return {error.code for error in sls_errors()} | {SERVER_FAULT}
 
 
 def test_the_codes_are_the_server_s() -> None:
