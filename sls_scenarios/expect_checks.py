@@ -1,6 +1,6 @@
 """What only a run would find wrong with a step's ``expect``: an event type or factor the server never
-writes, a ``statuses`` on a step that answers once, one answer checked on a ``parallel``, a ``regex`` that
-does not compile, a ``between`` that can never hold.
+writes, an error code it never answers with, a ``statuses`` on a step that answers once, one answer checked
+on a ``parallel``, a ``regex`` that does not compile, a ``between`` that can never hold.
 
 An expectation that cannot fail is worse than a failing one (a misspelt event type under ``not_happened``
 passes whatever the server did), so the cross-checks (``checks``) judge each ``expect`` with these.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .error_codes import ERROR_CODES
 from .event_types import EVENT_TYPES
 from .positions import Report
 from .schema import factor_types
@@ -51,6 +52,10 @@ def expectation(kind: str, expect: Any, path: tuple[Any, ...], report: Report) -
                 "a parallel has no one answer to check: count its branches' answers with `statuses` "
                 "(`statuses: {'200': N}`), or check an answer in a branch's own step",
             )
+    for where, code in _codes(expect.get("error"), (*path, "error")):
+        if isinstance(code, str) and "${" not in code and code not in ERROR_CODES:
+            hint = suggest(code, ERROR_CODES, otherwise="; `sls scenario reference` lists them")
+            report(where, f"the server answers with no error {code!r}{hint}")
     for where, pattern in _regexes(expect, path):
         if isinstance(pattern, str) and not references(pattern):
             try:
@@ -61,6 +66,18 @@ def expectation(kind: str, expect: Any, path: tuple[Any, ...], report: Report) -
         numbers = isinstance(ends, list) and all(isinstance(e, int | float) for e in ends)
         if numbers and len(ends) == 2 and ends[0] > ends[1]:
             report(where, f"{ends!r} can never hold: write the low end first")
+
+
+def _codes(value: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], Any]]:
+    """The codes an ``expect.error`` names, with where each is: itself, or a matcher's ``eq``/``ne`` and
+    each of its ``in``/``not_in`` (a ``regex`` names none)."""
+    if not isinstance(value, dict):
+        return [(path, value)]
+    found = [((*path, op), value[op]) for op in ("eq", "ne") if op in value]
+    for op in ("in", "not_in"):
+        listed = value.get(op)
+        found += [((*path, op, i), item) for i, item in enumerate(listed if isinstance(listed, list) else [])]
+    return found
 
 
 def _regexes(value: Any, path: tuple[Any, ...], op: str = "regex") -> list[tuple[tuple[Any, ...], Any]]:

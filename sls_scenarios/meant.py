@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .positions import Positions
-from .schema import common_keys, schema
+from .schema import common_keys, schema, secret_setting
 from .spelling import closest
 
 #: A duration's units as a mapping's keys (``advance_clock: {minutes: 2}``), and how a duration writes them.
@@ -24,6 +24,19 @@ _UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d"}
 
 #: A step body's keys whose values a problem does not repeat (it is printed, and kept in reports).
 SECRET_KEYS = ("password", "passcode")
+
+#: Words a writer uses for an option the format names otherwise (``request_code: call`` is ``voice``): each
+#: suggested only where that option is one of those allowed.
+_SYNONYMS = {
+    "call": "voice",
+    "callback": "voice",
+    "phone_call": "voice",
+    "voice_call": "voice",
+    "text": "sms",
+    "texts": "sms",
+    "message": "sms",
+    "sms_code": "sms",
+}
 
 #: The keys under which a mapping is read path by path (``factor.type: ...``), not as the answer's shape.
 PATHS = ("json", "detail")
@@ -55,6 +68,32 @@ def unquoted(instance: Any, expected: str) -> str:
         if number and ("integer" in expected or "number" in expected)
         else ""
     )
+
+
+def synonym(instance: Any, options: list[str]) -> str:
+    """Another word for one of ``options`` (``call`` for ``voice``, ``text`` for ``sms``): no spelling is
+    close, so ``suggest`` found none."""
+    meant = _SYNONYMS.get(instance.strip().lower()) if isinstance(instance, str) else None
+    return f" (did you mean {meant!r}?)" if meant in options else ""
+
+
+def listed(path: tuple[Any, ...], instance: Any) -> str:
+    """A list where a mapping goes: of one-key mappings (``phones:`` then ``- "+15550100001": {...}``), the
+    mapping they make; of ``setup.phones`` numbers, the mapping form with one of them as its key. A
+    password or a secret setting is not repeated (a problem is printed, and kept in reports)."""
+    if not isinstance(instance, list) or not instance or not path or not isinstance(path[-1], str):
+        return ""
+    pairs = [next(iter(i.items())) for i in instance if isinstance(i, dict) and len(i) == 1]
+    phones = path == ("setup", "phones")
+    if len(pairs) == len(instance) and len({k for k, _ in pairs}) == len(pairs):
+        shown = {k: ("…" if k in SECRET_KEYS or secret_setting(str(k)) else v) for k, v in pairs}
+    elif phones and isinstance(instance[0], str | int) and not isinstance(instance[0], bool):
+        number = instance[0] if isinstance(instance[0], str) else f"+{instance[0]}"
+        shown = {number: {"roaming": True}}
+    else:
+        return ""
+    said = ": each number a key, as" if phones else ": a mapping, not a list:"
+    return f"{said} `{path[-1]}: {_flow(shown)}`"
 
 
 def key_read_as(positions: Positions, path: tuple[Any, ...]) -> str:

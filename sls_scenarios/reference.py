@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from .error_codes import ERROR_CODES
 from .event_types import EVENT_TYPES
 from .schema import schema, step_types
 
@@ -156,4 +157,13 @@ def markdown() -> str:
     for kind in sorted(EVENT_TYPES):
         families.setdefault(kind.split(".")[0], []).append(kind)
     lines += [f"- {', '.join(f'`{k}`' for k in kinds)}" for kinds in families.values()]
+    lines += [
+        "",
+        "## Error codes",
+        "",
+        "What `expect.error` may name: every code the server answers with (`/openapi.json` lists each "
+        "operation's).",
+        "",
+        ", ".join(f"`{code}`" for code in sorted(ERROR_CODES)),
+    ]
     return "\n".join(lines).rstrip() + "\n"

@@ -115,7 +115,11 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
         return [_Said(path, said, refuses=False, missing=tuple(missing))]
     if kind == "enum":
         options = [str(o) for o in _items(error.validator_value)]
-        hint = suggest(str(instance), options) or meant.dotted_path(path, instance)
+        hint = (
+            suggest(str(instance), options)
+            or meant.dotted_path(path, instance)
+            or meant.synonym(instance, options)
+        )
         return [_Said(path, f"{_show(instance)} is not one of {_list(options)}{hint}")]
     if kind == "type":
         said = f"expected {_shapes(error.schema)}, got {_show(instance)}"
@@ -125,7 +129,7 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
             read = "" if written == str(instance) else f", which YAML reads as {_show(instance)}"
             said = f'expected {_shapes(error.schema)}, got {written}{read}: quote it, "{written}"'
         elif _mapping(error.schema).get("type") == "object":
-            said += meant.mapping_for(path, instance)
+            said += meant.mapping_for(path, instance) or meant.listed(path, instance)
         else:
             said += meant.unquoted(instance, _shapes(error.schema))
         return [_Said(path, said)]

@@ -155,7 +155,9 @@ def demo_password(client: AdminClient, username: str) -> str | None:
     change (``world_sync``): the password the server holds; ``None`` for one changed on the server since
     (the console, a staged attack: said on stderr), which is not known here."""
     world = World.load()
-    world = World(world_sync.caught_up(client, world.info) if world.serves(client.url) else None)
+    world = World(
+        world_sync.caught_up(client, world.info, about=(username,)) if world.serves(client.url) else None
+    )
     known = world.user(username).get("password")
     if not isinstance(known, str) or not known:
         return None

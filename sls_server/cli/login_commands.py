@@ -80,7 +80,7 @@ def login(
       sls login sms-sam --auto --factor voice              # "didn't receive a code?": a callback
       TOKEN=$(sls login card-carl --auto --json | jq -r .session.token)
     """
-    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode))
+    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode), about=username)
     name = username.strip().lower()
     if password is None:
         known = answerer.world.user(name).get("password")
@@ -208,7 +208,7 @@ def switch(
     if challenge and factor_type != "ibkey":
         hint = "'--challenge'"
         raise click.BadParameter("only IB Key has one: sls switch ibkey --challenge", param_hint=hint)
-    admin, answerer = tools(url, admin_token, sim_token, Given())
+    admin, answerer = tools(url, admin_token, sim_token, Given(), about=username)
     flow = pending(admin.url, username)
     with server_errors():
         answer = flow.switch(admin.with_token(None), factor_type, device_id, challenge=challenge)
@@ -244,7 +244,7 @@ def answer(
       sls answer 73025816
       sls answer --auto --user sms-sam
     """
-    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode))
+    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode), about=username)
     flow = pending(admin.url, username)
     with server_errors():
         result = run_flow(

@@ -107,12 +107,16 @@ def print_prompt(flow: Flow, answer: dict[str, Any], as_json: bool, answerer: An
 
 
 def tools(
-    url: str | None, admin_token: str | None, sim_token: str | None, given: Given
+    url: str | None, admin_token: str | None, sim_token: str | None, given: Given, *, about: str | None
 ) -> tuple[AdminClient, Answerer]:
+    """The admin client and the answerer of a command at ``about`` (its user, if named): a demo user's
+    password changed on the server is said of that user alone, not of every one (``sls world`` lists
+    them all)."""
     admin = connect(url, admin_token)
     world = World.load()
     # another server's world is none of this one's; this one's, caught up with a restore by the console
-    world = World(world_sync.caught_up(admin, world.info) if world.serves(admin.url) else None)
+    users = (about.strip().lower(),) if about else ()
+    world = World(world_sync.caught_up(admin, world.info, about=users) if world.serves(admin.url) else None)
     sim = sim_client(admin.url, sim_token)
     return admin, Answerer(
         admin, sim, world, pin=given.pin, biometric=given.biometric, passcode=given.passcode

@@ -55,7 +55,7 @@ def recover_password(
     """
     if code is not None and auto:
         raise click.BadParameter("give --code or --auto, not both", param_hint="'--code'")
-    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode))
+    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode), about=username)
     api = admin.with_token(None)
     with server_errors():
         flow = Flow("recovery", username, "", {}, purpose="password_recovery")

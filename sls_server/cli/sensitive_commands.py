@@ -86,7 +86,7 @@ def change_phone(
     """
     if code is not None and auto:
         raise click.BadParameter("give --code or --auto, not both", param_hint="'--code'")
-    admin, answerer = tools(url, admin_token, sim_token, Given())
+    admin, answerer = tools(url, admin_token, sim_token, Given(), about=username)
     name, api = session_api(admin, username, token)
     with server_errors():
         if code is None:

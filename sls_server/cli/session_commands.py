@@ -110,7 +110,7 @@ def stepup(
       sls stepup --purpose withdrawal --challenge --start-only   # the Challenge Code, for IBKR Mobile
       TOKEN=$(sls stepup --purpose withdrawal --token "$TOKEN" --auto --json | jq -r .session.token)
     """
-    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode))
+    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode), about=username)
     name, api = session_api(admin, username, token)
     if challenge and factor_type not in (None, "ibkey"):
         hint = "'--challenge'"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,11 @@ PAGE = 1000
 
 
 def caught_up(
-    client: AdminClient, info: dict[str, Any], listing: world_marks.Listing | None = None
+    client: AdminClient,
+    info: dict[str, Any],
+    listing: world_marks.Listing | None = None,
+    *,
+    about: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """``info`` (demo.json's, for the demo ``client`` talks to) with each replaced value the server holds
     the demo world's kept one of again written back into demo.json (said on stderr, one line, without the
@@ -46,7 +50,9 @@ def caught_up(
     kept one null and flagged (``world_marks.CHANGED``, said on stderr): changed since by the console, a
     staged attack or another client. ``listing``: the server's users and password versions
     (``world_marks.listed``: one call, made here when not given). As it was when the server cannot be
-    asked (no server, another token): nothing is guessed."""
+    asked (no server, another token): nothing is guessed. ``about``: the users a command is at (``sls
+    login``'s, ``sls attack``'s), the only ones a changed password is said of (each is still flagged); None,
+    every one (``sls world``, which lists them all)."""
     listing = listing or world_marks.listed(client)
     if listing.failed is not None:
         return info
@@ -58,9 +64,10 @@ def caught_up(
         )
     info = demofile.naming(client.url) or info
     changed = world_marks.unknown(info, listing)
-    if changed:
+    said = [name for name in changed if about is None or name in about]
+    if said:
         note(
-            f"the password of {', '.join(changed)} was changed on the server since demo.json recorded it "
+            f"the password of {', '.join(said)} was changed on the server since demo.json recorded it "
             "(the console's users table, a staged attack, another client): not known here, so not printed; "
             "`sls state restore-demo` (or the console's \"Back to the demo world\") puts the demo's back"
         )

@@ -88,3 +88,22 @@ def test_a_console_change_after_a_cli_one_is_said_too(demo: Demo) -> None:
     _says_unknown(demo, "card-carl", "violet-harbour-lantern-42")
     console_restores(demo)
     _shows_the_demo_s(demo, "card-carl")
+
+
+def test_login_and_attack_say_only_the_user_at_hand_s_change(demo: Demo) -> None:
+    """QA: ``sls login card-carl --auto`` and ``sls attack phishing-relay card-carl`` printed the "changed
+    on the server" note for every demo user changed, though only card-carl's password was at hand; `sls
+    world`, which shows them all, still names each."""
+    demo.ok("state", "keep-demo")
+    for username in ("totp-tom", "android-ann"):
+        reset = demo.admin("PUT", f"/admin/v1/users/{username}/password", {"password": ELSEWHERE})
+        assert reset.status_code == 200, reset.text
+    login = demo.sls("login", "card-carl", "--auto", "--json")
+    assert login.exit_code == 0 and "changed on the server" not in login.stderr, login.stderr
+    attack = demo.sls("attack", "phishing-relay", "card-carl", "--json")
+    assert attack.exit_code == 0 and "changed on the server" not in attack.stderr, attack.stderr
+    refused = demo.sls("login", "totp-tom", "--auto")
+    assert refused.exit_code != 0 and "totp-tom" in refused.stderr, refused.stderr
+    assert "android-ann" not in refused.stderr, refused.stderr
+    listed = demo.ok("world").stderr
+    assert "totp-tom" in listed and "android-ann" in listed and "changed on the server" in listed, listed

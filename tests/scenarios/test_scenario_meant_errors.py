@@ -185,3 +185,38 @@ def test_a_setup_password_shorter_than_the_policy_is_refused_at_validation_witho
 
     declared = schema()["properties"]["setup"]["properties"]["users"]["items"]["properties"]["password"]
     assert (declared["minLength"], declared["maxLength"]) == (MIN_LENGTH, MAX_LENGTH)
+
+
+def test_a_code_asked_for_by_another_word_is_told_the_option_it_means(tmp_path: Path) -> None:
+    """QA: ``request_code: call`` was told "'call' is not one of `sms`, `voice`", with no "did you mean":
+    a callback is what the format calls ``voice``, a text ``sms``."""
+    found = problems(
+        tmp_path,
+        """\
+        - request_code: call
+          expect: {status: 200}
+        - request_code: text
+          expect: {status: 200}
+        """,
+    )
+    assert found == [
+        "9:19: step 1 request_code: 'call' is not one of `sms`, `voice` (did you mean 'voice'?)",
+        "11:19: step 2 request_code: 'text' is not one of `sms`, `voice` (did you mean 'sms'?)",
+    ]
+
+
+def test_setup_phones_written_as_a_list_is_shown_as_the_mapping(tmp_path: Path) -> None:
+    """QA: ``phones:`` written as a list of numbers was told "expected a mapping, got a list", with no
+    example of the mapping it is: each number a key, its conditions the value."""
+    listed = HEAD.replace("  devices:", '  phones:\n    - "+15550100001": {roaming: true}\n  devices:')
+    found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", listed)
+    assert found == [
+        "7:5: setup.phones: expected a mapping, got a list: each number a key, as "
+        "`phones: {'+15550100001': {roaming: true}}`"
+    ]
+    bare = HEAD.replace("  devices:", '  phones: ["+15550100001"]\n  devices:')
+    found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", bare)
+    assert found == [
+        "6:11: setup.phones: expected a mapping, got a list: each number a key, as "
+        "`phones: {'+15550100001': {roaming: true}}`"
+    ]
