@@ -128,3 +128,20 @@ def test_a_logout_from_a_refused_address_ends_the_session_and_clears_its_cookie(
     assert alice.client.get_cookie("sls_session") is None
     assert not _live(at(alice.client, GOOD), token), "ended, not merely refused once"
     assert [e["result"] for e in trail(alice.client, admin_headers, "ip.rejected")] == ["session_ended"]
+
+
+def test_the_account_pages_log_out_from_a_refused_address_clears_the_ended_sessions_cookie(
+    alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    """The page's *Log out* from outside the list ends the session as any page from there does, and sends
+    the browser where they do (the login page, no more said); the cookie of the dead session goes with it."""
+    assert set_list(alice.client, admin_headers, "users/alice", ["203.0.113.0/24"]).status_code == 200
+    at(alice.client, GOOD)
+    token = alice.log_in()
+    form = {"csrf_token": csrf(alice.client.get("/account").get_data(as_text=True))}
+    out = at(alice.client, OTHER).post("/logout", data=form)
+    assert (out.status_code, out.headers["Location"]) == (303, "/")
+    assert _cleared(out) == ["sls_session", "sls_page_verify"], "a step-up's task ends with its session too"
+    assert alice.client.get_cookie("sls_session") is None
+    assert not _live(at(alice.client, GOOD), token), "ended, not merely refused once"
+    assert [e["result"] for e in trail(alice.client, admin_headers, "ip.rejected")] == ["session_ended"]

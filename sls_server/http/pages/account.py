@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ...auth.errors import (
     SessionExpired,
+    SessionIpRejected,
     SessionKilled,
     SessionLifetimeEnded,
     SessionReplaced,
@@ -24,6 +25,7 @@ from ...auth.errors import (
     SessionRotated,
 )
 from ...auth.session_state import Session
+from ...auth.session_tokens import session_id
 from ...auth.tasks import REQUEST_ID_RE
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name, moment
@@ -195,12 +197,30 @@ def account_tickle() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     require_form_token()  # a bad form token is its own 403, never taken for a logout
-    session = page_session(extend=False)
+    cookie = session_cookie()
+    try:
+        session = current_session(extend=False)
+    except SessionIpRejected as refused:
+        # From an address the user's IP allowlist refuses the session is ended all the same
+        # (``auth.sessions``), and the browser is sent where any page from there sends it; the cookie it
+        # holds names a dead session, so it goes as a logout's does.
+        ended = session_id(cookie) if cookie else None
+        return dropped(gone(refused), ended)
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        abort(gone(exc))
     core().sessions.end(session.id, now=now())
-    answer = redirect("/logged-out?reason=logout", 303)
-    drop_session_cookies(answer, session.id)
-    # A task waiting for a step-up ends with the session that asked for it. Its cookie is never sent here
-    # (its path is the verify page's), so it is dropped whether or not the browser holds one.
+    return dropped(redirect("/logged-out?reason=logout", 303), session.id)
+
+
+def dropped(answer: BaseResponse, ended: str | None) -> BaseResponse:
+    """``answer`` clearing what a browser keeps of the ended session: its session cookie (only one that holds
+    that session's token, ``drop_session_cookies``) and a task waiting for a step-up, which ends with the
+    session that asked for it. That task's cookie is never sent here (its path is the verify page's), so it
+    is dropped whether or not the browser holds one."""
+    if ended is not None:
+        drop_session_cookies(answer, ended)
     drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
     return answer
 
