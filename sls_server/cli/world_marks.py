@@ -91,8 +91,10 @@ def not_known(username: str) -> str:
 
 def marked_unknown(info: dict[str, Any], usernames: list[str]) -> dict[str, Any]:
     """``info`` as it may be shown, each of ``usernames``'s password null and flagged :data:`CHANGED`, and
-    ``<password>`` where ``try``'s commands spelled it (demo.json itself is left as it is: a restore of the
-    demo world makes its password good again)."""
+    ``<password>`` where ``try``'s commands spelled it. A login of theirs that ``try`` left to ``--auto``
+    (which takes the password from demo.json, and refuses one :data:`CHANGED`: :func:`not_known`) asks for
+    it too, keeping ``--auto`` for the answer. demo.json itself is left as it is: a restore of the demo world
+    makes its password good again."""
     if not usernames:
         return info
     users, flows = dict(info["users"]), info.get("try")
@@ -101,6 +103,8 @@ def marked_unknown(info: dict[str, Any], usernames: list[str]) -> dict[str, Any]
         users[username] = {**users[username], "password": None, CHANGED: True}
         if isinstance(stale, str) and stale:
             flows = demofile.respelled(flows, shlex.quote(stale), "<password>")
+        login = f"sls login {shlex.quote(username)}"
+        flows = demofile.respelled(flows, f"{login} --auto", f"{login} --password <password> --auto")
     return {**info, "users": users, "try": flows}
 
 

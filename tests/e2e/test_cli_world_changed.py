@@ -107,3 +107,24 @@ def test_login_and_attack_say_only_the_user_at_hand_s_change(demo: Demo) -> None
     assert "android-ann" not in refused.stderr, refused.stderr
     listed = demo.ok("world").stderr
     assert "totp-tom" in listed and "android-ann" in listed and "changed on the server" in listed, listed
+
+
+def test_try_this_gives_a_password_where_auto_would_find_none(demo: Demo) -> None:
+    """QA: with sms-sam's password changed on the server, "Try this" still began the SIM swap flow with `sls
+    login sms-sam --auto`, which `sls login` refuses then; now the line asks for the password, as the flow's
+    other lines do, and still answers the text by itself. The other users' lines are as they were."""
+    demo.ok("state", "keep-demo")
+    reset = demo.admin("PUT", "/admin/v1/users/sms-sam/password", {"password": ELSEWHERE})
+    assert reset.status_code == 200, reset.text
+    commands = [c for flow in demo.json("world", "--json")["try"] for c in flow["commands"]]
+    assert "sls login sms-sam --auto" not in commands, commands
+    assert "sls login sms-sam --password <password> --auto" in commands, commands
+    assert f"sls login card-carl --password {demo.user('card-carl')['password']}" in commands, commands
+    printed = demo.ok("world").stdout
+    assert "sls login sms-sam --password <password> --auto" in printed, printed
+    assert "sls login sms-sam --auto" not in printed, printed
+    pasted = demo.sls("login", "sms-sam", "--password", ELSEWHERE, "--auto", "--json")
+    assert pasted.exit_code == 0, pasted.stderr
+    demo.ok("state", "restore-demo")
+    commands = [c for flow in demo.json("world", "--json")["try"] for c in flow["commands"]]
+    assert "sls login sms-sam --auto" in commands, "the demo world's password is known again"
