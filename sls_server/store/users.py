@@ -42,10 +42,14 @@ class UserRepo:
         self._scripts = scripts
         self._hints = hints
 
-    def create(self, record: UserRecord, allowlist: Sequence[str] = ()) -> bool:
+    def create(
+        self, record: UserRecord, allowlist: Sequence[str] = (), account_id: str | None = None
+    ) -> bool:
         """False if the user exists already, or a deletion of the name cut short has work left
         (:meth:`deletion_left`: finish it first); the check and the write are one step, with the IP allowlist
-        the user is opened with (none: unrestricted), so the user is never there without it."""
+        the user is opened with (none: unrestricted) and the link to the account they trade under (a state
+        import's member, whose account exists already: its list then applies from the first moment), so the
+        user is never there without either. The account's member set is the caller's to write after."""
         created = self._scripts(
             "user_create",
             [
@@ -53,7 +57,11 @@ class UserRepo:
                 keys.user_access(record.username),
                 keys.user_deletion(record.username),
             ],
-            [encode_allowlist(tuple(allowlist)) if allowlist else "", *pairs(record.to_hash())],
+            [
+                encode_allowlist(tuple(allowlist)) if allowlist else "",
+                account_id or "",
+                *pairs(record.to_hash()),
+            ],
         )
         if created:
             self._r.sadd(keys.USERS_INDEX, record.username)

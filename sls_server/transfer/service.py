@@ -18,7 +18,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from ..accounts.errors import UserNotFound
+from ..accounts.errors import UnknownAccount, UserNotFound
 from ..shapes.clock import CLOCK_MAX, CLOCK_MIN
 from ..shapes.state import StateCounts, StateDocument
 from .export import counts_of, world_document
@@ -46,14 +46,20 @@ class StateTransfer:
         gateway_instance: str,
         finish_deletion: Callable[[str], object],
         delete_user: Callable[[str], object],
+        delete_account: Callable[[str], object],
     ) -> None:
         """``finish_deletion(username)`` finishes a deletion of the name cut short
         (``UserService.finish_deletion``), before an import beside the world writes a user of that name;
         ``delete_user(username)`` deletes a user the import wrote, when a later one is refused
-        (``UserService.delete``, ``writing``)."""
+        (``UserService.delete``, ``writing``); ``delete_account(account_id)`` likewise an account
+        (``IpRestrictions.delete_account``)."""
         self._finish_deletion = finish_deletion
         self._writer = WorldWriter(
-            store, resealer, gateway_instance=gateway_instance, delete_user=delete_user
+            store,
+            resealer,
+            gateway_instance=gateway_instance,
+            delete_user=delete_user,
+            delete_account=delete_account,
         )
         self._gateway_instance = gateway_instance
         self._store = store
@@ -77,6 +83,10 @@ class StateTransfer:
             with suppress(UserNotFound):  # deleted by another request meanwhile: gone all the same
                 core.users.delete(username, now=core.clock.now())
 
+        def delete_account(account_id: str) -> None:
+            with suppress(UnknownAccount):  # deleted by another request meanwhile: gone all the same
+                core.ip_rules.delete_account(account_id, now=core.clock.now())
+
         return cls(
             core.store,
             core.clock,
@@ -87,6 +97,7 @@ class StateTransfer:
             gateway_instance=instance,
             finish_deletion=finish_deletion,
             delete_user=delete_user,
+            delete_account=delete_account,
         )
 
     # --- export ------------------------------------------------------------------------------------------

@@ -1,12 +1,20 @@
 """Write a checked document (``plan.Plan``) into the store: refused first, beside the world, when any of its
-records exists already; then its records, users first (each with their IP allowlist, in the step that
-creates them), and the world's settings over a world replaced.
+records exists already; then its records, accounts first (each with its IP allowlist), then users (each
+with their own allowlist and their link to their account, in the step that creates them), and the world's
+settings over a world replaced.
 
-The users go first, and a create the store refuses (another request's create of the name, or another
-import's, got there between the checks and the write) stops the import there: the users it wrote are
-deleted again (``UserService.delete``, with its ``user.deleted``: anything may have seen them meanwhile) and
-it is 409 naming that user, with no other record of the document written. Going on, it wrote the document's
-devices into the other request's user and the rest of the world beside them.
+A multi-user account's list applies to each of its members (``accounts.access``). The accounts go before the
+users, so a member is never there outside their account: written the other way round, a member of an
+account with a list could log in from addresses it refuses until the link was written, or for good were
+the import cut in between. An account's member set is written once its members exist (a link before the
+set: the order the core joins a user by).
+
+A create the store refuses (another request's create of the name or id, or another import's, got there
+between the checks and the write) stops the import there: the users and accounts it wrote are deleted again
+(``UserService.delete`` and ``IpRestrictions.delete_account``, with their events: anything may have seen
+them meanwhile) and it is 409 naming that user or account, with no other record of the document written.
+Going on, it wrote the document's devices into the other request's user and the rest of the world beside
+them.
 """
 
 from __future__ import annotations
@@ -31,10 +39,13 @@ class WorldWriter:
         *,
         gateway_instance: str,
         delete_user: Callable[[str], object],
+        delete_account: Callable[[str], object],
     ) -> None:
-        """``delete_user(username)`` deletes a user this import wrote, when a later one of its users is
-        refused (``UserService.delete``)."""
+        """``delete_user(username)`` and ``delete_account(account_id)`` delete a user or an account this
+        import wrote, when a later create of it is refused (``UserService.delete``,
+        ``IpRestrictions.delete_account``)."""
         self._delete_user = delete_user
+        self._delete_account = delete_account
         self._store = store
         self._resealer = resealer
         self._gateway_instance = gateway_instance
@@ -66,20 +77,18 @@ class WorldWriter:
 
     def write(self, checked: Plan, *, replaced: bool, frozen_at: int | None) -> None:
         """Write the checked records; the world's settings (the clock, the gateway's daily reset) only over
-        a world ``replaced``. 409 naming the user, and nothing of the document left written, when the
-        store refuses a user's create (:meth:`_write_users`)."""
+        a world ``replaced``. 409 naming the account or user, and nothing of the document left written, when
+        the store refuses its create (:meth:`_write_accounts`, :meth:`_write_users`)."""
         store = self._store
-        self._write_users(checked, replaced=replaced)
+        accounts = self._write_accounts(checked, replaced=replaced)
+        self._write_users(checked, replaced=replaced, accounts=accounts)
         for device in checked.devices:  # what was sealed under the key itself is sealed as now (``reseal``)
             store.devices.create(self._resealer.device_record(device))
         for username, device_ids in checked.user_devices.items():
             for device_id in device_ids:
                 store.users.add_device(username, device_id)
-        for account, members in checked.accounts:
-            store.access.create_account(account)
+        for account, members in checked.accounts:  # each member linked already, in their create
             store.access.add_members(account.account_id, members)
-        for username, account_id in checked.user_accounts.items():
-            store.access.link_account(username, account_id)
         for username, buckets in checked.lockouts.items():
             known = checked.known_ips[username]
             if buckets or known or not replaced:  # not wiped first: what counted at the name before goes
@@ -96,24 +105,52 @@ class WorldWriter:
             value, since = checked.daily_reset
             store.gateway.set_daily_reset(self._gateway_instance, value, since=since)
 
-    def _write_users(self, checked: Plan, *, replaced: bool) -> None:
-        """Create every user of the document, before any other record of it, each with their IP allowlist in
-        the same step (``UserRepo.create``): written after, the user was there without it, free to log in
-        from anywhere meanwhile (or for good, the import cut in between). When the store refuses one (a
-        user of the name created by another request since the checks, or a deletion of it cut short since),
-        delete again those created and refuse the import naming it. Over a world ``replaced``, the wipe
-        stays (it cannot be undone): the document imported again with ``replace`` puts it right."""
+    def _write_accounts(self, checked: Plan, *, replaced: bool) -> list[str]:
+        """Create every account of the document, each with its list, before its members exist (their creates
+        link them: :meth:`_write_users`); the ids made. When the store refuses one (an account of the id
+        created by another request since the checks), delete again those made and refuse naming it."""
+        made: list[str] = []
+        for index, (account, _) in enumerate(checked.accounts):
+            if self._store.access.create_account(account):
+                made.append(account.account_id)
+                continue
+            self._undo([], made)
+            raise _refused("accounts", index, replaced=replaced)
+        return made
+
+    def _write_users(self, checked: Plan, *, replaced: bool, accounts: list[str]) -> None:
+        """Create every user of the document, after the accounts (``accounts``, the ids made) and before any
+        other record of it, each with their IP allowlist and their account's link in the same step
+        (``UserRepo.create``): written after, the user was there without it, free to log in from anywhere
+        meanwhile (or for good, the import cut in between). When the store refuses one (a user of the name
+        created by another request since the checks, or a deletion of it cut short since), delete again the
+        users and accounts made and refuse the import naming it. Over a world ``replaced``, the wipe stays
+        (it cannot be undone): the document imported again with ``replace`` puts it right."""
         made: list[str] = []
         for index, user in enumerate(checked.users):
-            if self._store.users.create(user, checked.allowlists.get(user.username, ())):
-                made.append(user.username)
+            name = user.username
+            allowlist = checked.allowlists.get(name, ())
+            if self._store.users.create(user, allowlist, checked.user_accounts.get(name)):
+                made.append(name)
                 continue
-            for name in reversed(made):
-                self._delete_user(name)
-            wiped = " (the world was wiped before: import it again with replace=true)" if replaced else ""
-            raise Conflict(
-                f"users[{index}] was created on this server while the import ran, or a deletion of the name "
-                f"is unfinished: none of the document is kept{wiped}",
-                field="users",
-                index=index,
-            )
+            self._undo(made, accounts)
+            raise _refused("users", index, replaced=replaced)
+
+    def _undo(self, users: list[str], accounts: list[str]) -> None:
+        """Delete again the users, then the accounts, this import made (the last made first)."""
+        for name in reversed(users):
+            self._delete_user(name)
+        for account_id in reversed(accounts):
+            self._delete_account(account_id)
+
+
+def _refused(where: str, index: int, *, replaced: bool) -> Conflict:
+    """409 naming the record whose create the store refused; none of the document is kept."""
+    wiped = " (the world was wiped before: import it again with replace=true)" if replaced else ""
+    deletion = ", or a deletion of the name is unfinished" if where == "users" else ""
+    return Conflict(
+        f"{where}[{index}] was created on this server while the import ran{deletion}: "
+        f"none of the document is kept{wiped}",
+        field=where,
+        index=index,
+    )

@@ -6,7 +6,10 @@ deleted user still naming them, with no such user in the document: its own impor
 ``devices``). An import whose create of a user was refused (a create of the name racing it) went on and
 wrote the document's devices into the user the other request made, and the rest of the world beside them.
 An import created each user without their IP allowlist and wrote the list later: in between (and for good,
-were the import cut there) the user could log in from anywhere.
+were the import cut there) the user could log in from anywhere; and it wrote the accounts after the users,
+so a member of an account with a list could log in from addresses the account's list refuses until linked
+(for good, the import cut there). An import whose create of an account another request's create of the id
+beat went on and wrote its members into the other request's account.
 """
 
 from __future__ import annotations
@@ -122,3 +125,105 @@ def test_an_imported_user_is_never_there_without_their_allowlist(
     body = {"username": "alice", "password": alice.password}
     outside = client.post("/api/v1/auth/login", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"})
     assert (outside.status_code, outside.get_json()["error"]) == (403, "ip_restricted")
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_an_imported_member_of_an_account_is_never_there_without_its_allowlist(
+    alice: EnrolledUser, monkeypatch: pytest.MonkeyPatch, replace: bool
+) -> None:
+    """The import cut (the worker killed) right after the store created alice, a member of an account with a
+    list and none of her own: she is there, and already held to the account's list. The accounts were
+    written after the users, so she was there in none, a login from anywhere let through to the password
+    (for good, the import cut there)."""
+    client = alice.client
+    account = {"account_id": "desk-1", "users": ["alice"], "ip_allowlist": ["203.0.113.0/24"]}
+    assert client.post("/admin/v1/accounts", json=account, headers=ADMIN).status_code == 201
+    document = export(client, ADMIN)
+    assert client.delete("/admin/v1/accounts/desk-1", headers=ADMIN).status_code == 200
+    assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code == 200
+    store = client.application.extensions["sls"].store
+    real_create = store.users.create
+
+    def create_then_die(*args: Any, **kwargs: Any) -> bool:
+        real_create(*args, **kwargs)
+        raise WorkerKilled
+
+    monkeypatch.setattr(store.users, "create", create_then_die)
+    with pytest.raises(WorkerKilled):
+        client.post(f"/admin/v1/state/import?replace={str(replace).lower()}", json=document, headers=ADMIN)
+
+    body = {"username": "alice", "password": alice.password}
+    outside = client.post("/api/v1/auth/login", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    assert (outside.status_code, outside.get_json()["error"]) == (403, "ip_restricted")
+    listed = client.get("/admin/v1/users/alice/ip-allowlist", headers=ADMIN).get_json()
+    assert (listed["ip_allowlist"], listed["account_id"]) == ([], "desk-1"), listed
+
+
+def a_document_of_two_accounts(client: FlaskClient, enrol: Callable[..., EnrolledUser]) -> dict[str, Any]:
+    """alice in account desk-1, bob in desk-2, each account with a list, saved; then all deleted."""
+    enrol("alice", "1234")
+    enrol("bob", "2468")
+    for account_id, name in (("desk-1", "alice"), ("desk-2", "bob")):
+        account = {"account_id": account_id, "users": [name], "ip_allowlist": ["203.0.113.0/24"]}
+        assert client.post("/admin/v1/accounts", json=account, headers=ADMIN).status_code == 201
+    document = export(client, ADMIN)
+    for account_id in ("desk-1", "desk-2"):
+        assert client.delete(f"/admin/v1/accounts/{account_id}", headers=ADMIN).status_code == 200
+    for name in ("alice", "bob"):
+        assert client.delete(f"/admin/v1/users/{name}", headers=ADMIN).status_code == 200
+    return document
+
+
+def test_an_import_whose_create_of_an_account_is_refused_leaves_none_of_the_document(
+    client: FlaskClient, enrol: Callable[..., EnrolledUser], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another request creates desk-2 right after the import created desk-1: the import's create of desk-2 is
+    refused, 409 naming ``accounts[1]``, desk-1 taken back, no user written, and the other's desk-2 as it
+    made it."""
+    document = a_document_of_two_accounts(client, enrol)
+    store = client.application.extensions["sls"].store
+    theirs = {"account_id": "desk-2", "users": [], "ip_allowlist": []}
+    made = race_once(
+        monkeypatch,
+        store.access,
+        "create_account",
+        lambda: client.application.test_client().post("/admin/v1/accounts", json=theirs, headers=ADMIN),
+        when=lambda record: record.account_id == "desk-1",
+    )
+
+    refused = client.post("/admin/v1/state/import", json=document, headers=ADMIN)
+
+    assert made[0].status_code == 201, made[0].get_json()
+    body = refused.get_json()
+    assert (refused.status_code, body["field"], body["index"]) == (409, "accounts", 1), body
+    [left] = client.get("/admin/v1/accounts", headers=ADMIN).get_json()["accounts"]
+    assert (left["account_id"], left["users"], left["ip_allowlist"]) == ("desk-2", [], [])
+    assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == []
+    assert trail(client, ADMIN, "state.imported") == []
+
+
+def test_an_import_whose_create_of_a_user_is_refused_takes_its_accounts_back(
+    client: FlaskClient, enrol: Callable[..., EnrolledUser], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The accounts are written before the users now: a create of bob refused (another request's bob) takes
+    back alice and both accounts, and the other request's bob is in none."""
+    document = a_document_of_two_accounts(client, enrol)
+    store = client.application.extensions["sls"].store
+    theirs = {"username": "bob", "password": "Someone-Elses-Bob-42"}
+    made = race_once(
+        monkeypatch,
+        store.users,
+        "create",
+        lambda: client.application.test_client().post("/admin/v1/users", json=theirs, headers=ADMIN),
+        when=lambda record, *args, **kwargs: isinstance(record, UserRecord) and record.username == "alice",
+    )
+
+    refused = client.post("/admin/v1/state/import", json=document, headers=ADMIN)
+
+    assert made[0].status_code == 201, made[0].get_json()
+    body = refused.get_json()
+    assert (refused.status_code, body["field"], body["index"]) == (409, "users", 1), body
+    assert client.get("/admin/v1/accounts", headers=ADMIN).get_json()["accounts"] == []
+    assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == ["bob"]
+    listed = client.get("/admin/v1/users/bob/ip-allowlist", headers=ADMIN).get_json()
+    assert (listed["ip_allowlist"], listed["account_id"]) == ([], None), listed

@@ -81,8 +81,11 @@ def import_state(body: StateDocument, query: StateImportQuery) -> Any:
     device) is a 400 `invalid_request` naming the list and `index`, and nothing changed. With `replace=true`
     the world is wiped first and the document's settings taken (the clock, the gateway's daily reset);
     without it the document is added, and a user, device, account or app that exists already refuses it
-    whole (409 `conflict`). A user created by another request while the import runs refuses it too (409
-    `conflict` naming `users` and `index`): the users it wrote are deleted again, nothing else written."""
+    whole (409 `conflict`). A user or account created by another request while the import runs refuses it
+    too (409 `conflict` naming `users` or `accounts` and `index`): the users and accounts it wrote are
+    deleted again, nothing else written. The accounts are written first, each with its IP allowlist, and
+    each user is created with their own list and their account's link in one step: an imported user is
+    never there outside either list."""
     counts = StateTransfer.of(core()).import_(body, replace=query.replace)
     return {"imported": counts, "replaced": query.replace}
 
