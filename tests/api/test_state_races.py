@@ -98,17 +98,10 @@ def test_an_import_whose_create_of_a_user_is_refused_leaves_none_of_the_document
     assert len(trail(client, ADMIN, "user.deleted", user="alice")) == (1 if replace else 2)  # taken back
 
 
-@pytest.mark.parametrize("replace", [False, True])
-def test_an_imported_user_is_never_there_without_their_allowlist(
-    alice: EnrolledUser, monkeypatch: pytest.MonkeyPatch, replace: bool
+def import_cut_after_a_create(
+    client: Any, monkeypatch: pytest.MonkeyPatch, document: dict[str, Any], *, replace: bool
 ) -> None:
-    """The import cut (the worker killed) right after the store created alice: she is there, and already
-    held to her allowlist. She was there with none, a login from anywhere let through to the password."""
-    client = alice.client
-    allow = {"ip_allowlist": ["203.0.113.0/24"]}
-    assert client.put("/admin/v1/users/alice/ip-allowlist", json=allow, headers=ADMIN).status_code == 200
-    document = export(client, ADMIN)
-    assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code == 200
+    """Import ``document`` with the worker killed right after the store's first create of a user."""
     store = client.application.extensions["sls"].store
     real_create = store.users.create
 
@@ -120,11 +113,30 @@ def test_an_imported_user_is_never_there_without_their_allowlist(
     with pytest.raises(WorkerKilled):
         client.post(f"/admin/v1/state/import?replace={str(replace).lower()}", json=document, headers=ADMIN)
 
+
+def assert_refused_from_outside(user: EnrolledUser) -> None:
+    """The user's right password from 198.51.100.1, outside 203.0.113.0/24: refused before it is checked."""
+    body = {"username": user.username, "password": user.password}
+    outside = user.client.post("/api/v1/auth/login", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    assert (outside.status_code, outside.get_json()["error"]) == (403, "ip_restricted")
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_an_imported_user_is_never_there_without_their_allowlist(
+    alice: EnrolledUser, monkeypatch: pytest.MonkeyPatch, replace: bool
+) -> None:
+    """The import cut (the worker killed) right after the store created alice: she is there, and already
+    held to her allowlist. She was there with none, a login from anywhere let through to the password."""
+    client = alice.client
+    allow = {"ip_allowlist": ["203.0.113.0/24"]}
+    assert client.put("/admin/v1/users/alice/ip-allowlist", json=allow, headers=ADMIN).status_code == 200
+    document = export(client, ADMIN)
+    assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code == 200
+    import_cut_after_a_create(client, monkeypatch, document, replace=replace)
+
     listed = client.get("/admin/v1/users/alice/ip-allowlist", headers=ADMIN).get_json()
     assert listed["ip_allowlist"] == ["203.0.113.0/24"], listed
-    body = {"username": "alice", "password": alice.password}
-    outside = client.post("/api/v1/auth/login", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"})
-    assert (outside.status_code, outside.get_json()["error"]) == (403, "ip_restricted")
+    assert_refused_from_outside(alice)
 
 
 @pytest.mark.parametrize("replace", [False, True])
@@ -141,20 +153,9 @@ def test_an_imported_member_of_an_account_is_never_there_without_its_allowlist(
     document = export(client, ADMIN)
     assert client.delete("/admin/v1/accounts/desk-1", headers=ADMIN).status_code == 200
     assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code == 200
-    store = client.application.extensions["sls"].store
-    real_create = store.users.create
+    import_cut_after_a_create(client, monkeypatch, document, replace=replace)
 
-    def create_then_die(*args: Any, **kwargs: Any) -> bool:
-        real_create(*args, **kwargs)
-        raise WorkerKilled
-
-    monkeypatch.setattr(store.users, "create", create_then_die)
-    with pytest.raises(WorkerKilled):
-        client.post(f"/admin/v1/state/import?replace={str(replace).lower()}", json=document, headers=ADMIN)
-
-    body = {"username": "alice", "password": alice.password}
-    outside = client.post("/api/v1/auth/login", json=body, environ_base={"REMOTE_ADDR": "198.51.100.1"})
-    assert (outside.status_code, outside.get_json()["error"]) == (403, "ip_restricted")
+    assert_refused_from_outside(alice)
     listed = client.get("/admin/v1/users/alice/ip-allowlist", headers=ADMIN).get_json()
     assert (listed["ip_allowlist"], listed["account_id"]) == ([], "desk-1"), listed
 
