@@ -10,12 +10,14 @@ from .errors import LIVE_USER_IN_PAPER_MODE, PAPER_USER_IN_LIVE_MODE, LoginModeM
 
 def login_mode(paper_selected: bool) -> Callable[[UserRecord], None]:
     """The paper/live toggle as a rule of the login's start: judged once the password is right (so it tells
-    nothing about a user to whoever lacks the password) and before any second factor is sent."""
+    nothing about a user to whoever lacks the password) and before any second factor is sent. The refusal
+    is its sentence alone, which says which mode was selected: the page shows nothing else, and an extra
+    would be a field /openapi.json's ``Error`` does not declare."""
 
     def admit(user: UserRecord) -> None:
         if user.paper and not paper_selected:
-            raise LoginModeMismatch(PAPER_USER_IN_LIVE_MODE, selected="live")
+            raise LoginModeMismatch(PAPER_USER_IN_LIVE_MODE)
         if paper_selected and not user.paper:
-            raise LoginModeMismatch(LIVE_USER_IN_PAPER_MODE, selected="paper")
+            raise LoginModeMismatch(LIVE_USER_IN_PAPER_MODE)
 
     return admit

@@ -10,9 +10,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from openapi_spec_validator import validate
+from spec_conformance import closed, schema_errors
 
 from sls_server import create_app
 from sls_server.cli.gateway_state_cmd import gateway_state
+from sls_server.errors import SlsError
+from sls_server.gateway import login_mode
+from sls_server.store.records.users import UserRecord
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 #: Endpoints left out of the document on purpose: the gateway's HTML login page and its form posts, like the
@@ -76,3 +80,17 @@ def test_every_gateway_control_has_a_command(spec: dict[str, Any]) -> None:
     helps = " ".join(command.help or "" for command in gateway_state.commands.values())
     missing = sorted(f"{method} {path}" for method, path in controls if f"{method} {path})" not in helps)
     assert missing == []
+
+
+@pytest.mark.parametrize(("paper_user", "paper_selected"), [(True, False), (False, True)])
+def test_the_paper_live_refusal_says_only_what_the_document_declares(
+    spec: dict[str, Any], paper_user: bool, paper_selected: bool
+) -> None:
+    """The toggle's refusal, as the login's start raises it, held to the served document's closed ``Error``:
+    a field the document does not declare (it carried ``selected``, which no page or answer showed) fails
+    here before any route could send it."""
+    with pytest.raises(SlsError) as refused:
+        login_mode(paper_selected)(UserRecord("penny", "hash", 1, paper=paper_user))
+    assert refused.value.code == "login_mode_mismatch"
+    wrong = schema_errors(closed(spec), {"$ref": "#/components/schemas/Error"}, refused.value.body())
+    assert wrong == []
