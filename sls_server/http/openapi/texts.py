@@ -38,7 +38,8 @@ of the server's clock, which `/admin/v1/clock` can move.
 
 A path sent a method it does not take (`OPTIONS` too: no CORS preflight is served) answers 405
 `method_not_allowed` with `Allow` listing the methods it takes; every operation declares that answer. A
-path with a GET takes HEAD too: the GET's status and headers, no body. A path this document does not list
+path with a GET takes HEAD too, which this document leaves implied (as OpenAPI tools do: no operation lists
+HEAD): the GET's status and headers, no body. A path this document does not list
 is a 404 `not_found` (one that ends with a slash says whether the path without it is a route: none is).
 A request line over 4 KB is refused before any route with 414 `uri_too_long` (`field`: `path`), headers over
 their limits with 431 `headers_too_large` (`field`: `headers`); every operation declares both.
