@@ -75,14 +75,15 @@ def test_each_step_is_titled_by_its_device(world: World, page: Any) -> None:
 
 def test_a_texted_code_in_the_silver_block_and_the_card_in_the_bronze(world: World, page: Any) -> None:
     """A script written for the real page's SMS step types into ``.xyz-silver-response`` and submits
-    ``form.xyzform-silver``; IBeam's default field is the same one (``#xyz-field-bronze-response``)."""
+    ``form.xyzform-silver``; IBeam's default field is the same one (``#xyz-field-bronze-response``). Its
+    new code's button says the newer page's ``Resend SMS`` (scripts find it by ``.xyz-resend-sms-button``)."""
     world.user("sid", phone="+15555550175")
     world.device("sid", "sms")
     submit_password(page, world.url, "sid")
     block = page.locator("#twofactbase.xyzblock.xyzblock-silver")
     expect(block).to_be_visible()
     expect(block.get_by_label("Security Code")).to_have_id("xyz-field-bronze-response")
-    expect(block.locator("button.xyz-resend-sms-button")).to_be_visible()
+    expect(block.locator("button.xyz-resend-sms-button")).to_have_text("Resend SMS")  # the newer page's words
     code = requests.get(
         f"{world.url}/sim/v1/outbox/latest-code", params={"user": "sid", "wait": 10}, timeout=20
     ).text

@@ -1,8 +1,10 @@
 """What the gateway's login page says: the gateway's own texts, which tools compare word for word.
 
 ``Invalid username password combination`` and ``failed`` are the texts IBeam reads (it counts them to stop
-before an account locks); the paper/live texts come from the core's rule (``gateway.session``). Other
-refusals use the emulator's sentences: the lock's wording is ours, not copied from the broker's page.
+before an account locks, comparing the error box's whole text: so ``failed``, not the newer real page's
+``Authentication failed``, docs/gateway.md); the paper/live texts come from the core's rule
+(``gateway.session``). Other refusals use the emulator's sentences: the lock's wording is ours, not copied
+from the broker's page.
 """
 
 from __future__ import annotations
