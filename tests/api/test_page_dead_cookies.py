@@ -162,3 +162,30 @@ def test_the_cleared_cookie_carries_the_attributes_it_was_set_with(
         assert attribute in cleared, cleared
     assert ("; Secure" in cleared) == (scheme == "https"), cleared
     assert alice.client.get_cookie(name, domain="sls.example") is None
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_the_login_pages_cookies_are_secure_over_tls_only(alice: EnrolledUser, scheme: str) -> None:
+    """The login page's cookies (the login's binding, then the session) are HttpOnly, SameSite=Strict, on
+    their path, and ``Secure`` over TLS (``__Host-`` too for the session); over plain HTTP on localhost a
+    browser would drop a ``Secure`` one. The session cookie has no ``Max-Age`` nor ``Expires``: the browser
+    keeps it until it closes, and the server's clock alone says when the session ends."""
+    base_url = f"{scheme}://sls.example"
+    client = alice.client
+    token = csrf(client.get("/", base_url=base_url).get_data(as_text=True))
+    form = {"username": alice.username, "password": alice.password, "csrf_token": token}
+    started = client.post("/login", data=form, base_url=base_url)
+    step = started.headers["Location"]
+    html = client.get(step, base_url=base_url).get_data(as_text=True)
+    challenge = html.split('data-testid="step-challenge"')[1].split(">")[1].split("<")[0].strip()
+    answer = {"response": alice.card_response(challenge), "csrf_token": token}
+    done = client.post(step + "/verify", data=answer, base_url=base_url)
+    assert (done.status_code, done.headers["Location"]) == (303, "/account")
+    name = "__Host-sls_session" if scheme == "https" else "sls_session"
+    binding = next(h for h in started.headers.getlist("Set-Cookie") if h.startswith("sls_page_login="))
+    [session] = [h for h in done.headers.getlist("Set-Cookie") if h.startswith(name + "=")]
+    for cookie, path in ((binding, step), (session, "/")):
+        for attribute in ("HttpOnly", "SameSite=Strict", f"Path={path}"):
+            assert attribute in cookie, cookie
+        assert ("; Secure" in cookie) == (scheme == "https"), cookie
+    assert "Max-Age" not in session and "Expires" not in session, session
