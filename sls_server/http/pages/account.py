@@ -17,7 +17,6 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ...auth.errors import (
     SessionExpired,
-    SessionIpRejected,
     SessionKilled,
     SessionLifetimeEnded,
     SessionReplaced,
@@ -68,14 +67,31 @@ def current_session(*, extend: bool) -> Session:
 
 def page_session(*, extend: bool) -> Session:
     """The session of a page's request; a browser without a live one is sent where :func:`gone` says (the
-    answer raised, so a view reads on as if logged in). An outage is raised as it is: it is not a logout
-    (``kit._unavailable`` answers it)."""
+    answer raised, so a view reads on as if logged in), the dead session's cookie cleared (:func:`forgotten`).
+    An outage is raised as it is: it is not a logout (``kit._unavailable`` answers it)."""
     try:
         return current_session(extend=extend)
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        abort(gone(exc))
+        abort(forgotten(gone(exc), exc))
+
+
+def forgotten(answer: BaseResponse, exc: SlsError) -> BaseResponse:
+    """``answer`` to a request whose cookie's session is dead (``exc`` says why: expired on the server's
+    clock, logged out elsewhere, ended by an administrator or a password change, or just ended by this
+    request from an address the IP allowlist refuses), clearing that cookie as a logout does: kept, it
+    names a session nothing can use, and every page would read it again. Not a cookie a step-up retired:
+    the session lives on under a new token, which the browser already holds under the same name, and an
+    expiry of the name would clear that one. A request with no session cookie has nothing to clear.
+
+    The countdown's polls (``/account/session``, ``/account/tickle``) clear nothing: another tab of the same
+    browser polls with the same cookie, and is told why the session ended (idle, a newer login, an
+    administrator) only while it still sends it; the next page the browser opens clears it."""
+    cookie = session_cookie()
+    if cookie is None or isinstance(exc, SessionRotated):
+        return answer
+    return dropped(answer, session_id(cookie))
 
 
 def fresh_step_ups(session: Session) -> list[str]:
@@ -197,19 +213,9 @@ def account_tickle() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     require_form_token()  # a bad form token is its own 403, never taken for a logout
-    cookie = session_cookie()
-    try:
-        session = current_session(extend=False)
-    except SessionIpRejected as refused:
-        # From an address the user's IP allowlist refuses the session is ended all the same
-        # (``auth.sessions``), and the browser is sent where any page from there sends it; the cookie it
-        # holds names a dead session, so it goes as a logout's does.
-        ended = session_id(cookie) if cookie else None
-        return dropped(gone(refused), ended)
-    except StoreUnavailable:
-        raise
-    except SlsError as exc:
-        abort(gone(exc))
+    # From an address the user's IP allowlist refuses the session is ended all the same (``auth.sessions``)
+    # and the browser sent where any page from there sends it, its cookie cleared (``page_session``).
+    session = page_session(extend=False)
     core().sessions.end(session.id, now=now())
     return dropped(redirect("/logged-out?reason=logout", 303), session.id)
 
