@@ -16,7 +16,10 @@ Printed per phase: the median of each kind in ms and their difference, the media
 differences (the steadiest of these on a busy machine), and the share of the users' starts slower than the
 made-up names' median (0.5 when nothing tells them apart).
 
-python sls_bench/recovery_timing.py [--users 40] [--rounds 12] [--seed 1] [--serve] [--json]
+``--cpu`` times each start by this thread's CPU instead (one process only): the app's own work, without
+Redis's time or the waits for it.
+
+python sls_bench/recovery_timing.py [--users 40] [--rounds 12] [--seed 1] [--serve | --cpu] [--json]
 """
 
 from __future__ import annotations
@@ -95,26 +98,42 @@ def summary(samples: dict[str, list[float]]) -> dict[str, Any]:
     }
 
 
-def measure(users: int, rounds: int, seed: int, serve: bool = False) -> dict[str, Any]:
+def measure(users: int, rounds: int, seed: int, serve: bool = False, cpu: bool = False) -> dict[str, Any]:
+    """``cpu``: each start timed by this thread's CPU (``time.thread_time``), not the wall clock: the app's
+    own work alone, Redis's time and the waits for it left out, which a busy machine's wall clock drowns
+    (one process only: over HTTP the work is another process's)."""
+    if cpu and serve:
+        raise ValueError("--cpu times the app in this process: not with --serve")
+    clock = time.thread_time if cpu else time.perf_counter
     with (
         tempfile.TemporaryDirectory() as data,
         EmbeddedRedis(Path(data) / "redis", appendonly=False) as server,
     ):
         if not serve:
             app = create_app({**SETTINGS, "REDIS_URL": server.url, "DATA_DIR": data})
-            return sampled(Wsgi(app), server.url, users, rounds, seed)
+            return {
+                **sampled(Wsgi(app), server.url, users, rounds, seed, clock),
+                "clock": "cpu" if cpu else "wall",
+            }
         settings = {f"SLS_{name}": str(value) for name, value in SETTINGS.items()}
         process, _ = start_sls(Path(data), workers=1, threads=1, redis_url=server.url, settings=settings)
         caller = Http(process.url)
         try:
-            return sampled(caller, server.url, users, rounds, seed)
+            return {**sampled(caller, server.url, users, rounds, seed), "clock": "wall"}
         finally:
             caller.close()
             process.stop()
 
 
-def sampled(caller: Caller, redis_url: str, users: int, rounds: int, seed: int) -> dict[str, Any]:
-    """The rounds of starts through ``caller``, on the Redis at ``redis_url``."""
+def sampled(
+    caller: Caller,
+    redis_url: str,
+    users: int,
+    rounds: int,
+    seed: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, Any]:
+    """The rounds of starts through ``caller``, on the Redis at ``redis_url``, each timed by ``clock``."""
     draw = random.Random(seed)
     tag = f"{draw.randrange(16**6):06x}"
     real = [f"user-{tag}-{n}" for n in range(users)]
@@ -137,7 +156,7 @@ def sampled(caller: Caller, redis_url: str, users: int, rounds: int, seed: int) 
             order = list(zip(KINDS, pair, strict=True))
             draw.shuffle(order)
             for kind, name in order:
-                phases[phase][kind].append(timed_start(caller, name))
+                phases[phase][kind].append(timed_start(caller, name, clock))
         trips[phase] = {kind: round_trips(caller, counted[kind], observer) for kind in KINDS}  # as often
     observer.close()
     report: dict[str, Any] = {"users": users, "rounds": rounds}
@@ -148,7 +167,9 @@ def sampled(caller: Caller, redis_url: str, users: int, rounds: int, seed: int) 
 
 
 def table(report: dict[str, Any]) -> Iterable[str]:
-    yield f"{report['users']} users' names and as many made-up names, {report['rounds']} rounds, ms per start"
+    how = "ms of this thread's CPU" if report.get("clock") == "cpu" else "ms"
+    names = f"{report['users']} users' names and as many made-up names"
+    yield f"{names}, {report['rounds']} rounds, {how} per start"
     yield f"{'':14}{'samples':>9}{'user':>9}{'unknown':>9}{'diff':>9}{'paired':>9}{'slower':>9}  round trips"
     for phase in ("texted", "send_limited"):
         if phase in report:
@@ -175,9 +196,16 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> N
         action="store_true",
         help="through HTTP to an `sls serve` (one worker, one thread, its log)",
     )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time each start by this thread's CPU (the app's work alone; not with --serve)",
+    )
     parser.add_argument("--json", action="store_true", help="the report as JSON")
     options = parser.parse_args(argv)
-    report = measure(options.users, options.rounds, options.seed, options.serve)
+    if options.cpu and options.serve:
+        parser.error("--cpu times the app in this process: not with --serve")
+    report = measure(options.users, options.rounds, options.seed, options.serve, options.cpu)
     emit(report, options.json, table, out)
 
 

@@ -14,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
+from . import start_files
 from .config import ADMIN_TOKEN_FILE, SECRET_KEY_FILE, Settings
 from .config_values import parse_key_text
 from .errors import InvalidConfig, StoreUnavailable
@@ -30,10 +31,13 @@ log = logging.getLogger(__name__)
 
 def read_or_create(path: Path, make: str) -> str:
     """The secret kept at ``path``, made from ``make`` if none is (whole before its name appears, so workers
-    starting together read one value); refused, ``OSError``, when the file is not this user's own or is
-    empty (a crash while it was written, before this module made it whole first)."""
+    starting together read one value; a start that fails takes it back: ``start_files``); refused,
+    ``OSError``, when the file is not this user's own or is empty (a crash while it was written, before this
+    module made it whole first)."""
+    start_files.lock(path.parent)  # a start on the folder that may yet take back its secrets ends first
     kept = create_once(path, make + "\n").strip()
     if kept == make:
+        start_files.made(path, make + "\n")  # taken back if this start fails (``start_files``)
         log.info("generated %s", path)
     if not kept:
         raise OSError(f"{path} is empty: remove it to have a new one made")

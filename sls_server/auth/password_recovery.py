@@ -120,34 +120,37 @@ class PasswordRecovery:
         code = new_code()
         code_digest = self._codes.digest(digest, code)
         text = recovery_text(code, valid_s=self.code_ttl)
-        # the start goes in the trail ahead of the text that carried its code, as a login's challenge does:
-        # only the order of the writes changes, not their number, and the decoy opens the same block (its
-        # events bypass it) so the two paths do the same work
-        with self._events.caused() as cause:
-            if record is not None and record.phone:
-                try:
-                    self._phones.limit(name, record.phone, now=now, ip=ip)
-                    self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
-                except SlsError as exc:  # the send limits (``Texts.limit``), known here by their code
-                    if exc.code != "rate_limited":
-                        raise
-                    # Told nothing: a refusal here would say the name is a user's (the limit has its event).
-                    # And no code is kept: one never sent would be a target to guess at, five tries a
-                    # recovery, with recoveries no longer limited by the texts they send.
-                    code_digest = ""
-                cause.record(
-                    "password_recovery.started",
-                    at=now,
-                    user=name,
-                    ip=ip,
-                    detail={"to": mask_number(record.phone)},
-                )
-            else:  # a decoy, at the same cost: its code texted to nobody, its events where nobody reads them
-                to = self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE)
-                self._events.record_decoy(
-                    "password_recovery.started", at=now, ip=ip, detail={"to": mask_number(to)}
-                )
-                code_digest = ""  # every code wrong
+        # the start goes in the trail first, ahead of the text that carried its code or the send limit's
+        # refusal of it (``sms.rate_limited``, written as it happens: a flood's event is never held back), as
+        # a login's challenge comes ahead of its text; the decoy records first too, so the two paths still
+        # send the same commands in the same order
+        if record is not None and record.phone:
+            self._events.record(
+                "password_recovery.started",
+                at=now,
+                user=name,
+                ip=ip,
+                detail={"to": mask_number(record.phone)},
+            )
+            try:
+                self._phones.limit(name, record.phone, now=now, ip=ip)
+                self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
+            except SlsError as exc:  # the send limits (``Texts.limit``), known here by their code
+                if exc.code != "rate_limited":
+                    raise
+                # Told nothing: a refusal here would say the name is a user's (the limit has its event).
+                # And no code is kept: one never sent would be a target to guess at, five tries a
+                # recovery, with recoveries no longer limited by the texts they send.
+                code_digest = ""
+        else:  # a decoy, at the same cost: its code texted to nobody, its events where nobody reads them
+            self._events.record_decoy(
+                "password_recovery.started",
+                at=now,
+                ip=ip,
+                detail={"to": mask_number(self._phones.decoy_number)},
+            )
+            self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE)
+            code_digest = ""  # every code wrong
         self._repo.begin(digest, {"username": name, "digest": code_digest}, expires_at=expires_at, now=now)
         return {"state": "code_sent", "recovery_token": token, "expires_at": expires_at}
 

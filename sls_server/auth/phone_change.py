@@ -44,13 +44,16 @@ class Texts(Protocol):
     and the same work for a name that is sent nothing (``rehearse``). A protocol, so the login rules need
     not import the user's side of the world."""
 
+    #: The number a decoy's text goes to (none a phone has), which its events mask as a user's are.
+    decoy_number: str
+
     def limit(self, username: str, number: str, *, now: int, ip: str | None) -> None: ...
 
     def send_sms(
         self, number: str, text: str, *, now: int, user: str | None, ip: str | None, purpose: str
     ) -> Any: ...
 
-    def rehearse(self, ref: str, text: str, *, now: int, ip: str | None, purpose: str) -> str: ...
+    def rehearse(self, ref: str, text: str, *, now: int, ip: str | None, purpose: str) -> Any: ...
 
 
 def pepper_from(secret_key: bytes) -> bytes:

@@ -7,7 +7,8 @@ error; an operator (or a log collector) read a start among them. Those lines are
 ``sls demo`` and ``sls gateway`` settle their start (the settings, the port, the secrets, the embedded Redis,
 the secret key's check, the gateway's certificate), written as they were once it succeeded, and dropped if it
 failed: the error says what went wrong, and what a failed start leaves behind is in docs/operations.md
-("When a start fails").
+("When a start fails"). The hold is the start's too: the secrets it generated are taken back if it fails
+(``start_files``).
 
 The filter sits on the service's stderr handler (``gunicorn_logs.log_to_stderr`` adds it), so it holds the
 lines of every ``sls_server.*`` logger whether the handler was made before the hold began or during it.
@@ -18,6 +19,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+
+from ..start_files import taken_back_if_failed
 
 
 class HeldLines(logging.Filter):
@@ -51,7 +54,8 @@ def held_until_started() -> Iterator[None]:
         return
     HOLD.held = []
     try:
-        yield
+        with taken_back_if_failed():  # the secrets it generated go with a failed start too
+            yield
     except BaseException:
         HOLD.held = None
         raise

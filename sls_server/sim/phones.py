@@ -62,7 +62,20 @@ def record_from_conditions(conditions: Conditions) -> PhoneConditions:
     )
 
 
+def _sent(number: str, delivery: Delivery) -> dict[str, Any]:
+    """What a send answers (``PhoneService.send_sms``; a decoy's ``rehearse`` alike, at the same cost)."""
+    return {
+        "to": number,
+        "sent_to": mask_number(number),
+        "delivered": delivery.delivered,
+        "deliver_at": delivery.deliver_at,
+    }
+
+
 class PhoneService:
+    #: Where :meth:`rehearse` sends a decoy's text, for the caller's own event to mask first.
+    decoy_number = DECOY_HANDSET
+
     def __init__(self, store: Store, events: EventLog, *, send_limit: int, send_window: int) -> None:
         self._store = store
         self._events = events
@@ -166,14 +179,11 @@ class PhoneService:
             result="delivered" if delivery.delivered else "dropped",
             detail=detail,
         )
-        return {
-            "to": number,
-            "sent_to": mask_number(number),
-            "delivered": delivery.delivered,
-            "deliver_at": delivery.deliver_at,
-        }
+        return _sent(number, delivery)
 
-    def rehearse(self, ref: str, text: str, *, now: int, ip: str | None, purpose: str) -> str:
+    def rehearse(
+        self, ref: str, text: str, *, now: int, ip: str | None, purpose: str
+    ) -> dict[str, Any] | None:
         """The work of :meth:`limit` then :meth:`send_sms`, for a name that is sent no text (no user has it,
         or its user has no phone), so that the answer's time does not tell which names are users'
         (ASVS 5.0 6.3.8: ``auth.password_recovery``). The same code and the same commands in the same round
@@ -182,13 +192,14 @@ class PhoneService:
         the limit as a user's does; the text goes to :data:`DECOY_HANDSET`, whose box nobody reads (it keeps
         the last ``KEEP_MESSAGES``); each event is written to a stream nobody reads, not the trail
         (``EventLog.record_decoy``).
-        Nothing reaches a phone, nothing is recorded, nothing names the name. Returns the number the caller's
-        own event masks, as it masks a user's phone.
+        Nothing reaches a phone, nothing is recorded, nothing names the name; the caller's own event masks
+        :attr:`decoy_number`, as it masks a user's phone. Answers as :meth:`send_sms` does (None when the
+        limit refused it, where :meth:`limit` raises): its number masked for the answer too.
         ``tests/api/test_recovery_decoy.py`` holds this to the commands of the other path."""
         if self._count([("decoy:user", ref), ("decoy:number", ref)], now=now):
             refused = {"to": mask_number(DECOY_HANDSET)}
             self._events.record_decoy("sms.rate_limited", at=now, ip=ip, detail=refused, flood_of=ref)
-            return DECOY_HANDSET
+            return None
         delivery = self._deliver(DECOY_HANDSET, text, now=now, purpose=purpose)
         result = "delivered" if delivery.delivered else "dropped"
         detail: dict[str, Any] = {
@@ -197,7 +208,7 @@ class PhoneService:
             "notes": list(delivery.notes),
         }
         self._events.record_decoy("sms.sent", at=now, ip=ip, result=result, detail=detail)
-        return DECOY_HANDSET
+        return _sent(DECOY_HANDSET, delivery)
 
     def _count(self, windows: list[tuple[SendScope, str]], *, now: int) -> int:
         """One more send in each window, in turn: 0, or (the first to refuse) the seconds to wait, the

@@ -206,6 +206,22 @@ def test_a_text_the_send_limit_refuses_is_not_sent_and_not_said(
     assert kept[0] and kept[1:] == ["", ""]  # no code was sent for these, so none is kept to guess at
 
 
+def test_the_trail_tells_the_reset_started_before_its_text_was_refused(app_config: dict[str, Any]) -> None:
+    """A start whose text the send limit refuses: an auditor read the limit's ``sms.rate_limited`` above the
+    ``password_recovery.started`` of the very start it refused, a limit on a recovery not yet begun."""
+    client = create_app({**app_config, "SMS_SEND_LIMIT": 1}).test_client()
+    rose = Rose(client)
+    rose.start()
+    rose.start()  # its text refused
+    told = [
+        e["type"]
+        for e in trail(client, ADMIN, user="rose", limit=1000)
+        if e["type"] in ("password_recovery.started", "sms.rate_limited")
+        or (e["type"] == "sms.sent" and e["detail"]["purpose"] == "password_recovery")
+    ]
+    assert told == ["password_recovery.started", "sms.sent", "password_recovery.started", "sms.rate_limited"]
+
+
 def test_from_outside_the_ip_restrictions_a_recovery_ends_at_the_code(rose: Rose) -> None:
     allow = rose.client.put(
         "/admin/v1/users/rose/ip-allowlist", json={"ip_allowlist": ["198.51.100.0/24"]}, headers=ADMIN

@@ -88,8 +88,10 @@ def limited(app_config: dict[str, Any]) -> FlaskClient:
 
 #: The work a start does in Python that a decoy once skipped or did more of, as (file, function) in the
 #: profile: the name's keyed digest (a decoy's only), the user's record decoded (a user's only), the events'
-#: log lines made (a user's only) and the events serialised.
+#: log lines made (a user's only), the events serialised, and the numbers masked (a user's text masked its
+#: number once more, for the answer ``send_sms`` gives).
 WORK = {
+    ("phone.py", "mask_number"): "a number masked",
     ("hmac.py", "new"): "hashing (HMAC)",
     ("users.py", "from_hash"): "a user's record decoded",
     ("__init__.py", "makeRecord"): "a log line made",

@@ -278,3 +278,39 @@ def test_a_folder_where_the_server_writes_its_file_is_refused_before_it_serves(
     assert line == f"error: SLS_DATA_DIR: {said}"
     assert sorted(p.name for p in data_dir.iterdir() if p.name.startswith(".")) == []
     assert processes_naming(data_dir) == []
+
+
+@pytest.mark.parametrize("command", ["serve", "demo", "gateway"])
+def test_a_failed_start_takes_back_the_secrets_it_generated(
+    tmp_path: Path, redis_url: str, command: str
+) -> None:
+    """It left the ``secret.key`` and ``admin.token`` it had just generated in the data folder: the next start
+    (on another Redis, say) took them as the folder's own."""
+    from sls_server.config import load_settings
+    from sls_server.runtime import claim_secret_key
+
+    another = load_settings({"redis_url": redis_url, "secret_key": "cd" * 32}, environ={})
+    assert claim_secret_key(another)  # a Redis that refuses any other key: the start fails after the secrets
+    data_dir = tmp_path / "data"
+    one_error(failed(data_dir, command, "--workers", "1", SLS_REDIS_URL=redis_url))
+    assert sorted(p.name for p in data_dir.iterdir()) == []
+    a_corrupt_redis(tmp_path / "embedded")  # a failure of the embedded Redis's, after the secrets too
+    one_error(failed(tmp_path / "embedded", command, "--workers", "1"))
+    assert not (tmp_path / "embedded" / "secret.key").exists()
+    assert not (tmp_path / "embedded" / "admin.token").exists()
+
+
+def test_a_failed_start_keeps_the_secrets_that_were_there(tmp_path: Path, redis_url: str) -> None:
+    """Only what this start made goes: a key that was there before seals what its Redis holds."""
+    from sls_server.config import load_settings
+    from sls_server.runtime import claim_secret_key
+
+    another = load_settings({"redis_url": redis_url, "secret_key": "cd" * 32}, environ={})
+    assert claim_secret_key(another)
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "secret.key").write_text("ab" * 32 + "\n")
+    (data_dir / "secret.key").chmod(0o600)
+    one_error(failed(data_dir, "serve", SLS_REDIS_URL=redis_url))  # refused: the Redis holds another key
+    assert (data_dir / "secret.key").read_text() == "ab" * 32 + "\n"
+    assert not (data_dir / "admin.token").exists()  # made by this start, then taken back

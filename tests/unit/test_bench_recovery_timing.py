@@ -4,6 +4,8 @@ themselves are the report's, never a test's)."""
 
 from __future__ import annotations
 
+import pytest
+
 from sls_bench.recovery_timing import measure, table
 
 
@@ -15,3 +17,11 @@ def test_a_short_run_reports_both_phases_with_equal_round_trips() -> None:
         trips = report[phase]["round_trips"]
         assert trips["user"] == trips["unknown"] > 3, phase  # more than the address, the user and the decoy
     assert len(list(table(report))) == 4
+
+
+def test_cpu_times_the_app_alone_in_one_process() -> None:
+    report = measure(users=2, rounds=5, seed=3, cpu=True)
+    assert report["clock"] == "cpu" and report["texted"]["samples"] == 2 * 5
+    assert next(iter(table(report))).endswith("ms of this thread's CPU per start")
+    with pytest.raises(ValueError, match="--serve"):
+        measure(users=2, rounds=5, seed=3, serve=True, cpu=True)
