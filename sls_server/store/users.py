@@ -150,10 +150,10 @@ class UserRepo:
         return DeletionLeft.from_hash(raw) if raw else None
 
     def end_deletion(self, username: str) -> DeletionLeft | None:
-        """Take what the deletion had left to do, in one step (``user_deletion_end.lua``): for the one
+        """Take what the deletion had left to do, in one step (``deletion_end.lua``): for the one
         request of those finishing it at once that this answers, to record its events; None for the
         others."""
-        flat = self._scripts("user_deletion_end", [keys.user_deletion(username)], [])
+        flat = self._scripts("deletion_end", [keys.user_deletion(username)], [])
         return DeletionLeft.from_hash(from_pairs(flat)) if flat else None
 
     def unindex(self, username: str) -> None:
