@@ -172,8 +172,7 @@ class UserService:
         if not drop_left(self._store, name, left.devices):
             return True  # finished by another request meanwhile
         # Out of the index again, in case the cut came before the deletion's own removal; a request that
-        # stalls here while another finishes and the name is made again leaves that user out of the list of
-        # names (a slot of its own: no step can hold both), never out of anything that admits them.
+        # stalls here while another finishes and the name is made again leaves that user in it (``unindex``).
         if resumed and self._store.users.deletion_left(name) is not None:
             self._store.users.unindex(name)
         taken = self._store.users.end_deletion(name)
