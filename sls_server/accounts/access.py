@@ -233,11 +233,11 @@ class IpRestrictions:
         ``resumed``: by a request other than the one that deleted the record. Each link is released only while
         the deletion is unfinished: once another request has finished it, an account of the id may have been
         made again with a former member, whose link releasing would take them out of it."""
-        left = self._store.access.deletion_left(aid)
+        left = self._store.access.deletion_left(aid, now=now)
         if left is None:
             return None
         for name in left.users:
-            if self._store.access.deletion_left(aid) is None:
+            if self._store.access.deletion_left(aid, now=now) is None:
                 return list(left.users)  # finished by another request meanwhile
             self._store.access.unlink_account(name, aid)
         taken = self._store.access.end_deletion(aid)

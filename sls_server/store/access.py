@@ -80,11 +80,13 @@ class AccessRepo:
         keys_ = [*_account_keys(account_id), keys.account_deletion(account_id)]
         return bool(self._scripts("account_delete", keys_, [now]))
 
-    def deletion_left(self, account_id: str) -> AccountDeletionLeft | None:
+    def deletion_left(self, account_id: str, *, now: int) -> AccountDeletionLeft | None:
         """What a deletion of the id has left to do (``keys.account_deletion``), or None when none is
-        unfinished."""
-        raw = hash_reply(self._r.hgetall(keys.account_deletion(account_id)))
-        return AccountDeletionLeft.from_hash(raw) if raw else None
+        unfinished; one cut short by a server before the mark (a member set with no record) is made one
+        (``account_deletion_left.lua``)."""
+        keys_ = [*_account_keys(account_id), keys.account_deletion(account_id)]
+        flat = self._scripts("account_deletion_left", keys_, [now])
+        return AccountDeletionLeft.from_hash(from_pairs(flat)) if flat else None
 
     def end_deletion(self, account_id: str) -> AccountDeletionLeft | None:
         """Take what the deletion had left to do, in one step (``deletion_end.lua``, as a user's deletion):

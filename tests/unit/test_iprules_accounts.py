@@ -152,3 +152,18 @@ def test_a_user_left_in_the_member_set_alone_can_still_be_taken_out(rules: IpRes
     rules.create_account("U1", ["alice", "bob"], ["10.0.0.0/8"], now=1)
     rules._store.access.unlink_account("alice", "U1")
     assert rules.remove_user_from_account("U1", "alice", now=2)["users"] == ["bob"]
+
+
+def test_a_deletion_cut_short_by_a_server_before_the_mark_is_finished_too(rules: IpRestrictions) -> None:
+    """A server before the deletion's mark left the member set (with no record) as what was left to undo: a
+    create of the id, or a delete, still finishes it rather than taking the old members into the new
+    account."""
+    rules.create_account("U1", ["alice"], ["10.0.0.0/8"], now=1)
+    rules._store.client.delete("sls:{a:U1}:account")  # what that server's first step left
+    assert rules.create_account("U1", ["bob"], [], now=3)["users"] == ["bob"]
+    assert rules._store.access.user_access("alice").account_id is None
+    [(_, detail)] = events(rules, "account.deleted")
+    assert detail == {"account_id": "U1", "users": 1, "resumed": True, "begun_at": 3}
+    rules._store.client.delete("sls:{a:U1}:account")
+    assert rules.delete_account("U1", now=4) == {"deleted": "U1", "users": ["bob"]}
+    assert keys_of(rules, "U1") == []
