@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from ..event_details import deletion_detail
 from ..events import EventLog
 from ..ipnets import IPNetwork, in_networks, parse_ip, parse_network
 from ..store import Store
@@ -99,10 +100,11 @@ class IpRestrictions:
     # A membership is written on two sides in two slots: the account's member set and the user's link (what
     # ``allowed`` reads). Each change orders its steps so that every state in between is harmless: a user
     # joins by the link first, then the set (written only while the account exists); leaves by the link
-    # first, then the set; an account goes by its record first (its list then applies to no one), then each
-    # member's link, then the set. A link left naming an account that is gone (a deletion cut short) is no
+    # first, then the set; an account goes by its record and set first, in one step leaving a mark of what
+    # is left (its list then applies to no one), then each member's link, then the mark
+    # (:meth:`finish_deletion`). A link left naming an account that is gone (a deletion cut short) is no
     # membership: it is shown as none, passes to the next account the user joins, and a delete or create of
-    # that id finishes the deletion.
+    # that id, or a state import bringing it back, finishes the deletion first (the id refused meanwhile).
 
     def accounts(self) -> list[dict[str, Any]]:
         """Every account, by id."""
@@ -131,9 +133,7 @@ class IpRestrictions:
             raise AccountExists()
         for name in names:
             self._refuse_if_elsewhere(name, aid)
-        left = self._store.access.members(aid)  # a deletion of the id cut short: finished first
-        if left:
-            self._release(aid, left)
+        self.finish_deletion(aid, now=now)  # one of the id cut short: the new account inherits nothing of it
         if not self._store.access.create_account(AccountRecord(aid, now, tuple(entries))):
             raise AccountExists()
         linked: list[str] = []
@@ -149,7 +149,8 @@ class IpRestrictions:
             self._store.access.delete_account(aid)
             raise
         if not self._store.access.add_members(aid, names):  # deleted the moment it was made
-            self._release(aid, linked)
+            for name in linked:  # its deletion read no member to release: the set was not written yet
+                self._store.access.unlink_account(name, aid)
             raise UnknownAccount()
         self._events.record(
             "account.created",
@@ -201,21 +202,50 @@ class IpRestrictions:
         self._events.record("account.user_removed", at=now, user=name, detail={"account_id": aid})
         return self.account(aid)
 
-    def delete_account(self, account_id: str, *, now: int) -> dict[str, Any]:
-        """The account and its list go; its users stay, each with their own list, in no account."""
+    def delete_account(self, account_id: str, *, now: int, import_taken_back: bool = False) -> dict[str, Any]:
+        """The account and its list go; its users stay, each with their own list, in no account.
+
+        Finishable, as a user's deletion (``UserService.delete``): the step deleting the record leaves what is
+        left to do in its place (``AccessRepo.remove_account``), which the rest works through
+        (:meth:`finish_deletion`). A deletion cut short after that step is finished by this sent again for
+        the id, answering as for a deletion; 404 only when there is neither an account nor a deletion to
+        finish. ``import_taken_back``: a refused state import deleting again an account it wrote, which
+        ``account.deleted`` says (``event_details.deletion_detail``)."""
         aid = canonical_account_id(account_id)
-        members = self._store.access.remove_account(aid)  # from here its list applies to no one
+        resumed = not self._store.access.remove_account(aid, now=now)  # its list applies to no one from here
+        members = self._finish(aid, now=now, resumed=resumed, import_taken_back=import_taken_back)
         if members is None:
             raise UnknownAccount()
-        self._release(aid, members)
-        self._events.record("account.deleted", at=now, detail={"account_id": aid, "users": len(members)})
         return {"deleted": aid, "users": members}
 
-    def _release(self, account_id: str, members: list[str]) -> None:
-        """The end of a deletion: each member's link, then the member set."""
-        for name in members:
-            self._store.access.unlink_account(name, account_id)
-        self._store.access.drop_members(account_id)
+    def finish_deletion(self, account_id: str, *, now: int) -> bool:
+        """Finish a deletion of the id cut short after the account's record went
+        (``AccessRepo.deletion_left``): release each member's link still naming it, then record
+        ``account.deleted`` (``event_details.deletion_detail``). False when there is none to finish. Two
+        requests finishing it at once both release (harmless twice) and one records the event
+        (``AccessRepo.end_deletion``)."""
+        return self._finish(canonical_account_id(account_id), now=now, resumed=True) is not None
+
+    def _finish(
+        self, aid: str, *, now: int, resumed: bool, import_taken_back: bool = False
+    ) -> list[str] | None:
+        """The deletion's steps after the record's: the members it had (None: no deletion to finish).
+        ``resumed``: by a request other than the one that deleted the record. Each link is released only while
+        the deletion is unfinished: once another request has finished it, an account of the id may have been
+        made again with a former member, whose link releasing would take them out of it."""
+        left = self._store.access.deletion_left(aid, now=now)
+        if left is None:
+            return None
+        for name in left.users:
+            if self._store.access.deletion_left(aid, now=now) is None:
+                return list(left.users)  # finished by another request meanwhile
+            self._store.access.unlink_account(name, aid)
+        taken = self._store.access.end_deletion(aid)
+        if taken is not None:
+            how = deletion_detail(taken.at if resumed else None, import_taken_back=import_taken_back)
+            detail = {"account_id": aid, "users": len(taken.users), **how}
+            self._events.record("account.deleted", at=now, detail=detail)
+        return list(left.users)
 
     def _link(self, name: str, account_id: str) -> str | None:
         """Link the user to the account: None, or the other account they trade under. A link to an account

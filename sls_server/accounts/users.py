@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import together
-from ..event_details import KilledBy
+from ..event_details import KilledBy, deletion_detail
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import short_id
@@ -116,7 +116,7 @@ class UserService:
         self._sessions_ended(name, [short_id(sid) for sid in ended], now=now, ended_by="user_disabled")
         return {"username": name, "disabled": disabled, "sessions_ended": len(ended)}
 
-    def delete(self, username: str, *, now: int) -> None:
+    def delete(self, username: str, *, now: int, import_taken_back: bool = False) -> None:
         """The user, their devices (with their failure counts), sessions, lockout state and the logins a
         staged attacker left waiting on their approval (``UserRepo.delete``). Revoking first ends the
         sessions and kills the logins in progress in one step, so nothing begun under this user can finish
@@ -132,7 +132,10 @@ class UserService:
         Finishable: the step deleting the record leaves what is left to do in its place, which the rest
         works through (:meth:`finish_deletion`). A deletion cut short after that step (the worker killed,
         Redis lost) is finished by this sent again for the name, answering as for a deletion; 404 only when
-        there is neither a user nor a deletion to finish."""
+        there is neither a user nor a deletion to finish.
+
+        ``import_taken_back``: a refused state import deleting again a user it wrote, which ``user.deleted``
+        says (``event_details.deletion_detail``)."""
         name = canonical_username(username)
         if self._store.users.get(name) is None:
             if self.finish_deletion(name, now=now):
@@ -149,7 +152,7 @@ class UserService:
             self._store.access.forget_user(name)
             sessions = [short_id(sid) for sid in ended]
             self._store.users.delete(name, dropped=device_ids, ended=sessions, now=now)
-        self._finish(name, now=now, resumed=False)
+        self._finish(name, now=now, resumed=False, import_taken_back=import_taken_back)
 
     def finish_deletion(self, username: str, *, now: int) -> bool:
         """Finish a deletion of the name cut short after the user's record went (``UserRepo.deletion_left``):
@@ -160,25 +163,24 @@ class UserService:
         stays taken is 429 ``device_busy``, the deletion left to finish as it was."""
         return self._finish(canonical_username(username), now=now, resumed=True)
 
-    def _finish(self, name: str, *, now: int, resumed: bool) -> bool:
+    def _finish(self, name: str, *, now: int, resumed: bool, import_taken_back: bool = False) -> bool:
         """The deletion's steps after the record's (:meth:`finish_deletion`); ``resumed``: by a request
-        other than the one that deleted the record."""
+        other than the one that deleted the record; ``import_taken_back``: see :meth:`delete`."""
         left = self._store.users.deletion_left(name)
         if left is None:
             return False
         if not drop_left(self._store, name, left.devices):
             return True  # finished by another request meanwhile
         # Out of the index again, in case the cut came before the deletion's own removal; a request that
-        # stalls here while another finishes and the name is made again leaves that user out of the list of
-        # names (a slot of its own: no step can hold both), never out of anything that admits them.
+        # stalls here while another finishes and the name is made again leaves that user in it (``unindex``).
         if resumed and self._store.users.deletion_left(name) is not None:
             self._store.users.unindex(name)
         taken = self._store.users.end_deletion(name)
         if taken is None:
             return True
         self._sessions_ended(name, taken.sessions, now=now, ended_by="user_deleted")
-        detail = {"resumed": True, "begun_at": taken.at} if resumed else None
-        self._events.record("user.deleted", at=now, user=name, detail=detail)
+        detail = deletion_detail(taken.at if resumed else None, import_taken_back=import_taken_back)
+        self._events.record("user.deleted", at=now, user=name, detail=detail or None)
         return True
 
     def _sessions_ended(

@@ -14,9 +14,9 @@ from __future__ import annotations
 from . import keys
 from .base import ScriptCall, Scripts, guarded, hash_reply, text, texts
 from .connection import Client
-from .records import AccountRecord, UserAccess
+from .records import AccountDeletionLeft, AccountRecord, UserAccess
 from .records.access import decode_allowlist, encode_allowlist
-from .records.codec import pairs
+from .records.codec import from_pairs, pairs
 
 
 @guarded
@@ -63,31 +63,40 @@ class AccessRepo:
     # --- the account's side ---------------------------------------------------------------------------
 
     def create_account(self, record: AccountRecord) -> bool:
-        """False if the account exists already; the check and the write are one step."""
+        """False if the account exists already, or a deletion of the id cut short has work left
+        (:meth:`deletion_left`: finish it first); the check and the write are one step."""
         fields = pairs(record.to_hash())
-        return bool(self._scripts("create_hash", [keys.account(record.account_id)], [0, *fields]))
+        marked = [keys.account(record.account_id), keys.account_deletion(record.account_id)]
+        return bool(self._scripts("create_hash", marked, [0, *fields]))
 
     def delete_account(self, account_id: str) -> None:
         """Both keys at once (a create taken back before anyone was linked)."""
         self._r.delete(keys.account(account_id), keys.account_members(account_id))
 
-    def remove_account(self, account_id: str) -> list[str] | None:
-        """Delete the account's record, in one step, and return its members sorted, whose links the caller
-        then releases before :meth:`drop_members`; None if there is no account (and no deletion cut short
-        to finish: ``account_delete.lua``)."""
-        found = self._scripts("account_delete", _account_keys(account_id), [])
-        return None if found is None else sorted(texts(found))
+    def remove_account(self, account_id: str, *, now: int) -> bool:
+        """Delete the account's record and member set in one step (``account_delete.lua``), leaving what the
+        deletion has left to do (:meth:`deletion_left`): its members, whose links the caller then releases.
+        False, and nothing done, when there is no such account (another deletion got there first)."""
+        keys_ = [*_account_keys(account_id), keys.account_deletion(account_id)]
+        return bool(self._scripts("account_delete", keys_, [now]))
 
-    def drop_members(self, account_id: str) -> None:
-        """The member set of an account deleted, unless an account of that id exists again."""
-        self._scripts("account_drop_members", _account_keys(account_id), [])
+    def deletion_left(self, account_id: str, *, now: int) -> AccountDeletionLeft | None:
+        """What a deletion of the id has left to do (``keys.account_deletion``), or None when none is
+        unfinished; one cut short by a server before the mark (a member set with no record) is made one
+        (``account_deletion_left.lua``)."""
+        keys_ = [*_account_keys(account_id), keys.account_deletion(account_id)]
+        flat = self._scripts("account_deletion_left", keys_, [now])
+        return AccountDeletionLeft.from_hash(from_pairs(flat)) if flat else None
+
+    def end_deletion(self, account_id: str) -> AccountDeletionLeft | None:
+        """Take what the deletion had left to do, in one step (``deletion_end.lua``, as a user's deletion):
+        for the one request of those finishing it at once that this answers, to record its event; None for
+        the others."""
+        flat = self._scripts("deletion_end", [keys.account_deletion(account_id)], [])
+        return AccountDeletionLeft.from_hash(from_pairs(flat)) if flat else None
 
     def account_exists(self, account_id: str) -> bool:
         return bool(self._r.exists(keys.account(account_id)))
-
-    def members(self, account_id: str) -> list[str]:
-        """The member set, sorted; of an id with no account, what a deletion cut short left to undo."""
-        return sorted(texts(self._r.smembers(keys.account_members(account_id))))
 
     def account(self, account_id: str) -> tuple[AccountRecord, list[str]] | None:
         """(the account, its members sorted) or None; one round trip, both keys in one slot."""

@@ -81,7 +81,7 @@ def user_devices(username: str) -> str:
 
 def user_deletion(username: str) -> str:
     """What the user's deletion has left to do, once their record is gone and until it is finished
-    (``user_delete.lua`` writes it in the record's own step, ``user_deletion_end.lua`` takes it): left by a
+    (``user_delete.lua`` writes it in the record's own step, ``deletion_end.lua`` takes it): left by a
     deletion cut short, it is what a ``DELETE`` sent again, a create of the name or a state import finishes
     (``UserService.finish_deletion``). No secret, and no expiry: a deletion half done is finished, never
     forgotten."""
@@ -218,6 +218,15 @@ def account(account_id: str) -> str:
 
 def account_members(account_id: str) -> str:
     return f"{PREFIX}{{a:{account_id}}}:members"
+
+
+def account_deletion(account_id: str) -> str:
+    """What the account's deletion has left to do, once its record is gone and until it is finished
+    (``account_delete.lua`` writes it in the record's own step, ``deletion_end.lua`` takes it): its members,
+    whose links still name it. Left by a deletion cut short, it is what a ``DELETE`` sent again, a create of
+    the id or a state import finishes (``IpRestrictions.finish_deletion``). The user's deletion's pattern
+    (:func:`user_deletion`): no secret, no expiry."""
+    return f"{PREFIX}{{a:{account_id}}}:deleting"
 
 
 def phone_conditions(number: str) -> str:

@@ -18,6 +18,9 @@ from .sessions import ENDED_KEEP_S
 #: What ``user_add_device.lua`` answers (:meth:`UserRepo.add_device`).
 AddDevice = Literal["added", "no_user", "consecutive"]
 PasswordWrite = Literal["changed", "conflict", "stale"]
+#: How many times :meth:`UserRepo.unindex` puts the index right, each after a create or a deletion of the name
+#: racing it: more is a name being made and deleted in a loop, whose own writes of the index follow.
+INDEX_TRIES = 4
 _ADDED: dict[str, AddDevice] = {"added": "added", "no_user": "no_user", "consecutive": "consecutive"}
 
 
@@ -150,15 +153,30 @@ class UserRepo:
         return DeletionLeft.from_hash(raw) if raw else None
 
     def end_deletion(self, username: str) -> DeletionLeft | None:
-        """Take what the deletion had left to do, in one step (``user_deletion_end.lua``): for the one
+        """Take what the deletion had left to do, in one step (``deletion_end.lua``): for the one
         request of those finishing it at once that this answers, to record its events; None for the
         others."""
-        flat = self._scripts("user_deletion_end", [keys.user_deletion(username)], [])
+        flat = self._scripts("deletion_end", [keys.user_deletion(username)], [])
         return DeletionLeft.from_hash(from_pairs(flat)) if flat else None
 
     def unindex(self, username: str) -> None:
-        """The name out of the index of usernames (``keys.USERS_INDEX``, a slot of its own)."""
-        self._r.srem(keys.USERS_INDEX, username)
+        """The name out of the index of usernames (``keys.USERS_INDEX``), unless a user has it again by then.
+        The index is a slot of its own, so no step can check the record and write the index together: a
+        deletion stalled before this, while another request finished it and the name was made again, took
+        the new user out of the list of names. So the record is read after each write of the index (after:
+        on a Cluster, one round trip may run the two on their nodes in either order), and the index put right
+        while they disagree; a create or a deletion changing the record after that read writes the index
+        itself, after it."""
+        listed = False
+        for _ in range(INDEX_TRIES):
+            if listed:
+                self._r.sadd(keys.USERS_INDEX, username)
+            else:
+                self._r.srem(keys.USERS_INDEX, username)
+            held = bool(self._r.exists(keys.user(username)))
+            if held == listed:
+                return
+            listed = held
 
     def set_fields(self, username: str, changes: UserChanges) -> bool:
         """Update an existing user; False (and nothing written) if the user is gone."""

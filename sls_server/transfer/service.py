@@ -2,13 +2,14 @@
 first (``plan``), then written (``writing``).
 
 An import that is refused changes nothing: the whole document is read into records and checked before the
-first write. What "nothing" means beside requests running at the same time: an import refused because
-another request created one of its users after the checks (409 ``users``, ``writing``) leaves none of the
-document written, the users it had created deleted again (each ``user.deleted``), and what the other
-requests did stands; before it, a deletion of one of its names left unfinished was finished (work owed,
-which any create of the name does first), and with ``replace`` the wipe stays. A Redis outage in the middle
-of the writes is the one way to leave part of a document written (503 ``store_unavailable``); importing the
-same document again with ``replace`` puts it right.
+first write. What "nothing" means beside requests running at the same time: an import refused because another
+request created one of its users after the checks (409 ``users``, ``writing``) leaves none of the document
+written, the users and accounts it had created deleted again (each ``user.deleted`` or ``account.deleted``
+with ``detail.import_taken_back``: the trail showed none of them created), and what the other requests did
+stands; before it, a deletion of one of its names or account ids left unfinished was finished (work owed,
+which any create of the name or id does first), and with ``replace`` the wipe stays. A Redis outage in the
+middle of the writes is the one way to leave part of a document written (503 ``store_unavailable``); importing
+the same document again with ``replace`` puts it right.
 """
 
 from __future__ import annotations
@@ -45,15 +46,19 @@ class StateTransfer:
         *,
         gateway_instance: str,
         finish_deletion: Callable[[str], object],
+        finish_account_deletion: Callable[[str], object],
         delete_user: Callable[[str], object],
         delete_account: Callable[[str], object],
     ) -> None:
         """``finish_deletion(username)`` finishes a deletion of the name cut short
-        (``UserService.finish_deletion``), before an import beside the world writes a user of that name;
+        (``UserService.finish_deletion``), before an import beside the world writes a user of that name, and
+        ``finish_account_deletion(account_id)`` one of an account (``IpRestrictions.finish_deletion``: its
+        former members' links still naming the id would make them members of the imported account);
         ``delete_user(username)`` deletes a user the import wrote, when a later one is refused
         (``UserService.delete``, ``writing``); ``delete_account(account_id)`` likewise an account
         (``IpRestrictions.delete_account``)."""
         self._finish_deletion = finish_deletion
+        self._finish_account_deletion = finish_account_deletion
         self._writer = WorldWriter(
             store,
             resealer,
@@ -79,13 +84,16 @@ class StateTransfer:
         def finish_deletion(username: str) -> bool:
             return core.users.finish_deletion(username, now=core.clock.now())
 
+        def finish_account_deletion(account_id: str) -> bool:
+            return core.ip_rules.finish_deletion(account_id, now=core.clock.now())
+
         def delete_user(username: str) -> None:
             with suppress(UserNotFound):  # deleted by another request meanwhile: gone all the same
-                core.users.delete(username, now=core.clock.now())
+                core.users.delete(username, now=core.clock.now(), import_taken_back=True)
 
         def delete_account(account_id: str) -> None:
             with suppress(UnknownAccount):  # deleted by another request meanwhile: gone all the same
-                core.ip_rules.delete_account(account_id, now=core.clock.now())
+                core.ip_rules.delete_account(account_id, now=core.clock.now(), import_taken_back=True)
 
         return cls(
             core.store,
@@ -96,6 +104,7 @@ class StateTransfer:
             resealer,
             gateway_instance=instance,
             finish_deletion=finish_deletion,
+            finish_account_deletion=finish_account_deletion,
             delete_user=delete_user,
             delete_account=delete_account,
         )
@@ -152,6 +161,8 @@ class StateTransfer:
         )
         if not replace:
             self._writer.refuse_clashes(checked)
+            for account, _ in checked.accounts:  # likewise an account: its former members would join it
+                self._finish_account_deletion(account.account_id)
             for user in checked.users:  # a user written over a deletion left half done would inherit it
                 self._finish_deletion(user.username)
         if replace:

@@ -108,7 +108,8 @@ class WorldWriter:
     def _write_accounts(self, checked: Plan, *, replaced: bool) -> list[str]:
         """Create every account of the document, each with its list, before its members exist (their creates
         link them: :meth:`_write_users`); the ids made. When the store refuses one (an account of the id
-        created by another request since the checks), delete again those made and refuse naming it."""
+        created by another request since the checks, or a deletion of it cut short since), delete again those
+        made and refuse naming it."""
         made: list[str] = []
         for index, (account, _) in enumerate(checked.accounts):
             if self._store.access.create_account(account):
@@ -147,7 +148,7 @@ class WorldWriter:
 def _refused(where: str, index: int, *, replaced: bool) -> Conflict:
     """409 naming the record whose create the store refused; none of the document is kept."""
     wiped = " (the world was wiped before: import it again with replace=true)" if replaced else ""
-    deletion = ", or a deletion of the name is unfinished" if where == "users" else ""
+    deletion = f", or a deletion of the {'name' if where == 'users' else 'id'} is unfinished"
     return Conflict(
         f"{where}[{index}] was created on this server while the import ran{deletion}: "
         f"none of the document is kept{wiped}",

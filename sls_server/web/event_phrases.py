@@ -100,6 +100,16 @@ def account(line: Line) -> str:
     return f"account {aid}" if aid else "an account"
 
 
+def how_deleted(line: Line) -> str:
+    """How a user's or an account's deletion came, when not in one administrator's request
+    (``event_details.deletion_detail``): after ``deleted``, or nothing."""
+    if line.d.get("resumed"):
+        return ": a deletion cut short, finished"
+    if line.d.get("import_taken_back"):
+        return ": taken back, written by a state import that was refused"
+    return ""
+
+
 def phone_conditions(line: Line) -> str:
     sim = f"{line.who}'s SIM" if line.named else f"The SIM of {line.d.get('number', 'a phone')}"
     if line.d.get("sim_swapped"):

@@ -31,6 +31,7 @@ from .event_phrases import (
     at_offset,
     back_to_demo,
     called,
+    how_deleted,
     killed,
     locked,
     phone_conditions,
@@ -125,9 +126,7 @@ WORDS: dict[str, Say] = {
     "session.daily_reset": session_ended("ended by the daily reset"),
     "session.gateway_restarted": session_ended("ended by a gateway restart"),
     "user.created": lambda e: f"User {e.who} created",
-    "user.deleted": lambda e: (
-        f"User {e.who} deleted" + (": a deletion cut short, finished" if e.d.get("resumed") else "")
-    ),
+    "user.deleted": lambda e: f"User {e.who} deleted{how_deleted(e)}",
     "user.disabled": lambda e: f"{e.who} disabled",
     "user.enabled": lambda e: f"{e.who} enabled again",
     "user.password_rehashed": lambda e: f"{e.who}'s stored password upgraded",
@@ -140,7 +139,7 @@ WORDS: dict[str, Say] = {
     "account.created": lambda e: f"{account(e)} created",
     "account.user_added": lambda e: f"{e.who} added to {account(e)}",
     "account.user_removed": lambda e: f"{e.who} taken out of {account(e)}",
-    "account.deleted": lambda e: f"{account(e)} deleted",
+    "account.deleted": lambda e: f"{account(e)} deleted{how_deleted(e)}",
     "account.locked": locked,
     "account.unlocked": lambda e: f"{e.who} unlocked",
     "ip.allowlist_changed": lambda e: f"IP restrictions changed for {e.who if e.named else account(e)}",

@@ -205,7 +205,7 @@ def test_a_world_saved_in_the_middle_of_a_deletion_loads(
     call(client, admin_headers, "POST", "/accounts", {"account_id": "U1", "users": ["alice", "bob"]})
     call(client, admin_headers, "POST", "/accounts", {"account_id": "U2", "users": []})
     store = Store.from_url(redis_url)
-    store.access.remove_account("U1")
+    store.access.remove_account("U1", now=1)
     store.access.unlink_account("bob", "U1")
     store.access.link_account("bob", "U2")  # an add to U2 cut short: linked, not yet in its member set
     saved = world(client, admin_headers)

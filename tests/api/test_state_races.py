@@ -25,6 +25,7 @@ from test_state_transfer import export
 from test_user_deletion_resumed import WorkerKilled, alice_locked_and_logged_in, cut_deletion
 
 from sls_server.store.records import UserRecord
+from sls_server.web.event_words import sentence
 
 
 @pytest.mark.parametrize("cut", ["worker_killed", "redis_lost"])
@@ -96,6 +97,9 @@ def test_an_import_whose_create_of_a_user_is_refused_leaves_none_of_the_document
     assert store.devices.get_many([d["device_id"] for d in document["devices"]]) == []
     assert trail(client, ADMIN, "state.imported") == []
     assert len(trail(client, ADMIN, "user.deleted", user="alice")) == (1 if replace else 2)  # taken back
+    assert taken_back(client) == [
+        ("user.deleted", "User alice deleted: taken back, written by a state import that was refused")
+    ]
 
 
 def import_cut_after_a_create(
@@ -201,6 +205,9 @@ def test_an_import_whose_create_of_an_account_is_refused_leaves_none_of_the_docu
     assert (left["account_id"], left["users"], left["ip_allowlist"]) == ("desk-2", [], [])
     assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == []
     assert trail(client, ADMIN, "state.imported") == []
+    assert taken_back(client) == [
+        ("account.deleted", "Account desk-1 deleted: taken back, written by a state import that was refused")
+    ]
 
 
 def test_an_import_whose_create_of_a_user_is_refused_takes_its_accounts_back(
@@ -228,3 +235,20 @@ def test_an_import_whose_create_of_a_user_is_refused_takes_its_accounts_back(
     assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == ["bob"]
     listed = client.get("/admin/v1/users/bob/ip-allowlist", headers=ADMIN).get_json()
     assert (listed["ip_allowlist"], listed["account_id"]) == ([], None), listed
+    assert taken_back(client) == [
+        ("user.deleted", "User alice deleted: taken back, written by a state import that was refused"),
+        ("account.deleted", "Account desk-2 deleted: taken back, written by a state import that was refused"),
+        ("account.deleted", "Account desk-1 deleted: taken back, written by a state import that was refused"),
+    ]
+
+
+def taken_back(client: FlaskClient) -> list[tuple[str, str | None]]:
+    """The trail's deletions that take back what a refused import wrote, with what the feed says of them:
+    the import records nothing of what it wrote (its ``state.imported`` comes when it is done), so each says
+    it (``detail.import_taken_back``). Said as bare deletions, the trail showed users and accounts deleted
+    that it never showed created."""
+    return [
+        (e["type"], sentence(e))
+        for e in trail(client, ADMIN)
+        if e["type"].endswith(".deleted") and e.get("detail", {}).get("import_taken_back") is True
+    ]

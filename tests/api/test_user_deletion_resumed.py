@@ -303,3 +303,39 @@ def test_a_cut_before_the_name_left_the_list_of_names_is_finished_too(
     assert client.delete("/admin/v1/users/alice", headers=ADMIN).get_json() == {"deleted": "alice"}
     assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == []
     assert len(told(client, "user.deleted")) == 1
+
+
+def test_a_finisher_stalled_before_the_list_of_names_leaves_a_user_made_again_in_it(
+    alice: EnrolledUser, enrol: Callable[..., EnrolledUser], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``DELETE`` sent again stalls right before it takes the name out of the list of users (another slot
+    than the record's); meanwhile another finishes the deletion and alice is made again. The stalled one's
+    removal took the new alice out of ``GET /admin/v1/users`` (for good: nothing put her back)."""
+    client = alice.client
+    app = client.application
+    bob = enrol("bob", "2468")
+    cut_deletion(app, client, monkeypatch, "redis_lost", bob.device_id)
+    store = app.extensions["sls"].store
+    body = {"username": "alice", "password": alice.password}
+
+    def finish_and_make_again() -> list[int]:
+        other = app.test_client()
+        return [
+            other.delete("/admin/v1/users/alice", headers=ADMIN).status_code,
+            other.post("/admin/v1/users", json=body, headers=ADMIN).status_code,
+        ]
+
+    calls: list[str] = []
+
+    def on_the_check_before_the_removal(username: str) -> bool:
+        """The finisher's third read of the mark: after its first and the one under bob's card's turn."""
+        calls.append(username)
+        return len(calls) == 3
+
+    raced = race_once(
+        monkeypatch, store.users, "deletion_left", finish_and_make_again, when=on_the_check_before_the_removal
+    )
+    assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code == 200
+    assert raced == [[200, 201]]
+    assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == ["alice", "bob"]
+    assert len(told(client, "user.deleted")) == 1

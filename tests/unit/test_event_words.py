@@ -223,6 +223,14 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             event("user.deleted", user="sms-sam", detail={"resumed": True, "begun_at": 1_799_999_000}),
             "User sms-sam deleted: a deletion cut short, finished",
         ),
+        (  # an account's likewise
+            event("account.deleted", detail={"account_id": "desk-1", "resumed": True, "begun_at": 1}),
+            "Account desk-1 deleted: a deletion cut short, finished",
+        ),
+        (  # a refused state import deleting again what it had written
+            event("user.deleted", user="sms-sam", detail={"import_taken_back": True}),
+            "User sms-sam deleted: taken back, written by a state import that was refused",
+        ),
     ],
 )
 def test_the_sentences_a_room_reads(given: dict[str, Any], said: str) -> None:

@@ -83,9 +83,9 @@ def import_state(body: StateDocument, query: StateImportQuery) -> Any:
     without it the document is added, and a user, device, account or app that exists already refuses it
     whole (409 `conflict`). A user or account created by another request while the import runs refuses it
     too (409 `conflict` naming `users` or `accounts` and `index`): the users and accounts it wrote are
-    deleted again, nothing else written. The accounts are written first, each with its IP allowlist, and
-    each user is created with their own list and their account's link in one step: an imported user is
-    never there outside either list."""
+    deleted again (their events marked `detail.import_taken_back`), nothing else written. The accounts are
+    written first, each with its IP allowlist, and each user is created with their own list and their
+    account's link in one step: an imported user is never there outside either list."""
     counts = StateTransfer.of(core()).import_(body, replace=query.replace)
     return {"imported": counts, "replaced": query.replace}
 

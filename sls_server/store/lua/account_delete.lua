@@ -1,12 +1,16 @@
--- Delete a multi-user account's record and return its members, whose links to it (under their own tags, in
--- other slots) the caller then releases one by one. The member set stays until they are
--- (account_drop_members.lua): a deletion cut short between the two leaves the list of what is left to undo,
--- which the next delete, or a create, of the same id finishes.
--- KEYS[1] account hash   KEYS[2] its member set
--- Returns the members (empty: none), or false when there is neither an account nor a deletion to finish.
-local existed = redis.call('DEL', KEYS[1])
-local members = redis.call('SMEMBERS', KEYS[2])
-if existed == 0 and #members == 0 then
-  return false
+-- Delete a multi-user account's record and member set in one step on its slot, leaving in their place what
+-- the deletion has left to do (KEYS[3], no expiry): its members, whose links to it (under their own tags, in
+-- other slots) the caller then releases one by one, and when. A deletion cut short after this step is
+-- finished from that mark (a DELETE sent again, a create of the id: create_hash.lua refuses the id while it
+-- is there, a state import bringing the id back), and deletion_end.lua takes it when all is done.
+-- KEYS[1] account hash   KEYS[2] its member set   KEYS[3] the deletion's mark
+-- ARGV[1] now (the app clock)
+-- Returns 1, or 0 (nothing done) when there is no such account: another deletion got there first, or none.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
 end
-return members
+local members = redis.call('SMEMBERS', KEYS[2])
+table.sort(members)
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('HSET', KEYS[3], 'at', ARGV[1], 'users', table.concat(members, ','))
+return 1

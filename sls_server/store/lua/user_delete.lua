@@ -3,7 +3,7 @@
 -- deletion has left to do (KEYS[3], no expiry): the devices their set held that the caller had not taken
 -- them off yet (ARGV[4..]: those it had), and the sessions its revoke ended. A deletion cut short after this
 -- step is finished from that mark (a DELETE sent again, a create of the name: user_create.lua refuses the
--- name while it is there), and user_deletion_end.lua takes it when all is done.
+-- name while it is there), and deletion_end.lua takes it when all is done.
 -- A device joining while a deletion works (a card shared, a device enrolled, after the deletion read the
 -- user's devices) is either in the set here, so in the mark, for the deletion to take the user off it, or
 -- refused by user_add_device.lua, which finds no user: never a device naming a user that is gone.

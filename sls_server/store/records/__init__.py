@@ -7,7 +7,7 @@ of :mod:`.codec`: flags are booleans, instants integers, absent fields ``None``.
 
 from __future__ import annotations
 
-from .access import AccountRecord, UserAccess
+from .access import AccountDeletionLeft, AccountRecord, UserAccess
 from .codec import CorruptRecord
 from .devices import DeviceChanges, DeviceRecord
 from .events import Event, EventRecord
@@ -19,6 +19,7 @@ from .sessions import SessionRecord
 from .users import DeletionLeft, LoginView, UserChanges, UserRecord
 
 __all__ = [
+    "AccountDeletionLeft",
     "AccountRecord",
     "AppRecord",
     "AppUser",

@@ -33,6 +33,21 @@ class UserAccess:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountDeletionLeft:
+    """What an account's deletion has left to do once its record is gone (``keys.account_deletion``): the
+    members whose links may still name it. Then ``account.deleted``. No secret: names and an instant."""
+
+    at: int
+    """When the deletion deleted the record (the app clock)."""
+    users: tuple[str, ...] = ()
+
+    @classmethod
+    def from_hash(cls, raw: dict[str, str]) -> AccountDeletionLeft:
+        f = Fields("account deletion", raw)
+        return cls(at=f.integer("at"), users=f.names("users"))
+
+
+@dataclass(frozen=True, slots=True)
 class AccountRecord:
     account_id: str
     created_at: int
