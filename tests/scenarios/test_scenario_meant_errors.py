@@ -201,8 +201,9 @@ def test_a_setup_password_shorter_than_the_policy_is_refused_at_validation_witho
     tmp_path: Path,
 ) -> None:
     """QA: ``password: secret`` validated, then every run ended at the setup's ``400 weak_password: Too
-    short``. The policy's length is judged at the line (its other rules, which need the server's blocklist,
-    still at the run), and the password is not shown: a problem goes into reports and CI logs."""
+    short``. The policy's length is judged at the line (its other rules too:
+    ``test_scenario_setup_passwords.py``), and the password is not shown: a problem goes into reports and CI
+    logs."""
     head = HEAD.replace("username: alice,", "username: alice, password: secret,")
     found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head)
     assert found == [
