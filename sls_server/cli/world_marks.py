@@ -63,11 +63,14 @@ class Listing:
         return {"phone": number} if number is not None else None
 
     def unlisted(self) -> list[str]:
-        """What this server's list lacks that a current one gives (an older server): said by ``sls world``,
-        which cannot tell then whether such a value changed on the server."""
+        """The keys this server's list lacks that a current one gives (an older server): said by ``sls
+        world``, which cannot tell then whether such a value changed on the server."""
         return [
-            what
-            for what, given in (("password", self.versions_listed), ("number", self.phones is not None))
+            key
+            for key, given in (
+                ("password_versions", self.versions_listed),
+                ("phones", self.phones is not None),
+            )
             if not given
         ]
 

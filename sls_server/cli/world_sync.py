@@ -46,13 +46,15 @@ def caught_up(
 ) -> dict[str, Any]:
     """``info`` (demo.json's, for the demo ``client`` talks to) with each replaced value the server holds
     the demo world's kept one of again written back into demo.json (said on stderr, one line, without the
-    values), and, in the view returned, each password the server holds that is neither demo.json's nor the
-    kept one null and flagged (``world_marks.CHANGED``, said on stderr): changed since by the console, a
-    staged attack or another client. ``listing``: the server's users and password versions
-    (``world_marks.listed``: one call, made here when not given). As it was when the server cannot be
-    asked (no server, another token): nothing is guessed. ``about``: the users a command is at (``sls
-    login``'s, ``sls attack``'s), the only ones a changed password is said of (each is still flagged); None,
-    every one (``sls world``, which lists them all)."""
+    values), and, in the view returned, each password the server holds that is neither demo.json's nor
+    the kept one null and flagged (``world_marks.CHANGED``, said on stderr): changed since by the
+    console, a staged attack or another client; and each number the server holds that is not demo.json's,
+    the server's shown and flagged (``world_marks.PHONE_CHANGED``, said on stderr): a number is no
+    secret. ``listing``: the server's users and password versions (``world_marks.listed``: one call, made
+    here when not given). As it was when the server cannot be asked (no server, another token): nothing
+    is guessed. ``about``: the users a command is at (``sls login``'s, ``sls attack``'s), the only ones a
+    changed password is said of (each is still flagged); None, every one (``sls world``, which lists them
+    all)."""
     listing = listing or world_marks.listed(client)
     if listing.failed is not None:
         return info
@@ -80,11 +82,11 @@ def caught_up(
         )
     unlisted = listing.unlisted()
     if about is None and unlisted:
-        what = " or ".join(unlisted)
+        what = " or ".join({"password_versions": "password", "phones": "number"}[key] for key in unlisted)
         note(
-            f"the server at {client.url} is older than this sls (its users list gives no {what} of each "
-            f"user): sls cannot tell whether a demo user's {what} changed on the server since demo.json "
-            "recorded it, and shows demo.json's"
+            f"the server at {client.url} is older than this sls (GET /admin/v1/users gives no "
+            f"{' nor '.join(unlisted)}): sls cannot tell whether a demo user's {what} changed on the server "
+            "since demo.json recorded it, and shows demo.json's"
         )
     return world_marks.marked_numbers(world_marks.marked_unknown(info, changed), moved)
 
