@@ -50,7 +50,7 @@ def reset(world: World, clock: Any) -> None:
 
 class SetupFailed(StepFailed):
     """A setup entry the server refused, with where it is written, so the report names its line as it does a
-    step's (a password the server's policy refuses passes validation, which does not judge it)."""
+    step's (a user set in a second account passes validation, which does not judge it)."""
 
     def __init__(self, message: str, where: tuple[Any, ...]) -> None:
         super().__init__(message)

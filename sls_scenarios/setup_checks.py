@@ -1,7 +1,7 @@
 """The cross-checks' walk over a scenario's ``setup`` (``checks.Walk`` walks the steps after it): its users,
 each set up once and named where accounts and devices name one; its devices, each of a user with a phone
 if the broker texts or calls it, named once; and the values only the server would refuse (the clock, a
-PIN, an iPhone's passcode: ``value_checks``).
+PIN, an iPhone's passcode: ``value_checks``; a password, by the server's own rules).
 
 It reads the setup as the schema left it (``refusals``): a user or device the schema refused makes the
 names it may have defined unknown (``Walk.unknown``) rather than wrongly missing.
@@ -10,6 +10,8 @@ names it may have defined unknown (``Walk.unknown``) rather than wrongly missing
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from sls_server.password_rules import refusal
 
 from .refusals import entries, given, lacks
 from .value_checks import instant, iphone, pin
@@ -40,6 +42,7 @@ def setup(walk: Walk, setup: Any) -> None:
             walk.problem(("setup", "users", i), f"user {user['username']!r} is set up twice")
         walk.define(user["username"], ("setup", "users", i))
         walk.mappings[user["username"]] = "username"
+        _password(walk, user, ("setup", "users", i, "password"))
     for i, account in entries(setup.get("accounts"))[0]:
         for j, name in entries(account.get("users"), lambda name: isinstance(name, str))[0]:
             if users is not None and name not in users:
@@ -66,6 +69,23 @@ def _device(
     walk.name_device(given(device, "as"), kind, (*where, "as"))
     pin(device, where, walk.problem)
     iphone(device, where, walk.problem)
+
+
+def _password(walk: Walk, user: dict[str, Any], where: tuple[Any, ...]) -> None:
+    """A password the server's policy refuses beyond its length (the schema's): common, one character
+    repeated, a run like abcd, the username inside. Judged by the server's own rules
+    (``sls_server.password_rules``), at the line rather than by every run's setup; never shown."""
+    password, username = user.get("password"), user["username"]
+    if not isinstance(password, str) or "${" in password:
+        return
+    found = refusal(password, username="" if "${" in username else username)
+    if found is None or found[0] in ("too_short", "too_long"):  # the length: the schema's to tell
+        return
+    said = found[1].rstrip(".")
+    walk.problem(
+        where,
+        f"this secret is refused: {said}, as the server's password policy has it (its value is not shown)",
+    )
 
 
 def _phoneless(user: dict[str, Any]) -> bool:

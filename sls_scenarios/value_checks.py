@@ -14,6 +14,7 @@ from typing import Any, TypeGuard
 from sls_devices import dscplus, ibkey
 from sls_server.ipnets import parse_ip, parse_network
 
+from .meant import duration_words
 from .positions import Report
 from .refusals import lacks
 from .values import duration_seconds, parse_instant
@@ -75,7 +76,7 @@ def clock_move(body: Any, path: tuple[Any, ...], report: Report) -> None:
         try:
             duration_seconds(seconds)
         except ValueError as exc:
-            report(where, str(exc))
+            report(where, f"{exc}{duration_words(seconds)}")
 
 
 def addresses(data: dict[str, Any], report: Report) -> None:

@@ -8,7 +8,8 @@ parameters travel with each hash: verification never depends on the current conf
 
 The policy follows NIST SP 800-63B-4 §3.1.1.2 and OWASP ASVS 5.0 §6.2: length in Unicode code
 points after NFKC normalization, a blocklist of common/context-specific passwords, no composition
-rules, and no truncation or case folding when verifying.
+rules (its rules: ``sls_server.password_rules``, which a scenario's validation judges by too), and no
+truncation or case folding when verifying.
 """
 
 from __future__ import annotations
@@ -16,17 +17,13 @@ from __future__ import annotations
 import hmac
 import os
 import re
-import string
 import threading
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from itertools import pairwise
 
 from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from ..password_rules import MAX_LENGTH, MIN_LENGTH, normalize, refusal
 from .derivation_turns import turn
 
 __all__ = [
@@ -41,16 +38,8 @@ __all__ = [
     "same_password",
 ]
 
-MIN_LENGTH = 8
-MAX_LENGTH = 128
-
 _SALT_BYTES = 16
 _HASH_BYTES = 32
-# Usernames shorter than this are only rejected on exact match: "contains" checks with very short
-# usernames ("al", "bob") would reject many unrelated passwords.
-_MIN_EMBEDDED_USERNAME = 4
-# Stripped from the end before the second blocklist lookup, so "Password123!" counts as "password".
-_TRAILING_NOISE = string.digits + string.punctuation + string.whitespace
 _PHC_RE = re.compile(
     r"\$argon2id\$v=19\$m=(?P<m>\d+),t=(?P<t>\d+),p=(?P<p>\d+)\$(?P<salt>[A-Za-z0-9+/]+)\$(?P<hash>[A-Za-z0-9+/]+)"
 )
@@ -93,14 +82,6 @@ class PasswordRejected(ValueError):
         super().__init__(message)
         self.reason = reason
         self.message = message
-
-
-def normalize(password: str) -> str:
-    """Return the NFKC form, so visually identical input (fullwidth, composed vs. decomposed
-    characters, as produced by different keyboards/IMEs) hashes identically (NIST 800-63B)."""
-    if not isinstance(password, str):
-        raise TypeError(f"password must be str, not {type(password).__name__}")
-    return unicodedata.normalize("NFKC", password)
 
 
 def _to_bytes(password: str) -> bytes:
@@ -188,50 +169,9 @@ class PasswordHasher:
         self.verify(password, self._dummy_hash)
 
 
-@cache
-def _blocklist() -> frozenset[str]:
-    """Load the built-in blocklist once. Lines starting with '#' and blank lines are ignored."""
-    text = resources.files("sls_server").joinpath("data", "common_passwords.txt").read_text("utf-8")
-    entries = (normalize(line.strip()).lower() for line in text.splitlines())
-    return frozenset(e for e in entries if e and not e.startswith("#"))
-
-
-def _is_sequential(text: str, step: int) -> bool:
-    """True if every character is ``step`` code points after the previous one.
-
-    ASCII digits wrap around (…8, 9, 0, 1…) because "78901234" is typed as a run on keyboards.
-    """
-    for a, b in pairwise(text):
-        if a in string.digits and b in string.digits:
-            if (int(b) - int(a)) % 10 != step % 10:
-                return False
-        elif ord(b) - ord(a) != step:
-            return False
-    return True
-
-
 def check_password_policy(password: str, *, username: str) -> None:
-    """Raise :class:`PasswordRejected` if ``password`` may not be chosen by ``username``.
-
-    Deliberately no composition rules (digits, symbols, mixed case): NIST 800-63B-4 forbids them
-    because they push users to predictable patterns; length and the blocklist do the work.
-    """
-    if not isinstance(username, str):
-        raise TypeError(f"username must be str, not {type(username).__name__}")
-    pw = normalize(password)
-    if len(pw) < MIN_LENGTH:
-        raise PasswordRejected("too_short", f"Too short: use at least {MIN_LENGTH} characters.")
-    if len(pw) > MAX_LENGTH:
-        raise PasswordRejected("too_long", f"Too long: use at most {MAX_LENGTH} characters.")
-
-    lowered = pw.lower()
-    user = normalize(username).strip().lower()
-    if user and (lowered == user or (len(user) >= _MIN_EMBEDDED_USERNAME and user in lowered)):
-        raise PasswordRejected("contains_username", "Must not contain the username.")
-    if len(set(lowered)) == 1:
-        raise PasswordRejected("repetitive", "Must not be one character repeated.")
-    if _is_sequential(lowered, 1) or _is_sequential(lowered, -1):
-        raise PasswordRejected("sequential", "Must not be a run of consecutive characters like abcd or 4321.")
-    blocked = _blocklist()
-    if lowered in blocked or lowered.rstrip(_TRAILING_NOISE) in blocked:
-        raise PasswordRejected("blocklisted", "Too common or easy to guess: choose something else.")
+    """Raise :class:`PasswordRejected` if ``password`` may not be chosen by ``username``: the rules are
+    :func:`sls_server.password_rules.refusal`'s, which a scenario's validation judges by too."""
+    found = refusal(password, username=username)
+    if found is not None:
+        raise PasswordRejected(*found)

@@ -96,5 +96,5 @@ def password_version(record: UserRecord) -> str:
 
 
 def version_of(password_epoch: str | None) -> str:
-    """:func:`password_version` from the epoch alone, as ``UserRepo.password_epochs`` reads them."""
+    """:func:`password_version` from the epoch alone, as ``UserRepo.listed`` reads them."""
     return hashlib.sha256(b"sls password version:" + (password_epoch or "").encode()).hexdigest()[:16]

@@ -85,9 +85,12 @@ class UserService:
     def names(self) -> list[str]:
         return self._store.users.usernames()
 
-    def password_versions(self, names: Sequence[str]) -> dict[str, str]:
-        """The ``password_version`` (:func:`user_fields.password_version`) of each user ``names`` names."""
-        return {name: version_of(epoch) for name, epoch in self._store.users.password_epochs(names).items()}
+    def listed(self, names: Sequence[str]) -> tuple[dict[str, str], dict[str, str | None]]:
+        """The ``password_version`` (:func:`user_fields.password_version`) and the phone number of each user
+        ``names`` names, read together (``UserRepo.listed``)."""
+        found = self._store.users.listed(names)
+        versions = {name: version_of(epoch) for name, (epoch, _) in found.items()}
+        return versions, {name: phone for name, (_, phone) in found.items()}
 
     def find(self, username: str) -> UserRecord | None:
         """The user, or None when no user has the (canonical) name."""

@@ -13,7 +13,7 @@ from rich.text import Text
 from ..exposure import is_loopback
 from .output import print_renderable, print_secrets, table
 from .serve_banner import THIS_MACHINE, loopback_url
-from .world_marks import CHANGED
+from .world_marks import CHANGED, PHONE_CHANGED
 
 
 def holds(device: dict[str, Any]) -> str:
@@ -143,7 +143,7 @@ def print_tokens(info: dict[str, Any], show: bool) -> None:
 def print_world(info: dict[str, Any]) -> None:
     """Who is who (one row per user), then their devices (one row each: ids are never wrapped)."""
     users = list((info.get("users") or {}).values())
-    rows = [[u.get("username"), _password(u), u.get("phone"), u.get("shows") or u.get("note")] for u in users]
+    rows = [[u.get("username"), _password(u), _phone(u), u.get("shows") or u.get("note")] for u in users]
     print_renderable(
         table(
             "Demo users: one per authenticator and protection",
@@ -176,6 +176,13 @@ def _password(user: dict[str, Any]) -> Any:
     if user.get(CHANGED):
         return "(changed on the server since; not known here)"
     return user.get("password")
+
+
+def _phone(user: dict[str, Any]) -> Any:
+    """The server's number, when it is not demo.json's (``world_marks.PHONE_CHANGED``), said to be that."""
+    if user.get(PHONE_CHANGED):
+        return f"{user.get('phone') or '(none)'} (changed on the server)"
+    return user.get("phone")
 
 
 def print_limits(info: dict[str, Any]) -> None:

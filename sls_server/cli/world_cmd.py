@@ -26,14 +26,15 @@ from .output import CliError, print_json, warn
 def world(as_json: bool, token_only: bool) -> None:
     """Print the demo world again: users, passwords, phones, PINs, devices, keys and the flows to try.
 
-    It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
-    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server; after the
-    console's "Back to the demo world", a password or number changed from the CLI since is the demo's here
-    again (said on stderr). A password changed on the server since (the console's users table, a staged
-    attack, another client) is not printed: the table says it is not known here, --json gives it null with
-    "password_changed_on_server": true. The admin token is printed with it (as a table or --json) only for a
-    demo on loopback; --token prints it alone, for the trainer console's sign-in (run it where the class
-    cannot see).
+    It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in
+    it). After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server;
+    after the console's "Back to the demo world", a password or number changed from the CLI since is the
+    demo's here again (said on stderr). A password changed on the server since (the console's users table, a
+    staged attack, another client) is not printed: the table says it is not known here, --json gives it null
+    with "password_changed_on_server": true. A number changed on the server outside sls is printed as the
+    server holds it, marked changed (--json: "phone_changed_on_server": true). The admin token is printed
+    with it (as a table or --json) only for a demo on loopback; --token prints it alone, for the trainer
+    console's sign-in (run it where the class cannot see).
 
     \b
     Examples:

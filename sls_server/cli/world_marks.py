@@ -35,21 +35,44 @@ Which = Literal["held", "kept", "other"]
 #: In the view of demo.json ``sls world`` prints (never written to the file): the demo user's password was
 #: changed on the server since demo.json recorded it, so ``password`` is null there instead of a stale one.
 CHANGED = "password_changed_on_server"
+#: In the same view: the demo user's number on the server is not the one demo.json records (changed outside
+#: sls, or by sls and then outside), so ``phone`` is the server's there (:func:`marked_numbers`).
+PHONE_CHANGED = "phone_changed_on_server"
 
 
 @dataclass(frozen=True)
 class Listing:
-    """``GET /admin/v1/users`` asked once: every username and each one's password version (none from a
-    server that lists no versions), or why it was not answered (``failed``: nothing else is known then)."""
+    """``GET /admin/v1/users`` asked once: every username, each one's password version (none from a server
+    that lists no versions: ``versions_listed`` False) and phone number ('' for none; None from a server
+    that lists no numbers), or why it was not answered (``failed``: nothing else is known then)."""
 
     names: frozenset[str] = frozenset()
     versions: Mapping[str, str] = field(default_factory=dict)
     failed: Exception | None = None
+    versions_listed: bool = True
+    phones: Mapping[str, str] | None = None
 
     def password(self, username: str) -> dict[str, str] | None:
         """``username``'s password as :func:`which` compares it (None: the server did not say)."""
         version = self.versions.get(username)
         return {"password": version} if isinstance(version, str) else None
+
+    def phone(self, username: str) -> dict[str, str] | None:
+        """``username``'s number as :func:`which` compares it (None: the server did not list it)."""
+        number = None if self.phones is None else self.phones.get(username)
+        return {"phone": number} if number is not None else None
+
+    def unlisted(self) -> list[str]:
+        """The keys this server's list lacks that a current one gives (an older server): said by ``sls
+        world``, which cannot tell then whether such a value changed on the server."""
+        return [
+            key
+            for key, given in (
+                ("password_versions", self.versions_listed),
+                ("phones", self.phones is not None),
+            )
+            if not given
+        ]
 
 
 def listed(client: AdminClient) -> Listing:
@@ -58,14 +81,45 @@ def listed(client: AdminClient) -> Listing:
         answer = client.request("GET", "/admin/v1/users")
     except UNANSWERED as exc:
         return Listing(failed=exc)
-    names = answer.get("users") if isinstance(answer, dict) else None
-    versions = answer.get("password_versions") if isinstance(answer, dict) else None
+    answer = answer if isinstance(answer, dict) else {}
+    names, versions, phones = answer.get("users"), answer.get("password_versions"), answer.get("phones")
     return Listing(
         frozenset(n for n in names or [] if isinstance(n, str)),
-        {k: v for k, v in (versions or {}).items() if isinstance(v, str)}
-        if isinstance(versions, dict)
-        else {},
+        {k: v for k, v in versions.items() if isinstance(v, str)} if isinstance(versions, dict) else {},
+        versions_listed=isinstance(versions, dict),
+        phones={k: v or "" for k, v in phones.items() if isinstance(v, str | None)}
+        if isinstance(phones, dict)
+        else None,
     )
+
+
+def moved_numbers(info: dict[str, Any], listing: Listing) -> dict[str, str]:
+    """The demo users whose number on the server (``listing``) is not the one demo.json records, and the
+    server's ('' for none): changed outside sls (the admin API, the console's users table), since demo.json
+    or since a CLI change. A number is no secret, so the server's is shown, whoever set it."""
+    users = info.get("users")
+    moved = {}
+    for username, user in (users if isinstance(users, dict) else {}).items():
+        server = listing.phone(username)
+        held = user.get("phone") if isinstance(user, dict) else None
+        if server is not None and server["phone"] != (held if isinstance(held, str) else ""):
+            moved[username] = server["phone"]
+    return moved
+
+
+def marked_numbers(info: dict[str, Any], moved: Mapping[str, str]) -> dict[str, Any]:
+    """``info`` as it may be shown, each of ``moved``'s users with the server's number (flagged
+    :data:`PHONE_CHANGED`) and ``try``'s commands spelling it. demo.json is left as it is: a restore of the
+    demo world brings its number back."""
+    if not moved:
+        return info
+    users, flows = dict(info["users"]), info.get("try")
+    for username, number in moved.items():
+        stale = users[username].get("phone")
+        users[username] = {**users[username], "phone": number or None, PHONE_CHANGED: True}
+        if isinstance(stale, str) and stale and number:
+            flows = demofile.respelled(flows, stale, number)
+    return {**info, "users": users, "try": flows}
 
 
 def unknown(info: dict[str, Any], listing: Listing) -> list[str]:

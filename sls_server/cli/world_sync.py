@@ -46,13 +46,15 @@ def caught_up(
 ) -> dict[str, Any]:
     """``info`` (demo.json's, for the demo ``client`` talks to) with each replaced value the server holds
     the demo world's kept one of again written back into demo.json (said on stderr, one line, without the
-    values), and, in the view returned, each password the server holds that is neither demo.json's nor the
-    kept one null and flagged (``world_marks.CHANGED``, said on stderr): changed since by the console, a
-    staged attack or another client. ``listing``: the server's users and password versions
-    (``world_marks.listed``: one call, made here when not given). As it was when the server cannot be
-    asked (no server, another token): nothing is guessed. ``about``: the users a command is at (``sls
-    login``'s, ``sls attack``'s), the only ones a changed password is said of (each is still flagged); None,
-    every one (``sls world``, which lists them all)."""
+    values), and, in the view returned, each password the server holds that is neither demo.json's nor
+    the kept one null and flagged (``world_marks.CHANGED``, said on stderr): changed since by the
+    console, a staged attack or another client; and each number the server holds that is not demo.json's,
+    the server's shown and flagged (``world_marks.PHONE_CHANGED``, said on stderr): a number is no
+    secret. ``listing``: the server's users and password versions (``world_marks.listed``: one call, made
+    here when not given). As it was when the server cannot be asked (no server, another token): nothing
+    is guessed. ``about``: the users a command is at (``sls login``'s, ``sls attack``'s), the only ones a
+    changed password is said of (each is still flagged); None, every one (``sls world``, which lists them
+    all)."""
     listing = listing or world_marks.listed(client)
     if listing.failed is not None:
         return info
@@ -71,7 +73,22 @@ def caught_up(
             "(the console's users table, a staged attack, another client): not known here, so not printed; "
             "`sls state restore-demo` (or the console's \"Back to the demo world\") puts the demo's back"
         )
-    return world_marks.marked_unknown(info, changed)
+    moved = world_marks.moved_numbers(info, listing)
+    for username in (name for name in moved if about is None or name in about):
+        note(
+            f"{username}'s number was changed on the server since demo.json recorded it (the admin API, the "
+            f"console's users table): the server's, {moved[username] or 'none'}, is shown; `sls state "
+            "restore-demo` puts the demo's back"
+        )
+    unlisted = listing.unlisted()
+    if about is None and unlisted:
+        what = " or ".join({"password_versions": "password", "phones": "number"}[key] for key in unlisted)
+        note(
+            f"the server at {client.url} is older than this sls (GET /admin/v1/users gives no "
+            f"{' nor '.join(unlisted)}): sls cannot tell whether a demo user's {what} changed on the server "
+            "since demo.json recorded it, and shows demo.json's"
+        )
+    return world_marks.marked_numbers(world_marks.marked_unknown(info, changed), moved)
 
 
 def restored(client: AdminClient) -> list[str]:
@@ -103,14 +120,16 @@ def _asked(
     def verdict(username: str, field: str) -> bool | None:
         if field == "password":
             server = listing.password(username)
-        else:
+        elif listing.phones is not None:
+            server = listing.phone(username)
+        else:  # a server that lists no numbers: the user's own view
             if username not in phones:
                 phones[username] = world_marks.on_the_server(client, username)
             server = phones[username]
         found = world_marks.which(info, server, username, field)
         if found is not None:  # another value stays replaced: caught_up says so of a password
-            if found == world_marks.OTHER and field != "password":
-                other.append(f"{username}'s {field}")
+            if found == world_marks.OTHER and field != "password" and listing.phones is None:
+                other.append(f"{username}'s {field}")  # else caught_up shows the server's
             return {"held": False if restored else None, "kept": True}.get(found)
         if server is not None:  # the server answered: demo.json's record has no mark
             unmarked.append(f"{username}'s {field}")

@@ -64,6 +64,13 @@ class UserList(TypedDict):
             "shows it: `sls world` asks for every demo user's in this one call."
         ),
     ]
+    phones: Annotated[
+        dict[Username, str | None],
+        Field(
+            description="Each user's `phone` (E.164; null when the user has none), by username: `sls world` "
+            "shows the number the server holds, changed outside sls or not, from this one call."
+        ),
+    ]
 
 
 class UserDeleted(TypedDict):

@@ -106,16 +106,16 @@ class UserRepo:
     def usernames(self) -> list[str]:
         return sorted(texts(self._r.smembers(keys.USERS_INDEX)))
 
-    def password_epochs(self, names: Sequence[str]) -> dict[str, str]:
-        """The password epoch of each user ``names`` names ('' for a password never changed), in one round
-        trip however many (each record on its own slot): what ``GET /admin/v1/users`` lists versions of. A
-        name with no record (deleted meanwhile) is left out."""
+    def listed(self, names: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+        """The password epoch ('' for a password never changed) and the phone number (None: none) of each user
+        ``names`` names, in one round trip however many (each record on its own slot): what ``GET
+        /admin/v1/users`` lists. A name with no record (deleted meanwhile) is left out."""
         found, _ = self._scripts.together(
-            [("HMGET", keys.user(name), "username", "password_epoch") for name in names], []
+            [("HMGET", keys.user(name), "username", "password_epoch", "phone") for name in names], []
         )
         return {
-            name: text(epoch) if epoch is not None else ""
-            for name, (held, epoch) in zip(names, found, strict=True)
+            name: (text(epoch) if epoch is not None else "", text(phone) if phone else None)
+            for name, (held, epoch, phone) in zip(names, found, strict=True)
             if held is not None
         }
 

@@ -117,6 +117,7 @@ def test_reset_wipes_everything(alice: EnrolledUser, admin_headers) -> None:
     assert alice.client.get("/admin/v1/users", headers=admin_headers).get_json() == {
         "users": [],
         "password_versions": {},
+        "phones": {},
     }
     assert alice.client.get("/admin/v1/clock", headers=admin_headers).get_json()["offset_s"] == 0
     assert (

@@ -165,3 +165,23 @@ def test_the_users_list_gives_every_user_s_password_version_in_one_answer(
     now = admin(client, admin_headers, "/users")["password_versions"]["alice"]
     assert now != listed["password_versions"]["alice"]
     assert now == admin(client, admin_headers, "/users/alice")["password_version"]
+
+
+def test_the_users_list_gives_every_user_s_phone_in_the_same_answer(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    """``sls world`` shows the number the server holds, set by the admin API or the console's users table as
+    much as by sls, from the one list it asks for: each user's phone (null without one), as their own view
+    shows it, and following a change."""
+    made = client.post(
+        "/admin/v1/users", json={"username": "mallory", "password": "Plum-Sketch-9"}, headers=admin_headers
+    )
+    assert made.status_code == 201, made.get_json()
+    listed = admin(client, admin_headers, "/users")
+    assert listed["phones"] == {
+        "alice": admin(client, admin_headers, "/users/alice")["phone"],
+        "mallory": None,
+    }
+    moved = client.put("/admin/v1/users/alice/phone", json={"phone": SWAPPED}, headers=admin_headers)
+    assert moved.status_code == 200, moved.get_json()
+    assert admin(client, admin_headers, "/users")["phones"]["alice"] == SWAPPED

@@ -26,6 +26,10 @@ setup:
 steps:
 """
 
+#: Setup accounts for HEAD (before its ``devices:``) that validate (each names a user of setup.users) and
+#: the server refuses at the run (409: alice in a second account), the second on line 9.
+TWO_ACCOUNTS = "  accounts:\n    - {id: U1, users: [alice]}\n    - {id: U2, users: [alice]}\n"
+
 
 @pytest.fixture(name="target", scope="module")
 def in_process() -> Iterator[InProcessTarget]:

@@ -85,7 +85,7 @@ def test_a_duration_the_runner_cannot_read_is_refused_at_validation(tmp_path: Pa
     found = [f"{p.line}:{p.column}: {p.message}" for p in caught.value.problems]
     assert found == [
         "4:20: 'soon' is not a duration like 900, 15m, 1h30m or -1d",
-        "5:30: '5 minutes' is not a duration like 900, 15m, 1h30m or -1d",
+        "5:30: '5 minutes' is not a duration like 900, 15m, 1h30m or -1d (did you mean '5m'?)",
     ]
 
 

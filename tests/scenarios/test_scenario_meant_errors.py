@@ -143,6 +143,35 @@ def test_a_number_quoted_or_a_duration_by_its_units_is_told_how_to_write_it(tmp_
     ]
 
 
+def test_a_duration_written_in_words_is_told_its_short_form(tmp_path: Path) -> None:
+    """QA: ``advance_clock: 2 minutes`` was refused with the forms alone; the short form of what was
+    written is suggested (units as ``sls clock --advance`` takes them, largest first)."""
+    found = problems(
+        tmp_path,
+        """\
+        - advance_clock: 2 minutes
+        - advance_clock: 90 seconds
+        - advance_clock: 1 hour
+        - advance_clock: {seconds: 2 mins}
+        - advance_clock: 1 hour 30 minutes
+        - advance_clock: -1 day
+        - advance_clock: a few minutes
+        - http: {method: GET, path: /healthz}
+          expect: {status: 200}
+        """,
+    )
+    forms = "is not a duration like 900, 15m, 1h30m or -1d"
+    assert found == [
+        f"9:20: step 1 advance_clock: '2 minutes' {forms} (did you mean '2m'?)",
+        f"10:20: step 2 advance_clock: '90 seconds' {forms} (did you mean '90s'?)",
+        f"11:20: step 3 advance_clock: '1 hour' {forms} (did you mean '1h'?)",
+        f"12:30: step 4 advance_clock.seconds: '2 mins' {forms} (did you mean '2m'?)",
+        f"13:20: step 5 advance_clock: '1 hour 30 minutes' {forms} (did you mean '1h30m'?)",
+        f"14:20: step 6 advance_clock: '-1 day' {forms} (did you mean '-1d'?)",
+        f"15:20: step 7 advance_clock: 'a few minutes' {forms}",
+    ]
+
+
 def test_a_setup_user_the_server_cannot_create_is_refused_at_validation(tmp_path: Path) -> None:
     """QA: ``username: jo`` validated, then every run ended at the setup: ``POST /admin/v1/users answered 400
     invalid_request: username must be 3-64 characters``. A name set up is one the server creates; a login may
@@ -172,8 +201,9 @@ def test_a_setup_password_shorter_than_the_policy_is_refused_at_validation_witho
     tmp_path: Path,
 ) -> None:
     """QA: ``password: secret`` validated, then every run ended at the setup's ``400 weak_password: Too
-    short``. The policy's length is judged at the line (its other rules, which need the server's blocklist,
-    still at the run), and the password is not shown: a problem goes into reports and CI logs."""
+    short``. The policy's length is judged at the line (its other rules too:
+    ``test_scenario_setup_passwords.py``), and the password is not shown: a problem goes into reports and CI
+    logs."""
     head = HEAD.replace("username: alice,", "username: alice, password: secret,")
     found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head)
     assert found == [

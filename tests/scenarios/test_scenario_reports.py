@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from runner_kit import LOGIN, in_process, run, write  # noqa: F401 - in_process: "target"
+from runner_kit import LOGIN, TWO_ACCOUNTS, in_process, run, write  # noqa: F401 - in_process: "target"
 
 from sls_scenarios import report
 from sls_scenarios.loader import load
@@ -168,9 +168,7 @@ def test_junit_names_each_case_by_its_file_and_scenario_as_pytest_does(
     monkeypatch.chdir(folder)
     tagged = write(folder, LOGIN, name="tagged", extra="tags: [zeta, alpha]")
     weak = write(folder, LOGIN, name="weak").read_text()
-    (folder / "weak.scenario.yaml").write_text(
-        weak.replace("{username: alice,", "{password: aaaaaaaaaa, username: alice,")
-    )
+    (folder / "weak.scenario.yaml").write_text(weak.replace("  devices:", TWO_ACCOUNTS + "  devices:"))
     typo = write(folder, LOGIN.replace("- card:", "- crad:"), name="typo-check")
     typo.rename(folder / "typo.scenario.yaml")
     files = [tagged, folder / "weak.scenario.yaml", folder / "typo.scenario.yaml"]
@@ -185,7 +183,7 @@ def test_junit_names_each_case_by_its_file_and_scenario_as_pytest_does(
     ]
     error = cases[("suite.weak.scenario.yaml", "weak")].find("error")
     assert error is not None and error.get("message", "").startswith(
-        f"{folder / 'weak.scenario.yaml'}:6: setup: "
+        f"{folder / 'weak.scenario.yaml'}:9: setup: "
     ), error.get("message") if error is not None else None
     invalid = cases[("suite.typo.scenario.yaml", "typo-check")].find("error")
     assert invalid is not None and invalid.get("message", "").startswith(

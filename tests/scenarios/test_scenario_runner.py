@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from runner_kit import HEAD, LOGIN, in_process, run, write  # noqa: F401 - in_process: "target"
+from runner_kit import HEAD, LOGIN, TWO_ACCOUNTS, in_process, run, write  # noqa: F401 - in_process: "target"
 
 from sls_scenarios.targets import InProcessTarget
 from sls_scenarios.transport import RemoteClient
@@ -123,19 +123,17 @@ def test_the_login_binding_travels_as_a_header_as_the_cookie_or_not_at_all(
 def test_a_setup_entry_the_server_refuses_is_named_at_its_line(
     target: InProcessTarget, tmp_path: Path
 ) -> None:
-    """A password the policy refuses on a rule only the server judges (one character repeated) passes
-    validation; the run's error named no file or line, and the JUnit case had no ``line``."""
-    file = tmp_path / "weak.scenario.yaml"
+    """A setup entry only the server judges (a user set in a second account: one account per user) passes
+    validation; the run's error named no file or line, and the JUnit case had no ``line``. (A password the
+    policy refuses is told at validation now: ``test_scenario_setup_passwords.py``.)"""
+    file = tmp_path / "twice.scenario.yaml"
     file.write_text(
-        HEAD.format(name="weak", extra="").replace(
-            '{username: alice, phone: "+15550100001"}',
-            '{username: alice, phone: "+15550100001", password: aaaaaaaaaa}',
-        )
+        HEAD.format(name="twice", extra="").replace("  devices:", TWO_ACCOUNTS + "  devices:")
         + "  - login: alice\n    expect: {status: 200}\n"
     )
     result = run(target, file)
-    assert result.status == "error" and "weak_password" in result.message, result.message
-    assert result.line == 6  # the user's entry under setup.users
+    assert result.status == "error" and "409" in result.message, result.message
+    assert result.line == 9  # the second account's entry under setup.accounts
 
 
 def test_an_events_fields_take_matchers_as_the_reference_says(

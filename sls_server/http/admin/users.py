@@ -86,11 +86,12 @@ def create_user(body: UserCreate) -> ResponseReturnValue:
     "/users",
     summary="List usernames",
     ok=UserList,
-    returns="Every username, and each one's password version.",
+    returns="Every username, and each one's password version and phone number.",
 )
 def list_users() -> ResponseReturnValue:
     names = core().users.names()
-    return {"users": names, "password_versions": core().users.password_versions(names)}
+    versions, phones = core().users.listed(names)
+    return {"users": names, "password_versions": versions, "phones": phones}
 
 
 @operation(
