@@ -114,8 +114,8 @@ class Watchdog:
         elif not answers and not self._owner_gone:
             log.error(
                 "the embedded Redis of %s, which this server shares with the sls server that started it, "
-                "does not answer; that server still runs and starts it again: every request that needs "
-                "Redis answers 503 until it is back",
+                "does not answer while that server still runs (starting it again, or stopping: then this "
+                "server takes it over): every request that needs Redis answers 503 until it is back",
                 server.data_dir,
             )
         self._owner_gone = not answers

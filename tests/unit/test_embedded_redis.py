@@ -182,7 +182,7 @@ def test_a_sharer_waits_for_a_living_owner_to_start_its_redis_again(
             assert Watchdog(owner).check() is True  # the owner's own watchdog
             assert sharing.check() is False
         said = [(r.levelno, r.getMessage()) for r in watch_lines(caplog)]
-        waits = [m for level, m in said if level == logging.ERROR and "still runs" in m]
+        waits = [m for level, m in said if level == logging.ERROR and "while that server still runs" in m]
         assert len(waits) == 1 and "answers again" in said[-1][1], said
         assert not any("took it over" in m for _, m in said)
     finally:

@@ -1,0 +1,126 @@
+"""Two ``sls serve`` on one data folder share its embedded Redis; when the one that started it is gone, the
+other takes it over (the owner lock free) and the world lives on; while the owner lives, only it starts its
+Redis again. Real processes and a real redis-server; every wait polls a condition with a deadline."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+from conftest import ServerProcess, wait_until
+from over_http_kit import card_user_over_http
+from own_server_kit import own_server, wait_until_the_aof_is_written
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "Correct-Horse-Battery-9"
+
+
+def redis_pid(tmp_path: Path) -> int:
+    client = redis.Redis(unix_socket_path=str(tmp_path / "data" / "redis" / "redis.sock"))
+    try:
+        return int(client.info("server")["process_id"])
+    finally:
+        client.close()
+
+
+def runs_it(tmp_path: Path, server: ServerProcess) -> bool:
+    """Does ``server`` run the Redis that answers on the folder's socket now?"""
+    try:
+        return parent_of(redis_pid(tmp_path)) == server.process.pid
+    except (redis.RedisError, OSError):
+        return False
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def ready(server: ServerProcess) -> bool:
+    try:
+        return requests.get(f"{server.url}/readyz", timeout=5).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def logs_in(server: ServerProcess) -> None:
+    login = requests.post(
+        f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=30
+    )
+    assert login.status_code == 200 and login.json()["state"] == "second_factor", login.text
+
+
+def ended(*servers: ServerProcess) -> None:
+    """Each exited (asked to before), or killed after a minute: a failing test leaves none behind."""
+    for server in servers:
+        try:
+            server.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["killed", "stopped"])
+def test_the_sharer_takes_the_redis_over_when_its_owner_is_gone(tmp_path: Path, how: signal.Signals) -> None:
+    """``sls gateway`` beside ``sls demo``, or two ``sls serve``: the first stopped (or killed), the second
+    answered 503 until restarted. Now it starts the Redis again from its AOF and owns it: the user made before
+    logs in, its log says what happened, and its stop stops that Redis, leaving nothing running."""
+    owner = own_server(tmp_path, SLS_HASH_PROFILE="test")
+    sharer = own_server(tmp_path, SLS_HASH_PROFILE="test")
+    try:
+        card_user_over_http(owner.url, "alice", PASSWORD)
+        first = redis_pid(tmp_path)
+        assert parent_of(first) == owner.process.pid
+        client = redis.Redis(unix_socket_path=str(tmp_path / "data" / "redis" / "redis.sock"))
+        wait_until_the_aof_is_written(client)
+        client.close()
+        owner.process.send_signal(how)
+        owner.process.wait(timeout=60)
+        # the killed owner's redis-server may still answer for a moment (it is told to stop with its parent)
+        wait_until(lambda: runs_it(tmp_path, sharer) and ready(sharer), timeout_s=30, what="a takeover")
+        logs_in(sharer)
+        taken = redis_pid(tmp_path)
+        assert taken != first and parent_of(taken) == sharer.process.pid
+        said = sharer.log()
+        assert said.count("took it over") == 1 and "restart this server" not in said, said
+    finally:
+        owner.process.kill()  # asked to before, unless the test failed first
+        ended(owner)
+        sharer.process.terminate()
+        ended(sharer)
+    assert sharer.process.returncode == 0, sharer.log()
+    wait_until(lambda: not running(taken), what="the taken-over redis-server stopping with its server")
+    assert not (tmp_path / "data" / "redis" / "redis.sock").exists()
+
+
+def test_a_living_owner_starts_its_redis_again_and_the_sharer_does_not(tmp_path: Path) -> None:
+    owner = own_server(tmp_path, SLS_HASH_PROFILE="test")
+    sharer = own_server(tmp_path, SLS_HASH_PROFILE="test")
+    try:
+        card_user_over_http(sharer.url, "alice", PASSWORD)
+        first = redis_pid(tmp_path)
+        client = redis.Redis(unix_socket_path=str(tmp_path / "data" / "redis" / "redis.sock"))
+        wait_until_the_aof_is_written(client)
+        client.close()
+        os.kill(first, signal.SIGKILL)
+        wait_until(lambda: runs_it(tmp_path, owner) and ready(sharer), timeout_s=30, what="a restart")
+        assert redis_pid(tmp_path) != first
+        logs_in(sharer)
+        assert "embedded redis-server exited" in owner.log()
+        assert "took it over" not in sharer.log()
+    finally:
+        sharer.process.terminate()
+        owner.process.terminate()
+        ended(sharer, owner)
