@@ -7,31 +7,37 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 import requests
-from conftest import ServerProcess, wait_until
+from conftest import ADMIN_TOKEN, ServerProcess, wait_until, wait_until_serving
 from over_http_kit import card_user_over_http
 from own_server_kit import own_server, wait_until_the_aof_is_written
+from test_cli_demo import demo, redis_processes_in  # noqa: F401
+from test_cli_e2e import clean_env
+
+from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-Battery-9"
 
 
-def redis_pid(tmp_path: Path) -> int:
-    client = redis.Redis(unix_socket_path=str(tmp_path / "data" / "redis" / "redis.sock"))
+def redis_pid(tmp_path: Path, data: str = "data") -> int:
+    client = redis.Redis(unix_socket_path=str(tmp_path / data / "redis" / "redis.sock"))
     try:
         return int(client.info("server")["process_id"])
     finally:
         client.close()
 
 
-def runs_it(tmp_path: Path, server: ServerProcess) -> bool:
+def runs_it(tmp_path: Path, server: ServerProcess, data: str = "data") -> bool:
     """Does ``server`` run the Redis that answers on the folder's socket now?"""
     try:
-        return parent_of(redis_pid(tmp_path)) == server.process.pid
+        return parent_of(redis_pid(tmp_path, data)) == server.process.pid
     except (redis.RedisError, OSError):
         return False
 
@@ -124,3 +130,40 @@ def test_a_living_owner_starts_its_redis_again_and_the_sharer_does_not(tmp_path:
         sharer.process.terminate()
         owner.process.terminate()
         ended(sharer, owner)
+
+
+def test_a_gateway_beside_a_killed_demo_takes_its_redis_over(demo: Any, tmp_path: Path) -> None:  # noqa: F811
+    """``sls demo``'s redis-server is its supervising parent's, and its server a forked child that must hold
+    no copy of the owner lock: the parent killed, the gateway beside it takes the Redis over."""
+    env = clean_env(demo.data_dir, SLS_ADMIN_TOKEN=ADMIN_TOKEN)
+    first = demo(SLS_ADMIN_TOKEN=ADMIN_TOKEN)
+    port = free_port()
+    log_path = tmp_path / "gateway.log"
+    command = [sys.executable, "-m", "sls_server.cli.main", "gateway", "--port", str(port), "--workers", "1"]
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    gateway = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    data = demo.data_dir.name
+    try:
+        wait_until_serving(gateway)
+        assert "shared with the sls server already running" in gateway.log()
+        card_user_over_http(first.url, "carol", PASSWORD)
+        client = redis.Redis(unix_socket_path=str(demo.data_dir / "redis" / "redis.sock"))
+        wait_until_the_aof_is_written(client)
+        client.close()
+        first.process.kill()
+        first.process.wait(timeout=30)
+        wait_until(
+            lambda: runs_it(tmp_path, gateway, data) and ready(gateway), timeout_s=30, what="a takeover"
+        )
+        login = requests.post(
+            f"{gateway.url}/api/v1/auth/login", json={"username": "carol", "password": PASSWORD}, timeout=30
+        )
+        assert login.status_code == 200 and login.json()["state"] == "second_factor", login.text
+        assert gateway.log().count("took it over") == 1, gateway.log()
+        gateway.process.terminate()
+        assert gateway.process.wait(timeout=60) == 0, gateway.log()
+        wait_until(lambda: not redis_processes_in(demo.data_dir), what="no redis-server left")
+    finally:
+        gateway.process.kill()
+        ended(gateway)
