@@ -20,6 +20,7 @@ from own_server_kit import own_server, wait_until_the_aof_is_written
 from test_cli_demo import demo, redis_processes_in  # noqa: F401
 from test_cli_e2e import clean_env
 
+from sls_server.stopping import end_child
 from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
@@ -68,16 +69,6 @@ def logs_in(server: ServerProcess) -> None:
     assert login.status_code == 200 and login.json()["state"] == "second_factor", login.text
 
 
-def ended(*servers: ServerProcess) -> None:
-    """Each exited (asked to before), or killed after a minute: a failing test leaves none behind."""
-    for server in servers:
-        try:
-            server.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=30)
-
-
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["killed", "stopped"])
 def test_the_sharer_takes_the_redis_over_when_its_owner_is_gone(tmp_path: Path, how: signal.Signals) -> None:
     """``sls gateway`` beside ``sls demo``, or two ``sls serve``: the first stopped (or killed), the second
@@ -102,10 +93,8 @@ def test_the_sharer_takes_the_redis_over_when_its_owner_is_gone(tmp_path: Path, 
         said = sharer.log()
         assert said.count("took it over") == 1 and "restart this server" not in said, said
     finally:
-        owner.process.kill()  # asked to before, unless the test failed first
-        ended(owner)
-        sharer.process.terminate()
-        ended(sharer)
+        end_child(owner.process, 15)  # only reaped, unless the test failed before it was stopped
+        end_child(sharer.process, 60)
     assert sharer.process.returncode == 0, sharer.log()
     wait_until(lambda: not running(taken), what="the taken-over redis-server stopping with its server")
     assert not (tmp_path / "data" / "redis" / "redis.sock").exists()
@@ -127,9 +116,8 @@ def test_a_living_owner_starts_its_redis_again_and_the_sharer_does_not(tmp_path:
         assert "embedded redis-server exited" in owner.log()
         assert "took it over" not in sharer.log()
     finally:
-        sharer.process.terminate()
-        owner.process.terminate()
-        ended(sharer, owner)
+        end_child(sharer.process, 60)
+        end_child(owner.process, 60)
 
 
 def test_a_gateway_beside_a_killed_demo_takes_its_redis_over(demo: Any, tmp_path: Path) -> None:  # noqa: F811
@@ -165,5 +153,4 @@ def test_a_gateway_beside_a_killed_demo_takes_its_redis_over(demo: Any, tmp_path
         assert gateway.process.wait(timeout=60) == 0, gateway.log()
         wait_until(lambda: not redis_processes_in(demo.data_dir), what="no redis-server left")
     finally:
-        gateway.process.kill()
-        ended(gateway)
+        end_child(gateway.process, 15)
