@@ -35,7 +35,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from ..stopping import end_child
-from .owner_lock import OwnerLock
+from .owner_lock import OwnerLock, still_running
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,8 @@ class EmbeddedRedis:
         self.parent_pid: int | None = None
         """The process that started the redis-server: only it can tell whether its child has exited."""
         self._lock: OwnerLock | None = None  # held while this process owns the redis-server (``owner_lock``)
+        self.seen_pid: int | None = None
+        """The shared redis-server's pid, as it last answered: a takeover waits for it to have exited."""
 
     @property
     def owns(self) -> bool:
@@ -285,7 +287,11 @@ class EmbeddedRedis:
             return False
         client = self._probe()
         try:
-            return bool(client.ping())
+            if not client.ping():
+                return False
+            if not self.owns:  # whose it is: a takeover must wait until it has exited (``take_over``)
+                self.seen_pid = int(client.info("server")["process_id"])
+            return True
         except redis.RedisError:
             return False  # a socket file left by a killed server: redis-server replaces it
         finally:
@@ -345,6 +351,11 @@ class EmbeddedRedis:
         starts its Redis again) or another sharer won the lock first; that one stays a sharer. Raises
         :class:`EmbeddedRedisError` (the lock given back, a sharer still) when no redis-server started."""
         if not self.shared or not self._take_lock():
+            return False
+        if self.seen_pid is not None and still_running(self.seen_pid):
+            # The owner is gone but its redis-server, told to stop with it, is still writing the AOF; at
+            # its exit it removes the socket file, which would then be ours. The next look tries again.
+            self._release_lock()
             return False
         self.shared = False
         try:

@@ -63,6 +63,21 @@ class OwnerLock:
             self._fd = None
 
 
+def still_running(pid: int) -> bool:
+    """Is process ``pid`` running (a zombie, on Linux where ``/proc`` tells, is not)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
 def _forget_in_child() -> None:
     for lock in list(_HELD):
         lock._forget()

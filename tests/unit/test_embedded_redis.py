@@ -203,6 +203,28 @@ def test_two_sharers_the_lock_decides_and_the_other_stays_a_sharer(tmp_path: Pat
             server.stop()
 
 
+def test_a_takeover_waits_until_the_gone_owners_redis_server_has_exited(tmp_path: Path) -> None:
+    """The owner killed, its redis-server (told to stop with it) may still be writing the AOF, not answering:
+    a second redis-server then loaded a file still being written, and the first, exiting, removed the socket
+    file the second listened on (every request 503, for good)."""
+    import signal
+
+    owner = EmbeddedRedis(tmp_path).start()
+    second = EmbeddedRedis(tmp_path).start()
+    try:
+        assert owner.process is not None
+        owner._release_lock()  # the owner gone, its redis-server still there
+        owner.process.send_signal(signal.SIGSTOP)  # and busy: it does not answer
+        assert not second.answers()
+        assert second.take_over() is False and second.shared and not second.owns
+        owner.process.kill()
+        owner.process.wait()
+        assert second.take_over() is True and second.answers()
+    finally:
+        second.stop()
+        owner.stop()
+
+
 def test_a_forked_child_holds_no_copy_of_the_owner_lock(tmp_path: Path) -> None:
     """``sls demo`` serves from a forked child, and gunicorn forks workers: a copy of the lock left open in
     one kept it held after the owner gave it up (or died), and no sharer took over while the child lived."""
