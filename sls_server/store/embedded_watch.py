@@ -10,10 +10,12 @@ again while that owner lives: the owner holds the folder's lock (``owner_lock``)
 redis-server, and a watchdog that finds the shared Redis silent tries it without waiting. Held: the owner
 lives and its own watchdog starts its Redis again (starting a second one would race it for the socket and
 the AOF: two redis-servers appending to one file), so this one waits and says once, at error level, that
-requests answer 503 meanwhile. Free: the owner is gone (a lock dies with its process), so this server takes
-the lock, starts the redis-server on the same socket from the AOF and owns it from then on (its stop stops
-it), said once at warning level: the world lives on. Before, it answered 503 until restarted. Two sharers
-finding it gone together: the lock decides, and the other stays a sharer of the new owner's Redis.
+requests answer 503 meanwhile. Free: the owner is gone (a lock dies with its process); once the
+redis-server it told to stop with it has exited too (at its exit it would remove the new one's socket
+file), this server takes the lock, starts the redis-server on the same socket from the AOF and owns it from
+then on (its stop stops it), said once at warning level: the world lives on. Before, it answered 503 until
+restarted. Two sharers finding it gone together: the lock decides, and the other stays a sharer of the new
+owner's Redis.
 """
 
 from __future__ import annotations
