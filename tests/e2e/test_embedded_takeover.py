@@ -22,6 +22,7 @@ from test_cli_e2e import clean_env
 
 from sls_server.stopping import end_child
 from sls_server.store.embedded import free_port
+from sls_server.store.owner_lock import still_running
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-Battery-9"
@@ -45,14 +46,6 @@ def runs_it(tmp_path: Path, server: ServerProcess, data: str = "data") -> bool:
 
 def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-
-
-def running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def ready(server: ServerProcess) -> bool:
@@ -96,11 +89,13 @@ def test_the_sharer_takes_the_redis_over_when_its_owner_is_gone(tmp_path: Path, 
         end_child(owner.process, 15)  # only reaped, unless the test failed before it was stopped
         end_child(sharer.process, 60)
     assert sharer.process.returncode == 0, sharer.log()
-    wait_until(lambda: not running(taken), what="the taken-over redis-server stopping with its server")
+    wait_until(lambda: not still_running(taken), what="the taken-over redis-server stopping with its server")
     assert not (tmp_path / "data" / "redis" / "redis.sock").exists()
 
 
 def test_a_living_owner_starts_its_redis_again_and_the_sharer_does_not(tmp_path: Path) -> None:
+    """The owner's redis-server killed while the owner lives: the owner holds the lock across its restart, so
+    the sharer waits (a second redis-server would race it for the socket and the AOF)."""
     owner = own_server(tmp_path, SLS_HASH_PROFILE="test")
     sharer = own_server(tmp_path, SLS_HASH_PROFILE="test")
     try:
