@@ -9,6 +9,8 @@ It has no password, so nobody else may reach it: it listens on no TCP port at al
 connect to a loopback port), only on a unix socket with mode 0700 inside a 0700 folder, and it runs with
 umask 077 so its append-only file and log (user records, sessions, lockouts) are 0600. Files left by an
 older version with looser modes are tightened at start.
+
+A second server on the same data folder shares the running Redis (``owner_lock``: which process owns it).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from ..stopping import end_child
+from .owner_lock import OwnerLock, still_running
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +129,28 @@ class EmbeddedRedis:
         """True when another server's embedded Redis already served the data folder and this one uses it."""
         self.parent_pid: int | None = None
         """The process that started the redis-server: only it can tell whether its child has exited."""
+        self._lock: OwnerLock | None = None  # held while this process owns the redis-server (``owner_lock``)
+        self.seen_pid: int | None = None
+        """The shared redis-server's pid, as it last answered: a takeover waits for it to have exited."""
+
+    @property
+    def owns(self) -> bool:
+        """Does this process hold the folder's owner lock (it runs, or is about to run, the redis-server)?"""
+        return self._lock is not None and self._lock.held
+
+    def _take_lock(self) -> bool:
+        if self._lock is None:
+            self._lock = OwnerLock(self.data_dir)
+        try:
+            return self._lock.take()
+        except OSError as exc:
+            raise EmbeddedRedisError(
+                f"its lock file {self._lock.path} cannot be used: {exc.strerror or exc}"
+            ) from None
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
     @property
     def url(self) -> str:
@@ -168,16 +193,30 @@ class EmbeddedRedis:
                 f"its folder {self.data_dir} cannot be made: {exc.strerror or exc}"
             ) from None
         self.socket_path = socket_dir / SOCKET_NAME
-        if self.answers():
-            # Another sls process (``sls demo`` beside ``sls gateway``) serves this data folder already: a
-            # second redis-server would take over the socket and append to the same AOF, and the two servers
-            # would silently stop sharing a world. Use the running one; it stays its owner's to stop.
+        had_lock = self.owns
+        if not had_lock and (self.answers() or not self._take_lock()):
+            # Another sls process (``sls demo`` beside ``sls gateway``) serves this data folder already (its
+            # Redis answers, or it holds the lock: starting its Redis, or starting it again): a second
+            # redis-server would take over the socket and append to the same AOF, and the two servers would
+            # silently stop sharing a world. Use the running one; it stays its owner's to stop, unless its
+            # owner goes (``embedded_watch``: then this one takes it over).
             self.shared = True
             log.info(
                 "the embedded Redis of %s is already running (another sls server): sharing it", self.data_dir
             )
             return self
         self.shared = False
+        try:
+            self._run(timeout_s)
+        except BaseException:
+            if not had_lock:  # a first start that failed; a watchdog's restart keeps it (it tries again)
+                self._release_lock()
+            raise
+        return self
+
+    def _run(self, timeout_s: float) -> None:
+        """Start the redis-server on our socket and wait until it answers; a failure leaves none running."""
+        assert self.socket_path is not None
         args = [
             find_redis_server(),
             "--port",
@@ -227,7 +266,6 @@ class EmbeddedRedis:
         log.info(
             "embedded redis-server started on %s (no TCP port), data in %s", self.socket_path, self.data_dir
         )
-        return self
 
     def _probe(self) -> redis.Redis:
         """A client that asks our socket once per command. redis-py's default ``Retry`` backs off for seconds
@@ -249,7 +287,11 @@ class EmbeddedRedis:
             return False
         client = self._probe()
         try:
-            return bool(client.ping())
+            if not client.ping():
+                return False
+            if not self.owns:  # whose it is: a takeover must wait until it has exited (``take_over``)
+                self.seen_pid = int(client.info("server")["process_id"])
+            return True
         except redis.RedisError:
             return False  # a socket file left by a killed server: redis-server replaces it
         finally:
@@ -303,10 +345,33 @@ class EmbeddedRedis:
                 if self._own_socket_dir:
                     self.socket_path.parent.rmdir()
 
+    def take_over(self) -> bool:
+        """A shared Redis whose owner is gone: take the lock and start it on the same socket from its AOF, and
+        own it from now on (``stop`` stops it). False when the owner lives (it holds the lock: its watchdog
+        starts its Redis again) or another sharer won the lock first; that one stays a sharer. Raises
+        :class:`EmbeddedRedisError` (the lock given back, a sharer still) when no redis-server started."""
+        if not self.shared or not self._take_lock():
+            return False
+        if self.seen_pid is not None and still_running(self.seen_pid):
+            # The owner is gone but its redis-server, told to stop with it, is still writing the AOF; at
+            # its exit it removes the socket file, which would then be ours. The next look tries again.
+            self._release_lock()
+            return False
+        self.shared = False
+        try:
+            self.start()
+        except BaseException:
+            self._release_lock()
+            self.shared = True
+            raise
+        return True
+
     def stop(self) -> None:
-        """Stop our redis-server (a shared one is its owner's to stop)."""
+        """Stop our redis-server (a shared one is its owner's to stop), then give up the owner lock: only
+        once it no longer writes the AOF may a sharer take over."""
         self.shared = False
         if not self.process:
+            self._release_lock()
             return
         end_child(self.process, 10)
         if self.process.stderr:
@@ -317,6 +382,7 @@ class EmbeddedRedis:
             with contextlib.suppress(OSError):
                 self.socket_path.unlink(missing_ok=True)
                 self.socket_path.parent.rmdir()
+        self._release_lock()
 
     def __enter__(self) -> EmbeddedRedis:
         return self.start()

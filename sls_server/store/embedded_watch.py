@@ -6,11 +6,16 @@ in the data folder and the socket path every worker already uses. The watchdog l
 gunicorn master, logs an error naming what happened, and starts the server again on the same socket from
 its AOF; the workers' next command reconnects by itself. A server this process does not own (``shared``:
 another sls process's, as ``sls gateway`` beside ``sls demo`` on one data folder) is its owner's to start
-again: the watchdog only looks at it, and says once, at error level, when it stops answering (its owner
-stopped, most likely: this server then answers 503 until it is restarted) and once when it answers again.
-Before, the only words were each request's "Redis cannot serve ... No such file or directory", with nothing
-to say that the other server had taken the Redis with it. Taking it over instead would race the owner's
-own restart for the socket and the AOF: two redis-servers appending to one file.
+again while that owner lives: the owner holds the folder's lock (``owner_lock``) for as long as it runs the
+redis-server, and a watchdog that finds the shared Redis silent tries it without waiting. Held: the owner
+lives and its own watchdog starts its Redis again (starting a second one would race it for the socket and
+the AOF: two redis-servers appending to one file), so this one waits and says once, at error level, that
+requests answer 503 meanwhile. Free: the owner is gone (a lock dies with its process); once the
+redis-server it told to stop with it has exited too (at its exit it would remove the new one's socket
+file), this server takes the lock, starts the redis-server on the same socket from the AOF and owns it from
+then on (its stop stops it), said once at warning level: the world lives on. Before, it answered 503 until
+restarted. Two sharers finding it gone together: the lock decides, and the other stays a sharer of the new
+owner's Redis.
 """
 
 from __future__ import annotations
@@ -99,16 +104,37 @@ class Watchdog:
             self.check()
 
     def _look_at_shared(self) -> None:
-        """Say once when another process's Redis this one shares stops answering, and once when it is back."""
+        """Take over another process's Redis this one shares when it stops answering and that process is
+        gone; while it lives, say once that its Redis stopped answering, and once when it is back."""
         server = self._server
         answers = server.answers()
+        if not answers and self._take_over():
+            self._owner_gone = False
+            return
         if answers and self._owner_gone:
             log.warning("the embedded Redis of %s answers again", server.data_dir)
         elif not answers and not self._owner_gone:
             log.error(
                 "the embedded Redis of %s, which this server shares with the sls server that started it, "
-                "does not answer: that server stopped, most likely, and took it along; every request that "
-                "needs Redis answers 503 until it is back: restart this server to run a Redis of its own",
+                "does not answer while that server still runs (starting it again, or stopping: then this "
+                "server takes it over): every request that needs Redis answers 503 until it is back",
                 server.data_dir,
             )
         self._owner_gone = not answers
+
+    def _take_over(self) -> bool:
+        """The shared Redis is silent: its owner's gone when its lock is free, and this server runs it now."""
+        server = self._server
+        try:
+            if not server.take_over():
+                return False
+        except (EmbeddedRedisError, OSError) as exc:  # a sharer still: the next look tries again
+            log.error("the embedded Redis of %s could not be taken over: %s", server.data_dir, exc)
+            return False
+        log.warning(
+            "the sls server that ran the embedded Redis of %s is gone and took it along: this server "
+            "took it over and started it again from its AOF on %s; it now stops with this server",
+            server.data_dir,
+            server.socket_path,
+        )
+        return True

@@ -21,6 +21,7 @@ import redis
 import requests
 from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
 from over_http_kit import card_user_over_http
+from own_server_kit import own_server, wait_until_the_aof_is_written
 
 from sls_server.store import keys
 from sls_server.store.embedded import EmbeddedRedis, free_port
@@ -32,27 +33,6 @@ PASSWORD = "Correct-Horse-Battery-9"
 
 def _user(url: str, name: str = "alice") -> None:
     card_user_over_http(url, name, PASSWORD)
-
-
-def _own_server(tmp_path: Path, *, own_group: bool = False, **env: str) -> ServerProcess:
-    """``sls serve`` with its own embedded Redis in ``tmp_path/data``, one worker; ``own_group``: in a process
-    group of its own, as a shell's job is (a signal may go to the whole group, as Ctrl-C's or timeout's)."""
-    port = free_port()
-    log_path = tmp_path / "serve.log"
-    environment = {
-        **os.environ,
-        "SLS_ADMIN_TOKEN": ADMIN_TOKEN,
-        "SLS_DATA_DIR": str(tmp_path / "data"),
-        **env,
-    }
-    command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--port", str(port), "--workers", "1"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=own_group
-        )
-    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
-    wait_until_serving(server)
-    return server
 
 
 @contextmanager
@@ -77,7 +57,7 @@ def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(
     still answers 200, the server exits cleanly, and a new redis-server loads the AOF with what was
     written. Sent to the whole process group (``timeout``, ``kill -- -PGID``), the embedded Redis must not
     get it too: it would stop under the login still writing, and the watchdog would start it again."""
-    server = _own_server(tmp_path, own_group=to_the_group, SLS_HASH_PROFILE="strong")
+    server = own_server(tmp_path, own_group=to_the_group, SLS_HASH_PROFILE="strong")
     with _exits_cleanly(server):
         _user(server.url)
         socket = tmp_path / "data" / "redis" / "redis.sock"
@@ -118,27 +98,16 @@ def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(
         client.close()
 
 
-def _wait_until_the_aof_is_written(client: redis.Redis) -> None:
-    """Until Redis has handed its AOF buffer to the kernel, where a killed process cannot lose it. With
-    ``appendfsync everysec`` Redis answers a write before writing it, and while the last second's fsync is
-    still running (a busy disk: a CI machine under the whole suite) it holds the write back up to 2 s: a
-    SIGKILL then loses the user this test made (seen on CI). The server promises no more than that."""
-    deadline = time.monotonic() + 30
-    while int(client.info("persistence")["aof_buffer_length"]) > 0:
-        assert time.monotonic() < deadline, "the AOF buffer was never written"
-        time.sleep(0.01)  # polling Redis's own state, not waiting for time
-
-
 def test_an_embedded_redis_that_dies_is_started_again_and_the_world_is_kept(tmp_path: Path) -> None:
     """A killed redis-server (the OOM killer, a stray kill) is noticed by ``sls serve`` within a second or so,
     logged as an error, and started again from its AOF on the same socket: service resumes by itself."""
-    server = _own_server(tmp_path, SLS_HASH_PROFILE="test")
+    server = own_server(tmp_path, SLS_HASH_PROFILE="test")
     try:
         _user(server.url)
         socket = tmp_path / "data" / "redis" / "redis.sock"
         client = redis.Redis(unix_socket_path=str(socket))
         first = int(client.info("server")["process_id"])
-        _wait_until_the_aof_is_written(client)
+        wait_until_the_aof_is_written(client)
         client.close()
         os.kill(first, signal.SIGKILL)
         deadline = time.monotonic() + 30
@@ -227,7 +196,7 @@ def test_a_trusted_proxy_names_the_request(sls_serve) -> None:
 def test_sigterm_ends_the_trainers_live_feed_instead_of_waiting_for_it(tmp_path: Path) -> None:
     """The feed is a stream of up to 25 s: a graceful stop used to wait for it until gunicorn's graceful
     timeout and then SIGKILL the worker. It now ends the stream at once, and the server exits cleanly."""
-    server = _own_server(tmp_path)
+    server = own_server(tmp_path)
     with _exits_cleanly(server):
         browser = requests.Session()
         page = browser.get(f"{server.url}/trainer", timeout=10).text
@@ -252,7 +221,7 @@ def test_sigterm_ends_a_wait_for_a_code_instead_of_killing_it(tmp_path: Path) ->
     """``/sim/v1/outbox/latest-code?wait=30`` (a gateway tool's 2FA handler) slept on through a graceful
     stop: gunicorn's 10 s ran out, the worker was killed and the tool's request cut off without an answer.
     It now answers at once, as the wait running out does (404 ``no_code``), and the server exits cleanly."""
-    server = _own_server(tmp_path, SLS_GATEWAY="true", SLS_HASH_PROFILE="test")
+    server = own_server(tmp_path, SLS_GATEWAY="true", SLS_HASH_PROFILE="test")
     answers: list[requests.Response | BaseException] = []
     with _exits_cleanly(server):
         body = {"username": "alice", "password": PASSWORD, "phone": "+15550100001"}

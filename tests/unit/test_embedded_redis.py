@@ -121,34 +121,132 @@ def test_a_second_server_on_the_same_data_folder_shares_the_running_redis(tmp_pa
         assert owner.process is not None and owner.process.poll() is None
 
 
-def test_the_watchdog_of_a_server_that_shares_says_when_the_owner_took_its_redis_along(
+def watch_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "sls_server.store.embedded_watch"]
+
+
+def test_the_watchdog_of_a_server_that_shares_takes_over_when_the_owner_is_gone(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """``sls gateway`` beside ``sls demo`` on one data folder, the demo stopped: the gateway answered 503 for
-    good, its log saying only "Redis cannot serve ... No such file or directory" at each request. Now its
-    watchdog says once what happened and what to do, and once when the Redis is back; it never starts a
-    redis-server of its own on the owner's socket and AOF."""
+    """``sls gateway`` beside ``sls demo`` on one data folder, the demo stopped: the gateway answered 503 till
+    restarted. Its owner gone (the lock free), the sharer's watchdog starts the Redis on the same socket from
+    its AOF and owns it from then on: the world lives on, said once; its stop stops that Redis."""
     from sls_server.store.embedded_watch import Watchdog
-
-    def said() -> list[logging.LogRecord]:
-        return [r for r in caplog.records if r.name == "sls_server.store.embedded_watch"]
 
     owner = EmbeddedRedis(tmp_path).start()
     second = EmbeddedRedis(tmp_path).start()
     try:
+        assert second.shared and not second.owns
+        client = redis.Redis.from_url(second.url)
+        client.set("user", "kept")
+        client.bgrewriteaof()  # on disk, not only in the owner's memory
+        wait_until(lambda: client.info("persistence")["aof_rewrite_in_progress"] == 0, what="the AOF")
         watchdog = Watchdog(second)
         with caplog.at_level(logging.INFO, logger="sls_server.store.embedded_watch"):
-            assert watchdog.check() is False and said() == []  # the owner's Redis answers
+            assert watchdog.check() is False and watch_lines(caplog) == []  # the owner's Redis answers
             owner.stop()
             assert watchdog.check() is False and watchdog.check() is False
-            assert second.process is None and not second.answers()  # none started in the owner's place
-            errors = [r for r in said() if r.levelno == logging.ERROR]
-            assert len(errors) == 1 and "restart this server" in errors[0].getMessage(), caplog.text
-            owner.start()
-            assert watchdog.check() is False
-        assert "answers again" in said()[-1].getMessage()
+        assert not second.shared and second.owns and second.process is not None
+        assert client.get("user") == b"kept", "the same socket, the same AOF"
+        said = watch_lines(caplog)
+        assert [r.levelno for r in said] == [logging.WARNING], caplog.text
+        assert "took it over" in said[0].getMessage()
+        third = EmbeddedRedis(tmp_path).start()  # a server started later shares the new owner's
+        assert third.shared and third.url == second.url
+        third.stop()
+        client.close()
+        second.stop()
+        assert not second.answers() and not second.owns
     finally:
         second.stop()
+        owner.stop()
+
+
+def test_a_sharer_waits_for_a_living_owner_to_start_its_redis_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The owner's redis-server killed while the owner lives: the owner's watchdog starts it again, and the
+    sharer does not (two redis-servers would append to one AOF); it says once that it waits."""
+    from sls_server.store.embedded_watch import Watchdog
+
+    owner = EmbeddedRedis(tmp_path).start()
+    second = EmbeddedRedis(tmp_path).start()
+    try:
+        assert owner.process is not None
+        owner.process.kill()
+        owner.process.wait()
+        sharing = Watchdog(second)
+        with caplog.at_level(logging.INFO, logger="sls_server.store.embedded_watch"):
+            assert sharing.check() is False and sharing.check() is False
+            assert second.shared and not second.owns and second.process is None
+            assert Watchdog(owner).check() is True  # the owner's own watchdog
+            assert sharing.check() is False
+        said = [(r.levelno, r.getMessage()) for r in watch_lines(caplog)]
+        waits = [m for level, m in said if level == logging.ERROR and "while that server still runs" in m]
+        assert len(waits) == 1 and "answers again" in said[-1][1], said
+        assert not any("took it over" in m for _, m in said)
+    finally:
+        second.stop()
+        owner.stop()
+
+
+def test_two_sharers_the_lock_decides_and_the_other_stays_a_sharer(tmp_path: Path) -> None:
+    owner = EmbeddedRedis(tmp_path).start()
+    first, second = EmbeddedRedis(tmp_path).start(), EmbeddedRedis(tmp_path).start()
+    try:
+        owner.stop()
+        assert first.take_over() is True
+        assert second.take_over() is False and second.shared and second.process is None
+        assert second.answers(), "it shares the new owner's Redis"
+    finally:
+        for server in (second, first, owner):
+            server.stop()
+
+
+def test_a_takeover_waits_until_the_gone_owners_redis_server_has_exited(tmp_path: Path) -> None:
+    """The owner killed, its redis-server (told to stop with it) may still be writing the AOF, not answering:
+    a second redis-server then loaded a file still being written, and the first, exiting, removed the socket
+    file the second listened on (every request 503, for good)."""
+    import signal
+
+    owner = EmbeddedRedis(tmp_path).start()
+    second = EmbeddedRedis(tmp_path).start()
+    try:
+        assert owner.process is not None
+        owner._release_lock()  # the owner gone, its redis-server still there
+        owner.process.send_signal(signal.SIGSTOP)  # and busy: it does not answer
+        assert not second.answers()
+        assert second.take_over() is False and second.shared and not second.owns
+        owner.process.kill()
+        owner.process.wait()
+        assert second.take_over() is True and second.answers()
+    finally:
+        second.stop()
+        owner.stop()
+
+
+def test_a_forked_child_holds_no_copy_of_the_owner_lock(tmp_path: Path) -> None:
+    """``sls demo`` serves from a forked child, and gunicorn forks workers: a copy of the lock left open in
+    one kept it held after the owner gave it up (or died), and no sharer took over while the child lived."""
+    from sls_server.store.owner_lock import OwnerLock
+
+    owner = EmbeddedRedis(tmp_path).start()
+    told, tell = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child: lives until told, as a worker outliving its master
+        os.read(told, 1)
+        os._exit(0)
+    try:
+        assert owner.owns
+        owner.stop()
+        lock = OwnerLock(tmp_path)
+        assert lock.take() is True, "the child still held the owner lock"
+        lock.release()
+    finally:
+        os.write(tell, b"x")
+        os.waitpid(pid, 0)
+        os.close(told)
+        os.close(tell)
         owner.stop()
 
 
