@@ -52,3 +52,28 @@ def test_the_other_tabs_poll_with_the_retired_token_reloads_its_page_and_keeps_t
     expect(other.get_by_test_id("logoff-warning")).to_be_hidden()
     expect(other.get_by_test_id("session-unavailable")).to_be_hidden()
     expect(page.get_by_test_id("account-username")).to_have_text("rhea")
+
+
+def test_stay_logged_in_in_the_other_tab_after_a_step_up_keeps_the_session(
+    world: World, context: Any, page: Any
+) -> None:
+    """No race: the other tab's polls carry the new cookie and answer for the live session, but its page's
+    form token is bound to the old one, so its *Stay logged in* was refused (403 ``csrf_token_invalid``)
+    and the page said it could not check the session while the countdown ran on to a logoff. The refused
+    tickle now opens the account page again: activity, as the click meant, and forms of this session."""
+    card_id = log_in_with_card(page, world, "remy", pin="2580")
+    other = context.new_page()
+    other.goto(world.url + "/account")
+    page.get_by_test_id("withdraw-amount").fill("100")
+    page.get_by_test_id("withdraw-submit").click()
+    verify_with_card(page, world, "remy", card_id, "2580")
+    expect(page.get_by_test_id("account-done")).to_contain_text("withdrawal request was accepted")
+    world.advance(15 * 60 - 60)  # into the warning, in both tabs
+    expect(other.get_by_test_id("logoff-warning")).to_be_visible()
+    other.get_by_test_id("stay-logged-in").click()
+    expect(other.get_by_test_id("logoff-warning")).to_be_hidden()
+    expect(other.get_by_test_id("session-unavailable")).to_be_hidden()
+    expect(page.get_by_test_id("logoff-warning")).to_be_hidden()  # the one session, kept alive
+    world.advance(120)  # past the logoff the warning announced
+    expect(other.get_by_test_id("account-username")).to_have_text("remy")
+    assert not other.url.startswith(world.url + "/logged-out")
