@@ -8,10 +8,13 @@ form token is bound to the old one, so repeating the tickle could only be refuse
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
 from page_forms import csrf
+from spec_conformance import error_codes, served_spec  # noqa: F401 - served_spec: "spec"
 from test_logout_cookies import _cleared
 from werkzeug.test import TestResponse
 
@@ -73,3 +76,16 @@ def test_a_poll_with_the_retired_token_counts_as_no_activity_of_the_live_session
     assert told == ROTATED, "no username nor expiry for the retired token"
     after = alice.client.get("/api/v1/session", headers=bearer).get_json()
     assert after["idle_expires_at"] == before["idle_expires_at"], (before, after)
+
+
+def test_the_openapi_says_a_step_ups_retired_token_is_session_replaced_with_the_session_live(
+    spec: dict[str, Any],
+) -> None:
+    """The API answers such a token ``401 session_replaced`` whose message says to use the new token
+    (``test_session_endings``), as docs/integration.md says; the document's note on the code said only "a
+    newer login ended this session"."""
+    operation = spec["paths"]["/api/v1/session"]["get"]
+    assert "session_replaced" in error_codes(spec, operation, 401)
+    notes = operation["responses"]["401"]["description"].split("\n\n")
+    [note] = [line for line in notes if line.startswith("`session_replaced`")]
+    assert "step-up" in note and "lives on" in note, note
