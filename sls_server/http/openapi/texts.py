@@ -84,8 +84,10 @@ ERROR_NOTES = {
     "session_expired": "The session ended by automatic logoff: `ended_by` says `idle` (no activity for the "
     "idle timeout) or `lifetime` (its absolute lifetime). Told to every request with the token for a day "
     "of real time after the end, not only the first; then `not_authenticated`.",
-    "session_replaced": "A newer login of the same user ended this session. Told to every request with the "
-    "token for a day of real time after the end, not only the first; then `not_authenticated`.",
+    "session_replaced": "A newer login of the same user ended this session; or a step-up rotated its token, "
+    "and the session lives on under the step-up's new token (`message` says to use it). Told to every "
+    "request with the token for a day of real time after the end, not only the first; then "
+    "`not_authenticated`.",
     "session_revoked": "The server ended this session: the account was disabled or removed, an administrator "
     "ended it, the password was reset, its user ended it from another session, or it was used from an "
     "address the account may not use (`message` says which). Told to every request with the token for a "

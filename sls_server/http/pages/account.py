@@ -59,6 +59,12 @@ REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended", *KILLED
 #: it is sent to. Here because logging out drops it with the session cookie.
 VERIFY_COOKIE = "sls_page_verify"
 VERIFY_PATH = "/account/verify"
+#: What the countdown's polls answer a token a step-up retired (a second tab's poll sent while the first
+#: tab's step-up rotated the session): the session lives on, so not "ended" (``SessionRotated`` is a
+#: ``SessionReplaced``, which would say a newer login ended it). The page opens the account page again: that
+#: request carries the browser's cookie as it is now (the new token, or the login page for a browser that
+#: never got it), and the reloaded page's forms are bound to the new session, as the old page's are not.
+ROTATED = {"state": "rotated", "next": "/account"}
 
 
 def current_session(*, extend: bool) -> Session:
@@ -191,6 +197,8 @@ def account_session() -> ResponseReturnValue:
         return jsonify({"state": "expired", "next": expired_page(exc)})
     except StoreUnavailable:
         raise  # 503: the page keeps counting down and asks again, it does not log the user out
+    except SessionRotated:
+        return jsonify(ROTATED)
     except SlsError as exc:
         return jsonify({"state": "ended", "next": ended_page(exc)})
 
@@ -206,6 +214,8 @@ def account_tickle() -> ResponseReturnValue:
         return jsonify({"state": "expired", "next": expired_page(exc)})
     except StoreUnavailable:
         raise
+    except SessionRotated:
+        return jsonify(ROTATED)  # extended nothing: the retired token names no live session
     except SlsError as exc:
         return jsonify({"state": "ended", "next": ended_page(exc), "error": exc.code})
 

@@ -23,7 +23,9 @@
   let absoluteAt = loaded + Number(root.dataset.expiresIn) * 1000;
   let returnTo = null; /* what had the focus when the logoff warning took it */
 
-  /* The server says which limit ended the session (reason=idle or reason=absolute). */
+  /* The server says which limit ended the session (reason=idle or reason=absolute); or, for a poll sent with
+     the token a step-up in another tab retired (state "rotated": the session lives on under the new one),
+     the account page again, which the browser opens with the cookie it holds now. */
   function leave(next) {
     window.location.assign(next);
   }
@@ -77,9 +79,17 @@
     return answer.ok;
   }
 
+  /* A tickle refused for its form token: this page's token is bound to the session token it was loaded
+     with, and a step-up in another tab rotated it (the browser now sends the new one). The account page is
+     opened again: activity, as the click meant, and a token (and forms) of the session as it is now. */
+  function staleForm(answer) {
+    return answer.status === 403 && answer.data.error === "csrf_token_invalid";
+  }
+
   stay.addEventListener("click", async function () {
     const answer = await SLS.call("POST", root.dataset.tickleUrl);
-    if (checked(answer)) apply(answer.data);
+    if (staleForm(answer)) leave(root.dataset.accountUrl);
+    else if (checked(answer)) apply(answer.data);
   });
   setInterval(render, 1000);
   render();
