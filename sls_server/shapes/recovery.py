@@ -84,5 +84,14 @@ class RecoveryDone(TypedDict):
 
     state: Literal["changed"]
     username: Username
-    sessions_ended: Annotated[int, Field(ge=0)]
-    logins_ended: Annotated[int, Field(ge=0)]
+    sessions_ended: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="A count, not a list of ids: how many live sessions of the user were ended. (The "
+            "user's own password change answers `sessions_ended` as the ended sessions' ids.)",
+        ),
+    ]
+    logins_ended: Annotated[
+        int, Field(ge=0, description="How many logins of the user waiting on their second factor were ended.")
+    ]

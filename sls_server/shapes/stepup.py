@@ -182,7 +182,9 @@ class PasswordChanged(TypedDict):
     sessions_ended: Annotated[
         list[str],
         Field(
-            description="The ids of the other sessions logged out (none when not asked for, or none lived)."
+            description="A list of session ids, not a count: the public ids (as `GET /api/v1/sessions` "
+            "lists them) of the other sessions logged out, empty when not asked for or none lived. The "
+            "admin's reset, recovery and disabling answer `sessions_ended` as a count."
         ),
     ]
     logins_ended: Annotated[
