@@ -85,8 +85,16 @@ class StepUpAnswer(TypedDict):
             "`verified`: done, the session token rotated."
         ),
     ]
-    purpose: Purpose
-    txn_id: NotRequired[str]
+    purpose: Annotated[Purpose, Field(description="The purpose this step-up is for, as asked.")]
+    txn_id: NotRequired[
+        Annotated[
+            str,
+            Field(
+                description="`second_factor` and a poll: the step-up transaction. Send it with `response` to "
+                "finish, or alone to poll an app approval."
+            ),
+        ]
+    ]
     reason: NotRequired[
         Annotated[
             Literal["too_many_wrong_responses"],
@@ -99,7 +107,11 @@ class StepUpAnswer(TypedDict):
     expires_at: NotRequired[
         Annotated[UnixTime, Field(description="When the prompt expires (answers count before it).")]
     ]
-    factor: NotRequired[Factor]
+    factor: NotRequired[
+        Annotated[
+            Factor, Field(description="Start: the factor prompted (the user's default), with what to show.")
+        ]
+    ]
     factors: NotRequired[
         Annotated[list[FactorOption], Field(description="Start: every usable authenticator of the user.")]
     ]
