@@ -109,7 +109,7 @@ def dict_keys(node: ast.expr, scope: ast.FunctionDef, seen: frozenset[str] = fro
 
 @cache
 def extras_made() -> list[tuple[str, str, str]]:
-    return list(_extras_made())
+    return sorted(set(_extras_made()))  # a nested function is walked with its outer one too
 
 
 def _extras_made() -> Iterator[tuple[str, str, str]]:
