@@ -189,7 +189,9 @@ class PasswordChange(Request):
 class PasswordChanged(TypedDict):
     """The new password is the account's; the user's phone was told."""
 
-    state: Literal["changed"]
+    state: Annotated[
+        Literal["changed"], Field(description="Always `changed`: log in with the new password from now on.")
+    ]
     username: Username
     sessions_ended: Annotated[
         list[str],
@@ -226,8 +228,10 @@ class WithdrawalRequest(Request):
 class WithdrawalAccepted(TypedDict):
     """Recorded (simulated: no money moves); the session's `withdrawal` verification is spent."""
 
-    state: Literal["accepted"]
-    request_id: str
-    amount: int
-    currency: str
-    note: str
+    state: Annotated[Literal["accepted"], Field(description="Always `accepted`: the request was recorded.")]
+    request_id: Annotated[
+        str, Field(description="The request's id, like `wd-1a2b3c4d5e6f`, as the audit trail records it.")
+    ]
+    amount: Annotated[int, Field(description="The amount asked for, in whole units of `currency`.")]
+    currency: Annotated[str, Field(description="The ISO 4217 code asked for (USD when none was given).")]
+    note: Annotated[str, Field(description="A sentence saying the withdrawal is simulated: no money moves.")]
