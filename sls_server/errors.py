@@ -97,13 +97,15 @@ def top_field(field: str) -> str:
 
 
 class InvalidConfig(SlsError):
-    """A bad configuration value; start-up stops with this message, never a traceback."""
+    """A bad configuration value; start-up stops with this message, never a traceback. The key is in the
+    message and on ``key``, not an extra: an extra is a field of the contract's ``Error``, which has none
+    named ``key``, and the start-up line says only ``code`` and ``message``."""
 
     code = "invalid_config"
     status = 500
 
     def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"{key}: {message}", key=key)
+        super().__init__(f"{key}: {message}")
         self.key = key
 
 

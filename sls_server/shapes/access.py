@@ -51,7 +51,10 @@ class UserIpAllowlist(TypedDict):
     """A user's own list, and the account whose list also applies."""
 
     username: Username
-    ip_allowlist: list[str]
+    ip_allowlist: Annotated[
+        list[str],
+        Field(description="The user's own addresses and ranges (IP Restrictions); empty: off."),
+    ]
     account_id: Annotated[str | None, Field(description="The user's account, whose list also applies.")]
 
 

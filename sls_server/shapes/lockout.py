@@ -40,7 +40,14 @@ class UserDisabled(TypedDict):
     username: Username
     disabled: bool
     sessions_ended: NotRequired[
-        Annotated[int, Field(ge=0, description="Disabling: the sessions it ended at once.")]
+        Annotated[
+            int,
+            Field(
+                ge=0,
+                description="Disabling: a count, not a list of ids: how many sessions it ended at once. (The "
+                "user's own password change answers `sessions_ended` as the ended sessions' ids.)",
+            ),
+        ]
     ]
 
 

@@ -33,7 +33,10 @@ class LoginRequest(Request):
 class Factor(TypedDict):
     """The second factor selected for this step, with what the login page shows."""
 
-    type: FactorType
+    type: Annotated[
+        FactorType,
+        Field(description="The authenticator's type: what to prompt for and what `/verify` takes."),
+    ]
     device_id: DeviceId
     challenge: NotRequired[
         Annotated[SixDigits, Field(description="dscplus, ibkey challenge mode: the 6 digits to key in.")]
@@ -63,18 +66,26 @@ class Factor(TypedDict):
 class FactorOption(TypedDict):
     """One of the user's usable authenticators (M2FS): what to pass to `/factor` to switch to it."""
 
-    type: FactorType
+    type: Annotated[FactorType, Field(description="Its type: send it, with `device_id`, to `/factor`.")]
     device_id: DeviceId
-    label: Label | None
+    label: Annotated[
+        Label | None,
+        Field(description="The name the user sees for it on the login page; null when it has none."),
+    ]
 
 
 class LoginStarted(TypedDict):
     """The password was right; a second factor is now required."""
 
-    state: Literal["second_factor"]
+    state: Annotated[
+        Literal["second_factor"],
+        Field(description="Always `second_factor`: answer `factor`'s prompt at `/verify`, or poll it."),
+    ]
     txn_id: Annotated[str, Field(description="The login transaction, for /verify, /factor and polling.")]
     expires_at: Annotated[UnixTime, Field(description="When the prompt expires (answers count before it).")]
-    factor: Factor
+    factor: Annotated[
+        Factor, Field(description="The factor prompted first (the user's default), with what to show.")
+    ]
     factors: Annotated[list[FactorOption], Field(description="Every usable authenticator of the user.")]
     login_token: Annotated[
         str,
@@ -111,7 +122,7 @@ class FactorSwitched(TypedDict):
     expires_at: Annotated[
         UnixTime, Field(description="When the new prompt expires (answers count before it).")
     ]
-    factor: Factor
+    factor: Annotated[Factor, Field(description="The factor switched to, with its new prompt.")]
 
 
 class VerifyRequest(Request):
@@ -132,8 +143,11 @@ class VerifyRequest(Request):
 class Authenticated(TypedDict):
     """Logged in: a session, also set as a cookie."""
 
-    state: Literal["authenticated"]
-    session: SessionToken
+    state: Annotated[Literal["authenticated"], Field(description="Always `authenticated`: logged in.")]
+    session: Annotated[
+        SessionToken,
+        Field(description="The new session: its token (also set as the session cookie) and when it ends."),
+    ]
 
 
 class LoginStatus(TypedDict):
@@ -151,9 +165,9 @@ class LoginStatus(TypedDict):
             "finds the app's approval collects it, as `authenticated`."
         ),
     ]
-    txn_id: str
+    txn_id: Annotated[str, Field(description="The login transaction polled.")]
     expires_at: Annotated[UnixTime, Field(description="When the prompt expires (answers count before it).")]
-    factor: FactorType
+    factor: Annotated[FactorType, Field(description="The type of the factor prompted now.")]
     reason: NotRequired[
         Annotated[
             Literal["too_many_wrong_responses", "account_disabled", "too_many_switches", "device_revoked"],

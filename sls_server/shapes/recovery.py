@@ -26,7 +26,9 @@ class RecoveryStart(Request):
 class RecoveryStarted(TypedDict):
     """The same for every well-formed name: whether it is a user's, and whether a text went, is not said."""
 
-    state: Literal["code_sent"]
+    state: Annotated[
+        Literal["code_sent"], Field(description="Always `code_sent`, whether or not a text went.")
+    ]
     recovery_token: Annotated[
         str, Field(description="Send it with every later call; it lives until `expires_at`.")
     ]
@@ -43,12 +45,14 @@ class RecoveryCode(Request):
 class RecoveryStep(TypedDict):
     """The second factor, on an authenticator other than the phone the code went to."""
 
-    state: Literal["second_factor"]
+    state: Annotated[
+        Literal["second_factor"], Field(description="Always `second_factor`: answer `factor`'s prompt.")
+    ]
     txn_id: Annotated[
         str, Field(description="Names the step, as the IB Key notification does; answer it with the token.")
     ]
     expires_at: Annotated[UnixTime, Field(description="When the prompt expires.")]
-    factor: Factor
+    factor: Annotated[Factor, Field(description="The factor prompted, with what to show.")]
     factors: Annotated[
         list[FactorOption],
         Field(description="The user's authenticators a recovery may use (never SMS or voice)."),
@@ -82,7 +86,18 @@ class RecoveryPassword(Request):
 class RecoveryDone(TypedDict):
     """The new password is the account's; every session and login in progress ended; the phone was told."""
 
-    state: Literal["changed"]
+    state: Annotated[
+        Literal["changed"], Field(description="Always `changed`: log in with the new password from now on.")
+    ]
     username: Username
-    sessions_ended: Annotated[int, Field(ge=0)]
-    logins_ended: Annotated[int, Field(ge=0)]
+    sessions_ended: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="A count, not a list of ids: how many live sessions of the user were ended. (The "
+            "user's own password change answers `sessions_ended` as the ended sessions' ids.)",
+        ),
+    ]
+    logins_ended: Annotated[
+        int, Field(ge=0, description="How many logins of the user waiting on their second factor were ended.")
+    ]

@@ -68,8 +68,10 @@ class OwnSessionsEnded(TypedDict):
 
 
 class LoggedOut(TypedDict):
-    state: Literal["logged_out"]
-    username: Username
+    state: Annotated[
+        Literal["logged_out"], Field(description="Always `logged_out`: the session's token is dead.")
+    ]
+    username: Annotated[Username, Field(description="The user whose session ended.")]
 
 
 class SessionEnded(TypedDict):

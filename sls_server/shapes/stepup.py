@@ -85,8 +85,16 @@ class StepUpAnswer(TypedDict):
             "`verified`: done, the session token rotated."
         ),
     ]
-    purpose: Purpose
-    txn_id: NotRequired[str]
+    purpose: Annotated[Purpose, Field(description="The purpose this step-up is for, as asked.")]
+    txn_id: NotRequired[
+        Annotated[
+            str,
+            Field(
+                description="`second_factor` and a poll: the step-up transaction. Send it with `response` to "
+                "finish, or alone to poll an app approval."
+            ),
+        ]
+    ]
     reason: NotRequired[
         Annotated[
             Literal["too_many_wrong_responses"],
@@ -99,7 +107,11 @@ class StepUpAnswer(TypedDict):
     expires_at: NotRequired[
         Annotated[UnixTime, Field(description="When the prompt expires (answers count before it).")]
     ]
-    factor: NotRequired[Factor]
+    factor: NotRequired[
+        Annotated[
+            Factor, Field(description="Start: the factor prompted (the user's default), with what to show.")
+        ]
+    ]
     factors: NotRequired[
         Annotated[list[FactorOption], Field(description="Start: every usable authenticator of the user.")]
     ]
@@ -177,12 +189,16 @@ class PasswordChange(Request):
 class PasswordChanged(TypedDict):
     """The new password is the account's; the user's phone was told."""
 
-    state: Literal["changed"]
+    state: Annotated[
+        Literal["changed"], Field(description="Always `changed`: log in with the new password from now on.")
+    ]
     username: Username
     sessions_ended: Annotated[
         list[str],
         Field(
-            description="The ids of the other sessions logged out (none when not asked for, or none lived)."
+            description="A list of session ids, not a count: the public ids (as `GET /api/v1/sessions` "
+            "lists them) of the other sessions logged out, empty when not asked for or none lived. The "
+            "admin's reset, recovery and disabling answer `sessions_ended` as a count."
         ),
     ]
     logins_ended: Annotated[
@@ -212,8 +228,10 @@ class WithdrawalRequest(Request):
 class WithdrawalAccepted(TypedDict):
     """Recorded (simulated: no money moves); the session's `withdrawal` verification is spent."""
 
-    state: Literal["accepted"]
-    request_id: str
-    amount: int
-    currency: str
-    note: str
+    state: Annotated[Literal["accepted"], Field(description="Always `accepted`: the request was recorded.")]
+    request_id: Annotated[
+        str, Field(description="The request's id, like `wd-1a2b3c4d5e6f`, as the audit trail records it.")
+    ]
+    amount: Annotated[int, Field(description="The amount asked for, in whole units of `currency`.")]
+    currency: Annotated[str, Field(description="The ISO 4217 code asked for (USD when none was given).")]
+    note: Annotated[str, Field(description="A sentence saying the withdrawal is simulated: no money moves.")]

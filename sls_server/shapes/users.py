@@ -90,7 +90,14 @@ class UserPasswordReset(TypedDict):
     """Set: the user logs in with it from now on; their phone got a notice."""
 
     username: Username
-    sessions_ended: Annotated[int, Field(ge=0, description="Live sessions of the user that were ended.")]
+    sessions_ended: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="A count, not a list of ids: how many live sessions of the user were ended. (The "
+            "user's own password change answers `sessions_ended` as the ended sessions' ids.)",
+        ),
+    ]
     logins_ended: Annotated[
         int, Field(ge=0, description="Logins of the user waiting on their second factor that were ended.")
     ]

@@ -20,7 +20,8 @@ from .trainer import action
 @answers_json
 def trainer_end_sessions(username: str) -> ResponseReturnValue:
     """Every live session of the user ended, one by one (the admin API has no route for all at once;
-    ``sls sessions end`` ends them one by one too)."""
+    ``sls sessions end`` ends them one by one too). ``sessions_ended`` is a count, as the admin's reset's
+    is; only the user's own password change lists ids."""
 
     def end(_: dict[str, Any]) -> dict[str, Any]:
         name = core().users.get(username).username
