@@ -12,8 +12,9 @@ other call slipped in is checked: the number of dumps must be the number of mark
 step of each flow too (two marks a step: before and after), so a step's count is its request alone; what
 lies between the steps (the client computing the card's response, the loop) is shown as ``client``, and the
 steps and the client add up to the flow. Redis runs outside valgrind (callgrind does not follow child
-processes), so its own work is not counted; nor is the kernel's. Valgrind runs the process some 50 times
-slower: a minute or two.
+processes), so its own work is not counted; nor is the kernel's. Callgrind's instrumentation is off until
+the warm-up is done (imports and set-up run some ten times faster than with it); then a flow runs some 50
+times slower than without valgrind, a second or so each.
 
 ``--against REV`` (a folder or a git revision, as ``sls bench --against``) runs a second process whose
 ``sls_server`` is imported from that code, with this code's harness, and shows its app's count beside
@@ -50,6 +51,25 @@ def _mark() -> float:
     return 0.0
 
 
+def _instrument() -> None:
+    """Callgrind's instrumentation on, from here: the process starts with it off (``--instr-atstart=no``), so
+    the imports, the app's routes and the warm-up run some ten times faster; what they cost is not wanted.
+
+    ``callgrind_control`` asks valgrind's gdbserver, which reads the request only while this process runs
+    code: so this spins rather than waits in a system call for it to finish."""
+    asked = subprocess.Popen(
+        ["callgrind_control", "--instr=on", str(os.getpid())],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while asked.poll() is None:
+        pass
+    _, said = asked.communicate()
+    if asked.returncode != 0:
+        raise SystemExit(f"callgrind_control could not switch the instrumentation on: {said.strip()}")
+
+
 def child(flows: int, steps: bool, server_from: str | None) -> None:
     """Inside valgrind: warm up both apps, then ``flows`` flows of each, marking the phases.
 
@@ -69,6 +89,7 @@ def child(flows: int, steps: bool, server_from: str | None) -> None:
         for name in APPS:
             for turn in range(WARM_FLOWS):
                 one_flow(both.callers[name], users[turn % len(users)])
+        _instrument()
         clock: Callable[[], float] = _mark if steps else lambda: 0.0
         for name in APPS:
             _mark()  # the start of this app's phase
@@ -112,9 +133,11 @@ def count(
         command = [
             valgrind,
             "--tool=callgrind",
+            "--instr-atstart=no",
             f"--dump-before={MARK}",
             f"--callgrind-out-file={folder / 'cg.out'}",
             sys.executable,
+            "-P",  # not the working folder's sls_bench: this checkout's, as installed
             "-m",
             "sls_bench.step_instructions",
             "--child",

@@ -28,8 +28,8 @@ def test_two_processes_count_the_same_instructions_per_flow_and_the_app_costs_mo
             pytest.fail(f"the instruction count must run in CI: {reason}")
         pytest.skip(reason)
 
-    # Side by side: on two cores the pair takes about as long as one (each is a minute or so under valgrind,
-    # most of it the imports and the app's routes), and the counts do not depend on what else runs.
+    # Side by side: on two cores the pair takes about as long as one (some 20 s each on a quiet machine), and
+    # the counts do not depend on what else runs.
     with ThreadPoolExecutor(2) as pool:
         first, second = pool.map(lambda _: count(3, steps=False), range(2))
 
