@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
@@ -63,8 +64,11 @@ def _instrument() -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    deadline = time.monotonic() + 120
     while asked.poll() is None:
-        pass
+        if time.monotonic() > deadline:
+            asked.kill()
+            raise SystemExit("callgrind_control did not switch the instrumentation on within 120 s")
     _, said = asked.communicate()
     if asked.returncode != 0:
         raise SystemExit(f"callgrind_control could not switch the instrumentation on: {said.strip()}")
