@@ -37,7 +37,7 @@ from sls_bench.flow import Caller, Http
 from sls_bench.redis_stats import client_reads
 from sls_bench.report import emit
 from sls_bench.servers import start_sls
-from sls_bench.step_cost import Wsgi
+from sls_bench.wsgi_apps import Wsgi
 from sls_server import create_app
 from sls_server.config import Settings
 from sls_server.store import connect
