@@ -21,12 +21,6 @@ from .spelling import closest
 
 #: A duration's units as a mapping's keys (``advance_clock: {minutes: 2}``), and how a duration writes them.
 _UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d"}
-#: Each unit in seconds, by its letter.
-_UNIT_S = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
-
-#: A duration written in words (``2 minutes``, ``90 secs``, ``1 hour 30 minutes``): each count and its unit.
-_WORDED = re.compile(r"([0-9]+)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b", re.I)
-_WORDED_WHOLE = re.compile(rf"[+-]?\s*(?:{_WORDED.pattern}(?:\s*,?\s*(?:and\s+)?)?)+", re.I)
 
 #: A step body's keys whose values a problem does not repeat (it is printed, and kept in reports).
 SECRET_KEYS = ("password", "passcode")
@@ -63,40 +57,6 @@ def unknown_key(
         or body_key_beside(instance, key)
         or dotted_path((*path, key), instance[key])
     )
-
-
-def duration_words(text: str) -> str:
-    """The short form of a duration written in words (``2 minutes`` is ``2m``, ``1 hour 30 minutes``
-    ``1h30m``), which ``advance_clock`` and ``sls clock --advance`` take (``values.duration_seconds``): the
-    refusal alone listed the forms, leaving the writer to work out which one they meant."""
-    from .values import duration_seconds
-
-    written = text.strip()
-    if not _WORDED_WHOLE.fullmatch(written):
-        return ""
-    units = [(int(count), word[0].lower()) for count, word in _WORDED.findall(written)]
-    seconds = sum(count * _UNIT_S[unit] for count, unit in units)
-    order = [unit for _, unit in units]
-    if order == sorted(set(order), key="dhms".index):  # as written, each unit once, largest first
-        short = "".join(f"{count}{unit}" for count, unit in units)
-    else:
-        short = _shortest(seconds)
-    short = f"-{short}" if written.startswith("-") else short
-    try:
-        duration_seconds(short)
-    except ValueError:
-        return ""
-    return f" (did you mean {short!r}?)"
-
-
-def _shortest(seconds: int) -> str:
-    """``seconds`` in days, hours, minutes and seconds, largest first, those it has (``90``: ``1m30s``)."""
-    parts = []
-    for unit in "dhms":
-        count, seconds = divmod(seconds, _UNIT_S[unit])
-        if count:
-            parts.append(f"{count}{unit}")
-    return "".join(parts) or "0"
 
 
 def unquoted(instance: Any, expected: str) -> str:

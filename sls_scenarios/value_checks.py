@@ -14,7 +14,7 @@ from typing import Any, TypeGuard
 from sls_devices import dscplus, ibkey
 from sls_server.ipnets import parse_ip, parse_network
 
-from .meant import duration_words
+from .durations import duration_words
 from .positions import Report
 from .refusals import lacks
 from .values import duration_seconds, parse_instant

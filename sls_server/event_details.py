@@ -37,11 +37,17 @@ NOTICE_KINDS: tuple[str, ...] = get_args(NoticeKind)
 def deletion_detail(begun_at: int | None = None, *, import_taken_back: bool = False) -> dict[str, object]:
     """What ``user.deleted`` and ``account.deleted`` add: how the deletion came (none: an administrator's
     deletion, done in one request). ``begun_at``: finished by a request other than the one that deleted the
-    record (cut short, then a ``DELETE`` sent again, a create of the name or id, a state import), when the
-    record went: ``resumed``, ``begun_at`` ("a deletion cut short, finished"). ``import_taken_back``: a state
-    import refused midway deleting again what it had written, which the trail never showed created (an import
-    records ``state.imported`` once done, not each record): ``import_taken_back`` ("taken back, written by a
-    state import that was refused")."""
+    record (a ``DELETE`` sent again, a create of the name or id, a state import), when the record went:
+    ``resumed``, ``begun_at`` ("finished by a later request than the one that began it").
+
+    That first request may have been cut short (its worker killed, Redis lost) or may still be running (two
+    ``DELETE``s racing, the second finding the record gone and finishing first): the mark cannot tell them
+    apart soundly, so the words claim neither. Its age says nothing (``begun_at`` is on the app's clock,
+    which an administrator freezes and moves, and a live request can stall for any time), and a token the
+    first request kept alive is not visible across processes and outlives no crash. ``import_taken_back``: a
+    state import refused midway deleting again what it had written, which the trail never showed created (an
+    import records ``state.imported`` once done, not each record): ``import_taken_back`` ("taken back,
+    written by a state import that was refused")."""
     detail: dict[str, object] = {"resumed": True, "begun_at": begun_at} if begun_at is not None else {}
     if import_taken_back:
         detail["import_taken_back"] = True

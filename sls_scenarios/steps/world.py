@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from ..durations import duration_words
 from ..transport import LOGIN_TOKEN_HEADER, Response, on_this_server, segment
 from ..values import DURATION_FORMS, duration_seconds, parse_instant
 from ..world import Actor, Device, StepFailed, World
@@ -34,7 +35,8 @@ def advance_clock(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
         try:
             payload = {"advance_s": duration_seconds(seconds)}
         except ValueError as exc:
-            raise StepFailed(f"advance_clock: {exc}") from None
+            worded = duration_words(seconds) if isinstance(seconds, str) else ""
+            raise StepFailed(f"advance_clock: {exc}{worded}") from None
     answer = world.admin("POST", "/admin/v1/clock", payload)
     now = answer.body.get("now") if isinstance(answer.body, dict) else None
     shown = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%SZ") if now else answer.brief()

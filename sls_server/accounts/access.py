@@ -209,11 +209,14 @@ class IpRestrictions:
         left to do in its place (``AccessRepo.remove_account``), which the rest works through
         (:meth:`finish_deletion`). A deletion cut short after that step is finished by this sent again for
         the id, answering as for a deletion; 404 only when there is neither an account nor a deletion to
-        finish. ``import_taken_back``: a refused state import deleting again an account it wrote, which
-        ``account.deleted`` says (``event_details.deletion_detail``)."""
+        finish. Two ``DELETE``s racing both answer as for a deletion, with its members, whichever finishes it:
+        the one that deleted the record was a 404 when the other finished first. ``import_taken_back``: a
+        refused state import deleting again an account it wrote, which ``account.deleted`` says
+        (``event_details.deletion_detail``)."""
         aid = canonical_account_id(account_id)
-        resumed = not self._store.access.remove_account(aid, now=now)  # its list applies to no one from here
-        members = self._finish(aid, now=now, resumed=resumed, import_taken_back=import_taken_back)
+        removed = self._store.access.remove_account(aid, now=now)  # its list applies to no one from here
+        members = self._finish(aid, now=now, resumed=removed is None, import_taken_back=import_taken_back)
+        members = removed if members is None else members  # another request finished this one's deletion
         if members is None:
             raise UnknownAccount()
         return {"deleted": aid, "users": members}

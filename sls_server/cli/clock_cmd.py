@@ -10,13 +10,14 @@ from .output import EXIT_USAGE, CliError, fields_table, print_json, print_render
 
 def parse_duration(text: str) -> int:
     """``--advance``'s value, by the grammar a scenario's ``advance_clock`` shares
-    (``sls_scenarios.values``)."""
+    (``sls_scenarios.values``); one written in words is told its short form, as a scenario is."""
+    from sls_scenarios.durations import duration_words
     from sls_scenarios.values import duration_seconds
 
     try:
         return duration_seconds(text)
     except ValueError as exc:
-        raise CliError(f"--advance: {exc}", EXIT_USAGE) from None
+        raise CliError(f"--advance: {exc}{duration_words(text)}", EXIT_USAGE) from None
 
 
 def parse_instant(text: str) -> int:

@@ -29,37 +29,14 @@ from ..events import EventLog
 from ..shapes.phones import ROAMING_LOSS_MAX
 from ..store import Store
 from ..store.keys import SendScope
-from ..store.records import PhoneConditions, TextMessage, VoiceCall
+from ..store.records import TextMessage, VoiceCall
 from .errors import SendLimited
+from .phone_conditions import conditions_from_record, record_from_conditions
 
 #: Where a decoy's text goes (``PhoneService.rehearse``): no number, and no handset name either (``~`` is in
 #: none: ``sls_devices.phone.HANDSET_RE``), so no page, route or state document reaches its box, and nobody
 #: can set its conditions: its texts always arrive, as a phone's do in the normal network.
 DECOY_HANDSET = "~decoy"
-
-
-def conditions_from_record(record: PhoneConditions) -> Conditions:
-    """The network model's conditions (``sls_devices.phone``) from what the store keeps."""
-    return Conditions(
-        carrier_blocks_sms=record.carrier_blocks_sms,
-        roaming=record.roaming,
-        delivery_delay_s=record.delivery_delay_s or 0,
-        sim_swapped_to=record.sim_swapped_to,
-        needs_restart=bool(record.needs_restart),
-        roaming_loses_every=record.roaming_loses_every or 0,
-    )
-
-
-def record_from_conditions(conditions: Conditions) -> PhoneConditions:
-    """What the store keeps of the network model's conditions (a delay of 0 kept as none)."""
-    return PhoneConditions(
-        carrier_blocks_sms=conditions.carrier_blocks_sms,
-        roaming=conditions.roaming,
-        delivery_delay_s=conditions.delivery_delay_s or None,
-        sim_swapped_to=conditions.sim_swapped_to,
-        needs_restart=conditions.needs_restart or None,
-        roaming_loses_every=conditions.roaming_loses_every or None,
-    )
 
 
 def _sent(number: str, delivery: Delivery) -> dict[str, Any]:

@@ -103,8 +103,8 @@ def account(line: Line) -> str:
 def how_deleted(line: Line) -> str:
     """How a user's or an account's deletion came, when not in one administrator's request
     (``event_details.deletion_detail``): after ``deleted``, or nothing."""
-    if line.d.get("resumed"):
-        return ": a deletion cut short, finished"
+    if line.d.get("resumed"):  # cut short, or still running: the mark cannot tell (``deletion_detail``)
+        return ": finished by a later request than the one that began it"
     if line.d.get("import_taken_back"):
         return ": taken back, written by a state import that was refused"
     return ""

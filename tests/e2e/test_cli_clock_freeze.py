@@ -60,3 +60,23 @@ def test_reset_brings_real_time_back_and_running(sls_serve: Callable[..., Server
     assert (reset["offset_s"], reset["frozen"]) == (0, False)
     both = server.sls("clock", "--reset", "--freeze")
     assert both.returncode == 2 and "--reset and --freeze" in both.stderr
+
+
+def test_a_duration_in_words_is_refused_with_its_short_form(sls_serve: Callable[..., ServerProcess]) -> None:
+    """``--advance "2 minutes"`` was refused bare, while a scenario's ``advance_clock: 2 minutes`` was told
+    ``2m``: both say it now, through one function (``sls_scenarios.durations.duration_words``). The clock
+    is not moved; the server's own ``advance_s`` takes seconds only, and names the field."""
+    server = sls_serve(workers=1)
+    before = _cli(server, "--set-at", "2030-01-01T09:00:00Z", "--freeze")["now"]
+    worded = server.sls("clock", "--advance", "2 minutes")
+    assert worded.returncode == 2, worded.stdout + worded.stderr
+    assert "--advance: '2 minutes' is not a duration like" in worded.stderr
+    assert "(did you mean '2m'?)" in worded.stderr
+    mixed = server.sls("clock", "--advance", "1 hour 30 mins")
+    assert mixed.returncode == 2 and "(did you mean '1h30m'?)" in mixed.stderr
+    assert _read(server)["now"] == before
+    text = requests.post(
+        f"{server.url}/admin/v1/clock", headers=ADMIN, json={"advance_s": "2 minutes"}, timeout=10
+    )
+    assert text.status_code == 400 and text.json()["field"] == "advance_s", text.text
+    assert _read(server)["now"] == before

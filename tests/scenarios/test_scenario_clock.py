@@ -138,3 +138,23 @@ def test_a_zero_move_or_whole_seconds_written_with_a_fraction_move_the_clock_as_
     result = Runner(target).run(load(file))
     assert result.status == "passed", result.message
     assert result.steps[4].title == "advance_clock 60.0: now 2030-01-01 09:01:00Z", result.steps[4].title
+
+
+def test_advance_clock_at_run_time_tells_a_duration_in_words_its_short_form() -> None:
+    """A ``${variable}`` holding ``2 minutes`` passes validation (its value is not known yet) and was refused
+    bare at run time; the step says the short form now, as validation and ``sls clock --advance`` do. The
+    duration is read before any request, so the step needs no world to refuse it."""
+    from typing import Any, cast
+
+    from sls_scenarios.steps.world import advance_clock
+    from sls_scenarios.world import StepFailed
+
+    nobody = cast(Any, None)
+    with pytest.raises(StepFailed) as caught:
+        advance_clock(nobody, nobody, "2 minutes", {})
+    assert str(caught.value).endswith(
+        "'2 minutes' is not a duration like 900, 15m, 1h30m or -1d (did you mean '2m'?)"
+    )
+    with pytest.raises(StepFailed) as caught:
+        advance_clock(nobody, nobody, {"seconds": "90 secs"}, {})
+    assert str(caught.value).endswith("(did you mean '90s'?)")

@@ -219,13 +219,13 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             "Security notice (a device removed) texted to sms-sam's phone:"
             " it arrived on the attacker's handset",
         ),
-        (  # a deletion cut short (its worker killed), finished by a later request
+        (  # a deletion finished by a later request (the first cut short, or still running)
             event("user.deleted", user="sms-sam", detail={"resumed": True, "begun_at": 1_799_999_000}),
-            "User sms-sam deleted: a deletion cut short, finished",
+            "User sms-sam deleted: finished by a later request than the one that began it",
         ),
         (  # an account's likewise
             event("account.deleted", detail={"account_id": "desk-1", "resumed": True, "begun_at": 1}),
-            "Account desk-1 deleted: a deletion cut short, finished",
+            "Account desk-1 deleted: finished by a later request than the one that began it",
         ),
         (  # a refused state import deleting again what it had written
             event("user.deleted", user="sms-sam", detail={"import_taken_back": True}),

@@ -110,7 +110,7 @@ def test_a_deletion_cut_short_after_its_first_step_is_harmless_and_finished_late
     """The account's record and member set are gone, its members' links and the deletion's mark are not
     (the process died)."""
     rules.create_account("U1", ["alice", "bob", "carol"], ["10.0.0.0/8"], now=1)
-    assert rules._store.access.remove_account("U1", now=2) is True
+    assert rules._store.access.remove_account("U1", now=2) == ["alice", "bob", "carol"]
     assert rules._store.access.user_access("alice").account_id == "U1"  # left behind
     assert rules.allowed("alice", OUTSIDE)  # no list of a gone account applies
     assert rules.user_allowlist("alice")["account_id"] is None

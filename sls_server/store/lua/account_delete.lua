@@ -5,12 +5,14 @@
 -- is there, a state import bringing the id back), and deletion_end.lua takes it when all is done.
 -- KEYS[1] account hash   KEYS[2] its member set   KEYS[3] the deletion's mark
 -- ARGV[1] now (the app clock)
--- Returns 1, or 0 (nothing done) when there is no such account: another deletion got there first, or none.
+-- Returns its members (the request that deleted it answers with them, even when another request finishes the
+-- deletion before it does), or false (nothing done) when there is no such account: another deletion got
+-- there first, or none.
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  return 0
+  return false
 end
 local members = redis.call('SMEMBERS', KEYS[2])
 table.sort(members)
 redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('HSET', KEYS[3], 'at', ARGV[1], 'users', table.concat(members, ','))
-return 1
+return members
