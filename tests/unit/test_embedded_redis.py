@@ -72,7 +72,7 @@ def test_a_long_data_folder_gets_its_socket_in_a_short_private_folder(
     data = tmp_path / ("d" * 60) / ("e" * 60) / "redis"
     assert len(os.fsencode(data / "redis.sock")) > MAX_SOCKET_PATH
     server = EmbeddedRedis(data, appendonly=True)
-    with caplog.at_level(logging.INFO, logger="sls_server.store.embedded"):
+    with caplog.at_level(logging.INFO, logger="sls_server.store.embedded_files"):
         server.start()
     try:
         sock = socket_path(server)
