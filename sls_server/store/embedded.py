@@ -14,17 +14,22 @@ import contextlib
 import logging
 import os
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 from . import embedded_process
 from .embedded_files import (
     SOCKET_NAME,
+    SOCKET_RECORD,
     EmbeddedRedisError,
     private_dir,
+    publish_socket,
+    published_socket,
     short_socket_dir,
     socket_fits,
     tighten,
+    unpublish_socket,
 )
 from .embedded_process import find_redis_server, free_port
 from .owner_lock import OwnerLock, still_running
@@ -80,23 +85,16 @@ class EmbeddedRedis:
             raise EmbeddedRedisError("the embedded Redis has not been started")
         return f"unix://{quote(str(self.socket_path))}"
 
-    def _socket_dir(self) -> Path:
-        """The data folder when the socket path fits in ``sun_path``; otherwise a short private folder."""
-        if self.socket_path is not None:
-            return self.socket_path.parent
-        if socket_fits(self.data_dir):
-            return self.data_dir
-        self._own_socket_dir = True
-        return short_socket_dir(self.data_dir)
-
     def start(self, timeout_s: float = 10.0) -> EmbeddedRedis:
         if (self.process and self.process.poll() is None) or self.shared:
             return self
         try:
             private_dir(self.data_dir)
             tighten(self.data_dir)
-            socket_dir = self._socket_dir()
-            private_dir(socket_dir, shared_parent=self._own_socket_dir)
+            if self.socket_path is None and socket_fits(self.data_dir):
+                self.socket_path = self.data_dir / SOCKET_NAME
+            if self.socket_path is not None:  # kept from a start before, or a shared one's: made again
+                private_dir(self.socket_path.parent, shared_parent=self._own_socket_dir)
         except FileExistsError:  # a file where its folder must be: said in a line, not a traceback
             raise EmbeddedRedisError(
                 f"its folder {self.data_dir} cannot be made: a file is in its place"
@@ -105,14 +103,16 @@ class EmbeddedRedis:
             raise EmbeddedRedisError(
                 f"its folder {self.data_dir} cannot be made: {exc.strerror or exc}"
             ) from None
-        self.socket_path = socket_dir / SOCKET_NAME
         had_lock = self.owns
-        if not had_lock and (self.answers() or not self._take_lock()):
+        if not had_lock and ((self.socket_path is not None and self.answers()) or not self._take_lock()):
             # Another sls process (``sls demo`` beside ``sls gateway``) serves this data folder already (its
             # Redis answers, or it holds the lock: starting its Redis, or starting it again): a second
             # redis-server would take over the socket and append to the same AOF, and the two servers would
             # silently stop sharing a world. Use the running one; it stays its owner's to stop, unless its
             # owner goes (``embedded_watch``: then this one takes it over).
+            if self.socket_path is None:
+                self.socket_path = self._owners_socket(timeout_s)
+                self._own_socket_dir = True  # ours to check, and to remove should this one take it over
             self.shared = True
             log.info(
                 "the embedded Redis of %s is already running (another sls server): sharing it", self.data_dir
@@ -120,12 +120,35 @@ class EmbeddedRedis:
             return self
         self.shared = False
         try:
+            if self.socket_path is None:  # too long a data folder: a short one of ours, said where it is
+                self._own_socket_dir = True
+                self.socket_path = short_socket_dir(self.data_dir) / SOCKET_NAME
+            if self._own_socket_dir:
+                publish_socket(self.data_dir, self.socket_path)
             self._run(timeout_s)
         except BaseException:
             if not had_lock:  # a first start that failed; a watchdog's restart keeps it (it tries again)
                 self._release_lock()
             raise
         return self
+
+    def _owners_socket(self, timeout_s: float) -> Path:
+        """Where the owner of a data folder too long for a socket path put its socket (``publish_socket``).
+        It says so just after taking the lock, before starting its Redis: until the path it names answers,
+        the record read may be the one of an owner gone before it, so it is read again."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            found = published_socket(self.data_dir)
+            if found is not None:
+                self.socket_path = found
+                if self.answers() or time.monotonic() >= deadline:
+                    return found
+            elif time.monotonic() >= deadline:
+                raise EmbeddedRedisError(
+                    f"the sls server running the embedded Redis of {self.data_dir} did not say where its "
+                    f"socket is ({self.data_dir / SOCKET_RECORD} names no private socket of this user's)"
+                )
+            time.sleep(0.05)  # polling another process that is starting its Redis, not waiting for time
 
     def _run(self, timeout_s: float) -> None:
         """Start the redis-server on our socket and wait until it answers; a failure leaves none running."""
@@ -191,10 +214,13 @@ class EmbeddedRedis:
         embedded_process.end(self.process)
         self.process = None
         if self._own_socket_dir and self.socket_path is not None:
-            # Redis removes its socket at shutdown; the empty folder goes too (start() makes it again).
+            # Redis removes its socket at shutdown; the empty folder goes too (start() makes it again), and
+            # the record of where it was, while this one still holds the lock.
             with contextlib.suppress(OSError):
                 self.socket_path.unlink(missing_ok=True)
                 self.socket_path.parent.rmdir()
+            with contextlib.suppress(OSError):
+                unpublish_socket(self.data_dir)
         self._release_lock()
 
     def __enter__(self) -> EmbeddedRedis:
