@@ -27,7 +27,7 @@ from typing import Any
 from sls_server.private_files import create_once
 from sls_server.reach import WILDCARDS, local_url, public_url
 from sls_server.stopping import end_child
-from sls_server.store.embedded import _die_with_parent, free_port
+from sls_server.store.embedded_process import die_with_parent, free_port
 
 
 @functools.cache
@@ -154,7 +154,7 @@ class ChildServer:
                 env=self.environment(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         self._wait(timeout_s)
 

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import redis
 
 from sls_server.stopping import end_child
-from sls_server.store.embedded import _die_with_parent, find_redis_server
+from sls_server.store.embedded_process import die_with_parent, find_redis_server
 
 T = TypeVar("T")
 SLOTS = 16384
@@ -147,7 +147,7 @@ class Node:
             *self.extra,
         ]
         self.process = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent
         )
         poll(f"{self.address} to answer", self._answers, timeout_s=15)
         return self

@@ -149,3 +149,25 @@ def test_a_gateway_beside_a_killed_demo_takes_its_redis_over(demo: Any, tmp_path
         wait_until(lambda: not redis_processes_in(demo.data_dir), what="no redis-server left")
     finally:
         end_child(gateway.process, 15)
+
+
+def test_two_servers_on_a_long_data_folder_share_its_redis_and_take_it_over(tmp_path: Path) -> None:
+    """A data folder too long for a unix socket path has its socket in a private folder of the owner's
+    making; a second server used to make its own there and share a socket nothing listened on (503 until the
+    owner went). The owner says where its socket is, the second server shares it, and takes it over."""
+    long = "d" * 110
+    owner = own_server(tmp_path, data=long, SLS_HASH_PROFILE="test")
+    sharer = own_server(tmp_path, data=long, SLS_HASH_PROFILE="test")
+    try:
+        card_user_over_http(owner.url, "alice", PASSWORD)
+        assert ready(sharer)
+        logs_in(sharer)  # the user made through the owner is seen by the sharer
+        owner.process.send_signal(signal.SIGTERM)
+        assert owner.process.wait(timeout=60) == 0, owner.log()
+        wait_until(lambda: ready(sharer), timeout_s=30, what="a takeover")
+        logs_in(sharer)
+        assert sharer.log().count("took it over") == 1, sharer.log()
+    finally:
+        end_child(owner.process, 15)
+        end_child(sharer.process, 60)
+    assert sharer.process.returncode == 0, sharer.log()

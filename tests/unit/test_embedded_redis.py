@@ -72,7 +72,7 @@ def test_a_long_data_folder_gets_its_socket_in_a_short_private_folder(
     data = tmp_path / ("d" * 60) / ("e" * 60) / "redis"
     assert len(os.fsencode(data / "redis.sock")) > MAX_SOCKET_PATH
     server = EmbeddedRedis(data, appendonly=True)
-    with caplog.at_level(logging.INFO, logger="sls_server.store.embedded"):
+    with caplog.at_level(logging.INFO, logger="sls_server.store.embedded_files"):
         server.start()
     try:
         sock = socket_path(server)
@@ -305,3 +305,40 @@ def test_the_watchdog_says_how_the_server_ended_only_when_it_is_known() -> None:
     assert how_it_ended(1) == " with code 1"
     assert how_it_ended(0) == ""
     assert how_it_ended(-200) == ", killed by signal 200"
+
+
+def test_a_second_server_on_a_long_data_folder_shares_the_owners_socket(tmp_path: Path) -> None:
+    """Each process used to make a fresh short folder of its own: the second one shared a socket nothing
+    listened on. The owner says where its socket is; the second finds it there, and takes it over there."""
+    data = tmp_path / ("l" * 110) / "redis"
+    owner = EmbeddedRedis(data, appendonly=True).start()
+    sharer = EmbeddedRedis(data, appendonly=True).start()
+    try:
+        assert sharer.shared and sharer.url == owner.url
+        redis.Redis.from_url(owner.url).set("seen", "1")
+        assert redis.Redis.from_url(sharer.url).get("seen") == b"1"
+        folder = socket_path(owner).parent
+        owner.stop()
+        assert sharer.take_over() and sharer.url == owner.url
+        assert redis.Redis.from_url(sharer.url).get("seen") == b"1"
+        assert mode(folder) == 0o700
+    finally:
+        owner.stop()
+        sharer.stop()
+    assert not folder.exists()
+
+
+def test_a_planted_socket_record_is_not_followed(tmp_path: Path) -> None:
+    """The record of where the socket is names a folder anyone may enter: it is refused, not shared."""
+    data = tmp_path / ("p" * 110) / "redis"
+    owner = EmbeddedRedis(data, appendonly=False).start()
+    elsewhere = tmp_path / "sls-redis-planted"
+    elsewhere.mkdir(mode=0o755)
+    elsewhere.chmod(0o755)
+    (data / "redis.socket.path").write_text(str(elsewhere / "redis.sock"))
+    (data / "redis.socket.path").chmod(0o600)
+    try:
+        with pytest.raises(RuntimeError, match="did not say where its socket is"):
+            EmbeddedRedis(data, appendonly=False).start(timeout_s=0.3)
+    finally:
+        owner.stop()
