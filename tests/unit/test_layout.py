@@ -84,7 +84,8 @@ SHAPES_MAY_IMPORT = ("pydantic", "pydantic_core", "typing_extensions", "sls_serv
 
 #: What ``sls_scenarios/`` may use of the server: the app factory, for the in-process transport, with the
 #: errors it refuses settings with (``InvalidConfig``: told as a refusal, anything else is a bug), and the
-#: embedded Redis, to boot its own; the server's one reading of IP addresses (``ipnets``, pure), so a
+#: embedded Redis (and its process helpers, ``embedded_process``), to boot its own; the server's one
+#: reading of IP addresses (``ipnets``, pure), so a
 #: validation refuses the addresses the server would, and its password rules (``password_rules``, pure), so
 #: it refuses a setup user's password the server would; and where a server is reached (``reach``, standard
 #: library alone), so the URL ``sls scenario demo`` prints for a class is the one ``sls demo`` would print;
@@ -95,6 +96,7 @@ SCENARIOS_MAY_USE = (
     "sls_server.create_app",
     "sls_server.errors",
     "sls_server.store.embedded",
+    "sls_server.store.embedded_process",
     "sls_server.ipnets",
     "sls_server.password_rules",
     "sls_server.reach",
