@@ -62,3 +62,26 @@ def test_a_trainer_takes_a_user_out_of_an_account_then_deletes_it(world: World, 
     gone = requests.delete(world.url + "/admin/v1/accounts/U7654321", headers=world.admin, timeout=10)
     assert gone.status_code == 200, gone.text
     expect(page.get_by_test_id("trainer-accounts")).to_contain_text("No accounts")  # the event redrew it
+
+
+def test_the_outcome_stays_in_the_card_when_the_feed_redraws_it_before_the_answer(
+    world: World, page: Any
+) -> None:
+    """The live feed's event can redraw the card before the action's own answer arrives (a loaded machine):
+    the button clicked is then no longer on the page, and its outcome went to the Users card's line."""
+    for name in ("erin", "fay"):
+        world.user(name)
+    world.post("/admin/v1/accounts", {"account_id": "U1234567", "users": ["erin", "fay"]})
+    sign_in_trainer(page, world)
+    held: list[Any] = []
+    page.route("**/trainer/accounts/*/users/*/remove", lambda route: held.append((route, route.fetch())))
+    page.get_by_test_id("trainer-account-remove-U1234567-erin").click()
+    # the server has done it; its event redraws the card while the answer is held back
+    expect(page.get_by_test_id("trainer-account-member-U1234567-erin")).to_have_count(0)
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    expect(page.get_by_test_id("trainer-accounts-status")).to_have_text(
+        "erin is taken out of account U1234567: the account's IP allowlist no longer applies to erin "
+        "(1 user left in it)."
+    )
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("")

@@ -152,12 +152,15 @@
     const button = event.target.closest("[data-admin]");
     if (!button || !ACTIONS[button.dataset.admin]) return;
     const kind = button.dataset.admin;
-    if (ASK[kind] && !(await confirmFirst.apply(null, ASK[kind](button)))) { say("Nothing was changed.", false, button); return; }
+    /* The card it is in, taken now: the live feed's event of what it did may redraw the card before the
+       answer arrives, and the button is then no longer on the page to find its card from. */
+    const where = button.closest(".card");
+    if (ASK[kind] && !(await confirmFirst.apply(null, ASK[kind](button)))) { say("Nothing was changed.", false, where); return; }
     const [url, words] = ACTIONS[kind](button);
     await busy(button, async function () {
       const answer = await SLS.call("POST", url, {});
-      if (answer.ok) say(words(answer.data), false, button);
-      else say(answer.data.message || "The server refused it (" + answer.status + ").", true, button);
+      if (answer.ok) say(words(answer.data), false, where);
+      else say(answer.data.message || "The server refused it (" + answer.status + ").", true, where);
       changed();
     });
   });
