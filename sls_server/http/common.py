@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any, TypeVar
 
-from flask import Flask, Request, current_app, g, request
-from werkzeug.wrappers import Response
+from flask import Flask, Request, Response, current_app, g, jsonify, request
+from werkzeug.wrappers import Response as AnyResponse
 
 from ..accounts.clientip import resolve_client_ip
 from ..auth.console_access import ConsoleDoor
@@ -55,6 +55,25 @@ def this_app() -> Flask:
     proxy: Any = current_app
     found: Flask = proxy._get_current_object()
     return found
+
+
+def json_answer(body: Any, status: int = 200) -> Response:
+    """``jsonify(body)`` with ``status``, built in one step: the same bytes and headers.
+
+    ``jsonify`` reaches the provider through ``current_app``, works out its arguments, and a view's
+    ``(answer, status)`` tuple then has Flask set the status a second time; every answer of the API went
+    that way. Indented answers (debug mode, or a provider made not compact) are still ``jsonify``'s own."""
+    app = this_app()
+    provider = app.json
+    if provider.compact is False or (provider.compact is None and app.debug):  # type: ignore[attr-defined]
+        response = jsonify(body)
+        response.status_code = status
+        return response
+    return app.response_class(
+        f"{provider.dumps(body, separators=(',', ':'))}\n",
+        status=status,
+        mimetype=provider.mimetype,  # type: ignore[attr-defined]
+    )
 
 
 def _this_g() -> Any:
@@ -126,7 +145,7 @@ def session_cookie() -> str | None:
     return this_request().cookies.get(host_cookie(SESSION_COOKIE))
 
 
-def drop_session_cookies(response: Response, ended: str) -> None:
+def drop_session_cookies(response: AnyResponse, ended: str) -> None:
     """Clear each session cookie the browser sent (either name) that holds a token of the session ``ended``
     (its id), and no other: a cookie of another session (a request whose bearer token named a different
     one, a bare cookie from a login over plain HTTP beside the ``__Host-`` one) still names a live session,

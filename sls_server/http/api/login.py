@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, request
 from flask.typing import ResponseReturnValue
 
 from ...accounts.errors import IpRestricted
@@ -49,6 +49,7 @@ from ..common import (
     core,
     drop_session_cookies,
     host_cookie,
+    json_answer,
     now,
     session_token,
 )
@@ -73,7 +74,7 @@ def login_token() -> str | None:
 
 def with_session_cookie(token: str, body: Any) -> Response:
     """The JSON answer plus the session cookie of ``token`` (a new login's, or a step-up's rotated one)."""
-    response = jsonify(body)
+    response = json_answer(body)
     response.set_cookie(
         host_cookie(SESSION_COOKIE),
         token,
@@ -127,7 +128,7 @@ def start_login(body: LoginRequest) -> Response:
     `account_disabled` for a user an administrator disabled. The answer's `login_token` binds the login to
     this client: every call on the transaction must carry it (`X-Login-Token`, or the `sls_login` cookie)."""
     started = core().logins.start(body.username, body.password, now=now(), ip=client_ip())
-    response = jsonify(started)
+    response = json_answer(started)
     response.set_cookie(
         LOGIN_COOKIE,
         started["login_token"],
@@ -303,6 +304,6 @@ def logout() -> Response:
         if ended is not None:
             drop_session_cookies(response, ended)
         return response
-    response = jsonify({"state": "logged_out", "username": session.username})
+    response = json_answer({"state": "logged_out", "username": session.username})
     drop_session_cookies(response, session.id)
     return response
