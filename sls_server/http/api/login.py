@@ -48,6 +48,7 @@ from ..common import (
     client_ip,
     core,
     drop_session_cookies,
+    header,
     host_cookie,
     json_answer,
     now,
@@ -69,7 +70,7 @@ def _login_path(txn_id: str) -> str:
 
 def login_token() -> str | None:
     """The login binding the client presents: the header an API client sends, else the browser's cookie."""
-    return request.headers.get(LOGIN_TOKEN_HEADER) or request.cookies.get(LOGIN_COOKIE) or None
+    return header(LOGIN_TOKEN_HEADER) or request.cookies.get(LOGIN_COOKIE) or None
 
 
 def with_session_cookie(token: str, body: Any) -> Response:
