@@ -31,7 +31,7 @@ from flask import Flask, request
 
 from ..auth.session_tokens import session_id
 from ..errors import NotAuthenticated
-from .common import bearer_token, extension, session_cookie, this_request
+from .common import bearer_token, extension, header, session_cookie, this_request
 from .csrf import CsrfTokens
 from .errors import CrossSiteRequest, CsrfTokenInvalid
 
@@ -50,11 +50,11 @@ def own_origin() -> str:
 
 def from_own_origin() -> bool:
     """What the browser says about where the request comes from; no browser header at all: not a browser."""
-    headers = this_request().headers
-    fetch_site = headers.get("Sec-Fetch-Site")
+    current = this_request()
+    fetch_site = header("Sec-Fetch-Site", current)
     if fetch_site is not None:
         return fetch_site.strip().lower() in OWN_SITE_FETCH
-    origin = headers.get("Origin")
+    origin = header("Origin", current)
     if origin is not None:
         return origin.strip().lower() == own_origin()
     return True
@@ -67,6 +67,7 @@ def judged() -> bool:
         current.method not in SAFE_METHODS
         and not current.path.startswith(COOKIELESS_PREFIXES)
         and bearer_token() is None
+        and "HTTP_COOKIE" in current.environ  # none sent: no parse (werkzeug's of nothing costs some 15 µs)
         and bool(current.cookies)
     )
 

@@ -24,7 +24,7 @@ from ..ipnets import in_networks, parse_ip, parse_network
 from ..telemetry import metrics
 from ..telemetry.requestid import current_request_id, fresh_request_id
 from .accesslog import ROUTE_KEY, UNMATCHED
-from .common import core, this_request
+from .common import core, header, this_request
 
 REQUEST_ID_HEADER = "X-Request-Id"
 REQUEST_ID_KEY = "sls.request_id"
@@ -47,7 +47,7 @@ def _from_trusted_proxy(current: Request) -> bool:
 
 def request_id(current: Request) -> str:
     """The id the proxy gave this request, if we trust the proxy and it is well formed; else a new one."""
-    given = current.headers.get(REQUEST_ID_HEADER, "")
+    given = header(REQUEST_ID_HEADER, current)
     if given and _ID_FORM.fullmatch(given) and _from_trusted_proxy(current):
         return given
     return fresh_request_id()

@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from flask import Blueprint, Flask, Response, jsonify
+from flask import Blueprint, Flask, Response
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
@@ -51,6 +51,7 @@ from ..auth.errors import (
 )
 from ..errors import InvalidRequest, NotAuthenticated, SlsError, StoreUnavailable
 from . import validation
+from .common import json_answer
 from .errors import BodyIncomplete, HeadersTooLarge, UriTooLong, WrongMethod
 
 ErrorClass = type[SlsError]
@@ -217,7 +218,7 @@ def operation(
                 return answer  # a finished answer, headers and all
             if isinstance(answer, BaseModel):
                 answer = answer.model_dump(mode="json", by_alias=True)
-            return jsonify(answer), status
+            return json_answer(answer, status)
 
         bp.add_url_rule(rule, view.__name__, endpoint, methods=[method.upper()])
         return endpoint

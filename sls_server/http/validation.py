@@ -110,7 +110,10 @@ def no_body() -> None:
     ``POST /admin/v1/reset {"keep_users": true}`` wiped everything, and the caller believed its option was
     honoured: a body nothing reads is refused, not ignored. No body, or an empty JSON object (``{}``, which
     some clients send with every POST), says nothing and passes."""
-    raw = this_request().get_data(cache=True)
+    current = this_request()
+    if current.content_length == 0:  # declared empty (and not chunked), as the body's stream reads it
+        return  # nothing to read: werkzeug's read of an empty body costs some 20 µs
+    raw = current.get_data(cache=True)
     if not raw.strip() or (raw.lstrip().startswith(b"{") and _empty_object(raw)):
         return
     raise InvalidRequest("this route takes no body; send the request without one", field="body")

@@ -3,6 +3,7 @@ ignore it (``http.validation.no_body``, applied by the operation registry); the 
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -110,3 +111,19 @@ def test_the_gateways_routes_take_the_bodies_real_clients_send(gateway_app: Flas
     for path in ("/v1/api/iserver/auth/ssodh/init", "/v1/api/tickle", "/v1/api/logout"):
         answer = client.post(path, json={"publish": True, "compete": True})
         assert answer.status_code != 400, (path, answer.get_json())
+
+
+def _reset_as_gunicorn_sends(client: FlaskClient, headers: dict[str, str], **environ: Any) -> int:
+    """``POST /admin/v1/reset``, the input terminated by the server, as a gunicorn worker hands it over."""
+    environ = {"wsgi.input": io.BytesIO(OPTION), "wsgi.input_terminated": True, **environ}
+    return client.post("/admin/v1/reset", headers=headers, environ_overrides=environ).status_code
+
+
+def test_a_declared_empty_body_passes_unread_and_a_chunked_one_is_still_read(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Content-Length 0 is an empty body whatever follows on the connection; with ``Transfer-Encoding:
+    chunked`` the length is not the body's (werkzeug reads the chunks), so what they carry is refused."""
+    assert _reset_as_gunicorn_sends(client, admin_headers, CONTENT_LENGTH="0") == 200
+    chunked = {**admin_headers, "Transfer-Encoding": "chunked"}
+    assert _reset_as_gunicorn_sends(client, chunked, CONTENT_LENGTH="0") == 400

@@ -10,10 +10,11 @@ import json
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, jsonify
 from markupsafe import Markup
 
 from sls_server.app import SlsFlask
+from sls_server.http.common import json_answer
 from sls_server.http.json_provider import SafeJSONProvider
 from sls_server.store.records.events import Event
 
@@ -145,3 +146,27 @@ def test_an_async_view_still_gets_flasks_own_handling() -> None:
 
     with pytest.raises(RuntimeError, match="async"):  # Flask's: asgiref is not installed
         SlsFlask(__name__).ensure_sync(view)
+
+
+def _answers_alike(debug: bool, answer: Any, status: int) -> None:
+    """``json_answer`` against what a view's ``jsonify(answer), status`` became: body, status, headers."""
+    app = Flask(__name__)
+    app.debug = debug
+    app.json = SafeJSONProvider(app)
+    with app.test_request_context("/"):
+        mine = json_answer(answer, status)
+        theirs = app.make_response((jsonify(answer), status))
+    assert mine.get_data() == theirs.get_data()
+    assert (mine.status, mine.status_code) == (theirs.status, theirs.status_code)
+    assert list(mine.headers.items()) == list(theirs.headers.items())
+    assert type(mine) is type(theirs)
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+@pytest.mark.parametrize("status", [200, 201, 202])
+def test_an_answer_built_in_one_step_is_jsonifys_byte_for_byte(answer: Any, status: int) -> None:
+    _answers_alike(False, answer, status)
+
+
+def test_in_debug_mode_an_answer_built_in_one_step_is_still_indented() -> None:
+    _answers_alike(True, {"b": 1, "a": [1]}, 201)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, request
 from flask.typing import ResponseReturnValue
 
 from ...accounts.errors import IpRestricted
@@ -48,7 +48,9 @@ from ..common import (
     client_ip,
     core,
     drop_session_cookies,
+    header,
     host_cookie,
+    json_answer,
     now,
     session_token,
 )
@@ -68,12 +70,12 @@ def _login_path(txn_id: str) -> str:
 
 def login_token() -> str | None:
     """The login binding the client presents: the header an API client sends, else the browser's cookie."""
-    return request.headers.get(LOGIN_TOKEN_HEADER) or request.cookies.get(LOGIN_COOKIE) or None
+    return header(LOGIN_TOKEN_HEADER) or request.cookies.get(LOGIN_COOKIE) or None
 
 
 def with_session_cookie(token: str, body: Any) -> Response:
     """The JSON answer plus the session cookie of ``token`` (a new login's, or a step-up's rotated one)."""
-    response = jsonify(body)
+    response = json_answer(body)
     response.set_cookie(
         host_cookie(SESSION_COOKIE),
         token,
@@ -127,7 +129,7 @@ def start_login(body: LoginRequest) -> Response:
     `account_disabled` for a user an administrator disabled. The answer's `login_token` binds the login to
     this client: every call on the transaction must carry it (`X-Login-Token`, or the `sls_login` cookie)."""
     started = core().logins.start(body.username, body.password, now=now(), ip=client_ip())
-    response = jsonify(started)
+    response = json_answer(started)
     response.set_cookie(
         LOGIN_COOKIE,
         started["login_token"],
@@ -303,6 +305,6 @@ def logout() -> Response:
         if ended is not None:
             drop_session_cookies(response, ended)
         return response
-    response = jsonify({"state": "logged_out", "username": session.username})
+    response = json_answer({"state": "logged_out", "username": session.username})
     drop_session_cookies(response, session.id)
     return response
