@@ -29,7 +29,7 @@ from sls_server.store.records import (
     UserRecord,
     VoiceCall,
 )
-from sls_server.store.records.codec import Fields, changes_hash, encode, to_hash
+from sls_server.store.records.codec import Fields, changes_hash, encode, from_pairs, to_hash
 
 SECRET = "s3cr3t-sealed-value"
 
@@ -223,6 +223,22 @@ def test_a_cleared_field_is_written_empty_and_reads_as_none() -> None:
     assert to_hash({"mode": None, "n": 0}) == {"n": "0"}
     assert Fields("t", {"mode": ""}).maybe_text("mode") is None
     assert Fields("t", {"n": ""}).maybe_integer("n") is None
+    empty = Fields("t", {"n": "", "f": "", "s": ""})
+    assert (empty.count("n"), empty.maybe_flag("f"), empty.flag("f"), empty.names("s")) == (
+        0,
+        None,
+        False,
+        (),
+    )
+    with pytest.raises(CorruptRecord):
+        Fields("t", {"n": ""}).integer("n")
+
+
+def test_a_scripts_flat_reply_pairs_up_as_text_and_an_odd_one_is_refused() -> None:
+    assert from_pairs(["a", "1", "b", 2]) == {"a": "1", "b": "2"}
+    assert from_pairs([]) == {}
+    with pytest.raises(ValueError):
+        from_pairs(["a", "1", "b"])
 
 
 def test_what_we_never_write_is_refused_not_guessed() -> None:
