@@ -277,3 +277,14 @@ def test_typed_changes_name_fields_of_their_record_with_its_types(changes: Any, 
     for name, hint in typing.get_type_hints(changes).items():
         assert name in {f.name for f in dataclasses.fields(record)}, name
         assert _options(hint) <= _options(fields[name]), name
+
+
+def test_a_hash_reply_is_text_whatever_the_client_answered_and_refuses_what_is_not() -> None:
+    from sls_server.store.base import hash_reply
+
+    decoded = {"a": "1", "b": ""}
+    assert hash_reply(decoded) == decoded and hash_reply(decoded) is not decoded
+    assert hash_reply({b"a": b"1", "b": b"2"}) == {"a": "1", "b": "2"}
+    assert hash_reply({}) == {}
+    with pytest.raises(TypeError):
+        hash_reply({"a": 1})  # type: ignore[dict-item]
