@@ -288,3 +288,16 @@ def test_a_hash_reply_is_text_whatever_the_client_answered_and_refuses_what_is_n
     assert hash_reply({}) == {}
     with pytest.raises(TypeError):
         hash_reply({"a": 1})  # type: ignore[dict-item]
+
+
+def test_a_records_hash_names_its_fields_in_order_without_those_it_encodes_itself() -> None:
+    from sls_server.store.records.codec import dataclass_fields
+
+    session = SessionRecord("s", "u", 1, 2, 3, 4, "totp", verified={"withdrawal": 9})
+    assert list(dataclass_fields(session, skip=("verified",))) == [
+        f.name for f in dataclasses.fields(session) if f.name != "verified"
+    ]
+    assert session.to_hash() == {
+        **{"id": "s", "username": "u", "authenticated_at": "1", "idle_expires_at": "2"},
+        **{"expires_at": "3", "last_seen_at": "4", "factor": "totp", "verified:withdrawal": "9"},
+    }

@@ -18,6 +18,7 @@ their fields in declaration order, a tuple as a list, an absent optional value a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -44,9 +45,12 @@ def encode(value: object) -> str | None:
 
 
 def to_hash(fields: Mapping[str, object]) -> dict[str, str]:
-    """A whole record as hash fields: absent (None) values are left out."""
-    encoded = {name: encode(value) for name, value in fields.items()}
-    return {name: text for name, text in encoded.items() if text is not None}
+    """A whole record as hash fields: absent (None) values are left out, in one pass."""
+    return {
+        name: text
+        for name, value in fields.items()
+        if value is not None and (text := encode(value)) is not None
+    }
 
 
 def changes_hash(changes: Mapping[str, object]) -> dict[str, str]:
@@ -56,11 +60,13 @@ def changes_hash(changes: Mapping[str, object]) -> dict[str, str]:
 
 def dataclass_fields(record: DataclassInstance, *, skip: tuple[str, ...] = ()) -> dict[str, object]:
     """A record's fields by name (for :func:`to_hash`), without those it encodes itself."""
-    return {
-        field.name: getattr(record, field.name)
-        for field in dataclasses.fields(record)
-        if field.name not in skip
-    }
+    return {name: getattr(record, name) for name in _field_names(type(record)) if name not in skip}
+
+
+@functools.cache
+def _field_names(kind: type[DataclassInstance]) -> tuple[str, ...]:
+    """A record class's field names, in order: ``dataclasses.fields`` walks them anew on every call."""
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def pairs(mapping: Mapping[str, str]) -> list[str]:
