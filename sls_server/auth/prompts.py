@@ -11,7 +11,6 @@ a login alive forever and draw challenge after challenge from a card. It also re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any, NoReturn
 
 from ..accounts.devices import DeviceService
@@ -108,7 +107,9 @@ class Prompts:
                 prompt = factor.begin(device, step)
             self._issued(cause, username, factor, device, now=now, ip=ip, purpose=purpose)
         expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
-        txn = LoginTxn(
+        # one record, built with the prompt's fields (which win, as a ``replace`` would let them): a
+        # frozen record built and then replaced was built twice
+        fields: dict[str, Any] = dict(
             txn_id=txn_id,
             username=username,
             purpose=purpose,
@@ -127,8 +128,8 @@ class Prompts:
             new_place=found.new_place or None,
             lock_bucket=lock_bucket,
         )
-        remembered: PromptFields = {**(extra or {}), **prompt.remembered}
-        if not self._store.logins.create(replace(txn, **remembered), now=now, password_epoch=password_epoch):
+        txn = LoginTxn(**{**fields, **(extra or {}), **prompt.remembered})
+        if not self._store.logins.create(txn, now=now, password_epoch=password_epoch):
             raise InvalidCredentials()
         return {
             "txn_id": txn_id,

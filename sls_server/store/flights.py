@@ -32,11 +32,19 @@ class Wired(Protocol):
     @property
     def wire(self) -> tuple[Any, ...]: ...
 
+    @property
+    def name(self) -> Any:
+        """``wire``'s first item, which redis-py reads the answer by."""
+
 
 class Command(NamedTuple):
     """A command sent as it is, to a node named rather than routed by a key (``ASKING``, ``SCRIPT LOAD``)."""
 
     wire: tuple[Any, ...]
+
+    @property
+    def name(self) -> Any:
+        return self.wire[0]
 
 
 class NodeUnanswered(redis.exceptions.ConnectionError):
@@ -122,7 +130,7 @@ class Flight:
         for command in self._commands:
             try:
                 reply = self._client.parse_response(  # type: ignore[no-untyped-call]  # unannotated
-                    self._connection, command.wire[0]
+                    self._connection, command.name
                 )
                 replies.append(reply)
             except redis.exceptions.ResponseError as exc:

@@ -48,6 +48,12 @@ class Queued:
         return self.keys[0] if self.script is not None else str(self.args[1])
 
     @property
+    def name(self) -> Any:
+        """The command's name, which redis-py reads its answer by: what :attr:`wire` starts with, without
+        building the whole command (a script's keys and arguments) again to read its first item."""
+        return "EVALSHA" if self.script is not None else self.args[0]
+
+    @property
     def wire(self) -> tuple[Any, ...]:
         """The command as Redis reads it: a script as EVALSHA, never redis-py's pipeline script support,
         which asks SCRIPT EXISTS first (one more round trip each time)."""

@@ -111,6 +111,20 @@ def test_an_events_json_is_the_sorted_dump_of_its_published_form_whatever_it_hol
     assert event.to_json() == expected
 
 
+@pytest.mark.parametrize("present", range(64))
+def test_an_events_published_form_holds_its_present_fields_in_the_order_declared(present: int) -> None:
+    """``Event.as_dict`` (the log line's fields, the feed's event) as it was written before it was built
+    field by field: every field in declaration order, the absent (None, or an empty detail) left out."""
+    optional = {"user": "dora", "ip": "::1", "factor": "totp", "device_id": "d", "result": "ok", "detail": {}}
+    chosen = {name: value for bit, (name, value) in enumerate(optional.items()) if present >> bit & 1}
+    for detail in ({}, {"b": 1}):
+        event = Event(7, "login.succeeded", **{**chosen, "detail": detail if "detail" in chosen else None})
+        everything = {"at": 7, "type": "login.succeeded", **{k: getattr(event, k) for k in optional}}
+        everything["detail"] = event.detail or None
+        expected = [(k, v) for k, v in everything.items() if v is not None]
+        assert list(event.as_dict().items()) == expected
+
+
 def test_an_events_json_leaves_absent_fields_out() -> None:
     assert json.loads(Event(5, "clock.moved").to_json()) == {"at": 5, "type": "clock.moved"}
 

@@ -29,7 +29,7 @@ from sls_server.store.records import (
     UserRecord,
     VoiceCall,
 )
-from sls_server.store.records.codec import Fields, changes_hash, encode, to_hash
+from sls_server.store.records.codec import Fields, changes_hash, encode, from_pairs, to_hash
 
 SECRET = "s3cr3t-sealed-value"
 
@@ -223,6 +223,22 @@ def test_a_cleared_field_is_written_empty_and_reads_as_none() -> None:
     assert to_hash({"mode": None, "n": 0}) == {"n": "0"}
     assert Fields("t", {"mode": ""}).maybe_text("mode") is None
     assert Fields("t", {"n": ""}).maybe_integer("n") is None
+    empty = Fields("t", {"n": "", "f": "", "s": ""})
+    assert (empty.count("n"), empty.maybe_flag("f"), empty.flag("f"), empty.names("s")) == (
+        0,
+        None,
+        False,
+        (),
+    )
+    with pytest.raises(CorruptRecord):
+        Fields("t", {"n": ""}).integer("n")
+
+
+def test_a_scripts_flat_reply_pairs_up_as_text_and_an_odd_one_is_refused() -> None:
+    assert from_pairs(["a", "1", "b", 2]) == {"a": "1", "b": "2"}
+    assert from_pairs([]) == {}
+    with pytest.raises(ValueError):
+        from_pairs(["a", "1", "b"])
 
 
 def test_what_we_never_write_is_refused_not_guessed() -> None:
@@ -261,3 +277,27 @@ def test_typed_changes_name_fields_of_their_record_with_its_types(changes: Any, 
     for name, hint in typing.get_type_hints(changes).items():
         assert name in {f.name for f in dataclasses.fields(record)}, name
         assert _options(hint) <= _options(fields[name]), name
+
+
+def test_a_hash_reply_is_text_whatever_the_client_answered_and_refuses_what_is_not() -> None:
+    from sls_server.store.base import hash_reply
+
+    decoded = {"a": "1", "b": ""}
+    assert hash_reply(decoded) == decoded and hash_reply(decoded) is not decoded
+    assert hash_reply({b"a": b"1", "b": b"2"}) == {"a": "1", "b": "2"}
+    assert hash_reply({}) == {}
+    with pytest.raises(TypeError):
+        hash_reply({"a": 1})  # type: ignore[dict-item]
+
+
+def test_a_records_hash_names_its_fields_in_order_without_those_it_encodes_itself() -> None:
+    from sls_server.store.records.codec import dataclass_fields
+
+    session = SessionRecord("s", "u", 1, 2, 3, 4, "totp", verified={"withdrawal": 9})
+    assert list(dataclass_fields(session, skip=("verified",))) == [
+        f.name for f in dataclasses.fields(session) if f.name != "verified"
+    ]
+    assert session.to_hash() == {
+        **{"id": "s", "username": "u", "authenticated_at": "1", "idle_expires_at": "2"},
+        **{"expires_at": "3", "last_seen_at": "4", "factor": "totp", "verified:withdrawal": "9"},
+    }

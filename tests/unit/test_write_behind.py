@@ -104,3 +104,19 @@ def test_scripts_redis_lost_are_sent_again_alone(store: Store, observer: Any) ->
         _record(store, 1)  # queued: rides with the next call that needs an answer
         assert store.devices.claim_challenge("card", ["e1"], 10) == 1
     assert observer.xlen(keys.EVENTS) == 2
+
+
+def test_a_queued_writes_name_is_what_its_wire_form_starts_with() -> None:
+    """``Flight.read`` reads each answer by the command's name (redis-py's reply callbacks); the name comes
+    from ``Queued.name`` without building the command again."""
+    from types import SimpleNamespace
+
+    from sls_server.store.flights import Command
+    from sls_server.store.writebehind import Queued
+
+    command = Queued(("HGETALL", "k"))
+    script = Queued(("a", 1), SimpleNamespace(sha="abc"), ("k1", "k2"))
+    assert command.name == command.wire[0] == "HGETALL"
+    assert script.name == script.wire[0] == "EVALSHA"
+    assert script.wire == ("EVALSHA", "abc", 2, "k1", "k2", "a", 1)
+    assert Command(("ASKING",)).name == "ASKING"  # a Cluster's command to a named node is read alike

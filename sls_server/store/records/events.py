@@ -25,18 +25,22 @@ class Event:
     detail: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The published form: absent fields left out, not null."""
-        fields = {
-            "at": self.at,
-            "type": self.type,
-            "user": self.user,
-            "ip": self.ip,
-            "factor": self.factor,
-            "device_id": self.device_id,
-            "result": self.result,
-            "detail": self.detail or None,
-        }
-        return {k: v for k, v in fields.items() if v is not None}
+        """The published form: absent fields left out, not null. Built field by field (every event's log
+        line takes it), not as a whole dict filtered afterwards."""
+        fields: dict[str, Any] = {"at": self.at, "type": self.type}
+        if self.user is not None:
+            fields["user"] = self.user
+        if self.ip is not None:
+            fields["ip"] = self.ip
+        if self.factor is not None:
+            fields["factor"] = self.factor
+        if self.device_id is not None:
+            fields["device_id"] = self.device_id
+        if self.result is not None:
+            fields["result"] = self.result
+        if self.detail:
+            fields["detail"] = self.detail
+        return fields
 
     def to_json(self) -> str:
         """Compact, keys sorted by name at every level (what the trail has always held).
