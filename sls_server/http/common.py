@@ -6,6 +6,7 @@ import time
 from typing import Any, TypeVar
 
 from flask import Flask, Request, Response, current_app, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.wrappers import Response as AnyResponse
 
 from ..accounts.clientip import resolve_client_ip
@@ -62,17 +63,20 @@ def json_answer(body: Any, status: int = 200) -> Response:
 
     ``jsonify`` reaches the provider through ``current_app``, works out its arguments, and a view's
     ``(answer, status)`` tuple then has Flask set the status a second time; every answer of the API went
-    that way. Indented answers (debug mode, or a provider made not compact) are still ``jsonify``'s own."""
+    that way. A provider of another kind, and indented answers (debug mode, or a provider made not compact),
+    are still ``jsonify``'s own."""
     app = this_app()
     provider = app.json
-    if provider.compact is False or (provider.compact is None and app.debug):  # type: ignore[attr-defined]
+    if not isinstance(provider, DefaultJSONProvider) or (
+        provider.compact is False or (provider.compact is None and app.debug)
+    ):
         response = jsonify(body)
         response.status_code = status
         return response
     return app.response_class(
         f"{provider.dumps(body, separators=(',', ':'))}\n",
         status=status,
-        mimetype=provider.mimetype,  # type: ignore[attr-defined]
+        mimetype=provider.mimetype,
     )
 
 
