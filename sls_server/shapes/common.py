@@ -103,6 +103,15 @@ UnixTime = Annotated[
 #: ``Literal[True]``'s (``const: true``). A bare ``Literal[False]`` takes ``0`` alike; no request has one.
 JsonTrue = Annotated[Literal[True], BeforeValidator(_exactly_true)]
 Seconds = Annotated[int, Field(ge=0, description="A duration in seconds.")]
+SessionsEndedCount = Annotated[
+    int,
+    Field(
+        ge=0,
+        description="A count, not a list of ids: how many live sessions of the user were ended. (The "
+        "user's own password change answers `sessions_ended` as the ended sessions' ids.)",
+    ),
+]
+"""``sessions_ended`` where an admin's or a recovery's change answers it (the user's own change gives ids)."""
 FactorType = Literal["dscplus", "ibkey", "sms", "voice", "totp", "temporary"]
 """Every authenticator type this server has (``factors``); a device's type is one of them too."""
 Username = Annotated[

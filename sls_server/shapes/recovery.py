@@ -7,7 +7,16 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import Field, with_config
 from typing_extensions import TypedDict
 
-from .common import Password, Refusal, Request, UnixTime, Username, UsernameInput, by_state
+from .common import (
+    Password,
+    Refusal,
+    Request,
+    SessionsEndedCount,
+    UnixTime,
+    Username,
+    UsernameInput,
+    by_state,
+)
 from .login import Factor, FactorOption
 
 RecoveryToken = Annotated[
@@ -90,14 +99,7 @@ class RecoveryDone(TypedDict):
         Literal["changed"], Field(description="Always `changed`: log in with the new password from now on.")
     ]
     username: Username
-    sessions_ended: Annotated[
-        int,
-        Field(
-            ge=0,
-            description="A count, not a list of ids: how many live sessions of the user were ended. (The "
-            "user's own password change answers `sessions_ended` as the ended sessions' ids.)",
-        ),
-    ]
+    sessions_ended: SessionsEndedCount
     logins_ended: Annotated[
         int, Field(ge=0, description="How many logins of the user waiting on their second factor were ended.")
     ]

@@ -6,7 +6,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from .access import IpAllowlistEntries
-from .common import NewUsername, Password, Phone, Request, UnixTime, Username
+from .common import NewUsername, Password, Phone, Request, SessionsEndedCount, UnixTime, Username
 from .devices import Device
 
 
@@ -90,14 +90,7 @@ class UserPasswordReset(TypedDict):
     """Set: the user logs in with it from now on; their phone got a notice."""
 
     username: Username
-    sessions_ended: Annotated[
-        int,
-        Field(
-            ge=0,
-            description="A count, not a list of ids: how many live sessions of the user were ended. (The "
-            "user's own password change answers `sessions_ended` as the ended sessions' ids.)",
-        ),
-    ]
+    sessions_ended: SessionsEndedCount
     logins_ended: Annotated[
         int, Field(ge=0, description="Logins of the user waiting on their second factor that were ended.")
     ]
