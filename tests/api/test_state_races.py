@@ -63,6 +63,18 @@ def a_document_of_two(client: FlaskClient, enrol: Callable[..., EnrolledUser]) -
     return document
 
 
+def their_bob_made_after_alice(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Another request's create of bob, run right after the import's create of alice: its answer."""
+    theirs = {"username": "bob", "password": "Someone-Elses-Bob-42"}
+    return race_once(
+        monkeypatch,
+        client.application.extensions["sls"].store.users,
+        "create",
+        lambda: client.application.test_client().post("/admin/v1/users", json=theirs, headers=ADMIN),
+        when=lambda record, *args, **kwargs: isinstance(record, UserRecord) and record.username == "alice",
+    )
+
+
 @pytest.mark.parametrize("replace", [False, True])
 def test_an_import_whose_create_of_a_user_is_refused_leaves_none_of_the_document(
     client: FlaskClient, enrol: Callable[..., EnrolledUser], monkeypatch: pytest.MonkeyPatch, replace: bool
@@ -72,14 +84,7 @@ def test_an_import_whose_create_of_a_user_is_refused_leaves_none_of_the_document
     now it is 409 naming ``users[1]``, alice taken back, and the other request's bob as it made him."""
     document = a_document_of_two(client, enrol)
     store = client.application.extensions["sls"].store
-    theirs = {"username": "bob", "password": "Someone-Elses-Bob-42"}
-    made = race_once(
-        monkeypatch,
-        store.users,
-        "create",
-        lambda: client.application.test_client().post("/admin/v1/users", json=theirs, headers=ADMIN),
-        when=lambda record, *args, **kwargs: isinstance(record, UserRecord) and record.username == "alice",
-    )
+    made = their_bob_made_after_alice(client, monkeypatch)
 
     refused = client.post(
         f"/admin/v1/state/import?replace={str(replace).lower()}", json=document, headers=ADMIN
@@ -216,15 +221,7 @@ def test_an_import_whose_create_of_a_user_is_refused_takes_its_accounts_back(
     """The accounts are written before the users now: a create of bob refused (another request's bob) takes
     back alice and both accounts, and the other request's bob is in none."""
     document = a_document_of_two_accounts(client, enrol)
-    store = client.application.extensions["sls"].store
-    theirs = {"username": "bob", "password": "Someone-Elses-Bob-42"}
-    made = race_once(
-        monkeypatch,
-        store.users,
-        "create",
-        lambda: client.application.test_client().post("/admin/v1/users", json=theirs, headers=ADMIN),
-        when=lambda record, *args, **kwargs: isinstance(record, UserRecord) and record.username == "alice",
-    )
+    made = their_bob_made_after_alice(client, monkeypatch)
 
     refused = client.post("/admin/v1/state/import", json=document, headers=ADMIN)
 
