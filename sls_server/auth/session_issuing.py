@@ -15,6 +15,7 @@ from ..store import Store
 from ..store.ids import short_id
 from ..store.lockout import DeviceStrikes
 from ..store.records import SessionRecord, UserAccess
+from ..store.records.sessions import RETIRED_KEPT
 from .errors import SessionActive, SessionIpRejected
 from .session_refusals import raise_for_stored
 from .session_state import Session
@@ -121,7 +122,9 @@ class SessionIssuer:
         one session only the first rotates it. ``verified`` is this step-up's; the retired session's other
         fresh ones are carried over by that same step as it finds them, not as this request read them, so a
         withdrawal's step-up spent meanwhile (``SessionService.spend_step_up``) stays spent. The returned
-        session holds ``verified`` only."""
+        session holds ``verified`` only. It keeps the retired token's id (after those it was rotated from
+        before, ``SessionRecord.retired``): a page of another tab loaded with the old token has forms whose
+        tokens are bound to it, and they still count as this session's (``http.crosssite``)."""
         token, sid = new_token(session.username)
         record = SessionRecord(
             id=sid,
@@ -135,6 +138,7 @@ class SessionIssuer:
             ip=ip,
             epoch=session.epoch or None,
             verified=verified,
+            retired=(*session.retired, session.id)[-RETIRED_KEPT:],  # this session's earlier tokens
         )
         rotated, _ = self._store_new(
             record, now=now, concurrency="rotate", epoch=session.epoch, retires=session.id

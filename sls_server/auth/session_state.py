@@ -25,6 +25,8 @@ class Session:
     epoch: str = ""
     verified: dict[str, int] = field(default_factory=dict)
     """Step-up verifications on this session: purpose -> until (unix s)."""
+    retired: tuple[str, ...] = ()
+    """The ids of the tokens its step-ups rotated it from (``SessionRecord.retired``)."""
 
     @classmethod
     def from_record(cls, record: SessionRecord) -> Session:
@@ -38,6 +40,7 @@ class Session:
             device_id=record.device_id,
             epoch=record.epoch or "",
             verified=dict(record.verified),
+            retired=record.retired,
         )
 
     def public(self) -> dict[str, Any]:

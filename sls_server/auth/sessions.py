@@ -54,6 +54,12 @@ class SessionService:
         (none fresh, a racing task's spend included) or 'ended' (the session ended since it was read)."""
         return self._store.sessions.spend_verified(session.id, purpose, now=now)
 
+    def rotated_from(self, sid: str) -> tuple[str, ...]:
+        """The ids of the tokens the live session ``sid`` was rotated from by its step-ups, as the rotation
+        stored them with it (none once it ended): what a form token minted for an earlier token of the same
+        session is checked against (``http.crosssite.require_form_token``)."""
+        return self._store.sessions.retired(sid)
+
     def authenticate(self, token: str | None, *, now: int, ip: str | None, extend: bool = True) -> Session:
         """The live session for ``token``, counting this request as activity; 401 otherwise.
 

@@ -23,6 +23,16 @@ which no other site can drive, so there is no forgery to stop.
 **CSRF tokens** for the HTML forms: :func:`form_token` renders one bound to the session cookie,
 :func:`require_form_token` checks the ``csrf_token`` form field or ``X-CSRF-Token`` header (403
 ``csrf_token_invalid``). See ``sls_server/http/csrf.py`` for the construction.
+
+**After a step-up** the session's token is rotated (the cookie holds the new one), and every page still
+open in another tab carries form tokens bound to the old one. Such a token is accepted when the session the
+cookie holds now was rotated from the token it was minted for: the rotation stores the retired token's id
+with the new session (``SessionRecord.retired``, the latest eight, never changed after), so this is the
+server's own record, not the client's claim. The session is the same one, and the tokens of one session's
+pages are no less secret than another's, so a forger gains nothing; the cookie still decides which session
+acts (a Log out from the old page ends the session the cookie holds). A form token of another session (an
+earlier login, another user), of a session that has since ended (its record, and so its list, gone), or a
+forged one is refused as before.
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ from flask import Flask, request
 
 from ..auth.session_tokens import session_id
 from ..errors import NotAuthenticated
-from .common import bearer_token, extension, header, session_cookie, this_request
+from .common import bearer_token, core, extension, header, session_cookie, this_request
 from .csrf import CsrfTokens
 from .errors import CrossSiteRequest, CsrfTokenInvalid
 
@@ -97,10 +107,18 @@ def form_token() -> str:
 
 
 def require_form_token() -> None:
-    """403 ``csrf_token_invalid`` unless the form (or ``X-CSRF-Token``) carries this session's token."""
+    """403 ``csrf_token_invalid`` unless the form (or ``X-CSRF-Token``) carries this session's token: one
+    minted for the session token the cookie holds, or for a token that session was rotated from by a step-up
+    (a page of another tab, loaded before it: see the module's docstring). Only a token the cookie's own
+    binding refuses costs a read of the store."""
     token = request.form.get(FORM_FIELD) or request.headers.get(FORM_HEADER)
-    if not csrf_tokens().validate(token, _binding()):
-        raise CsrfTokenInvalid()
+    binding = _binding()
+    tokens = csrf_tokens()
+    if tokens.validate(token, binding):
+        return
+    if token and any(tokens.validate(token, earlier) for earlier in core().sessions.rotated_from(binding)):
+        return
+    raise CsrfTokenInvalid()
 
 
 def register(app: Flask) -> None:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import keys
-from .base import Scripts, guarded, texts
+from .base import Scripts, guarded, text, texts
 from .connection import Client
 from .ids import owner_of, owner_of_prefix
 from .lockout import NO_STRIKES, DeviceStrikes
 from .logins import RECLAIM_MARGIN_S
 from .records import SessionRecord, UserAccess
-from .records.codec import from_pairs, pairs
+from .records.codec import Fields, from_pairs, pairs
 from .records.sessions import VERIFIED_PREFIX
 
 #: Seconds of real time a session that ended for a reason its holder did not choose (an expiry, a newer login,
@@ -163,6 +163,16 @@ class SessionRepo:
             [session_id, tombstone or "", now, ENDED_KEEP_S],
         )
         return str(ended) if ended else None
+
+    def retired(self, session_id: str) -> tuple[str, ...]:
+        """The ids of the tokens the live session ``session_id`` was rotated from (``SessionRecord.retired``);
+        none for a session never rotated, an ended one (a tombstone holds only why and when) or no session.
+        One field read, no script: the field is written only with the session, and never changed."""
+        username = owner_of(session_id)
+        if username is None:
+            return ()
+        value = self._r.hget(keys.session(username, session_id), "retired")
+        return Fields("session", {} if value is None else {"retired": text(value)}).names("retired")
 
     def whole_id(self, session_id: str) -> str | None:
         """The id of the one session of the user that ``session_id`` names whose id starts with it: a whole

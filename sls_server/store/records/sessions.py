@@ -8,6 +8,10 @@ from .codec import Fields, dataclass_fields, to_hash
 
 #: A verified step-up is the field ``verified:<purpose>`` holding its deadline.
 VERIFIED_PREFIX = "verified:"
+#: How many of the tokens a session was rotated from it keeps (``SessionRecord.retired``): a page loaded
+#: before more step-ups than this is refused its forms, as any stale page (each step-up is a second factor
+#: asked, so a tab open across more of them is rare), and the record stays small.
+RETIRED_KEPT = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,11 @@ class SessionRecord:
     into a record (``session_touch.lua`` answers why it ended instead)."""
     verified: dict[str, int] = field(default_factory=dict)
     """Step-up verifications: purpose -> until (unix s)."""
+    retired: tuple[str, ...] = ()
+    """The ids of the tokens this session was rotated from by its step-ups, oldest first (the latest
+    :data:`RETIRED_KEPT`): written with the session by the rotation that stored it, and never changed, so it
+    is the server's proof that a form token minted for one of them is this session's (``http.crosssite``).
+    Absent on a session never rotated, and gone with the session when it ends."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str], *, id: str | None = None) -> SessionRecord:
@@ -45,8 +54,10 @@ class SessionRecord:
             epoch=f.maybe_text("epoch"),
             state=f.maybe_text("state"),
             verified=f.prefixed(VERIFIED_PREFIX),
+            retired=f.names("retired"),
         )
 
     def to_hash(self) -> dict[str, str]:
         verified = {f"{VERIFIED_PREFIX}{purpose}": until for purpose, until in self.verified.items()}
-        return to_hash({**dataclass_fields(self, skip=("verified",)), **verified})
+        retired = {"retired": self.retired} if self.retired else {}  # no empty field on every session
+        return to_hash({**dataclass_fields(self, skip=("verified", "retired")), **verified, **retired})
