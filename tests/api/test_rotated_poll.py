@@ -3,8 +3,8 @@ step-up retired: a second tab's poll in flight while the first tab's step-up rot
 session lives on under the new token the browser now holds by the same cookie name, so the tab is not told
 "a newer login ended your session" (``reason=replaced``, which a rotation's ``SessionReplaced`` parent used
 to give it): it is told ``rotated`` and sent to the account page again, whose request carries the
-browser's cookie as it is now, and whose reload gives the tab forms bound to the new session (the tab's
-form token is bound to the old one, so repeating the tickle could only be refused)."""
+browser's cookie as it is now (the old page's forms, sent with the new cookie, count as the session's too:
+``test_stepup_page_forms.py``)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,8 @@ from page_forms import csrf
 from test_logout_cookies import _live
 from werkzeug.test import TestResponse
 
+from sls_server.store.records.sessions import RETIRED_KEPT
+
 #: Each form of the account page (and the verify page's), what it sends besides its token, and where its
 #: answer sends the browser when it went through (a task a fresh ``change_security`` step-up covers runs at
 #: once; a withdrawal and a new number ask for their own step-up).
@@ -145,3 +147,15 @@ def test_a_forged_or_missing_form_token_is_still_refused_after_a_step_up(alice: 
     forged = form_token[:-4] + ("AAAA" if not form_token.endswith("AAAA") else "BBBB")
     for sent in (forged, "", "x" * 200):
         assert _refused(_post(browser, "/account/ip-allowlist", {}, sent)), sent
+
+
+def test_a_page_loaded_before_more_step_ups_than_the_session_keeps_is_refused(alice: EnrolledUser) -> None:
+    """The session keeps the last ``RETIRED_KEPT`` tokens it was rotated from: a page older than that is
+    refused as any stale page (and the record stays small however many step-ups a session has)."""
+    browser, token, form_token = _page(alice)
+    for _ in range(RETIRED_KEPT):
+        token = _step_up_in_tab_b(alice, browser, token)
+    kept = _post(browser, "/account/ip-allowlist", {}, form_token)
+    assert (kept.status_code, kept.headers.get("Location")) == (303, "/account?done=ip_allowlist_ready")
+    _step_up_in_tab_b(alice, browser, token)
+    assert _refused(_post(browser, "/account/ip-allowlist", {}, form_token))

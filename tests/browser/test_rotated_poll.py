@@ -2,7 +2,7 @@
 token the step-up retired while the browser's jar already holds the new one (the race between the tabs,
 made certain here by sending that poll with the old cookie), is not told its session ended. It used to be
 sent to "a newer login ended your session" (``reason=replaced``); it opens the account page again, with the
-new cookie, and its *Stay logged in* then works (the old page's form token was bound to the old session)."""
+new cookie, and its *Stay logged in* then works."""
 
 from __future__ import annotations
 
@@ -59,8 +59,9 @@ def test_stay_logged_in_in_the_other_tab_after_a_step_up_keeps_the_session(
 ) -> None:
     """No race: the other tab's polls carry the new cookie and answer for the live session, but its page's
     form token is bound to the old one, so its *Stay logged in* was refused (403 ``csrf_token_invalid``)
-    and the page said it could not check the session while the countdown ran on to a logoff. The refused
-    tickle now opens the account page again: activity, as the click meant, and forms of this session."""
+    and the page said it could not check the session while the countdown ran on to a logoff. The session
+    keeps the tokens it was rotated from, so the tickle now counts as its activity, as the click meant
+    (``test_stepup_other_tab_forms.py`` has the page's other forms)."""
     card_id = log_in_with_card(page, world, "remy", pin="2580")
     other = context.new_page()
     other.goto(world.url + "/account")

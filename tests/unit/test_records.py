@@ -136,6 +136,7 @@ RECORDS: list[Any] = [
         ip="::1",
         epoch="e",
         verified={"withdrawal": 99, "add_device": 7},
+        retired=("alice~p", "alice~q"),
     ),
     SessionRecord("alice~r", "alice", 1, 2, 3, 1, "totp", state="replaced"),
     PhoneConditions(carrier_blocks_sms=True, roaming=True, delivery_delay_s=30, sim_swapped_to="+1555"),

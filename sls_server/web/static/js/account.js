@@ -79,9 +79,10 @@
     return answer.ok;
   }
 
-  /* A tickle refused for its form token: this page's token is bound to the session token it was loaded
-     with, and a step-up in another tab rotated it (the browser now sends the new one). The account page is
-     opened again: activity, as the click meant, and a token (and forms) of the session as it is now. */
+  /* A tickle refused for its form token: this page's token is bound to the session it was loaded with, and
+     the browser's cookie now names another (a new login in another tab; a step-up there, which rotates the
+     session's token, is not one: the server counts the old page's token as the session's). The account
+     page is opened again: the session as it is now, or the login page. */
   function staleForm(answer) {
     return answer.status === 403 && answer.data.error === "csrf_token_invalid";
   }
