@@ -1,7 +1,8 @@
 """What every page view shares: CSRF tokens for forms, sealed page state in cookies, the session cookie,
 and rendering with the common context.
 
-**CSRF.** Forms of a logged-in user carry ``crosssite.form_token()`` (bound to the session cookie). Forms
+**CSRF.** Forms of a logged-in user carry ``crosssite.form_token()`` (bound to the session cookie; one
+bound to a token a step-up rotated the session from still counts: ``crosssite``). Forms
 before a session exists (the login, the trainer's and the simulators' sign-in, their actions) are bound to
 ``sls_browser``: a random HttpOnly, SameSite=Strict cookie this module sets on the first page a browser
 sees. The token rides in the form's hidden ``csrf_token`` field, or, for the pages' scripts, in the
