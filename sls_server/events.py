@@ -147,6 +147,33 @@ class EventLog(Recorder):
         observe_event(event)
         return event_id
 
+    def record_once(
+        self,
+        type_: str,
+        *,
+        places: str,
+        place: str,
+        at: int,
+        user: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Record an event of a deletion (``UserService.delete``, ``IpRestrictions.delete_account``) exactly
+        once, at its ``place`` among the deletion's ``places``: each request finishing the deletion records
+        its events before it releases the deletion's mark, and one finding them written already (another
+        request's, or its own before a worker was killed) writes nothing (``EventRepo.append_once``).
+        Written now, whatever block is open: the mark is released after."""
+        event = self.build(type_, at, user, None, None, None, None, detail)
+        if self._repo.append_once(
+            event, retention_s=self.retention_s, window_s=self.window_s, places=places, place=place
+        ):
+            _log(logging.INFO, event)
+            observe_event(event)
+
+    def places_done(self, places: str) -> None:
+        """The deletion's mark is released: its events' places kept the trail's retention more
+        (``EventRepo.places_done``)."""
+        self._repo.places_done(places, retention_s=self.retention_s)
+
     def record_decoy(
         self,
         type_: str,

@@ -193,7 +193,7 @@ def test_the_mark_left_holds_no_secret_and_does_not_expire(
     alice: EnrolledUser, enrol: Callable[..., EnrolledUser], redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What is left to do, and nothing else: when, the devices still to take her off, her sessions' short
-    ids for their ``session.killed``. No TTL: a deletion left half done is finished, never forgotten."""
+    ids for their ``session.killed``, the deletion's id (its events' places). No TTL: a deletion left half done is finished, never forgotten."""
     client = alice.client
     bob = enrol("bob", "2468")
     token = alice.log_in()
@@ -206,7 +206,7 @@ def test_the_mark_left_holds_no_secret_and_does_not_expire(
         assert raw.ttl("sls:{u:alice}:deleting") == -1
     finally:
         raw.close()
-    assert set(mark) == {"at", "devices", "sessions"}
+    assert set(mark) == {"at", "devices", "sessions", "id"}  # id: the deletion's own, random
     assert mark["devices"] == bob.device_id
     [short] = mark["sessions"].split(",")
     assert len(short) < 20 and short not in token and alice.password not in str(mark)
