@@ -19,26 +19,11 @@ import pytest
 from conftest import EnrolledUser, trail
 from device_race_kit import ADMIN
 from flask.testing import FlaskClient
+from kill_kit import WorkerKilled, die_after
 from test_account_deletion_resumed import DESK, cut_account_deletion, deleted_events
-from test_user_deletion_resumed import WorkerKilled, keys_of
+from test_user_deletion_resumed import keys_of
 
 from sls_server.store import connect, keys
-
-
-def die_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, nth: int) -> list[int]:
-    """``owner.name`` killing its worker right after its ``nth`` call (the call done); the calls it saw."""
-    real = getattr(owner, name)
-    calls: list[int] = []
-
-    def call_then_die(*args: Any, **kwargs: Any) -> Any:
-        answer = real(*args, **kwargs)
-        calls.append(len(calls) + 1)
-        if len(calls) == nth:
-            raise WorkerKilled()
-        return answer
-
-    monkeypatch.setattr(owner, name, call_then_die)
-    return calls
 
 
 def killed_deleting(client: FlaskClient, path: str) -> None:
