@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import EnrolledUser, trail
-from device_race_kit import ADMIN
+from device_race_kit import ADMIN, race_once
 from flask.testing import FlaskClient
 from kill_kit import WorkerKilled, die_after
 from test_account_deletion_resumed import DESK, cut_account_deletion, deleted_events
@@ -148,3 +148,47 @@ def test_an_account_deletion_killed_before_its_event_has_it_once_from_the_finish
     [detail] = deleted_events(client)
     assert detail["resumed"] is True, detail
     assert keys_of(redis_url, "a:desk-1") == {}
+
+
+def test_a_finisher_stalled_before_its_release_leaves_a_later_deletion_s_mark(
+    alice: EnrolledUser, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``DELETE`` sent again stalls right after writing ``user.deleted``; meanwhile another finishes the
+    deletion, alice is made again and deleted again, that deletion killed after her record went. The stalled
+    one's release is of its own deletion's mark only: the later deletion's stays, for the next ``DELETE``
+    to finish with its own events."""
+    client = alice.client
+    app = client.application
+    store = app.extensions["sls"].store
+    die_after(monkeypatch, store.users, "delete", 1)
+    killed_deleting(client, "/admin/v1/users/alice")
+    body = {"username": "alice", "password": alice.password}
+
+    def finish_make_again_and_cut() -> list[int]:
+        other = app.test_client()
+        answers = [other.delete("/admin/v1/users/alice", headers=ADMIN).status_code]
+        answers.append(other.post("/admin/v1/users", json=body, headers=ADMIN).status_code)
+        die_after(monkeypatch, store.users, "delete", 1)
+        with pytest.raises(WorkerKilled):
+            other.delete("/admin/v1/users/alice", headers=ADMIN)
+        return answers
+
+    raced = race_once(
+        monkeypatch,
+        store.events,
+        "append_once",
+        finish_make_again_and_cut,
+        when=lambda event, **kwargs: event.type == "user.deleted",
+    )
+    assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code == 200
+    assert raced == [[200, 201]]
+    assert set(keys_of(redis_url, "u:alice")) == {keys.user_deletion("alice")}  # the later deletion's
+
+    assert client.delete("/admin/v1/users/alice", headers=ADMIN).get_json() == {"deleted": "alice"}
+    assert [e["type"] for e in trail(client, ADMIN, user="alice") if e["type"].startswith("user.")] == [
+        "user.created",
+        "user.deleted",
+        "user.created",
+        "user.deleted",
+    ]
+    assert keys_of(redis_url, "u:alice") == {}
