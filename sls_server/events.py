@@ -136,9 +136,12 @@ class EventLog(Recorder):
         finally:
             _holds_every.reset(every_token)
             _held.reset(token)
+            outer = _held.get()  # nested: the inner block's writes, of either kind, go to the outer's
             for item in [*cause.events, *held]:
                 if isinstance(item, Event):
                     self._write(item)
+                elif outer is not None:
+                    outer.append(item)
                 else:
                     item()
 
