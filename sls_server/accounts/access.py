@@ -214,7 +214,8 @@ class IpRestrictions:
         refused state import deleting again an account it wrote, which ``account.deleted`` says
         (``event_details.deletion_detail``)."""
         aid = canonical_account_id(account_id)
-        removed = self._store.access.remove_account(aid, now=now)  # its list applies to no one from here
+        # its list applies to no one from here
+        removed = self._store.access.remove_account(aid, now=now, import_taken_back=import_taken_back)
         members = self._finish(aid, now=now, resumed=removed is None, import_taken_back=import_taken_back)
         members = removed if members is None else members  # another request finished this one's deletion
         if members is None:
@@ -245,7 +246,8 @@ class IpRestrictions:
             self._store.access.unlink_account(name, aid)
         # The event before the mark's release, once (``EventLog.record_once``): a worker killed between the
         # two leaves the mark, and whoever finishes the deletion then writes it if it is missing.
-        how = deletion_detail(left.at if resumed else None, import_taken_back=import_taken_back)
+        taken_back = import_taken_back or left.import_taken_back  # the mark's: whoever finishes it
+        how = deletion_detail(left.at if resumed else None, import_taken_back=taken_back)
         detail = {"account_id": aid, "users": len(left.users), **how}
         places = left.events_of(aid)
         self._events.record_once("account.deleted", places=places, place="deleted", at=now, detail=detail)

@@ -154,7 +154,9 @@ class UserService:
                 drop_device(self._store, name, device_id)
             self._store.access.forget_user(name)
             sessions = [short_id(sid) for sid in ended]
-            self._store.users.delete(name, dropped=device_ids, ended=sessions, now=now)
+            self._store.users.delete(
+                name, dropped=device_ids, ended=sessions, now=now, import_taken_back=import_taken_back
+            )
         self._finish(name, now=now, resumed=False, import_taken_back=import_taken_back)
 
     def finish_deletion(self, username: str, *, now: int) -> bool:
@@ -188,7 +190,8 @@ class UserService:
             self._events.record_once(
                 "session.killed", places=places, place=f"session:{sid}", at=now, user=name, detail=detail
             )
-        how = deletion_detail(left.at if resumed else None, import_taken_back=import_taken_back)
+        taken_back = import_taken_back or left.import_taken_back  # the mark's: whoever finishes it
+        how = deletion_detail(left.at if resumed else None, import_taken_back=taken_back)
         self._events.record_once(
             "user.deleted", places=places, place="deleted", at=now, user=name, detail=how or None
         )

@@ -75,13 +75,16 @@ class AccessRepo:
         """Both keys at once (a create taken back before anyone was linked)."""
         self._r.delete(keys.account(account_id), keys.account_members(account_id))
 
-    def remove_account(self, account_id: str, *, now: int) -> list[str] | None:
+    def remove_account(
+        self, account_id: str, *, now: int, import_taken_back: bool = False
+    ) -> list[str] | None:
         """Delete the account's record and member set in one step (``account_delete.lua``), leaving what the
         deletion has left to do (:meth:`deletion_left`): its members, whose links the caller then releases.
         The members, sorted (what the deleting request answers, even if another finishes the deletion
         first); None, and nothing done, when there is no such account (another deletion got there first)."""
         keys_ = [*_account_keys(account_id), keys.account_deletion(account_id)]
-        members = self._scripts("account_delete", keys_, [now, secrets.token_hex(8)])  # the deletion's id
+        why = "1" if import_taken_back else ""  # kept in the mark, for whoever finishes it to say
+        members = self._scripts("account_delete", keys_, [now, secrets.token_hex(8), why])  # its id: random
         return None if members is None else texts(members)
 
     def deletion_left(self, account_id: str, *, now: int) -> AccountDeletionLeft | None:

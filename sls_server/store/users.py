@@ -120,7 +120,15 @@ class UserRepo:
             if held is not None
         }
 
-    def delete(self, username: str, *, dropped: Sequence[str], ended: Sequence[str], now: int) -> bool:
+    def delete(
+        self,
+        username: str,
+        *,
+        dropped: Sequence[str],
+        ended: Sequence[str],
+        now: int,
+        import_taken_back: bool = False,
+    ) -> bool:
         """The user's record and own keys, their lockout state and their logins in progress, in one step (one
         slot: atomic, ``user_delete.lua``), leaving what the deletion has left to do
         (:meth:`deletion_left`): the devices the user's set held but ``dropped`` (those the caller has
@@ -129,7 +137,7 @@ class UserRepo:
         cluster pipeline cannot carry a multi-key DEL). A staged attacker's logins waiting on the user's
         approval (``keys.attacker_waits``, on the user's slot) go in the same step: left to their TTL, they
         outlived the user. False, and nothing done, when there is no such user (another deletion got there
-        first)."""
+        first). ``import_taken_back`` is kept in the mark, for whoever finishes the deletion to say."""
         own = [
             keys.user(username),
             keys.user_devices(username),
@@ -142,7 +150,15 @@ class UserRepo:
             *user_lockout_keys(username),
         ]
         deletion_id = secrets.token_hex(8)  # its events' places and its mark's owner: DeletionLeft.id
-        args: list[str | int] = [keys.login_prefix(username), now, ",".join(ended), deletion_id, *dropped]
+        why = "1" if import_taken_back else ""
+        args: list[str | int] = [
+            keys.login_prefix(username),
+            now,
+            ",".join(ended),
+            deletion_id,
+            why,
+            *dropped,
+        ]
         deleted = bool(self._scripts("user_delete", own, args))
         if deleted:
             self.unindex(username)

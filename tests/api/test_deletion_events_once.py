@@ -13,6 +13,7 @@ Each kill is the real code stopped right after one step (what a dying process do
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from device_race_kit import ADMIN, race_once
 from flask.testing import FlaskClient
 from kill_kit import WorkerKilled, die_after
 from test_account_deletion_resumed import DESK, cut_account_deletion, deleted_events
+from test_state_races import a_document_of_two, their_bob_made_after_alice
 from test_user_deletion_resumed import keys_of
 
 from sls_server.store import connect, keys
@@ -192,3 +194,21 @@ def test_a_finisher_stalled_before_its_release_leaves_a_later_deletion_s_mark(
         "user.deleted",
     ]
     assert keys_of(redis_url, "u:alice") == {}
+
+
+def test_a_refused_import_s_taking_back_killed_is_told_as_one_when_finished(
+    client: FlaskClient, enrol: Callable[..., EnrolledUser], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import refused midway (another request made bob after the import made alice) takes alice back, and
+    that deletion is killed after her record went: the ``DELETE`` finishing it says what the deletion was,
+    a taking back, as the import would have (the mark keeps it), not an administrator's deletion."""
+    document = a_document_of_two(client, enrol)
+    made = their_bob_made_after_alice(client, monkeypatch)
+    die_after(monkeypatch, client.application.extensions["sls"].store.users, "delete", 1)
+    with pytest.raises(WorkerKilled):
+        client.post("/admin/v1/state/import?replace=false", json=document, headers=ADMIN)
+    assert made[0].status_code == 201
+
+    assert client.delete("/admin/v1/users/alice", headers=ADMIN).get_json() == {"deleted": "alice"}
+    last = told(client, "user.deleted")[-1]
+    assert last["detail"]["import_taken_back"] is True and last["detail"]["resumed"] is True, last

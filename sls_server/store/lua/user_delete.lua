@@ -11,13 +11,14 @@
 -- (zset of ids)   KEYS[5..] the user's other keys
 -- ARGV[1] key prefix of the user's logins   ARGV[2] now (the app clock)   ARGV[3] the ended sessions' short
 -- ids, comma-joined   ARGV[4] the deletion's id (random: its events' places, deletion_end.lua's check)
--- ARGV[5..] the device ids already dropped
+-- ARGV[5] '1' for a refused state import's taking back (its event says so, whoever finishes it), else ''
+-- ARGV[6..] the device ids already dropped
 -- Returns 1, or 0 (nothing done) when there is no such user: another deletion got there first.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0
 end
 local dropped = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   dropped[ARGV[i]] = true
 end
 local left = {}
@@ -32,4 +33,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], unpack(KEYS, 5))
 redis.call('HSET', KEYS[3], 'at', ARGV[2], 'devices', table.concat(left, ','), 'sessions', ARGV[3], 'id', ARGV[4])
+if ARGV[5] == '1' then
+  redis.call('HSET', KEYS[3], 'import_taken_back', '1')
+end
 return 1

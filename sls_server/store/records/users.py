@@ -87,6 +87,8 @@ class DeletionLeft:
     id: str = ""
     """The deletion's own (random): its events' places in the trail (``EventRepo.append_once``), and whose
     mark ``deletion_end.lua`` releases. '' in a mark a server before the ids left."""
+    import_taken_back: bool = False
+    """A refused state import's taking back (``event_details.deletion_detail``), whoever finishes it."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> DeletionLeft:
@@ -96,6 +98,7 @@ class DeletionLeft:
             devices=f.names("devices"),
             sessions=f.names("sessions"),
             id=f.maybe_text("id") or "",
+            import_taken_back=bool(f.maybe_flag("import_taken_back")),
         )
 
     def events_of(self, username: str) -> str:
