@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any, Literal
 
 from .accounts.clientip import client_block
@@ -36,8 +37,12 @@ log = logging.getLogger("sls_server.events")
 FORBIDDEN_DETAIL = frozenset({"password", "pin", "code", "response", "secret", "key", "token", "challenge"})
 MAX_PAGE = 1000
 
-#: The events an open :meth:`EventLog.caused` block holds back (per thread, as the write-behind's queue).
-_held: ContextVar[list[Event] | None] = ContextVar("sls_events_held", default=None)
+#: What an open :meth:`EventLog.caused` block holds back: an event for the trail, or (a block holding every
+#: event: ``caused(every=True)``) a flood's or a decoy's write, made as the block ends.
+Held = Event | Callable[[], object]
+#: What the open block holds (per thread, as the write-behind's queue), and whether it holds every event.
+_held: ContextVar[list[Held] | None] = ContextVar("sls_events_held", default=None)
+_holds_every: ContextVar[bool] = ContextVar("sls_events_hold_every", default=False)
 
 
 class Recorder(ABC):
@@ -69,11 +74,19 @@ class Cause(Recorder):
     """What a :meth:`EventLog.caused` block records ahead of the events held in it: written as the block ends,
     before what it held."""
 
-    def __init__(self) -> None:
-        self.events: list[Event] = []
+    def __init__(self, log: EventLog) -> None:
+        self.events: list[Held] = []
+        self._log = log
 
     def _write(self, event: Event) -> None:
         self.events.append(event)
+
+    def record_decoy(
+        self, type_: str, *, at: int, ip: str | None = None, detail: dict[str, Any] | None = None
+    ) -> None:
+        """A decoy's cause (:meth:`EventLog.record_decoy`), where a user's path records its cause: written as
+        the block ends, before what it held, so the decoy's writes come in the user's order."""
+        self.events.append(partial(self._log.record_decoy, type_, at=at, ip=ip, detail=detail))
 
 
 class EventLog(Recorder):
@@ -102,22 +115,35 @@ class EventLog(Recorder):
         observe_event(event)  # the Prometheus counters, in-process: no Redis round trip
 
     @contextmanager
-    def caused(self) -> Iterator[Cause]:
+    def caused(self, *, every: bool = False) -> Iterator[Cause]:
         """Hold back the events :meth:`record` is given in the block, and write them when it ends (well or
         by an error: an event recorded before a refusal still lands), after those given to the yielded
         :class:`Cause`: the challenge issued, then the text that carried its code. Only the order changes:
         the writes go as they would have (with an open ``write_behind`` block's, no round trip more). A
         flood's event (:meth:`record_flood`) is not held: its answer decides what is written. Nested, the
-        inner block's events go to the outer's, in the inner's order."""
-        held: list[Event] = []
-        cause = Cause()
+        inner block's events go to the outer's, in the inner's order.
+
+        ``every``: a flood's and a decoy's events are held too (their writes made as the block ends, in
+        order; a flood's answer then read by nobody), for a cause known only at the block's end that must
+        still come first: a password reset's start, recorded once it happened, ahead of its text's refusal
+        (``PasswordRecovery.start``)."""
+        held: list[Held] = []
+        cause = Cause(self)
         token = _held.set(held)
+        every_token = _holds_every.set(every)
         try:
             yield cause
         finally:
+            _holds_every.reset(every_token)
             _held.reset(token)
-            for event in [*cause.events, *held]:
-                self._write(event)
+            outer = _held.get()  # nested: the inner block's writes, of either kind, go to the outer's
+            for item in [*cause.events, *held]:
+                if isinstance(item, Event):
+                    self._write(item)
+                elif outer is not None:
+                    outer.append(item)
+                else:
+                    item()
 
     def record_flood(
         self,
@@ -140,12 +166,47 @@ class EventLog(Recorder):
         event = self.build(type_, at, user, ip, factor, device_id, result, detail)
         client = (client_block(ip) if ip else None) if per == "ip" else user
         group = _flood_group(type_, result, per, client)
+        held = _held.get()
+        if held is not None and _holds_every.get():  # ``caused(every=True)``: written as the block ends
+            held.append(partial(self._append_flood, event, group))
+            return None
+        return self._append_flood(event, group)
+
+    def _append_flood(self, event: Event, group: dict[str, str]) -> str | None:
+        """:meth:`record_flood`'s write."""
         event_id = self._repo.append_grouped(
             event, retention_s=self.retention_s, window_s=self.window_s, group=group
         )
         _log(logging.INFO if event_id is not None else logging.DEBUG, event, counted=event_id is None)
         observe_event(event)
         return event_id
+
+    def record_once(
+        self,
+        type_: str,
+        *,
+        places: str,
+        place: str,
+        at: int,
+        user: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Record an event of a deletion (``UserService.delete``, ``IpRestrictions.delete_account``) exactly
+        once, at its ``place`` among the deletion's ``places``: each request finishing the deletion records
+        its events before it releases the deletion's mark, and one finding them written already (another
+        request's, or its own before a worker was killed) writes nothing (``EventRepo.append_once``).
+        Written now, whatever block is open: the mark is released after."""
+        event = self.build(type_, at, user, None, None, None, None, detail)
+        if self._repo.append_once(
+            event, retention_s=self.retention_s, window_s=self.window_s, places=places, place=place
+        ):
+            _log(logging.INFO, event)
+            observe_event(event)
+
+    def places_done(self, places: str) -> None:
+        """The deletion's mark is released: its events' places kept the trail's retention more
+        (``EventRepo.places_done``)."""
+        self._repo.places_done(places, retention_s=self.retention_s)
 
     def record_decoy(
         self,
@@ -166,6 +227,14 @@ class EventLog(Recorder):
         (its answer waited for), grouped by this stand-in for the user (a keyed digest: it names nobody)."""
         event = self.build(type_, at, None, ip, None, None, result, detail)
         group = None if flood_of is None else _flood_group(type_, result, "user", flood_of)
+        held = _held.get()
+        if held is not None and _holds_every.get():  # as a user's events are: ``caused(every=True)``
+            held.append(partial(self._append_decoy, event, group))
+            return
+        self._append_decoy(event, group)
+
+    def _append_decoy(self, event: Event, group: dict[str, str] | None) -> None:
+        """:meth:`record_decoy`'s write."""
         self._repo.append_decoy(event, retention_s=self.retention_s, window_s=self.window_s, group=group)
         _log(logging.INFO, event, to=decoy_log)
 

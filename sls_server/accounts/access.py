@@ -214,7 +214,8 @@ class IpRestrictions:
         refused state import deleting again an account it wrote, which ``account.deleted`` says
         (``event_details.deletion_detail``)."""
         aid = canonical_account_id(account_id)
-        removed = self._store.access.remove_account(aid, now=now)  # its list applies to no one from here
+        # its list applies to no one from here
+        removed = self._store.access.remove_account(aid, now=now, import_taken_back=import_taken_back)
         members = self._finish(aid, now=now, resumed=removed is None, import_taken_back=import_taken_back)
         members = removed if members is None else members  # another request finished this one's deletion
         if members is None:
@@ -225,8 +226,8 @@ class IpRestrictions:
         """Finish a deletion of the id cut short after the account's record went
         (``AccessRepo.deletion_left``): release each member's link still naming it, then record
         ``account.deleted`` (``event_details.deletion_detail``). False when there is none to finish. Two
-        requests finishing it at once both release (harmless twice) and one records the event
-        (``AccessRepo.end_deletion``)."""
+        requests finishing it at once both release (harmless twice); the event is written once
+        (``EventLog.record_once``) before the mark is released (``AccessRepo.end_deletion``), as a user's."""
         return self._finish(canonical_account_id(account_id), now=now, resumed=True) is not None
 
     def _finish(
@@ -243,11 +244,15 @@ class IpRestrictions:
             if self._store.access.deletion_left(aid, now=now) is None:
                 return list(left.users)  # finished by another request meanwhile
             self._store.access.unlink_account(name, aid)
-        taken = self._store.access.end_deletion(aid)
-        if taken is not None:
-            how = deletion_detail(taken.at if resumed else None, import_taken_back=import_taken_back)
-            detail = {"account_id": aid, "users": len(taken.users), **how}
-            self._events.record("account.deleted", at=now, detail=detail)
+        # The event before the mark's release, once (``EventLog.record_once``): a worker killed between the
+        # two leaves the mark, and whoever finishes the deletion then writes it if it is missing.
+        taken_back = import_taken_back or left.import_taken_back  # the mark's: whoever finishes it
+        how = deletion_detail(left.at if resumed else None, import_taken_back=taken_back)
+        detail = {"account_id": aid, "users": len(left.users), **how}
+        places = left.events_of(aid)
+        self._events.record_once("account.deleted", places=places, place="deleted", at=now, detail=detail)
+        self._store.access.end_deletion(aid, left)
+        self._events.places_done(places)
         return list(left.users)
 
     def _link(self, name: str, account_id: str) -> str | None:

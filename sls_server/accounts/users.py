@@ -154,7 +154,9 @@ class UserService:
                 drop_device(self._store, name, device_id)
             self._store.access.forget_user(name)
             sessions = [short_id(sid) for sid in ended]
-            self._store.users.delete(name, dropped=device_ids, ended=sessions, now=now)
+            self._store.users.delete(
+                name, dropped=device_ids, ended=sessions, now=now, import_taken_back=import_taken_back
+            )
         self._finish(name, now=now, resumed=False, import_taken_back=import_taken_back)
 
     def finish_deletion(self, username: str, *, now: int) -> bool:
@@ -162,8 +164,10 @@ class UserService:
         take the user off the devices still naming them, then record the ``session.killed`` of the sessions
         it ended and ``user.deleted`` (``detail.resumed``, ``detail.begun_at``: when the record went). False
         when there is none to finish. Two requests finishing it at once both do the work (each step is
-        harmless done twice) and one records the events (``UserRepo.end_deletion``). A device whose turn
-        stays taken is 429 ``device_busy``, the deletion left to finish as it was."""
+        harmless done twice), and the events are written once (``EventLog.record_once``) before the mark is
+        released (``UserRepo.end_deletion``): a worker killed anywhere before the release leaves the mark,
+        and the request finishing it writes what is missing, nothing twice. A device whose turn stays taken
+        is 429 ``device_busy``, the deletion left to finish as it was."""
         return self._finish(canonical_username(username), now=now, resumed=True)
 
     def _finish(self, name: str, *, now: int, resumed: bool, import_taken_back: bool = False) -> bool:
@@ -178,12 +182,21 @@ class UserService:
         # stalls here while another finishes and the name is made again leaves that user in it (``unindex``).
         if resumed and self._store.users.deletion_left(name) is not None:
             self._store.users.unindex(name)
-        taken = self._store.users.end_deletion(name)
-        if taken is None:
-            return True
-        self._sessions_ended(name, taken.sessions, now=now, ended_by="user_deleted")
-        detail = deletion_detail(taken.at if resumed else None, import_taken_back=import_taken_back)
-        self._events.record("user.deleted", at=now, user=name, detail=detail or None)
+        # The events before the mark's release, each once (``EventLog.record_once``): a worker killed
+        # between the two leaves the mark, and whoever finishes the deletion then writes what is missing.
+        places = left.events_of(name)
+        for sid in left.sessions:
+            detail = {"session_id": sid, "ended_by": "user_deleted"}
+            self._events.record_once(
+                "session.killed", places=places, place=f"session:{sid}", at=now, user=name, detail=detail
+            )
+        taken_back = import_taken_back or left.import_taken_back  # the mark's: whoever finishes it
+        how = deletion_detail(left.at if resumed else None, import_taken_back=taken_back)
+        self._events.record_once(
+            "user.deleted", places=places, place="deleted", at=now, user=name, detail=how or None
+        )
+        self._store.users.end_deletion(name, left)
+        self._events.places_done(places)
         return True
 
     def _sessions_ended(

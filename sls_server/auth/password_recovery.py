@@ -120,38 +120,38 @@ class PasswordRecovery:
         code = new_code()
         code_digest = self._codes.digest(digest, code)
         text = recovery_text(code, valid_s=self.code_ttl)
-        # the start goes in the trail first, ahead of the text that carried its code or the send limit's
-        # refusal of it (``sms.rate_limited``, written as it happens: a flood's event is never held back), as
-        # a login's challenge comes ahead of its text; the decoy records first too, so the two paths still
-        # send the same commands in the same order
+        # The start goes in the trail once it happened (the recovery kept), saying what came of its text,
+        # and ahead of the text or the send limit's refusal of it (``sms.rate_limited``), as a login's
+        # challenge comes ahead of its text: every event of the block held to its end (``caused(every)``).
+        # A start cut short (Redis lost mid-way: 503) is no start in the trail; a text it sent still is.
+        # The decoy records at the same points, so the two paths send the same commands in the same order.
+        fields = {"username": name, "digest": code_digest}
         if record is not None and record.phone:
-            self._events.record(
-                "password_recovery.started",
-                at=now,
-                user=name,
-                ip=ip,
-                detail={"to": mask_number(record.phone)},
-            )
-            try:
-                self._phones.limit(name, record.phone, now=now, ip=ip)
-                self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
-            except SlsError as exc:  # the send limits (``Texts.limit``), known here by their code
-                if exc.code != "rate_limited":
-                    raise
-                # Told nothing: a refusal here would say the name is a user's (the limit has its event).
-                # And no code is kept: one never sent would be a target to guess at, five tries a
-                # recovery, with recoveries no longer limited by the texts they send.
-                code_digest = ""
+            with self._events.caused(every=True) as cause:
+                sent = "sent"
+                try:
+                    self._phones.limit(name, record.phone, now=now, ip=ip)
+                    self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
+                except SlsError as exc:  # the send limits (``Texts.limit``), known here by their code
+                    if exc.code != "rate_limited":
+                        raise
+                    # Told nothing: a refusal here would say the name is a user's (the limit has its event).
+                    # And no code is kept: one never sent would be a target to guess at, five tries a
+                    # recovery, with recoveries no longer limited by the texts they send.
+                    fields["digest"], sent = "", "refused"
+                self._repo.begin(digest, fields, expires_at=expires_at, now=now)
+                told = {"to": mask_number(record.phone), "text": sent}
+                cause.record("password_recovery.started", at=now, user=name, ip=ip, detail=told)
         else:  # a decoy, at the same cost: its code texted to nobody, its events where nobody reads them
-            self._events.record_decoy(
-                "password_recovery.started",
-                at=now,
-                ip=ip,
-                detail={"to": mask_number(self._phones.decoy_number)},
-            )
-            self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE)
-            code_digest = ""  # every code wrong
-        self._repo.begin(digest, {"username": name, "digest": code_digest}, expires_at=expires_at, now=now)
+            with self._events.caused(every=True) as cause:
+                rehearsed = self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE)
+                fields["digest"] = ""  # every code wrong
+                self._repo.begin(digest, fields, expires_at=expires_at, now=now)
+                told = {
+                    "to": mask_number(self._phones.decoy_number),
+                    "text": "sent" if rehearsed else "refused",
+                }
+                cause.record_decoy("password_recovery.started", at=now, ip=ip, detail=told)
         return {"state": "code_sent", "recovery_token": token, "expires_at": expires_at}
 
     def code(self, token: str, code: str, *, now: int, ip: str | None) -> dict[str, Any]:

@@ -11,6 +11,8 @@ is one a reader can meet (``accounts.access``).
 
 from __future__ import annotations
 
+import secrets
+
 from . import keys
 from .base import ScriptCall, Scripts, guarded, hash_reply, text, texts
 from .connection import Client
@@ -73,13 +75,16 @@ class AccessRepo:
         """Both keys at once (a create taken back before anyone was linked)."""
         self._r.delete(keys.account(account_id), keys.account_members(account_id))
 
-    def remove_account(self, account_id: str, *, now: int) -> list[str] | None:
+    def remove_account(
+        self, account_id: str, *, now: int, import_taken_back: bool = False
+    ) -> list[str] | None:
         """Delete the account's record and member set in one step (``account_delete.lua``), leaving what the
         deletion has left to do (:meth:`deletion_left`): its members, whose links the caller then releases.
         The members, sorted (what the deleting request answers, even if another finishes the deletion
         first); None, and nothing done, when there is no such account (another deletion got there first)."""
         keys_ = [*_account_keys(account_id), keys.account_deletion(account_id)]
-        members = self._scripts("account_delete", keys_, [now])
+        why = "1" if import_taken_back else ""  # kept in the mark, for whoever finishes it to say
+        members = self._scripts("account_delete", keys_, [now, secrets.token_hex(8), why])  # its id: random
         return None if members is None else texts(members)
 
     def deletion_left(self, account_id: str, *, now: int) -> AccountDeletionLeft | None:
@@ -87,15 +92,13 @@ class AccessRepo:
         unfinished; one cut short by a server before the mark (a member set with no record) is made one
         (``account_deletion_left.lua``)."""
         keys_ = [*_account_keys(account_id), keys.account_deletion(account_id)]
-        flat = self._scripts("account_deletion_left", keys_, [now])
+        flat = self._scripts("account_deletion_left", keys_, [now, secrets.token_hex(8)])
         return AccountDeletionLeft.from_hash(from_pairs(flat)) if flat else None
 
-    def end_deletion(self, account_id: str) -> AccountDeletionLeft | None:
-        """Take what the deletion had left to do, in one step (``deletion_end.lua``, as a user's deletion):
-        for the one request of those finishing it at once that this answers, to record its event; None for
-        the others."""
-        flat = self._scripts("deletion_end", [keys.account_deletion(account_id)], [])
-        return AccountDeletionLeft.from_hash(from_pairs(flat)) if flat else None
+    def end_deletion(self, account_id: str, left: AccountDeletionLeft) -> None:
+        """Release the deletion's mark (``deletion_end.lua``, as a user's deletion), once its work is done and
+        its event is in the trail: only while it is that deletion's (``left.id``)."""
+        self._scripts("deletion_end", [keys.account_deletion(account_id)], [left.id])
 
     def account_exists(self, account_id: str) -> bool:
         return bool(self._r.exists(keys.account(account_id)))

@@ -142,6 +142,24 @@ class EventRepo:
         self._saw(str(result))
         return str(result)
 
+    def append_once(self, event: Event, *, retention_s: int, window_s: int, places: str, place: str) -> bool:
+        """Write ``event`` unless the deletion's ``places`` (``keys.event_places``) holds its ``place``
+        already, and note it there in the same step: a deletion's events, which each request finishing it
+        records (two at once, or one after a worker was killed before the deletion's mark was released), are
+        in the trail once. Answered, so the caller releases the mark only once it is written; False when it
+        was written before."""
+        args = [*_append_args(event, self._retention(retention_s), window_s, "", self._floor()), "", place]
+        result = self._scripts("events_append", [*EVENT_KEYS, keys.event_places(places)], args)
+        if not result:
+            return False
+        self._saw(str(result))
+        return True
+
+    def places_done(self, places: str, *, retention_s: int) -> None:
+        """The deletion's mark is released: its places expire with the trail's retention (a request that
+        stalled before its appends while another finished the deletion still finds them meanwhile)."""
+        self._r.expire(keys.event_places(places), retention_s)
+
     def append_decoy(
         self, event: Event, *, retention_s: int, window_s: int, group: dict[str, str] | None = None
     ) -> None:

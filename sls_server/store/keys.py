@@ -220,6 +220,15 @@ def account_members(account_id: str) -> str:
     return f"{PREFIX}{{a:{account_id}}}:members"
 
 
+def event_places(deletion: str) -> str:
+    """The places in the trail of a deletion's events (``DeletionLeft.events_of``: which deletion): each
+    event's field set to its id in the step writing it (``events_append.lua``), so it is written once
+    however many requests finish the deletion, or finish it again after a worker was killed. On the trail's
+    slot. No expiry while the deletion's mark is held (a deletion may be finished days after it was cut
+    short); the trail's retention once it is released (``EventRepo.places_done``)."""
+    return f"{PREFIX}{{events}}:places:{deletion}"
+
+
 def account_deletion(account_id: str) -> str:
     """What the account's deletion has left to do, once its record is gone and until it is finished
     (``account_delete.lua`` writes it in the record's own step, ``deletion_end.lua`` takes it): its members,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from typing import Any, Literal, cast
 
@@ -12,7 +13,7 @@ from .hints import DeviceHints, devices_named
 from .lockout import user_lockout_keys
 from .records import DeletionLeft, LoginView, UserAccess, UserChanges, UserRecord
 from .records.access import encode_allowlist
-from .records.codec import changes_hash, from_pairs, pairs
+from .records.codec import changes_hash, pairs
 from .sessions import ENDED_KEEP_S
 
 #: What ``user_add_device.lua`` answers (:meth:`UserRepo.add_device`).
@@ -119,7 +120,15 @@ class UserRepo:
             if held is not None
         }
 
-    def delete(self, username: str, *, dropped: Sequence[str], ended: Sequence[str], now: int) -> bool:
+    def delete(
+        self,
+        username: str,
+        *,
+        dropped: Sequence[str],
+        ended: Sequence[str],
+        now: int,
+        import_taken_back: bool = False,
+    ) -> bool:
         """The user's record and own keys, their lockout state and their logins in progress, in one step (one
         slot: atomic, ``user_delete.lua``), leaving what the deletion has left to do
         (:meth:`deletion_left`): the devices the user's set held but ``dropped`` (those the caller has
@@ -128,7 +137,7 @@ class UserRepo:
         cluster pipeline cannot carry a multi-key DEL). A staged attacker's logins waiting on the user's
         approval (``keys.attacker_waits``, on the user's slot) go in the same step: left to their TTL, they
         outlived the user. False, and nothing done, when there is no such user (another deletion got there
-        first)."""
+        first). ``import_taken_back`` is kept in the mark, for whoever finishes the deletion to say."""
         own = [
             keys.user(username),
             keys.user_devices(username),
@@ -140,7 +149,16 @@ class UserRepo:
             keys.attacker_waits(username),
             *user_lockout_keys(username),
         ]
-        args: list[str | int] = [keys.login_prefix(username), now, ",".join(ended), *dropped]
+        deletion_id = secrets.token_hex(8)  # its events' places and its mark's owner: DeletionLeft.id
+        why = "1" if import_taken_back else ""
+        args: list[str | int] = [
+            keys.login_prefix(username),
+            now,
+            ",".join(ended),
+            deletion_id,
+            why,
+            *dropped,
+        ]
         deleted = bool(self._scripts("user_delete", own, args))
         if deleted:
             self.unindex(username)
@@ -152,12 +170,10 @@ class UserRepo:
         raw = hash_reply(self._r.hgetall(keys.user_deletion(username)))
         return DeletionLeft.from_hash(raw) if raw else None
 
-    def end_deletion(self, username: str) -> DeletionLeft | None:
-        """Take what the deletion had left to do, in one step (``deletion_end.lua``): for the one
-        request of those finishing it at once that this answers, to record its events; None for the
-        others."""
-        flat = self._scripts("deletion_end", [keys.user_deletion(username)], [])
-        return DeletionLeft.from_hash(from_pairs(flat)) if flat else None
+    def end_deletion(self, username: str, left: DeletionLeft) -> None:
+        """Release the deletion's mark (``deletion_end.lua``), once its work is done and its events are in
+        the trail: only while it is that deletion's (``left.id``)."""
+        self._scripts("deletion_end", [keys.user_deletion(username)], [left.id])
 
     def unindex(self, username: str) -> None:
         """The name out of the index of usernames (``keys.USERS_INDEX``), unless a user has it again by then.

@@ -106,7 +106,9 @@ WORDS: dict[str, Say] = {
     "stepup.verified": lambda e: f"{e.who} confirmed {purpose(e)}",
     "password_change.password_failed": lambda e: f"Wrong current password for {e.who} on a password change",
     "password_recovery.started": lambda e: (
-        f"Password reset asked for {e.who}, code sent to {e.d.get('to', 'the phone')}"
+        f"Password reset asked for {e.who}, no code sent: too many texts to {e.d.get('to', 'the phone')}"
+        if e.d.get("text") == "refused"
+        else f"Password reset asked for {e.who}, code sent to {e.d.get('to', 'the phone')}"
     ),
     "password_recovery.code_failed": lambda e: f"Wrong reset code for {e.who}",
     "password_recovery.refused": lambda e: f"Password reset for {e.who} refused: Client Services must do it",

@@ -21,15 +21,10 @@ from conftest import EnrolledUser, trail
 from device_race_kit import ADMIN, race_once
 from flask import Flask
 from flask.testing import FlaskClient
+from kill_kit import WorkerKilled
 
 from sls_server.errors import StoreUnavailable
 from sls_server.store import connect
-
-
-class WorkerKilled(BaseException):
-    """What a killed worker does at the point it dies: nothing after it runs (Flask catches no
-    ``BaseException``, so no error answer is written either)."""
-
 
 #: How the deletion is cut: Redis gone for good (the request answers 503), or the worker killed.
 CUTS: dict[str, Callable[[], BaseException]] = {"redis_lost": StoreUnavailable, "worker_killed": WorkerKilled}
@@ -193,7 +188,8 @@ def test_the_mark_left_holds_no_secret_and_does_not_expire(
     alice: EnrolledUser, enrol: Callable[..., EnrolledUser], redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What is left to do, and nothing else: when, the devices still to take her off, her sessions' short
-    ids for their ``session.killed``. No TTL: a deletion left half done is finished, never forgotten."""
+    ids for their ``session.killed``, the deletion's id (its events' places). No TTL: a deletion left half
+    done is finished, never forgotten."""
     client = alice.client
     bob = enrol("bob", "2468")
     token = alice.log_in()
@@ -206,7 +202,7 @@ def test_the_mark_left_holds_no_secret_and_does_not_expire(
         assert raw.ttl("sls:{u:alice}:deleting") == -1
     finally:
         raw.close()
-    assert set(mark) == {"at", "devices", "sessions"}
+    assert set(mark) == {"at", "devices", "sessions", "id"}  # id: the deletion's own, random
     assert mark["devices"] == bob.device_id
     [short] = mark["sessions"].split(",")
     assert len(short) < 20 and short not in token and alice.password not in str(mark)

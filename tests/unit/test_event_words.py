@@ -231,6 +231,14 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             event("user.deleted", user="sms-sam", detail={"import_taken_back": True}),
             "User sms-sam deleted: taken back, written by a state import that was refused",
         ),
+        (  # a password reset's start whose text the send limits refused: it says no code went
+            event("password_recovery.started", user="sms-sam", detail={"to": "+1•••0123", "text": "refused"}),
+            "Password reset asked for sms-sam, no code sent: too many texts to +1•••0123",
+        ),
+        (
+            event("password_recovery.started", user="sms-sam", detail={"to": "+1•••0123", "text": "sent"}),
+            "Password reset asked for sms-sam, code sent to +1•••0123",
+        ),
     ],
 )
 def test_the_sentences_a_room_reads(given: dict[str, Any], said: str) -> None:

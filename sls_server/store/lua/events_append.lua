@@ -25,18 +25,26 @@
 -- are written by this script too, on keys of their own (a stream nobody reads, its counts and windows), so
 -- the call does the work of one that records: ARGV[11] then caps the stream (MAXLEN ~) instead of its age.
 --
+-- An event that must be in the trail exactly once however many requests record it, or record it again after
+-- a worker was killed (a deletion's: ``EventRepo.append_once``), names its place in a hash of its own
+-- (KEYS[5], on the trail's slot: the deletion's, by the mark's id; ARGV[12] the field): written only when
+-- the field is not there yet, and the field set to its id in the same step, so no two requests both write
+-- it and none writes it again.
+--
 -- KEYS[1] stream   KEYS[2] metrics hash (occurrences by type)   KEYS[3] open windows: group -> "start count"
--- KEYS[4] zset of open groups scored by window end
+-- KEYS[4] zset of open groups scored by window end   KEYS[5] (an event once) the places written
 -- ARGV[1] now (app clock, s)   ARGV[2] retention (ms; '' = no trim this call)   ARGV[3] window (s)
 -- ARGV[4] most windows to close
 -- ARGV[5] event JSON ('' = only close due windows)   ARGV[6] its type   ARGV[7] group JSON ('' = always write)
 -- ARGV[8] the app's wall clock (ms)   ARGV[9] the lowest id the app allows ('ms-seq')
--- ARGV[10] whom the event names ('' = no one)   ARGV[11] (a decoy's) the most entries the stream keeps
--- Returns the id of the event written, or false when it was folded into its group's count.
+-- ARGV[10] whom the event names ('' = no one)   ARGV[11] (a decoy's) the most entries the stream keeps ('' =
+-- not a decoy's)   ARGV[12] (an event once) its place in KEYS[5]
+-- Returns the id of the event written, or false when it was folded into its group's count or (an event
+-- once) was written already.
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[3])
 local trim, bound = nil, nil
-if ARGV[11] then
+if ARGV[11] and ARGV[11] ~= '' then
   trim, bound = 'MAXLEN', tonumber(ARGV[11])
 elseif ARGV[2] ~= '' then
   local t = redis.call('TIME')
@@ -203,6 +211,14 @@ if ARGV[5] == '' then
   return false
 end
 local group = ARGV[7]
+if KEYS[5] then
+  if redis.call('HEXISTS', KEYS[5], ARGV[12]) == 1 then
+    return false
+  end
+  local id = write(ARGV[5], ARGV[6])
+  redis.call('HSET', KEYS[5], ARGV[12], id)
+  return id
+end
 if group == '' then
   return write(ARGV[5], ARGV[6])
 end

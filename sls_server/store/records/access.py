@@ -40,11 +40,24 @@ class AccountDeletionLeft:
     at: int
     """When the deletion deleted the record (the app clock)."""
     users: tuple[str, ...] = ()
+    id: str = ""
+    """The deletion's own (random), as a user's (``DeletionLeft.id``)."""
+    import_taken_back: bool = False
+    """A refused state import's taking back, as a user's (``DeletionLeft.import_taken_back``)."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> AccountDeletionLeft:
         f = Fields("account deletion", raw)
-        return cls(at=f.integer("at"), users=f.names("users"))
+        return cls(
+            at=f.integer("at"),
+            users=f.names("users"),
+            id=f.maybe_text("id") or "",
+            import_taken_back=bool(f.maybe_flag("import_taken_back")),
+        )
+
+    def events_of(self, account_id: str) -> str:
+        """Whose event this is, for its place (``keys.event_places``), as a user's deletion's."""
+        return f"a:{account_id}:{self.id or self.at}"
 
 
 @dataclass(frozen=True, slots=True)

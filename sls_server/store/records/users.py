@@ -84,8 +84,24 @@ class DeletionLeft:
     devices: tuple[str, ...] = ()
     sessions: tuple[str, ...] = ()
     """The ended sessions' short ids (``ids.short_id``): enough to correlate, nothing to use."""
+    id: str = ""
+    """The deletion's own (random): its events' places in the trail (``EventRepo.append_once``), and whose
+    mark ``deletion_end.lua`` releases. '' in a mark a server before the ids left."""
+    import_taken_back: bool = False
+    """A refused state import's taking back (``event_details.deletion_detail``), whoever finishes it."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> DeletionLeft:
         f = Fields("deletion", raw)
-        return cls(at=f.integer("at"), devices=f.names("devices"), sessions=f.names("sessions"))
+        return cls(
+            at=f.integer("at"),
+            devices=f.names("devices"),
+            sessions=f.names("sessions"),
+            id=f.maybe_text("id") or "",
+            import_taken_back=bool(f.maybe_flag("import_taken_back")),
+        )
+
+    def events_of(self, username: str) -> str:
+        """Whose events these are, for their places (``keys.event_places``): this deletion of the user (a
+        mark with no id: by its instant, the deletion's own)."""
+        return f"u:{username}:{self.id or self.at}"

@@ -1,0 +1,30 @@
+"""A worker killed at a chosen point: the real code stopped right after one step, as a dying process stops
+there (nothing after it runs), for the tests of what another request finishes after such a kill."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+class WorkerKilled(BaseException):
+    """What a killed worker does at the point it dies: nothing after it runs (Flask catches no
+    ``BaseException``, so no error answer is written either)."""
+
+
+def die_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, nth: int) -> list[int]:
+    """``owner.name`` killing its worker right after its ``nth`` call (that call done); the calls it saw.
+    The calls after pass through: the request finishing the work runs as it would."""
+    real = getattr(owner, name)
+    calls: list[int] = []
+
+    def call_then_die(*args: Any, **kwargs: Any) -> Any:
+        answer = real(*args, **kwargs)
+        calls.append(len(calls) + 1)
+        if len(calls) == nth:
+            raise WorkerKilled()
+        return answer
+
+    monkeypatch.setattr(owner, name, call_then_die)
+    return calls
