@@ -18,6 +18,7 @@ events recorded while the cause is under way, and writes them after it.
 from __future__ import annotations
 
 import logging
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -313,4 +314,21 @@ def _log(level: int, event: Event, *, counted: bool = False, to: logging.Logger 
     fields = event.as_dict()
     words = " ".join(f"{k}={v}" for k, v in fields.items() if k not in ("type", "at"))
     how = " (counted in its window)" if counted else ""
-    to.log(level, "%s%s %s", event.type, how, words, extra={EVENT_FIELD: fields})
+    # The record made here with the caller ``to.log`` would have ``findCaller`` walk the stack back to
+    # (this line of this function; some 10,000 instructions a line, four lines a flow). The frame is not
+    # kept in a local: it would hold itself, and the record, in a cycle.
+    record = to.makeRecord(
+        to.name,
+        level,
+        _LOG_CODE.co_filename,
+        sys._getframe().f_lineno,
+        "%s%s %s",
+        (event.type, how, words),
+        None,
+        _LOG_CODE.co_name,
+        {EVENT_FIELD: fields},
+    )
+    to.handle(record)
+
+
+_LOG_CODE = _log.__code__
