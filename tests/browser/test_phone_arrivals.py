@@ -178,3 +178,24 @@ def test_the_network_conditions_keep_the_keyboard_focus_on_the_control_changed(
     expect(roaming).to_be_focused()
     expect(loss).to_have_value("0")  # what the server kept, drawn though the focus is in the form
     expect(loss).to_be_disabled()
+
+
+def test_a_playing_call_s_button_says_stop_and_stops_it(world: World, page: Any) -> None:
+    """Play showed nothing while the call played (on a projector with the sound off, nothing at all), so a
+    trainer pressed it again and two voices read the code over each other: it now says Stop while it plays."""
+    if not speech.available():
+        pytest.skip("espeak-ng not installed: calls have no Play button")
+    world.user("vera", phone="+15555550192")
+    world.device("vera", "voice")
+    body = {"username": "vera", "password": PASSWORD}
+    assert requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10).status_code == 200
+    page.goto(f"{world.url}/sim/phone/vera")
+    page.get_by_test_id("phone-tab-calls").click()
+    play = page.get_by_test_id("call-play")
+    expect(play).to_have_text("▶ Play")
+    play.click()
+    expect(play).to_have_text("■ Stop")
+    expect(play).to_have_attribute("aria-label", re.compile(r"^Stop the call of \d\d:\d\d:\d\d UTC$"))
+    play.click()
+    expect(play).to_have_text("▶ Play")
+    expect(play).to_have_attribute("aria-label", re.compile(r"^Play the call of "))

@@ -56,11 +56,31 @@
     ]);
   }
 
+  /* The call playing now ({url, audio}) or null. Its button says Stop while it plays, and stops it: a Play that
+     showed nothing (a projector's sound off, a long call) was pressed again, and two voices read the code at
+     once. A redraw of the call log keeps it so (playButton reads it). */
+  let playing = null;
+
+  function playButton(button) {
+    const on = playing !== null && playing.url === button.dataset.audio;
+    button.textContent = on ? "■ Stop" : "▶ Play";
+    button.setAttribute("aria-label", (on ? "Stop" : "Play") + " the call of " + button.dataset.when);
+    return button;
+  }
+
+  function showPlaying() { stage.querySelectorAll("[data-audio]").forEach(playButton); }
+
+  function stopPlaying() {
+    if (playing) playing.audio.pause();
+    playing = null;
+    showPlaying();
+  }
+
   /* Each call's Play button says which call it plays (a list of buttons all "▶ Play" told a screen reader
      nothing, and read out the triangle), its visible word first in its name (WCAG 2.5.3). */
   function call(c, number) {
     const play = c.audio_url
-      ? SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, "data-focus-key": c.id, "aria-label": "Play the call of " + when(c.at), text: "▶ Play" })
+      ? playButton(SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, "data-focus-key": c.id, "data-when": when(c.at) }))
       : SLS.el("span", { class: "muted", text: "(no audio on this server: read the transcript)" });
     return SLS.el("li", { class: "msg call", "data-testid": "call-entry" }, [
       SLS.el("p", { class: "msg-head" }, [SLS.el("strong", { text: "IBKR · voice callback" }), SLS.el("span", { class: "muted", text: when(c.at) })]),
@@ -188,7 +208,20 @@
 
   stage.addEventListener("click", function (event) {
     const button = event.target.closest("[data-audio]");
-    if (button) new Audio(button.dataset.audio).play().catch(function () { button.textContent = "Audio could not play"; });
+    if (!button) return;
+    const url = button.dataset.audio;
+    const was = playing;
+    stopPlaying();
+    if (was && was.url === url) return; // its Stop
+    const audio = new Audio(url);
+    playing = { url: url, audio: audio };
+    showPlaying();
+    audio.addEventListener("ended", function () { if (playing && playing.audio === audio) stopPlaying(); });
+    audio.play().catch(function () {
+      if (!playing || playing.audio !== audio) return; // stopped before it began: a pause, no failure
+      stopPlaying();
+      button.textContent = "Audio could not play";
+    });
   });
 
   const form = stage.querySelector("[data-form=conditions]");
