@@ -28,10 +28,26 @@
 
   /* What arrived since the last poll, said once in one polite message (the buzz, for a screen reader):
      the first poll only counts what is already there, so opening the page reads nothing out. */
+  /* How many of `what` arrived since the last state (none on the first: those are not news). */
   function arrived(root, what, count, say) {
     const key = root.dataset.handset + ":" + what;
-    if (key in counted && count > counted[key]) { news.push(say(count - counted[key])); buzz(root); }
+    const fresh = key in counted && count > counted[key] ? count - counted[key] : 0;
+    if (fresh) { news.push(say(fresh)); buzz(root); }
     counted[key] = count;
+    return fresh;
+  }
+
+  /* A call arriving shows over the open app as the handset's banner, until the call log is opened (tapping
+     the banner opens it); the Calls tab's count alone went unseen while the room watched the texts. */
+  function ringing(root, fresh) {
+    const banner = root.querySelector("[data-call-banner]");
+    const tab = root.querySelector("[data-tab=calls]");
+    if (!banner || !tab || tab.getAttribute("aria-selected") === "true") return;
+    const shown = banner.hidden ? 0 : Number(banner.dataset.calls || 0);
+    banner.dataset.calls = String(shown + fresh);
+    banner.querySelector("[data-field=call-banner-text]").textContent =
+      "Incoming call · IBKR voice callback" + (shown + fresh > 1 ? " (" + (shown + fresh) + " calls)" : "");
+    banner.hidden = false;
   }
 
   function when(at) {
@@ -128,9 +144,10 @@
     arrived(root, "messages", handset ? handset.messages.length : 0, function (n) {
       return whose + (n === 1 ? "a new text message." : n + " new text messages.");
     });
-    arrived(root, "calls", handset ? handset.calls.length : 0, function (n) {
+    const calls = arrived(root, "calls", handset ? handset.calls.length : 0, function (n) {
       return whose + (n === 1 ? "an incoming voice call." : n + " incoming voice calls.");
     });
+    if (calls) ringing(root, calls);
   }
 
   /* A poll leaves the form alone while the focus is in it (its answer may predate the change just made);
@@ -188,6 +205,7 @@
 
   /* tabs: arrow keys move between them, as in any tab list */
   const tabs = Array.from(victim.querySelectorAll("[role=tab]"));
+  const callBanner = victim.querySelector("[data-call-banner]");
   function select(tab) {
     tabs.forEach(function (t) {
       const on = t === tab;
@@ -195,7 +213,13 @@
       t.tabIndex = on ? 0 : -1;
       document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
     });
+    if (callBanner && tab.dataset.tab === "calls") callBanner.hidden = true;
   }
+  if (callBanner) callBanner.addEventListener("click", function () {
+    const calls = victim.querySelector("[data-tab=calls]");
+    select(calls);
+    calls.focus();
+  });
   tabs.forEach(function (tab, i) {
     tab.addEventListener("click", function () { select(tab); });
     tab.addEventListener("keydown", function (event) {
