@@ -94,12 +94,30 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
             f"attacker is in (login.succeeded from {report.ip})."
         )
         report.waiting = {"ip": report.ip, "until": waiting_until}
+    elif limited:
+        _say_limit_spent_before(core, report, limited)
+        asked_for.clear()  # said above, with why
     elif not has_ibkey(core, report.target):
         report.lines.append(f"{report.target} has no IB Key: there is no app to bomb with notifications.")
     if asked_for:
         shown = ", ".join(f"{name} ({count})" for name, count in asked_for.items())
         report.lines.append(f"Logins that got past the password asked for {shown}: no notification.")
     report.say_refusals()
+
+
+def _say_limit_spent_before(core: Core, report: Report, limited: int) -> None:
+    """Not one push sent, the limit answering every login: earlier logins (most often the bombing a trainer
+    staged a minute before) spent it. Said with the way to show the notifications again, or the room sees
+    "the defences held" with no notification and no reason."""
+    limit, window = core.settings.push_limit, core.settings.push_window
+    span = f"{window // 60} min" if window % 60 == 0 else f"{window} s"
+    report.lines.append(
+        f"No notification reached {report.target}'s phone: the push limit ({limit} in {span}) was spent "
+        f"before this attack began, by earlier logins (an earlier push bombing's too), so each of its "
+        f"{limited} login{'s' if limited != 1 else ''} asked for IB Key's challenge/response instead, which "
+        f"needs the phone in hand. To show the notifications again, move the clock on {span} (the console's "
+        f"+15 min, or sls clock --advance {span.replace(' min', 'm').replace(' s', 's')}) and stage it again."
+    )
 
 
 def _approve_on_own_app(core: Core, report: Report, password: str, app: str, *, now: int) -> None:

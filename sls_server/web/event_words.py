@@ -45,7 +45,8 @@ from .event_phrases import (
 
 def _summary(line: Line) -> str:
     """A flood's count, as the sentence of what it counted: "Login as card-carl refused: the account is
-    locked, 6 times 06:27-06:28 (5 of them counted only here)"; the window in the feed's clock times (UTC).
+    locked, 6 times 06:27-06:28 (5 of them not listed one by one)"; the window in the feed's clock times
+    (UTC). "Counted only here" left a room asking where else they were counted.
     The events written one by one are not "the line above": the feed reads newest first, the search and
     ``sls events`` oldest first, and other events fall between, so the words point nowhere."""
     named = {key: line.d[key] for key in NAMELESS_KEYS if key in line.d}  # the one name no user has
@@ -58,7 +59,7 @@ def _summary(line: Line) -> str:
     start, end = line.d.get("window_start"), line.d.get("window_end")
     when = f" {_hm(start)}\u2013{_hm(end)}" if isinstance(start, int) and isinstance(end, int) else ""
     folded = line.d.get("suppressed")
-    more = f" ({folded} of them counted only here)" if folded else ""
+    more = f" ({folded} of them not listed one by one)" if folded else ""
     return f"{said}, {line.d.get('count', 'several')} times{when}{more}"
 
 

@@ -5,6 +5,7 @@ text is cut off. One walk through the pages per check, as test_accessibility_pag
 
 from __future__ import annotations
 
+import re
 from pprint import pformat
 from typing import Any
 
@@ -123,3 +124,18 @@ def test_no_text_is_cut_off_with_wider_spacing(world: World, open_context: Any) 
     visit("account")
     failing = {label: problems for label, problems in found.items() if problems}
     assert not failing, pformat(failing, width=120)
+
+
+def test_a_card_s_serial_on_the_simulators_page_is_never_broken(world: World, open_context: Any) -> None:
+    """At a projector's 1024 px the simulators page's cards are three abreast, and a card's serial broke at
+    its hyphen ("5-8090-" above "30453"): the number the room reads off the card drawn on its page."""
+    for n, name in enumerate(("carol", "dave", "erin")):  # three cards abreast, as the demo world's
+        world.user(name, phone=f"+1555555016{n}")
+        world.device(name, "dscplus", pin="2468")
+    page = open_context(viewport={"width": 1024, "height": 768}).new_page()
+    page.goto(world.url + "/sim")
+    for name in ("carol", "dave", "erin"):
+        serial = page.get_by_test_id(f"sim-user-{name}").locator(".mono")
+        expect(serial).to_have_text(re.compile(r"^\d-\d{4}-\d{5}$"))
+        lines = serial.evaluate("(el) => el.getClientRects().length")
+        assert lines == 1, f"{name}'s card serial {serial.inner_text()!r} takes {lines} lines"

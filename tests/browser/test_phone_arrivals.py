@@ -178,3 +178,46 @@ def test_the_network_conditions_keep_the_keyboard_focus_on_the_control_changed(
     expect(roaming).to_be_focused()
     expect(loss).to_have_value("0")  # what the server kept, drawn though the focus is in the form
     expect(loss).to_be_disabled()
+
+
+def test_a_playing_call_s_button_says_stop_and_stops_it(world: World, page: Any) -> None:
+    """Play showed nothing while the call played (on a projector with the sound off, nothing at all), so a
+    trainer pressed it again and two voices read the code over each other: it now says Stop while it plays."""
+    if not speech.available():
+        pytest.skip("espeak-ng not installed: calls have no Play button")
+    world.user("vera", phone="+15555550192")
+    world.device("vera", "voice")
+    body = {"username": "vera", "password": PASSWORD}
+    assert requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10).status_code == 200
+    page.goto(f"{world.url}/sim/phone/vera")
+    page.get_by_test_id("phone-tab-calls").click()
+    play = page.get_by_test_id("call-play")
+    expect(play).to_have_text("▶ Play")
+    play.click()
+    expect(play).to_have_text("■ Stop")
+    expect(play).to_have_attribute("aria-label", re.compile(r"^Stop the call of \d\d:\d\d:\d\d UTC$"))
+    play.click()
+    expect(play).to_have_text("▶ Play")
+    expect(play).to_have_attribute("aria-label", re.compile(r"^Play the call of "))
+
+
+def test_a_call_arriving_over_the_texts_shows_the_handset_s_banner(world: World, page: Any) -> None:
+    """A voice callback arriving while the room watches the texts showed only as a count on the Calls tab:
+    the code being read out went unseen. The handset shows an incoming call over the open app, as it does
+    an IBKR Mobile notification, and tapping it opens the call log; a call there before the page opened is
+    no news and shows none."""
+    world.user("vera", phone="+15555550193")
+    world.device("vera", "voice")
+    body = {"username": "vera", "password": PASSWORD}
+    assert requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10).status_code == 200
+    page.goto(f"{world.url}/sim/phone/vera")
+    expect(page.get_by_test_id("phone-victim").locator("[data-count=calls]")).to_have_text("1")
+    banner = page.get_by_test_id("phone-call-banner")
+    expect(banner).to_be_hidden()
+    assert requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10).status_code == 200
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Incoming call · IBKR voice callback")
+    banner.click()
+    expect(page.get_by_test_id("phone-tab-calls")).to_have_attribute("aria-selected", "true")
+    expect(banner).to_be_hidden()
+    expect(page.get_by_test_id("call-transcript")).to_have_count(2)

@@ -50,7 +50,7 @@ def test_a_flood_summary_says_clock_times_and_a_sentence(world: World, page: Any
     expect(summary.get_by_test_id("feed-said")).to_have_text(
         re.compile(
             "^Login as uma refused: the address is outside the IP restrictions, "
-            "4 times \\d\\d:\\d\\d\u2013\\d\\d:\\d\\d \\(3 of them counted only here\\), "
+            "4 times \\d\\d:\\d\\d\u2013\\d\\d:\\d\\d \\(3 of them not listed one by one\\), "
             "from 127\\.0\\.0\\.1$"
         )
     )

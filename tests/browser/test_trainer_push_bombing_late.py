@@ -56,3 +56,26 @@ def test_the_attacker_refused_when_the_victim_approves_is_said_under_the_report(
         "outside the account's IP restrictions"
     )
     expect(verdict).to_have_text("The defences held.")  # her approval let nobody in: the wait is over
+
+
+def test_a_bombing_staged_again_within_the_push_window_says_the_limit_was_spent(
+    world: World, page: Any
+) -> None:
+    """A trainer staging the bombing a second time within the push window: the limit the first one spent
+    sends no notification at all, and the card used to say only "Logins that got past the password asked
+    for IB Key challenge/response (5): no notification", which leaves a room (and the trainer) asking why.
+    It now says the limit was spent before this attack, and how to show the notifications again."""
+    world.user("ivy", "+15555550103")
+    world.ibkey("ivy", "+15555550103")
+    world.post("/admin/v1/attacks", {"attack": "push_bombing", "username": "ivy", "password": PASSWORD})
+    sign_in(page, world)
+    stage_attack(page, "ivy", "push_bombing", PASSWORD)
+    result = page.get_by_test_id("attack-result")
+    expect(result.locator("[data-verdict]")).to_have_text("The defences held.")
+    expect(result).to_contain_text(
+        "No notification reached ivy's phone: the push limit (3 in 10 min) was spent before this attack began"
+    )
+    expect(result).to_contain_text(
+        "move the clock on 10 min (the console's +15 min, or sls clock --advance 10m)"
+    )
+    expect(result).not_to_contain_text("Logins that got past the password")

@@ -5,8 +5,10 @@ so Unlock and Manage sat out of sight behind a sideways scroll, just when the tr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 import requests
 from playwright.sync_api import expect
 
@@ -32,6 +34,51 @@ def test_a_locked_account_and_card_keep_unlock_and_manage_in_sight(world: World,
     assert wide <= shown, f"the users table is {wide} px wide in a {shown} px card: a sideways scroll"
     for button in ("trainer-unlock-carl", "trainer-manage-carl", "trainer-manage-mia"):
         expect(page.get_by_test_id(button)).to_be_in_viewport(ratio=1)
+
+
+@pytest.mark.parametrize("window", [(1024, 768), (1152, 864)], ids=["projector-1024", "projector-1152"])
+def test_at_a_projectors_width_the_users_table_fits_beside_the_feed(
+    world: World, open_context: Callable[..., Any], window: tuple[int, int]
+) -> None:
+    """A projector's 1024 x 768 (and 1152 x 864) keeps the console in two columns, the feed beside the users;
+    the table's narrowest was wider than what the feed left it, so Manage (and the panel it opens) sat out of
+    sight behind a sideways scroll: a trainer on stage saw no way to manage a user. Here a locked account and
+    card, a swapped SIM with a live session and a user of four authenticators, as after a round of attacks."""
+    world.user("carl", phone="+15555550173")
+    card = world.device("carl", "dscplus", pin="1234")["device_id"]
+    world.user("mia", phone="+15555550174")
+    for kind in ("dscplus", "sms", "totp", "temporary"):
+        world.device("mia", kind, **({"pin": "2468"} if kind == "dscplus" else {}))
+    world.user("sam", phone="+15555550175")
+    world.device("sam", "sms")
+    for _ in range(3):
+        wrong = {"pin": "0000", "challenge": "123456"}
+        requests.post(f"{world.url}/sim/v1/dscplus/{card}/respond", json=wrong, timeout=10)
+    world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "carl"})
+    world.post("/admin/v1/attacks", {"attack": "sim_swap", "username": "sam", "password": PASSWORD})
+    width, height = window
+    page = open_context(viewport={"width": width, "height": height}).new_page()
+    sign_in(page, world)
+    expect(page.get_by_test_id("trainer-sim-swapped-sam")).to_be_visible()
+    expect(page.get_by_test_id("event-feed")).to_be_visible()
+    wrap = page.locator("[data-users]")
+    wide, shown = wrap.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
+    assert wide <= shown, (
+        f"the users table is {wide} px wide in a {shown} px card at {width} px: a sideways scroll"
+    )
+    feed_left = page.get_by_test_id("event-feed").evaluate("(el) => el.getBoundingClientRect().left")
+    users_right = wrap.evaluate("(el) => el.getBoundingClientRect().right")
+    assert users_right <= feed_left, "the feed is to stay beside the users table, not below it"
+    for button in ("trainer-unlock-carl", "trainer-manage-carl", "trainer-manage-mia", "trainer-manage-sam"):
+        button_box = page.get_by_test_id(button).bounding_box()
+        assert button_box is not None and button_box["x"] + button_box["width"] <= users_right, button
+    page.get_by_test_id("trainer-manage-sam").click()
+    expect(page.get_by_test_id("trainer-end-sessions-sam")).to_be_visible()
+    end_box = page.get_by_test_id("trainer-end-sessions-sam").bounding_box()
+    wrap_box = wrap.bounding_box()
+    assert end_box is not None and wrap_box is not None and end_box["x"] >= wrap_box["x"], (
+        "the panel is cut at the left"
+    )
 
 
 def test_a_sim_given_back_on_the_phone_clears_its_flag_at_once(world: World, page: Any) -> None:

@@ -143,12 +143,12 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
                 },
             ),
             "Login as card-carl refused: the account is locked, 3 times 08:00\u201308:01"
-            " (2 of them counted only here), from 198.51.100.66 (attacker)",
+            " (2 of them not listed one by one), from 198.51.100.66 (attacker)",
         ),
         (  # a flood by address at several names: counted, never "a user"
             event("events.summary", ip="198.51.100.66", result="rate_limited", detail=FLOOD | {"users": 3}),
             "Login as 3 users refused: too many tries from that address, 3 times 08:00\u201308:01"
-            " (2 of them counted only here), from 198.51.100.66 (attacker)",
+            " (2 of them not listed one by one), from 198.51.100.66 (attacker)",
         ),
         (
             event(
@@ -158,7 +158,7 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
                 detail=FLOOD | {"users": 8, "unknown_names": 2, "more_names": True},
             ),
             "Login as at least 8 users and 2 names no user has refused: too many tries from that address,"
-            " 3 times 08:00\u201308:01 (2 of them counted only here), from 198.51.100.66 (attacker)",
+            " 3 times 08:00\u201308:01 (2 of them not listed one by one), from 198.51.100.66 (attacker)",
         ),
         (
             event(
@@ -168,7 +168,7 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
                 detail=FLOOD | {"users": 1, "unknown_names": 1},
             ),
             "Login as 1 user and 1 name no user has refused: too many tries from that address,"
-            " 3 times 08:00\u201308:01 (2 of them counted only here), from 198.51.100.66 (attacker)",
+            " 3 times 08:00\u201308:01 (2 of them not listed one by one), from 198.51.100.66 (attacker)",
         ),
         (
             event(
@@ -178,7 +178,7 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
                 detail=FLOOD | {"unknown_username": True, "name_ref": "3f9a"},
             ),
             "Login as a name no user has #3f9a refused: too many tries from that address,"
-            " 3 times 08:00\u201308:01 (2 of them counted only here), from 198.51.100.66 (attacker)",
+            " 3 times 08:00\u201308:01 (2 of them not listed one by one), from 198.51.100.66 (attacker)",
         ),
         (  # the SIM-swap lesson: the attacker's reset ended the victim's session, not an administrator
             event("session.killed", user="iphone-ivy", detail={"ended_by": "password_recovery"}),

@@ -28,10 +28,26 @@
 
   /* What arrived since the last poll, said once in one polite message (the buzz, for a screen reader):
      the first poll only counts what is already there, so opening the page reads nothing out. */
+  /* How many of `what` arrived since the last state (none on the first: those are not news). */
   function arrived(root, what, count, say) {
     const key = root.dataset.handset + ":" + what;
-    if (key in counted && count > counted[key]) { news.push(say(count - counted[key])); buzz(root); }
+    const fresh = key in counted && count > counted[key] ? count - counted[key] : 0;
+    if (fresh) { news.push(say(fresh)); buzz(root); }
     counted[key] = count;
+    return fresh;
+  }
+
+  /* A call arriving shows over the open app as the handset's banner, until the call log is opened (tapping
+     the banner opens it); the Calls tab's count alone went unseen while the room watched the texts. */
+  function ringing(root, fresh) {
+    const banner = root.querySelector("[data-call-banner]");
+    const tab = root.querySelector("[data-tab=calls]");
+    if (!banner || !tab || tab.getAttribute("aria-selected") === "true") return;
+    const shown = banner.hidden ? 0 : Number(banner.dataset.calls || 0);
+    banner.dataset.calls = String(shown + fresh);
+    banner.querySelector("[data-field=call-banner-text]").textContent =
+      "Incoming call · IBKR voice callback" + (shown + fresh > 1 ? " (" + (shown + fresh) + " calls)" : "");
+    banner.hidden = false;
   }
 
   function when(at) {
@@ -56,11 +72,31 @@
     ]);
   }
 
+  /* The call playing now ({url, audio}) or null. Its button says Stop while it plays, and stops it: a Play that
+     showed nothing (a projector's sound off, a long call) was pressed again, and two voices read the code at
+     once. A redraw of the call log keeps it so (playButton reads it). */
+  let playing = null;
+
+  function playButton(button) {
+    const on = playing !== null && playing.url === button.dataset.audio;
+    button.textContent = on ? "■ Stop" : "▶ Play";
+    button.setAttribute("aria-label", (on ? "Stop" : "Play") + " the call of " + button.dataset.when);
+    return button;
+  }
+
+  function showPlaying() { stage.querySelectorAll("[data-audio]").forEach(playButton); }
+
+  function stopPlaying() {
+    if (playing) playing.audio.pause();
+    playing = null;
+    showPlaying();
+  }
+
   /* Each call's Play button says which call it plays (a list of buttons all "▶ Play" told a screen reader
      nothing, and read out the triangle), its visible word first in its name (WCAG 2.5.3). */
   function call(c, number) {
     const play = c.audio_url
-      ? SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, "data-focus-key": c.id, "aria-label": "Play the call of " + when(c.at), text: "▶ Play" })
+      ? playButton(SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, "data-focus-key": c.id, "data-when": when(c.at) }))
       : SLS.el("span", { class: "muted", text: "(no audio on this server: read the transcript)" });
     return SLS.el("li", { class: "msg call", "data-testid": "call-entry" }, [
       SLS.el("p", { class: "msg-head" }, [SLS.el("strong", { text: "IBKR · voice callback" }), SLS.el("span", { class: "muted", text: when(c.at) })]),
@@ -108,9 +144,10 @@
     arrived(root, "messages", handset ? handset.messages.length : 0, function (n) {
       return whose + (n === 1 ? "a new text message." : n + " new text messages.");
     });
-    arrived(root, "calls", handset ? handset.calls.length : 0, function (n) {
+    const calls = arrived(root, "calls", handset ? handset.calls.length : 0, function (n) {
       return whose + (n === 1 ? "an incoming voice call." : n + " incoming voice calls.");
     });
+    if (calls) ringing(root, calls);
   }
 
   /* A poll leaves the form alone while the focus is in it (its answer may predate the change just made);
@@ -168,6 +205,7 @@
 
   /* tabs: arrow keys move between them, as in any tab list */
   const tabs = Array.from(victim.querySelectorAll("[role=tab]"));
+  const callBanner = victim.querySelector("[data-call-banner]");
   function select(tab) {
     tabs.forEach(function (t) {
       const on = t === tab;
@@ -175,7 +213,13 @@
       t.tabIndex = on ? 0 : -1;
       document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
     });
+    if (callBanner && tab.dataset.tab === "calls") callBanner.hidden = true;
   }
+  if (callBanner) callBanner.addEventListener("click", function () {
+    const calls = victim.querySelector("[data-tab=calls]");
+    select(calls);
+    calls.focus();
+  });
   tabs.forEach(function (tab, i) {
     tab.addEventListener("click", function () { select(tab); });
     tab.addEventListener("keydown", function (event) {
@@ -188,7 +232,20 @@
 
   stage.addEventListener("click", function (event) {
     const button = event.target.closest("[data-audio]");
-    if (button) new Audio(button.dataset.audio).play().catch(function () { button.textContent = "Audio could not play"; });
+    if (!button) return;
+    const url = button.dataset.audio;
+    const was = playing;
+    stopPlaying();
+    if (was && was.url === url) return; // its Stop
+    const audio = new Audio(url);
+    playing = { url: url, audio: audio };
+    showPlaying();
+    audio.addEventListener("ended", function () { if (playing && playing.audio === audio) stopPlaying(); });
+    audio.play().catch(function () {
+      if (!playing || playing.audio !== audio) return; // stopped before it began: a pause, no failure
+      stopPlaying();
+      button.textContent = "Audio could not play";
+    });
   });
 
   const form = stage.querySelector("[data-form=conditions]");

@@ -219,11 +219,11 @@
   }
 
   /* An events.summary in a sentence, its window in clock times like the feed's own (UTC):
-     "6 × login.refused 06:27–06:28, 5 folded into this line", never the window's Unix seconds. */
+     "6 × login.refused 06:27–06:28 (5 of them not listed one by one)", never the window's Unix seconds. */
   function summaryText(d) {
     const hm = function (s) { return new Date(s * 1000).toISOString().slice(11, 16); };
     const said = d.count + " × " + d.type + " " + hm(d.window_start) + "–" + hm(d.window_end);
-    return d.suppressed ? said + ", " + d.suppressed + " folded into this line" : said;
+    return d.suppressed ? said + " (" + d.suppressed + " of them not listed one by one)" : said;
   }
 
   function describe(e) {
