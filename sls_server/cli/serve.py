@@ -176,6 +176,7 @@ def run(
     metrics_dir = prepare_multiprocess_dir()  # before the fork: each worker's metrics go to files there
     in_master_only: list[Callable[[], None]] = [startup.embedded.stop] if startup.embedded else []
     if startup.embedded:
+        startup.embedded.tell_stop = True  # the start succeeded: its last line says how the Redis ended
         watchdog = Watchdog(startup.embedded).start()
         atexit.register(watchdog.stop)  # after the server's own stop, so it runs first (atexit is LIFO)
         in_master_only.append(watchdog.stop)
