@@ -171,3 +171,29 @@ def test_a_database_index_redis_refuses_stops_start_up_saying_it_is_out_of_range
         claim_secret_key(settings)
     assert refused.value.key == "SLS_REDIS_URL"
     assert "the database index 99 is out of range" in str(refused.value), str(refused.value)
+
+
+SECONDS = [
+    "CHALLENGE_TTL", "IDLE_TIMEOUT", "ABSOLUTE_TIMEOUT", "LOCKOUT_WAIT_INCREMENT", "LOCKOUT_MAX_WAIT",
+    "IP_THROTTLE_WINDOW", "CHALLENGE_ISSUE_WINDOW", "SMS_CODE_TTL", "SMS_SEND_WINDOW", "PUSH_WINDOW",
+    "PUSH_TTL", "ACTIVATION_CODE_TTL", "STEPUP_VALIDITY", "CONSOLE_IDLE_TIMEOUT", "CONSOLE_ABSOLUTE_TIMEOUT",
+    "EVENT_RETENTION", "EVENT_SUMMARY_WINDOW",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", SECONDS)
+def test_a_duration_refused_says_its_unit(key: str) -> None:
+    """``SLS_CHALLENGE_TTL=5m`` said "must be an integer, got '5m'", and 9999 "must be between 30 and
+    600": the operator had to look up that the number is seconds."""
+    with pytest.raises(InvalidConfig) as caught:
+        load_settings({}, environ={f"SLS_{key}": "5m"})
+    assert str(caught.value) == f"SLS_{key}: must be a whole number of seconds, got '5m'"
+    with pytest.raises(InvalidConfig) as caught:
+        load_settings({}, environ={f"SLS_{key}": "99999999"})
+    assert " seconds, got 99999999" in str(caught.value), caught.value
+
+
+def test_days_are_said_too() -> None:
+    with pytest.raises(InvalidConfig) as caught:
+        load_settings({}, environ={"SLS_TEMPORARY_PASSCODE_DAYS": "30"})
+    assert str(caught.value) == "SLS_TEMPORARY_PASSCODE_DAYS: must be between 1 and 14 days, got 30"
