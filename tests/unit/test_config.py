@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from sls_server.config import load_settings
 from sls_server.config_table import describe
 from sls_server.errors import InvalidConfig
-from sls_server.runtime import claim_secret_key
+from sls_server.runtime import claim_secret_key, data_folder
 from sls_server.store.embedded import EmbeddedRedis
 
 
@@ -197,3 +198,28 @@ def test_days_are_said_too() -> None:
     with pytest.raises(InvalidConfig) as caught:
         load_settings({}, environ={"SLS_TEMPORARY_PASSCODE_DAYS": "30"})
     assert str(caught.value) == "SLS_TEMPORARY_PASSCODE_DAYS: must be between 1 and 14 days, got 30"
+
+
+def _creatable(folder: Path) -> bool:
+    try:
+        (folder / ".sls-probe").touch()
+    except OSError:
+        return False
+    (folder / ".sls-probe").unlink()
+    return True
+
+
+@pytest.mark.skipif(
+    os.getuid() != 0 or not Path("/sys/fs").is_dir() or _creatable(Path("/sys/fs")),
+    reason="needs root and a folder root may not write in although its mode says it may (sysfs)",
+)
+def test_a_data_folder_root_cannot_write_in_names_sls_data_dir() -> None:
+    """Root passes every mode check, so a folder it cannot write in (a read-only kernel file system, an NFS
+    export that maps root to nobody) was told as ``SLS_SECRET_KEY: unset, and <dir>/secret.key could not be
+    used``: the first file written, not the folder."""
+    with pytest.raises(InvalidConfig) as caught:
+        data_folder(Path("/sys/fs"))
+    assert caught.value.key == "SLS_DATA_DIR", caught.value
+    assert str(caught.value) == (
+        "SLS_DATA_DIR: /sys/fs cannot be the data folder: a file cannot be written in it (Permission denied)"
+    ), caught.value
