@@ -24,7 +24,8 @@ ENV SLS_DATA_DIR=/home/sls/data \
 # generated admin token and secret key there, cannot start.
 RUN mkdir -m 0700 /home/sls/data
 EXPOSE 8000
-# gunicorn finishes in-flight requests within 10 s of SIGTERM; `docker stop` waits 10 s by default.
+# gunicorn finishes in-flight requests within 10 s of SIGTERM, then the embedded Redis writes out its AOF;
+# `docker stop` kills at 10 s by default: run with `--stop-timeout 15` (docker-compose.yml: stop_grace_period).
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2).status != 200)"]

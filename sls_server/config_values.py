@@ -22,19 +22,28 @@ from .redis_urls import parse_redis_url
 from .shapes.daily_reset import parse_daily_reset
 
 
-def integer(lo: int, hi: int) -> Callable[[Any], int]:
+def integer(lo: int, hi: int, unit: str = "") -> Callable[[Any], int]:
+    """A whole number in ``lo..hi``; ``unit`` (seconds, days) is said in a refusal, so
+    ``SLS_CHALLENGE_TTL=5m`` tells the operator the number is seconds, not only that it must be an integer."""
+    whole = f"a whole number of {unit}" if unit else "an integer"
+    of_unit = f" {unit}" if unit else ""
+
     def parse(value: Any) -> int:
         if isinstance(value, bool):
-            raise ValueError("must be an integer")
+            raise ValueError(f"must be {whole}")
         try:
             number = int(str(value).strip()) if not isinstance(value, int) else value
         except ValueError:
-            raise ValueError(f"must be an integer, got {value!r}") from None
+            raise ValueError(f"must be {whole}, got {value!r}") from None
         if not lo <= number <= hi:
-            raise ValueError(f"must be between {lo} and {hi}, got {number}")
+            raise ValueError(f"must be between {lo} and {hi}{of_unit}, got {number}")
         return number
 
     return parse
+
+
+def seconds(lo: int, hi: int) -> Callable[[Any], int]:
+    return integer(lo, hi, "seconds")
 
 
 def number(lo: float, hi: float) -> Callable[[Any], float]:

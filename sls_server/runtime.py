@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from . import start_files
@@ -54,6 +55,14 @@ def data_folder(path: Path) -> Path:
         folder = private_folder(path)
         if not os.access(folder, os.W_OK | os.X_OK):  # a folder of ours made read-only (chmod 500)
             raise PermissionError("this user may not write in it")
+        # Root passes the mode check: a folder it still cannot write in (a read-only kernel file system, an
+        # NFS export mapping root to nobody) was told by the first file written, as SLS_SECRET_KEY's fault.
+        try:
+            descriptor, probe = tempfile.mkstemp(dir=folder, prefix=".sls-write-probe.")
+        except OSError as exc:
+            raise PermissionError(f"a file cannot be written in it ({exc.strerror or exc})") from None
+        os.close(descriptor)
+        os.unlink(probe)
         return folder
     except FileExistsError:
         reason = "a file is there, where a folder must be"

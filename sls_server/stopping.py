@@ -28,9 +28,9 @@ def wait(seconds: float) -> bool:
     return _asked.wait(seconds)
 
 
-def end_child(process: subprocess.Popen[Any], grace_s: float) -> None:
+def end_child(process: subprocess.Popen[Any], grace_s: float) -> bool:
     """SIGTERM, then SIGKILL if the child has not ended within ``grace_s`` seconds; reaped either way. A
-    child that has already ended is only reaped."""
+    child that has already ended is only reaped. Whether it had to be killed (what it held may be lost)."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -38,3 +38,5 @@ def end_child(process: subprocess.Popen[Any], grace_s: float) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+            return True
+    return False

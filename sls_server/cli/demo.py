@@ -283,6 +283,8 @@ def supervise(
         message = exc.message if isinstance(exc, CliError | ApiError) else f"{type(exc).__name__}: {exc}"
         CliError(f"the demo world could not be seeded: {message}").show()
         return 1
+    if startup.embedded is not None:  # seeded: the last line says how the Redis ended (not after an error)
+        startup.embedded.tell_stop = True
     info["try"] = try_this(info["users"])
     demofile.write(settings.data_dir, info)
     if as_json:

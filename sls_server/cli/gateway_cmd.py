@@ -28,7 +28,7 @@ from .gateway_lease import GatewayLease, start_words
 from .gateway_tls import Certificate, ensure_certificate
 from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
 from .reading import OutputFile
-from .serve import Startup, run, start
+from .serve import Startup, data_dir_option, redis_url_option, run, start
 from .serve_banner import banner, describe
 from .server_options import ServerCommand, host_option, port_option, threads_option, workers_option
 from .start_lines import held_until_started
@@ -92,12 +92,8 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
 @threads_option
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a self-signed certificate kept in the data dir.")
 @click.option("--pidfile", type=OutputFile(), help="Write the master's pid here.")
-@click.option("--redis-url", metavar="URL", help="Redis to use.  [env var: SLS_REDIS_URL; default: embedded]")
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the embedded Redis, the secrets and the certificate.  [env var: SLS_DATA_DIR]",
-)
+@redis_url_option
+@data_dir_option("the embedded Redis, the secrets and the certificate")
 @click.option(
     "--process-match",
     default=GATEWAY_PROCESS_MATCH,

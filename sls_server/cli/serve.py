@@ -176,6 +176,7 @@ def run(
     metrics_dir = prepare_multiprocess_dir()  # before the fork: each worker's metrics go to files there
     in_master_only: list[Callable[[], None]] = [startup.embedded.stop] if startup.embedded else []
     if startup.embedded:
+        startup.embedded.tell_stop = True  # the start succeeded: its last line says how the Redis ended
         watchdog = Watchdog(startup.embedded).start()
         atexit.register(watchdog.stop)  # after the server's own stop, so it runs first (atexit is LIFO)
         in_master_only.append(watchdog.stop)
@@ -231,19 +232,32 @@ def run(
             remove_multiprocess_dir(metrics_dir)
 
 
+def redis_url_option(func: F) -> F:
+    """``--redis-url`` of ``sls serve`` and ``sls gateway``, one help for both (the gateway's said only
+    "Redis to use", its default "embedded")."""
+    return click.option(
+        "--redis-url",
+        metavar="URL",
+        help="redis://, rediss://, unix://, redis+sentinel:// or redis+cluster:// URL of the Redis to use.  "
+        "[env var: SLS_REDIS_URL; default: an embedded redis-server with its data in the data dir]",
+    )(func)
+
+
+def data_dir_option(holds: str) -> Callable[[F], F]:
+    """``--data-dir``, its help naming the folder used when it and SLS_DATA_DIR are unset: where an operator
+    finds the generated admin token, the secret key and the embedded Redis's files."""
+    default = Settings.__dataclass_fields__["data_dir"].default
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"Folder for {holds}.  [env var: SLS_DATA_DIR; default: {default}]",
+    )
+
+
 @click.command(cls=ServerCommand)
 @server_options
-@click.option(
-    "--redis-url",
-    metavar="URL",
-    help="redis://, rediss://, unix://, redis+sentinel:// or redis+cluster:// URL of the Redis to use.  "
-    "[env var: SLS_REDIS_URL; default: an embedded redis-server with its data in the data dir]",
-)
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the embedded Redis, the generated secret key and admin token.  [env var: SLS_DATA_DIR]",
-)
+@redis_url_option
+@data_dir_option("the embedded Redis, the generated secret key and admin token")
 @click.option("--json", "as_json", is_flag=True, help="Print the start-up facts as JSON, not a banner.")
 def serve(
     host: str,

@@ -59,6 +59,10 @@ class EmbeddedRedis:
         self._lock: OwnerLock | None = None  # held while this process owns the redis-server (``owner_lock``)
         self.seen_pid: int | None = None
         """The shared redis-server's pid, as it last answered: a takeover waits for it to have exited."""
+        self.tell_stop = False
+        """Log how ``stop`` ended the redis-server: set once the server serves (``sls serve``, ``sls
+        gateway``, a seeded ``sls demo``), so its last line says whether the AOF was written out; a failed
+        start's stop stays silent, its error the one line (``cli.start_lines``)."""
 
     @property
     def owns(self) -> bool:
@@ -211,7 +215,11 @@ class EmbeddedRedis:
         if not self.process:
             self._release_lock()
             return
-        embedded_process.end(self.process)
+        was_running = self.process.poll() is None
+        killed = embedded_process.end(self.process)
+        if self.tell_stop:
+            ended = embedded_process.Ended(was_running, killed, self.process.returncode)
+            log.log(*embedded_process.how_it_ended(ended, self.data_dir, appendonly=self.appendonly))
         self.process = None
         if self._own_socket_dir and self.socket_path is not None:
             # Redis removes its socket at shutdown; the empty folder goes too (start() makes it again), and

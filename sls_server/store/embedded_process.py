@@ -9,6 +9,8 @@ on Linux, so a killed server never leaves an orphan Redis holding the data folde
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import logging
 import os
 import re
 import shutil
@@ -25,6 +27,19 @@ from redis.retry import Retry
 
 from ..stopping import end_child
 from .embedded_files import EmbeddedRedisError
+
+#: Seconds a redis-server is given to write out its AOF and exit before it is killed.
+STOP_GRACE_S = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class Ended:
+    """How a redis-server we stopped ended: running when asked, killed after its grace, its exit code."""
+
+    was_running: bool
+    killed: bool
+    returncode: int | None
+
 
 #: A line of Redis's log: ``<pid>:<role> <date> <time> <level mark> <message>``; the message is kept.
 REDIS_LOG_LINE = re.compile(r"\d+:[A-Z] [^#*.-]*?\d\d:\d\d:\d\d\.\d+ [#*.-] (.*)")
@@ -104,11 +119,44 @@ def spawn(socket_path: Path, data_dir: Path, *, appendonly: bool) -> subprocess.
     )
 
 
-def end(process: subprocess.Popen[bytes]) -> None:
-    """Stop a redis-server we started (it writes its AOF out first) and close what we read of it."""
-    end_child(process, 10)
+def end(process: subprocess.Popen[bytes]) -> bool:
+    """Stop a redis-server we started (it writes its AOF out first) and close what we read of it. Whether
+    it had to be killed, not having stopped within its grace."""
+    killed = end_child(process, STOP_GRACE_S)
     if process.stderr:
         process.stderr.close()
+    return killed
+
+
+def how_it_ended(ended: Ended, data_dir: Path, *, appendonly: bool) -> tuple[int, str]:
+    """The log level and line that tell an operator how ``end`` ended a redis-server: its append-only file
+    written out, or killed (the last second of writes may be lost), or dead before it was asked. Only the
+    Redis's own log told it before, after gunicorn's "Shutting down: Master"."""
+    log_file = data_dir / "redis.log"
+    if not ended.was_running:
+        return logging.WARNING, (
+            f"embedded redis-server had already ended ({_exit(ended.returncode)}) when the server stopped; "
+            f"its log: {log_file}"
+        )
+    if ended.killed:
+        return logging.WARNING, (
+            f"embedded redis-server did not stop within {STOP_GRACE_S} s and was killed: the last second of "
+            f"writes may be lost (check its append-only file in {data_dir} with redis-check-aof; its log: "
+            f"{log_file})"
+        )
+    if ended.returncode != 0:
+        return (
+            logging.WARNING,
+            f"embedded redis-server stopped with {_exit(ended.returncode)}; its log: {log_file}",
+        )
+    kept = f": its append-only file in {data_dir} is written out" if appendonly else ""
+    return logging.INFO, f"embedded redis-server stopped{kept}"
+
+
+def _exit(returncode: int | None) -> str:
+    if returncode is not None and returncode < 0:
+        return f"killed by signal {signal.Signals(-returncode).name}"
+    return f"exit code {returncode}"
 
 
 def probe(socket_path: Path) -> redis.Redis:

@@ -208,5 +208,5 @@ def test_serve_refuses_a_port_in_use_in_one_line(redis_url: str, tmp_path: Path)
 def test_serve_refuses_bad_config_in_one_line(tmp_path: Path) -> None:
     done = sls("serve", "--port", "0", env=clean_env(tmp_path, SLS_CHALLENGE_TTL="9999"), check=False)
     assert done.returncode == 2
-    assert done.stderr.strip() == "error: SLS_CHALLENGE_TTL: must be between 30 and 600, got 9999"
+    assert done.stderr.strip() == "error: SLS_CHALLENGE_TTL: must be between 30 and 600 seconds, got 9999"
     assert done.stdout == ""

@@ -161,3 +161,19 @@ def test_the_route_finder_reads_help_texts() -> None:
         ("put", "/admin/v1/users/{}/ip-allowlist"),
         ("post", "/sim/v1/x/{}/respond"),
     }
+
+
+@pytest.mark.parametrize("command", ["serve", "gateway"])
+def test_the_server_commands_name_where_their_data_and_redis_are_by_default(
+    runner: CliRunner, command: str
+) -> None:
+    """An operator reading ``--help`` learned that --data-dir reads SLS_DATA_DIR, not which folder it is
+    unset, and ``sls gateway`` called its Redis default "embedded" with none of the URL forms ``sls serve``
+    lists."""
+    from sls_server.config import Settings
+
+    shown = " ".join(runner.invoke(cli, [command, "--help"], terminal_width=1000).output.split())
+    assert f"[env var: SLS_DATA_DIR; default: {Settings.data_dir}]" in shown, shown
+    forms = "redis://, rediss://, unix://, redis+sentinel:// or redis+cluster:// URL of the Redis to use."
+    assert forms in shown, shown
+    assert "default: an embedded redis-server with its data in the data dir]" in shown, shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from sls_server.config import load_settings
 from sls_server.config_table import describe
 from sls_server.errors import InvalidConfig
-from sls_server.runtime import claim_secret_key
+from sls_server.runtime import claim_secret_key, data_folder
 from sls_server.store.embedded import EmbeddedRedis
 
 
@@ -171,3 +172,54 @@ def test_a_database_index_redis_refuses_stops_start_up_saying_it_is_out_of_range
         claim_secret_key(settings)
     assert refused.value.key == "SLS_REDIS_URL"
     assert "the database index 99 is out of range" in str(refused.value), str(refused.value)
+
+
+SECONDS = [
+    "CHALLENGE_TTL", "IDLE_TIMEOUT", "ABSOLUTE_TIMEOUT", "LOCKOUT_WAIT_INCREMENT", "LOCKOUT_MAX_WAIT",
+    "IP_THROTTLE_WINDOW", "CHALLENGE_ISSUE_WINDOW", "SMS_CODE_TTL", "SMS_SEND_WINDOW", "PUSH_WINDOW",
+    "PUSH_TTL", "ACTIVATION_CODE_TTL", "STEPUP_VALIDITY", "CONSOLE_IDLE_TIMEOUT", "CONSOLE_ABSOLUTE_TIMEOUT",
+    "EVENT_RETENTION", "EVENT_SUMMARY_WINDOW",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", SECONDS)
+def test_a_duration_refused_says_its_unit(key: str) -> None:
+    """``SLS_CHALLENGE_TTL=5m`` said "must be an integer, got '5m'", and 9999 "must be between 30 and
+    600": the operator had to look up that the number is seconds."""
+    with pytest.raises(InvalidConfig) as caught:
+        load_settings({}, environ={f"SLS_{key}": "5m"})
+    assert str(caught.value) == f"SLS_{key}: must be a whole number of seconds, got '5m'"
+    with pytest.raises(InvalidConfig) as caught:
+        load_settings({}, environ={f"SLS_{key}": "99999999"})
+    assert " seconds, got 99999999" in str(caught.value), caught.value
+
+
+def test_days_are_said_too() -> None:
+    with pytest.raises(InvalidConfig) as caught:
+        load_settings({}, environ={"SLS_TEMPORARY_PASSCODE_DAYS": "30"})
+    assert str(caught.value) == "SLS_TEMPORARY_PASSCODE_DAYS: must be between 1 and 14 days, got 30"
+
+
+def _creatable(folder: Path) -> bool:
+    try:
+        (folder / ".sls-probe").touch()
+    except OSError:
+        return False
+    (folder / ".sls-probe").unlink()
+    return True
+
+
+@pytest.mark.skipif(
+    os.getuid() != 0 or not Path("/sys/fs").is_dir() or _creatable(Path("/sys/fs")),
+    reason="needs root and a folder root may not write in although its mode says it may (sysfs)",
+)
+def test_a_data_folder_root_cannot_write_in_names_sls_data_dir() -> None:
+    """Root passes every mode check, so a folder it cannot write in (a read-only kernel file system, an NFS
+    export that maps root to nobody) was told as ``SLS_SECRET_KEY: unset, and <dir>/secret.key could not be
+    used``: the first file written, not the folder."""
+    with pytest.raises(InvalidConfig) as caught:
+        data_folder(Path("/sys/fs"))
+    assert caught.value.key == "SLS_DATA_DIR", caught.value
+    assert str(caught.value) == (
+        "SLS_DATA_DIR: /sys/fs cannot be the data folder: a file cannot be written in it (Permission denied)"
+    ), caught.value
