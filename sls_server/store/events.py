@@ -117,12 +117,15 @@ class EventRepo:
 
     def append(self, event: Event, *, retention_s: int, window_s: int) -> None:
         """Write ``event`` (with the open ``write_behind`` block's writes, if any). Any flood window that has
-        closed is summarised on the way."""
+        closed is summarised on the way. Its id is taken when it goes to Redis, not now: a request holds its
+        events until it ends, and an id taken now fell below those other requests sent meanwhile (Redis
+        refused it, and the script read the stream's last id to pass it)."""
+        retention = self._retention(retention_s)
         self._scripts.later(
             self._r,
             "events_append",
             EVENT_KEYS,
-            _append_args(event, self._retention(retention_s), window_s, "", self._floor()),
+            lambda: _append_args(event, retention, window_s, "", self._floor()),
         )
 
     def append_grouped(
@@ -146,14 +149,18 @@ class EventRepo:
         self, event: Event, *, retention_s: int, window_s: int, group: dict[str, str] | None = None
     ) -> None:
         """The call :meth:`append` makes for ``event`` (with a ``group``, :meth:`append_grouped`'s,
-        answered), the same script doing the same work, on the decoy's keys (:data:`DECOY_KEYS`): the event
-        is written to a stream nobody reads, capped at the last :data:`DECOY_KEPT`, and counted, grouped and
-        summarised there, not in the trail."""
-        floor = self._floor(keys.DECOY_EVENTS)
+        answered), the same script doing the same work (its id taken as :meth:`append`'s), on the decoy's
+        keys (:data:`DECOY_KEYS`): the event is written to a stream nobody reads, capped at the last
+        :data:`DECOY_KEPT`, and counted, grouped and summarised there, not in the trail."""
         if group is None:
-            args = [*_append_args(event, "", window_s, "", floor), DECOY_KEPT]
-            self._scripts.later(self._r, "events_append", DECOY_KEYS, args)
+            self._scripts.later(
+                self._r,
+                "events_append",
+                DECOY_KEYS,
+                lambda: [*_append_args(event, "", window_s, "", self._floor(keys.DECOY_EVENTS)), DECOY_KEPT],
+            )
             return
+        floor = self._floor(keys.DECOY_EVENTS)
         args = [*_append_args(event, "", window_s, _json(group), floor, ""), DECOY_KEPT]
         result = self._scripts("events_append", DECOY_KEYS, args)
         if result:
