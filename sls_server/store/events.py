@@ -19,9 +19,11 @@ The ids are the readers' cursors (a reader asks for what came after the last id 
 below one a reader holds. Redis's own ids (``XADD *``) are its wall clock: after a failover the promoted
 replica may lack the last events, and if its clock is behind the old master's its ids fell below cursors
 readers held, and they never saw those events. So the ids are the app's wall clock instead (the one the
-trainer's feed already counts its backlog on), and never below a floor this worker passes: past the highest
-id it has seen, one it was answered (a grouped append's), read, or given as a reader's cursor (one within
-:data:`CURSOR_AHEAD_MS` of its clock: a made-up cursor far ahead cannot push every later id there). Redis
+trainer's feed already counts its backlog on; its microseconds within the millisecond are the sequence, so
+two workers' events in one millisecond do not both start at 0), and never below a floor this worker passes:
+past the highest id it has seen, one it was answered (a grouped append's), read, or given as a reader's cursor
+(one within :data:`CURSOR_AHEAD_MS` of its clock: a made-up cursor far ahead cannot push every later id
+there). Redis
 still keeps them in one order: an id is always past the stream's last (``lua/events_append.lua``).
 """
 
@@ -190,15 +192,18 @@ class EventRepo:
         return records
 
     def _floor(self, stream: str = keys.EVENTS) -> tuple[int, str]:
-        """The app's wall clock (ms) and the lowest id this worker lets the next event of ``stream`` have:
-        past the highest it has seen. The id the script tries first (the higher of the two) counts as seen
-        from here on, so this worker's next event starts past it: two appends in one millisecond otherwise
-        had Redis refuse the second's id, and the script then read the stream's last id to pass it."""
-        wall = _wall_ms()
+        """The app's wall clock (ms) and the id the script tries first for the next event of ``stream``: the
+        clock to the microsecond (its microseconds within the millisecond as the sequence), or past the
+        highest id this worker has seen when that is higher. It counts as seen from here on, so this
+        worker's next event starts past it. The microseconds keep two workers' events in one millisecond
+        apart in the order of their clocks: each began the millisecond at sequence 0, Redis refused the
+        second's id, and the script then read the stream's last id to pass it."""
+        wall, micro = divmod(round(time.time() * 1_000_000), 1000)
         with self._seen_lock:
             ms, seq = self._seen[stream]
-            self._seen[stream] = max((ms, seq + 1), (wall, 0))
-        return wall, f"{ms}-{seq + 1}"
+            first = max((ms, seq + 1), (wall, micro))
+            self._seen[stream] = first
+        return wall, f"{first[0]}-{first[1]}"
 
     def _retention(self, retention_s: int) -> int | str:
         """The retention (ms) for an append that trims the trail, '' for one that does not: this worker trims

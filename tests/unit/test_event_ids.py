@@ -134,3 +134,23 @@ def test_an_event_queued_before_another_but_sent_after_it_takes_the_next_id_with
     ]
     ms = written[0][0].split("-")[0]
     assert written == [(f"{ms}-0", "ivan"), (f"{ms}-1", "heidi")]
+
+
+def test_two_workers_events_in_one_millisecond_take_their_ids_without_reading_the_stream(
+    redis_url: str,
+) -> None:
+    """Two workers (each its own floor) append in one millisecond, the second 300 µs after the first: its
+    id's sequence is its clock's microseconds within the millisecond, past the first's. Both began the
+    millisecond at sequence 0: Redis refused the second (the stream's last id), and the script read it
+    (``XINFO``) to pass it, about one append in five under the benchmark."""
+    one, r = _log(redis_url)
+    other, _ = _log(redis_url)
+    with freeze_time("2026-12-05 09:00:00.123100"):
+        one.record("user.created", at=1, user="judy")
+    before = _calls(redis_url, "xinfo")
+    with freeze_time("2026-12-05 09:00:00.123400"):
+        other.record("user.created", at=2, user="ken")
+    assert _calls(redis_url, "xinfo") == before
+    ids = [event_id for event_id, _ in r.xrange(keys.EVENTS)]
+    ms = ids[0].split("-")[0]
+    assert ids == [f"{ms}-100", f"{ms}-400"]
