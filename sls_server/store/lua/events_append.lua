@@ -3,8 +3,9 @@
 -- Ids: readers page with a cursor, the last id they saw, so an id below one a reader holds is never read by
 -- it. XADD * took Redis's wall clock, and after a failover the promoted replica may lack the last events and
 -- run behind the old master's clock: its ids fell below cursors readers held. So ids are explicit: the app's
--- wall clock in ms (ARGV[8]) or the floor it passes (ARGV[9]: past the highest id that worker has seen),
--- whichever is higher, and always past the stream's last generated id, so the stream keeps one order.
+-- wall clock in ms (ARGV[8]) or the floor it passes (ARGV[9]: its clock's microseconds within the ms as the
+-- sequence, or past the highest id that worker has seen), whichever is higher, and always past the stream's
+-- last generated id, so the stream keeps one order.
 --
 -- Retention: the trim point is the retention before Redis's clock (TIME) or the app's wall clock, whichever
 -- is behind (never the emulated clock: moving it must not erase the trail), so an event is kept at least
@@ -30,7 +31,7 @@
 -- ARGV[1] now (app clock, s)   ARGV[2] retention (ms; '' = no trim this call)   ARGV[3] window (s)
 -- ARGV[4] most windows to close
 -- ARGV[5] event JSON ('' = only close due windows)   ARGV[6] its type   ARGV[7] group JSON ('' = always write)
--- ARGV[8] the app's wall clock (ms)   ARGV[9] the lowest id the app allows ('ms-seq')
+-- ARGV[8] the app's wall clock (ms)   ARGV[9] the lowest id the app allows ('ms-seq', seq its microseconds)
 -- ARGV[10] whom the event names ('' = no one)   ARGV[11] (a decoy's) the most entries the stream keeps
 -- Returns the id of the event written, or false when it was folded into its group's count.
 local now = tonumber(ARGV[1])
@@ -110,6 +111,17 @@ local function write(json, kind)
   return added
 end
 
+-- Most appends meet no open window and have no group: the event is written, and the flood's functions
+-- below are not even made (a closure each, on every call).
+local has_open = redis.call('ZCARD', KEYS[4]) > 0
+local group = ARGV[7]
+if not has_open and group == '' then
+  if ARGV[5] == '' then
+    return false
+  end
+  return write(ARGV[5], ARGV[6])
+end
+
 local MAX_NAMES = 10
 
 -- A window's value: 'start count' and the names its events named, space-separated (none has a space).
@@ -183,18 +195,18 @@ end
 
 -- windows that ended, and windows that start after now (the clock was moved back): neither is current.
 -- Looked for only when a window is open at all: most appends meet none, and ZCARD is the cheap question.
-if redis.call('ZCARD', KEYS[4]) > 0 then
+if has_open then
   local limit = tonumber(ARGV[4])
   local ended = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, limit)
   local ahead = redis.call('ZRANGEBYSCORE', KEYS[4], '(' .. (now + window), '+inf', 'LIMIT', 0, limit)
   for _, due in ipairs({ended, ahead}) do
-    for _, group in ipairs(due) do
-      local value = redis.call('HGET', KEYS[3], group)
+    for _, closing in ipairs(due) do
+      local value = redis.call('HGET', KEYS[3], closing)
       if value then
-        close(group, value)
+        close(closing, value)
       end
-      redis.call('HDEL', KEYS[3], group)
-      redis.call('ZREM', KEYS[4], group)
+      redis.call('HDEL', KEYS[3], closing)
+      redis.call('ZREM', KEYS[4], closing)
     end
   end
 end
@@ -202,7 +214,6 @@ end
 if ARGV[5] == '' then
   return false
 end
-local group = ARGV[7]
 if group == '' then
   return write(ARGV[5], ARGV[6])
 end
