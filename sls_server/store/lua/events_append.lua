@@ -64,9 +64,10 @@ end
 
 -- The next id: the app's clock, or the floor when that is higher (the first write), then one past the last
 -- written here. Usually past the stream's last id too, and XADD takes it as it is: one command. When it is not
--- (an event written in the same millisecond by another worker, a clock behind another's), XADD refuses it and
--- changes nothing, and only then is the stream's last id read (XINFO STREAM builds a reply of its first and
--- last entries: too dear to ask for on every append) and the id taken past it.
+-- (another worker's or thread's event with a later clock reached Redis first, a clock behind another's), XADD
+-- refuses it and changes nothing, and only then is the stream's last id read (XINFO STREAM builds a reply of
+-- its first and last entries: too dear to ask for on every append, and so is XREVRANGE's last entry: about
+-- 2 us more an append, where a refused one costs some 10) and the id taken past it.
 local next_id = nil
 
 local function first_candidate()
