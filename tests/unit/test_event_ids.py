@@ -154,3 +154,16 @@ def test_two_workers_events_in_one_millisecond_take_their_ids_without_reading_th
     ids = [event_id for event_id, _ in r.xrange(keys.EVENTS)]
     ms = ids[0].split("-")[0]
     assert ids == [f"{ms}-100", f"{ms}-400"]
+
+
+def test_an_event_sent_again_after_redis_lost_the_script_keeps_its_id(redis_url: str) -> None:
+    """Redis restarted and lost its scripts: the append is answered NOSCRIPT (nothing ran), the script is
+    loaded and the append sent again, with the id made for the first send (``Queued.made``), not the next."""
+    events, r = _log(redis_url)
+    with freeze_time("2026-12-05 09:00:10.100000"):
+        events.record("user.created", at=1, user="leo")
+    r.script_flush()
+    with freeze_time("2026-12-05 09:00:10.123700"):
+        events.record("user.updated", at=2, user="leo")
+    [_, (resent, _)] = r.xrange(keys.EVENTS)
+    assert resent.endswith("-700")
