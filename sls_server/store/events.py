@@ -19,9 +19,11 @@ The ids are the readers' cursors (a reader asks for what came after the last id 
 below one a reader holds. Redis's own ids (``XADD *``) are its wall clock: after a failover the promoted
 replica may lack the last events, and if its clock is behind the old master's its ids fell below cursors
 readers held, and they never saw those events. So the ids are the app's wall clock instead (the one the
-trainer's feed already counts its backlog on), and never below a floor this worker passes: past the highest
-id it has seen, one it was answered (a grouped append's), read, or given as a reader's cursor (one within
-:data:`CURSOR_AHEAD_MS` of its clock: a made-up cursor far ahead cannot push every later id there). Redis
+trainer's feed already counts its backlog on; its microseconds within the millisecond are the sequence, so
+two workers' events in one millisecond do not both start at 0), and never below a floor this worker passes:
+past the highest id it has seen, one it was answered (a grouped append's), read, or given as a reader's cursor
+(one within :data:`CURSOR_AHEAD_MS` of its clock: a made-up cursor far ahead cannot push every later id
+there). Redis
 still keeps them in one order: an id is always past the stream's last (``lua/events_append.lua``).
 """
 
@@ -117,12 +119,15 @@ class EventRepo:
 
     def append(self, event: Event, *, retention_s: int, window_s: int) -> None:
         """Write ``event`` (with the open ``write_behind`` block's writes, if any). Any flood window that has
-        closed is summarised on the way."""
+        closed is summarised on the way. Its id is taken when it goes to Redis, not now: a request holds its
+        events until it ends, and an id taken now fell below those other requests sent meanwhile (Redis
+        refused it, and the script read the stream's last id to pass it)."""
+        retention = self._retention(retention_s)
         self._scripts.later(
             self._r,
             "events_append",
             EVENT_KEYS,
-            _append_args(event, self._retention(retention_s), window_s, "", self._floor()),
+            lambda: _append_args(event, retention, window_s, "", self._floor()),
         )
 
     def append_grouped(
@@ -164,14 +169,18 @@ class EventRepo:
         self, event: Event, *, retention_s: int, window_s: int, group: dict[str, str] | None = None
     ) -> None:
         """The call :meth:`append` makes for ``event`` (with a ``group``, :meth:`append_grouped`'s,
-        answered), the same script doing the same work, on the decoy's keys (:data:`DECOY_KEYS`): the event
-        is written to a stream nobody reads, capped at the last :data:`DECOY_KEPT`, and counted, grouped and
-        summarised there, not in the trail."""
-        floor = self._floor(keys.DECOY_EVENTS)
+        answered), the same script doing the same work (its id taken as :meth:`append`'s), on the decoy's
+        keys (:data:`DECOY_KEYS`): the event is written to a stream nobody reads, capped at the last
+        :data:`DECOY_KEPT`, and counted, grouped and summarised there, not in the trail."""
         if group is None:
-            args = [*_append_args(event, "", window_s, "", floor), DECOY_KEPT]
-            self._scripts.later(self._r, "events_append", DECOY_KEYS, args)
+            self._scripts.later(
+                self._r,
+                "events_append",
+                DECOY_KEYS,
+                lambda: [*_append_args(event, "", window_s, "", self._floor(keys.DECOY_EVENTS)), DECOY_KEPT],
+            )
             return
+        floor = self._floor(keys.DECOY_EVENTS)
         args = [*_append_args(event, "", window_s, _json(group), floor, ""), DECOY_KEPT]
         result = self._scripts("events_append", DECOY_KEYS, args)
         if result:
@@ -201,15 +210,18 @@ class EventRepo:
         return records
 
     def _floor(self, stream: str = keys.EVENTS) -> tuple[int, str]:
-        """The app's wall clock (ms) and the lowest id this worker lets the next event of ``stream`` have:
-        past the highest it has seen. The id the script tries first (the higher of the two) counts as seen
-        from here on, so this worker's next event starts past it: two appends in one millisecond otherwise
-        had Redis refuse the second's id, and the script then read the stream's last id to pass it."""
-        wall = _wall_ms()
+        """The app's wall clock (ms) and the id the script tries first for the next event of ``stream``: the
+        clock to the microsecond (its microseconds within the millisecond as the sequence), or past the
+        highest id this worker has seen when that is higher. It counts as seen from here on, so this
+        worker's next event starts past it. The microseconds keep two workers' events in one millisecond
+        apart in the order of their clocks: each began the millisecond at sequence 0, Redis refused the
+        second's id, and the script then read the stream's last id to pass it."""
+        wall, micro = divmod(round(time.time() * 1_000_000), 1000)
         with self._seen_lock:
             ms, seq = self._seen[stream]
-            self._seen[stream] = max((ms, seq + 1), (wall, 0))
-        return wall, f"{ms}-{seq + 1}"
+            first = max((ms, seq + 1), (wall, micro))
+            self._seen[stream] = first
+        return wall, f"{first[0]}-{first[1]}"
 
     def _retention(self, retention_s: int) -> int | str:
         """The retention (ms) for an append that trims the trail, '' for one that does not: this worker trims

@@ -3,8 +3,9 @@
 -- Ids: readers page with a cursor, the last id they saw, so an id below one a reader holds is never read by
 -- it. XADD * took Redis's wall clock, and after a failover the promoted replica may lack the last events and
 -- run behind the old master's clock: its ids fell below cursors readers held. So ids are explicit: the app's
--- wall clock in ms (ARGV[8]) or the floor it passes (ARGV[9]: past the highest id that worker has seen),
--- whichever is higher, and always past the stream's last generated id, so the stream keeps one order.
+-- wall clock in ms (ARGV[8]) or the floor it passes (ARGV[9]: its clock's microseconds within the ms as the
+-- sequence, or past the highest id that worker has seen), whichever is higher, and always past the stream's
+-- last generated id, so the stream keeps one order.
 --
 -- Retention: the trim point is the retention before Redis's clock (TIME) or the app's wall clock, whichever
 -- is behind (never the emulated clock: moving it must not erase the trail), so an event is kept at least
@@ -36,7 +37,7 @@
 -- ARGV[1] now (app clock, s)   ARGV[2] retention (ms; '' = no trim this call)   ARGV[3] window (s)
 -- ARGV[4] most windows to close
 -- ARGV[5] event JSON ('' = only close due windows)   ARGV[6] its type   ARGV[7] group JSON ('' = always write)
--- ARGV[8] the app's wall clock (ms)   ARGV[9] the lowest id the app allows ('ms-seq')
+-- ARGV[8] the app's wall clock (ms)   ARGV[9] the lowest id the app allows ('ms-seq', seq its microseconds)
 -- ARGV[10] whom the event names ('' = no one)   ARGV[11] (a decoy's) the most entries the stream keeps ('' =
 -- not a decoy's)   ARGV[12] (an event once) its place in KEYS[5]
 -- Returns the id of the event written, or false when it was folded into its group's count or (an event
@@ -71,9 +72,10 @@ end
 
 -- The next id: the app's clock, or the floor when that is higher (the first write), then one past the last
 -- written here. Usually past the stream's last id too, and XADD takes it as it is: one command. When it is not
--- (an event written in the same millisecond by another worker, a clock behind another's), XADD refuses it and
--- changes nothing, and only then is the stream's last id read (XINFO STREAM builds a reply of its first and
--- last entries: too dear to ask for on every append) and the id taken past it.
+-- (another worker's or thread's event with a later clock reached Redis first, a clock behind another's), XADD
+-- refuses it and changes nothing, and only then is the stream's last id read (XINFO STREAM builds a reply of
+-- its first and last entries: too dear to ask for on every append, and so is XREVRANGE's last entry: about
+-- 2 us more an append, where a refused one costs some 10) and the id taken past it.
 local next_id = nil
 
 local function first_candidate()
@@ -116,6 +118,17 @@ local function write(json, kind)
   next_id = {id[1], id[2] + 1}
   redis.call('HINCRBY', KEYS[2], kind, 1)  -- counted once written: a refused event leaves no count behind
   return added
+end
+
+-- Most appends meet no open window and have no group (and are not an event once): the event is written, and
+-- the flood's functions below are not even made (a closure each, on every call).
+local has_open = redis.call('ZCARD', KEYS[4]) > 0
+local group = ARGV[7]
+if not has_open and group == '' and not KEYS[5] then
+  if ARGV[5] == '' then
+    return false
+  end
+  return write(ARGV[5], ARGV[6])
 end
 
 local MAX_NAMES = 10
@@ -191,18 +204,18 @@ end
 
 -- windows that ended, and windows that start after now (the clock was moved back): neither is current.
 -- Looked for only when a window is open at all: most appends meet none, and ZCARD is the cheap question.
-if redis.call('ZCARD', KEYS[4]) > 0 then
+if has_open then
   local limit = tonumber(ARGV[4])
   local ended = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, limit)
   local ahead = redis.call('ZRANGEBYSCORE', KEYS[4], '(' .. (now + window), '+inf', 'LIMIT', 0, limit)
   for _, due in ipairs({ended, ahead}) do
-    for _, group in ipairs(due) do
-      local value = redis.call('HGET', KEYS[3], group)
+    for _, closing in ipairs(due) do
+      local value = redis.call('HGET', KEYS[3], closing)
       if value then
-        close(group, value)
+        close(closing, value)
       end
-      redis.call('HDEL', KEYS[3], group)
-      redis.call('ZREM', KEYS[4], group)
+      redis.call('HDEL', KEYS[3], closing)
+      redis.call('ZREM', KEYS[4], closing)
     end
   end
 end
@@ -210,7 +223,6 @@ end
 if ARGV[5] == '' then
   return false
 end
-local group = ARGV[7]
 if KEYS[5] then
   if redis.call('HEXISTS', KEYS[5], ARGV[12]) == 1 then
     return false

@@ -17,8 +17,13 @@ if #fields == 0 then
   return {'missing'}
 end
 local s = {}
+local steps_up = false
 for i = 1, #fields, 2 do
-  s[fields[i]] = fields[i + 1]
+  local k = fields[i]
+  s[k] = fields[i + 1]
+  if string.sub(k, 1, 9) == 'verified:' then
+    steps_up = true
+  end
 end
 if s['state'] then
   return {'ended', s['state']}
@@ -40,11 +45,16 @@ end
 if now >= tonumber(s['idle_expires_at']) then
   return finish('expired_idle')
 end
+-- the record as read is the answer (HGETALL's own list) unless a field changes below
+local changed = false
 -- step-ups no longer fresh are forgotten, so one found stale stays so if the clock is moved back
-for k, v in pairs(s) do
-  if string.sub(k, 1, 9) == 'verified:' and tonumber(v) <= now then
-    redis.call('HDEL', KEYS[1], k)
-    s[k] = nil
+if steps_up then
+  for k, v in pairs(s) do
+    if string.sub(k, 1, 9) == 'verified:' and tonumber(v) <= now then
+      redis.call('HDEL', KEYS[1], k)
+      s[k] = nil
+      changed = true
+    end
   end
 end
 if ARGV[3] == 'end' then
@@ -59,11 +69,15 @@ elseif ARGV[3] == 'extend' then
     redis.call('HSET', KEYS[1], 'idle_expires_at', idle, 'last_seen_at', seen)
     s['idle_expires_at'] = idle
     s['last_seen_at'] = seen
+    changed = true
   end
 end
-local out = {}
-for k, v in pairs(s) do
-  out[#out + 1] = k
-  out[#out + 1] = v
+local out = fields
+if changed then
+  out = {}
+  for k, v in pairs(s) do
+    out[#out + 1] = k
+    out[#out + 1] = v
+  end
 end
 return {'ok', out, redis.call('HGETALL', KEYS[4])}
