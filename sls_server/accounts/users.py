@@ -176,11 +176,11 @@ class UserService:
         left = self._store.users.deletion_left(name)
         if left is None:
             return False
-        if not drop_left(self._store, name, left.devices):
+        if not drop_left(self._store, name, left):
             return True  # finished by another request meanwhile
         # Out of the index again, in case the cut came before the deletion's own removal; a request that
         # stalls here while another finishes and the name is made again leaves that user in it (``unindex``).
-        if resumed and self._store.users.deletion_left(name) is not None:
+        if resumed and self._store.users.deletion_is(name, left):
             self._store.users.unindex(name)
         # The events before the mark's release, each once (``EventLog.record_once``): a worker killed
         # between the two leaves the mark, and whoever finishes the deletion then writes what is missing.
