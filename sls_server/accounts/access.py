@@ -253,8 +253,8 @@ class IpRestrictions:
         detail = {"account_id": aid, "users": len(left.users), **how}
         places = left.events_of(aid)
         self._events.record_once("account.deleted", places=places, place="deleted", at=now, detail=detail)
+        self._events.places_done(places)  # before the release, as a user's (``UserService._finish``)
         self._store.access.end_deletion(aid, left)
-        self._events.places_done(places)
         return list(left.users)
 
     def _link(self, name: str, account_id: str) -> str | None:

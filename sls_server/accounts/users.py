@@ -165,8 +165,9 @@ class UserService:
         it ended and ``user.deleted`` (``detail.resumed``, ``detail.begun_at``: when the record went). False
         when there is none to finish. Two requests finishing it at once both do the work (each step is
         harmless done twice), and the events are written once (``EventLog.record_once``) before the mark is
-        released (``UserRepo.end_deletion``): a worker killed anywhere before the release leaves the mark,
-        and the request finishing it writes what is missing, nothing twice. A device whose turn stays taken
+        released (``UserRepo.end_deletion``), and so is their places' expiry: a worker killed anywhere
+        before the release leaves the mark, and the request finishing it writes what is missing, nothing
+        twice. A device whose turn stays taken
         is 429 ``device_busy``, the deletion left to finish as it was."""
         return self._finish(canonical_username(username), now=now, resumed=True)
 
@@ -195,8 +196,11 @@ class UserService:
         self._events.record_once(
             "user.deleted", places=places, place="deleted", at=now, user=name, detail=how or None
         )
-        self._store.users.end_deletion(name, left)
+        # Their places' expiry before the release (another slot: no one step does both), so a worker killed
+        # anywhere leaves the mark, whose finisher sets it again, or places that expire: never places kept
+        # for good (``EventLog.places_done``).
         self._events.places_done(places)
+        self._store.users.end_deletion(name, left)
         return True
 
     def _sessions_ended(
