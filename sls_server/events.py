@@ -205,8 +205,10 @@ class EventLog(Recorder):
             observe_event(event)
 
     def places_done(self, places: str) -> None:
-        """The deletion's mark is released: its events' places kept the trail's retention more
-        (``EventRepo.places_done``)."""
+        """The deletion's events are all written and its mark is about to be released: its events' places
+        are kept the trail's retention more (``EventRepo.places_done``). Called before the release, never
+        after: the places are on the trail's slot and the mark on the name's, so no one step does both, and
+        a worker killed after the release and before this left the places with no expiry, for good."""
         self._repo.places_done(places, retention_s=self.retention_s)
 
     def record_decoy(

@@ -235,14 +235,16 @@ class IpRestrictions:
     ) -> list[str] | None:
         """The deletion's steps after the record's: the members it had (None: no deletion to finish).
         ``resumed``: by a request other than the one that deleted the record. Each link is released only while
-        the deletion is unfinished: once another request has finished it, an account of the id may have been
-        made again with a former member, whose link releasing would take them out of it."""
+        this deletion is unfinished (its own mark, by its id: ``AccessRepo.deletion_is``): once another
+        request has finished it, an account of the id may have been made again with a former member, whose
+        link releasing would take them out of it, and a mark found then may be a later deletion's, whose links
+        are its own to release."""
         left = self._store.access.deletion_left(aid, now=now)
         if left is None:
             return None
         for name in left.users:
-            if self._store.access.deletion_left(aid, now=now) is None:
-                return list(left.users)  # finished by another request meanwhile
+            if not self._store.access.deletion_is(aid, left, now=now):
+                return list(left.users)  # finished by another request meanwhile (a mark now: a later one's)
             self._store.access.unlink_account(name, aid)
         # The event before the mark's release, once (``EventLog.record_once``): a worker killed between the
         # two leaves the mark, and whoever finishes the deletion then writes it if it is missing.
@@ -251,8 +253,8 @@ class IpRestrictions:
         detail = {"account_id": aid, "users": len(left.users), **how}
         places = left.events_of(aid)
         self._events.record_once("account.deleted", places=places, place="deleted", at=now, detail=detail)
+        self._events.places_done(places)  # before the release, as a user's (``UserService._finish``)
         self._store.access.end_deletion(aid, left)
-        self._events.places_done(places)
         return list(left.users)
 
     def _link(self, name: str, account_id: str) -> str | None:

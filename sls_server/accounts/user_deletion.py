@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 
 from ..errors import DeviceBusy
 from ..store import Store
-from ..store.records import DeviceRecord
+from ..store.records import DeletionLeft, DeviceRecord
 from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
 from .device_terms import without
 from .errors import DeletionUnfinished, UserDevicesBusy
@@ -67,20 +67,25 @@ def drop_device(store: Store, name: str, device_id: str) -> None:
     raise DeviceBusy(retry_after=RETRY_AFTER_S)
 
 
-def drop_left(store: Store, name: str, device_ids: Sequence[str]) -> bool:
-    """Take the deleted user off the devices their deletion left naming them (``DeletionLeft.devices``: those
+def drop_left(store: Store, name: str, left: DeletionLeft) -> bool:
+    """Take the deleted user off the devices their deletion left naming them (``left.devices``: those
     that joined after :func:`turns_for_deletion` read their devices, a card shared or a device enrolled while
     the deletion worked, or, for a deletion cut short, what it had not reached), each under its own turn,
     taken now: the user's record is gone, so none can join again, and a card left naming the user would serve
-    whoever is created next under the name. Only while the deletion is unfinished, checked under each turn:
-    once another request has finished it, a user may have been created again under the name and shared that
-    card (a share takes the same turn), and taking the name off it would take it off them. False when another
+    whoever is created next under the name. Only while this deletion (``left``'s own mark, by its id:
+    ``UserRepo.deletion_is``) is unfinished, checked under each turn: once another request has finished it,
+    a user may have been created again under the name and shared that card (a share takes the same turn), and
+    taking the name off it would take it off them; and a mark found there then may be a later deletion's of
+    the name, whose work is its own (not this request's to do, nor to answer 429 for). Checked before each
+    turn too, so a turn kept by another request is waited on only for this deletion. False when another
     request finished the deletion meanwhile; 429 ``device_busy`` (``DeletionUnfinished``) when a turn stays
     taken, the rest left to finish."""
     try:
-        for device_id in device_ids:
+        for device_id in left.devices:
+            if not store.users.deletion_is(name, left):
+                return False
             with turn(store.devices, device_id):
-                if store.users.deletion_left(name) is None:
+                if not store.users.deletion_is(name, left):
                     return False
                 drop_device(store, name, device_id)
     except DeviceBusy:

@@ -165,9 +165,10 @@ class UserService:
         it ended and ``user.deleted`` (``detail.resumed``, ``detail.begun_at``: when the record went). False
         when there is none to finish. Two requests finishing it at once both do the work (each step is
         harmless done twice), and the events are written once (``EventLog.record_once``) before the mark is
-        released (``UserRepo.end_deletion``): a worker killed anywhere before the release leaves the mark,
-        and the request finishing it writes what is missing, nothing twice. A device whose turn stays taken
-        is 429 ``device_busy``, the deletion left to finish as it was."""
+        released (``UserRepo.end_deletion``), and so is their places' expiry: a worker killed anywhere
+        before the release leaves the mark, and the request finishing it writes what is missing, nothing
+        twice. A device whose turn stays taken is 429 ``device_busy``, the deletion left to finish as it
+        was."""
         return self._finish(canonical_username(username), now=now, resumed=True)
 
     def _finish(self, name: str, *, now: int, resumed: bool, import_taken_back: bool = False) -> bool:
@@ -176,11 +177,11 @@ class UserService:
         left = self._store.users.deletion_left(name)
         if left is None:
             return False
-        if not drop_left(self._store, name, left.devices):
+        if not drop_left(self._store, name, left):
             return True  # finished by another request meanwhile
         # Out of the index again, in case the cut came before the deletion's own removal; a request that
         # stalls here while another finishes and the name is made again leaves that user in it (``unindex``).
-        if resumed and self._store.users.deletion_left(name) is not None:
+        if resumed and self._store.users.deletion_is(name, left):
             self._store.users.unindex(name)
         # The events before the mark's release, each once (``EventLog.record_once``): a worker killed
         # between the two leaves the mark, and whoever finishes the deletion then writes what is missing.
@@ -195,8 +196,11 @@ class UserService:
         self._events.record_once(
             "user.deleted", places=places, place="deleted", at=now, user=name, detail=how or None
         )
-        self._store.users.end_deletion(name, left)
+        # Their places' expiry before the release (another slot: no one step does both), so a worker killed
+        # anywhere leaves the mark, whose finisher sets it again, or places that expire: never places kept
+        # for good (``EventLog.places_done``).
         self._events.places_done(places)
+        self._store.users.end_deletion(name, left)
         return True
 
     def _sessions_ended(

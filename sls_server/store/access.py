@@ -95,6 +95,12 @@ class AccessRepo:
         flat = self._scripts("account_deletion_left", keys_, [now, secrets.token_hex(8)])
         return AccountDeletionLeft.from_hash(from_pairs(flat)) if flat else None
 
+    def deletion_is(self, account_id: str, left: AccountDeletionLeft, *, now: int) -> bool:
+        """Whether the deletion of the id still unfinished is ``left``'s own, as a user's
+        (``UserRepo.deletion_is``): not a later deletion of the id made again."""
+        held = self.deletion_left(account_id, now=now)
+        return held is not None and held.events_of(account_id) == left.events_of(account_id)
+
     def end_deletion(self, account_id: str, left: AccountDeletionLeft) -> None:
         """Release the deletion's mark (``deletion_end.lua``, as a user's deletion), once its work is done and
         its event is in the trail: only while it is that deletion's (``left.id``)."""

@@ -161,8 +161,11 @@ class EventRepo:
         return True
 
     def places_done(self, places: str, *, retention_s: int) -> None:
-        """The deletion's mark is released: its places expire with the trail's retention (a request that
-        stalled before its appends while another finished the deletion still finds them meanwhile)."""
+        """The deletion's events are written and its mark is about to be released: its places expire with
+        the trail's retention (a request that stalled before its appends while another finished the deletion
+        still finds them meanwhile). A worker killed between this and the release leaves the mark: its
+        finisher finds the places while the trail still holds their events (it sets the expiry again), and
+        after the retention, with the events trimmed from the trail, writes them once again."""
         self._r.expire(keys.event_places(places), retention_s)
 
     def append_decoy(

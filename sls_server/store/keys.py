@@ -224,8 +224,9 @@ def event_places(deletion: str) -> str:
     """The places in the trail of a deletion's events (``DeletionLeft.events_of``: which deletion): each
     event's field set to its id in the step writing it (``events_append.lua``), so it is written once
     however many requests finish the deletion, or finish it again after a worker was killed. On the trail's
-    slot. No expiry while the deletion's mark is held (a deletion may be finished days after it was cut
-    short); the trail's retention once it is released (``EventRepo.places_done``)."""
+    slot. No expiry while the deletion works (a deletion may be finished days after it was cut short); the
+    trail's retention once its events are written, set just before its mark is released
+    (``EventRepo.places_done``), so no kill leaves them for good."""
     return f"{PREFIX}{{events}}:places:{deletion}"
 
 

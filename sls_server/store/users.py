@@ -170,6 +170,14 @@ class UserRepo:
         raw = hash_reply(self._r.hgetall(keys.user_deletion(username)))
         return DeletionLeft.from_hash(raw) if raw else None
 
+    def deletion_is(self, username: str, left: DeletionLeft) -> bool:
+        """Whether the deletion of the name still unfinished is ``left``'s own (by its id; a mark from a
+        server before the ids, by its instant): a request that stalled while another finished its deletion,
+        the name was made again and deleted again, finds a mark there, but the later deletion's, whose work
+        is that deletion's to do."""
+        held = self.deletion_left(username)
+        return held is not None and held.events_of(username) == left.events_of(username)
+
     def end_deletion(self, username: str, left: DeletionLeft) -> None:
         """Release the deletion's mark (``deletion_end.lua``), once its work is done and its events are in
         the trail: only while it is that deletion's (``left.id``)."""

@@ -51,6 +51,7 @@ def places_ttls(redis_url: str) -> list[int]:
 USER_KILLS = {
     "after_session_killed": ("events", "append_once", 1, False),
     "after_user_deleted": ("events", "append_once", 2, True),
+    "after_the_places_expire": ("events", "places_done", 1, True),
     "after_the_mark_released": ("users", "end_deletion", 1, True),
 }
 
@@ -79,10 +80,11 @@ def test_a_user_deletion_killed_anywhere_after_its_record_has_its_events_once(
     [killed] = told(client, "session.killed")
     assert killed["detail"]["ended_by"] == "user_deleted"
     assert keys_of(redis_url, "u:alice") == {}
-    # the places expire with the trail once the mark is released; killed right there, they are kept (a few
-    # bytes: never written twice rather than forgotten while a finisher may still come)
+    # the places expire with the trail: set before the mark is released, so a worker killed anywhere leaves
+    # either the mark (its finisher sets it) or places that expire (killed right after the release, they
+    # were kept for good)
     [ttl] = places_ttls(redis_url)
-    assert ttl == -1 if kill == "after_the_mark_released" else 0 < ttl <= 7 * 86400, ttl
+    assert 0 < ttl <= 7 * 86400, ttl
 
 
 def test_a_mark_left_by_a_server_before_the_ids_has_its_event_once_too(
@@ -110,6 +112,7 @@ def test_a_mark_left_by_a_server_before_the_ids_has_its_event_once_too(
 
 ACCOUNT_KILLS = {
     "after_account_deleted": ("events", "append_once"),
+    "after_the_places_expire": ("events", "places_done"),
     "after_the_mark_released": ("access", "end_deletion"),
 }
 
@@ -132,6 +135,8 @@ def test_an_account_deletion_killed_after_its_event_has_it_once(
     [detail] = deleted_events(client)
     assert (detail["account_id"], detail["users"], "resumed" in detail) == ("desk-1", 1, False), detail
     assert keys_of(redis_url, "a:desk-1") == {}
+    [ttl] = places_ttls(redis_url)
+    assert 0 < ttl <= 7 * 86400, ttl
 
 
 def test_an_account_deletion_killed_before_its_event_has_it_once_from_the_finisher(

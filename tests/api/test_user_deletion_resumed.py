@@ -324,9 +324,10 @@ def test_a_finisher_stalled_before_the_list_of_names_leaves_a_user_made_again_in
     calls: list[str] = []
 
     def on_the_check_before_the_removal(username: str) -> bool:
-        """The finisher's third read of the mark: after its first and the one under bob's card's turn."""
+        """The finisher's fourth read of the mark: after its first, and the two about bob's card (before
+        its turn and under it)."""
         calls.append(username)
-        return len(calls) == 3
+        return len(calls) == 4
 
     raced = race_once(
         monkeypatch, store.users, "deletion_left", finish_and_make_again, when=on_the_check_before_the_removal

@@ -1,6 +1,7 @@
 """On a Redis Cluster, a deletion's events are in the trail once when its worker is killed after writing
 them and before releasing its mark: the mark on the user's or the account's slot, the events and their
-places on the trail's (``keys.event_places``), each script on one slot."""
+places on the trail's (``keys.event_places``), each script on one slot; and the places expire, the worker
+killed right after the release included (their expiry is set before it: no step can do both)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from kill_kit import WorkerKilled, die_after
 
 from cluster.topology import LocalCluster
 from sls_server import create_app
+from sls_server.store import keys
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -39,3 +41,5 @@ def test_deletions_killed_before_their_marks_went_have_their_events_once(
     listed = client.get("/admin/v1/events?limit=500", headers=ADMIN).get_json()["events"]
     types = [event["type"] for event in listed]
     assert [types.count(t) for t in ("account.deleted", "user.deleted", "session.killed")] == [1, 1, 1], types
+    places = list(store.client.scan_iter(match=keys.event_places("*")))
+    assert len(places) == 2 and all(store.client.ttl(key) > 0 for key in places), places
