@@ -83,3 +83,5 @@ def test_a_spray_says_the_names_no_user_has_in_words_with_a_short_reference(worl
     assert not re.search(r"#[0-9a-f]{12}", page.get_by_test_id("event-feed").inner_text()), (
         "no bare reference"
     )
+    whole = failed.filter(has_not_text="amy").first.locator(".feed-type").get_attribute("title") or ""
+    assert re.search(r"name ref [0-9a-f]{12}", whole), whole  # the whole reference, in the line's fields

@@ -240,7 +240,8 @@
       parts.push(summaryText(e.detail));
     } else if (e.detail) {
       Object.entries(e.detail).forEach(function ([k, v]) {
-        if (unnamed && SLS.NAMELESS_KEYS.includes(k)) return; // said above, in the name's place
+        // said above, in the name's place; the whole reference stays, for matching it with the search's
+        if (unnamed && SLS.NAMELESS_KEYS.includes(k) && k !== "name_ref") return;
         const said = detailText(k, v);
         if (said) parts.push(said);
       });
