@@ -94,6 +94,16 @@ class AttackReport(TypedDict):
             ),
         ]
     ]
+    victim_locked: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description="True with `not_run` when a lock from before (an earlier attack's) stopped it: "
+                "unlock the victim (`POST /admin/v1/users/{name}/unlock`) and stage it again. Absent "
+                "otherwise."
+            ),
+        ]
+    ]
 
 
 class AttackerAddresses(Request):

@@ -61,6 +61,9 @@ class Report:
     #: refuse every login, :mod:`.prior_lock`): neither side won, so the verdict
     #: is neither "the attacker got in" nor "the defences held".
     not_run: bool = False
+    #: It did not run because the victim was locked from before (:mod:`.prior_lock`): the console then
+    #: offers to unlock them and stage it again, the next step a trainer running attacks back to back takes.
+    victim_locked: bool = False
     #: Logins left waiting on the victim's approval (push bombing): the attacker's address and until when
     #: (``sim.attacker_waits``); an approval lets the attacker in after the report.
     waiting: AttackWaiting | None = None
@@ -132,6 +135,8 @@ class Report:
         }
         if self.waiting is not None:
             report["waiting"] = self.waiting
+        if self.victim_locked:
+            report["victim_locked"] = True
         return report
 
 

@@ -43,6 +43,7 @@ def say_not_run(report: Report, lock: dict[str, Any]) -> None:
         minutes = max(1, -(-int(lock["retry_after"] or 0) // 60))
         lifts = f"it lifts by itself in about {minutes} min, or when the clock is moved on past it"
     report.not_run = True
+    report.victim_locked = True
     report.lines.append(
         f"{name}'s account was locked before this attack began (an earlier attack's lockout, still running: "
         f"{lifts}), so the attack did not run: every login would be refused whatever the password (423 "

@@ -48,11 +48,18 @@ class Line:
 
 def nameless(d: Mapping[str, Any]) -> str | None:
     """A name no user has is never in the trail: its reference stands where the name would (as the page's
-    ``SLS.nameless`` says it), so the room still sees one name tried again and again."""
+    ``SLS.nameless`` says it), so the room still sees one name tried again and again. Said in words first,
+    the reference short and in brackets, an aside: a bare "#3fb0b1564d46" read to a room as nobody's name
+    at all. The whole reference stays in the event's detail (``name_ref``) for a closer look."""
     for key, said in (("unknown_username", "a name no user has"), ("invalid_username", "not a username")):
         if d.get(key) is True:
-            return said + (f" #{d['name_ref']}" if d.get("name_ref") else "")
+            ref = str(d.get("name_ref") or "")
+            return said + (f" (#{ref[:REF_SHOWN]}\u2026)" if ref else "")
     return None
+
+
+#: How much of a name's reference a sentence shows: enough to tell a room's few names apart at a glance.
+REF_SHOWN = 4
 
 
 #: The detail fields that stand for a name no user has (:func:`nameless`).

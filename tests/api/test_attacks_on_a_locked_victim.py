@@ -21,6 +21,7 @@ def assert_not_run_for_the_lock(result: dict[str, object], name: str) -> None:
     summary = str(result["summary"])
     assert result["verdict"] == "not_run" and result["attacker_succeeded"] is False, result
     assert result["attempts"] == 0 and result["outcomes"] == {}, result
+    assert result["victim_locked"] is True, result  # the console offers Unlock on it
     assert f"{name}'s account was locked before this attack began" in summary, summary
     assert f"sls user unlock {name}" in summary and "Unlock in the console's Users table" in summary
 
@@ -80,7 +81,8 @@ def test_a_lock_that_has_lifted_or_a_spray_does_not_stop_the_attack(
     it. A timed lock the clock has moved past stops nothing."""
     victim(client, admin_headers, "carl", "dscplus", "+15555550101")
     attack(client, "brute_force", "carl")
-    assert attack(client, "password_spray", "carl")["verdict"] == "defences_held"
+    sprayed = attack(client, "password_spray", "carl")
+    assert sprayed["verdict"] == "defences_held" and "victim_locked" not in sprayed, sprayed
     move_clock(client, admin_headers, 3 * 3600)
     relayed = attack(client, "phishing_relay", "carl", PASSWORD)
     assert relayed["verdict"] == "attacker_got_in", relayed["summary"]

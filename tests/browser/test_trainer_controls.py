@@ -80,7 +80,7 @@ def test_the_trainer_finds_the_tries_at_a_name_no_user_has_by_that_name_and_neve
     for n in range(2):
         expect(rows.nth(n)).to_have_attribute("data-type", "login.password_failed")
         expect(rows.nth(n).get_by_test_id("events-filter-said")).to_have_text(
-            re.compile(r"^Wrong password for a name no user has #[0-9a-f]{12}, from ")
+            re.compile(r"^Wrong password for a name no user has \(#[0-9a-f]{4}…\), from ")
         )
     assert len({rows.nth(n).get_by_test_id("events-filter-said").inner_text() for n in range(2)}) == 1, (
         "one name, one reference"

@@ -153,7 +153,7 @@ def test_a_staged_attack_s_address_is_named_the_attacker_s_in_the_feed(world: Wo
 
 
 def test_a_name_no_user_has_shows_as_its_reference_never_as_typed(world: World, page: Any) -> None:
-    """A password typed into the name field reaches the feed as "a name no user has #<ref>", the same
+    """A password typed into the name field reaches the feed as "a name no user has (#<ref>…)", the same
     reference for each try at it, and the typed text nowhere on the page."""
     world.user("uma")
     sign_in(page, world)
@@ -164,8 +164,8 @@ def test_a_name_no_user_has_shows_as_its_reference_never_as_typed(world: World, 
     failed = page.locator("[data-testid=feed-event][data-type='login.password_failed']")
     expect(failed).to_have_count(3)
     texts = failed.all_inner_texts()  # newest first
-    refs = {m[1] for text in texts if (m := re.search(r"a name no user has #([0-9a-f]{12})", text))}
-    assert len(refs) == 1 and sum("a name no user has #" in text for text in texts) == 2, texts
+    refs = {m[1] for text in texts if (m := re.search(r"a name no user has \(#([0-9a-f]{4})…\)", text))}
+    assert len(refs) == 1 and sum("a name no user has (#" in text for text in texts) == 2, texts
     assert "Wrong password for uma, from" in next(text for text in texts if "name no user" not in text)
     assert "unknown username" not in " ".join(texts) and "name ref" not in " ".join(texts)
     assert "hunter2" not in page.content().lower()

@@ -126,7 +126,7 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
                 ip="198.51.100.66",
                 detail={"unknown_username": True, "name_ref": "3f9a"},
             ),
-            "Wrong password for a name no user has #3f9a, from 198.51.100.66 (attacker)",
+            "Wrong password for a name no user has (#3f9a\u2026), from 198.51.100.66 (attacker)",
         ),
         (
             event(
@@ -177,7 +177,7 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
                 result="rate_limited",
                 detail=FLOOD | {"unknown_username": True, "name_ref": "3f9a"},
             ),
-            "Login as a name no user has #3f9a refused: too many tries from that address,"
+            "Login as a name no user has (#3f9a\u2026) refused: too many tries from that address,"
             " 3 times 08:00\u201308:01 (2 of them not listed one by one), from 198.51.100.66 (attacker)",
         ),
         (  # the SIM-swap lesson: the attacker's reset ended the victim's session, not an administrator

@@ -105,13 +105,14 @@ window.SLS = (function () {
   }
 
   /* An audit event about a name no user has carries no user (the name may be a password typed into the
-     name field) but a keyed reference, shown where the name would be: "a name no user has #3f9a1c2b7d4e".
-     Null for an event that names its user, or none. NAMELESS_KEYS: the detail fields that sentence says. */
+     name field) but a keyed reference, shown where the name would be, short and in brackets after the words
+     (as sls_server/web/event_line.py's nameless says it): "a name no user has (#3f9a…)". Null for an event
+     that names its user, or none. NAMELESS_KEYS: the detail fields that sentence says. */
   const NAMELESS = { unknown_username: "a name no user has", invalid_username: "not a username" };
   const NAMELESS_KEYS = Object.keys(NAMELESS).concat(["name_ref"]);
   function nameless(detail) {
     const why = Object.keys(NAMELESS).find(function (k) { return detail && detail[k] === true; });
-    return why ? NAMELESS[why] + (detail.name_ref ? " #" + detail.name_ref : "") : null;
+    return why ? NAMELESS[why] + (detail.name_ref ? " (#" + String(detail.name_ref).slice(0, 4) + "\u2026)" : "") : null;
   }
 
   /* A link to a <details> (the login step's "Use another device") opens it: the browser itself only

@@ -240,7 +240,8 @@
       parts.push(summaryText(e.detail));
     } else if (e.detail) {
       Object.entries(e.detail).forEach(function ([k, v]) {
-        if (unnamed && SLS.NAMELESS_KEYS.includes(k)) return; // said above, in the name's place
+        // said above, in the name's place; the whole reference stays, for matching it with the search's
+        if (unnamed && SLS.NAMELESS_KEYS.includes(k) && k !== "name_ref") return;
         const said = detailText(k, v);
         if (said) parts.push(said);
       });
@@ -422,18 +423,51 @@
     waiting = null;
   }
 
-  root.querySelector("[data-form=attack]").addEventListener("submit", async function (event) {
+  const attackForm = root.querySelector("[data-form=attack]");
+  /* "Stage an attack" at the top of the console: the card in sight, its heading at the top of the window
+     (the fragment alone would leave the focus at the link), and the focus on the Victim, ready to pick. */
+  root.querySelector("[data-to-attack]").addEventListener("click", function (event) {
+    event.preventDefault();
+    attackForm.closest(".card").scrollIntoView({ block: "start" });
+    victims.focus({ preventScroll: true });
+  });
+  attackForm.addEventListener("submit", function (event) {
     event.preventDefault();
     const form = event.target;
+    stage({ attack: form.attack.value, username: form.username.value, password: form.password.value || null });
+  });
+
+  /* An attack that did not run because the victim was locked from before (report.victim_locked: an earlier
+     attack's lockout, the default victim being the first user) is the next step of a trainer running attacks
+     back to back: its report offers "Unlock amy and run it again", the console's Unlock (the Users table's),
+     then the same attack on the same victim. */
+  function unlockAndRerun(asked) {
+    const button = SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "attack-unlock-rerun",
+      text: "Unlock " + asked.username + " and run it again" });
+    button.addEventListener("click", async function () {
+      await SLS.trainer.busy(button, async function () {
+        const answer = await SLS.call("POST", "/trainer/users/" + encodeURIComponent(asked.username) + "/unlock", {});
+        if (!answer.ok) {
+          result.appendChild(SLS.el("p", { class: "field-error", text: answer.data.message || "The server refused it (" + answer.status + ")." }));
+          return;
+        }
+        refreshUsers();
+        attackForm.querySelector("[type=submit]").focus(); // the button goes with the report it was in
+        await stage(asked);
+      });
+    });
+    return SLS.el("p", {}, [button]);
+  }
+
+  async function stage(asked) {
+    const form = attackForm;
     const button = form.querySelector("[type=submit]");
     if (button.getAttribute("aria-disabled") === "true") return;
     /* aria-disabled, not disabled: a disabled button loses the keyboard focus to the top of the page */
     button.setAttribute("aria-disabled", "true");
     SLS.trainer.clearErrors(form);
     result.textContent = "Attacking…";
-    const answer = await SLS.call("POST", "/trainer/attack", {
-      attack: form.attack.value, username: form.username.value, password: form.password.value || null,
-    });
+    const answer = await SLS.call("POST", "/trainer/attack", asked);
     button.removeAttribute("aria-disabled");
     if (!answer.ok) { refused(form, answer); return; }
     const r = answer.data;
@@ -448,14 +482,17 @@
     const number = pending && r.waiting.number
       ? [SLS.el("p", { "data-testid": "attack-number", text: "Number the victim must pick on their phone: " + r.waiting.number })]
       : [];
+    /* the way on, right under the verdict: the report's sentences beneath can run long */
+    const unlock = r.verdict === "not_run" && r.victim_locked ? [unlockAndRerun(asked)] : [];
     result.replaceChildren(
       SLS.el("p", line),
+      ...unlock,
       ...number,
       SLS.el("p", { text: r.summary }),
       SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt" : " attempts") + (counts ? ": " + counts : ".") })
     );
     refreshUsers();
-  });
+  }
 
   root.addEventListener("trainer:changed", refreshUsers); // an action of trainer-admin.js succeeded
   drawnShape = shapeOf(usersBox.querySelector("[data-testid=trainer-users]")); // before a countdown ticks in it
