@@ -232,12 +232,15 @@ def logout() -> ResponseReturnValue:
 
 def dropped(answer: BaseResponse, ended: str | None) -> BaseResponse:
     """``answer`` clearing what a browser keeps of the ended session: its session cookie (only one that holds
-    that session's token, ``drop_session_cookies``) and a task waiting for a step-up, which ends with the
-    session that asked for it. That task's cookie is never sent here (its path is the verify page's), so it
-    is dropped whether or not the browser holds one."""
+    that session's token, ``drop_session_cookies``) and the tasks waiting for a step-up this request carries
+    (one cookie per task, ``stepup``; only the verify pages are sent them), which end with the session that
+    asked for them. Those it does not carry are refused all the same: each is sealed to its session, and
+    lapses with its ``Max-Age``."""
     if ended is not None:
         drop_session_cookies(answer, ended)
-    drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
+    for name in request.cookies:
+        if name.startswith(VERIFY_COOKIE + "_"):
+            drop_cookie(answer, name, path=VERIFY_PATH)
     return answer
 
 

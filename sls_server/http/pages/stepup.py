@@ -2,12 +2,18 @@
 logging out the other sessions each need a fresh second factor, through ``core().stepup`` exactly as
 ``/api/v1/verify`` does.
 
-The task (``account_tasks``) waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``,
-sealed to the session's id: a task left waiting at a logout is not offered again in the user's next session,
-which never asked for it; logging out drops the cookie too), while the user types their username and password
-(the broker's first step) and then answers the challenge or approves the push; once verified the session token
-is rotated (a new cookie), the task runs, and the account page says so. The task is checked before the step-up
-starts, so a typo never costs the user a challenge.
+The task (``account_tasks``) waits, sealed in a cookie of its own (``sls_page_verify_<task id>``, scoped to
+``/account/verify``, sealed to the session's id and the task's id: a task left waiting at a logout is not
+offered again in the user's next session, which never asked for it), while the user types their username and
+password (the broker's first step) and then answers the challenge or approves the push; once verified the
+session token is rotated (a new cookie), the task runs, and the account page says so. The task is checked
+before the step-up starts, so a typo never costs the user a challenge.
+
+**Tabs.** Each task has a random id, in its verify page's address (``/account/verify?task=ID``) and its
+forms, and its own cookie: two tabs' tasks never overwrite each other, and a response completes the task of
+the page it was typed on, and only that one. Another tab's step-up rotates the session's token; a task
+sealed to a token the session was rotated from (``SessionRecord.retired``: the server's own record, never
+the client's word) is still this session's, and so is its step (``StepUpService._own``).
 
 Every form here answers 303 to a GET (``outcome``): a wrong password or code to the verify page, a step-up
 that cannot go on (or a task typed wrong) to ``/account/problem``; so a reload or Back never sends a
@@ -16,6 +22,8 @@ password or a code again.
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any
 
 from flask import Response, jsonify, redirect, request
@@ -54,8 +62,7 @@ def _ended(exc: SlsError) -> BaseResponse:
     """The step-up is spent (the form would only be told it expired): the task starts again."""
     said = verification_ended(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
     ended = _problem(said, exc.status)
-    drop_cookie(ended, VERIFY_COOKIE, path=VERIFY_PATH)
-    return ended
+    return _done(ended)
 
 
 @bp.get(PROBLEM_PATH)
@@ -85,7 +92,7 @@ def _begin(kind: str) -> ResponseReturnValue:
             return redirect(run_task(session, task), 303)
         except ReauthRequired:  # a withdrawal's step-up spent by another one since it was read: verify again
             pass
-    return _keep(redirect(VERIFY_PATH, 303), session, {"task": task})
+    return _keep(session, {"task": task}, secrets.token_urlsafe(9))
 
 
 def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
@@ -105,19 +112,39 @@ def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
     except SlsError as exc:
         return _refuse(say(exc), exc.status, invalid=exc.status == 401, username=username)
     state = {"txn_id": opened["txn_id"], "factor": opened["factor"], "task": task}
-    return _keep(redirect(VERIFY_PATH, 303), session, state)
+    return _keep(session, state, _task_id())
 
 
-def _context(session: Session) -> str:
-    """What the pending task is sealed to: this session (its id), not the user, whose next session must not
-    find a task asked for in this one."""
-    return f"verify:{session.id}"
+#: A task's id as :func:`_begin` draws it (``token_urlsafe(9)``): anything else names no task.
+_TASK_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
 
 
-def _keep(answer: BaseResponse, session: Session, state: dict[str, Any]) -> BaseResponse:
-    """The pending task and its prompt, sealed in the cookie the verify page reads."""
-    sealed = seal("verify").seal(state, _context(session))
-    set_cookie(answer, VERIFY_COOKIE, sealed, path=VERIFY_PATH, max_age=3 * core().settings.challenge_ttl)
+def _task_id() -> str:
+    """The task this request is about: its verify page's ``task`` (in the address, or the form's field)."""
+    tid = request.args.get("task") or request.form.get("task") or ""
+    return tid if _TASK_ID.fullmatch(tid) else ""
+
+
+def _cookie(tid: str) -> str:
+    return f"{VERIFY_COOKIE}_{tid}"
+
+
+def _here(tid: str) -> str:
+    """The verify page of task ``tid``."""
+    return f"{VERIFY_PATH}?task={tid}"
+
+
+def _context(session_id: str, tid: str) -> str:
+    """What a pending task is sealed to: the session (a token's id), not the user, whose next session must not
+    find a task asked for in this one; and the task's id, so a cookie never answers for another task."""
+    return f"verify:{session_id}:{tid}"
+
+
+def _keep(session: Session, state: dict[str, Any], tid: str) -> BaseResponse:
+    """To the verify page of task ``tid``, its task and prompt sealed in its cookie (to the token now)."""
+    answer = redirect(_here(tid), 303)
+    sealed = seal("verify").seal(state, _context(session.id, tid))
+    set_cookie(answer, _cookie(tid), sealed, path=VERIFY_PATH, max_age=3 * core().settings.challenge_ttl)
     return answer
 
 
@@ -147,12 +174,28 @@ def account_end_other_sessions() -> ResponseReturnValue:
 
 
 def _pending(session: Session) -> dict[str, Any] | None:
-    return seal("verify").open(request.cookies.get(VERIFY_COOKIE), _context(session))
+    """This request's task, sealed to this session under its token now or one a step-up (another tab's)
+    rotated it from; None for no task, another session's, a forged or stale cookie."""
+    tid = _task_id()
+    sealed = request.cookies.get(_cookie(tid)) if tid else None
+    if not sealed:
+        return None
+    for sid in (session.id, *reversed(session.retired)):
+        state = seal("verify").open(sealed, _context(sid, tid))
+        if state:
+            return state
+    return None
+
+
+def _done(answer: BaseResponse) -> BaseResponse:
+    """``answer`` dropping this task's cookie: its step is spent."""
+    drop_cookie(answer, _cookie(_task_id()), path=VERIFY_PATH)
+    return answer
 
 
 def _refuse(message: str, status: int, invalid: bool = False, username: str = "") -> BaseResponse:
     """Back to the verify page, which says why once; `username`: kept typed (never the password)."""
-    return tell(VERIFY_PATH, message, status, invalid=invalid, username=username[:128])
+    return tell(VERIFY_PATH, message, status, to=_here(_task_id()), invalid=invalid, username=username[:128])
 
 
 def _verify_page(
@@ -179,7 +222,19 @@ def _verify_page(
         invalid=invalid,
         username=username[:128],  # kept after a wrong password, as the login page keeps it
         section="account",
+        tid=_task_id(),
     )
+
+
+def _gone() -> BaseResponse:
+    """A page's task found waiting no more (spent, expired, its session over, or another browser's): said
+    plainly, rather than an account page that silently forgets what the user asked for."""
+    if not _task_id():
+        return redirect("/account", 303)
+    said = (
+        "Nothing was done: this task is no longer waiting for verification (it was completed, or it expired)."
+    )
+    return _done(_problem(said + " Start it again from your account page if you still need it.", 410))
 
 
 def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
@@ -193,7 +248,7 @@ def verify_page() -> ResponseReturnValue:
     session = page_session(extend=True)
     state = _pending(session)
     if not state:
-        return redirect("/account", 303)
+        return _gone()
     said = told()
     return _verify_page(
         state,
@@ -210,7 +265,7 @@ def verify_submit() -> ResponseReturnValue:
     session = page_session(extend=True)
     state = _pending(session)
     if not state:
-        return redirect("/account", 303)
+        return _gone()
     if "txn_id" not in state:
         return _confirm(session, state)
     response = typed("response")
@@ -228,8 +283,7 @@ def verify_submit() -> ResponseReturnValue:
     _, target = _verified(state, token)
     answer = redirect(target, 303)
     set_session_cookie(answer, token)
-    drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
-    return answer
+    return _done(answer)
 
 
 @bp.post(VERIFY_PATH + "/challenge")
@@ -240,7 +294,7 @@ def verify_challenge_mode() -> ResponseReturnValue:
     session = page_session(extend=True)
     state = _pending(session)
     if not state or "txn_id" not in state:
-        return redirect("/account" if not state else VERIFY_PATH, 303)
+        return redirect("/account" if not state else _here(_task_id()), 303)
     try:
         switched = core().stepup.challenge_mode(session, state["txn_id"], now=now(), ip=client_ip())
     except StoreUnavailable:
@@ -249,7 +303,7 @@ def verify_challenge_mode() -> ResponseReturnValue:
         if ends_step(exc):
             return _ended(exc)
         return _refuse(say(exc), exc.status)
-    return _keep(redirect(VERIFY_PATH, 303), session, {**state, "factor": switched["factor"]})
+    return _keep(session, {**state, "factor": switched["factor"]}, _task_id())
 
 
 @bp.get(VERIFY_PATH + "/status")
@@ -280,5 +334,4 @@ def verify_status() -> ResponseReturnValue:
         return jsonify({"state": body["state"], "message": said})
     answer, _ = _verified(state, token)
     set_session_cookie(answer, token)
-    drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
-    return answer
+    return _done(answer)
