@@ -89,15 +89,16 @@ def forgotten(answer: BaseResponse, exc: SlsError) -> BaseResponse:
     request from an address the IP allowlist refuses), clearing that cookie as a logout does: kept, it
     names a session nothing can use, and every page would read it again. Not a cookie a step-up retired:
     the session lives on under a new token, which the browser already holds under the same name, and an
-    expiry of the name would clear that one. A request with no session cookie has nothing to clear.
+    expiry of the name would clear that one. A request with no session cookie has no session cookie to
+    clear, but a verify page is still sent its tasks' cookies (``dropped``).
 
     The countdown's polls (``/account/session``, ``/account/tickle``) clear nothing: another tab of the same
     browser polls with the same cookie, and is told why the session ended (idle, a newer login, an
     administrator) only while it still sends it; the next page the browser opens clears it."""
     cookie = session_cookie()
-    if cookie is None or isinstance(exc, SessionRotated):
+    if isinstance(exc, SessionRotated):
         return answer
-    return dropped(answer, session_id(cookie))
+    return dropped(answer, None if cookie is None else session_id(cookie))
 
 
 def fresh_step_ups(session: Session) -> list[str]:
