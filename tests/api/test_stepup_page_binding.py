@@ -57,3 +57,19 @@ def test_the_next_session_of_the_user_does_not_find_the_last_ones_task(
     assert _cookie(alice, here) is None
     issued = client.get("/admin/v1/events?type=stepup.challenge_issued", headers=admin_headers)
     assert issued.get_json()["events"] == []  # no challenge for the old task
+
+
+def test_a_task_page_drops_the_cookies_of_tasks_no_tab_can_complete(alice: EnrolledUser) -> None:
+    _, old = _ask_for_withdrawal(alice, "777")
+    alice.client.set_cookie("sls_page_verify_bad", "forged", path="/account/verify")
+    alice.log_in()  # a new session: the old task is the last session's
+    token = csrf(alice.client.get("/account").get_data(as_text=True))
+    asked = [alice.client.post("/account/withdrawal", data={"amount": n, "csrf_token": token}) for n in "56"]
+    live, other_tab = (a.headers["Location"] for a in asked)  # two tabs' tasks of this session
+    assert _cookie(alice, old) is not None
+
+    assert alice.client.get(live).status_code == 200
+    assert _cookie(alice, old) is None and _cookie(alice, live) is not None
+    assert alice.client.get_cookie("sls_page_verify_bad", path="/account/verify") is None
+    assert _cookie(alice, other_tab) is not None, "another tab's live task stays"
+    assert alice.client.get(other_tab).status_code == 200

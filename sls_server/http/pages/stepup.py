@@ -26,7 +26,7 @@ import re
 import secrets
 from typing import Any
 
-from flask import Response, jsonify, redirect, request
+from flask import Response, jsonify, make_response, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -173,10 +173,10 @@ def account_end_other_sessions() -> ResponseReturnValue:
     return _begin("end_other_sessions")
 
 
-def _pending(session: Session) -> dict[str, Any] | None:
-    """This request's task, sealed to this session under its token now or one a step-up (another tab's)
-    rotated it from; None for no task, another session's, a forged or stale cookie."""
-    tid = _task_id()
+def _pending(session: Session, tid: str | None = None) -> dict[str, Any] | None:
+    """This request's task (or task ``tid``), sealed to this session under its token now or one a step-up
+    (another tab's) rotated it from; None for no task, another session's, a forged or stale cookie."""
+    tid = _task_id() if tid is None else tid
     sealed = request.cookies.get(_cookie(tid)) if tid else None
     if not sealed:
         return None
@@ -185,6 +185,19 @@ def _pending(session: Session) -> dict[str, Any] | None:
         if state:
             return state
     return None
+
+
+def _forget_others(answer: BaseResponse, session: Session) -> BaseResponse:
+    """``answer`` dropping the cookies of tasks no tab can complete (an earlier session's, forged, of a bad
+    name), so a browser's tasks do not pile up; the other tabs' live ones stay."""
+    prefix = VERIFY_COOKIE + "_"
+    for name in request.cookies:
+        tid = name.removeprefix(prefix)
+        if not name.startswith(prefix) or tid == _task_id():
+            continue
+        if not _TASK_ID.fullmatch(tid) or _pending(session, tid) is None:
+            drop_cookie(answer, name, path=VERIFY_PATH)
+    return answer
 
 
 def _done(answer: BaseResponse) -> BaseResponse:
@@ -250,13 +263,14 @@ def verify_page() -> ResponseReturnValue:
     if not state:
         return _gone()
     said = told()
-    return _verify_page(
+    shown = _verify_page(
         state,
         said.get("message"),
         said.get("status", 200),
         invalid=said.get("invalid", False),
         username=said.get("username", ""),
     )
+    return _forget_others(make_response(shown), session)
 
 
 @bp.post(VERIFY_PATH)
