@@ -9,11 +9,9 @@ password (the broker's first step) and then answers the challenge or approves th
 session token is rotated (a new cookie), the task runs, and the account page says so. The task is checked
 before the step-up starts, so a typo never costs the user a challenge.
 
-**Tabs.** Each task has a random id, in its verify page's address (``/account/verify?task=ID``) and its
-forms, and its own cookie: two tabs' tasks never overwrite each other, and a response completes the task of
-the page it was typed on, and only that one. Another tab's step-up rotates the session's token; a task
-sealed to a token the session was rotated from (``SessionRecord.retired``: the server's own record, never
-the client's word) is still this session's, and so is its step (``StepUpService._own``).
+**Tabs.** Each task has a random id, in its verify page's address (``/account/verify?task=ID``), and its own
+cookie (``verify_tasks``): two tabs' tasks never overwrite each other, a response completes the task of the
+page it was typed on and only that one, and a task survives another tab's step-up.
 
 Every form here answers 303 to a GET (``outcome``): a wrong password or code to the verify page, a step-up
 that cannot go on (or a task typed wrong) to ``/account/problem``; so a reload or Back never sends a
@@ -22,8 +20,6 @@ password or a code again.
 
 from __future__ import annotations
 
-import re
-import secrets
 from typing import Any
 
 from flask import Response, jsonify, make_response, redirect, request
@@ -43,11 +39,12 @@ from ...web.wording import (
 from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
-from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, page_session
+from .account import VERIFY_PATH, current_session, page_session
 from .account_tasks import run_task, task_from_form, task_title
-from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie, typed
+from .kit import answers_json, page, say, set_session_cookie, typed
 from .outcome import tell, told
 from .step_ends import ends_step
+from .verify_tasks import done, forget_others, keep, new_task_id, pending, task_id, task_page
 
 #: "We could not do that": what a task's form or its step-up was refused for, with the way back.
 PROBLEM_PATH = "/account/problem"
@@ -62,7 +59,7 @@ def _ended(exc: SlsError) -> BaseResponse:
     """The step-up is spent (the form would only be told it expired): the task starts again."""
     said = verification_ended(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
     ended = _problem(said, exc.status)
-    return _done(ended)
+    return done(ended)
 
 
 @bp.get(PROBLEM_PATH)
@@ -92,7 +89,7 @@ def _begin(kind: str) -> ResponseReturnValue:
             return redirect(run_task(session, task), 303)
         except ReauthRequired:  # a withdrawal's step-up spent by another one since it was read: verify again
             pass
-    return _keep(session, {"task": task}, secrets.token_urlsafe(9))
+    return keep(session, {"task": task}, new_task_id())
 
 
 def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
@@ -112,40 +109,7 @@ def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
     except SlsError as exc:
         return _refuse(say(exc), exc.status, invalid=exc.status == 401, username=username)
     state = {"txn_id": opened["txn_id"], "factor": opened["factor"], "task": task}
-    return _keep(session, state, _task_id())
-
-
-#: A task's id as :func:`_begin` draws it (``token_urlsafe(9)``): anything else names no task.
-_TASK_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
-
-
-def _task_id() -> str:
-    """The task this request is about: its verify page's ``task`` (in the address, or the form's field)."""
-    tid = request.args.get("task") or request.form.get("task") or ""
-    return tid if _TASK_ID.fullmatch(tid) else ""
-
-
-def _cookie(tid: str) -> str:
-    return f"{VERIFY_COOKIE}_{tid}"
-
-
-def _here(tid: str) -> str:
-    """The verify page of task ``tid``."""
-    return f"{VERIFY_PATH}?task={tid}"
-
-
-def _context(session_id: str, tid: str) -> str:
-    """What a pending task is sealed to: the session (a token's id), not the user, whose next session must not
-    find a task asked for in this one; and the task's id, so a cookie never answers for another task."""
-    return f"verify:{session_id}:{tid}"
-
-
-def _keep(session: Session, state: dict[str, Any], tid: str) -> BaseResponse:
-    """To the verify page of task ``tid``, its task and prompt sealed in its cookie (to the token now)."""
-    answer = redirect(_here(tid), 303)
-    sealed = seal("verify").seal(state, _context(session.id, tid))
-    set_cookie(answer, _cookie(tid), sealed, path=VERIFY_PATH, max_age=3 * core().settings.challenge_ttl)
-    return answer
+    return keep(session, state, task_id())
 
 
 @bp.post("/account/withdrawal")
@@ -173,42 +137,11 @@ def account_end_other_sessions() -> ResponseReturnValue:
     return _begin("end_other_sessions")
 
 
-def _pending(session: Session, tid: str | None = None) -> dict[str, Any] | None:
-    """This request's task (or task ``tid``), sealed to this session under its token now or one a step-up
-    (another tab's) rotated it from; None for no task, another session's, a forged or stale cookie."""
-    tid = _task_id() if tid is None else tid
-    sealed = request.cookies.get(_cookie(tid)) if tid else None
-    if not sealed:
-        return None
-    for sid in (session.id, *reversed(session.retired)):
-        state = seal("verify").open(sealed, _context(sid, tid))
-        if state:
-            return state
-    return None
-
-
-def _forget_others(answer: BaseResponse, session: Session) -> BaseResponse:
-    """``answer`` dropping the cookies of tasks no tab can complete (an earlier session's, forged, of a bad
-    name), so a browser's tasks do not pile up; the other tabs' live ones stay."""
-    prefix = VERIFY_COOKIE + "_"
-    for name in request.cookies:
-        tid = name.removeprefix(prefix)
-        if not name.startswith(prefix) or tid == _task_id():
-            continue
-        if not _TASK_ID.fullmatch(tid) or _pending(session, tid) is None:
-            drop_cookie(answer, name, path=VERIFY_PATH)
-    return answer
-
-
-def _done(answer: BaseResponse) -> BaseResponse:
-    """``answer`` dropping this task's cookie: its step is spent."""
-    drop_cookie(answer, _cookie(_task_id()), path=VERIFY_PATH)
-    return answer
-
-
 def _refuse(message: str, status: int, invalid: bool = False, username: str = "") -> BaseResponse:
     """Back to the verify page, which says why once; `username`: kept typed (never the password)."""
-    return tell(VERIFY_PATH, message, status, to=_here(_task_id()), invalid=invalid, username=username[:128])
+    return tell(
+        VERIFY_PATH, message, status, to=task_page(task_id()), invalid=invalid, username=username[:128]
+    )
 
 
 def _verify_page(
@@ -235,19 +168,19 @@ def _verify_page(
         invalid=invalid,
         username=username[:128],  # kept after a wrong password, as the login page keeps it
         section="account",
-        tid=_task_id(),
+        tid=task_id(),
     )
 
 
 def _gone() -> BaseResponse:
     """A page's task found waiting no more (spent, expired, its session over, or another browser's): said
     plainly, rather than an account page that silently forgets what the user asked for."""
-    if not _task_id():
+    if not task_id():
         return redirect("/account", 303)
     said = (
         "Nothing was done: this task is no longer waiting for verification (it was completed, or it expired)."
     )
-    return _done(_problem(said + " Start it again from your account page if you still need it.", 410))
+    return done(_problem(said + " Start it again from your account page if you still need it.", 410))
 
 
 def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
@@ -259,7 +192,7 @@ def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
 @bp.get(VERIFY_PATH)
 def verify_page() -> ResponseReturnValue:
     session = page_session(extend=True)
-    state = _pending(session)
+    state = pending(session)
     if not state:
         return _gone()
     said = told()
@@ -270,14 +203,14 @@ def verify_page() -> ResponseReturnValue:
         invalid=said.get("invalid", False),
         username=said.get("username", ""),
     )
-    return _forget_others(make_response(shown), session)
+    return forget_others(make_response(shown), session)
 
 
 @bp.post(VERIFY_PATH)
 def verify_submit() -> ResponseReturnValue:
     require_form_token()  # a bad form token is its own 403, never taken for a logout
     session = page_session(extend=True)
-    state = _pending(session)
+    state = pending(session)
     if not state:
         return _gone()
     if "txn_id" not in state:
@@ -297,7 +230,7 @@ def verify_submit() -> ResponseReturnValue:
     _, target = _verified(state, token)
     answer = redirect(target, 303)
     set_session_cookie(answer, token)
-    return _done(answer)
+    return done(answer)
 
 
 @bp.post(VERIFY_PATH + "/challenge")
@@ -306,9 +239,9 @@ def verify_challenge_mode() -> ResponseReturnValue:
     procedure for IB Key (a Challenge Code for the app, a passcode field here) in place of the push."""
     require_form_token()  # a bad form token is its own 403, never taken for a logout
     session = page_session(extend=True)
-    state = _pending(session)
+    state = pending(session)
     if not state or "txn_id" not in state:
-        return redirect("/account" if not state else _here(_task_id()), 303)
+        return redirect("/account" if not state else task_page(task_id()), 303)
     try:
         switched = core().stepup.challenge_mode(session, state["txn_id"], now=now(), ip=client_ip())
     except StoreUnavailable:
@@ -317,7 +250,7 @@ def verify_challenge_mode() -> ResponseReturnValue:
         if ends_step(exc):
             return _ended(exc)
         return _refuse(say(exc), exc.status)
-    return _keep(session, {**state, "factor": switched["factor"]}, _task_id())
+    return keep(session, {**state, "factor": switched["factor"]}, task_id())
 
 
 @bp.get(VERIFY_PATH + "/status")
@@ -331,7 +264,7 @@ def verify_status() -> ResponseReturnValue:
         raise
     except SlsError:
         return jsonify({"state": "ended", "message": "Your session has ended. Please log in again."})
-    state = _pending(session)
+    state = pending(session)
     if not state or "txn_id" not in state:
         return jsonify({"state": "ended", "message": "Nothing is waiting for verification."})
     try:
@@ -348,4 +281,4 @@ def verify_status() -> ResponseReturnValue:
         return jsonify({"state": body["state"], "message": said})
     answer, _ = _verified(state, token)
     set_session_cookie(answer, token)
-    return _done(answer)
+    return done(answer)
