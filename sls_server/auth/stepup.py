@@ -103,7 +103,8 @@ class StepUp:
 
     def challenge_mode(self, session: Session, txn_id: str, *, now: int, ip: str | None) -> dict[str, Any]:
         """The pending step's push replaced by IB Key's Challenge/Response ("use Challenge/Response instead",
-        for a phone that gets no notifications); the new prompt. Only the session that opened the step may."""
+        for a phone that gets no notifications); the new prompt. Only the session that opened the step may
+        (under any of its tokens: ``_own``)."""
         txn = self._own(session, txn_id, now=now, ip=ip)
         if txn.factor != "ibkey":
             raise InvalidRequest("only an IB Key step has a Challenge/Response mode", field="txn_id")

@@ -98,3 +98,24 @@ def test_a_forged_or_unknown_task_is_refused(alice: EnrolledUser) -> None:
     assert moved.status_code == 303 and moved.headers["Location"] == "/account/problem", (
         "sealed to its task id"
     )
+
+
+def test_a_step_opened_before_another_step_up_completes_under_the_new_token_once(alice: EnrolledUser) -> None:
+    """The API's side of it (``StepUpService._own``): a step opened under a token the session was rotated
+    from is still the session's; answered once, it is spent, under any of the session's tokens."""
+    token = alice.log_in()
+    opened = alice.client.post("/api/v1/verify", json={"purpose": "withdrawal"}, headers=_bearer(token))
+    step = opened.get_json()
+    newer = alice.step_up(token)  # another step-up of the session rotates its token
+    answer = {"txn_id": step["txn_id"], "response": alice.card_response(step["factor"]["challenge"])}
+    done = alice.client.post("/api/v1/verify", json=answer, headers=_bearer(newer))
+    assert done.status_code == 200 and done.get_json()["purpose"] == "withdrawal", done.get_json()
+    latest = done.get_json()["session"]["token"]
+    again = alice.client.post("/api/v1/verify", json=answer, headers=_bearer(latest))
+    assert again.status_code in (400, 409, 410) and again.get_json()["error"] == "challenge_used", (
+        again.get_json()
+    )
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
