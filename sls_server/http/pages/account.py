@@ -234,9 +234,9 @@ def logout() -> ResponseReturnValue:
 def dropped(answer: BaseResponse, ended: str | None) -> BaseResponse:
     """``answer`` clearing what a browser keeps of the ended session: its session cookie (only one that holds
     that session's token, ``drop_session_cookies``) and the tasks waiting for a step-up this request carries
-    (one cookie per task, ``stepup``; only the verify pages are sent them), which end with the session that
-    asked for them. Those it does not carry are refused all the same: each is sealed to its session, and
-    lapses with its ``Max-Age``."""
+    (one cookie per task, ``verify_tasks``; only the verify pages are sent them), which end with the session
+    that asked for them. Those it does not carry are refused all the same: each is sealed to its session,
+    and lapses with its ``Max-Age``."""
     if ended is not None:
         drop_session_cookies(answer, ended)
     for name in request.cookies:
