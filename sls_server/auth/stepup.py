@@ -103,7 +103,8 @@ class StepUp:
 
     def challenge_mode(self, session: Session, txn_id: str, *, now: int, ip: str | None) -> dict[str, Any]:
         """The pending step's push replaced by IB Key's Challenge/Response ("use Challenge/Response instead",
-        for a phone that gets no notifications); the new prompt. Only the session that opened the step may."""
+        for a phone that gets no notifications); the new prompt. Only the session that opened the step may
+        (under any of its tokens: ``_own``)."""
         txn = self._own(session, txn_id, now=now, ip=ip)
         if txn.factor != "ibkey":
             raise InvalidRequest("only an IB Key step has a Challenge/Response mode", field="txn_id")
@@ -159,11 +160,17 @@ class StepUp:
         return body, token
 
     def _own(self, session: Session, txn_id: str, *, now: int, ip: str | None) -> LoginTxn:
-        """The step-up ``txn_id``, if this session opened it."""
+        """The step-up ``txn_id``, if this session opened it (under its token now, or one a step-up rotated it
+        from)."""
         txn = self._steps.load(txn_id)
         if txn.purpose == "login" or txn.username != session.username:
             raise UnknownTransaction()  # someone else's step, or a login: no oracle either way
         if txn.session_id != session.id:
+            if txn.session_id in session.retired and txn.state != "authenticated":
+                # opened by this session before another step-up (another tab's) rotated its token: still this
+                # session's, by the server's own record (``SessionRecord.retired``); the step's scripts refuse
+                # one already answered, so one response still completes one step
+                return txn
             if txn.state in ("authenticated", "approved"):
                 # answered already, by this user's session before its token rotated: a replay, recorded
                 with refusals_recorded(self._events, txn, now=now, ip=ip):

@@ -52,16 +52,25 @@ def open_withdrawal_step_up(client: FlaskClient, user: EnrolledUser) -> str:
     token = csrf(client.get("/account").get_data(as_text=True))
     form = {"amount": "2500", "currency": "EUR", "csrf_token": token}
     asked = client.post("/account/withdrawal", data=form)
-    assert asked.status_code == 303 and asked.headers["Location"] == "/account/verify"
-    confirm_identity(client, user.username, user.password, token)
+    assert asked.status_code == 303 and asked.headers["Location"].startswith("/account/verify?task=")
+    confirm_identity(client, user.username, user.password, token, asked.headers["Location"])
     return token
 
 
-def confirm_identity(client: FlaskClient, username: str, password: str, token: str) -> None:
-    """ "Verify your identity", step 1 (the broker's): the username and password; the challenge follows."""
+def confirm_identity(client: FlaskClient, username: str, password: str, token: str, here: str = "") -> None:
+    """ "Verify your identity", step 1 (the broker's): the username and password; the challenge follows.
+    ``here``: the task's verify page (its ``?task=``); the last one asked for when not given."""
+    here = here or last_task(client)
     form = {"username": username, "password": password, "csrf_token": token}
-    confirmed = client.post("/account/verify", data=form)
-    assert confirmed.status_code == 303 and confirmed.headers["Location"] == "/account/verify", confirmed.text
+    confirmed = client.post(here, data=form)
+    assert confirmed.status_code == 303 and confirmed.headers["Location"] == here, confirmed.text
+
+
+def last_task(client: FlaskClient) -> str:
+    """The verify page of the task asked for last (each task has its own address and cookie)."""
+    names = [c.key for c in client._cookies.values() if c.key.startswith("sls_page_verify_")]
+    assert names, "no task waits for a step-up"
+    return f"/account/verify?task={names[-1].removeprefix('sls_page_verify_')}"
 
 
 class Console:

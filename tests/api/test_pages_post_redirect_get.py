@@ -8,7 +8,7 @@ from typing import Any
 
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
-from page_forms import csrf, open_withdrawal_step_up, start_page_login
+from page_forms import csrf, last_task, open_withdrawal_step_up, start_page_login
 
 WRONG = "Not-The-Password-Marker-7731"
 
@@ -98,13 +98,13 @@ def test_a_wrong_step_up_password_and_code_redirect_and_a_reload_spends_nothing(
     token = csrf(client.get("/account").get_data(as_text=True))
     client.post("/account/withdrawal", data={"amount": "100", "currency": "USD", "csrf_token": token})
     posted = client.post(
-        "/account/verify", data={"username": "alice", "password": WRONG, "csrf_token": token}
+        last_task(client), data={"username": "alice", "password": WRONG, "csrf_token": token}
     )
-    assert posted.status_code == 303 and posted.headers["Location"] == "/account/verify"
-    shown = client.get("/account/verify")
+    assert posted.status_code == 303 and posted.headers["Location"].startswith("/account/verify?task=")
+    shown = client.get(last_task(client))
     assert shown.status_code == 401 and "incorrect" in shown.get_data(as_text=True)
     assert 'value="alice"' in shown.get_data(as_text=True)
-    again = client.get("/account/verify")
+    again = client.get(last_task(client))
     assert again.status_code == 200 and not _shown(again, "step-error") and _shown(again, "verify-password")
     assert _failures(client, admin_headers, "alice") == 1
 
@@ -115,13 +115,13 @@ def test_a_wrong_step_up_code_is_shown_once_and_a_reload_spends_no_attempt(
     token = open_withdrawal_step_up(client, alice)
     attempts = client.application.extensions["sls"].settings.verify_attempts
     form = {"response": "00000000", "csrf_token": token}
-    posted = client.post("/account/verify", data=form)
-    assert posted.status_code == 303 and posted.headers["Location"] == "/account/verify"
-    shown = client.get("/account/verify")
+    posted = client.post(last_task(client), data=form)
+    assert posted.status_code == 303 and posted.headers["Location"].startswith("/account/verify?task=")
+    shown = client.get(last_task(client))
     assert shown.status_code == 401 and f"{attempts - 1} attempt" in shown.get_data(as_text=True)
-    again = client.get("/account/verify")
+    again = client.get(last_task(client))
     assert again.status_code == 200 and _shown(again, "step-response") and not _shown(again, "step-error")
-    second = client.post("/account/verify", data=form, follow_redirects=True)
+    second = client.post(last_task(client), data=form, follow_redirects=True)
     assert f"{attempts - 2} attempt" in second.get_data(as_text=True), "the reload spent nothing"
 
 

@@ -12,7 +12,7 @@ from conftest import ADMIN_TOKEN
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD as IBKEY_PASSWORD
 from ibkey_world import World, push_login
-from page_forms import confirm_identity, csrf
+from page_forms import confirm_identity, csrf, last_task
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PASSWORD = "Correct-Horse-4-Battery"
@@ -140,15 +140,15 @@ def test_verify_your_identity_page_offers_challenge_response_instead_of_the_push
     _logged_in_by_push(world, "alice", app)  # the poll also set the session cookie the pages use
     token = csrf(client.get("/account").get_data(as_text=True))
     asked = client.post("/account/withdrawal", data={"amount": "100", "currency": "USD", "csrf_token": token})
-    assert asked.status_code == 303 and asked.headers["Location"] == "/account/verify"
+    assert asked.status_code == 303 and asked.headers["Location"].startswith("/account/verify?task=")
     confirm_identity(client, "alice", IBKEY_PASSWORD, token)
-    pushed = client.get("/account/verify").get_data(as_text=True)
+    pushed = client.get(last_task(client)).get_data(as_text=True)
     assert 'data-testid="push-match"' in pushed and 'data-testid="push-use-challenge"' in pushed
-    switched = client.post("/account/verify/challenge", data={"csrf_token": csrf(pushed)})
-    assert switched.status_code == 303 and switched.headers["Location"] == "/account/verify"
-    typed = client.get("/account/verify").get_data(as_text=True)
+    switched = client.post(last_task(client).replace("?", "/challenge?"), data={"csrf_token": csrf(pushed)})
+    assert switched.status_code == 303 and switched.headers["Location"].startswith("/account/verify?task=")
+    typed = client.get(last_task(client)).get_data(as_text=True)
     found = re.search(r'data-testid="step-challenge">(\d{6})<', typed)
     assert found and 'data-testid="step-response"' in typed
     response = world.respond(app, found.group(1), pin="12ab").get_json()["response"]
-    done = client.post("/account/verify", data={"response": response, "csrf_token": csrf(typed)})
+    done = client.post(last_task(client), data={"response": response, "csrf_token": csrf(typed)})
     assert done.status_code == 303 and done.headers["Location"].startswith("/account?done=withdrawal")

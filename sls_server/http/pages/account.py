@@ -89,15 +89,16 @@ def forgotten(answer: BaseResponse, exc: SlsError) -> BaseResponse:
     request from an address the IP allowlist refuses), clearing that cookie as a logout does: kept, it
     names a session nothing can use, and every page would read it again. Not a cookie a step-up retired:
     the session lives on under a new token, which the browser already holds under the same name, and an
-    expiry of the name would clear that one. A request with no session cookie has nothing to clear.
+    expiry of the name would clear that one. A request with no session cookie has no session cookie to
+    clear, but a verify page is still sent its tasks' cookies (``dropped``).
 
     The countdown's polls (``/account/session``, ``/account/tickle``) clear nothing: another tab of the same
     browser polls with the same cookie, and is told why the session ended (idle, a newer login, an
     administrator) only while it still sends it; the next page the browser opens clears it."""
     cookie = session_cookie()
-    if cookie is None or isinstance(exc, SessionRotated):
+    if isinstance(exc, SessionRotated):
         return answer
-    return dropped(answer, session_id(cookie))
+    return dropped(answer, None if cookie is None else session_id(cookie))
 
 
 def fresh_step_ups(session: Session) -> list[str]:
@@ -232,12 +233,15 @@ def logout() -> ResponseReturnValue:
 
 def dropped(answer: BaseResponse, ended: str | None) -> BaseResponse:
     """``answer`` clearing what a browser keeps of the ended session: its session cookie (only one that holds
-    that session's token, ``drop_session_cookies``) and a task waiting for a step-up, which ends with the
-    session that asked for it. That task's cookie is never sent here (its path is the verify page's), so it
-    is dropped whether or not the browser holds one."""
+    that session's token, ``drop_session_cookies``) and the tasks waiting for a step-up this request carries
+    (one cookie per task, ``verify_tasks``; only the verify pages are sent them), which end with the session
+    that asked for them. Those it does not carry are refused all the same: each is sealed to its session,
+    and lapses with its ``Max-Age``."""
     if ended is not None:
         drop_session_cookies(answer, ended)
-    drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
+    for name in request.cookies:
+        if name.startswith(VERIFY_COOKIE + "_"):
+            drop_cookie(answer, name, path=VERIFY_PATH)
     return answer
 
 

@@ -31,9 +31,12 @@ def _context(path: str) -> str:
     return f"outcome:{path}:{browser_id()}"
 
 
-def tell(path: str, message: str | None = None, status: int = 200, **more: Any) -> Response:
-    """The 303 to ``path``, whose GET shows ``message`` (answered with ``status``) and ``more`` once."""
-    answer = redirect(path, 303)
+def tell(
+    path: str, message: str | None = None, status: int = 200, to: str | None = None, **more: Any
+) -> Response:
+    """The 303 to ``path`` (or ``to``, an address on that path with its query), whose GET shows ``message``
+    (answered with ``status``) and ``more`` once."""
+    answer = redirect(to or path, 303)
     said = {"message": message, "status": status, **more}
     set_cookie(
         answer, OUTCOME_COOKIE, seal("outcome").seal(said, _context(path)), path=path, max_age=OUTCOME_MAX_AGE

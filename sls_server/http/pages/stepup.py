@@ -2,12 +2,16 @@
 logging out the other sessions each need a fresh second factor, through ``core().stepup`` exactly as
 ``/api/v1/verify`` does.
 
-The task (``account_tasks``) waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``,
-sealed to the session's id: a task left waiting at a logout is not offered again in the user's next session,
-which never asked for it; logging out drops the cookie too), while the user types their username and password
-(the broker's first step) and then answers the challenge or approves the push; once verified the session token
-is rotated (a new cookie), the task runs, and the account page says so. The task is checked before the step-up
-starts, so a typo never costs the user a challenge.
+The task (``account_tasks``) waits, sealed in a cookie of its own (``sls_page_verify_<task id>``, scoped to
+``/account/verify``, sealed to the session's id and the task's id: a task left waiting at a logout is not
+offered again in the user's next session, which never asked for it), while the user types their username and
+password (the broker's first step) and then answers the challenge or approves the push; once verified the
+session token is rotated (a new cookie), the task runs, and the account page says so. The task is checked
+before the step-up starts, so a typo never costs the user a challenge.
+
+**Tabs.** Each task has a random id, in its verify page's address (``/account/verify?task=ID``), and its own
+cookie (``verify_tasks``): two tabs' tasks never overwrite each other, a response completes the task of the
+page it was typed on and only that one, and a task survives another tab's step-up.
 
 Every form here answers 303 to a GET (``outcome``): a wrong password or code to the verify page, a step-up
 that cannot go on (or a task typed wrong) to ``/account/problem``; so a reload or Back never sends a
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, redirect, request
+from flask import Response, jsonify, make_response, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -35,11 +39,12 @@ from ...web.wording import (
 from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
-from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, page_session
+from .account import VERIFY_PATH, current_session, page_session
 from .account_tasks import run_task, task_from_form, task_title
-from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie, typed
+from .kit import answers_json, page, say, set_session_cookie, typed
 from .outcome import tell, told
 from .step_ends import ends_step
+from .verify_tasks import done, forget_others, keep, new_task_id, pending, task_id, task_page
 
 #: "We could not do that": what a task's form or its step-up was refused for, with the way back.
 PROBLEM_PATH = "/account/problem"
@@ -54,8 +59,7 @@ def _ended(exc: SlsError) -> BaseResponse:
     """The step-up is spent (the form would only be told it expired): the task starts again."""
     said = verification_ended(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
     ended = _problem(said, exc.status)
-    drop_cookie(ended, VERIFY_COOKIE, path=VERIFY_PATH)
-    return ended
+    return done(ended)
 
 
 @bp.get(PROBLEM_PATH)
@@ -85,7 +89,7 @@ def _begin(kind: str) -> ResponseReturnValue:
             return redirect(run_task(session, task), 303)
         except ReauthRequired:  # a withdrawal's step-up spent by another one since it was read: verify again
             pass
-    return _keep(redirect(VERIFY_PATH, 303), session, {"task": task})
+    return keep(session, {"task": task}, new_task_id())
 
 
 def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
@@ -105,20 +109,7 @@ def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
     except SlsError as exc:
         return _refuse(say(exc), exc.status, invalid=exc.status == 401, username=username)
     state = {"txn_id": opened["txn_id"], "factor": opened["factor"], "task": task}
-    return _keep(redirect(VERIFY_PATH, 303), session, state)
-
-
-def _context(session: Session) -> str:
-    """What the pending task is sealed to: this session (its id), not the user, whose next session must not
-    find a task asked for in this one."""
-    return f"verify:{session.id}"
-
-
-def _keep(answer: BaseResponse, session: Session, state: dict[str, Any]) -> BaseResponse:
-    """The pending task and its prompt, sealed in the cookie the verify page reads."""
-    sealed = seal("verify").seal(state, _context(session))
-    set_cookie(answer, VERIFY_COOKIE, sealed, path=VERIFY_PATH, max_age=3 * core().settings.challenge_ttl)
-    return answer
+    return keep(session, state, task_id())
 
 
 @bp.post("/account/withdrawal")
@@ -146,13 +137,11 @@ def account_end_other_sessions() -> ResponseReturnValue:
     return _begin("end_other_sessions")
 
 
-def _pending(session: Session) -> dict[str, Any] | None:
-    return seal("verify").open(request.cookies.get(VERIFY_COOKIE), _context(session))
-
-
 def _refuse(message: str, status: int, invalid: bool = False, username: str = "") -> BaseResponse:
     """Back to the verify page, which says why once; `username`: kept typed (never the password)."""
-    return tell(VERIFY_PATH, message, status, invalid=invalid, username=username[:128])
+    return tell(
+        VERIFY_PATH, message, status, to=task_page(task_id()), invalid=invalid, username=username[:128]
+    )
 
 
 def _verify_page(
@@ -179,7 +168,19 @@ def _verify_page(
         invalid=invalid,
         username=username[:128],  # kept after a wrong password, as the login page keeps it
         section="account",
+        tid=task_id(),
     )
+
+
+def _gone() -> BaseResponse:
+    """A page's task found waiting no more (spent, expired, its session over, or another browser's): said
+    plainly, rather than an account page that silently forgets what the user asked for."""
+    if not task_id():
+        return redirect("/account", 303)
+    said = (
+        "Nothing was done: this task is no longer waiting for verification (it was completed, or it expired)."
+    )
+    return done(_problem(said + " Start it again from your account page if you still need it.", 410))
 
 
 def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
@@ -191,26 +192,27 @@ def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
 @bp.get(VERIFY_PATH)
 def verify_page() -> ResponseReturnValue:
     session = page_session(extend=True)
-    state = _pending(session)
+    state = pending(session)
     if not state:
-        return redirect("/account", 303)
+        return _gone()
     said = told()
-    return _verify_page(
+    shown = _verify_page(
         state,
         said.get("message"),
         said.get("status", 200),
         invalid=said.get("invalid", False),
         username=said.get("username", ""),
     )
+    return forget_others(make_response(shown), session)
 
 
 @bp.post(VERIFY_PATH)
 def verify_submit() -> ResponseReturnValue:
     require_form_token()  # a bad form token is its own 403, never taken for a logout
     session = page_session(extend=True)
-    state = _pending(session)
+    state = pending(session)
     if not state:
-        return redirect("/account", 303)
+        return _gone()
     if "txn_id" not in state:
         return _confirm(session, state)
     response = typed("response")
@@ -228,8 +230,7 @@ def verify_submit() -> ResponseReturnValue:
     _, target = _verified(state, token)
     answer = redirect(target, 303)
     set_session_cookie(answer, token)
-    drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
-    return answer
+    return done(answer)
 
 
 @bp.post(VERIFY_PATH + "/challenge")
@@ -238,9 +239,9 @@ def verify_challenge_mode() -> ResponseReturnValue:
     procedure for IB Key (a Challenge Code for the app, a passcode field here) in place of the push."""
     require_form_token()  # a bad form token is its own 403, never taken for a logout
     session = page_session(extend=True)
-    state = _pending(session)
+    state = pending(session)
     if not state or "txn_id" not in state:
-        return redirect("/account" if not state else VERIFY_PATH, 303)
+        return redirect("/account" if not state else task_page(task_id()), 303)
     try:
         switched = core().stepup.challenge_mode(session, state["txn_id"], now=now(), ip=client_ip())
     except StoreUnavailable:
@@ -249,7 +250,7 @@ def verify_challenge_mode() -> ResponseReturnValue:
         if ends_step(exc):
             return _ended(exc)
         return _refuse(say(exc), exc.status)
-    return _keep(redirect(VERIFY_PATH, 303), session, {**state, "factor": switched["factor"]})
+    return keep(session, {**state, "factor": switched["factor"]}, task_id())
 
 
 @bp.get(VERIFY_PATH + "/status")
@@ -263,7 +264,7 @@ def verify_status() -> ResponseReturnValue:
         raise
     except SlsError:
         return jsonify({"state": "ended", "message": "Your session has ended. Please log in again."})
-    state = _pending(session)
+    state = pending(session)
     if not state or "txn_id" not in state:
         return jsonify({"state": "ended", "message": "Nothing is waiting for verification."})
     try:
@@ -280,5 +281,4 @@ def verify_status() -> ResponseReturnValue:
         return jsonify({"state": body["state"], "message": said})
     answer, _ = _verified(state, token)
     set_session_cookie(answer, token)
-    drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
-    return answer
+    return done(answer)
