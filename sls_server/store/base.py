@@ -135,18 +135,8 @@ class Scripts:
         answers = found[len(commands) :]
         return replies, [resolved(call, self._client, a) for call, a in zip(queued, answers, strict=True)]
 
-    def later(
-        self,
-        client: Any,
-        name: str,
-        keys: list[str],
-        args: Sequence[str | int] | Callable[[], Sequence[str | int]],
-    ) -> None:
-        """Run a script whose answer nobody reads: now, or with the open ``write_behind`` block's writes.
-        ``args`` made by a call are made when the script goes to Redis (``Queued.build``)."""
-        if callable(args):
-            later(client, Queued((), self._scripts[name], tuple(keys), lambda: tuple(args())))
-            return
+    def later(self, client: Any, name: str, keys: list[str], args: Sequence[str | int]) -> None:
+        """Run a script whose answer nobody reads: now, or with the open ``write_behind`` block's writes."""
         later(client, Queued(tuple(args), self._scripts[name], tuple(keys)))
 
 

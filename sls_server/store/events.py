@@ -119,15 +119,12 @@ class EventRepo:
 
     def append(self, event: Event, *, retention_s: int, window_s: int) -> None:
         """Write ``event`` (with the open ``write_behind`` block's writes, if any). Any flood window that has
-        closed is summarised on the way. Its id is taken when it goes to Redis, not now: a request holds its
-        events until it ends, and an id taken now fell below those other requests sent meanwhile (Redis
-        refused it, and the script read the stream's last id to pass it)."""
-        retention = self._retention(retention_s)
+        closed is summarised on the way."""
         self._scripts.later(
             self._r,
             "events_append",
             EVENT_KEYS,
-            lambda: _append_args(event, retention, window_s, "", self._floor()),
+            _append_args(event, self._retention(retention_s), window_s, "", self._floor()),
         )
 
     def append_grouped(
@@ -172,18 +169,14 @@ class EventRepo:
         self, event: Event, *, retention_s: int, window_s: int, group: dict[str, str] | None = None
     ) -> None:
         """The call :meth:`append` makes for ``event`` (with a ``group``, :meth:`append_grouped`'s,
-        answered), the same script doing the same work (its id taken as :meth:`append`'s), on the decoy's
-        keys (:data:`DECOY_KEYS`): the event is written to a stream nobody reads, capped at the last
-        :data:`DECOY_KEPT`, and counted, grouped and summarised there, not in the trail."""
-        if group is None:
-            self._scripts.later(
-                self._r,
-                "events_append",
-                DECOY_KEYS,
-                lambda: [*_append_args(event, "", window_s, "", self._floor(keys.DECOY_EVENTS)), DECOY_KEPT],
-            )
-            return
+        answered), the same script doing the same work, on the decoy's keys (:data:`DECOY_KEYS`): the event
+        is written to a stream nobody reads, capped at the last :data:`DECOY_KEPT`, and counted, grouped and
+        summarised there, not in the trail."""
         floor = self._floor(keys.DECOY_EVENTS)
+        if group is None:
+            args = [*_append_args(event, "", window_s, "", floor), DECOY_KEPT]
+            self._scripts.later(self._r, "events_append", DECOY_KEYS, args)
+            return
         args = [*_append_args(event, "", window_s, _json(group), floor, ""), DECOY_KEPT]
         result = self._scripts("events_append", DECOY_KEYS, args)
         if result:

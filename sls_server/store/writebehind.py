@@ -17,11 +17,10 @@ Redis Cluster the writes go the same way, in one pipeline per master their slots
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import redis
@@ -41,10 +40,6 @@ class Queued:
     args: tuple[Any, ...]
     script: Any = None  # redis-py's Script: its sha, and its call that reloads a script Redis lost
     keys: tuple[str, ...] = ()
-    #: The arguments made when the write goes to Redis, in place of ``args``: an event's id is the clock
-    #: then, so a request that holds its events until it ends does not send ids below the ones other
-    #: requests sent meanwhile (``EventRepo.append``).
-    build: Callable[[], tuple[Any, ...]] | None = None
 
     @property
     def key(self) -> str:
@@ -63,14 +58,8 @@ class Queued:
         """The command as Redis reads it: a script as EVALSHA, never redis-py's pipeline script support,
         which asks SCRIPT EXISTS first (one more round trip each time)."""
         if self.script is None:
-            return self.made
-        return ("EVALSHA", self.script.sha, len(self.keys), *self.keys, *self.made)
-
-    @cached_property
-    def made(self) -> tuple[Any, ...]:
-        """The arguments: ``args``, or ``build``'s, made once (a script sent again after NOSCRIPT, which Redis
-        did not run, goes with the same)."""
-        return self.args if self.build is None else self.build()
+            return self.args
+        return ("EVALSHA", self.script.sha, len(self.keys), *self.keys, *self.args)
 
     def send(self, client: Any) -> Any:
         """Send it alone, in a batch of one (``batch``: never sent again once on its way); its answer (an

@@ -8,8 +8,6 @@ id written in the future."""
 
 from __future__ import annotations
 
-import contextvars
-import json
 import time
 
 import redis
@@ -109,33 +107,6 @@ def test_a_workers_events_in_one_millisecond_take_the_next_ids_without_reading_t
     assert [event_id for event_id, _ in r.xrange(keys.EVENTS)] == [f"{ms}-{n}" for n in range(5)]
 
 
-def test_an_event_queued_before_another_but_sent_after_it_takes_the_next_id_without_reading_the_stream(
-    redis_url: str,
-) -> None:
-    """Two requests' ``write_behind`` blocks (two threads of a worker, or two workers): the first appends its
-    event, the second appends and sends its own, then the first sends. The id is taken when the event goes
-    to Redis, so it is past the second's. Taken at the append, Redis refused it (below the stream's last) and
-    the script read the stream's last id (``XINFO``) to pass it: about one append in four under the
-    benchmark, where a request holds its events until it ends."""
-    store = Store.from_url(redis_url)
-    events = EventLog(store.events, retention_s=RETENTION, window_s=60)
-    first = contextvars.copy_context()  # the first request's thread: its own write_behind queue
-    block = store.write_behind()
-    with freeze_time("2026-12-05 09:00:00.123"):
-        first.run(block.__enter__)
-        first.run(events.record, "user.created", at=1, user="heidi")
-        with store.write_behind():
-            events.record("user.created", at=2, user="ivan")
-        before = _calls(redis_url, "xinfo")
-        first.run(block.__exit__, None, None, None)
-        assert _calls(redis_url, "xinfo") == before
-    written = [
-        (event_id, json.loads(fields["e"])["user"]) for event_id, fields in store.client.xrange(keys.EVENTS)
-    ]
-    ms = written[0][0].split("-")[0]
-    assert written == [(f"{ms}-0", "ivan"), (f"{ms}-1", "heidi")]
-
-
 def test_two_workers_events_in_one_millisecond_take_their_ids_without_reading_the_stream(
     redis_url: str,
 ) -> None:
@@ -154,16 +125,3 @@ def test_two_workers_events_in_one_millisecond_take_their_ids_without_reading_th
     ids = [event_id for event_id, _ in r.xrange(keys.EVENTS)]
     ms = ids[0].split("-")[0]
     assert ids == [f"{ms}-100", f"{ms}-400"]
-
-
-def test_an_event_sent_again_after_redis_lost_the_script_keeps_its_id(redis_url: str) -> None:
-    """Redis restarted and lost its scripts: the append is answered NOSCRIPT (nothing ran), the script is
-    loaded and the append sent again, with the id made for the first send (``Queued.made``), not the next."""
-    events, r = _log(redis_url)
-    with freeze_time("2026-12-05 09:00:10.100000"):
-        events.record("user.created", at=1, user="leo")
-    r.script_flush()
-    with freeze_time("2026-12-05 09:00:10.123700"):
-        events.record("user.updated", at=2, user="leo")
-    [_, (resent, _)] = r.xrange(keys.EVENTS)
-    assert resent.endswith("-700")
