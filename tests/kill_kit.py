@@ -28,3 +28,26 @@ def die_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, nth: int) 
 
     monkeypatch.setattr(owner, name, call_then_die)
     return calls
+
+
+def finished_made_again_and_cut(
+    app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    path: str,
+    create: str,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    repo: Any,
+    step: str,
+) -> list[int]:
+    """What another request does while one stalls: finishes the deletion at ``path``, makes the thing again
+    (``create`` with ``body``) and deletes it again, that worker killed right after ``repo.step``; the
+    statuses of the finish and the create."""
+    other = app.test_client()
+    answers = [other.delete(path, headers=headers).status_code]
+    answers.append(other.post(create, json=body, headers=headers).status_code)
+    die_after(monkeypatch, repo, step, 1)
+    with pytest.raises(WorkerKilled):
+        other.delete(path, headers=headers)
+    return answers

@@ -20,7 +20,7 @@ import pytest
 from conftest import EnrolledUser, trail
 from device_race_kit import ADMIN, race_once
 from flask.testing import FlaskClient
-from kill_kit import WorkerKilled, die_after
+from kill_kit import WorkerKilled, die_after, finished_made_again_and_cut
 from test_account_deletion_resumed import DESK, cut_account_deletion, deleted_events
 from test_state_races import a_document_of_two, their_bob_made_after_alice
 from test_user_deletion_resumed import keys_of
@@ -172,13 +172,16 @@ def test_a_finisher_stalled_before_its_release_leaves_a_later_deletion_s_mark(
     body = {"username": "alice", "password": alice.password}
 
     def finish_make_again_and_cut() -> list[int]:
-        other = app.test_client()
-        answers = [other.delete("/admin/v1/users/alice", headers=ADMIN).status_code]
-        answers.append(other.post("/admin/v1/users", json=body, headers=ADMIN).status_code)
-        die_after(monkeypatch, store.users, "delete", 1)
-        with pytest.raises(WorkerKilled):
-            other.delete("/admin/v1/users/alice", headers=ADMIN)
-        return answers
+        return finished_made_again_and_cut(
+            app,
+            monkeypatch,
+            path="/admin/v1/users/alice",
+            create="/admin/v1/users",
+            body=body,
+            headers=ADMIN,
+            repo=store.users,
+            step="delete",
+        )
 
     raced = race_once(
         monkeypatch,

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import pytest
 from conftest import EnrolledUser, trail
 from device_race_kit import ADMIN, race_once
-from kill_kit import WorkerKilled, die_after
+from kill_kit import finished_made_again_and_cut
 from test_account_deletion_resumed import DESK, cut_account_deletion, deleted_events
 from test_user_deletion_resumed import cut_deletion, keys_of
 
@@ -41,12 +41,16 @@ def test_a_stalled_finisher_leaves_a_later_user_deletion_s_work_to_it(
     body = {"username": "alice", "password": alice.password}
 
     def finish_make_again_and_cut() -> list[int]:
-        other = app.test_client()
-        answers = [other.delete("/admin/v1/users/alice", headers=ADMIN).status_code]
-        answers.append(other.post("/admin/v1/users", json=body, headers=ADMIN).status_code)
-        die_after(monkeypatch, store.users, "delete", 1)
-        with pytest.raises(WorkerKilled):
-            other.delete("/admin/v1/users/alice", headers=ADMIN)
+        answers = finished_made_again_and_cut(
+            app,
+            monkeypatch,
+            path="/admin/v1/users/alice",
+            create="/admin/v1/users",
+            body=body,
+            headers=ADMIN,
+            repo=store.users,
+            step="delete",
+        )
         assert store.devices.take_turn(bob.device_id, "other", lease_ms=60_000)
         return answers
 
@@ -91,13 +95,16 @@ def test_a_stalled_finisher_leaves_a_later_account_deletion_s_links_to_it(
     store = app.extensions["sls"].store
 
     def finish_make_again_and_cut() -> list[int]:
-        other = app.test_client()
-        answers = [other.delete("/admin/v1/accounts/desk-1", headers=ADMIN).status_code]
-        answers.append(other.post("/admin/v1/accounts", json=DESK, headers=ADMIN).status_code)
-        die_after(monkeypatch, store.access, "remove_account", 1)
-        with pytest.raises(WorkerKilled):
-            other.delete("/admin/v1/accounts/desk-1", headers=ADMIN)
-        return answers
+        return finished_made_again_and_cut(
+            app,
+            monkeypatch,
+            path="/admin/v1/accounts/desk-1",
+            create="/admin/v1/accounts",
+            body=DESK,
+            headers=ADMIN,
+            repo=store.access,
+            step="remove_account",
+        )
 
     raced = race_once(monkeypatch, store.access, "deletion_left", finish_make_again_and_cut)
     stalled = client.delete("/admin/v1/accounts/desk-1", headers=ADMIN)
