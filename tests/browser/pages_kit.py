@@ -161,6 +161,12 @@ def log_in_over_the_api(world: World, name: str, card_id: str, pin: str) -> str:
     return str(done.json()["session"]["token"])
 
 
+def session_status(world: World, token: str) -> int:
+    """``GET /api/v1/session``'s status for ``token``: 200 while its session lives, 401 once it ended."""
+    headers = {"Authorization": f"Bearer {token}"}
+    return requests.get(f"{world.url}/api/v1/session", headers=headers, timeout=10).status_code
+
+
 def sign_in_trainer(page: Any, world: World) -> None:
     """Sign in to the trainer console with the admin token; the feed is live once it returns."""
     page.goto(world.url + "/trainer")

@@ -8,21 +8,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, confirm_identity, log_in_over_the_api, log_in_with_card
+from .pages_kit import World, confirm_identity, log_in_over_the_api, log_in_with_card, session_status
 
 
 @pytest.fixture
 def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
     """A server that keeps each login's session (SLS_SESSION_CONCURRENCY=allow), so there are others."""
     return sls_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
-
-
-def _alive(world: World, token: str) -> int:
-    headers = {"Authorization": f"Bearer {token}"}
-    return requests.get(f"{world.url}/api/v1/session", headers=headers, timeout=10).status_code
 
 
 def test_your_sessions_marks_this_browser_and_logs_out_the_others_after_verifying(
@@ -51,6 +45,6 @@ def test_your_sessions_marks_this_browser_and_logs_out_the_others_after_verifyin
     expect(page.get_by_test_id("own-session")).to_have_count(1)
     expect(page.get_by_test_id("own-session-current")).to_be_visible()
     expect(page.get_by_test_id("no-other-sessions")).to_be_visible()
-    assert [_alive(world, token) for token in others] == [401, 401]
+    assert [session_status(world, token) for token in others] == [401, 401]
     page.reload()
     expect(page.get_by_test_id("account-username")).to_have_text("sara")  # this browser stays logged in

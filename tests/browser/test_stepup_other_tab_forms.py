@@ -14,18 +14,13 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, log_in_over_the_api, log_in_with_card, verify_with_card
+from .pages_kit import World, log_in_over_the_api, log_in_with_card, session_status, verify_with_card
 
 
 @pytest.fixture
 def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
     """A server that keeps each login's session (SLS_SESSION_CONCURRENCY=allow), so there are others."""
     return sls_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
-
-
-def _alive(world: World, token: str) -> int:
-    headers = {"Authorization": f"Bearer {token}"}
-    return requests.get(f"{world.url}/api/v1/session", headers=headers, timeout=10).status_code
 
 
 def _tab_b(context: Any, world: World) -> Any:
@@ -82,7 +77,7 @@ def test_tab_a_ends_the_other_sessions_after_tab_bs_withdrawal(world: World, con
     page.get_by_test_id("end-other-sessions").click()  # its own step-up: a withdrawal's does not cover it
     verify_with_card(page, world, "tess", card_id, "2468")
     expect(page.get_by_test_id("account-done")).to_contain_text("Your other sessions were logged out (2)")
-    assert [_alive(world, token) for token in others] == [401, 401]
+    assert [session_status(world, token) for token in others] == [401, 401]
     expect(page.get_by_test_id("own-session")).to_have_count(1)
     other.reload()
     expect(other.get_by_test_id("account-username")).to_have_text("tess")  # this browser's session lives on
@@ -102,7 +97,7 @@ def test_log_out_in_tab_a_after_tab_bs_step_up_ends_the_browsers_session(
     _still_unreloaded_until_its_form(page)
     page.get_by_test_id("logout-button").click()
     expect(page).to_have_url(world.url + "/logged-out?reason=logout")
-    assert _alive(world, new) == 401, "the session the cookie held is ended"
+    assert session_status(world, new) == 401, "the session the cookie held is ended"
     assert [c for c in context.cookies() if c["name"] == "sls_session"] == []
     other.goto(world.url + "/account")
     expect(other).to_have_url(world.url + "/")  # tab B is logged out too: one session, one browser
