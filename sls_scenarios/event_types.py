@@ -113,6 +113,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "sim.signed_out",
         "sim.sign_in_failed",
         "metrics.token_refused",
+        "admin_api.token_refused",
         "events.summary",
     }
 )

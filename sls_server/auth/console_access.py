@@ -10,7 +10,10 @@ The typed token is compared in constant time (``hmac.compare_digest``), so the a
 about how much of a guess was right. A sign-in keeps only a keyed fingerprint of the token it was earned
 with: a token changed on the server ends every sign-in it opened. No event carries a token; a wrong one is
 recorded per client address as an outsider's repeatable event (``EventLog.record_flood``), so a guessing
-loop writes one event and a count rather than one event a try.
+loop writes one event and a count rather than one event a try. A wrong token typed at a page's sign-in and
+one sent as a bearer to an API are recorded under different types (the admin API's:
+``admin_api.token_refused``, with the route asked), so a trainer reading the feed does not take a script's
+wrong token for someone at the console.
 
 What differs from door to door (which setting holds its token, the names of its events) is data
 (:class:`ConsoleDoor`), not a test of its name.
@@ -39,10 +42,12 @@ class ConsoleDoor:
     name: str
     #: The setting that holds this door's token (None there: the door opens to no one).
     token_setting: Literal["admin_token", "sim_token"]
-    #: The audit trail's events: a sign-in, a refused token, a sign-out.
+    #: The audit trail's events: a sign-in, a refused token at the sign-in, a sign-out.
     signed_in: str
     sign_in_failed: str
     signed_out: str
+    #: A wrong bearer token at the door's API (``/admin/v1``, ``/sim/v1``).
+    bearer_refused: str
 
     def token(self, settings: Settings) -> str | None:
         held: str | None = getattr(settings, self.token_setting)
@@ -51,10 +56,17 @@ class ConsoleDoor:
 
 #: The trainer console (``/trainer``), opened by the admin token.
 TRAINER_DOOR = ConsoleDoor(
-    "trainer", "admin_token", "trainer.signed_in", "trainer.sign_in_failed", "trainer.signed_out"
+    "trainer",
+    "admin_token",
+    "trainer.signed_in",
+    "trainer.sign_in_failed",
+    "trainer.signed_out",
+    "admin_api.token_refused",
 )
 #: The simulator pages (``/sim``), opened by ``SLS_SIM_TOKEN`` when it is set.
-SIM_DOOR = ConsoleDoor("sim", "sim_token", "sim.signed_in", "sim.sign_in_failed", "sim.signed_out")
+SIM_DOOR = ConsoleDoor(
+    "sim", "sim_token", "sim.signed_in", "sim.sign_in_failed", "sim.signed_out", "sim.sign_in_failed"
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,8 @@ class ConsoleAccess:
         the client's address. A wrong token raises :class:`WrongConsoleToken`, recorded first; any token from
         an address that gave too many wrong ones lately, ``TokenGuessesLimited`` (:meth:`bearer`)."""
         token = door.token(self._settings)
-        if not self.bearer(door, typed, at=at, ip=ip):
+        if not self._judge(door, typed, at=at, ip=ip):
+            self._events.record_flood(door.sign_in_failed, per="ip", at=at, ip=ip, result="wrong_token")
             raise WrongConsoleToken()
         assert token is not None  # a right token is one the door holds
         if held is not None:
@@ -101,16 +114,24 @@ class ConsoleAccess:
         self._events.record(door.signed_in, at=at, ip=ip)
         return ConsoleSignIn(sign_in_id, self._sign_ins.absolute_timeout)
 
-    def bearer(self, door: ConsoleDoor, given: str, *, at: int, ip: str | None) -> bool:
+    def bearer(self, door: ConsoleDoor, given: str, *, at: int, ip: str | None, route: str) -> bool:
+        """Whether the bearer token ``given`` to ``door``'s API at ``route`` (the rule's pattern, never the
+        path, which may hold a name) opens it, judged as a sign-in's token is (:meth:`_judge`); a wrong one is
+        recorded as the door's ``bearer_refused``, once per address and window."""
+        right = self._judge(door, given, at=at, ip=ip)
+        if not right:
+            self._events.record_flood(
+                door.bearer_refused, per="ip", at=at, ip=ip, result="wrong_token", detail={"route": route}
+            )
+        return right
+
+    def _judge(self, door: ConsoleDoor, given: str, *, at: int, ip: str | None) -> bool:
         """Whether ``given`` is ``door``'s token (compared in constant time), counted against the client's
         address when it is not (``auth.token_guesses``: 429 ``rate_limited`` while the address has given too
-        many wrong ones, the right one too) and recorded as the door's refused sign-in, once per address and
-        window. The admin API's and ``/sim/v1``'s bearer tokens are judged here as the pages' sign-ins are."""
+        many wrong ones, the right one too, a page's sign-in and a bearer alike). The caller records it."""
         token = door.token(self._settings)
         right = bool(token) and hmac.compare_digest(given.encode(), (token or "").encode())
         self._guesses.judge(right=right, ip=ip, now=at)
-        if not right:
-            self._events.record_flood(door.sign_in_failed, per="ip", at=at, ip=ip, result="wrong_token")
         return right
 
     def check(self, door: ConsoleDoor, held: str | None, *, wall: int, activity: bool) -> str:

@@ -138,14 +138,15 @@ def bearer_token() -> str | None:
     return None
 
 
-def bearer_opens(door: ConsoleDoor) -> bool:
+def bearer_opens(door: ConsoleDoor, route: str) -> bool:
     """Whether the request's bearer token is ``door``'s token (the admin API's: the trainer door's). No token
-    given is no, and no guess; a wrong one is counted against the client's address and recorded, and while
-    the address has given too many every token from it is 429 ``rate_limited`` (``auth.token_guesses``)."""
+    given is no, and no guess; a wrong one is counted against the client's address and recorded with the
+    ``route`` asked (its pattern), and while the address has given too many every token from it is 429
+    ``rate_limited`` (``auth.token_guesses``)."""
     given = bearer_token()
     if given is None:
         return False
-    return core().console_access.bearer(door, given, at=now(), ip=client_ip())
+    return core().console_access.bearer(door, given, at=now(), ip=client_ip(), route=route)
 
 
 def host_cookie(name: str) -> str:

@@ -74,6 +74,7 @@ FAILURES = frozenset(
         "trainer.sign_in_failed",
         "sim.sign_in_failed",
         "metrics.token_refused",
+        "admin_api.token_refused",
     }
 )
 GOOD = frozenset(

@@ -229,6 +229,9 @@ WORDS: dict[str, Say] = {
     "sim.signed_out": lambda e: "Simulator pages signed out",
     "sim.sign_in_failed": lambda e: "Wrong simulator token",
     "metrics.token_refused": lambda e: "Wrong metrics token",
+    "admin_api.token_refused": lambda e: (
+        f"Wrong admin token at the admin API ({e.d.get('route', 'a route')})"
+    ),
     "events.summary": _summary,
 }
 

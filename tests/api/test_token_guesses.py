@@ -66,11 +66,29 @@ def test_wrong_admin_tokens_shut_the_admin_api_to_the_address_the_right_token_to
 
 def test_wrong_tokens_are_recorded_once_per_address_never_the_token(client: FlaskClient) -> None:
     for n in range(LIMIT):
-        admin(client, f"secret-looking-guess-{n}")
+        admin(client, f"secret-looking-guess-{n}", path=f"/admin/v1/users/guessed-name-{n}")
+    events = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=admin_api.token_refused")
+    recorded = events.get_json()["events"]
+    assert [(e["ip"], e["result"], e["detail"]) for e in recorded] == [
+        (GUESSER, "wrong_token", {"route": "/admin/v1/users/<username>"})  # the first of the window's
+    ], recorded
+    assert "secret-looking-guess" not in events.get_data(as_text=True)
+    console = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=trainer.sign_in_failed")
+    assert console.get_json()["events"] == []  # nobody tried the console
+
+
+def test_a_wrong_token_at_the_console_s_sign_in_is_still_a_failed_sign_in(client: FlaskClient) -> None:
+    page = {"REMOTE_ADDR": GUESSER}
+    token = csrf(client.get("/trainer", environ_base=page).get_data(as_text=True))
+    typed = {"token": "typed-secret-guess", "csrf_token": token}
+    assert client.post("/trainer/sign-in", data=typed, environ_base=page).status_code == 303
+
     events = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=trainer.sign_in_failed")
     recorded = events.get_json()["events"]
-    assert [(e["ip"], e["result"]) for e in recorded] == [(GUESSER, "wrong_token")], recorded
-    assert "secret-looking-guess" not in events.get_data(as_text=True)
+    assert [(e["ip"], e["result"], e.get("detail")) for e in recorded] == [(GUESSER, "wrong_token", None)]
+    refused = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=admin_api.token_refused")
+    assert refused.get_json()["events"] == []
+    assert "typed-secret-guess" not in events.get_data(as_text=True)
 
 
 def test_no_token_at_all_is_no_guess(client: FlaskClient) -> None:

@@ -11,6 +11,7 @@ from flask import Blueprint
 
 from ...auth.console_access import TRAINER_DOOR
 from ...auth.errors import TokenGuessesLimited
+from ..accesslog import route_pattern
 from ..common import bearer_opens
 from ..errors import AdminTokenRequired
 from ..operations import surface
@@ -30,8 +31,9 @@ surface(
 @bp.before_request
 def require_admin_token() -> None:
     """The admin token, as the console's sign-in takes it: a wrong one counted against the address (too
-    many: 429 for every token from it, ``auth.token_guesses``) and recorded as ``trainer.sign_in_failed``."""
-    if not bearer_opens(TRAINER_DOOR):
+    many: 429 for every token from it, ``auth.token_guesses``) and recorded as ``admin_api.token_refused``
+    with the route's pattern (not ``trainer.sign_in_failed``: nobody tried the console)."""
+    if not bearer_opens(TRAINER_DOOR, route_pattern()):
         raise AdminTokenRequired()
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint
 
 from ...auth.console_access import SIM_DOOR
 from ...auth.errors import TokenGuessesLimited
+from ..accesslog import route_pattern
 from ..common import bearer_opens, core
 from ..errors import SimTokenRequired, SimulatorDisabled
 from ..operations import surface
@@ -24,7 +25,7 @@ def simulators_enabled() -> None:
     settings = core().settings
     if not settings.sim_enabled:
         raise SimulatorDisabled()
-    if settings.sim_token is not None and not bearer_opens(SIM_DOOR):
+    if settings.sim_token is not None and not bearer_opens(SIM_DOOR, route_pattern()):
         raise SimTokenRequired()
 
 
