@@ -230,8 +230,8 @@ WORDS: dict[str, Say] = {
     "sim.sign_in_failed": lambda e: "Wrong simulator token",
     "metrics.token_refused": lambda e: "Wrong metrics token",
     "admin_api.token_refused": lambda e: (
-        f"Wrong admin token at the admin API ({e.d.get('route', 'a route')})"
-    ),
+        "Wrong admin token at the admin API" + (f" ({e.d['route']})" if e.d.get("route") else "")
+    ),  # a flood's summary keeps no route
     "events.summary": _summary,
 }
 

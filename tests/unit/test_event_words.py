@@ -239,6 +239,25 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             event("password_recovery.started", user="sms-sam", detail={"to": "+1•••0123", "text": "sent"}),
             "Password reset asked for sms-sam, code sent to +1•••0123",
         ),
+        (  # a script's wrong admin token, not someone at the console's sign-in
+            event(
+                "admin_api.token_refused",
+                ip="198.51.100.66",
+                result="wrong_token",
+                detail={"route": "/admin/v1/users/<username>"},
+            ),
+            "Wrong admin token at the admin API (/admin/v1/users/<username>), from 198.51.100.66 (attacker)",
+        ),
+        (  # their flood, whose summary keeps no route
+            event(
+                "events.summary",
+                ip="198.51.100.66",
+                result="wrong_token",
+                detail=FLOOD | {"type": "admin_api.token_refused"},
+            ),
+            "Wrong admin token at the admin API, 3 times 08:00\u201308:01"
+            " (2 of them not listed one by one), from 198.51.100.66 (attacker)",
+        ),
     ],
 )
 def test_the_sentences_a_room_reads(given: dict[str, Any], said: str) -> None:
