@@ -77,6 +77,23 @@ def test_wrong_tokens_are_recorded_once_per_address_never_the_token(client: Flas
     assert console.get_json()["events"] == []  # nobody tried the console
 
 
+def test_a_flood_of_wrong_admin_tokens_folds_into_one_summary(client: FlaskClient) -> None:
+    for n in range(LIMIT):
+        admin(client, f"flooding-guess-{n}")
+    trainer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    moved = client.post(
+        "/admin/v1/clock", json={"advance_s": 61}, headers=trainer, environ_base={"REMOTE_ADDR": TRAINER}
+    )
+    assert moved.status_code == 200  # past SLS_EVENT_SUMMARY_WINDOW: the window has closed
+
+    events = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=events.summary")
+    folded = [e["detail"] for e in events.get_json()["events"]]
+    assert [(d["type"], d["count"], d["suppressed"]) for d in folded] == [
+        ("admin_api.token_refused", LIMIT, LIMIT - 1)
+    ], folded
+    assert "flooding-guess" not in events.get_data(as_text=True)
+
+
 def test_a_wrong_token_at_the_console_s_sign_in_is_still_a_failed_sign_in(client: FlaskClient) -> None:
     page = {"REMOTE_ADDR": GUESSER}
     token = csrf(client.get("/trainer", environ_base=page).get_data(as_text=True))
