@@ -1,13 +1,17 @@
 """Two tabs of the account page, each with a task waiting for its step-up (the browser's one cookie jar, as
-the Flask client's): each task completes its own action, never the other's, never both on one response, and
-a task waiting in one tab survives the token rotation of the other tab's step-up (``pages.stepup``)."""
+the Flask client's): each task completes its own action, never the other's, never both on one response, a
+task waiting in one tab survives the token rotation of the other tab's step-up (``pages.stepup``), by card
+or by IB Key push, and what a tab's form was told is said on that tab's page only."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import World
 from page_forms import confirm_identity, csrf
 
 NEW = "+15555550177"
@@ -86,6 +90,54 @@ def test_a_tabs_response_sent_for_the_other_tabs_task_completes_nothing(alice: E
     assert wrong.headers["Location"] == tab_b, "tab A's code is a wrong answer to tab B's step"
     assert alice.client.get(f"/sim/v1/phones/{NEW}/messages").get_json()["messages"] == []
     assert _answer(alice, tab_a).startswith("/account?done=withdrawal")
+
+
+def test_a_wrong_code_is_told_on_its_own_tabs_page_only_and_once(alice: EnrolledUser) -> None:
+    tab_a = _ask(alice, "/account/withdrawal", {"amount": "250", "currency": "USD"})
+    tab_b = _ask(alice, "/account/phone", {"phone": NEW})
+    _, page = _challenge(alice.client, tab_a)
+    wrong = alice.client.post(tab_a, data={"csrf_token": csrf(page), "response": "00000000"})
+    assert wrong.status_code == 303 and wrong.headers["Location"] == tab_a
+    assert 'data-testid="step-error"' not in _challenge(alice.client, tab_b)[1], "tab A's message, on tab B"
+    assert 'data-testid="step-error"' in _challenge(alice.client, tab_a)[1], "tab A is told of its own code"
+    assert 'data-testid="step-error"' not in _challenge(alice.client, tab_a)[1], "and only once"
+
+
+def test_an_ib_key_push_approved_after_another_tabs_step_up_completes_its_own_task(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = World(client, admin_headers)
+    app = world.activated_user("alice", "android")
+    started = world.login("alice")
+    note = world.note_for(app, started["txn_id"])
+    assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
+    token = world.poll(started["txn_id"])["session"]["token"]  # the poll sets the pages' session cookie
+    tab_a, txn = _ask_by_push(world, app, "/account/withdrawal", {"amount": "250", "currency": "USD"})
+    tab_b, other = _ask_by_push(world, app, "/account/withdrawal", {"amount": "7", "currency": "EUR"})
+    assert world.approve(app, other, other["match"], pin="12ab").status_code == 200
+    done_b = client.get(tab_b.replace("?", "/status?")).get_json()
+    assert done_b["state"] == "verified", done_b  # tab B's step-up rotated the session's token
+    assert client.get_cookie("sls_session").value != token
+    assert world.approve(app, txn, txn["match"], pin="12ab").status_code == 200
+    done_a = client.get(tab_a.replace("?", "/status?")).get_json()
+    assert done_a["state"] == "verified" and done_a["next"].startswith("/account?done=withdrawal"), done_a
+
+
+def _ask_by_push(world: World, app: str, path: str, form: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """A task asked for by an IB Key user and its password step passed: its verify page, and the push the
+    phone was sent for it (the one new notification) with the number the page shows."""
+    client = world.client
+    before = {n["id"] for n in world.notifications(app)}
+    token = csrf(client.get("/account").get_data(as_text=True))
+    asked = client.post(path, data={**form, "csrf_token": token})
+    here = str(asked.headers["Location"])
+    assert asked.status_code == 303 and here.startswith("/account/verify?task=")
+    confirm_identity(client, "alice", IBKEY_PASSWORD, token, here)
+    page = client.get(here).get_data(as_text=True)
+    found = re.search(r'data-testid="push-match"[^>]*>\s*(\d+)', page)
+    assert found, page
+    [note] = [n for n in world.notifications(app) if n["id"] not in before]
+    return here, {**note, "match": found.group(1)}
 
 
 def test_a_forged_or_unknown_task_is_refused(alice: EnrolledUser) -> None:

@@ -8,6 +8,9 @@ answers 303 to a GET page, and the outcome that page shows (the refusal's senten
 is about what was typed, the username and the paper/live toggle to keep as sent, a notice) travels in
 ``sls_page_outcome``: sealed like the rest of the pages' state (``kit.seal``), bound to
 this browser (``sls_browser``) and to the one path it is for, HttpOnly, SameSite=Strict, scoped to that path.
+A page with several at once (the account page's verify page, one task per tab) names each by its ``key``
+(``sls_page_outcome_<key>``, sealed to the key too), so a tab is told what happened to its own task, never
+another tab's.
 It never holds a password, a code, a response or a token. The GET that reads it drops it, so the sentence is
 shown once: a reload shows the page as it now stands, not a refusal that did not happen again.
 """
@@ -27,30 +30,39 @@ OUTCOME_COOKIE = "sls_page_outcome"
 OUTCOME_MAX_AGE = 120
 
 
-def _context(path: str) -> str:
-    return f"outcome:{path}:{browser_id()}"
+def _context(path: str, key: str) -> str:
+    return f"outcome:{path}:{key}:{browser_id()}"
+
+
+def _name(key: str) -> str:
+    return f"{OUTCOME_COOKIE}_{key}" if key else OUTCOME_COOKIE
 
 
 def tell(
-    path: str, message: str | None = None, status: int = 200, to: str | None = None, **more: Any
+    path: str,
+    message: str | None = None,
+    status: int = 200,
+    to: str | None = None,
+    key: str = "",
+    **more: Any,
 ) -> Response:
     """The 303 to ``path`` (or ``to``, an address on that path with its query), whose GET shows ``message``
-    (answered with ``status``) and ``more`` once."""
+    (answered with ``status``) and ``more`` once; to the GET that asks with the same ``key`` only."""
     answer = redirect(to or path, 303)
     said = {"message": message, "status": status, **more}
-    set_cookie(
-        answer, OUTCOME_COOKIE, seal("outcome").seal(said, _context(path)), path=path, max_age=OUTCOME_MAX_AGE
-    )
+    sealed = seal("outcome").seal(said, _context(path, key))
+    set_cookie(answer, _name(key), sealed, path=path, max_age=OUTCOME_MAX_AGE)
     return answer
 
 
-def told() -> dict[str, Any]:
-    """What the POST before told this page (empty when nothing was, or it was already shown); read once."""
+def told(key: str = "") -> dict[str, Any]:
+    """What the POST before told this page under ``key`` (empty when nothing was, or it was already shown);
+    read once."""
     path = request.path
-    for token in request.cookies.getlist(OUTCOME_COOKIE):  # one per path: "/"'s reaches every page
-        said = seal("outcome").open(token, _context(path))
+    for token in request.cookies.getlist(_name(key)):  # one per path: "/"'s reaches every page
+        said = seal("outcome").open(token, _context(path, key))
         if said is not None:
-            g.sls_outcome_shown = path
+            g.sls_outcome_shown = (_name(key), path)
             return said
     return {}
 
@@ -60,5 +72,6 @@ def _forget_what_was_shown(response: Response) -> Response:
     """The outcome is dropped once a page showed it; an outage's 503 did not show it, so it waits."""
     shown = g.get("sls_outcome_shown")
     if shown and response.status_code < 500:
-        drop_cookie(response, OUTCOME_COOKIE, path=shown)
+        name, path = shown
+        drop_cookie(response, name, path=path)
     return response

@@ -138,9 +138,11 @@ def account_end_other_sessions() -> ResponseReturnValue:
 
 
 def _refuse(message: str, status: int, invalid: bool = False, username: str = "") -> BaseResponse:
-    """Back to the verify page, which says why once; `username`: kept typed (never the password)."""
+    """Back to the verify page, which says why once (to this task's page only: its own outcome cookie);
+    `username`: kept typed (never the password)."""
+    tid = task_id()
     return tell(
-        VERIFY_PATH, message, status, to=task_page(task_id()), invalid=invalid, username=username[:128]
+        VERIFY_PATH, message, status, to=task_page(tid), key=tid, invalid=invalid, username=username[:128]
     )
 
 
@@ -195,7 +197,7 @@ def verify_page() -> ResponseReturnValue:
     state = pending(session)
     if not state:
         return _gone()
-    said = told()
+    said = told(task_id())
     shown = _verify_page(
         state,
         said.get("message"),
