@@ -459,6 +459,14 @@
     return SLS.el("p", {}, [button]);
   }
 
+  /* At 1280x720 the report lands below the window, under Run attack: the trainer pressed and saw nothing
+     happen. It is scrolled into sight ("nearest": no further than needed), smoothly unless the reader asked
+     for less motion; the focus stays where it was put (Run attack, or the field a refusal names). */
+  function showReport() {
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    result.scrollIntoView({ block: "nearest", behavior: still ? "auto" : "smooth" });
+  }
+
   async function stage(asked) {
     const form = attackForm;
     const button = form.querySelector("[type=submit]");
@@ -491,6 +499,7 @@
       SLS.el("p", { text: r.summary }),
       SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt" : " attempts") + (counts ? ": " + counts : ".") })
     );
+    showReport();
     refreshUsers();
   }
 
