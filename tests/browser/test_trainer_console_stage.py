@@ -37,6 +37,25 @@ def test_stage_an_attack_at_the_top_shows_the_card_and_focuses_the_victim(
     expect(page.get_by_test_id("attack-user")).to_have_value("bob")
 
 
+def test_an_attacks_report_comes_into_view_when_it_arrives(world: World, page: Any) -> None:
+    """At 1280x720 the report sat below the window after Run attack: the trainer pressed and saw nothing
+    happen. It is brought into sight when the attack answers, the focus left on Run attack."""
+    world.user("amy")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    sign_in_trainer(page, world)
+    report = page.get_by_test_id("attack-result")
+    page.get_by_test_id("attack-kind").select_option("brute_force")
+    # scrolled down as far as the button: Run attack the window's last line, the report under it
+    page.get_by_test_id("attack-run").evaluate("button => button.scrollIntoView({ block: 'end' })")
+
+    page.get_by_test_id("attack-run").click()
+
+    expect(report.locator(".verdict")).to_have_text("The defences held.")
+    expect(report.locator(".verdict")).to_be_in_viewport()
+    expect(report.locator("p").last).to_be_in_viewport()  # the whole report, its last line too
+    expect(page.get_by_test_id("attack-run")).to_be_focused()
+
+
 def test_an_attack_stopped_by_an_earlier_lock_offers_to_unlock_and_run_it_again(
     world: World, page: Any
 ) -> None:

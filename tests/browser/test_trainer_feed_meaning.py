@@ -1,7 +1,7 @@
 """The trainer's feed by meaning (``web/event_words.py``, ``web/event_tones.py``, drawn by
-``static/js/trainer.js``): each line a sentence a room reads, its dotted type kept small beside it; a defence
-that fired labelled "defence", apart from the attacker's success, labelled "breach", so a projector tells
-"stopped" from "got in" by more than a colour."""
+``static/js/trainer-feed.js``): each line a sentence a room reads, its dotted type kept small beside it; a
+defence that fired labelled "defence", apart from the attacker's success, labelled "breach", so a projector
+tells "stopped" from "got in" by more than a colour."""
 
 from __future__ import annotations
 

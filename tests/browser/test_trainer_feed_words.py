@@ -1,6 +1,6 @@
 """The trainer console's feed in words a room reads (``web/event_words.py``, ``web/event_tones.py``, drawn
-by ``static/js/trainer.js``'s ``show``): a defence that fired apart from the attacker's success, an unlock
-good news; a flood's summary gives clock times and a sentence, not Unix seconds."""
+by ``static/js/trainer-feed.js``'s ``show``): a defence that fired apart from the attacker's success, an
+unlock good news; a flood's summary gives clock times and a sentence, not Unix seconds."""
 
 from __future__ import annotations
 

@@ -1,0 +1,175 @@
+/* The trainer console's "Stage an attack" card: the form (POST /trainer/attack), the report and its verdict,
+   which turns when the victim answers a wait the report left (the feed's events, `trainer:audit` from
+   trainer-feed.js) or the server's clock passes it (`trainer:tick` from trainer.js), and goes with a wiped
+   world. It asks trainer.js to read the users table again after each attack (`trainer:changed`, through
+   SLS.trainer from trainer-admin.js). */
+"use strict";
+(function () {
+  const root = document.querySelector("[data-trainer]");
+  if (!root) return;
+  const result = root.querySelector("[data-testid=attack-result]");
+  const victims = root.querySelector("[data-testid=attack-user]");
+  function refreshUsers() { SLS.trainer.changed(); }
+  /* An attack report's verdict: its class and words. "not_run" (a password that is not the victim's, or a
+     lock from an earlier attack) is neither side's win. */
+  const VERDICTS = {
+    attacker_got_in: ["bad", "The attacker got in."],
+    defences_held: ["good", "The defences held."],
+    not_run: ["neutral", "The attack could not run."],
+  };
+  /* A report with logins still waiting on the victim's phone (report.waiting: push bombing, a relay's push)
+     is not over: "The defences held." beside the relay's "Waiting for ivy to pick 70" and the feed's
+     accepted password would contradict both, and be wrong a moment later if she picks it. So it says what
+     is pending, in the neutral colour, until her answer (lateWin) or the report of the next attack. */
+  let waiting = null; // the last report's logins waiting on the victim (each `trainer:tick` reads it)
+  function pendingVerdict(user, until) {
+    const hm = new Date(until * 1000).toISOString().slice(11, 16);
+    return "Not over yet: the attacker waits on " + user + "'s phone until " + hm + " UTC.";
+  }
+
+  /* The wait a report left is over with nobody's approval (the server's clock past report.waiting.until,
+     moved on by the trainer or not): the defences held after all, as the relay's screen says "expired
+     unanswered". */
+  function expired() {
+    const line = result.querySelector("[data-waiting]");
+    waiting = null;
+    if (!line) return;
+    line.className = "verdict " + VERDICTS.defences_held[0];
+    line.textContent = VERDICTS.defences_held[1];
+    delete line.dataset.waiting;
+  }
+
+  /* A reset, or a world loaded over it (Back to the demo world too), took the trail with it: the lines the
+     feed showed are of a world that is gone, so they go, and the new trail starts with this event. The last
+     attack's report and verdict ("The attacker got in.") go with them, for the same reason, and a wait on
+     the victim's phone with it (the login it waited on is gone). */
+  function forgetReport() {
+    waiting = null;
+    result.replaceChildren();
+    if (SLS.trainer) SLS.trainer.clearErrors(root.querySelector("[data-form=attack]")); // trainer-admin.js's
+  }
+  root.addEventListener("trainer:audit", function (event) {
+    if (event.detail.wiped) forgetReport();
+    lateWin(event.detail.event);
+  });
+  root.addEventListener("trainer:tick", function (event) {
+    if (waiting && event.detail.now >= waiting.until) expired();
+  });
+
+  /* A refused attack (no phished password, a victim deleted meanwhile): the words beside the field the
+     server names, which is marked invalid and takes the focus, so the trainer types there next; they used to
+     replace the last report, with no field marked. */
+  function refused(form, answer) {
+    const named = answer.data.field || "";
+    const spot = form.querySelector("[data-field-error='" + named + "']") || form.querySelector("[data-field-error='']");
+    spot.textContent = answer.data.message || "The attack could not run (" + answer.status + ").";
+    result.textContent = "";
+    const field = named && form.querySelector("[name='" + named + "']");
+    if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
+  }
+
+  /* A push bombing's logins wait on the victim after its report (report.waiting, sim/attacker_waits.py): a
+     login.succeeded from the attacker's address for the victim, while they wait, is her approving one, and
+     the verdict shown turns to the attacker's win; an attack.wait_refused is her approving one and the
+     attacker refused (a lock, an address rule placed since): the report says which, the verdict stands. */
+  function lateWin(e) {
+    if (!waiting || e.ip !== waiting.ip || e.user !== waiting.user) return;
+    if (e.type === "attack.wait_refused" && result.querySelector("[data-verdict]")) {
+      result.appendChild(SLS.el("p", { "data-testid": "attack-late-refusal", text: (e.said || e.type) + "." }));
+      const held = result.querySelector("[data-verdict]"); // her approval let nobody in: the defences held
+      held.className = "verdict " + VERDICTS.defences_held[0];
+      held.textContent = VERDICTS.defences_held[1];
+      delete held.dataset.waiting;
+      return;
+    }
+    if (e.type !== "login.succeeded") return;
+    const line = result.querySelector("[data-verdict]");
+    if (!line) return;
+    line.className = "verdict " + VERDICTS.attacker_got_in[0];
+    line.dataset.verdict = "attacker_got_in";
+    delete line.dataset.waiting;
+    line.textContent = waiting.user + (waiting.relay ? " picked the attacker's number" : " approved one") +
+      ": the attacker is in.";
+    waiting = null;
+  }
+
+  const attackForm = root.querySelector("[data-form=attack]");
+  /* "Stage an attack" at the top of the console: the card in sight, its heading at the top of the window
+     (the fragment alone would leave the focus at the link), and the focus on the Victim, ready to pick. */
+  root.querySelector("[data-to-attack]").addEventListener("click", function (event) {
+    event.preventDefault();
+    attackForm.closest(".card").scrollIntoView({ block: "start" });
+    victims.focus({ preventScroll: true });
+  });
+  attackForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const form = event.target;
+    stage({ attack: form.attack.value, username: form.username.value, password: form.password.value || null });
+  });
+
+  /* An attack that did not run because the victim was locked from before (report.victim_locked: an earlier
+     attack's lockout, the default victim being the first user) is the next step of a trainer running attacks
+     back to back: its report offers "Unlock amy and run it again", the console's Unlock (the Users table's),
+     then the same attack on the same victim. */
+  function unlockAndRerun(asked) {
+    const button = SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "attack-unlock-rerun",
+      text: "Unlock " + asked.username + " and run it again" });
+    button.addEventListener("click", async function () {
+      await SLS.trainer.busy(button, async function () {
+        const answer = await SLS.call("POST", "/trainer/users/" + encodeURIComponent(asked.username) + "/unlock", {});
+        if (!answer.ok) {
+          result.appendChild(SLS.el("p", { class: "field-error", text: answer.data.message || "The server refused it (" + answer.status + ")." }));
+          return;
+        }
+        refreshUsers();
+        attackForm.querySelector("[type=submit]").focus(); // the button goes with the report it was in
+        await stage(asked);
+      });
+    });
+    return SLS.el("p", {}, [button]);
+  }
+
+  /* At 1280x720 the report lands below the window, under Run attack: the trainer pressed and saw nothing
+     happen. It is scrolled into sight ("nearest": no further than needed), smoothly unless the reader asked
+     for less motion; the focus stays where it was put (Run attack, or the field a refusal names). */
+  function showReport() {
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    result.scrollIntoView({ block: "nearest", behavior: still ? "auto" : "smooth" });
+  }
+
+  async function stage(asked) {
+    const form = attackForm;
+    const button = form.querySelector("[type=submit]");
+    if (button.getAttribute("aria-disabled") === "true") return;
+    /* aria-disabled, not disabled: a disabled button loses the keyboard focus to the top of the page */
+    button.setAttribute("aria-disabled", "true");
+    SLS.trainer.clearErrors(form);
+    result.textContent = "Attacking…";
+    const answer = await SLS.call("POST", "/trainer/attack", asked);
+    button.removeAttribute("aria-disabled");
+    if (!answer.ok) { refused(form, answer); return; }
+    const r = answer.data;
+    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", until: r.waiting.until } : null;
+    const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
+    const pending = waiting && r.verdict === "defences_held";
+    const verdict = pending ? ["neutral", pendingVerdict(r.target, r.waiting.until)]
+      : VERDICTS[r.verdict] || VERDICTS.defences_held;
+    const line = { class: "verdict " + verdict[0], "data-verdict": r.verdict, text: verdict[1] };
+    if (pending) line["data-waiting"] = "true";
+    /* a relay's push: the number on the real page the victim must pick, as the attacker's screen shows it */
+    const number = pending && r.waiting.number
+      ? [SLS.el("p", { "data-testid": "attack-number", text: "Number the victim must pick on their phone: " + r.waiting.number })]
+      : [];
+    /* the way on, right under the verdict: the report's sentences beneath can run long */
+    const unlock = r.verdict === "not_run" && r.victim_locked ? [unlockAndRerun(asked)] : [];
+    result.replaceChildren(
+      SLS.el("p", line),
+      ...unlock,
+      ...number,
+      SLS.el("p", { text: r.summary }),
+      SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt" : " attempts") + (counts ? ": " + counts : ".") })
+    );
+    showReport();
+    refreshUsers();
+  }
+})();
