@@ -114,6 +114,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "sim.sign_in_failed",
         "metrics.token_refused",
         "admin_api.token_refused",
+        "sim_api.token_refused",
         "events.summary",
     }
 )

@@ -12,8 +12,8 @@ with: a token changed on the server ends every sign-in it opened. No event carri
 recorded per client address as an outsider's repeatable event (``EventLog.record_flood``), so a guessing
 loop writes one event and a count rather than one event a try. A wrong token typed at a page's sign-in and
 one sent as a bearer to an API are recorded under different types (the admin API's:
-``admin_api.token_refused``, with the route asked), so a trainer reading the feed does not take a script's
-wrong token for someone at the console.
+``admin_api.token_refused``, ``/sim/v1``'s: ``sim_api.token_refused``, each with the route asked), so a
+trainer reading the feed does not take a script's wrong token for someone at a sign-in form.
 
 What differs from door to door (which setting holds its token, the names of its events) is data
 (:class:`ConsoleDoor`), not a test of its name.
@@ -65,7 +65,7 @@ TRAINER_DOOR = ConsoleDoor(
 )
 #: The simulator pages (``/sim``), opened by ``SLS_SIM_TOKEN`` when it is set.
 SIM_DOOR = ConsoleDoor(
-    "sim", "sim_token", "sim.signed_in", "sim.sign_in_failed", "sim.signed_out", "sim.sign_in_failed"
+    "sim", "sim_token", "sim.signed_in", "sim.sign_in_failed", "sim.signed_out", "sim_api.token_refused"
 )
 
 

@@ -75,6 +75,7 @@ FAILURES = frozenset(
         "sim.sign_in_failed",
         "metrics.token_refused",
         "admin_api.token_refused",
+        "sim_api.token_refused",
     }
 )
 GOOD = frozenset(

@@ -232,6 +232,9 @@ WORDS: dict[str, Say] = {
     "admin_api.token_refused": lambda e: (
         "Wrong admin token at the admin API" + (f" ({e.d['route']})" if e.d.get("route") else "")
     ),  # a flood's summary keeps no route
+    "sim_api.token_refused": lambda e: (
+        "Wrong simulator token at the simulator API" + (f" ({e.d['route']})" if e.d.get("route") else "")
+    ),
     "events.summary": _summary,
 }
 

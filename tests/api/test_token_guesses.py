@@ -77,9 +77,44 @@ def test_wrong_tokens_are_recorded_once_per_address_never_the_token(client: Flas
     assert console.get_json()["events"] == []  # nobody tried the console
 
 
-def test_a_flood_of_wrong_admin_tokens_folds_into_one_summary(client: FlaskClient) -> None:
+def test_wrong_sim_tokens_are_the_sim_api_s_own_events_with_the_route(client: FlaskClient) -> None:
     for n in range(LIMIT):
-        admin(client, f"flooding-guess-{n}")
+        assert sim(client, f"secret-looking-sim-guess-{n}").status_code == 401
+    events = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=sim_api.token_refused")
+    recorded = events.get_json()["events"]
+    assert [(e["ip"], e["result"], e["detail"]) for e in recorded] == [
+        (GUESSER, "wrong_token", {"route": "/sim/v1/phones/<number>/messages"})  # the pattern, not the number
+    ], recorded
+    assert "secret-looking-sim-guess" not in events.get_data(as_text=True)
+    assert "+15555550100" not in events.get_data(as_text=True)
+    pages = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=sim.sign_in_failed")
+    assert pages.get_json()["events"] == []  # nobody tried the simulator pages' sign-in
+
+
+def test_a_wrong_token_at_the_simulator_pages_sign_in_is_still_a_failed_sign_in(
+    client: FlaskClient,
+) -> None:
+    page = {"REMOTE_ADDR": GUESSER}
+    token = csrf(client.get("/sim", environ_base=page).get_data(as_text=True))
+    typed = {"token": "typed-sim-secret-guess", "next": "/sim", "csrf_token": token}
+    assert client.post("/sim/unlock", data=typed, environ_base=page).status_code == 303
+
+    events = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=sim.sign_in_failed")
+    recorded = events.get_json()["events"]
+    assert [(e["ip"], e["result"], e.get("detail")) for e in recorded] == [(GUESSER, "wrong_token", None)]
+    refused = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=sim_api.token_refused")
+    assert refused.get_json()["events"] == []
+    assert "typed-sim-secret-guess" not in events.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("guess", "folded_type"), [(admin, "admin_api.token_refused"), (sim, "sim_api.token_refused")]
+)
+def test_a_flood_of_wrong_bearer_tokens_folds_into_one_summary(
+    client: FlaskClient, guess: Any, folded_type: str
+) -> None:
+    for n in range(LIMIT):
+        assert guess(client, f"flooding-guess-{n}").status_code == 401
     trainer = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     moved = client.post(
         "/admin/v1/clock", json={"advance_s": 61}, headers=trainer, environ_base={"REMOTE_ADDR": TRAINER}
@@ -88,9 +123,9 @@ def test_a_flood_of_wrong_admin_tokens_folds_into_one_summary(client: FlaskClien
 
     events = admin(client, ADMIN_TOKEN, ip=TRAINER, path="/admin/v1/events?type=events.summary")
     folded = [e["detail"] for e in events.get_json()["events"]]
-    assert [(d["type"], d["count"], d["suppressed"]) for d in folded] == [
-        ("admin_api.token_refused", LIMIT, LIMIT - 1)
-    ], folded
+    assert [(d["type"], d["count"], d["suppressed"]) for d in folded] == [(folded_type, LIMIT, LIMIT - 1)], (
+        folded
+    )
     assert "flooding-guess" not in events.get_data(as_text=True)
 
 

@@ -258,6 +258,26 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             "Wrong admin token at the admin API, 3 times 08:00\u201308:01"
             " (2 of them not listed one by one), from 198.51.100.66 (attacker)",
         ),
+        (  # a script's wrong sim token at /sim/v1, not someone at the simulator pages' sign-in
+            event(
+                "sim_api.token_refused",
+                ip="198.51.100.66",
+                result="wrong_token",
+                detail={"route": "/sim/v1/phones/<number>/messages"},
+            ),
+            "Wrong simulator token at the simulator API (/sim/v1/phones/<number>/messages),"
+            " from 198.51.100.66 (attacker)",
+        ),
+        (  # their flood, whose summary keeps no route
+            event(
+                "events.summary",
+                ip="198.51.100.66",
+                result="wrong_token",
+                detail=FLOOD | {"type": "sim_api.token_refused"},
+            ),
+            "Wrong simulator token at the simulator API, 3 times 08:00\u201308:01"
+            " (2 of them not listed one by one), from 198.51.100.66 (attacker)",
+        ),
     ],
 )
 def test_the_sentences_a_room_reads(given: dict[str, Any], said: str) -> None:

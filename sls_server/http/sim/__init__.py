@@ -21,7 +21,9 @@ bp = Blueprint("sim", __name__, url_prefix="/sim/v1")
 
 def simulators_enabled() -> None:
     """Switched off: 403 for everyone. ``SLS_SIM_TOKEN`` set: only its holder (the trainer) may play; a
-    wrong token is counted against the address as a wrong admin token is (``auth.token_guesses``)."""
+    wrong token is counted against the address as a wrong admin token is (``auth.token_guesses``) and
+    recorded as ``sim_api.token_refused`` with the route's pattern (not ``sim.sign_in_failed``: nobody tried
+    the simulator pages' sign-in)."""
     settings = core().settings
     if not settings.sim_enabled:
         raise SimulatorDisabled()
