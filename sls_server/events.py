@@ -119,8 +119,9 @@ class EventLog(Recorder):
     def caused(self, *, every: bool = False) -> Iterator[Cause]:
         """Hold back the events :meth:`record` is given in the block, and write them when it ends (well or
         by an error: an event recorded before a refusal still lands), after those given to the yielded
-        :class:`Cause`: the challenge issued, then the text that carried its code. Only the order changes:
-        the writes go as they would have (with an open ``write_behind`` block's, no round trip more). A
+        :class:`Cause`: the challenge issued, then the text that carried its code. The writes go together,
+        in one round trip (``EventRepo.together``; with an open ``write_behind`` block's, no round trip more):
+        a cause whose write is cut short never leaves the events it held unwritten behind it. A
         flood's event (:meth:`record_flood`) is not held: its answer decides what is written. Nested, the
         inner block's events go to the outer's, in the inner's order.
 
@@ -138,13 +139,16 @@ class EventLog(Recorder):
             _holds_every.reset(every_token)
             _held.reset(token)
             outer = _held.get()  # nested: the inner block's writes, of either kind, go to the outer's
-            for item in [*cause.events, *held]:
-                if isinstance(item, Event):
-                    self._write(item)
-                elif outer is not None:
-                    outer.append(item)
-                else:
-                    item()
+            # The cause and what it held in one round trip: a cause's write cut short then takes the rest
+            # with it, or lands with them (a text the phone got is never missing behind its cause's event).
+            with self._repo.together():
+                for item in [*cause.events, *held]:
+                    if isinstance(item, Event):
+                        self._write(item)
+                    elif outer is not None:
+                        outer.append(item)
+                    else:
+                        item()
 
     def record_flood(
         self,

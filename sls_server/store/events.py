@@ -32,11 +32,13 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import AbstractContextManager
 
 from . import keys
 from .base import Scripts, guarded, text
 from .connection import Client
 from .records import Event, EventRecord
+from .writebehind import write_behind
 
 #: Closed flood windows summarised per append at most, so one call stays short after a quiet spell.
 CLOSE_PER_CALL = 50
@@ -116,6 +118,11 @@ class EventRepo:
         self._seen_lock = threading.Lock()
         # when this worker last had the trail trimmed (its wall clock, ms): ``_retention``
         self._trimmed_at = 0
+
+    def together(self) -> AbstractContextManager[None]:
+        """A block whose appends go to Redis together as it ends (or with its first answered call), in one
+        round trip: written all, or none (``writebehind``); inside an open block, with that block's."""
+        return write_behind(self._r)
 
     def append(self, event: Event, *, retention_s: int, window_s: int) -> None:
         """Write ``event`` (with the open ``write_behind`` block's writes, if any). Any flood window that has

@@ -6,6 +6,10 @@ It was recorded first, before the text was sent and the recovery kept: with Redi
 answered 503, no recovery, no token), the trail said ``password_recovery.started`` for a start that never
 happened. Here a real redis-server is stopped under the app at a step of the start (as in
 ``test_pages_outage.py``), then started again to read the trail.
+
+Then the start's own event was written alone, and the text's after it: a connection lost as the start's was
+written (Redis ran it, its answer never came) failed the request before the text's, and the trail missed a
+text the phone had. The two now go to Redis together, in one round trip: both land, or neither.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from answer_cutter import AnswerCutter
 from conftest import trail
 from flask.testing import FlaskClient
 
@@ -40,7 +45,21 @@ def own(tmp_path: Path) -> Iterator[EmbeddedRedis]:
 def client(own: EmbeddedRedis, app_config: dict[str, Any], admin_headers: dict[str, str]) -> FlaskClient:
     """An app on that Redis, a user with a phone, and two texts a name in the send window (the start cut
     short counted one)."""
-    made = create_app({**app_config, "REDIS_URL": own.url, "REDIS_TIMEOUT": 0.5, "SMS_SEND_LIMIT": 2})
+    return alice_on(own.url, app_config, admin_headers)
+
+
+@pytest.fixture
+def cutter(own: EmbeddedRedis) -> Iterator[AnswerCutter]:
+    """That Redis behind a front that can lose one answer (``answer_cutter``)."""
+    front = AnswerCutter(own.url.removeprefix("unix://"))
+    try:
+        yield front
+    finally:
+        front.close()
+
+
+def alice_on(url: str, app_config: dict[str, Any], admin_headers: dict[str, str]) -> FlaskClient:
+    made = create_app({**app_config, "REDIS_URL": url, "REDIS_TIMEOUT": 0.5, "SMS_SEND_LIMIT": 2})
     client = made.test_client()
     body = {"username": "alice", "password": PASSWORD}
     assert client.post("/admin/v1/users", json=body, headers=admin_headers).status_code == 201
@@ -99,3 +118,18 @@ def test_a_start_redis_cut_short_is_no_start_in_the_trail(
         ("password_recovery.started", "refused"),
         ("sms.rate_limited", None),
     ]
+
+
+def test_a_start_whose_event_s_answer_was_lost_still_has_its_text_in_the_trail(
+    cutter: AnswerCutter, app_config: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    """The connection lost as the start's event is written, after Redis ran it: 503 (the client has no
+    token), and the trail tells both what happened: the start, and the text her phone got."""
+    client = alice_on(cutter.url, app_config, admin_headers)
+    cutter.armed = KIND[0].encode()
+    assert start(client) == 503
+    assert cutter.cut == 1
+
+    assert told(client, admin_headers) == [("password_recovery.started", "sent"), ("sms.sent", None)]
+    texts = client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
+    assert [m for m in texts if m.get("purpose") == "password_recovery"], texts  # it was sent
