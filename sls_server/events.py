@@ -1,7 +1,8 @@
 """Audit events: every state change, never a secret.
 
 The recorder refuses detail fields whose names say they carry a secret, so a careless call fails in the
-tests rather than leaking into the trail.
+tests rather than leaking into the trail (:func:`sls_server.event_hold.build_event`, where an event is built
+and where an open :meth:`EventLog.caused` block holds it; this module writes the trail and reads it).
 
 Refusals that anyone can repeat at will (a throttled address, a locked account, an address outside an
 allowlist) go through :meth:`EventLog.record_flood`: the first of each (type, reason, client) per window is
@@ -19,15 +20,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import partial
 from typing import Any, Literal
 
 from .accounts.clientip import client_block
 from .accounts.name_refs import NameRefs
+from .event_hold import HELD, HOLDS_EVERY, Cause, Held, Recorder, build_event
 from .store.events import EventRepo
 from .store.records import Event
 from .telemetry.decoy_log import decoy_log
@@ -35,59 +35,7 @@ from .telemetry.jsonlog import EVENT_FIELD
 from .telemetry.metrics import observe_event
 
 log = logging.getLogger("sls_server.events")
-FORBIDDEN_DETAIL = frozenset({"password", "pin", "code", "response", "secret", "key", "token", "challenge"})
 MAX_PAGE = 1000
-
-#: What an open :meth:`EventLog.caused` block holds back: an event for the trail, or (a block holding every
-#: event: ``caused(every=True)``) a flood's or a decoy's write, made as the block ends.
-Held = Event | Callable[[], object]
-#: What the open block holds (per thread, as the write-behind's queue), and whether it holds every event.
-_held: ContextVar[list[Held] | None] = ContextVar("sls_events_held", default=None)
-_holds_every: ContextVar[bool] = ContextVar("sls_events_hold_every", default=False)
-
-
-class Recorder(ABC):
-    """What :meth:`record` takes, declared once for the two places an event is recorded: the trail
-    (:class:`EventLog`) and a caused block's :class:`Cause`; each says where the event goes (``_write``)."""
-
-    def record(
-        self,
-        type_: str,
-        *,
-        at: int,
-        user: str | None = None,
-        ip: str | None = None,
-        factor: str | None = None,
-        device_id: str | None = None,
-        result: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> None:
-        """Build the event (refused if its detail names a secret) and write it where this recorder writes:
-        the trail's, or, for a :class:`Cause`, ahead of the events its block held."""
-        self._write(EventLog.build(type_, at, user, ip, factor, device_id, result, detail))
-
-    @abstractmethod
-    def _write(self, event: Event) -> None:
-        """Where this recorder puts a built event."""
-
-
-class Cause(Recorder):
-    """What a :meth:`EventLog.caused` block records ahead of the events held in it: written as the block ends,
-    before what it held."""
-
-    def __init__(self, log: EventLog) -> None:
-        self.events: list[Held] = []
-        self._log = log
-
-    def _write(self, event: Event) -> None:
-        self.events.append(event)
-
-    def record_decoy(
-        self, type_: str, *, at: int, ip: str | None = None, detail: dict[str, Any] | None = None
-    ) -> None:
-        """A decoy's cause (:meth:`EventLog.record_decoy`), where a user's path records its cause: written as
-        the block ends, before what it held, so the decoy's writes come in the user's order."""
-        self.events.append(partial(self._log.record_decoy, type_, at=at, ip=ip, detail=detail))
 
 
 class EventLog(Recorder):
@@ -107,7 +55,7 @@ class EventLog(Recorder):
     def _write(self, event: Event) -> None:
         """To the trail; inside a ``Store.write_behind`` block, with the block's writes; inside a
         :meth:`caused` block, when that block ends."""
-        held = _held.get()
+        held = HELD.get()
         if held is not None:
             held.append(event)
             return
@@ -131,14 +79,14 @@ class EventLog(Recorder):
         (``PasswordRecovery.start``)."""
         held: list[Held] = []
         cause = Cause(self)
-        token = _held.set(held)
-        every_token = _holds_every.set(every)
+        token = HELD.set(held)
+        every_token = HOLDS_EVERY.set(every)
         try:
             yield cause
         finally:
-            _holds_every.reset(every_token)
-            _held.reset(token)
-            outer = _held.get()  # nested: the inner block's writes, of either kind, go to the outer's
+            HOLDS_EVERY.reset(every_token)
+            HELD.reset(token)
+            outer = HELD.get()  # nested: the inner block's writes, of either kind, go to the outer's
             # The cause and what it held in one round trip: a cause's write cut short then takes the rest
             # with it, or lands with them (a text the phone got is never missing behind its cause's event).
             with self._repo.together():
@@ -168,11 +116,11 @@ class EventLog(Recorder):
         window's count arrives as an ``events.summary`` event once the window has closed. An address is
         grouped as the throttle counts it (an IPv6 client by its /64, which the summary names): one client
         rotating addresses inside its /64 must not write an event per request."""
-        event = self.build(type_, at, user, ip, factor, device_id, result, detail)
+        event = build_event(type_, at, user, ip, factor, device_id, result, detail)
         client = (client_block(ip) if ip else None) if per == "ip" else user
         group = _flood_group(type_, result, per, client)
-        held = _held.get()
-        if held is not None and _holds_every.get():  # ``caused(every=True)``: written as the block ends
+        held = HELD.get()
+        if held is not None and HOLDS_EVERY.get():  # ``caused(every=True)``: written as the block ends
             held.append(partial(self._append_flood, event, group))
             return None
         return self._append_flood(event, group)
@@ -201,7 +149,7 @@ class EventLog(Recorder):
         its events before it releases the deletion's mark, and one finding them written already (another
         request's, or its own before a worker was killed) writes nothing (``EventRepo.append_once``).
         Written now, whatever block is open: the mark is released after."""
-        event = self.build(type_, at, user, None, None, None, None, detail)
+        event = build_event(type_, at, user, None, None, None, None, detail)
         if self._repo.append_once(
             event, retention_s=self.retention_s, window_s=self.window_s, places=places, place=place
         ):
@@ -232,10 +180,10 @@ class EventLog(Recorder):
         line made, to a logger that writes nowhere (:data:`decoy_log`): nothing reaches the trail, the log or
         the counts. ``flood_of``: as :meth:`record_flood` by user
         (its answer waited for), grouped by this stand-in for the user (a keyed digest: it names nobody)."""
-        event = self.build(type_, at, None, ip, None, None, result, detail)
+        event = build_event(type_, at, None, ip, None, None, result, detail)
         group = None if flood_of is None else _flood_group(type_, result, "user", flood_of)
-        held = _held.get()
-        if held is not None and _holds_every.get():  # as a user's events are: ``caused(every=True)``
+        held = HELD.get()
+        if held is not None and HOLDS_EVERY.get():  # as a user's events are: ``caused(every=True)``
             held.append(partial(self._append_decoy, event, group))
             return
         self._append_decoy(event, group)
@@ -244,22 +192,6 @@ class EventLog(Recorder):
         """:meth:`record_decoy`'s write."""
         self._repo.append_decoy(event, retention_s=self.retention_s, window_s=self.window_s, group=group)
         _log(logging.INFO, event, to=decoy_log)
-
-    @staticmethod
-    def build(
-        type_: str,
-        at: int,
-        user: str | None,
-        ip: str | None,
-        factor: str | None,
-        device_id: str | None,
-        result: str | None,
-        detail: dict[str, Any] | None,
-    ) -> Event:
-        leaked = FORBIDDEN_DETAIL.intersection(detail or {})
-        if leaked:
-            raise ValueError(f"event detail must not carry secrets: {sorted(leaked)}")
-        return Event(at, type_, user, ip, factor, device_id, result, detail or None)
 
     def page(
         self,

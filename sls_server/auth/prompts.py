@@ -15,7 +15,8 @@ from typing import Any, NoReturn
 
 from ..accounts.devices import DeviceService
 from ..errors import SlsError, StoreUnavailable
-from ..events import Cause, EventLog
+from ..event_hold import Cause
+from ..events import EventLog
 from ..factors import Begin, Factor, FactorRegistry, Prompt
 from ..store import Store
 from ..store.ids import new_id

@@ -21,6 +21,7 @@ CORE = (
     "sim",
     "gateway",
     "events",
+    "event_hold",
     "event_details",
     "clock",
     "config",
