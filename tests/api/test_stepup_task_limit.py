@@ -51,6 +51,9 @@ def test_starting_more_tasks_than_the_bound_replaces_the_oldest(alice: EnrolledU
     sent, header = _tasks_sent(alice, rest[-1])
     assert len(sent) == MAX_TASKS and set(sent) == {t.split("=")[1] for t in rest[-MAX_TASKS:]}, sent
     assert len(header) < SERVERS_LIMIT // 2, len(header)
+    order = alice.client.get_cookie("sls_page_tasks", path="/account/verify")
+    assert order is not None and order.http_only and order.same_site == "Strict"
+    assert not any(t in order.value for t in sent), "their order is sealed"
 
     answered = alice.client.post(
         first, data={"csrf_token": token, "response": alice.card_response(challenge)}
@@ -59,6 +62,8 @@ def test_starting_more_tasks_than_the_bound_replaces_the_oldest(alice: EnrolledU
     assert answered.status_code == 303 and problem == "/account/problem?" + first.split("?")[1]
     told = alice.client.get(problem)
     assert told.status_code == 410 and "replaced by newer ones" in told.get_data(as_text=True)
+    polled = alice.client.get(rest[0].replace("?", "/status?")).get_json()  # a push's page polls
+    assert polled["state"] == "ended" and "replaced by newer ones" in polled["message"], polled
     for dropped in rest[: len(rest) - MAX_TASKS]:
         gone = alice.client.get(dropped, follow_redirects=True)
         assert gone.status_code == 410 and "replaced by newer ones" in gone.get_data(as_text=True)

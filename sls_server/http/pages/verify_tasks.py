@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ...auth.session_state import Session
 from ..common import core
-from .account import VERIFY_COOKIE, VERIFY_PATH
+from .account import TASKS_COOKIE, VERIFY_COOKIE, VERIFY_PATH
 from .kit import drop_cookie, seal, set_cookie
 
 #: The most tasks a browser keeps waiting for verification at once (starting one more replaces the oldest).
@@ -33,8 +33,6 @@ from .kit import drop_cookie, seal, set_cookie
 #: 8 KB servers take (gunicorn's and nginx's default); eight (under 4 KB) is more tabs than a person verifies
 #: in at once.
 MAX_TASKS = 8
-#: The order the live tasks were started in and the ids of the tasks replaced lately, newest last.
-ORDER_COOKIE = "sls_page_tasks"
 #: A task's id as :func:`new_task_id` draws it: anything else names no task.
 TASK_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
 
@@ -96,8 +94,8 @@ def pending(session: Session, tid: str | None = None) -> dict[str, Any] | None:
 
 
 def _order(session: Session) -> tuple[list[str], list[str]]:
-    """The live tasks in the order they were started, and the tasks replaced lately (``ORDER_COOKIE``)."""
-    said = _open(session, request.cookies.get(ORDER_COOKIE), "order") or {}
+    """The live tasks in the order they were started, and the tasks replaced lately (``TASKS_COOKIE``)."""
+    said = _open(session, request.cookies.get(TASKS_COOKIE), "order") or {}
     live, replaced = said.get("live"), said.get("replaced")
     return (live if isinstance(live, list) else []), (replaced if isinstance(replaced, list) else [])
 
@@ -130,7 +128,7 @@ def forget_others(answer: BaseResponse, session: Session) -> BaseResponse:
         drop_cookie(answer, task_cookie(tid), path=VERIFY_PATH)
     order = {"live": [t for t in ordered if t not in dropped], "replaced": (gone + dropped)[-MAX_TASKS:]}
     sealed = seal("verify").seal(order, _context(session.id, "order"))
-    set_cookie(answer, ORDER_COOKIE, sealed, path=VERIFY_PATH, max_age=_max_age())
+    set_cookie(answer, TASKS_COOKIE, sealed, path=VERIFY_PATH, max_age=_max_age())
     return answer
 
 
