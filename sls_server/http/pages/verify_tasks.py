@@ -121,8 +121,8 @@ def forget_others(answer: BaseResponse, session: Session) -> BaseResponse:
             drop_cookie(answer, name, path=VERIFY_PATH)
     started, gone = _order(session)
     known = [tid for tid in started if tid in live]
-    new = [tid for tid in live if tid not in known]  # this page's first showing: the newest
-    ordered = known + sorted(new, key=lambda tid: tid == task_id())
+    new = [tid for tid in live if tid not in known]
+    ordered = known + sorted(new, key=lambda tid: tid == task_id())  # a page shown the first time: the newest
     dropped = [tid for tid in ordered if tid != task_id()][: max(0, len(ordered) - MAX_TASKS)]
     for tid in dropped:
         drop_cookie(answer, task_cookie(tid), path=VERIFY_PATH)
