@@ -38,6 +38,7 @@ def test_logging_out_drops_the_task_waiting_for_its_step_up(alice: EnrolledUser)
     again = alice.client.get(here)
     assert again.status_code == 303 and again.headers["Location"] == "/", "to the login page"
     assert _cookie(alice, here) is None, "the verify page, sent the task's cookie, drops it"
+    assert alice.client.get_cookie("sls_page_tasks", path="/account/verify") is None, "and their order's"
 
 
 def test_the_next_session_of_the_user_does_not_find_the_last_ones_task(
@@ -52,8 +53,9 @@ def test_the_next_session_of_the_user_does_not_find_the_last_ones_task(
     token = csrf(alice.client.get("/account").get_data(as_text=True))
     form = {"username": alice.username, "password": alice.password, "csrf_token": token}
     confirmed = alice.client.post(here, data=form)  # what the old page's Continue would send
-    assert confirmed.status_code == 303 and confirmed.headers["Location"] == "/account/problem"
-    assert "Nothing was done" in alice.client.get("/account/problem").get_data(as_text=True)
+    problem = str(confirmed.headers["Location"])
+    assert confirmed.status_code == 303 and problem == "/account/problem?" + here.split("?")[1]
+    assert "Nothing was done" in alice.client.get(problem).get_data(as_text=True)
     assert _cookie(alice, here) is None
     issued = client.get("/admin/v1/events?type=stepup.challenge_issued", headers=admin_headers)
     assert issued.get_json()["events"] == []  # no challenge for the old task

@@ -147,7 +147,7 @@ def test_a_forged_or_unknown_task_is_refused(alice: EnrolledUser) -> None:
     other = "/account/verify?task=AAAAAAAAAAAA"
     alice.client.set_cookie("sls_page_verify_AAAAAAAAAAAA", cookie.value, path="/account/verify")
     moved = alice.client.get(other)
-    assert moved.status_code == 303 and moved.headers["Location"] == "/account/problem", (
+    assert moved.status_code == 303 and moved.headers["Location"] == "/account/problem?task=AAAAAAAAAAAA", (
         "sealed to its task id"
     )
 
@@ -171,3 +171,20 @@ def test_a_step_opened_before_another_step_up_completes_under_the_new_token_once
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def test_two_tabs_refused_at_once_are_each_told_their_own_problem(alice: EnrolledUser) -> None:
+    """Two tabs' forms refused before either showed its problem page: each page says its own refusal (one
+    outcome per path let the later overwrite the earlier, and the first page shown drop it for both)."""
+    alice.log_in()
+    token = csrf(alice.client.get("/account").get_data(as_text=True))
+    phone = alice.client.post("/account/phone", data={"phone": "12", "csrf_token": token})
+    amount = alice.client.post("/account/withdrawal", data={"amount": "0", "csrf_token": token})
+    assert phone.status_code == amount.status_code == 303
+    tab_a, tab_b = str(phone.headers["Location"]), str(amount.headers["Location"])
+    assert tab_a != tab_b and all(t.startswith("/account/problem?task=") for t in (tab_a, tab_b))
+    shown_b = alice.client.get(tab_b)
+    assert shown_b.status_code == 400 and "whole amount" in shown_b.get_data(as_text=True)
+    shown_a = alice.client.get(tab_a)
+    assert shown_a.status_code == 400 and "international form" in shown_a.get_data(as_text=True)
+    assert alice.client.get(tab_a).status_code == 303, "told once"

@@ -59,6 +59,8 @@ REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended", *KILLED
 #: it is sent to. Here because logging out drops it with the session cookie.
 VERIFY_COOKIE = "sls_page_verify"
 VERIFY_PATH = "/account/verify"
+#: The order the step-up tasks were started in, and those replaced lately (``verify_tasks``).
+TASKS_COOKIE = "sls_page_tasks"
 #: What the countdown's polls answer a token a step-up retired (a second tab's poll sent while the first
 #: tab's step-up rotated the session): the session lives on, so not "ended" (``SessionRotated`` is a
 #: ``SessionReplaced``, which would say a newer login ended it). The page opens the account page again: that
@@ -234,13 +236,13 @@ def logout() -> ResponseReturnValue:
 def dropped(answer: BaseResponse, ended: str | None) -> BaseResponse:
     """``answer`` clearing what a browser keeps of the ended session: its session cookie (only one that holds
     that session's token, ``drop_session_cookies``) and the tasks waiting for a step-up this request carries
-    (one cookie per task, ``verify_tasks``; only the verify pages are sent them), which end with the session
-    that asked for them. Those it does not carry are refused all the same: each is sealed to its session,
-    and lapses with its ``Max-Age``."""
+    (one cookie per task, and their order's, ``verify_tasks``; only the verify pages are sent them), which
+    end with the session that asked for them. Those it does not carry are refused all the same: each is
+    sealed to its session, and lapses with its ``Max-Age``."""
     if ended is not None:
         drop_session_cookies(answer, ended)
     for name in request.cookies:
-        if name.startswith(VERIFY_COOKIE + "_"):
+        if name.startswith(VERIFY_COOKIE + "_") or name == TASKS_COOKIE:
             drop_cookie(answer, name, path=VERIFY_PATH)
     return answer
 

@@ -44,15 +44,28 @@ from .account_tasks import run_task, task_from_form, task_title
 from .kit import answers_json, page, say, set_session_cookie, typed
 from .outcome import tell, told
 from .step_ends import ends_step
-from .verify_tasks import done, forget_others, keep, new_task_id, pending, task_id, task_page
+from .verify_tasks import (
+    MAX_TASKS,
+    done,
+    forget_others,
+    keep,
+    new_task_id,
+    pending,
+    replaced,
+    task_id,
+    task_page,
+)
 
 #: "We could not do that": what a task's form or its step-up was refused for, with the way back.
 PROBLEM_PATH = "/account/problem"
 
 
 def _problem(message: str, status: int) -> BaseResponse:
-    """To the problem page, which says why once; whatever waits for a step-up is left as it is."""
-    return tell(PROBLEM_PATH, message, status)
+    """To the problem page of this request's task (``/account/problem?task=ID``; a form refused before its
+    task began: the id it would have had), which says why once, in an outcome keyed by that id, so two tabs
+    refused at once are each told their own; whatever waits for a step-up is left as it is."""
+    tid = task_id() or new_task_id()
+    return tell(PROBLEM_PATH, message, status, to=f"{PROBLEM_PATH}?task={tid}", key=tid)
 
 
 def _ended(exc: SlsError) -> BaseResponse:
@@ -64,9 +77,9 @@ def _ended(exc: SlsError) -> BaseResponse:
 
 @bp.get(PROBLEM_PATH)
 def account_problem() -> ResponseReturnValue:
-    """What the last task's form or step-up was refused for, once; then the account page."""
+    """What this tab's task (its form or its step-up) was refused for, once; then the account page."""
     page_session(extend=True)
-    said = told()
+    said = told(task_id()) if task_id() else {}
     if not said.get("message"):
         return redirect("/account", 303)
     return page(
@@ -174,14 +187,23 @@ def _verify_page(
     )
 
 
-def _gone() -> BaseResponse:
-    """A page's task found waiting no more (spent, expired, its session over, or another browser's): said
-    plainly, rather than an account page that silently forgets what the user asked for."""
+#: A task page's task dropped for newer ones (``verify_tasks.MAX_TASKS``).
+REPLACED = (
+    f"Nothing was done: this task was replaced by newer ones (at most {MAX_TASKS} wait for verification at"
+    " once)."
+)
+
+
+def _gone(session: Session) -> BaseResponse:
+    """A page's task found waiting no more (spent, expired, replaced by newer ones, its session over, or
+    another browser's): said plainly, rather than an account page that silently forgets what the user asked
+    for."""
     if not task_id():
         return redirect("/account", 303)
     said = (
         "Nothing was done: this task is no longer waiting for verification (it was completed, or it expired)."
     )
+    said = REPLACED if replaced(session) else said
     return done(_problem(said + " Start it again from your account page if you still need it.", 410))
 
 
@@ -196,7 +218,7 @@ def verify_page() -> ResponseReturnValue:
     session = page_session(extend=True)
     state = pending(session)
     if not state:
-        return _gone()
+        return _gone(session)
     said = told(task_id())
     shown = _verify_page(
         state,
@@ -214,7 +236,7 @@ def verify_submit() -> ResponseReturnValue:
     session = page_session(extend=True)
     state = pending(session)
     if not state:
-        return _gone()
+        return _gone(session)
     if "txn_id" not in state:
         return _confirm(session, state)
     response = typed("response")
@@ -268,7 +290,8 @@ def verify_status() -> ResponseReturnValue:
         return jsonify({"state": "ended", "message": "Your session has ended. Please log in again."})
     state = pending(session)
     if not state or "txn_id" not in state:
-        return jsonify({"state": "ended", "message": "Nothing is waiting for verification."})
+        said = REPLACED if replaced(session) else "Nothing is waiting for verification."
+        return jsonify({"state": "ended", "message": said})
     try:
         body, token = core().stepup.complete(session, state["txn_id"], None, now=now(), ip=client_ip())
     except StoreUnavailable:

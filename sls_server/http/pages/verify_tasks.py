@@ -7,6 +7,10 @@ task), and sealing to the token id alone lost a tab's task when another tab's st
 task sealed to a token the session was rotated from (``SessionRecord.retired``: the server's own record,
 never the client's word) is still this session's, as its step is (``StepUpService._own``); one of another
 session, forged, or moved to another task's name opens nothing.
+
+At most :data:`MAX_TASKS` wait at once: a task's page, shown, drops the oldest beyond them. Their order, and
+the ids of those replaced lately (so a tab still on one says so, not "completed, or expired"), wait in one
+more cookie (``sls_page_tasks``, scoped and sealed as the tasks are).
 """
 
 from __future__ import annotations
@@ -20,9 +24,15 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ...auth.session_state import Session
 from ..common import core
-from .account import VERIFY_COOKIE, VERIFY_PATH
+from .account import TASKS_COOKIE, VERIFY_COOKIE, VERIFY_PATH
 from .kit import drop_cookie, seal, set_cookie
 
+#: The most tasks a browser keeps waiting for verification at once (starting one more replaces the oldest).
+#: Each is a cookie of about 450 bytes sent with every request to ``/account/verify``, and one left waiting
+#: lives three challenge lifetimes, so a few dozen abandoned in minutes grew the Cookie header toward the
+#: 8 KB servers take (gunicorn's and nginx's default); eight (under 4 KB) is more tabs than a person verifies
+#: in at once.
+MAX_TASKS = 8
 #: A task's id as :func:`new_task_id` draws it: anything else names no task.
 TASK_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
 
@@ -53,21 +63,21 @@ def _context(session_id: str, tid: str) -> str:
     return f"verify:{session_id}:{tid}"
 
 
+def _max_age() -> int:
+    """How long a task's cookie (and their order's) lives in the browser: three challenge lifetimes."""
+    return 3 * core().settings.challenge_ttl
+
+
 def keep(session: Session, state: dict[str, Any], tid: str) -> BaseResponse:
     """To the verify page of task ``tid``, its task and prompt sealed in its cookie (to the token now)."""
     answer = redirect(task_page(tid), 303)
     sealed = seal("verify").seal(state, _context(session.id, tid))
-    set_cookie(answer, task_cookie(tid), sealed, path=VERIFY_PATH, max_age=3 * core().settings.challenge_ttl)
+    set_cookie(answer, task_cookie(tid), sealed, path=VERIFY_PATH, max_age=_max_age())
     return answer
 
 
-def pending(session: Session, tid: str | None = None) -> dict[str, Any] | None:
-    """This request's task (or task ``tid``), sealed to this session under its token now or one a step-up
-    (another tab's) rotated it from; None for no task, another session's, a forged or stale cookie."""
-    tid = task_id() if tid is None else tid
-    sealed = request.cookies.get(task_cookie(tid)) if tid else None
-    if not sealed:
-        return None
+def _open(session: Session, sealed: str | None, tid: str) -> dict[str, Any] | None:
+    """``sealed`` opened as this session's (under its token now or one a step-up rotated it from)."""
     for sid in (session.id, *reversed(session.retired)):
         state = seal("verify").open(sealed, _context(sid, tid))
         if state:
@@ -75,16 +85,50 @@ def pending(session: Session, tid: str | None = None) -> dict[str, Any] | None:
     return None
 
 
+def pending(session: Session, tid: str | None = None) -> dict[str, Any] | None:
+    """This request's task (or task ``tid``), sealed to this session under its token now or one a step-up
+    (another tab's) rotated it from; None for no task, another session's, a forged or stale cookie."""
+    tid = task_id() if tid is None else tid
+    sealed = request.cookies.get(task_cookie(tid)) if tid else None
+    return _open(session, sealed, tid) if sealed else None
+
+
+def _order(session: Session) -> tuple[list[str], list[str]]:
+    """The live tasks in the order they were started, and the tasks replaced lately (``TASKS_COOKIE``)."""
+    said = _open(session, request.cookies.get(TASKS_COOKIE), "order") or {}
+    live, replaced = said.get("live"), said.get("replaced")
+    return (live if isinstance(live, list) else []), (replaced if isinstance(replaced, list) else [])
+
+
+def replaced(session: Session) -> bool:
+    """Whether this request's task was dropped for newer ones (rather than completed, or expired)."""
+    return bool(task_id()) and task_id() in _order(session)[1]
+
+
 def forget_others(answer: BaseResponse, session: Session) -> BaseResponse:
-    """``answer`` dropping the cookies of tasks no tab can complete (an earlier session's, forged, of a bad
-    name), so a browser's tasks do not pile up; the other tabs' live ones stay."""
+    """``answer`` (this task's page) dropping the cookies of tasks no tab can complete (an earlier session's,
+    forged, of a bad name), and of the oldest live ones beyond :data:`MAX_TASKS`, never this page's own, so
+    a browser's tasks do not pile up; the other tabs' live ones stay."""
     prefix = VERIFY_COOKIE + "_"
+    live = []
     for name in request.cookies:
         tid = name.removeprefix(prefix)
-        if not name.startswith(prefix) or tid == task_id():
+        if not name.startswith(prefix):
             continue
-        if not TASK_ID.fullmatch(tid) or pending(session, tid) is None:
+        if TASK_ID.fullmatch(tid) and pending(session, tid) is not None:
+            live.append(tid)
+        elif tid != task_id():
             drop_cookie(answer, name, path=VERIFY_PATH)
+    started, gone = _order(session)
+    known = [tid for tid in started if tid in live]
+    new = [tid for tid in live if tid not in known]
+    ordered = known + sorted(new, key=lambda tid: tid == task_id())  # a page shown the first time: the newest
+    dropped = [tid for tid in ordered if tid != task_id()][: max(0, len(ordered) - MAX_TASKS)]
+    for tid in dropped:
+        drop_cookie(answer, task_cookie(tid), path=VERIFY_PATH)
+    order = {"live": [t for t in ordered if t not in dropped], "replaced": (gone + dropped)[-MAX_TASKS:]}
+    sealed = seal("verify").seal(order, _context(session.id, "order"))
+    set_cookie(answer, TASKS_COOKIE, sealed, path=VERIFY_PATH, max_age=_max_age())
     return answer
 
 
