@@ -15,6 +15,8 @@ from sls_devices.phone import conditions_update, mask_number
 from .card import Card as Card  # re-exported: docs/integration.md names sls_scenarios.emulator.Card
 from .emulator_http import EmulatorError as EmulatorError  # re-exported: docs/integration.md names it
 from .emulator_http import EmulatorHttp, segment
+from .event_types import EVENT_TYPES
+from .spelling import suggest
 
 WORDS = (
     "amber",
@@ -80,7 +82,11 @@ class SlsEmulator(EmulatorHttp):
         return int(self.call("POST", "/admin/v1/clock", body, admin=True)["now"])
 
     def events(self, user: str | None = None, type: str | None = None) -> list[dict[str, Any]]:
-        """Audit events, oldest first, every page."""
+        """Audit events, oldest first, every page. A ``type`` no server writes is refused, not answered
+        ``[]``: a misspelt one would make ``assert not events(...)`` pass whatever happened."""
+        if type is not None and type not in EVENT_TYPES:
+            hint = suggest(type, EVENT_TYPES, otherwise="; `sls scenario reference` lists them")
+            raise EmulatorError(f"the server writes no event {type!r}{hint}")
         found: list[dict[str, Any]] = []
         query: dict[str, Any] = {
             "limit": 1000,

@@ -124,6 +124,27 @@ class WrongMode(SlsError):
     status = 409
     message = "This step is answered another way."
 
+    @classmethod
+    def typed_to_push(cls, txn_id: str, purpose: str) -> WrongMode:
+        """A typed answer to an IB Key push: the message names the route that collects the approval for this
+        kind of step, and the app's Challenge/Response that gives a code to type (a newcomer told only to
+        "poll the transaction" did not know which route polls a step-up)."""
+        if purpose == "password_recovery":
+            return cls(
+                "This step waits for approval in the IB Key app: poll POST /api/v1/auth/recovery/verify with "
+                "the recovery_token alone."
+            )
+        if purpose == "login":
+            poll = f"poll GET /api/v1/auth/login/{txn_id}"
+            other = 'POST /api/v1/auth/login/<txn_id>/factor {"type": "ibkey", "mode": "challenge"}'
+        else:
+            poll = "poll POST /api/v1/verify with its txn_id alone"
+            other = 'a new POST /api/v1/verify {"purpose", "type": "ibkey", "mode": "challenge"}'
+        return cls(
+            f"This step waits for approval in the IB Key app: {poll}. To type the app's response instead, "
+            f"ask for its Challenge/Response: {other}."
+        )
+
 
 class SessionReplaced(NotAuthenticated):
     code = "session_replaced"

@@ -148,7 +148,7 @@ class SecondFactor:
         if txn.mode == "push":
             # a push the user denied (or one past its expiry) is over: say so, rather than "poll instead"
             refuse_if_settled(self._store.logins, txn, now)
-            raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
+            raise WrongMode.typed_to_push(txn.txn_id, txn.purpose)
         if not factor.response_pattern.fullmatch(response):
             told = f"response must be {factor.response_form} ({factor.title})"
             raise InvalidRequest(told, field="response")

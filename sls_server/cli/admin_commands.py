@@ -174,7 +174,8 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
             raise CliError(told, code="untrusted_certificate") from None
         if no_server is not None:
             raise CliError(no_server.format(url=exc.url, reason=exc.reason), code="unreachable") from None
-        hint = "start one with `sls demo` or `sls serve`"
+        # only `sls demo` writes where its server is: one's own `sls serve --port N` is named by hand
+        hint = "start one with `sls demo` or `sls serve`, or name yours with --url or SLS_URL"
         raise CliError(f"no server at {exc.url} ({exc.reason}); {hint}", code="unreachable") from None
     except ApiError as exc:
         hint = ""

@@ -45,14 +45,15 @@ def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]
 
 def verify_typed(flow: Flow, api: AdminClient, response: str) -> dict[str, Any]:
     """Verify a response given on the command line. On a push there is none to give: the server's
-    ``wrong_mode`` says to poll, which a CLI user does not do by hand, so the commands that do are named."""
+    ``wrong_mode`` names the HTTP routes that poll, which a CLI user does not call by hand, so the commands
+    that do are named instead."""
     try:
         return flow.verify(api, response)
     except ApiError as exc:
         if exc.code != "wrong_mode" or not flow.is_push:
             raise
         said = (
-            f"{exc.message} The {flow.kind} is an IB Key push: there is no response to type. Approve it on "
+            f"The {flow.kind} is an IB Key push: there is no response to type. Approve it on "
             "the phone and `sls answer` (no response) collects it, `sls answer --auto` approves it in the "
             "simulated app, or `sls switch ibkey --challenge` asks for a response instead"
         )

@@ -18,6 +18,7 @@ every field at fault (:func:`with_rules`).
 from __future__ import annotations
 
 import codecs
+import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -204,7 +205,17 @@ def query(model: type[Model]) -> Model:
     A parameter the model has, given twice (``?user=alice&user=bob``), is refused, as a body's key given
     twice is: read as its first value, it answered alice's events to a client that asked for both (or that
     a proxy read as bob). Parameters the model does not have are ignored, repeated or not (a cache-buster
-    must not break a poller)."""
+    must not break a poller), unless one is like a parameter it has: ``?username=carol`` on the events
+    route (whose filter is ``user``) answered every user's events as if filtered, so a near miss is a 400
+    naming it and the one meant."""
+    for name in request.args:
+        near = difflib.get_close_matches(name, list(model.model_fields), n=1, cutoff=0.6)
+        if name not in model.model_fields and near:
+            takes = ", ".join(model.model_fields)
+            raise InvalidRequest(
+                f"unknown parameter {name!r} (did you mean {near[0]!r}?); this query takes {takes}",
+                field=name,
+            )
     for name in model.model_fields:
         if len(request.args.getlist(name)) > 1:
             raise InvalidRequest(

@@ -7,6 +7,7 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from .common import Handset, Request, UnixTime
+from .stepup import PURPOSES as STEPUP_PURPOSES
 
 #: The longest a carrier may hold back a text, in seconds of the server's clock.
 MAX_DELAY_S = 3600
@@ -19,6 +20,15 @@ _Seq = Annotated[
         "the same second. Null on one kept from before the count began."
     ),
 ]
+_STEPUPS = ", ".join(f"`{p}`" for p in STEPUP_PURPOSES)
+#: Every value a text's ``purpose`` takes, named so a script knows which to pick: an IB Key's activation
+#: code is followed at once by the "new IB Key added" notice, so the newest text is not the code.
+TEXT_PURPOSES = (
+    f"Why it was sent: `login`; a step-up's purpose ({_STEPUPS}); `ibkey_activation` (an IB Key's "
+    "activation code); `phone_change` (the code a new number gets before it is the account's); "
+    "`password_recovery` (*Forgot your password?*); `notice` (no code: what changed on the account, or "
+    "a suspicious sign-in). Null when none was recorded."
+)
 _Code = Annotated[
     str | None, Field(description="The code parsed out of the text, for scripts; null when it carries none.")
 ]
@@ -35,9 +45,7 @@ PhoneMessage = TypedDict(
         "to": Annotated[str, Field(description="The number it was sent to (another one after a SIM swap).")],
         "text": Annotated[str, Field(description="What the phone shows.")],
         "code": _Code,
-        "purpose": Annotated[
-            str | None, Field(description="Why it was sent: `login`, a step-up purpose, `notice`, ...")
-        ],
+        "purpose": Annotated[str | None, Field(description=TEXT_PURPOSES)],
         "seq": _Seq,
     },
 )
@@ -54,7 +62,13 @@ PhoneCall = TypedDict(
             str, Field(description="What the voice says: the code digit by digit, twice.")
         ],
         "code": _Code,
-        "purpose": Annotated[str | None, Field(description="Why the call was placed.")],
+        "purpose": Annotated[
+            str | None,
+            Field(
+                description=f"Why the call was placed: `login`, or a step-up's purpose ({_STEPUPS}). "
+                "Null when none was recorded."
+            ),
+        ],
         "seq": _Seq,
         "audio_url": Annotated[
             str | None,
@@ -76,7 +90,7 @@ class TextInTransit(TypedDict):
     arrives_in_s: Annotated[
         int, Field(ge=1, description="Seconds of the server's clock until then (`sls clock --advance`).")
     ]
-    purpose: Annotated[str | None, Field(description="Why it was sent, as a message's `purpose`.")]
+    purpose: Annotated[str | None, Field(description=TEXT_PURPOSES)]
     has_code: Annotated[bool, Field(description="Whether it carries a code.")]
     seq: _Seq
 

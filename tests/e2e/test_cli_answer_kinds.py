@@ -1,5 +1,5 @@
 """What ``sls answer`` and ``--auto`` say about a step they cannot answer as asked: a response typed for an
-IB Key push (the server's raw "poll the transaction instead"), and a temporary passcode nothing simulates
+IB Key push (the server's HTTP advice replaced by the commands), and a temporary passcode nothing simulates
 (exit 1, where an unknown PIN was exit 2: docs/cli.md's exit 2 is a question with nobody to answer it)."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ def test_a_response_typed_for_a_push_says_how_the_cli_waits_for_it(demo: Demo) -
     assert typed.exit_code == 1, typed.output
     assert typed.stderr.startswith("error: wrong_mode:") and typed.stderr.count("\n") == 1
     assert "`sls answer --auto`" in typed.stderr and "sls switch ibkey --challenge" in typed.stderr
+    assert "/api/v1" not in typed.stderr  # the HTTP routes that poll are not what a CLI user calls
     assert demo.json("answer", "--auto")["state"] == "authenticated"  # the login was left open
 
 

@@ -141,3 +141,22 @@ def test_phone_conditions_change_what_they_name_and_keep_the_rest(sls_emulator: 
     assert late == {**abroad, "delivery_delay_s": 30}
     home = sls_emulator.phone_conditions(phone, roaming=False)  # leaving roaming drops its loss rule
     assert home == {**late, "roaming": False, "roaming_loses_every": 0}
+
+
+def test_an_event_type_no_server_writes_is_refused_not_an_empty_list(sls_emulator: SlsEmulator) -> None:
+    """``events(type="login.suceeded")`` answered ``[]``, so ``assert not sls_emulator.events(...)`` passed
+    whatever happened: a misspelt type checked nothing and said nothing (the scenarios' ``events`` check and
+    ``sls events --type`` already name such a type)."""
+    password = sls_emulator.create_user("carol", sms=False)
+    card = sls_emulator.enroll_card("carol")
+    started = sls_emulator.call("POST", "/api/v1/auth/login", {"username": "carol", "password": password})
+    answer = {"response": card.respond(started["factor"]["challenge"])}
+    sls_emulator.call("POST", f"/api/v1/auth/login/{started['txn_id']}/verify", answer)
+
+    with pytest.raises(EmulatorError, match=r"did you mean 'login\.succeeded'") as refused:
+        sls_emulator.events(user="carol", type="login.suceeded")
+
+    assert "login.suceeded" in str(refused.value)
+    assert [e["type"] for e in sls_emulator.events(user="carol", type="login.succeeded")] == [
+        "login.succeeded"
+    ]

@@ -52,8 +52,10 @@ body takes more, as its schema says: `POST /api/v1/auth/login/{txn_id}/verify` i
 refuses one (anything but none or `{}`) with a 400 `invalid_request` naming `body`: an option it does not
 have is never silently ignored. An `integer` is JSON Schema's: any number whose fraction is zero (`60.0` is
 `60`); a string is none. Query
-parameters an operation does not list are ignored (a cache-buster does not break a poller); one it lists,
-given twice, is a 400 `invalid_request` naming it.
+parameters an operation does not list are ignored (a cache-buster does not break a poller), unless one is
+like a parameter it lists (`?username=` where the events filter is `user`): that is a 400 `invalid_request`
+naming it and the one meant, not an unfiltered answer; one it lists, given twice, is a 400 `invalid_request`
+naming it.
 
 Every answer carries `Content-Security-Policy`, `X-Content-Type-Options: nosniff`,
 `Referrer-Policy: same-origin` and `X-Frame-Options: DENY` (and, served over HTTPS,

@@ -1,0 +1,26 @@
+"""A newcomer who started `sls serve --port 8731` ran `sls clock` in another shell and was told "no server at
+http://127.0.0.1:8000; start one with `sls demo` or `sls serve`": they had started one. Only `sls demo`
+writes where its server is (demo.json); a server of one's own is named with --url or SLS_URL, and the
+refusal says so."""
+
+from __future__ import annotations
+
+import pytest
+from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
+from click.testing import CliRunner
+
+from sls_server.cli import admin_commands
+from sls_server.store.embedded import free_port
+
+
+@pytest.mark.parametrize("args", [("clock",), ("openapi",), ("events",)])
+def test_no_server_at_the_default_url_names_the_way_to_point_at_ones_own(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}"  # the default's port may be another server's on this machine
+    monkeypatch.setattr(admin_commands, "DEFAULT_URL", nowhere)
+
+    result = sls(runner, *args)
+
+    assert result.exit_code == 1, result.output
+    assert_one_line_error(result, f"no server at {nowhere}", "sls serve", "--url", "SLS_URL")
