@@ -103,6 +103,16 @@ def test_the_card_page_takes_keys_typed_before_anything_is_focused(world: World,
     expect(page).to_have_url(world.url + "/sim")
 
 
+def test_the_console_sign_in_takes_the_token_typed_at_once(world: World, page: Any) -> None:
+    """The sign-in's only field had the focus only after a wrong token: a trainer who opened /trainer and
+    pasted the token with Ctrl+V pasted it nowhere, and had to click the field first."""
+    page.goto(world.url + "/trainer")
+    expect(page.get_by_test_id("trainer-token")).to_be_focused()
+    page.keyboard.type(world.admin["Authorization"].removeprefix("Bearer "))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("feed-state")).to_have_text("live")
+
+
 def test_an_ibkey_push_approved_on_the_phone_with_the_keyboard_alone(world: World, context: Any) -> None:
     world.user("gina", phone="+15555550152")
     world.ibkey("gina", "+15555550152", pin="24ab")
