@@ -68,8 +68,9 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
                 report.target, {**started, "expires_at": expires_at}, ip=report.ip, now=now
             )
             waiting_until = max(waiting_until, int(expires_at))
+        elif factor.get("reason") == "push_limited":  # said below with the limit, not again as asked_for
+            limited += 1
         else:
-            limited += factor.get("reason") == "push_limited"
             asked_for[factor_title(core, factor)] += 1
     pushes = report.outcomes["push_sent"]
     if codes:
