@@ -82,8 +82,10 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
             "one time in three)"
         )
         if limited:  # said only when the limit acted: a login it answered with a challenge instead
+            earlier = limit - pushes  # the window's pushes sent before this attack (a volunteer's login)
+            before = f" ({earlier} of them sent before this attack, by earlier logins)" if earlier > 0 else ""
             said += (
-                f"; past {limit} per window the server sent no more: {limited} later login"
+                f"; past {limit} per window{before} the server sent no more: {limited} later login"
                 f"{'s' if limited != 1 else ''} asked for IB Key's challenge/response instead, which needs "
                 "the phone in hand"
             )
