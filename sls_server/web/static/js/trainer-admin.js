@@ -60,7 +60,7 @@
       said.push(message);
     });
     if (first) first.focus();
-    say(said.join(" "), true, form);
+    say(said.join("; "), true, form); // "username is required; password is required", not run together
   }
 
   /* One request at a time per button; aria-disabled, not disabled, so the focus stays on it. */

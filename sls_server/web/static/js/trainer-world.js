@@ -15,9 +15,16 @@
   clockForm.addEventListener("submit", async function (event) {
     event.preventDefault();
     const typed = clockForm.set_at.value;
-    const at = typed ? Math.floor(Date.parse(typed + (typed.length === 16 ? ":00Z" : "Z")) / 1000) : null;
+    const at = typed ? Math.floor(Date.parse(typed + (typed.length === 16 ? ":00Z" : "Z")) / 1000) : NaN;
+    /* nothing picked (or half a date, which the field gives as ""): said in the label's words, where the
+       server's would name its field, set_at, which the page shows nowhere */
+    if (Number.isNaN(at)) {
+      T.clearErrors(clockForm);
+      T.showError(clockForm, { status: 400, data: { field: "set_at", message: "Choose the date and time to set the clock to (UTC)." } });
+      return;
+    }
     await T.busy(clockForm.querySelector("[type=submit]"), async function () {
-      const answer = await SLS.call("POST", "/trainer/clock/set", { set_at: Number.isNaN(at) ? null : at });
+      const answer = await SLS.call("POST", "/trainer/clock/set", { set_at: at });
       T.clearErrors(clockForm);
       if (!answer.ok) { T.showError(clockForm, answer); return; }
       T.say("The clock is set to " + new Date(answer.data.now * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC.", false, clockForm);
