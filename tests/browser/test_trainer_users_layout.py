@@ -126,3 +126,17 @@ def test_a_sim_given_back_on_the_phone_clears_its_flag_at_once(world: World, pag
     expect(flag).to_be_visible()
     world.put("/sim/v1/phones/+15555550191/conditions", {"sim_swapped_to": None})
     expect(flag).to_have_count(0, timeout=3000)
+
+
+def test_on_a_phone_the_confirm_dialog_keeps_a_margin(world: World, open_context: Callable[..., Any]) -> None:
+    """The console's "are you sure?" dialog (Reset the world, Delete...) had a max-width of its own that
+    replaced the browser's, so at 390 px it ran to both edges of the screen, its corners cut off."""
+    world.user("carl", phone="+15555550177")
+    page = open_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(page, world)
+    page.get_by_test_id("world-reset").click()
+    dialog = page.get_by_test_id("trainer-confirm")
+    expect(dialog).to_be_visible()
+    box = dialog.bounding_box()
+    assert box is not None and box["x"] >= 8 and box["x"] + box["width"] <= 390 - 8, box
+    page.get_by_test_id("trainer-confirm-no").click()
