@@ -55,8 +55,9 @@ def attack(
     It changes what a real attacker would (failures counted, an account locked, a SIM swapped, a session
     taken, an IB Key migrated to the attacker's handset): `sls user unlock` lifts a lock and `sls phone
     conditions NUMBER --restore-sim` gives a SIM back, but nothing undoes a migrated IB Key (the victim's
-    own is revoked); `sls state export -o before.json` first, then `sls state import before.json --replace`,
-    puts the whole world back (`sls wipe` only empties it: `sls demo` seeds it again).
+    own is revoked). On `sls demo`, `sls state restore-demo` (the console's "Back to the demo world") puts
+    the demo's world back as it was seeded; elsewhere `sls state export -o before.json` first, then
+    `sls state import before.json --replace`, puts the whole world back (`sls wipe` only empties it).
     Exits 0 whether or not the attacker got in; --json says which (`attacker_succeeded`, `verdict`).
     Exits 1 when the attack could not run (a phished password that is not the victim's; the victim still
     locked by an earlier attack: `sls user unlock USER` first), and the server refuses push bombing a user

@@ -68,8 +68,9 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
                 report.target, {**started, "expires_at": expires_at}, ip=report.ip, now=now
             )
             waiting_until = max(waiting_until, int(expires_at))
+        elif factor.get("reason") == "push_limited":  # said below with the limit, not again as asked_for
+            limited += 1
         else:
-            limited += factor.get("reason") == "push_limited"
             asked_for[factor_title(core, factor)] += 1
     pushes = report.outcomes["push_sent"]
     if codes:
@@ -81,8 +82,10 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
             "one time in three)"
         )
         if limited:  # said only when the limit acted: a login it answered with a challenge instead
+            earlier = limit - pushes  # the window's pushes sent before this attack (a volunteer's login)
+            before = f" ({earlier} of them sent before this attack, by earlier logins)" if earlier > 0 else ""
             said += (
-                f"; past {limit} per window the server sent no more: {limited} later login"
+                f"; past {limit} per window{before} the server sent no more: {limited} later login"
                 f"{'s' if limited != 1 else ''} asked for IB Key's challenge/response instead, which needs "
                 "the phone in hand"
             )

@@ -96,6 +96,22 @@ def test_the_phone_says_what_arrives_once_and_nothing_on_opening(world: World, c
     expect(texts.get_by_test_id("phone-announcer")).to_have_text("a new text message.")
 
 
+def test_a_push_bombing_is_said_in_one_sentence_not_once_per_notification(world: World, page: Any) -> None:
+    """A push bombing lands many notifications between two polls: each used to add the same sentence
+    ("login request for gina (3 waiting)") to the live region, read out over and over to the room."""
+    world.user("gina", phone="+15555550152")
+    world.ibkey("gina", "+15555550152")
+    page.goto(world.url + "/sim/phone/gina")
+    announcer = page.get_by_test_id("phone-announcer")
+    expect(page.get_by_test_id("cond-summary")).to_have_text("Normal network.")  # the first poll is drawn
+    report = world.post(
+        "/admin/v1/attacks", {"attack": "push_bombing", "username": "gina", "password": PASSWORD}
+    )
+    sent = report["outcomes"]["push_sent"]
+    assert sent > 1, report
+    expect(announcer).to_have_text(f"IBKR Mobile: {sent} login requests for gina ({sent} waiting).")
+
+
 def test_the_network_summary_is_not_rewritten_by_every_poll(world: World, page: Any) -> None:
     """A live region written again with the same words is a new announcement to some screen readers: the
     phone's network summary (role=status) must change only when the conditions do."""

@@ -83,6 +83,36 @@ def test_a_challenge_pasted_into_the_card_keys_it_in(world: World, context: Any)
     assert display.inner_text() == world.card_response(card_id, "2468", challenge)
 
 
+def test_the_card_page_takes_keys_typed_before_anything_is_focused(world: World, page: Any) -> None:
+    """The page says "type or paste digits, Enter for OK, P for the power button": a trainer who opened it
+    on the projector and typed saw nothing happen, as the keys went to the card only once it had the focus
+    (a click or a Tab first). With the focus on nothing, the keys are the card's."""
+    world.user("wanda")
+    card_id = world.device("wanda", "dscplus", pin="1357")["device_id"]
+    page.goto(f"{world.url}/sim/card/{card_id}")
+    assert page.evaluate("document.activeElement === document.body")
+    page.keyboard.press("p")
+    display = page.get_by_test_id("card-display")
+    expect(display).to_have_text("PIN>")
+    page.keyboard.type("1357")
+    page.keyboard.press("Enter")
+    expect(display).to_have_text("CHALLNG>")
+    expect(page.get_by_test_id("card-device")).to_be_focused()  # so the Enter after the challenge is OK
+    page.get_by_role("link", name="All simulators").focus()
+    page.keyboard.press("Enter")  # a link's own Enter still follows it
+    expect(page).to_have_url(world.url + "/sim")
+
+
+def test_the_console_sign_in_takes_the_token_typed_at_once(world: World, page: Any) -> None:
+    """The sign-in's only field had the focus only after a wrong token: a trainer who opened /trainer and
+    pasted the token with Ctrl+V pasted it nowhere, and had to click the field first."""
+    page.goto(world.url + "/trainer")
+    expect(page.get_by_test_id("trainer-token")).to_be_focused()
+    page.keyboard.type(world.admin["Authorization"].removeprefix("Bearer "))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("feed-state")).to_have_text("live")
+
+
 def test_an_ibkey_push_approved_on_the_phone_with_the_keyboard_alone(world: World, context: Any) -> None:
     world.user("gina", phone="+15555550152")
     world.ibkey("gina", "+15555550152", pin="24ab")

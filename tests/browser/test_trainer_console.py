@@ -240,3 +240,19 @@ def test_the_phished_password_is_forgotten_when_the_victim_changes_and_a_wrong_o
     expect(verdict).to_have_attribute("data-verdict", "not_run")
     expect(page.get_by_test_id("attack-result")).to_contain_text("That is not walt's password")
     expect(page.get_by_test_id("attack-result")).to_contain_text("0 attempts.")  # no dangling "0 attempts:"
+
+
+def test_set_with_no_instant_chosen_says_so_in_the_trainer_s_words(world: World, page: Any) -> None:
+    """Set pressed before a date was picked answered with the API's words, "set_at is required: the instant
+    to set the clock to": a name the page shows nowhere (its label reads "Set the clock to"). The several
+    refusals of one form, in the status line, ran on with nothing between them."""
+    sign_in(page, world)
+    page.get_by_test_id("clock-set").click()
+    said = "Choose the date and time to set the clock to (UTC)."
+    expect(page.get_by_test_id("clock-set-error")).to_have_text(said)
+    expect(page.get_by_test_id("clock-status")).to_have_text(said)
+    expect(page.get_by_test_id("clock-set-at")).to_be_focused()
+    page.get_by_test_id("add-user-submit").click()
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text(
+        "username is required; password is required; pin is required: the card's 4-digit PIN"
+    )

@@ -97,6 +97,24 @@ def test_at_a_projectors_width_the_users_table_fits_beside_the_feed(
     assert end_left >= wrap_left, "the panel is cut at the left"
 
 
+def test_on_a_phone_unlock_and_manage_stay_in_sight_while_the_table_scrolls(
+    world: World, open_context: Callable[..., Any]
+) -> None:
+    """At a phone's 390 px the users table scrolls sideways in its card (WCAG's reflow allows a table that),
+    and its last column, Unlock and Manage, sat behind that scroll: a trainer running the demo from a phone
+    saw a locked user and no Unlock. The buttons keep to the card's right edge as the table scrolls."""
+    world.user("carl", phone="+15555550176")
+    world.device("carl", "dscplus", pin="1234")
+    world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "carl"})
+    page = open_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(page, world)
+    page.get_by_test_id("trainer-user-carl").scroll_into_view_if_needed()
+    for button in ("trainer-unlock-carl", "trainer-manage-carl"):
+        expect(page.get_by_test_id(button)).to_be_in_viewport(ratio=1)
+    page.get_by_test_id("trainer-unlock-carl").click()
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("carl is unlocked.")
+
+
 def test_a_sim_given_back_on_the_phone_clears_its_flag_at_once(world: World, page: Any) -> None:
     """The table redraws on the events that change it; a SIM given back (phone.conditions_changed) was not
     one of them, so its "SIM swapped" flag stayed up to the next periodic read, 10 s later."""
@@ -108,3 +126,17 @@ def test_a_sim_given_back_on_the_phone_clears_its_flag_at_once(world: World, pag
     expect(flag).to_be_visible()
     world.put("/sim/v1/phones/+15555550191/conditions", {"sim_swapped_to": None})
     expect(flag).to_have_count(0, timeout=3000)
+
+
+def test_on_a_phone_the_confirm_dialog_keeps_a_margin(world: World, open_context: Callable[..., Any]) -> None:
+    """The console's "are you sure?" dialog (Reset the world, Delete...) had a max-width of its own that
+    replaced the browser's, so at 390 px it ran to both edges of the screen, its corners cut off."""
+    world.user("carl", phone="+15555550177")
+    page = open_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(page, world)
+    page.get_by_test_id("world-reset").click()
+    dialog = page.get_by_test_id("trainer-confirm")
+    expect(dialog).to_be_visible()
+    box = dialog.bounding_box()
+    assert box is not None and box["x"] >= 8 and box["x"] + box["width"] <= 390 - 8, box
+    page.get_by_test_id("trainer-confirm-no").click()

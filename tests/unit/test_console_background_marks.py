@@ -15,6 +15,8 @@ JS = Path(__file__).resolve().parents[2] / "sls_server" / "web" / "static" / "js
 SCRIPTS = (
     "trainer.js",
     "trainer-admin.js",
+    "trainer-enrol.js",
+    "trainer-world.js",
     "trainer-attack.js",
     "trainer-feed.js",
     "trainer-events.js",

@@ -62,14 +62,14 @@
   });
   /* Pasting digits keys them in (a challenge copied from the login page): the real card cannot be pasted
      into, but this page can, so no one has to transcribe a code digit by digit to log in (WCAG 3.3.8). */
-  card.addEventListener("paste", function (event) {
+  function pasted(event) {
     const digits = (event.clipboardData ? event.clipboardData.getData("text") : "").replace(/[^0-9]/g, "");
     if (!digits) return;
     event.preventDefault();
     digits.split("").forEach(enqueue);
     if (event.target !== card) card.focus();
-  });
-  card.addEventListener("keydown", function (event) {
+  }
+  function typed(event) {
     if (event.target.closest("button") && (event.key === "Enter" || event.key === " ")) return;
     const keys = { Enter: "OK", Backspace: "C", Escape: "C", p: "POWER", P: "POWER" };
     const key = /^[0-9]$/.test(event.key) ? event.key : keys[event.key];
@@ -79,5 +79,13 @@
     /* Typing on the card moves the focus to the card itself, so the Enter that follows is OK, as the page
        says: left on the button last pressed (the power button, say), Enter would press that button again. */
     if (event.target !== card) card.focus();
-  });
+  }
+  card.addEventListener("paste", pasted);
+  card.addEventListener("keydown", typed);
+  /* Keys typed with the focus on nothing (the page just opened on the projector, a click beside the card)
+     are the card's too, as the line above it says: they used to do nothing until the card was clicked or
+     tabbed to. A link or button that has the focus keeps its own keys. */
+  function unfocused(event) { return event.target === document.body || event.target === document.documentElement; }
+  document.addEventListener("keydown", function (event) { if (unfocused(event) && !event.ctrlKey && !event.metaKey && !event.altKey) typed(event); });
+  document.addEventListener("paste", function (event) { if (unfocused(event)) pasted(event); });
 })();

@@ -197,11 +197,18 @@
     keep(root.querySelector("[data-testid=ibkey-biometrics-enabled]"), app.unlock === "biometric");
     keep(root.querySelector("[data-setting=notifications]"), app.notifications);
     count.textContent = app.inbox.length ? String(app.inbox.length) : "";
+    /* One sentence per kind and user, however many arrived since the last poll: a push bombing lands a
+       score at once, and the same sentence once per notification was read out over and over. */
+    const arrived = new Map();
     app.inbox.forEach(function (n) {
-      if (heard && !heard.has(n.id)) {
-        const what = n.purpose === "login" ? "login request" : "identity check";
-        window.SLSPhone.announce("IBKR Mobile: " + what + " for " + n.username + " (" + app.inbox.length + " waiting).");
-      }
+      if (!heard || heard.has(n.id)) return;
+      const key = n.purpose + " " + n.username;
+      arrived.set(key, { purpose: n.purpose, username: n.username, count: (arrived.has(key) ? arrived.get(key).count : 0) + 1 });
+    });
+    arrived.forEach(function (a) {
+      const what = a.purpose === "login" ? "login request" : "identity check";
+      const said = a.count === 1 ? what : a.count + " " + what + "s";
+      window.SLSPhone.announce("IBKR Mobile: " + said + " for " + a.username + " (" + app.inbox.length + " waiting).");
     });
     heard = new Set(app.inbox.map(function (n) { return n.id; }));
     const notes = JSON.stringify(app.inbox);

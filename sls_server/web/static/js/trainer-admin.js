@@ -1,11 +1,13 @@
-/* The trainer console's administration (sls_server/http/pages/trainer_admin.py, trainer_accounts.py,
-   trainer_sessions.py): add a user; per user, disable or enable, end all their sessions or one, delete,
-   enrol an authenticator, revoke, reset or unlock a device, set the IP allowlist and the phone, put them in
-   an account and set its allowlist; take a user out of an account, delete one (the Accounts card); set the
-   clock to an instant; save, load and reset the world. Each is a POST with the page's CSRF token (SLS.call);
-   the admin token never reaches this script. A success says so in the status line
-   of the card whose button was used (the Users card's for the table and the add-user form) and asks trainer.js to redraw the users table (`trainer:changed`); a refusal is shown next to the field the server
-   names, and said too.
+/* The trainer console's administration of users (sls_server/http/pages/trainer_admin.py, trainer_accounts.py,
+   trainer_sessions.py): per user, disable or enable, end all their sessions or one, delete, enrol an
+   authenticator, revoke, reset or unlock a device, set the IP allowlist and the phone, put them in an
+   account and set its allowlist; take a user out of an account, delete one (the Accounts card); reset the
+   world or go back to the demo world. Each is a POST with the page's CSRF token (SLS.call); the admin token
+   never reaches this script. A success says so in the status line of the card whose button was used (the
+   Users card's for the table) and asks trainer.js to redraw the users table (`trainer:changed`); a refusal
+   is shown next to the field the server names, and said too. The console's other scripts say, refuse, ask
+   and wait the same way, through SLS.trainer, which this defines: it loads before them. Adding a user is
+   trainer-enrol.js's; the clock's instant and saving or loading the world, trainer-world.js's.
 
    trainer.js redraws the table when it changed: before it swaps the table (`trainer:redraw`) this carries
    over what the trainer has open or half-typed there (open panels, edited fields and choices, their errors,
@@ -17,10 +19,6 @@
   const usersBox = root.querySelector("[data-users]");
   const status = root.querySelector("[data-testid=trainer-admin-status]");
   const dialog = root.querySelector("[data-testid=trainer-confirm]");
-  const addForm = root.querySelector("[data-form=add-user]");
-  const addResult = root.querySelector("[data-testid=add-user-result]");
-  const loadForm = root.querySelector("[data-form=load-world]");
-  const saveForm = root.querySelector("[data-form=save-world]");
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
@@ -62,7 +60,7 @@
       said.push(message);
     });
     if (first) first.focus();
-    say(said.join(" "), true, form);
+    say(said.join("; "), true, form); // "username is required; password is required", not run together
   }
 
   /* One request at a time per button; aria-disabled, not disabled, so the focus stays on it. */
@@ -95,8 +93,10 @@
     if (button) dialog.close(button.value);
   });
 
-  /* For the console's other scripts (trainer-events.js, the gateway card's): one way to say, refuse, wait. */
-  SLS.trainer = { say: say, changed: changed, clearErrors: clearErrors, showError: showError, busy: busy };
+  /* For the console's other scripts (trainer-enrol.js, trainer-world.js, trainer-events.js, the gateway
+     card's): one way to say, refuse, ask, wait and count. */
+  SLS.trainer = { say: say, changed: changed, clearErrors: clearErrors, showError: showError, busy: busy, confirmFirst: confirmFirst, plural: plural };
+
 
   const path = function (name) { return "/trainer/users/" + encodeURIComponent(name); };
   const devicePath = function (id) { return "/trainer/devices/" + encodeURIComponent(id); };
@@ -193,7 +193,7 @@
       const type = form.type.value, typeName = form.type.selectedOptions[0].textContent, user = form.dataset.user;
       const body = { type: type, pin: type === "dscplus" ? form.pin.value : null, platform: type === "ibkey" ? form.platform.value : null };
       return [body, function () { return user + " has a new " + typeName + "; what the enrolment returns is shown once, below the form."; },
-        function (live, r) { showOnce({ username: user, device: r }, user + " has a new " + typeName + ".", body.pin, live.querySelector("[data-once]")); live.pin.value = ""; }];
+        function (live, r) { SLS.trainer.showOnce({ username: user, device: r }, user + " has a new " + typeName + ".", body.pin, live.querySelector("[data-once]")); live.pin.value = ""; }];
     },
   };
   root.addEventListener("submit", async function (event) {
@@ -244,141 +244,6 @@
     from.querySelectorAll("[data-once][data-testid]").forEach(function (shown) {
       const other = twin(shown);
       if (other) other.replaceChildren.apply(other, Array.from(shown.childNodes));
-    });
-    to.querySelectorAll("[data-admin-form=devices]").forEach(showTypeFields);
-    forgetTheGone(to);
-  });
-
-  /* The add-user form's answer (a card's key, an app's secret and QR code, a link to the phone) is of one
-     user: once they are gone (deleted, the world reset or replaced), it would stay on the projector for a
-     user who no longer exists, its secret a dead one and its link to a missing phone. It goes with them. */
-  function forgetTheGone(table) {
-    const name = addResult.dataset.user;
-    if (!name || table.querySelector("tr[data-username='" + CSS.escape(name) + "']")) return;
-    addResult.replaceChildren();
-    delete addResult.dataset.user;
-  }
-
-  /* Adding a user or an authenticator: only the chosen authenticator's own fields show. */
-  function showTypeFields(form) {
-    const type = form.type.value;
-    form.querySelectorAll("[data-for-types]").forEach(function (group) {
-      group.hidden = !group.dataset.forTypes.split(" ").includes(type);
-    });
-  }
-  root.addEventListener("change", function (event) {
-    if (event.target.name === "type" && event.target.form && event.target.form.querySelector("[data-for-types]")) showTypeFields(event.target.form);
-  });
-  showTypeFields(addForm);
-
-  /* What the enrolment returns once, each under the name a person would look for. */
-  const ONCE = [
-    ["device_id", "Device id"], ["serial", "Card serial"], ["secret_hex", "Card key (hex; shown once)"],
-    ["sent_to", "Activation code texted to"], ["challenge", "Activation challenge (key it into the card)"],
-    ["secret_b32", "Authenticator secret (shown once)"], ["otpauth_uri", "Provisioning URI"],
-    ["passcode", "Temporary passcode (shown once)"], ["expires_at", "Passcode valid until"],
-  ];
-  function showOnce(made, verdict, pin, target) {
-    const device = made.device;
-    const rows = [];
-    ONCE.forEach(function ([key, title]) {
-      if (device[key] === undefined || device[key] === null) return;
-      const value = key === "expires_at" ? new Date(device[key] * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC" : String(device[key]);
-      rows.push(SLS.el("dt", { text: title }), SLS.el("dd", { class: "mono", "data-testid": "once-" + key, text: value }));
-    });
-    if (device.type === "sms" || device.type === "voice") rows.push(SLS.el("dt", { text: "Codes go to" }), SLS.el("dd", { "data-testid": "once-label", text: device.label }));
-    if (pin) rows.push(SLS.el("dt", { text: "Card PIN" }), SLS.el("dd", { class: "mono", "data-testid": "once-pin", text: pin }));
-    const parts = [SLS.el("p", { class: "verdict good", text: verdict }), SLS.el("dl", { class: "once-list" }, rows)];
-    if (device.qr_svg) {
-      parts.push(SLS.el("img", { class: "once-qr", alt: "QR code of the provisioning URI", "data-testid": "once-qr",
-        src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(device.qr_svg) }));
-    }
-    const simulator = device.type === "dscplus" ? "/sim/card/" + encodeURIComponent(device.device_id) : "/sim/phone/" + encodeURIComponent(made.username);
-    parts.push(SLS.el("p", {}, [SLS.el("a", { href: simulator, target: "_blank", rel: "noopener", "data-testid": "once-open-sim",
-      text: device.type === "dscplus" ? "Open the card" : "Open " + made.username + "'s phone" })]));
-    target.replaceChildren.apply(target, parts);
-  }
-
-  addForm.addEventListener("submit", async function (event) {
-    event.preventDefault();
-    const type = addForm.type.value;
-    const device = { type: type };
-    if (type === "dscplus") device.pin = addForm.pin.value;
-    if (type === "ibkey") device.platform = addForm.platform.value;
-    const body = { username: addForm.username.value.trim(), password: addForm.password.value, phone: addForm.phone.value.trim(), sms: addForm.sms.checked, device: device };
-    await busy(addForm.querySelector("[type=submit]"), async function () {
-      const answer = await SLS.call("POST", "/trainer/users", body);
-      clearErrors(addForm);
-      if (!answer.ok) { addResult.replaceChildren(); delete addResult.dataset.user; showError(addForm, answer); return; }
-      const typeName = addForm.type.selectedOptions[0].textContent + (answer.data.sms_at_opening && type !== "sms" ? " (and SMS, as at account opening)" : "");
-      showOnce(answer.data, answer.data.username + " was added with " + typeName + ".", device.pin, addResult);
-      addResult.dataset.user = answer.data.username;
-      addForm.reset();
-      addForm.type.value = type;
-      showTypeFields(addForm);
-      say(answer.data.username + " was added with " + typeName + "; what the enrolment returns is shown once, below the form.");
-      changed();
-    });
-  });
-
-  /* Set the clock to an instant, read as UTC (a datetime-local field has no zone); trainer.js shows it
-     from the table it redraws. */
-  const clockForm = root.querySelector("[data-form=clock-set]");
-  clockForm.addEventListener("submit", async function (event) {
-    event.preventDefault();
-    const typed = clockForm.set_at.value;
-    const at = typed ? Math.floor(Date.parse(typed + (typed.length === 16 ? ":00Z" : "Z")) / 1000) : null;
-    await busy(clockForm.querySelector("[type=submit]"), async function () {
-      const answer = await SLS.call("POST", "/trainer/clock/set", { set_at: Number.isNaN(at) ? null : at });
-      clearErrors(clockForm);
-      if (!answer.ok) { showError(clockForm, answer); return; }
-      say("The clock is set to " + new Date(answer.data.now * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC.", false, clockForm);
-      changed();
-    });
-  });
-
-  /* Save the world: the export as a file, named as the server names it. */
-  saveForm.addEventListener("submit", async function (event) {
-    event.preventDefault();
-    await busy(saveForm.querySelector("[type=submit]"), async function () {
-      const response = await SLS.request(saveForm.action, { method: "POST" });
-      if (!response.ok) { say("The world could not be saved (" + response.status + ").", true, saveForm); return; }
-      const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
-      const name = named ? named[1] : "sls-world.json";
-      const link = SLS.el("a", { href: URL.createObjectURL(await response.blob()), download: name, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
-      say("The world is saved as " + name + ".", false, saveForm);
-    });
-  });
-
-  /* Load a world: the file's bytes as the import's body; a document the server cannot read changes nothing. */
-  loadForm.addEventListener("submit", async function (event) {
-    event.preventDefault();
-    clearErrors(loadForm);
-    const file = loadForm.document.files[0];
-    if (!file) { showError(loadForm, { status: 400, data: { message: "Choose a saved world document first." } }); return; }
-    const replace = loadForm.replace.checked;
-    if (replace && !(await confirmFirst("Replace the world?", "Every user, device, session and event now here is deleted, then " + file.name + " is loaded.", "Replace the world"))) {
-      say("Nothing was changed.", false, loadForm);
-      return;
-    }
-    await busy(loadForm.querySelector("[type=submit]"), async function () {
-      const response = await SLS.request("/trainer/state/import?replace=" + replace, {
-        method: "POST", body: await file.text(), headers: { "Content-Type": "application/json" },
-      });
-      let data = {};
-      try { data = await response.json(); } catch (e) { data = {}; }
-      if (!response.ok) {
-        const where = data.field ? " (" + data.field + (data.index !== undefined ? ", entry " + data.index : "") + ")" : "";
-        showError(loadForm, { status: response.status, data: { message: file.name + " was not loaded, and nothing changed: " + (data.message || response.status) + where } });
-        return;
-      }
-      const n = data.imported;
-      say(file.name + " is loaded: " + plural(n.users, "user") + ", " + plural(n.devices, "device") + (data.replaced ? ", in place of the world before." : ", added to the world."), false, loadForm);
-      changed();
     });
   });
 })();
