@@ -93,7 +93,7 @@ class GatewayRouteNotEmulated(NotFound):
 
     message = (
         "sls gateway emulates only the gateway's login and session routes, under /v1/api and /v1/portal: "
-        "POST /tickle, GET or POST /iserver/auth/status, POST /iserver/reauthenticate, "
+        "GET or POST /tickle, GET or POST /iserver/auth/status, POST /iserver/reauthenticate, "
         "POST /iserver/auth/ssodh/init, POST /logout, GET /sso/validate. This route (accounts, portfolio, "
         "orders, contracts, market data...) is not emulated."
     )

@@ -17,6 +17,7 @@ from sls_server import create_app
 PREFIXES = ("/v1/api", "/v1/portal")
 ROUTES = [
     ("post", "/tickle"),
+    ("get", "/tickle"),
     ("get", "/iserver/auth/status"),
     ("post", "/iserver/auth/status"),
     ("post", "/iserver/reauthenticate?force=true"),
@@ -95,7 +96,8 @@ def test_a_route_of_the_gateway_that_is_not_emulated_says_so(
     assert "not emulated" in body["message"] and "spelling" not in body["message"]
     for _, emulated in ROUTES:
         assert emulated.partition("?")[0] in body["message"], emulated
-    assert call(gw, "get", prefix + "/tickle").status_code == 405  # a route it has, by another method
+    assert "GET or POST /tickle" in body["message"]
+    assert call(gw, "get", prefix + "/logout").status_code == 405  # a route it has, by another method
 
 
 def test_tickle_and_validate_after_a_page_login(gw: FlaskClient, sam: str) -> None:
@@ -114,6 +116,23 @@ def test_tickle_and_validate_after_a_page_login(gw: FlaskClient, sam: str) -> No
     assert set(validated) == {"RESULT", "USER_ID", "USER_NAME", "AUTH_TIME", "LOGIN_TYPE", "EXPIRES"}
     full = gw.get("/v1/api/iserver/auth/status").get_json()
     assert set(full) == AUTH_STATUS_KEYS | {"fail", "hardware_info"}
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_a_get_tickle_is_a_tickle(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str], prefix: str
+) -> None:
+    """Scripts and health checks written against the real gateway tickle with a plain GET (`curl -k
+    https://localhost:5000/v1/api/tickle`, `requests.get(...)`, a container's HEALTHCHECK) and read the
+    session from it: the same answer as the POST's, and the same activity against automatic logoff."""
+    logged_in(gw, sam)
+    gw.post("/admin/v1/clock", json={"advance_s": 600}, headers=admin_headers)
+    got = gw.get(prefix + "/tickle")
+    assert got.status_code == 200 and got.get_json() == gw.post(prefix + "/tickle").get_json()
+    gw.post("/admin/v1/clock", json={"advance_s": 600}, headers=admin_headers)
+    assert gw.get(prefix + "/tickle").status_code == 200  # 1200 s since the login: the GET kept it alive
+    foreign = gw.get(prefix + "/tickle", headers={"Sec-Fetch-Site": "cross-site"})
+    assert foreign.status_code == 403  # an <img> on another site cannot keep it alive either
 
 
 def test_no_cookie_is_needed_the_session_is_the_gateways(

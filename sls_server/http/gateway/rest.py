@@ -80,6 +80,9 @@ def _validate() -> Any:
 #: (method, rule, view, what @operation says of it)
 ROUTES: list[tuple[str, str, Callable[..., Any], dict[str, Any]]] = [
     ("post", "/tickle", _tickle, {"summary": "Keep the gateway's session alive", "ok": Tickle}),
+    # The real gateway answers a GET too, and scripts and container health checks written against it
+    # send one (`curl -k https://localhost:5000/v1/api/tickle`): the same tickle, the same activity.
+    ("get", "/tickle", _tickle, {"summary": "Keep the gateway's session alive", "ok": Tickle}),
     (
         "get",
         "/iserver/auth/status",
