@@ -4,6 +4,7 @@ each worker is a session of its own and starts a server of its own, which must e
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_scenario_pytest_plugin import pytest_in
 
-from sls_scenarios.server import ChildServer, ServerFailed, free_port
+from sls_scenarios.server import ChildServer, ServerFailed
 
 pytestmark = pytest.mark.e2e
 
@@ -53,9 +54,7 @@ def test_each_xdist_worker_takes_its_own_port_from_sls_port(tmp_path: Path) -> N
     """``SLS_PORT=P`` with ``-n 2``: both workers started ``sls serve`` on P; one bound it and both
     fixtures used that one server, wiping each other's world before every test. Worker ``gwN`` now takes
     ``P + N``."""
-    port = free_port()
-    while not _free(port + 1):
-        port = free_port()
+    port = _port_pair()
     (tmp_path / "pytest.ini").write_text(
         "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n"
         f"    SLS_PORT={port}\n    SLS_ADMIN_TOKEN=project-admin-token-0123456789\n"
@@ -67,6 +66,28 @@ def test_each_xdist_worker_takes_its_own_port_from_sls_port(tmp_path: Path) -> N
     assert ran.returncode == 0 and "4 passed" in ran.stdout, ran.stdout + ran.stderr
     urls = {path.stem: set(path.read_text().split()) for path in tmp_path.glob("runs/*.url")}
     assert urls == {"gw0": {f"http://127.0.0.1:{port}"}, "gw1": {f"http://127.0.0.1:{port + 1}"}}
+
+
+def test_the_two_workers_ports_are_drawn_where_nothing_else_takes_ports() -> None:
+    """The test above once failed: ``gw1``'s port P + 1 was taken between the check and its server's bind.
+    P came from ``bind(0)``, which Linux answers in the ephemeral range with an odd port, keeping the even
+    ones, P + 1 among them, for the outgoing connections every test opens on loopback."""
+    low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    for _ in range(20):
+        port = _port_pair()
+        assert {port, port + 1}.isdisjoint(range(low, high + 1)), "in the ephemeral range"
+        assert {port, port + 1}.isdisjoint(range(12000, 32700)), "among cluster/topology.py's ports"
+
+
+def _port_pair() -> int:
+    """P, with P and P + 1 free: drawn below the ports of ``cluster/topology.py`` (12000 to 22700, and their
+    bus ports 10000 above), which are all below the ephemeral range; so no other test's ``bind(0)``, no
+    outgoing connection and no Redis node of the suite can take either before the workers bind them."""
+    rng = random.Random()
+    while True:
+        port = rng.randrange(10000, 11999)
+        if _free(port) and _free(port + 1):
+            return port
 
 
 def _free(port: int) -> bool:
