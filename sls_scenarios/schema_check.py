@@ -82,6 +82,8 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
     if _mapping(error.schema).get("writeOnly"):
         return [_Said(path, _secret_refused(error))]
     if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        if two := meant.two_step_types(error.schema, path, instance, positions):
+            return [_Said(path, two)]
         allowed = _allowed_keys(_mapping(error.schema))
         refused = _names_refused(_mapping(error.schema), instance)  # said by their own `propertyNames` error
         extra = [k for k in instance if k not in allowed and k not in refused]
@@ -104,7 +106,10 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
         if branch:
             return [p for sub in branch for p in _explain(sub, positions)]
         shapes = _shapes(error.schema)
-        return [_Said(path, f"expected {shapes}, got {_show(instance)}" + meant.unquoted(instance, shapes))]
+        hint = meant.unquoted(instance, shapes)
+        if not hint and shapes.startswith("a string") and _is("number", instance):  # `Retry-After: 60`
+            hint = meant.quote_it(positions, path, instance)
+        return [_Said(path, f"expected {shapes}, got {_show(instance)}{hint}")]
     if kind == "required":
         named = _items(error.validator_value)
         missing = [k for k in named if isinstance(instance, dict) and k not in instance]
@@ -126,10 +131,15 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
         written = positions.written.get(path)
         if written is not None and "string" in str(_mapping(error.schema).get("type")):
             # pin: 0123 said "got 83": YAML reads an unquoted 0123 as octal, +15550100001 as a number
-            read = "" if written == str(instance) else f", which YAML reads as {_show(instance)}"
-            said = f'expected {_shapes(error.schema)}, got {written}{read}: quote it, "{written}"'
+            said = f"expected {_shapes(error.schema)}, got {written}" + meant.quote_it(
+                positions, path, instance
+            )
         elif _mapping(error.schema).get("type") == "object":
-            said += meant.mapping_for(path, instance) or meant.listed(path, instance)
+            said += (
+                meant.mapping_for(path, instance)
+                or meant.listed(path, instance)
+                or meant.step_without_colon(path, instance)
+            )
         else:
             said += meant.unquoted(instance, _shapes(error.schema))
         return [_Said(path, said)]

@@ -1,0 +1,104 @@
+"""Mistakes a QA new to the format made in a first hour with the docs alone, each told where it is and
+what to write instead.
+
+Found walking the QA path again (five scenarios from README and docs/scenarios.md): two step types in one
+step (a forgotten ``-``) were told as two "unknown key" problems, each listing the other's keys; an option in
+the wrong case (``choose_factor: {type: SMS}``) named no closest option; ``error: none`` did not say how to
+write "no error"; ``- login carl`` (a colon left out) said only "expected a mapping"; and an unquoted header
+value (``Retry-After: 60``) was not told to be quoted, as a PIN is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from format_kit import problems
+
+
+def test_two_step_types_in_one_step_are_told_as_one_problem_with_the_missing_dash(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          card: {device: card}
+          expect: {status: 200}
+        """,
+    )
+    assert found == [
+        "9:5: step 1: a step has one step type, this one has 2: `login` (line 9), `card` (line 10); "
+        "begin each on a line of its own with `- `"
+    ]
+
+
+def test_two_step_types_in_a_flow_mapping_are_told_the_same(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect: {status: 200}
+        - {read_sms: {user: alice}, logout: null}
+        """,
+    )
+    assert found == [
+        "11:5: step 2: a step has one step type, this one has 2: `read_sms` (line 11), `logout` (line 11); "
+        "begin each on a line of its own with `- `"
+    ]
+
+
+def test_an_option_in_the_wrong_case_names_the_option(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect: {status: 200}
+        - choose_factor: {type: SMS}
+        - request_code: Voice
+        """,
+    )
+    assert found == [
+        "11:27: step 2 choose_factor.type: 'SMS' is not one of `dscplus`, `ibkey`, `sms`, `voice`, `totp`, "
+        "`temporary` (did you mean 'sms'?)",
+        "12:19: step 3 request_code: 'Voice' is not one of `sms`, `voice` (did you mean 'voice'?)",
+    ]
+
+
+def test_no_error_written_as_a_word_is_told_to_be_null(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect: {status: 200, error: none}
+        """,
+    )
+    assert found == [
+        "10:34: step 1 expect.error: the server answers with no error 'none' (no error at all: `error: null`)"
+    ]
+
+
+def test_a_step_written_without_its_colon_shows_the_step_with_it(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login alice
+        - login: alice
+          expect: {status: 200}
+        - tickle
+        """,
+    )
+    assert found == [
+        "9:5: step 1: expected a mapping, got 'login alice' (did you mean `login: alice`?)",
+        "12:5: step 3: expected a mapping, got 'tickle' (did you mean `tickle: null`?)",
+    ]
+
+
+def test_an_unquoted_number_as_a_header_value_is_told_to_be_quoted(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect: {status: 200, headers: {Retry-After: 60}}
+        """,
+    )
+    assert found == [
+        '10:50: step 1 expect.headers.Retry-After: expected a string or a mapping, got 60: quote it, "60"'
+    ]
