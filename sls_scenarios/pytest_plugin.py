@@ -22,8 +22,9 @@
   import whatever they say); ``--deselect`` naming it does.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
-  anything runs. A scenario needing settings that server lacks is skipped, or fails with
-  ``--sls-fail-on-skip`` (``sls scenario run --fail-on-skip``).
+  anything runs. So is ``--sls-server`` with two xdist workers or more: each would wipe that one server's
+  world under the others' scenarios. A scenario needing settings that server lacks is skipped, or fails
+  with ``--sls-fail-on-skip`` (``sls scenario run --fail-on-skip``).
 
 This module holds what pytest must find in the module the entry point names: the options, the fixtures and
 the hooks. The collector and items of scenario files, and the session's target they run on, are in
@@ -93,6 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "--sls-server needs the server's admin token: give --sls-admin-token TOKEN or set "
             "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"
         )
+    _one_session_per_server(config)
     _emulator_settings(config)
     config.pluginmanager.register(InvalidKept(), "sls-emulator-invalid-kept")
     config.addinivalue_line(
@@ -100,6 +102,21 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{KEEP_WORLD}: the sls_emulator fixture does not wipe the world before this test (for tests that "
         "share what a module- or class-scoped fixture set up; that fixture calls sls_emulator.reset() first)",
     )
+
+
+def _one_session_per_server(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker is a session of its own, and a session wipes, sets up and puts back
+    ``--sls-server``'s world: two workers did so under each other's scenarios (``409 user_exists``, logins
+    refused mid-scenario). Refused on the controller, before any worker starts; in-process, each worker has
+    a world of its own."""
+    workers = config.getoption("numprocesses", None)
+    shared = isinstance(workers, int) and workers > 1 and config.getoption("dist", "no") != "no"
+    if config.getoption("sls_server", None) and shared and not hasattr(config, "workerinput"):
+        raise pytest.UsageError(
+            f"--sls-server with pytest-xdist (-n {workers}): each worker would wipe and put back that one "
+            "server's world under the others' scenarios; run the scenario files against it without workers "
+            "(-n 0 or -p no:xdist), or in-process (without --sls-server), where each worker has its own"
+        )
 
 
 #: The mark of a test whose world is not wiped: it shares one a module- or class-scoped fixture set up.
