@@ -181,6 +181,18 @@ def two_step_types(subschema: Any, path: tuple[Any, ...], step: dict[str, Any], 
     return said + "; begin each on a line of its own with `- `"
 
 
+def as_list(path: tuple[Any, ...], value: Any) -> str:
+    """One word where a list goes (``tags: qa``): the list of it."""
+    if (
+        not path
+        or not isinstance(path[-1], str)
+        or not isinstance(value, str | int)
+        or isinstance(value, bool)
+    ):
+        return ""
+    return f": `{path[-1]}: {_flow([value])}`"
+
+
 def step_without_colon(path: tuple[Any, ...], value: Any) -> str:
     """A step written as one word or a line without its colon (``- login alice``, ``- tickle``): the step it
     likely is, when the first word is a step type."""

@@ -91,7 +91,7 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
             said = "the server has no setting {0!r}{1}; `sls config` lists them"
         else:
             said = "unknown key {0!r}{1}; expected " + _list(allowed).replace("{", "{{").replace("}", "}}")
-        told = [(k, said.format(k, suggest(k, allowed))) for k in extra]
+        told = [(k, said.format(k, suggest(_as_setting(path, k), allowed))) for k in extra]
         return [
             _Said((*path, k), m + meant.unknown_key(path, k, instance, positions, allowed), key=True,
                   meant=closest(k, allowed))
@@ -134,6 +134,8 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
             said = f"expected {_shapes(error.schema)}, got {written}" + meant.quote_it(
                 positions, path, instance
             )
+        elif _mapping(error.schema).get("type") == "array":  # `tags: qa`
+            said += meant.as_list(path, instance)
         elif _mapping(error.schema).get("type") == "object":
             said += (
                 meant.mapping_for(path, instance)
@@ -168,6 +170,14 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
     described = _mapping(error.schema).get("description")
     hint = f" ({described})" if described else ""
     return [_Said(path, f"{error.message}{hint}")]
+
+
+def _as_setting(path: tuple[Any, ...], key: str) -> str:
+    """A setting named as prose names it (``lockout_threshold``): as the server spells it, to suggest from."""
+    if path != ("setup", "settings"):
+        return key
+    upper = key.upper().replace("-", "_")
+    return upper if upper.startswith("SLS_") else f"SLS_{upper}"
 
 
 def _names_refused(subschema: Mapping[str, Any], instance: dict[str, Any]) -> set[str]:

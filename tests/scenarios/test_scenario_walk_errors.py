@@ -102,3 +102,31 @@ def test_an_unquoted_number_as_a_header_value_is_told_to_be_quoted(tmp_path: Pat
     assert found == [
         '10:50: step 1 expect.headers.Retry-After: expected a string or a mapping, got 60: quote it, "60"'
     ]
+
+
+SETUP_HEAD = """\
+name: probe
+description: A scenario written to probe the loader.
+{top}setup:
+{setup}  users:
+    - {{username: carl, phone: "+15550100001"}}
+  devices:
+    - {{user: karl, type: dscplus, pin: "1234", as: card}}
+  accounts:
+    - {{id: U1, users: [crl]}}
+steps:
+"""
+
+
+def test_setup_names_settings_and_tags_written_as_by_habit_say_what_was_meant(tmp_path: Path) -> None:
+    """A device's or an account's user misspelt named no user of setup.users; a setting written as the
+    docs' prose names it (``lockout_threshold``) named nothing; ``tags: qa`` said only "expected a list"."""
+    head = SETUP_HEAD.format(top="tags: qa\n", setup="  settings: {lockout_threshold: 3}\n")
+    found = problems(tmp_path, "- login: carl\n  expect: {status: 200}\n", head=head)
+    assert found == [
+        "3:7: tags: expected a list, got 'qa': `tags: [qa]`",
+        "5:14: setup.settings.lockout_threshold: the server has no setting 'lockout_threshold' "
+        "(did you mean 'SLS_LOCKOUT_THRESHOLD'?); `sls config` lists them",
+        "9:14: setup.devices[0].user: 'karl' is not a user of setup.users (did you mean 'carl'?)",
+        "11:24: setup.accounts[0].users[0]: 'crl' is not a user of setup.users (did you mean 'carl'?)",
+    ]
