@@ -79,10 +79,14 @@ def synonym(instance: Any, options: list[str]) -> str:
 
 def listed(path: tuple[Any, ...], instance: Any) -> str:
     """A list where a mapping goes: of one-key mappings (``phones:`` then ``- "+15550100001": {...}``), the
-    mapping they make; of ``setup.phones`` numbers, the mapping form with one of them as its key. A
+    mapping they make; of ``setup.phones`` numbers, the mapping form with one of them as its key; of actors'
+    names (``actors: [attacker]``), each a key with a documentation address. A
     password or a secret setting is not repeated (a problem is printed, and kept in reports)."""
     if not isinstance(instance, list) or not instance or not path or not isinstance(path[-1], str):
         return ""
+    if path == ("actors",) and all(isinstance(i, str) for i in instance):  # `actors: [attacker]`
+        actors = {name: {"address": f"203.0.113.{66 + n}"} for n, name in enumerate(instance[:180])}
+        return f": each actor a key, as `actors: {_flow(actors)}`"
     pairs = [next(iter(i.items())) for i in instance if isinstance(i, dict) and len(i) == 1]
     phones = path == ("setup", "phones")
     if len(pairs) == len(instance) and len({k for k, _ in pairs}) == len(pairs):

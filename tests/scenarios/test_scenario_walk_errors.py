@@ -130,3 +130,14 @@ def test_setup_names_settings_and_tags_written_as_by_habit_say_what_was_meant(tm
         "9:14: setup.devices[0].user: 'karl' is not a user of setup.users (did you mean 'carl'?)",
         "11:24: setup.accounts[0].users[0]: 'crl' is not a user of setup.users (did you mean 'carl'?)",
     ]
+
+
+def test_actors_listed_by_name_show_the_mapping_they_go_in(tmp_path: Path) -> None:
+    """``actors: [attacker]`` said only "expected a mapping, got a list": each actor is a key, with its
+    address."""
+    head = SETUP_HEAD.format(top="actors: [attacker, office]\n", setup="").replace("karl", "carl")
+    found = problems(tmp_path, "- login: carl\n  expect: {status: 200}\n", head=head.replace("crl", "carl"))
+    assert found == [
+        "3:9: actors: expected a mapping, got a list: each actor a key, as "
+        "`actors: {attacker: {address: 203.0.113.66}, office: {address: 203.0.113.67}}`"
+    ]
