@@ -47,8 +47,10 @@ from .pytest_items import (
     InvalidScenarioItem,
     ScenarioFile,
     ScenarioItem,
+    one_session_per_server,
     session_target,
     token,
+    where_xfail_failed,
 )  # light: pytest only
 
 if TYPE_CHECKING:
@@ -94,7 +96,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "--sls-server needs the server's admin token: give --sls-admin-token TOKEN or set "
             "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"
         )
-    _one_session_per_server(config)
+    one_session_per_server(config)
     _emulator_settings(config)
     config.pluginmanager.register(InvalidKept(), "sls-emulator-invalid-kept")
     config.addinivalue_line(
@@ -102,21 +104,6 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{KEEP_WORLD}: the sls_emulator fixture does not wipe the world before this test (for tests that "
         "share what a module- or class-scoped fixture set up; that fixture calls sls_emulator.reset() first)",
     )
-
-
-def _one_session_per_server(config: pytest.Config) -> None:
-    """Under pytest-xdist each worker is a session of its own, and a session wipes, sets up and puts back
-    ``--sls-server``'s world: two workers did so under each other's scenarios (``409 user_exists``, logins
-    refused mid-scenario). Refused on the controller, before any worker starts; in-process, each worker has
-    a world of its own."""
-    workers = config.getoption("numprocesses", None)
-    shared = isinstance(workers, int) and workers > 1 and config.getoption("dist", "no") != "no"
-    if config.getoption("sls_server", None) and shared and not hasattr(config, "workerinput"):
-        raise pytest.UsageError(
-            f"--sls-server with pytest-xdist (-n {workers}): each worker would wipe and put back that one "
-            "server's world under the others' scenarios; run the scenario files against it without workers "
-            "(-n 0 or -p no:xdist), or in-process (without --sls-server), where each worker has its own"
-        )
 
 
 #: The mark of a test whose world is not wiped: it shares one a module- or class-scoped fixture set up.
@@ -307,6 +294,14 @@ def _name_clashes(items: list[pytest.Item]) -> None:
 
     for item, clashes in zip(scenarios, name_clashes([i.scenario for i in scenarios]), strict=True):
         item.clashes = clashes
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """An expected failure says where it failed (``pytest_items.where_xfail_failed``)."""
+    report = yield
+    where_xfail_failed(item, call, report)
+    return report
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
