@@ -172,7 +172,9 @@ def _near(wanted: dict[str, Any], world: World) -> str:
     named = [key for key in EVENT_FIELDS if key in wanted]
     paths = list(wanted.get("detail") or {})  # the paths into `detail` it named: the sign-in notice's
     others = world.events(type=wanted["type"])
-    if not others or not (named or paths):
+    if not others:
+        return _last(wanted, world)
+    if not (named or paths):
         return ""
     newest, detail = others[-1], others[-1].get("detail") or {}
     said = [f"{key}={newest.get(key)!r}" for key in named]
@@ -180,6 +182,18 @@ def _near(wanted: dict[str, Any], world: World) -> str:
         value = lookup(detail, path)
         said.append(f"detail.{path} missing" if value is MISSING else f"detail.{path}={value!r}")
     return f" ({len(others)} {wanted['type']} happened, the newest with {', '.join(said)})"
+
+
+def _last(wanted: dict[str, Any], world: World, shown: int = 5) -> str:
+    """No event of the wanted type at all: the types of the last ones that did happen (the wanted user's,
+    if it names one), so the reader sees how far the flow got without a rerun and ``sls events``."""
+    named = wanted.get("user")
+    user = named if isinstance(named, str) else ""
+    types = [event["type"] for event in world.events(user=user)[-shown:]]
+    if not types:
+        return ""
+    of = f" of {user}" if user else ""
+    return f" (none of that type; the last events{of}: {', '.join(types)})"
 
 
 def _matching(wanted: dict[str, Any], world: World) -> list[dict[str, Any]]:

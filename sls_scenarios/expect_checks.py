@@ -18,6 +18,9 @@ from .schema import factor_types
 from .spelling import suggest
 from .values import references
 
+#: Words written for "no error" that YAML keeps as text (only ``null`` or ``~`` is nothing).
+_NO_ERROR = ("none", "nil", "null", "nothing", "no_error", "no error")
+
 
 def event_types(expectation: Any, path: tuple[Any, ...], report: Report) -> None:
     events = expectation.get("events") if isinstance(expectation, dict) else None
@@ -54,7 +57,10 @@ def expectation(kind: str, expect: Any, path: tuple[Any, ...], report: Report) -
             )
     for where, code in _codes(expect.get("error"), (*path, "error")):
         if isinstance(code, str) and "${" not in code and code not in ERROR_CODES:
-            hint = suggest(code, ERROR_CODES, otherwise="; `sls scenario reference` lists them")
+            if code.strip().lower() in _NO_ERROR:  # YAML reads `none` as text: no error is `null`
+                hint = " (no error at all: `error: null`)"
+            else:
+                hint = suggest(code, ERROR_CODES, otherwise="; `sls scenario reference` lists them")
             report(where, f"the server answers with no error {code!r}{hint}")
     for where, pattern in _regexes(expect, path):
         if isinstance(pattern, str) and not references(pattern):

@@ -79,10 +79,14 @@ def synonym(instance: Any, options: list[str]) -> str:
 
 def listed(path: tuple[Any, ...], instance: Any) -> str:
     """A list where a mapping goes: of one-key mappings (``phones:`` then ``- "+15550100001": {...}``), the
-    mapping they make; of ``setup.phones`` numbers, the mapping form with one of them as its key. A
+    mapping they make; of ``setup.phones`` numbers, the mapping form with one of them as its key; of actors'
+    names (``actors: [attacker]``), each a key with a documentation address. A
     password or a secret setting is not repeated (a problem is printed, and kept in reports)."""
     if not isinstance(instance, list) or not instance or not path or not isinstance(path[-1], str):
         return ""
+    if path == ("actors",) and all(isinstance(i, str) for i in instance):  # `actors: [attacker]`
+        actors = {name: {"address": f"203.0.113.{66 + n}"} for n, name in enumerate(instance[:180])}
+        return f": each actor a key, as `actors: {_flow(actors)}`"
     pairs = [next(iter(i.items())) for i in instance if isinstance(i, dict) and len(i) == 1]
     phones = path == ("setup", "phones")
     if len(pairs) == len(instance) and len({k for k, _ in pairs}) == len(pairs):
@@ -156,6 +160,55 @@ def mapping_for(path: tuple[Any, ...], value: Any) -> str:
     elif key is None and "user" in known:
         key = "user"
     return f": `{kind}: {_flow({key: value})}`" if key else ""
+
+
+def quote_it(positions: Positions, path: tuple[Any, ...], instance: Any) -> str:
+    """A number where text goes, as written (YAML reads an unquoted ``0123`` as octal, ``+15550100001`` as
+    a number): told to be quoted, with what YAML made of it when that differs."""
+    written = positions.written.get(path, str(instance))
+    read = "" if written == str(instance) else f", which YAML reads as {instance!r}"
+    return f'{read}: quote it, "{written}"'
+
+
+def two_step_types(subschema: Any, path: tuple[Any, ...], step: dict[str, Any], positions: Positions) -> str:
+    """A step holding two step types, most often two steps whose second lost its ``-``: each step type's
+    schema (``subschema``, one of ``$defs.step_*``) refuses the other's key, which read as two "unknown key"
+    problems naming each other. Told once, at the step, with the line of each; "" for any other problem."""
+    defs = schema()["$defs"]
+    if not any(subschema == body for name, body in defs.items() if name.startswith("step_")):
+        return ""
+    types = [k for k in step if f"step_{k}" in defs and k not in common_keys()]
+    if len(types) < 2:
+        return ""
+    where = ", ".join(f"`{t}` (line {positions.of((*path, t), key=True)[0]})" for t in types)
+    said = f"a step has one step type, this one has {len(types)}: {where}"
+    return said + "; begin each on a line of its own with `- `"
+
+
+def as_list(path: tuple[Any, ...], value: Any) -> str:
+    """One word where a list goes (``tags: qa``): the list of it."""
+    if (
+        not path
+        or not isinstance(path[-1], str)
+        or not isinstance(value, str | int)
+        or isinstance(value, bool)
+    ):
+        return ""
+    return f": `{path[-1]}: {_flow([value])}`"
+
+
+def step_without_colon(path: tuple[Any, ...], value: Any) -> str:
+    """A step written as one word or a line without its colon (``- login alice``, ``- tickle``): the step it
+    likely is, when the first word is a step type."""
+    in_steps = (
+        len(path) >= 2 and isinstance(path[-1], int) and (path[-2] == "steps" or isinstance(path[-2], int))
+    )
+    if not in_steps or not isinstance(value, str) or not value.split():
+        return ""
+    kind, _, rest = value.strip().partition(" ")
+    if f"step_{kind}" not in schema()["$defs"]:
+        return ""
+    return f" (did you mean `{kind}: {rest.strip() or 'null'}`?)"
 
 
 def dotted_path(path: tuple[Any, ...], value: Any) -> str:

@@ -109,14 +109,18 @@ class ScenarioItem(_AtScenarioFile):
             raise ScenarioFailed(result)
         # "xpassed" returns normally: the strict xfail marker turns it into a failure
 
+    def where(self, result: ScenarioResult) -> str:
+        """The scenario's file from where pytest was started (absolute if outside), and the failed line."""
+        path, here = self.scenario.path, self.config.invocation_params.dir
+        where = str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
+        return f"{where}:{result.line}" if result.line else where
+
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, _ScenarioProblem):
             from .report import step_log
 
             result = excinfo.value.result
-            path, here = self.scenario.path, self.config.invocation_params.dir
-            where = str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
-            where = f"{where}:{result.line}" if result.line else where
+            where = self.where(result)
             # the reason first, as pytest's short summary shows the first line (cut to the terminal's
             # width) and an absolute path left no room for it; the place last, as pytest ends a traceback
             return "\n".join(
@@ -147,6 +151,31 @@ class InvalidScenarioItem(_AtScenarioFile):
 
     def runtest(self) -> None:  # never reached: setup fails
         raise AssertionError("an invalid scenario cannot run")
+
+
+def one_session_per_server(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker is a session of its own, and a session wipes, sets up and puts back
+    ``--sls-server``'s world: two workers did so under each other's scenarios (``409 user_exists``, logins
+    refused mid-scenario). Refused on the controller, before any worker starts; in-process, each worker has
+    a world of its own."""
+    workers = config.getoption("numprocesses", None)
+    shared = isinstance(workers, int) and workers > 1 and config.getoption("dist", "no") != "no"
+    if config.getoption("sls_server", None) and shared and not hasattr(config, "workerinput"):
+        raise pytest.UsageError(
+            f"--sls-server with pytest-xdist (-n {workers}): each worker would wipe and put back that one "
+            "server's world under the others' scenarios; run the scenario files against it without workers "
+            "(-n 0 or -p no:xdist), or in-process (without --sls-server), where each worker has its own"
+        )
+
+
+def where_xfail_failed(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
+    """An expected failure says where it failed, after the mark's reason (pytest's ``-rx`` and JUnit
+    ``<skipped>`` carried the reason alone), as ``sls scenario run --junit`` does: a marked scenario that
+    began to fail elsewhere, its setup or an earlier step, is told apart from one failing as meant."""
+    failed = call.excinfo.value if call.excinfo is not None else None
+    marked = getattr(report, "wasxfail", None)
+    if marked and isinstance(item, ScenarioItem) and isinstance(failed, ScenarioFailed):
+        report.wasxfail = f"{marked}; it failed at {item.where(failed.result)}: {failed.result.message}"
 
 
 def session_target(config: pytest.Config) -> Any:

@@ -22,8 +22,9 @@
   import whatever they say); ``--deselect`` naming it does.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
-  anything runs. A scenario needing settings that server lacks is skipped, or fails with
-  ``--sls-fail-on-skip`` (``sls scenario run --fail-on-skip``).
+  anything runs. So is ``--sls-server`` with two xdist workers or more: each would wipe that one server's
+  world under the others' scenarios. A scenario needing settings that server lacks is skipped, or fails
+  with ``--sls-fail-on-skip`` (``sls scenario run --fail-on-skip``).
 
 This module holds what pytest must find in the module the entry point names: the options, the fixtures and
 the hooks. The collector and items of scenario files, and the session's target they run on, are in
@@ -46,8 +47,10 @@ from .pytest_items import (
     InvalidScenarioItem,
     ScenarioFile,
     ScenarioItem,
+    one_session_per_server,
     session_target,
     token,
+    where_xfail_failed,
 )  # light: pytest only
 
 if TYPE_CHECKING:
@@ -93,6 +96,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "--sls-server needs the server's admin token: give --sls-admin-token TOKEN or set "
             "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"
         )
+    one_session_per_server(config)
     _emulator_settings(config)
     config.pluginmanager.register(InvalidKept(), "sls-emulator-invalid-kept")
     config.addinivalue_line(
@@ -290,6 +294,14 @@ def _name_clashes(items: list[pytest.Item]) -> None:
 
     for item, clashes in zip(scenarios, name_clashes([i.scenario for i in scenarios]), strict=True):
         item.clashes = clashes
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """An expected failure says where it failed (``pytest_items.where_xfail_failed``)."""
+    report = yield
+    where_xfail_failed(item, call, report)
+    return report
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

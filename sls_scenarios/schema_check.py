@@ -82,6 +82,8 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
     if _mapping(error.schema).get("writeOnly"):
         return [_Said(path, _secret_refused(error))]
     if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        if two := meant.two_step_types(error.schema, path, instance, positions):
+            return [_Said(path, two)]
         allowed = _allowed_keys(_mapping(error.schema))
         refused = _names_refused(_mapping(error.schema), instance)  # said by their own `propertyNames` error
         extra = [k for k in instance if k not in allowed and k not in refused]
@@ -89,7 +91,7 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
             said = "the server has no setting {0!r}{1}; `sls config` lists them"
         else:
             said = "unknown key {0!r}{1}; expected " + _list(allowed).replace("{", "{{").replace("}", "}}")
-        told = [(k, said.format(k, suggest(k, allowed))) for k in extra]
+        told = [(k, said.format(k, suggest(_as_setting(path, k), allowed))) for k in extra]
         return [
             _Said((*path, k), m + meant.unknown_key(path, k, instance, positions, allowed), key=True,
                   meant=closest(k, allowed))
@@ -104,7 +106,10 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
         if branch:
             return [p for sub in branch for p in _explain(sub, positions)]
         shapes = _shapes(error.schema)
-        return [_Said(path, f"expected {shapes}, got {_show(instance)}" + meant.unquoted(instance, shapes))]
+        hint = meant.unquoted(instance, shapes)
+        if not hint and shapes.startswith("a string") and _is("number", instance):  # `Retry-After: 60`
+            hint = meant.quote_it(positions, path, instance)
+        return [_Said(path, f"expected {shapes}, got {_show(instance)}{hint}")]
     if kind == "required":
         named = _items(error.validator_value)
         missing = [k for k in named if isinstance(instance, dict) and k not in instance]
@@ -126,10 +131,17 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
         written = positions.written.get(path)
         if written is not None and "string" in str(_mapping(error.schema).get("type")):
             # pin: 0123 said "got 83": YAML reads an unquoted 0123 as octal, +15550100001 as a number
-            read = "" if written == str(instance) else f", which YAML reads as {_show(instance)}"
-            said = f'expected {_shapes(error.schema)}, got {written}{read}: quote it, "{written}"'
+            said = f"expected {_shapes(error.schema)}, got {written}" + meant.quote_it(
+                positions, path, instance
+            )
+        elif _mapping(error.schema).get("type") == "array":  # `tags: qa`
+            said += meant.as_list(path, instance)
         elif _mapping(error.schema).get("type") == "object":
-            said += meant.mapping_for(path, instance) or meant.listed(path, instance)
+            said += (
+                meant.mapping_for(path, instance)
+                or meant.listed(path, instance)
+                or meant.step_without_colon(path, instance)
+            )
         else:
             said += meant.unquoted(instance, _shapes(error.schema))
         return [_Said(path, said)]
@@ -158,6 +170,14 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
     described = _mapping(error.schema).get("description")
     hint = f" ({described})" if described else ""
     return [_Said(path, f"{error.message}{hint}")]
+
+
+def _as_setting(path: tuple[Any, ...], key: str) -> str:
+    """A setting named as prose names it (``lockout_threshold``): as the server spells it, to suggest from."""
+    if path != ("setup", "settings"):
+        return key
+    upper = key.upper().replace("-", "_")
+    return upper if upper.startswith("SLS_") else f"SLS_{upper}"
 
 
 def _names_refused(subschema: Mapping[str, Any], instance: dict[str, Any]) -> set[str]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sls_server.password_rules import refusal
 
 from .refusals import entries, given, lacks
+from .spelling import suggest
 from .value_checks import instant, iphone, pin
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ def setup(walk: Walk, setup: Any) -> None:
     for i, account in entries(setup.get("accounts"))[0]:
         for j, name in entries(account.get("users"), lambda name: isinstance(name, str))[0]:
             if users is not None and name not in users:
-                walk.problem(("setup", "accounts", i, "users", j), f"{name!r} is not a user of setup.users")
+                said = f"{name!r} is not a user of setup.users{suggest(name, users)}"
+                walk.problem(("setup", "accounts", i, "users", j), said)
     phoneless = {user["username"] for _, user in listed if _phoneless(user)}
     devices, complete = entries(given(setup, "devices"))
     if not complete:  # one the schema refused may have had a name
@@ -60,7 +62,7 @@ def _device(
 ) -> None:
     user, kind = device.get("user"), device.get("type")
     if isinstance(user, str) and users is not None and user not in users:
-        walk.problem((*where, "user"), f"{user!r} is not a user of setup.users")
+        walk.problem((*where, "user"), f"{user!r} is not a user of setup.users{suggest(user, users)}")
     if isinstance(user, str) and user in phoneless and isinstance(kind, str) and kind in NEEDS_PHONE:
         said = f"{kind} needs {user!r} to have a `phone` in setup.users ({NEEDS_PHONE[kind]})"
         walk.problem((*where, "type"), said)

@@ -17,5 +17,9 @@ def suggest(word: str, options: Iterable[str], *, otherwise: str = "", cutoff: f
 
 def closest(word: str, options: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The option closest to a misspelt ``word``, if one is close enough."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    options = list(options)
+    same = [o for o in options if o.lower() == word.lower()]  # `SMS` for `sms`: difflib counts case
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
     return close[0] if close else None

@@ -83,8 +83,25 @@ def test_an_event_that_did_not_match_says_what_its_type_said_instead(
         "0 happened, expected at least one (1 login.succeeded happened, the newest with user='alice', "
         "ip='127.0.0.1')"
     )
+
+
+def test_an_event_that_never_happened_names_the_last_ones_that_did(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """``push.sent: 0 happened`` was all an event that never came got: whether the login got as far as the
+    second factor, or the user's events went under another type, took a rerun with ``sls events``."""
     never = run(target, write(tmp_path, LOGIN + "- expect: {events: {happened: [{type: push.sent}]}}\n"))
-    assert never.message.endswith("push.sent: 0 happened, expected at least one")
+    assert never.message.endswith(
+        "push.sent: 0 happened, expected at least one (none of that type; the last events: "
+        "device.enrolled, sms.sent, login.password_ok, login.challenge_issued, login.succeeded)"
+    ), never.message
+    steps = "- login: {user: alice, password: wrong-password-1}\n  expect: {status: 401}\n"
+    wanted = "{type: account.locked, user: alice}"
+    early = run(target, write(tmp_path, steps + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert early.message.endswith(
+        "(none of that type; the last events of alice: user.created, device.enrolled, sms.sent, "
+        "login.password_failed)"
+    ), early.message
 
 
 def test_an_event_whose_detail_did_not_match_says_what_its_detail_said_instead(
