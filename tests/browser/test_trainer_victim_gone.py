@@ -38,3 +38,28 @@ def test_a_deleted_victim_is_said_and_no_other_user_is_attacked(world: World, pa
     expect(victims.locator("option")).to_have_text(["amy"])
     page.get_by_test_id("attack-run").click()
     expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_be_visible()
+
+
+def test_the_victim_deleted_from_the_consoles_own_manage_panel_is_said_too(world: World, page: Any) -> None:
+    world.user("amy")
+    world.user("bob")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("attack-user").select_option("bob")
+    page.get_by_test_id("trainer-manage-bob").click()
+    page.get_by_test_id("trainer-delete-bob").click()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(page.get_by_test_id("attack-user-error")).to_have_text(
+        "bob is gone (deleted): choose the victim again."
+    )
+    expect(page.get_by_test_id("attack-user")).to_have_value("")
+
+
+def test_run_in_an_empty_world_says_to_add_a_user(world: World, page: Any) -> None:
+    """The form is the console's to check (novalidate): the browser's "Please select an item in the list"
+    said neither why nor what to do."""
+    sign_in_trainer(page, world)
+    page.get_by_test_id("attack-run").click()
+    expect(page.get_by_test_id("attack-user-error")).to_have_text(
+        "Add a user first: there is nobody to attack."
+    )
+    expect(page.get_by_test_id("attack-user")).to_be_focused()
