@@ -24,12 +24,13 @@ def test_present_shows_the_feed_alone_in_large_type_and_esc_leaves(world: World,
     world.user("pete")
     sign_in(page, world)
     toggle = page.get_by_test_id("feed-present")
-    expect(toggle).to_have_attribute("aria-pressed", "false")
     expect(toggle).to_have_accessible_name("Present")
     toggle.click()
-    expect(toggle).to_have_attribute("aria-pressed", "true")
-    # a toggle button (WAI-ARIA APG): its state is aria-pressed, its label stays the same in both states
-    expect(page.get_by_role("button", name="Present", exact=True, pressed=True)).to_have_count(1)
+    # its label says how to leave (it kept "Present", the way out only in its tooltip); a label that
+    # changes is no toggle's (WAI-ARIA APG): no aria-pressed, its words say the state
+    expect(toggle).to_have_accessible_name("Stop presenting (Esc)")
+    expect(toggle).not_to_have_attribute("aria-pressed", re.compile("."))
+    expect(page.locator("body.presenting")).to_have_count(1)
     world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "pete"})
     locked = page.locator("[data-testid=feed-event][data-type='account.locked']")
     expect(locked).to_be_visible()
@@ -45,8 +46,8 @@ def test_present_shows_the_feed_alone_in_large_type_and_esc_leaves(world: World,
     assert page.get_by_test_id("attack-run").evaluate("(el) => el.closest('[inert]') !== null")
     assert not contrast_failures(page) and not small_targets(page)
     page.keyboard.press("Escape")
-    expect(toggle).to_have_attribute("aria-pressed", "false")
-    expect(page.get_by_role("button", name="Present", exact=True, pressed=False)).to_have_count(1)
+    expect(toggle).to_have_accessible_name("Present")
+    expect(page.locator("body.presenting")).to_have_count(0)
     expect(toggle).to_be_focused()
     assert font_px(locked) < 16
     assert page.get_by_test_id("attack-run").evaluate("(el) => el.closest('[inert]') === null")
@@ -58,12 +59,12 @@ def test_a_reload_while_presenting_keeps_presenting(world: World, page: Any) -> 
     page.reload()
     # "live", or "live, every 3 s" while the stream the reload left behind still holds its slot (feed.py)
     expect(page.get_by_test_id("feed-state")).to_have_text(LIVE)
-    expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("feed-present")).to_have_accessible_name("Stop presenting (Esc)")
     page.get_by_test_id("feed-present").click()
     page.reload()
     # "live", or "live, every 3 s" while the stream the reload left behind still holds its slot (feed.py)
     expect(page.get_by_test_id("feed-state")).to_have_text(LIVE)
-    expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "false")
+    expect(page.get_by_test_id("feed-present")).to_have_accessible_name("Present")
 
 
 def test_on_a_projector_the_attack_card_presents_the_feed_and_esc_comes_back_to_it(
@@ -79,10 +80,36 @@ def test_on_a_projector_the_attack_card_presents_the_feed_and_esc_comes_back_to_
     expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_be_visible()
     present = page.get_by_test_id("attack-present-feed")
     present.click()
-    expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("feed-present")).to_have_accessible_name("Stop presenting (Esc)")
     locked = page.locator("[data-testid=feed-event][data-type='account.locked']")
     expect(locked).to_be_in_viewport()
     page.keyboard.press("Escape")
-    expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "false")
+    expect(page.get_by_test_id("feed-present")).to_have_accessible_name("Present")
     expect(present).to_be_focused()
     expect(present).to_be_in_viewport()
+
+
+def test_while_presenting_the_way_out_is_in_sight_and_tab_stays_in_the_feed(
+    world: World, open_context: Any
+) -> None:
+    """On a projector (853x480 at 150 %): the button that leaves is in sight and says so, and Tab goes round
+    the presented feed (the button, the list) instead of leaving it for the inert page body behind."""
+    page = open_context(viewport={"width": 853, "height": 480}, device_scale_factor=1.5).new_page()
+    sign_in(page, world)
+    page.get_by_test_id("attack-present-feed").click()
+    toggle = page.get_by_test_id("feed-present")
+    expect(toggle).to_be_focused()
+    expect(toggle).to_have_accessible_name("Stop presenting (Esc)")
+    expect(toggle).to_be_in_viewport(ratio=1)
+    feed = page.get_by_test_id("event-feed")
+    page.keyboard.press("Tab")
+    expect(feed).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(toggle).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(feed).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(toggle).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_accessible_name("Present")
+    expect(page.get_by_test_id("attack-present-feed")).to_be_focused()  # back where the trainer was

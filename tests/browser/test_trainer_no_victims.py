@@ -19,7 +19,9 @@ def test_an_empty_world_says_where_the_victims_come_from(world: World, page: Any
     expect(hint).to_have_text(
         "No users to attack yet: add one under Add a user, or load a world under The world."
     )
-    expect(page.get_by_test_id("attack-user")).to_have_attribute("aria-describedby", "attack-no-victims")
+    expect(page.get_by_test_id("attack-user")).to_have_attribute(
+        "aria-describedby", "attack-user-error attack-no-victims"
+    )
 
     world.user("amy")  # added elsewhere (sls user add): the console hears it from the feed
     expect(page.get_by_test_id("attack-user").locator("option")).to_have_text(["amy"])

@@ -70,6 +70,9 @@
     if (event.target !== card) card.focus();
   }
   function typed(event) {
+    /* a key with Ctrl, Alt or Meta held is the browser's: Ctrl+P prints, it is no power key (it was, and the
+       page could not be printed with the focus on the card) */
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
     if (event.target.closest("button") && (event.key === "Enter" || event.key === " ")) return;
     const keys = { Enter: "OK", Backspace: "C", Escape: "C", p: "POWER", P: "POWER" };
     const key = /^[0-9]$/.test(event.key) ? event.key : keys[event.key];
@@ -86,6 +89,6 @@
      are the card's too, as the line above it says: they used to do nothing until the card was clicked or
      tabbed to. A link or button that has the focus keeps its own keys. */
   function unfocused(event) { return event.target === document.body || event.target === document.documentElement; }
-  document.addEventListener("keydown", function (event) { if (unfocused(event) && !event.ctrlKey && !event.metaKey && !event.altKey) typed(event); });
+  document.addEventListener("keydown", function (event) { if (unfocused(event)) typed(event); });
   document.addEventListener("paste", function (event) { if (unfocused(event)) pasted(event); });
 })();

@@ -68,6 +68,20 @@
     if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
   }
 
+  /* Run with no victim chosen (the form is novalidate: the browser's "Please select an item in the list"
+     said neither why nor what to do): the chosen one deleted meanwhile (trainer.js keeps its name in
+     data-gone), or no users at all. Nobody is attacked in their place. */
+  function noVictim(form) {
+    SLS.trainer.clearErrors(form);
+    const gone = victims.dataset.gone;
+    form.querySelector("[data-field-error=username]").textContent = gone
+      ? "Choose the victim first: " + gone + " is gone."
+      : "Add a user first: there is nobody to attack.";
+    victims.setAttribute("aria-invalid", "true");
+    result.textContent = "";
+    victims.focus();
+  }
+
   /* A push bombing's logins wait on the victim after its report (report.waiting, sim/attacker_waits.py): a
      login.succeeded from the attacker's address for the victim, while they wait, is her approving one, and
      the verdict shown turns to the attacker's win; an attack.wait_refused is her approving one and the
@@ -104,6 +118,7 @@
   attackForm.addEventListener("submit", function (event) {
     event.preventDefault();
     const form = event.target;
+    if (!form.username.value) { noVictim(form); return; }
     stage({ attack: form.attack.value, username: form.username.value, password: form.password.value || null });
   });
 

@@ -72,24 +72,47 @@
 
 
   /* The victim list is the table's users, in its order; the chosen victim stays chosen. With none, the line
-     under it says where users come from. */
+     under it says where users come from. The chosen victim deleted meanwhile (another window, Manage >
+     Delete) used to give way to the first user without a word, and Run attack then hit someone the trainer
+     never chose: the list now shows "Choose a victim", the line under it says who is gone, and Run refuses
+     (trainer-attack.js reads data-gone) until the trainer chooses. A world emptied (a reset) says nothing of
+     the kind: the no-users line speaks for it. */
   const noVictims = root.querySelector("[data-testid=attack-no-victims]");
+  const victimError = root.querySelector("[data-testid=attack-user-error]");
   function syncVictims(table) {
     const names = Array.from(table.querySelectorAll("tr[data-username]"), function (row) { return row.dataset.username; });
     noVictims.hidden = names.length > 0;
-    const shown = Array.from(victims.options, function (option) { return option.value; });
+    const shown = Array.from(victims.options, function (option) { return option.value; }).filter(Boolean);
     if (names.join("\n") === shown.join("\n")) return;
     const chosen = victims.value;
-    victims.replaceChildren.apply(victims, names.map(function (name) { return SLS.el("option", { value: name, text: name }); }));
-    if (names.includes(chosen)) victims.value = chosen;
-    else forgetPassword();
+    const options = names.map(function (name) { return SLS.el("option", { value: name, text: name }); });
+    const gone = names.length === 0 ? "" : chosen && !names.includes(chosen) ? chosen : victims.dataset.gone || "";
+    if (gone) options.unshift(SLS.el("option", { value: "", disabled: true, text: "Choose a victim" }));
+    victims.replaceChildren.apply(victims, options);
+    if (gone) victimGone(gone);
+    else { chosenAgain(); if (names.includes(chosen)) victims.value = chosen; }
+    if (!names.includes(chosen)) forgetPassword();
+  }
+  function victimGone(name) {
+    victims.dataset.gone = name;
+    victims.value = "";
+    victims.setAttribute("aria-invalid", "true");
+    victimError.textContent = name + " is gone (deleted): choose the victim again.";
+  }
+  function chosenAgain() {
+    if (!victims.dataset.gone) return;
+    delete victims.dataset.gone;
+    victims.removeAttribute("aria-invalid");
+    victimError.textContent = "";
+    const placeholder = victims.querySelector("option[value='']");
+    if (placeholder) placeholder.remove();
   }
 
   /* The phished password belongs to one victim: kept when the victim changes, it would be tried against
      another account (a failure counted there) and the attack could not run. */
   const phished = root.querySelector("[data-testid=attack-password]");
   function forgetPassword() { phished.value = ""; }
-  victims.addEventListener("change", forgetPassword);
+  victims.addEventListener("change", function () { if (victims.value) chosenAgain(); forgetPassword(); });
 
   function adopt(table) {
     readClock(table.dataset.clockNow, table.dataset.clockOffset, table.dataset.clockFrozen === "true");
