@@ -6,6 +6,7 @@ transport) with ``sls_server.errors`` (the ``InvalidConfig`` it refuses settings
 ``sls_server.store.embedded`` (a Redis of its own) with ``embedded_process`` (its process: a port, a child
 that dies with its parent), ``sls_server.ipnets`` (the server's reading of
 addresses), ``sls_server.password_rules`` (the server's password policy), ``sls_server.reach`` (where a
-server is reached from here and from the network) and ``sls_server.private_files`` (a secret file, 0600);
+server is reached from here and from the network), ``sls_server.private_files`` (a secret file, 0600) and
+``sls_server.event_types`` (the event types the server writes, to judge an ``events`` check by);
 everything else goes over HTTP, like any integration. ``tests/unit/test_layout.py`` enforces it.
 """

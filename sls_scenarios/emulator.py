@@ -11,11 +11,11 @@ import secrets
 from typing import Any
 
 from sls_devices.phone import conditions_update, mask_number
+from sls_server.event_types import EVENT_TYPES
 
 from .card import Card as Card  # re-exported: docs/integration.md names sls_scenarios.emulator.Card
 from .emulator_http import EmulatorError as EmulatorError  # re-exported: docs/integration.md names it
 from .emulator_http import EmulatorHttp, segment
-from .event_types import EVENT_TYPES
 from .spelling import suggest
 
 WORDS = (

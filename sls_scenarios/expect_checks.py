@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sls_server.event_types import EVENT_TYPES
+
 from .error_codes import ERROR_CODES
-from .event_types import EVENT_TYPES
 from .positions import Report
 from .schema import factor_types
 from .spelling import suggest

@@ -10,8 +10,9 @@ from typing import Any
 
 import yaml
 
+from sls_server.event_types import EVENT_TYPES
+
 from .error_codes import ERROR_CODES
-from .event_types import EVENT_TYPES
 from .schema import schema, step_types
 
 FAMILIES = {

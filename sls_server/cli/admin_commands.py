@@ -12,15 +12,17 @@ login) and ``ibkey_setup_commands`` (activating it, its settings), ``protect_com
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
 
 from ..config import ADMIN_TOKEN_FILE, env_name
-from . import demofile, gateway_file
+from . import demofile, gateway_file, listen_file
 from .admin_client import AdminClient, ApiError, NoServer
 from .output import (
     EXIT_USAGE,
@@ -64,8 +66,9 @@ def admin_token_option(help_text: str) -> Callable[[F], F]:
     )
 
 
-#: Where ``connect`` finds the server without --url: ``--url``'s help says it.
-URL_HELP = f"Server to talk to.  [default: demo.json's url, else a running gateway's, else {DEFAULT_URL}]"
+#: Where ``connect`` finds the server without --url (``found_server``): ``--url``'s help says it.
+FOUND_FROM = "the newer of demo.json's url and a running `sls serve`'s (serve.json), else a running gateway's"
+URL_HELP = f"Server to talk to.  [default: {FOUND_FROM}, else {DEFAULT_URL}]"
 
 
 def admin_options(func: F, *, url_help: str = URL_HELP) -> F:
@@ -86,19 +89,46 @@ def admin_options(func: F, *, url_help: str = URL_HELP) -> F:
     )(func)
 
 
-def connect(url: str | None, token: str | None) -> AdminClient:
-    """The server and token: the options (or SLS_URL / SLS_ADMIN_TOKEN), then demo.json, then a gateway
-    running alone on the data folder (``sls gateway``: its gateway.json), then the defaults."""
-    data_dir = demofile.data_dir_from_env()
+@dataclasses.dataclass(frozen=True)
+class Found:
+    """A server the data folder names: its URL, and the file that named it."""
+
+    url: str
+    record: Path
+
+
+def found_server(data_dir: Path) -> Found | None:
+    """Where the commands go without --url: of demo.json's demo and a ``sls serve`` still running on the
+    folder (its serve.json), the one started last (demo.json stays when its demo stops, and a serve.json
+    whose process is gone is not trusted); else a gateway running alone on the folder (its gateway.json).
+    None: the folder names no server."""
     demo = demofile.read(data_dir) or {}
+    serving = listen_file.newest(data_dir, listen_file.SERVE_FILE, "`sls serve` servers")
+    created = demo.get("created_at")
+    if serving and not (
+        demo.get("url") and isinstance(created, int | float) and created > serving["started_at"]
+    ):
+        return Found(serving["url"], data_dir / listen_file.SERVE_FILE)
+    if demo.get("url"):
+        return Found(str(demo["url"]), demofile.path(data_dir))
+    gateway = gateway_file.gateway_url(data_dir)
+    return Found(gateway, data_dir / gateway_file.GATEWAY_FILE) if gateway else None
+
+
+def connect(url: str | None, token: str | None) -> AdminClient:
+    """The server and token: the options (or SLS_URL / SLS_ADMIN_TOKEN), then the server the data folder
+    names (``found_server``), then the defaults. demo.json's admin token goes to any server but a
+    ``sls serve``'s, whose token is the data folder's admin.token (or SLS_ADMIN_TOKEN, as the option)."""
+    data_dir = demofile.data_dir_from_env()
+    found = None if url else found_server(data_dir)
     if url:
         url = server_url(url, "--url (or SLS_URL)")
-    elif demo.get("url") or not (gateway := gateway_file.gateway_url(data_dir)):
-        url = server_url(str(demo.get("url") or DEFAULT_URL), f"the url of {demofile.path(data_dir)}")
+    elif found:
+        url = server_url(found.url, f"the url of {found.record}")
     else:
-        url = server_url(gateway, f"the url of {data_dir / gateway_file.GATEWAY_FILE}")
-    if not token:
-        token = demo.get("admin_token")
+        url = DEFAULT_URL
+    if not token and not (found and found.record.name == listen_file.SERVE_FILE):
+        token = (demofile.read(data_dir) or {}).get("admin_token")
     if not token:
         with contextlib.suppress(OSError):
             token = (data_dir / ADMIN_TOKEN_FILE).read_text().strip() or None
@@ -174,7 +204,6 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
             raise CliError(told, code="untrusted_certificate") from None
         if no_server is not None:
             raise CliError(no_server.format(url=exc.url, reason=exc.reason), code="unreachable") from None
-        # only `sls demo` writes where its server is: one's own `sls serve --port N` is named by hand
         hint = "start one with `sls demo` or `sls serve`, or name yours with --url or SLS_URL"
         raise CliError(f"no server at {exc.url} ({exc.reason}); {hint}", code="unreachable") from None
     except ApiError as exc:

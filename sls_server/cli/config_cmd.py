@@ -21,6 +21,7 @@ from rich.text import Text
 from ..config import PARSERS, SECRETS, Settings, env_name
 from ..config_table import describe
 from . import demofile
+from .admin_commands import found_server
 from .output import is_terminal, mask_url, print_json, print_renderable
 from .server_options import CLI_ENV
 
@@ -70,21 +71,15 @@ def rows() -> list[dict[str, Any]]:
     for name, (default, doc) in CLI_ENV.items():
         raw = os.environ.get(name)
         entry = {"name": name, "default": default, "description": doc, "scope": "cli"}
-        kept = _demo_url() if name == "SLS_URL" else None
+        found = found_server(demofile.data_dir_from_env()) if name == "SLS_URL" else None
         if raw:
             entry.update(source="env", value=shown_value(name, raw))
-        elif kept:  # where the commands will go: the running demo's (or gateway's) demo.json
-            entry.update(source="demo.json", value=shown_value(name, kept))
+        elif found:  # where the commands will go: the file that names the server (demo.json, serve.json...)
+            entry.update(source=found.record.name, value=shown_value(name, found.url))
         else:  # click ignores an empty variable
             entry.update(source="default", value=default)
         entries.append(_noting_empty(entry, raw))
     return entries
-
-
-def _demo_url() -> str | None:
-    """The url of the data folder's demo.json, which every command uses when SLS_URL is not set."""
-    url = (demofile.read(demofile.data_dir_from_env()) or {}).get("url")
-    return str(url) if url else None
 
 
 def _noting_empty(entry: dict[str, Any], raw: str | None) -> dict[str, Any]:

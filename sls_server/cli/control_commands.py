@@ -22,14 +22,13 @@ from .reading import Seconds, confirm
 
 def warn_unknown_type(type_: str) -> None:
     """A type no server writes finds nothing, silently, like a typo's ``login.sucess``: say so, with the
-    nearest type (the server's list, as the scenarios check theirs: ``sls_scenarios.event_types``)."""
-    import difflib
-
-    from sls_scenarios.event_types import EVENT_TYPES
+    nearest type (the server's list, ``sls_server.event_types``). A server of this version refuses it too
+    (400 naming ``type``); an older one answered an empty page."""
+    from ..event_types import EVENT_TYPES, nearest
 
     if type_ not in EVENT_TYPES:
-        near = difflib.get_close_matches(type_, sorted(EVENT_TYPES), 1)
-        guess = f" (did you mean {near[0]}?)" if near else ""
+        near = nearest(type_)
+        guess = f" (did you mean {near}?)" if near else ""
         note(f"no event type is called {type_!r}{guess}; `sls events` shows the types the trail holds")
 
 

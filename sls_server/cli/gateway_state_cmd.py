@@ -37,7 +37,7 @@ NO_GATEWAY_FOR = (
 #: Where these commands go without --url (``_gateway``, then ``connect``): the running gateway first.
 GATEWAY_URL_HELP = (
     "Server to talk to.  [default: the gateway running on the data folder (its <data dir>/gateway.json), "
-    f"else demo.json's url, else {DEFAULT_URL}]"
+    f"else the newer of demo.json's url and a running `sls serve`'s (serve.json), else {DEFAULT_URL}]"
 )
 
 F = TypeVar("F", bound=Callable[..., Any])

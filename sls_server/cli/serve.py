@@ -28,6 +28,7 @@ from ..runtime import claim_secret_key, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from ..store.embedded_watch import Watchdog
 from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_dir
+from . import demofile, listen_file
 from .gateway_lease import GatewayLease
 from .gunicorn_app import Listener, SlsApplication
 from .gunicorn_logs import log_to_stderr
@@ -284,10 +285,19 @@ def serve(
       SLS_HASH_PROFILE=strong SLS_CHALLENGE_TTL=120 sls serve
     """
     overrides: dict[str, Any] = {"redis_url": redis_url, "data_dir": data_dir}
-    startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
+    with held_until_started():
+        startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
+        demofile.writable(
+            startup.settings.data_dir / listen_file.SERVE_FILE
+        )  # before the banner says it runs
     facts = describe(startup, workers, threads)
     if as_json or startup.settings.log_format == "json":  # a log collector reads every line as JSON
         print_json(facts, compact=True)
     else:
         print_renderable(banner(facts))
-    run(startup, workers=workers, threads=threads, access_to_stderr=as_json)
+    # where the other commands find it without --url (``admin_commands.found_server``), until it stops
+    listen_file.record(startup.settings.data_dir, listen_file.SERVE_FILE, facts["url"])
+    try:
+        run(startup, workers=workers, threads=threads, access_to_stderr=as_json)
+    finally:  # a worker unwinds through here too: the file does not name it, and it changes nothing
+        listen_file.forget(startup.settings.data_dir, listen_file.SERVE_FILE)

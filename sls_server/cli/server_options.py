@@ -31,7 +31,8 @@ CLI_ENV: dict[str, tuple[str, str]] = {
         "through Redis.",
     ),
     "SLS_URL": (
-        "demo.json's url, else a running gateway's, else http://127.0.0.1:8000",
+        "the newer of demo.json's url and a running `sls serve`'s (serve.json), else a running gateway's, "
+        "else http://127.0.0.1:8000",
         "Server the admin commands talk to.",
     ),
 }

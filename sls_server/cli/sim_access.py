@@ -16,7 +16,7 @@ import click
 
 from . import demofile
 from .admin_client import AdminClient
-from .admin_commands import bearer, connect, server_errors
+from .admin_commands import URL_HELP, bearer, connect, server_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,7 +43,7 @@ def sim_options(func: F) -> F:
         envvar="SLS_URL",
         show_envvar=True,
         metavar="URL",
-        help="Server to talk to.  [default: demo.json's url, else a running gateway's, else http://127.0.0.1:8000]",
+        help=URL_HELP,
     )(func)
 
 

@@ -27,7 +27,7 @@ class Refusal:
 
 class Request(BaseModel):
     """A request body. Strict JSON types, as the contract has always had them: ``"900"`` is no integer and
-    ``1`` no boolean (``900.0`` is one, as JSON Schema has it: ``http.validation.whole_numbers``). Unknown
+    ``1`` no boolean (``900.0`` is one, as JSON Schema has it: ``http.body_json.whole_numbers``). Unknown
     keys are refused (400 naming the key): a misspelt optional field would otherwise be silently ignored,
     and a client would believe it was obeyed."""
 

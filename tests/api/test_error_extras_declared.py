@@ -34,7 +34,7 @@ ROOT = Path(sls_server.__file__).parent
 FOLLOWED_ELSEWHERE = {
     # pydantic's refusal: _problem's field, message, index, entry, and problems; test_every_field_refused
     # and the answers' conformance tests hold those bodies to the document's closed Error.
-    ("http/validation.py", "refused"),
+    ("http/refusal_words.py", "refused"),
 }
 
 

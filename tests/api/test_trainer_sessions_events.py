@@ -229,13 +229,15 @@ def test_the_console_lists_each_session_with_its_end_button_and_the_search_but_n
 def test_a_type_given_in_part_finds_nothing_and_is_offered_the_types_it_begins(
     client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
 ) -> None:
-    """ "login" is no event type (the trail matches a type whole, as the admin API does): the page is still
-    the admin route's, empty, with the types the trainer may have meant, so "0 events" does not read as if
-    nobody had logged in."""
+    """ "login" is no event type (the trail matches a type whole, as the admin API does): the page is empty,
+    with the types the trainer may have meant, so "0 events" does not read as if nobody had logged in. The
+    admin route refuses it: a script's typo must not pass as "no such event"."""
     console = Console(client)
     make_history(client, admin_headers, alice)
     found = console.post("/trainer/events/filter", {"type": "login"})
-    assert found["events"] == [] and admin(client, admin_headers, "/events?type=login")["events"] == []
+    assert found["events"] == []
+    refused = admin(client, admin_headers, "/events?type=login", status=400)  # a script's typo is refused
+    assert refused["field"] == "type"
     assert "login.succeeded" in found["types_like"] and "login.refused" in found["types_like"]
     assert all(t.startswith("login.") for t in found["types_like"])
     whole = console.post("/trainer/events/filter", {"type": "login.succeeded"})

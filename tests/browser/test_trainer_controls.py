@@ -14,7 +14,7 @@ import requests
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from playwright.sync_api import expect
 
-from sls_scenarios.event_types import EVENT_TYPES
+from sls_server.event_types import EVENT_TYPES
 from sls_server.sim.relay import RELAY_IP
 
 from .a11y_kit import (

@@ -265,7 +265,9 @@ def test_under_json_logs_an_option_click_refuses_is_a_json_line_too(tmp_path: Pa
     assert error["code"] == "invalid_option" and "'--port'" in error["message"], error
 
 
-@pytest.mark.parametrize(("command", "name"), [("demo", "demo.json"), ("gateway", "gateway.json")])
+@pytest.mark.parametrize(
+    ("command", "name"), [("demo", "demo.json"), ("gateway", "gateway.json"), ("serve", "serve.json")]
+)
 def test_a_folder_where_the_server_writes_its_file_is_refused_before_it_serves(
     tmp_path: Path, command: str, name: str
 ) -> None:

@@ -17,9 +17,9 @@ from docs_kit import DOCUMENTS, ROOT, help_texts, inline_code, prose, section, t
 from flask import Flask
 from test_error_names import sls_errors
 
-from sls_scenarios.event_types import EVENT_TYPES
 from sls_server import create_app
 from sls_server.cli.gunicorn_errors import SERVER_FAULT
+from sls_server.event_types import EVENT_TYPES
 
 #: The words to check: each document, and every command's and option's help.
 SOURCES = {

@@ -83,7 +83,7 @@ def test_an_error_inside_lists_is_named_by_its_json_path(
 
 
 def test_json_path_puts_each_position_where_it_occurs() -> None:
-    from sls_server.http.validation import json_path
+    from sls_server.http.refusal_words import json_path
 
     assert json_path(("users", 1, "record", "phone")) == "users[1].record.phone"
     assert json_path(("users", 1, "devices", 0)) == "users[1].devices[0]"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import sls_server.web
-from sls_scenarios.event_types import EVENT_TYPES
 from sls_server import event_details
+from sls_server.event_types import EVENT_TYPES
 from sls_server.web.event_phrases import KILLED_BY, NOTICES
 from sls_server.web.event_tones import TONE_LABELS, tone
 from sls_server.web.event_words import WORDS, sentence

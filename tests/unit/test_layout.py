@@ -36,6 +36,7 @@ CORE = (
     "transfer",
     "ipnets",
     "password_rules",
+    "event_types",
 )
 
 #: (the modules a rule covers, a predicate on an imported module name that must never hold, why)
@@ -75,12 +76,18 @@ RULES: list[tuple[str, str, str]] = [
             "sls_server.store",
             "sls_server.http",
             "sls_server.cli",
-            *[f"sls_server.{pkg}" for pkg in CORE if pkg != "errors"],
+            *[f"sls_server.{pkg}" for pkg in CORE if pkg not in ("errors", "event_types")],
         )
     ],
 ]
 #: All that ``sls_server.shapes`` may import besides the standard library and itself.
-SHAPES_MAY_IMPORT = ("pydantic", "pydantic_core", "typing_extensions", "sls_server.errors")
+SHAPES_MAY_IMPORT = (
+    "pydantic",
+    "pydantic_core",
+    "typing_extensions",
+    "sls_server.errors",
+    "sls_server.event_types",
+)
 
 
 #: What ``sls_scenarios/`` may use of the server: the app factory, for the in-process transport, with the
@@ -92,7 +99,8 @@ SHAPES_MAY_IMPORT = ("pydantic", "pydantic_core", "typing_extensions", "sls_serv
 #: library alone), so the URL ``sls scenario demo`` prints for a class is the one ``sls demo`` would print;
 #: and the server's own way of writing a secret file (``private_files``: 0600, made whole), for the token
 #: file of a server it starts, and of stopping a child (``stopping.end_child``, standard library alone), to
-#: stop that server; everything else it reaches over HTTP, like any client.
+#: stop that server; and the event types the server writes (``event_types``, pure), to judge a scenario's
+#: ``events`` checks by; everything else it reaches over HTTP, like any client.
 SCENARIOS_MAY_USE = (
     "sls_server.create_app",
     "sls_server.errors",
@@ -103,6 +111,7 @@ SCENARIOS_MAY_USE = (
     "sls_server.reach",
     "sls_server.private_files",
     "sls_server.stopping",
+    "sls_server.event_types",
 )
 
 

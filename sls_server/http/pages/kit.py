@@ -32,10 +32,10 @@ from werkzeug.wrappers import Response
 from ...errors import SlsError, StoreUnavailable
 from ...web.sealed import PageSeal
 from ...web.wording import explain
-from .. import validation
 from ..common import SESSION_COOKIE, core, host_cookie
 from ..crosssite import FORM_FIELD, FORM_HEADER, csrf_tokens
 from ..errors import CsrfTokenInvalid, answer_error
+from ..refusal_words import refused
 from . import bp
 
 BROWSER_COOKIE = "sls_browser"
@@ -173,7 +173,7 @@ def shaped(model: type[Model], given: dict[str, Any]) -> Model:
     try:
         return model.model_validate(given)
     except ValidationError as exc:
-        raise validation.refused(model, exc, where="body") from None
+        raise refused(model, exc, where="body") from None
 
 
 def refused_page(exc: SlsError) -> tuple[str, int]:

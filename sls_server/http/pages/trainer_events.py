@@ -2,12 +2,14 @@
 trainer looking back at what one user did or where one kind of event happened.
 
 The form's fields are ``GET /admin/v1/events``'s query (``user``, ``type``, ``since``, ``limit``),
-validated with its shape (:class:`~sls_server.shapes.events.EventsQuery`) and read by its own function
-(:func:`..admin.control.events_page`), so the console filters, refuses and pages exactly as the admin API
-and ``sls events`` do. A POST with the page's CSRF token behind the trainer's sign-in, like every console
-action (:func:`.trainer.action`): the answer is the admin route's page, events and cursor, each event with
-the sentence, tone and label the live feed sends (:func:`sls_server.web.event_tones.worded`: one wording for
-both), a staged attack's address named the attacker's.
+validated with its shape (:class:`~sls_server.shapes.events.ConsoleEventsQuery`: the admin route's, but a
+type in part is read, finding nothing, where the API refuses a type it does not know) and read by its own
+function (:func:`..admin.control.events_page`), so the console filters, refuses and pages as the admin API
+and ``sls events`` do, and offers the types a part begins (:func:`types_like`). A POST with the page's
+CSRF token behind the trainer's sign-in, like every console action (:func:`.trainer.action`): the answer
+is the admin route's page, events and cursor, each event with the sentence, tone and label the live feed
+sends (:func:`sls_server.web.event_tones.worded`: one wording for both), a staged attack's address named
+the attacker's.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from flask.typing import ResponseReturnValue
 
-from ...shapes.events import EventsQuery
+from ...shapes.events import ConsoleEventsQuery
 from ...sim.attacks import attacker_addresses
 from ...web.event_tones import worded
 from ...web.event_words import WORDS
@@ -37,7 +39,7 @@ def trainer_filter_events() -> ResponseReturnValue:
     def read(body: dict[str, Any]) -> dict[str, Any]:
         # a blank field filters nothing, as an option left out of ``sls events`` does
         given = {k: body[k] for k in FIELDS if body.get(k) not in (None, "")}
-        page = events_page(shaped(EventsQuery, given))
+        page = events_page(shaped(ConsoleEventsQuery, given))
         attackers = frozenset(attacker_addresses(core()))
         answer = {**page, "events": [worded(e, attackers) for e in page["events"]]}
         answer["attackers"] = sorted(attackers)  # the rows' fields tag by today's list, not the page's load

@@ -1,13 +1,17 @@
-"""Every audit event type the server writes, so a scenario's ``events`` check is judged at validation time.
+"""Every audit event type the server writes: the one list, read by the admin API to refuse a filter by a
+type it never writes (``GET /admin/v1/events?type=``, ``shapes.events``), by ``sls events``, and by the
+scenarios to judge an ``events`` check at validation time.
 
-An expectation that an event did *not* happen passes whatever the type is called: ``login.succeded`` never
-happens, so a misspelt one checked nothing and said nothing. The server declares its types where it writes
-them (a literal, or composed: ``session.<why it ended>``, ``<door>.password_failed``); this package reaches
-the server only over HTTP, so the closed list lives here, and ``tests/scenarios/test_scenario_events.py``
-reads the server's source to keep the two equal.
+A filter or an expectation that an event did *not* happen passes whatever the type is called:
+``login.succeded`` never happens, so a misspelt one checked nothing and said nothing. The server declares its
+types where it writes them (a literal, or composed: ``session.<why it ended>``, ``<door>.password_failed``),
+so the closed list lives here, pure (the standard library alone: the shapes and ``sls_scenarios`` may import
+it), and ``tests/scenarios/test_scenario_events.py`` reads the server's source to keep the two equal.
 """
 
 from __future__ import annotations
+
+import difflib
 
 EVENT_TYPES: frozenset[str] = frozenset(
     {
@@ -118,3 +122,10 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "events.summary",
     }
 )
+
+
+def nearest(typed: str) -> str | None:
+    """The type the server writes that ``typed`` most likely meant (a typo's ``login.sucess``), if any is
+    close enough to name."""
+    near = difflib.get_close_matches(typed, sorted(EVENT_TYPES), 1)
+    return near[0] if near else None
