@@ -85,8 +85,10 @@ def query(model: type[Model]) -> Model:
     route (whose filter is ``user``) answered every user's events as if filtered, so a near miss is a 400
     naming it and the one meant."""
     for name in request.args:
+        if name in model.model_fields:
+            continue
         near = difflib.get_close_matches(name, list(model.model_fields), n=1, cutoff=0.6)
-        if name not in model.model_fields and near:
+        if near:
             takes = ", ".join(model.model_fields)
             raise InvalidRequest(
                 f"unknown parameter {name!r} (did you mean {near[0]!r}?); this query takes {takes}",
