@@ -89,6 +89,8 @@ class Actor:
     client: Client
     pending: Prompt | None = None
     session: str | None = None
+    #: Its last session ended with a ``logout`` step (the token is kept: a step may try it once more).
+    logged_out: bool = False
     last: Response | None = None
 
 

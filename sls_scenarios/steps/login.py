@@ -22,6 +22,19 @@ def session_headers(actor: Actor) -> dict[str, str]:
     return {"Authorization": f"Bearer {actor.session}"} if actor.session else {}
 
 
+def _sessionless_note(actor: Actor, answer: Response) -> str:
+    """Why a step that needs a session was refused (401), where the runner knows: the actor never finished
+    a login, or logged out. A bare ``401 not_authenticated`` left the author to work out that the step
+    sent no session, or an ended one."""
+    if answer.status != 401:
+        return ""
+    if actor.logged_out:
+        return f"{actor.name} has no session: it logged out, which ended it"
+    if actor.session is None:
+        return f"{actor.name} has no session: it never finished a login (`login`, then `verify`)"
+    return ""
+
+
 def publish(world: World, prompt: Prompt) -> None:
     """``${txn}``, ``${factor}``, ``${challenge}``/``${match}`` of the newest prompt; stale ones go."""
     world.variables["txn"] = prompt.txn_id
@@ -141,6 +154,7 @@ def verify(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
     if answer.status == 200 and (data.get("session") or {}).get("token"):
         owner = world.actor(prompt.actor) if prompt.actor in world.actors else actor
         owner.session = world.variables["session"] = data["session"]["token"]
+        owner.logged_out = False
         if owner.pending is prompt:
             owner.pending = None
     state = f" -> {data['state']}" if answer.status == 200 and data.get("state") else ""
@@ -183,13 +197,15 @@ def request_code(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -
 @step("tickle")
 def tickle(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
     answer = actor.client.request("POST", "/api/v1/session/tickle", headers=session_headers(actor))
-    return Outcome(answer)
+    return Outcome(answer, _sessionless_note(actor, answer))
 
 
 @step("logout")
 def logout(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
     answer = actor.client.request("POST", "/api/v1/auth/logout", headers=session_headers(actor))
-    return Outcome(answer)
+    note = _sessionless_note(actor, answer)
+    actor.logged_out = actor.logged_out or (200 <= answer.status < 300 and actor.session is not None)
+    return Outcome(answer, note)
 
 
 @step("stepup")
@@ -210,4 +226,4 @@ def stepup(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
         actor.pending = prompt
         world.prompts.append(prompt)
         publish(world, prompt)
-    return Outcome(answer, describe(answer))
+    return Outcome(answer, _sessionless_note(actor, answer) or describe(answer))

@@ -149,3 +149,21 @@ def test_a_setup_phone_without_a_device_is_named_when_the_login_finds_no_second_
     expected = file.read_text().replace("{status: 200}", "{status: 403, error: no_second_factor}")
     file.write_text(expected)
     assert run(target, file).status == "passed"  # the refusal a scenario means to show stays as it is
+
+
+def test_a_session_step_refused_says_the_actor_has_no_session_and_why(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A ``tickle`` by an actor who never logged in, or who logged out, failed with ``401 not_authenticated``
+    alone: the author had to work out that the step sent no session (or an ended one)."""
+    never = run(target, write(tmp_path, "- tickle:\n  expect: {status: 200}\n"))
+    assert never.message.startswith(
+        "step 1 (tickle: user has no session: it never finished a login (`login`, then `verify`)): "
+        "status is 401 not_authenticated"
+    ), never.message
+    gone = run(target, write(tmp_path, LOGIN + "- logout:\n- tickle:\n  expect: {status: 200}\n"))
+    assert gone.message.startswith(
+        "step 5 (tickle: user has no session: it logged out, which ended it): status is 401"
+    ), gone.message
+    again = run(target, write(tmp_path, LOGIN + "- logout:\n" + LOGIN + "- tickle:\n"))
+    assert again.status == "passed", again.message
