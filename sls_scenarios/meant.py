@@ -11,6 +11,7 @@ no text (an unquoted ``+15550100001``).
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from typing import Any
 
 import yaml
@@ -18,6 +19,7 @@ import yaml
 from .positions import Positions
 from .schema import common_keys, schema, secret_setting
 from .spelling import closest
+from .values import parse_instant
 
 #: A duration's units as a mapping's keys (``advance_clock: {minutes: 2}``), and how a duration writes them.
 _UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d"}
@@ -166,7 +168,32 @@ def quote_it(positions: Positions, path: tuple[Any, ...], instance: Any) -> str:
     """A number where text goes, as written (YAML reads an unquoted ``0123`` as octal, ``+15550100001`` as
     a number): told to be quoted, with what YAML made of it when that differs."""
     written = positions.written.get(path, str(instance))
+    if isinstance(instance, date):
+        return _quote_date(path, instance, written)
     read = "" if written == str(instance) else f", which YAML reads as {instance!r}"
+    return f'{read}: quote it, "{written}"'
+
+
+def _quote_date(path: tuple[Any, ...], instance: date, written: str) -> str:
+    """An unquoted date or time (``setup.clock: 2026-01-05T09:30:00Z``), which YAML reads as one: told in
+    words, not as Python's repr of it. Where an instant goes (``setup.clock``, ``advance_clock.to``) and the
+    text as written is none the clock takes (no time, no zone), the text that is one, in UTC."""
+    timed = isinstance(instance, datetime)
+    read = f", which YAML reads as {'a date and time' if timed else 'a date'}"
+    if path == ("setup", "clock") or path[-2:] == ("advance_clock", "to"):
+        try:
+            parse_instant(written)
+        except ValueError:
+            moment = (
+                instance
+                if isinstance(instance, datetime)
+                else datetime(instance.year, instance.month, instance.day)
+            )
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            meant = moment.isoformat().replace("+00:00", "Z")
+            lacks = "a zone" if timed else "a time and a zone"
+            return f'{read}: an instant needs {lacks}, quote it as "{meant}"'
     return f'{read}: quote it, "{written}"'
 
 

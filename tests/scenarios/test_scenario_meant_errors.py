@@ -250,3 +250,32 @@ def test_setup_phones_written_as_a_list_is_shown_as_the_mapping(tmp_path: Path) 
         "6:11: setup.phones: expected a mapping, got a list: each number a key, as "
         "`phones: {'+15550100001': {roaming: true}}`"
     ]
+
+
+def test_an_unquoted_date_is_shown_as_written_and_told_how_to_quote_it(tmp_path: Path) -> None:
+    """An unquoted ``setup.clock: 2026-01-05T09:30:00Z`` was told with Python's repr of what YAML made of
+    it (``datetime.datetime(2026, 1, 5, 9, 30, tzinfo=datetime.timezone.utc)``), and a bare date was told
+    to be quoted as it was, which the clock refuses next (it has no time nor zone)."""
+    steps = (
+        "- advance_clock: {to: 2026-01-05 09:30:00}\n- say: 2026-01-05\n- tickle:\n  expect: {status: 401}\n"
+    )
+    found = problems(
+        tmp_path, steps, head=HEAD.replace("setup:\n", "setup:\n  clock: 2026-01-05T09:30:00Z\n")
+    )
+    assert found == [
+        "4:10: setup.clock: expected an integer or a string, got 2026-01-05T09:30:00Z, which YAML reads as "
+        'a date and time: quote it, "2026-01-05T09:30:00Z"',
+        "10:25: step 1 advance_clock.to: expected an integer or a string, got 2026-01-05 09:30:00, "
+        'which YAML reads as a date and time: an instant needs a zone, quote it as "2026-01-05T09:30:00Z"',
+        "11:10: step 2 say: expected a string, got 2026-01-05, which YAML reads as a date: quote it, "
+        '"2026-01-05"',
+    ]
+    bare = problems(
+        tmp_path,
+        "- tickle:\n  expect: {status: 401}\n",
+        head=HEAD.replace("setup:\n", "setup:\n  clock: 2026-01-05\n"),
+    )
+    assert bare == [
+        "4:10: setup.clock: expected an integer or a string, got 2026-01-05, which YAML reads as a date: "
+        'an instant needs a time and a zone, quote it as "2026-01-05T00:00:00Z"'
+    ]
