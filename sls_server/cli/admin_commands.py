@@ -99,10 +99,12 @@ class Found:
 
 def found_server(data_dir: Path) -> Found | None:
     """Where the commands go without --url: of demo.json's demo and a ``sls serve`` still running on the
-    folder (its serve.json), the one started last (demo.json stays when its demo stops, and a serve.json
-    whose process is gone is not trusted); else a gateway running alone on the folder (its gateway.json).
-    None: the folder names no server."""
+    folder (its serve.json), the one started last (demo.json stays when its demo stops, and neither it nor
+    a serve.json whose process is gone is trusted); else a gateway running alone on the folder (its
+    gateway.json). None: the folder names no server."""
     demo = demofile.read(data_dir) or {}
+    if listen_file.gone(demo):
+        demo = {}
     serving = listen_file.newest(data_dir, listen_file.SERVE_FILE, "`sls serve` servers")
     created = demo.get("created_at")
     if serving and not (
