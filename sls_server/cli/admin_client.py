@@ -27,6 +27,7 @@ class ApiError(Exception):
         body: dict[str, Any] | None = None,
         *,
         token_sent: bool = False,
+        token_source: str | None = None,
     ) -> None:
         super().__init__(f"{code}: {message}")
         self.status = status
@@ -35,6 +36,9 @@ class ApiError(Exception):
         self.body = body or {}
         self.token_sent = token_sent
         """Whether the request carried a bearer token: a 401 then says that token was refused."""
+        self.token_source = token_source
+        """Where the token sent was taken from (a file, an option), when the caller said: a refused token
+        from another data folder's admin.token is told by that file, and the folder to name."""
 
 
 class NoServer(Exception):
@@ -67,10 +71,17 @@ class AdminClient:
     """A server at ``url``, called with ``token`` as its bearer (whichever surface that token opens)."""
 
     def __init__(
-        self, url: str, token: str | None, *, timeout_s: float = 15.0, headers: dict[str, str] | None = None
+        self,
+        url: str,
+        token: str | None,
+        *,
+        timeout_s: float = 15.0,
+        headers: dict[str, str] | None = None,
+        token_source: str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.token = token
+        self.token_source = token_source  # where ``token`` came from, said when the server refuses it
         self.timeout_s = timeout_s
         self.headers = dict(headers or {})  # sent on every call (``sls demo``'s seeding mark)
 
@@ -116,7 +127,14 @@ class AdminClient:
             else:  # an HTML page, a proxy's 502: never printed (it would be lines of markup), only named
                 code = f"http_{exc.code}"
                 message = f"{exc.reason} (no error of the emulator's: is another server at {self.url}?)"
-            raise ApiError(exc.code, str(code), str(message), payload, token_sent=bool(self.token)) from None
+            raise ApiError(
+                exc.code,
+                str(code),
+                str(message),
+                payload,
+                token_sent=bool(self.token),
+                token_source=self.token_source if self.token else None,
+            ) from None
         except urllib.error.URLError as exc:
             reason = exc.reason
             text = reason.strerror if isinstance(reason, OSError) and reason.strerror else str(reason)

@@ -99,10 +99,12 @@ class Found:
 
 def found_server(data_dir: Path) -> Found | None:
     """Where the commands go without --url: of demo.json's demo and a ``sls serve`` still running on the
-    folder (its serve.json), the one started last (demo.json stays when its demo stops, and a serve.json
-    whose process is gone is not trusted); else a gateway running alone on the folder (its gateway.json).
-    None: the folder names no server."""
+    folder (its serve.json), the one started last (demo.json stays when its demo stops, and neither it nor
+    a serve.json whose process is gone is trusted); else a gateway running alone on the folder (its
+    gateway.json). None: the folder names no server."""
     demo = demofile.read(data_dir) or {}
+    if listen_file.gone(demo):
+        demo = {}
     serving = listen_file.newest(data_dir, listen_file.SERVE_FILE, "`sls serve` servers")
     created = demo.get("created_at")
     if serving and not (
@@ -113,6 +115,10 @@ def found_server(data_dir: Path) -> Found | None:
         return Found(str(demo["url"]), demofile.path(data_dir))
     gateway = gateway_file.gateway_url(data_dir)
     return Found(gateway, data_dir / gateway_file.GATEWAY_FILE) if gateway else None
+
+
+#: Where a token given on the command line or in the environment came from, as a refusal names it.
+GIVEN_TOKEN = "--admin-token or SLS_ADMIN_TOKEN"
 
 
 def connect(url: str | None, token: str | None) -> AdminClient:
@@ -127,12 +133,15 @@ def connect(url: str | None, token: str | None) -> AdminClient:
         url = server_url(found.url, f"the url of {found.record}")
     else:
         url = DEFAULT_URL
+    source = GIVEN_TOKEN if token else None
     if not token and not (found and found.record.name == listen_file.SERVE_FILE):
         token = (demofile.read(data_dir) or {}).get("admin_token")
+        source = str(demofile.path(data_dir)) if token else None
     if not token:
         with contextlib.suppress(OSError):
             token = (data_dir / ADMIN_TOKEN_FILE).read_text().strip() or None
-    return AdminClient(url, token)
+            source = str(data_dir / ADMIN_TOKEN_FILE) if token else None
+    return AdminClient(url, token, token_source=source)
 
 
 def server_url(url: str, source: str) -> str:
@@ -213,7 +222,7 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
             flag, variable = "--" + given.replace(" ", "-"), env_name(given.replace(" ", "_"))
             hint = f" (pass {flag} or set {variable}{more})"
             if exc.token_sent:  # sent and refused is not missing: another server's token, or a typo
-                hint = f" (the {given} sent is not this server's: check {flag} or {variable})"
+                hint = refused_token(given, flag, variable, exc.token_source)
         elif exc.code == "device_locked":
             hint = " (an admin unlocks it: sls device unlock <device_id>, or Unlock device in the console)"
         elif exc.code == "unknown_user":
@@ -248,6 +257,20 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
         details = " (" + ", ".join(f"{k}={v}" for k, v in shown.items()) + ")" if shown else ""
         told = f"{exc.code}: {exc.message}{details}{hint}" + also_refused(extra.get("problems"))
         raise CliError(told, code=exc.code, status=exc.status, said=exc.message, details=extra) from None
+
+
+def refused_token(given: str, flag: str, variable: str, source: str | None) -> str:
+    """Why a token sent was refused, and where it was taken from (``source``): one read from a data folder
+    (its admin.token, its demo.json) is most often another folder's than the server's, which keeps its own
+    in the folder it was started with (``--data-dir``), so the folder is what to set."""
+    if source is None or source == GIVEN_TOKEN:
+        taken = f" (taken from {source})" if source else ""
+        return f" (the {given} sent is not this server's{taken}: check {flag} or {variable})"
+    return (
+        f" (the {given} sent is not this server's (taken from {source}): a server keeps its own in the data "
+        f"folder it was started with (--data-dir, else SLS_DATA_DIR): set SLS_DATA_DIR to that folder, "
+        f"or pass {flag} or set {variable})"
+    )
 
 
 def also_refused(problems: Any) -> str:

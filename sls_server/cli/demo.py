@@ -259,6 +259,7 @@ def supervise(
         "admin_token": settings.admin_token,
         "data_dir": str(settings.data_dir),
         "created_at": int(time.time()),
+        "pid": os.getpid(),  # this supervisor: once it is gone, the commands skip the file (listen_file.gone)
         "limits": limits,
         # what it runs with, beyond the defaults (the raised limits too): `sls scenario` reads it
         "settings": demofile.settings_beyond_defaults(running),

@@ -2,7 +2,8 @@
 listens, for the other commands to find it without --url (``admin_commands.found_server``), as demo.json
 names the demo. The servers still running on the folder are listed too, so the one started before takes over
 the file when the newest stops. Each entry names its process: a record whose process is gone (a server
-killed by SIGKILL, which could not remove it) is not trusted. Written as demo.json is (mode 0600,
+killed by SIGKILL, which could not remove it) is not trusted; demo.json names its process the same way
+(``pid``, :func:`gone`). Written as demo.json is (mode 0600,
 atomically: ``demofile.write_private_json``)."""
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ def _listed(said: dict[str, Any]) -> list[dict[str, Any]]:
         for e in entries
         if isinstance(e, dict) and isinstance(e.get("url"), str) and isinstance(e.get("pid"), int)
     ]
+
+
+def gone(record: dict[str, Any]) -> bool:
+    """Whether a record (demo.json, or an entry of these files) names a process that has stopped: demo.json
+    stays when its demo stops (it holds the demo world ``sls world`` prints), so without this the commands
+    went on talking to a demo that was gone. A record naming no process (written by an older ``sls``) is
+    taken at its word."""
+    pid = record.get("pid")
+    return isinstance(pid, int) and not demofile.still_running(pid)
 
 
 def running(data_dir: Path | None, filename: str) -> list[dict[str, Any]]:

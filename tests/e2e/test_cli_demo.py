@@ -109,6 +109,7 @@ def test_demo_seeds_its_world_over_http_prints_it_and_cleans_up(demo: Any) -> No
     assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
     info = json.loads(demo_file.read_text())
     assert info["url"] == server.url
+    assert info["pid"] == server.process.pid  # the commands skip demo.json once it is gone (listen_file.gone)
     assert requests.get(f"{server.url}/readyz", timeout=10).json() == {"status": "ready"}
     for key, path in (
         ("login_page", "/"),

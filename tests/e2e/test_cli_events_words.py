@@ -84,3 +84,14 @@ def test_an_attacker_s_address_is_tagged_and_follow_prints_the_listing_s_line(de
         follower.send_signal(signal.SIGINT)
         follower.communicate(timeout=10)
     assert followed == listed[0], (followed, listed[0])  # one way of printing an event
+
+
+def test_a_type_no_server_writes_is_said_once_by_the_server(demo: Demo) -> None:
+    """The CLI warned of a typo's type ('no event type is called ...') and then printed the server's 400,
+    which names the nearest type too: the same thing said twice. The server's answer is the one said."""
+    typo = demo.sls("events", "--type", "login.sucess")
+    assert typo.exit_code == 1
+    (line,) = typo.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "login.succeeded" in line, typo.stderr
+    known = demo.sls("events", "--type", "login.succeeded")
+    assert known.exit_code == 0 and "no event type" not in known.stderr, known.stderr

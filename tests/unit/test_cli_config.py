@@ -60,6 +60,20 @@ def test_config_shows_what_the_demo_runs_with_beside_this_environments_value(
     assert "(the demo: 20)" in table
 
 
+def test_config_says_nothing_of_a_stopped_demos_settings(runner: CliRunner, tmp_path: Path) -> None:
+    """demo.json stays when its demo stops: "the demo: 20" beside the push limit then named no server's."""
+    import subprocess
+    import sys
+
+    from sls_server.cli import demofile
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    ran = {"url": "http://127.0.0.1:18123", "settings": {"SLS_PUSH_LIMIT": "20"}, "pid": int(done.stdout)}
+    demofile.write(tmp_path / "data", ran)
+    entries = {e["name"]: e for e in json.loads(sls(runner, "config", "--json").stdout)}
+    assert "demo" not in entries["SLS_PUSH_LIMIT"] and entries["SLS_URL"]["source"] == "default"
+
+
 def test_config_piped_keeps_each_row_on_one_line_and_a_long_value_whole(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -70,3 +70,21 @@ def test_a_stopped_server_leaves_the_file_and_a_worker_changes_nothing(tmp_path:
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     listen_file.forget(tmp_path, listen_file.SERVE_FILE)
     assert not target.exists()
+
+
+def test_a_stopped_demo_is_skipped_and_a_running_one_is_the_server(runner: CliRunner, tmp_path: Path) -> None:
+    """demo.json stays when its demo stops (it holds the world ``sls world`` prints), and was taken as the
+    server after it: it names its process now, as serve.json does, and a gone one sends the commands on."""
+    data_dir, demo = tmp_path / "data", f"http://127.0.0.1:{free_port()}"
+    demofile.write(data_dir, {"url": demo, "admin_token": "d" * 20, "created_at": 1_000, "pid": a_dead_pid()})
+    assert_one_line_error(sls(runner, "status"), "no server at http://127.0.0.1:8000 (")
+    rows = json.loads(sls(runner, "config", "--json").stdout)
+    assert [r["source"] for r in rows if r["name"] == "SLS_URL"] != ["demo.json"]
+    demofile.write(data_dir, {"url": demo, "admin_token": "d" * 20, "created_at": 1_000, "pid": os.getpid()})
+    assert_one_line_error(sls(runner, "status"), f"no server at {demo} (")
+
+
+def test_an_older_demo_json_naming_no_process_is_taken_at_its_word(runner: CliRunner, tmp_path: Path) -> None:
+    demo = f"http://127.0.0.1:{free_port()}"
+    demofile.write(tmp_path / "data", {"url": demo, "admin_token": "d" * 20, "created_at": 1_000})
+    assert_one_line_error(sls(runner, "status"), f"no server at {demo} (")
