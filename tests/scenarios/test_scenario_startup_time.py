@@ -24,8 +24,10 @@ def _twins(tmp_path: Path) -> None:
 
 
 def _first_is_like_its_twins(times: list[float]) -> None:
+    """Building the app took 0.7 s of the first scenario on a quiet machine, its twins 10 ms: the margin is
+    wide enough for a loaded CI machine's slow first call and still far below that."""
     assert len(times) == 3, times
-    assert times[0] < 0.15 + 3 * max(times[1:]), times
+    assert times[0] < 0.35 + 3 * max(times[1:]), times
 
 
 def test_sls_scenario_run_junit_times_the_first_scenario_without_the_start_up(tmp_path: Path) -> None:
