@@ -32,7 +32,7 @@ from ..common import client_ip, core, drop_session_cookies, now, session_cookie
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .kit import answers_json, drop_cookie, page
-from .outcome import told
+from .outcome import told_tab
 
 #: What ``?done=change_security&ref=`` (and ``password_changed``) may carry: how many other sessions were
 #: logged out.
@@ -166,7 +166,7 @@ def account_page() -> ResponseReturnValue:
     if done in ("change_security", "password_changed") and not ENDED_COUNT_RE.fullmatch(ref):
         done = None  # likewise the count of sessions logged out: a number, never text
     own = core().tasks.sessions(session, now=now())
-    said = told()
+    said = told_tab()  # this tab's own form's refusal (``?told=KEY``), never another tab's
     return page(
         "account.html",
         said.get("status", 200),

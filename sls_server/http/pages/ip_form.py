@@ -2,7 +2,7 @@
 one per line, saved once the user has verified their identity for ``change_security`` (the card's *Change IP
 Restrictions* button, ``account_tasks``). As for a new password, the step-up comes first and the form is shown
 only while it is fresh, so nothing typed waits for a verification. Every answer is a 303 to the account page,
-which says once what happened (``outcome``).
+which says once what happened, to this tab only (``outcome.tell_tab``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..crosssite import require_form_token
 from . import bp
 from .account import page_session
 from .kit import say
-from .outcome import tell
+from .outcome import tell_tab
 
 #: What separates the entries typed: lines, commas, spaces.
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -52,5 +52,5 @@ def account_ip_allowlist_save() -> ResponseReturnValue:
     except SlsError as exc:
         typed = "\n".join(entries)
         kept = {"ip_typed": typed} if len(typed) <= KEEP_TYPED_CHARS else {}
-        return tell("/account", _said(exc), exc.status, invalid=exc.status == 400, **kept)
+        return tell_tab("/account", _said(exc), exc.status, invalid=exc.status == 400, **kept)
     return redirect("/account?done=ip_allowlist_saved", 303)

@@ -2,7 +2,8 @@
 their identity for ``change_security`` (the step-up, started from the card's *Change password* button,
 ``account_tasks``). No cookie ever carries a password: the step-up comes first, and the form is shown only
 while it is fresh, so nothing typed waits for a verification. Every answer is a 303 to the account page,
-which says once what happened (``outcome``), so a reload never sends a password again.
+which says once what happened, to this tab only (``outcome.tell_tab``), so a reload never sends a password
+again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ..crosssite import require_form_token
 from . import bp
 from .account import page_session
 from .kit import say
-from .outcome import tell
+from .outcome import tell_tab
 
 #: Refusals about what was typed: the field is marked invalid and described by the message.
 _TYPED = ("wrong_password", "weak_password", "invalid_request")
@@ -37,9 +38,9 @@ def account_password_change() -> ResponseReturnValue:
     current = request.form.get("current_password", "")
     new = request.form.get("new_password", "")
     if not current or not new:
-        return tell("/account", "Enter your current password and the new one.", 400, invalid=True)
+        return tell_tab("/account", "Enter your current password and the new one.", 400, invalid=True)
     if new != request.form.get("confirm_password", ""):
-        return tell("/account", "The two new passwords do not match.", 400, invalid=True)
+        return tell_tab("/account", "The two new passwords do not match.", 400, invalid=True)
     try:
         done = core().tasks.change_password(
             session,
@@ -52,5 +53,5 @@ def account_password_change() -> ResponseReturnValue:
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        return tell("/account", _said(exc), exc.status, invalid=exc.code in _TYPED)
+        return tell_tab("/account", _said(exc), exc.status, invalid=exc.code in _TYPED)
     return redirect(f"/account?done=password_changed&ref={len(done['sessions_ended'])}", 303)

@@ -3,7 +3,7 @@
 The step-up (``stepup``) verified the user and texted the code (``account_tasks.run_task``); the account page
 then shows the code's form in place of the number's, for as long as the code lives, read from the server
 (``SensitiveTasks.pending_phone``): no cookie carries the number. Every answer is a 303 to the account page,
-which says once what happened (``outcome``), so a reload never sends a code again.
+which says once what happened, to this tab only (``outcome.tell_tab``), so a reload never sends a code again.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..crosssite import require_form_token
 from . import bp
 from .account import page_session
 from .kit import SIX_DIGITS, say, typed
-from .outcome import tell
+from .outcome import tell_tab
 
 
 @bp.post("/account/phone/confirm")
@@ -26,14 +26,14 @@ def account_phone_confirm() -> ResponseReturnValue:
     session = page_session(extend=True)
     pending = core().tasks.pending_phone(session, now=now())
     if pending is None:
-        return tell("/account", "No code is waiting any more: enter the new number again.", 410)
+        return tell_tab("/account", "No code is waiting any more: enter the new number again.", 410)
     code = typed("code")
     if not SIX_DIGITS.fullmatch(code):
-        return tell("/account", "Enter the 6-digit code we sent to your new number.", 400, invalid=True)
+        return tell_tab("/account", "Enter the 6-digit code we sent to your new number.", 400, invalid=True)
     try:
         core().tasks.change_phone(session, pending["phone"], code, now=now(), ip=client_ip())
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        return tell("/account", say(exc), exc.status, invalid=exc.code == "invalid_response")
+        return tell_tab("/account", say(exc), exc.status, invalid=exc.code == "invalid_response")
     return redirect("/account?done=change_contact", 303)

@@ -42,14 +42,13 @@ from . import bp
 from .account import VERIFY_PATH, current_session, page_session
 from .account_tasks import run_task, task_from_form, task_title
 from .kit import answers_json, page, say, set_session_cookie, typed
-from .outcome import tell, told
+from .outcome import new_key, tell, told
 from .step_ends import ends_step
 from .verify_tasks import (
     MAX_TASKS,
     done,
     forget_others,
     keep,
-    new_task_id,
     pending,
     replaced,
     task_id,
@@ -64,7 +63,7 @@ def _problem(message: str, status: int) -> BaseResponse:
     """To the problem page of this request's task (``/account/problem?task=ID``; a form refused before its
     task began: the id it would have had), which says why once, in an outcome keyed by that id, so two tabs
     refused at once are each told their own; whatever waits for a step-up is left as it is."""
-    tid = task_id() or new_task_id()
+    tid = task_id() or new_key()
     return tell(PROBLEM_PATH, message, status, to=f"{PROBLEM_PATH}?task={tid}", key=tid)
 
 
@@ -102,7 +101,7 @@ def _begin(kind: str) -> ResponseReturnValue:
             return redirect(run_task(session, task), 303)
         except ReauthRequired:  # a withdrawal's step-up spent by another one since it was read: verify again
             pass
-    return keep(session, {"task": task}, new_task_id())
+    return keep(session, {"task": task}, new_key())
 
 
 def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:

@@ -15,8 +15,6 @@ more cookie (``sls_page_tasks``, scoped and sealed as the tasks are).
 
 from __future__ import annotations
 
-import re
-import secrets
 from typing import Any
 
 from flask import redirect, request
@@ -26,6 +24,7 @@ from ...auth.session_state import Session
 from ..common import core
 from .account import TASKS_COOKIE, VERIFY_COOKIE, VERIFY_PATH
 from .kit import drop_cookie, seal, set_cookie
+from .outcome import KEY as TASK_ID  # a task's id keys its outcomes too: anything else names no task
 
 #: The most tasks a browser keeps waiting for verification at once (starting one more replaces the oldest).
 #: Each is a cookie of about 450 bytes sent with every request to ``/account/verify``, and one left waiting
@@ -33,13 +32,6 @@ from .kit import drop_cookie, seal, set_cookie
 #: 8 KB servers take (gunicorn's and nginx's default); eight (under 4 KB) is more tabs than a person verifies
 #: in at once.
 MAX_TASKS = 8
-#: A task's id as :func:`new_task_id` draws it: anything else names no task.
-TASK_ID = re.compile(r"^[A-Za-z0-9_-]{12}$")
-
-
-def new_task_id() -> str:
-    """A new task's id: random (72 bits), so a tab never lands on another's task by chance."""
-    return secrets.token_urlsafe(9)
 
 
 def task_id() -> str:

@@ -1,0 +1,100 @@
+"""The account page's own forms (a new password, IP Restrictions, the new number's code) refused in two tabs
+at once: each tab is told its own refusal. They answered ``303 /account`` with one outcome for the path, so
+the later refusal replaced the earlier in the browser's one cookie, and the first tab to load showed it and
+dropped it: one tab told the other's refusal, the other told nothing. Each refusal now goes to an address of
+its own (``/account?told=KEY``), its outcome keyed to it (``outcome``), as the problem pages' are
+(``test_stepup_tabs.py``); the waiting outcomes of a path are bounded, as the step-up tasks are."""
+
+from __future__ import annotations
+
+from conftest import EnrolledUser
+from page_forms import csrf
+
+from sls_server.http.pages.outcome import OUTCOME_COOKIE, OUTCOMES_CHARS
+
+PASSWORDS = {"current_password": "x", "new_password": "Violet-Harbour-42", "confirm_password": "other"}
+
+
+def _token(alice: EnrolledUser) -> str:
+    alice.log_in()
+    return csrf(alice.client.get("/account").get_data(as_text=True))
+
+
+def _outcomes(alice: EnrolledUser, path: str) -> list[str]:
+    """The keyed outcome cookies the browser holds for ``path``."""
+    jar = alice.client._cookies.values()  # the test client's jar: what waits
+    return [c.value for c in jar if c.key.startswith(OUTCOME_COOKIE + "_") and c.path == path]
+
+
+def test_each_account_form_refused_in_its_own_tab_is_told_its_own_refusal(alice: EnrolledUser) -> None:
+    token = _token(alice)
+    client = alice.client
+    refused = {
+        "do not match": client.post("/account/password/change", data={**PASSWORDS, "csrf_token": token}),
+        "Verify your identity again to change your IP": client.post(
+            "/account/ip-allowlist/save", data={"ip_allowlist": "198.51.100.7", "csrf_token": token}
+        ),
+        "No code is waiting": client.post("/account/phone/confirm", data={"code": "1", "csrf_token": token}),
+    }
+    places = {said: str(answer.headers["Location"]) for said, answer in refused.items()}
+    statuses = dict(zip(refused, (400, 401, 410), strict=True))
+    assert all(a.status_code == 303 for a in refused.values())
+    assert len(set(places.values())) == 3 and all(p.startswith("/account?told=") for p in places.values())
+    assert "Verify your identity again" not in client.get("/account").get_data(as_text=True), "no key: none"
+    for said, here in reversed(places.items()):
+        shown = client.get(here)
+        html = shown.get_data(as_text=True)
+        assert shown.status_code == statuses[said]
+        assert [s for s in places if s in html] == [said], "its own refusal only"
+    kept = client.get(places["Verify your identity again to change your IP"]).get_data(as_text=True)
+    assert "Verify your identity again" not in kept, "told once"
+
+
+def test_a_key_of_another_tab_or_forged_opens_nothing(alice: EnrolledUser) -> None:
+    token = _token(alice)
+    client = alice.client
+    here = str(
+        client.post("/account/phone/confirm", data={"code": "1", "csrf_token": token}).headers["Location"]
+    )
+    key = here.removeprefix("/account?told=")
+    for other in ("AAAAAAAAAAAA", "short", key + "x"):
+        assert "No code is waiting" not in client.get(f"/account?told={other}").get_data(as_text=True)
+    jar = client._cookies
+    moved = next(c for c in jar.values() if c.key == f"{OUTCOME_COOKIE}_{key}")
+    client.set_cookie(f"{OUTCOME_COOKIE}_AAAAAAAAAAAA", moved.value, path="/account")
+    assert "No code is waiting" not in client.get("/account?told=AAAAAAAAAAAA").get_data(as_text=True)
+    assert "No code is waiting" in client.get(here).get_data(as_text=True), "still waiting for its own tab"
+
+
+def test_refusals_left_waiting_are_bounded_the_newest_kept(alice: EnrolledUser) -> None:
+    """Tabs whose redirects were never followed (closed, a lost connection) leave their outcomes waiting: each
+    is sent with every request under ``/account`` until it lapses, so at most ``OUTCOMES_CHARS`` of them
+    wait; the newest is kept."""
+    token = _token(alice)
+    client = alice.client
+    typed = "\n".join(f"198.51.100.{n}" for n in range(100))  # a long list, kept typed: a big outcome
+    places = []
+    for _ in range(12):
+        answer = client.post("/account/ip-allowlist/save", data={"ip_allowlist": typed, "csrf_token": token})
+        places.append(str(answer.headers["Location"]))
+        waiting = _outcomes(alice, "/account")
+        assert sum(len(v) for v in waiting) <= OUTCOMES_CHARS and waiting
+    newest, oldest = client.get(places[-1]), client.get(places[0])
+    assert newest.status_code == 401 and "Verify your identity again" in newest.get_data(as_text=True)
+    assert oldest.status_code == 200 and "Verify your identity again" not in oldest.get_data(as_text=True)
+
+
+def test_problem_pages_left_waiting_are_bounded_when_one_is_shown(alice: EnrolledUser) -> None:
+    """The problem pages' outcomes are set by forms under other paths, which do not carry them: the page
+    shown drops the oldest beyond the bound, never its own."""
+    token = _token(alice)
+    client = alice.client
+    places = [
+        str(client.post("/account/withdrawal", data={"amount": "0", "csrf_token": token}).headers["Location"])
+        for _ in range(40)
+    ]
+    assert sum(len(v) for v in _outcomes(alice, "/account/problem")) > OUTCOMES_CHARS
+    assert "whole amount" in client.get(places[-1]).get_data(as_text=True)
+    assert sum(len(v) for v in _outcomes(alice, "/account/problem")) <= OUTCOMES_CHARS
+    assert "whole amount" in client.get(places[-2]).get_data(as_text=True), "the newer ones kept"
+    assert client.get(places[0]).status_code == 303, "the oldest dropped: back to the account page"
