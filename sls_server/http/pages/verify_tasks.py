@@ -27,7 +27,7 @@ from .kit import drop_cookie, seal, set_cookie
 from .outcome import KEY as TASK_ID  # a task's id keys its outcomes too: anything else names no task
 
 #: The most tasks a browser keeps waiting for verification at once (starting one more replaces the oldest).
-#: Each is a cookie of about 450 bytes sent with every request to ``/account/verify``, and one left waiting
+#: Each is a cookie of about 370 bytes sent with every request to ``/account/verify``, and one left waiting
 #: lives three challenge lifetimes, so a few dozen abandoned in minutes grew the Cookie header toward the
 #: 8 KB servers take (gunicorn's and nginx's default); eight (under 4 KB) is more tabs than a person verifies
 #: in at once.
