@@ -1,8 +1,11 @@
 """A worker killed at a chosen point: the real code stopped right after one step, as a dying process stops
-there (nothing after it runs), for the tests of what another request finishes after such a kill."""
+there (nothing after it runs), for the tests of what another request finishes after such a kill; and a
+request stalled at one (:func:`race_once`), while another runs to its answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -50,4 +53,29 @@ def finished_made_again_and_cut(
     die_after(monkeypatch, repo, step, 1)
     with pytest.raises(WorkerKilled):
         other.delete(path, headers=headers)
+    return answers
+
+
+def race_once(
+    monkeypatch: pytest.MonkeyPatch,
+    owner: Any,
+    name: str,
+    then: Callable[[], Any],
+    when: Callable[..., bool] = lambda *args, **kwargs: True,
+) -> list[Any]:
+    """Make ``owner.name`` run ``then``, to its answer, on another thread right after its first call that
+    ``when`` accepts (the call's own answer stands as it was: what the request goes on with); the answers
+    ``then`` gave. Once only: the racing request's own call is not raced again."""
+    answers: list[Any] = []
+    real = getattr(owner, name)
+
+    def call_then(*args: Any, **kwargs: Any) -> Any:
+        answer = real(*args, **kwargs)
+        if not answers and when(*args, **kwargs):
+            answers.append(None)
+            with ThreadPoolExecutor(1) as pool:
+                answers[0] = pool.submit(then).result()
+        return answer
+
+    monkeypatch.setattr(owner, name, call_then)
     return answers

@@ -15,11 +15,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from ..event_details import deletion_detail
 from ..events import EventLog
 from ..ipnets import IPNetwork, in_networks, parse_ip, parse_network
 from ..store import Store
 from ..store.records import AccountRecord, UserAccess
+from .account_deletion import finish_account_deletion
 from .allowlists import canonical_account_id, parse_allowlist, parse_usernames
 from .errors import (
     AccountExists,
@@ -134,23 +134,24 @@ class IpRestrictions:
         for name in names:
             self._refuse_if_elsewhere(name, aid)
         self.finish_deletion(aid, now=now)  # one of the id cut short: the new account inherits nothing of it
-        if not self._store.access.create_account(AccountRecord(aid, now, tuple(entries))):
+        incarnation = self._store.access.create_account(AccountRecord(aid, now, tuple(entries)))
+        if incarnation is None:
             raise AccountExists()
         linked: list[str] = []
         try:
             for name in names:
-                other = self._link(name, aid)
+                other = self._link(name, aid, incarnation)
                 if other is not None:
                     raise UserInAnotherAccount(username=name, account_id=other)
                 linked.append(name)
         except UserInAnotherAccount:
             for name in linked:
-                self._store.access.unlink_account(name, aid)
+                self._store.access.unlink_account(name, aid, incarnation)
             self._store.access.delete_account(aid)
             raise
-        if not self._store.access.add_members(aid, names):  # deleted the moment it was made
+        if not self._store.access.add_members(aid, incarnation, names):  # deleted the moment it was made
             for name in linked:  # its deletion read no member to release: the set was not written yet
-                self._store.access.unlink_account(name, aid)
+                self._store.access.unlink_account(name, aid, incarnation)
             raise UnknownAccount()
         self._events.record(
             "account.created",
@@ -174,13 +175,14 @@ class IpRestrictions:
         aid = canonical_account_id(account_id)
         name = canonical_username(username)
         self._require_user(name)
-        if self._store.access.account(aid) is None:
+        incarnation = self._store.access.incarnation(aid)
+        if incarnation is None:
             raise UnknownAccount()
-        other = self._link(name, aid)
+        other = self._link(name, aid, incarnation)
         if other is not None:
             raise UserInAnotherAccount(username=name, account_id=other)
-        if not self._store.access.add_members(aid, [name]):  # deleted since it was read
-            self._store.access.unlink_account(name, aid)
+        if not self._store.access.add_members(aid, incarnation, [name]):  # deleted (or made again) since read
+            self._store.access.unlink_account(name, aid, incarnation)
             raise UnknownAccount()
         self._events.record("account.user_added", at=now, user=name, detail={"account_id": aid})
         return self.account(aid)
@@ -216,7 +218,14 @@ class IpRestrictions:
         aid = canonical_account_id(account_id)
         # its list applies to no one from here
         removed = self._store.access.remove_account(aid, now=now, import_taken_back=import_taken_back)
-        members = self._finish(aid, now=now, resumed=removed is None, import_taken_back=import_taken_back)
+        members = finish_account_deletion(
+            self._store,
+            self._events,
+            aid,
+            now=now,
+            resumed=removed is None,
+            import_taken_back=import_taken_back,
+        )
         members = removed if members is None else members  # another request finished this one's deletion
         if members is None:
             raise UnknownAccount()
@@ -228,44 +237,24 @@ class IpRestrictions:
         ``account.deleted`` (``event_details.deletion_detail``). False when there is none to finish. Two
         requests finishing it at once both release (harmless twice); the event is written once
         (``EventLog.record_once``) before the mark is released (``AccessRepo.end_deletion``), as a user's."""
-        return self._finish(canonical_account_id(account_id), now=now, resumed=True) is not None
+        aid = canonical_account_id(account_id)
+        return finish_account_deletion(self._store, self._events, aid, now=now, resumed=True) is not None
 
-    def _finish(
-        self, aid: str, *, now: int, resumed: bool, import_taken_back: bool = False
-    ) -> list[str] | None:
-        """The deletion's steps after the record's: the members it had (None: no deletion to finish).
-        ``resumed``: by a request other than the one that deleted the record. Each link is released only while
-        this deletion is unfinished (its own mark, by its id: ``AccessRepo.deletion_is``): once another
-        request has finished it, an account of the id may have been made again with a former member, whose
-        link releasing would take them out of it, and a mark found then may be a later deletion's, whose links
-        are its own to release."""
-        left = self._store.access.deletion_left(aid, now=now)
-        if left is None:
+    def _link(self, name: str, account_id: str, incarnation: str) -> str | None:
+        """Link the user to that incarnation of the account: None, or the other account they trade under. A
+        link to an account that is gone (an earlier making of this id included) is taken over, if it still
+        names it."""
+        held = self._store.access.link_account(name, account_id, incarnation)
+        if held is None:
             return None
-        for name in left.users:
-            if not self._store.access.deletion_is(aid, left, now=now):
-                return list(left.users)  # finished by another request meanwhile (a mark now: a later one's)
-            self._store.access.unlink_account(name, aid)
-        # The event before the mark's release, once (``EventLog.record_once``): a worker killed between the
-        # two leaves the mark, and whoever finishes the deletion then writes it if it is missing.
-        taken_back = import_taken_back or left.import_taken_back  # the mark's: whoever finishes it
-        how = deletion_detail(left.at if resumed else None, import_taken_back=taken_back)
-        detail = {"account_id": aid, "users": len(left.users), **how}
-        places = left.events_of(aid)
-        self._events.record_once("account.deleted", places=places, place="deleted", at=now, detail=detail)
-        self._events.places_done(places)  # before the release, as a user's (``UserService._finish``)
-        self._store.access.end_deletion(aid, left)
-        return list(left.users)
-
-    def _link(self, name: str, account_id: str) -> str | None:
-        """Link the user to the account: None, or the other account they trade under. A link to an account
-        that is gone is taken over, if it still names it."""
-        other = self._store.access.link_account(name, account_id)
-        if other is None or self._store.access.account_exists(other):
-            return other
-        if self._store.access.relink_account(name, other, account_id):
+        if self._store.access.incarnation(held[0]) == held[1]:
+            return held[0]
+        if self._store.access.relink_account(name, held, account_id, incarnation):
             return None
-        return self._store.access.link_account(name, account_id)  # changed meanwhile: as it stands now
+        held = self._store.access.link_account(
+            name, account_id, incarnation
+        )  # changed meanwhile: as it is now
+        return None if held is None else held[0]
 
     def _live(self, account_id: str | None) -> str | None:
         """The account a link names, if it exists."""

@@ -179,23 +179,32 @@ class UserService:
             return False
         if not drop_left(self._store, name, left):
             return True  # finished by another request meanwhile
+        # The mark read again: gone, or a later deletion's, this one was finished by another request
+        # meanwhile, its events written before its release.
+        held = self._store.users.own_mark(name, left)
+        if held is None:
+            return True
         # Out of the index again, in case the cut came before the deletion's own removal; a request that
         # stalls here while another finishes and the name is made again leaves that user in it (``unindex``).
-        if resumed and self._store.users.deletion_is(name, left):
+        if resumed:
             self._store.users.unindex(name)
-        # The events before the mark's release, each once (``EventLog.record_once``): a worker killed
-        # between the two leaves the mark, and whoever finishes the deletion then writes what is missing.
         places = left.events_of(name)
-        for sid in left.sessions:
-            detail = {"session_id": sid, "ended_by": "user_deleted"}
+        if not held.events_written:
+            # The events before the mark's release, each once (``EventLog.record_once``): a worker killed
+            # between the two leaves the mark, and whoever finishes the deletion then writes what is missing.
+            for sid in left.sessions:
+                detail = {"session_id": sid, "ended_by": "user_deleted"}
+                self._events.record_once(
+                    "session.killed", places=places, place=f"session:{sid}", at=now, user=name, detail=detail
+                )
+            taken_back = import_taken_back or left.import_taken_back  # the mark's: whoever finishes it
+            how = deletion_detail(left.at if resumed else None, import_taken_back=taken_back)
             self._events.record_once(
-                "session.killed", places=places, place=f"session:{sid}", at=now, user=name, detail=detail
+                "user.deleted", places=places, place="deleted", at=now, user=name, detail=how or None
             )
-        taken_back = import_taken_back or left.import_taken_back  # the mark's: whoever finishes it
-        how = deletion_detail(left.at if resumed else None, import_taken_back=taken_back)
-        self._events.record_once(
-            "user.deleted", places=places, place="deleted", at=now, user=name, detail=how or None
-        )
+            # Then said in the mark: the places expire with the trail, and a worker killed after this is
+            # finished by a request that writes none of them again, however long after (the places gone).
+            self._store.users.events_written(name, left)
         # Their places' expiry before the release (another slot: no one step does both), so a worker killed
         # anywhere leaves the mark, whose finisher sets it again, or places that expire: never places kept
         # for good (``EventLog.places_done``).

@@ -40,20 +40,27 @@ class AccessRepo:
         else:
             self._r.hdel(keys.user_access(username), "allowlist")
 
-    def link_account(self, username: str, account_id: str) -> str | None:
-        """Make ``account_id`` the user's account unless they belong to another: then return that one."""
-        other = self._scripts("claim_field", [keys.user_access(username)], ["account", account_id])
-        return str(other) if other else None
+    def link_account(self, username: str, account_id: str, incarnation: str) -> tuple[str, str] | None:
+        """Link the user to that incarnation of the account (``account_link.lua``) unless their link names
+        another (another account, or another making of this id): then return what it names, (id,
+        incarnation), for the caller to judge whether that one exists."""
+        held = self._scripts("account_link", [keys.user_access(username)], [account_id, incarnation])
+        return (text(held[0]), text(held[1])) if held else None
 
-    def unlink_account(self, username: str, account_id: str) -> None:
-        """Release the user's link, if it still names ``account_id`` (a link to another is left alone)."""
-        self._scripts("release_field", [keys.user_access(username)], ["account", account_id])
+    def unlink_account(self, username: str, account_id: str, incarnation: str | None = None) -> None:
+        """Release the user's link, if it still names ``account_id`` (a link to another is left alone) and,
+        given one, that ``incarnation`` of it: a deletion's finisher releases only links to the account it
+        is finishing, never to the id made again meanwhile (``account_unlink.lua``)."""
+        args = [account_id, "*" if incarnation is None else incarnation]
+        self._scripts("account_unlink", [keys.user_access(username)], args)
 
-    def relink_account(self, username: str, stale: str, account_id: str) -> bool:
-        """Move the user's link from ``stale`` (an account found gone) to ``account_id``, if it still names
-        ``stale``: False (nothing written) if it changed meanwhile."""
-        args = ["account", stale, account_id]
-        return bool(self._scripts("replace_field", [keys.user_access(username)], args))
+    def relink_account(
+        self, username: str, stale: tuple[str, str], account_id: str, incarnation: str
+    ) -> bool:
+        """Move the user's link from ``stale`` (an account incarnation found gone) to that incarnation of
+        ``account_id``, if it still names ``stale``: False (nothing written) if it changed meanwhile."""
+        args = [*stale, account_id, incarnation]
+        return bool(self._scripts("account_relink", [keys.user_access(username)], args))
 
     def forget_user(self, username: str) -> None:
         """Drop a deleted user's list and membership, so a new user of the same name starts unrestricted."""
@@ -64,12 +71,15 @@ class AccessRepo:
 
     # --- the account's side ---------------------------------------------------------------------------
 
-    def create_account(self, record: AccountRecord) -> bool:
-        """False if the account exists already, or a deletion of the id cut short has work left
-        (:meth:`deletion_left`: finish it first); the check and the write are one step."""
-        fields = pairs(record.to_hash())
+    def create_account(self, record: AccountRecord) -> str | None:
+        """The new account's incarnation (random, kept in its record: which making of the id it is, which
+        its members' links name and its deletion's mark keeps), or None if the account exists already, or
+        a deletion of the id cut short has work left (:meth:`deletion_left`: finish it first); the check
+        and the write are one step."""
+        incarnation = secrets.token_hex(8)
+        fields = pairs({**record.to_hash(), "incarnation": incarnation})
         marked = [keys.account(record.account_id), keys.account_deletion(record.account_id)]
-        return bool(self._scripts("create_hash", marked, [0, *fields]))
+        return incarnation if self._scripts("create_hash", marked, [0, *fields]) else None
 
     def delete_account(self, account_id: str) -> None:
         """Both keys at once (a create taken back before anyone was linked)."""
@@ -98,8 +108,18 @@ class AccessRepo:
     def deletion_is(self, account_id: str, left: AccountDeletionLeft, *, now: int) -> bool:
         """Whether the deletion of the id still unfinished is ``left``'s own, as a user's
         (``UserRepo.deletion_is``): not a later deletion of the id made again."""
+        return self.own_mark(account_id, left, now=now) is not None
+
+    def own_mark(self, account_id: str, left: AccountDeletionLeft, *, now: int) -> AccountDeletionLeft | None:
+        """The mark of the id as it stands now, if it is still ``left``'s deletion's, as a user's
+        (``UserRepo.own_mark``)."""
         held = self.deletion_left(account_id, now=now)
-        return held is not None and held.events_of(account_id) == left.events_of(account_id)
+        return held if held is not None and held.events_of(account_id) == left.events_of(account_id) else None
+
+    def events_written(self, account_id: str, left: AccountDeletionLeft) -> None:
+        """Note in the deletion's mark that its event is in the trail, as a user's
+        (``UserRepo.events_written``)."""
+        self._scripts("deletion_events_written", [keys.account_deletion(account_id)], [left.id])
 
     def end_deletion(self, account_id: str, left: AccountDeletionLeft) -> None:
         """Release the deletion's mark (``deletion_end.lua``, as a user's deletion), once its work is done and
@@ -108,6 +128,12 @@ class AccessRepo:
 
     def account_exists(self, account_id: str) -> bool:
         return bool(self._r.exists(keys.account(account_id)))
+
+    def incarnation(self, account_id: str) -> str | None:
+        """Which making of the id the account is (:meth:`create_account`; '' for one made before
+        incarnations), or None when there is no such account: one read of its record."""
+        made, incarnation = self._r.hmget(keys.account(account_id), ["account_id", "incarnation"])
+        return None if made is None else ("" if incarnation is None else text(incarnation))
 
     def account(self, account_id: str) -> tuple[AccountRecord, list[str]] | None:
         """(the account, its members sorted) or None; one round trip, both keys in one slot."""
@@ -142,11 +168,13 @@ class AccessRepo:
                 found.append((AccountRecord.from_hash(raw), sorted(texts(members))))
         return found
 
-    def add_members(self, account_id: str, usernames: list[str]) -> bool:
-        """Add to the account's members; False (nothing written) if the account is gone, in the same step."""
+    def add_members(self, account_id: str, incarnation: str, usernames: list[str]) -> bool:
+        """Add to the account's members; False (nothing written) if the account is gone, or is not that
+        ``incarnation`` of the id (made again since the members' links were written), in the same step."""
         if not usernames:
             return True
-        return bool(self._scripts("account_add_members", _account_keys(account_id), usernames))
+        args = [incarnation, *usernames]
+        return bool(self._scripts("account_add_members", _account_keys(account_id), args))
 
     def remove_member(self, account_id: str, username: str) -> None:
         self._r.srem(keys.account_members(account_id), username)

@@ -207,12 +207,14 @@ def metrics_guesses(ip: str) -> str:
 
 
 def user_access(username: str) -> str:
-    """The user's own IP allowlist and the account they trade under (IP restrictions)."""
+    """The user's own IP allowlist and the account they trade under (IP restrictions): its id and which
+    making of it (``account_incarnation``: ``account_link.lua``)."""
     return f"{PREFIX}{{u:{username}}}:access"
 
 
 def account(account_id: str) -> str:
-    """A multi-user account: its IP allowlist and creation time."""
+    """A multi-user account: its IP allowlist, creation time and incarnation (random, drawn by each making of
+    the id: ``AccessRepo.create_account``)."""
     return f"{PREFIX}{{a:{account_id}}}:account"
 
 

@@ -47,13 +47,17 @@ class UserRepo:
         self._hints = hints
 
     def create(
-        self, record: UserRecord, allowlist: Sequence[str] = (), account_id: str | None = None
+        self,
+        record: UserRecord,
+        allowlist: Sequence[str] = (),
+        account: tuple[str, str] | None = None,
     ) -> bool:
         """False if the user exists already, or a deletion of the name cut short has work left
         (:meth:`deletion_left`: finish it first); the check and the write are one step, with the IP allowlist
         the user is opened with (none: unrestricted) and the link to the account they trade under (a state
         import's member, whose account exists already: its list then applies from the first moment), so the
-        user is never there without either. The account's member set is the caller's to write after."""
+        user is never there without either. ``account``: its id and incarnation
+        (``AccessRepo.create_account``). The account's member set is the caller's to write after."""
         created = self._scripts(
             "user_create",
             [
@@ -63,7 +67,7 @@ class UserRepo:
             ],
             [
                 encode_allowlist(tuple(allowlist)) if allowlist else "",
-                account_id or "",
+                *(account or ("", "")),
                 *pairs(record.to_hash()),
             ],
         )
@@ -175,8 +179,18 @@ class UserRepo:
         server before the ids, by its instant): a request that stalled while another finished its deletion,
         the name was made again and deleted again, finds a mark there, but the later deletion's, whose work
         is that deletion's to do."""
+        return self.own_mark(username, left) is not None
+
+    def own_mark(self, username: str, left: DeletionLeft) -> DeletionLeft | None:
+        """The mark of the name as it stands now, if it is still ``left``'s deletion's (:meth:`deletion_is`),
+        else None: what its finisher reads again before the events (has another written them?)."""
         held = self.deletion_left(username)
-        return held is not None and held.events_of(username) == left.events_of(username)
+        return held if held is not None and held.events_of(username) == left.events_of(username) else None
+
+    def events_written(self, username: str, left: DeletionLeft) -> None:
+        """Note in the deletion's mark that its events are all in the trail (``deletion_events_written.lua``),
+        only while it is that deletion's: whoever finishes it after writes none again."""
+        self._scripts("deletion_events_written", [keys.user_deletion(username)], [left.id])
 
     def end_deletion(self, username: str, left: DeletionLeft) -> None:
         """Release the deletion's mark (``deletion_end.lua``), once its work is done and its events are in

@@ -88,7 +88,7 @@ class WorldWriter:
             for device_id in device_ids:
                 store.users.add_device(username, device_id)
         for account, members in checked.accounts:  # each member linked already, in their create
-            store.access.add_members(account.account_id, members)
+            store.access.add_members(account.account_id, accounts[account.account_id], members)
         for username, buckets in checked.lockouts.items():
             known = checked.known_ips[username]
             if buckets or known or not replaced:  # not wiped first: what counted at the name before goes
@@ -105,22 +105,25 @@ class WorldWriter:
             value, since = checked.daily_reset
             store.gateway.set_daily_reset(self._gateway_instance, value, since=since)
 
-    def _write_accounts(self, checked: Plan, *, replaced: bool) -> list[str]:
+    def _write_accounts(self, checked: Plan, *, replaced: bool) -> dict[str, str]:
         """Create every account of the document, each with its list, before its members exist (their creates
-        link them: :meth:`_write_users`); the ids made. When the store refuses one (an account of the id
-        created by another request since the checks, or a deletion of it cut short since), delete again those
-        made and refuse naming it."""
-        made: list[str] = []
+        link them: :meth:`_write_users`); the ids made, each with its incarnation (which its members' links
+        name: ``AccessRepo.create_account``), in the order made. When the store refuses one (an account of
+        the id created by another request since the checks, or a deletion of it cut short since), delete
+        again those made and refuse naming it."""
+        made: dict[str, str] = {}
         for index, (account, _) in enumerate(checked.accounts):
-            if self._store.access.create_account(account):
-                made.append(account.account_id)
+            incarnation = self._store.access.create_account(account)
+            if incarnation is not None:
+                made[account.account_id] = incarnation
                 continue
-            self._undo([], made)
+            self._undo([], list(made))
             raise _refused("accounts", index, replaced=replaced)
         return made
 
-    def _write_users(self, checked: Plan, *, replaced: bool, accounts: list[str]) -> None:
-        """Create every user of the document, after the accounts (``accounts``, the ids made) and before any
+    def _write_users(self, checked: Plan, *, replaced: bool, accounts: dict[str, str]) -> None:
+        """Create every user of the document, after the accounts (``accounts``, the ids made and their
+        incarnations) and before any
         other record of it, each with their IP allowlist and their account's link in the same step
         (``UserRepo.create``): written after, the user was there without it, free to log in from anywhere
         meanwhile (or for good, the import cut in between). When the store refuses one (a user of the name
@@ -131,10 +134,12 @@ class WorldWriter:
         for index, user in enumerate(checked.users):
             name = user.username
             allowlist = checked.allowlists.get(name, ())
-            if self._store.users.create(user, allowlist, checked.user_accounts.get(name)):
+            account_id = checked.user_accounts.get(name)
+            account = None if account_id is None else (account_id, accounts[account_id])
+            if self._store.users.create(user, allowlist, account):
                 made.append(name)
                 continue
-            self._undo(made, accounts)
+            self._undo(made, list(accounts))
             raise _refused("users", index, replaced=replaced)
 
     def _undo(self, users: list[str], accounts: list[str]) -> None:

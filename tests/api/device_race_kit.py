@@ -5,13 +5,13 @@ by importing ``arm_during_check``), so the race's window is hit every time."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask import Flask
 from flask.testing import FlaskClient
+from kill_kit import race_once as race_once  # the tests here took it from here first
 
 from sls_server import create_app
 
@@ -36,31 +36,6 @@ def verify_answer(client: FlaskClient, login: Login, response: str) -> Any:
     txn_id, token, _ = login
     path = f"/api/v1/auth/login/{txn_id}/verify"
     return client.post(path, json={"response": response}, headers={"X-Login-Token": token})
-
-
-def race_once(
-    monkeypatch: pytest.MonkeyPatch,
-    owner: Any,
-    name: str,
-    then: Callable[[], Any],
-    when: Callable[..., bool] = lambda *args, **kwargs: True,
-) -> list[Any]:
-    """Make ``owner.name`` run ``then``, to its answer, on another thread right after its first call that
-    ``when`` accepts (the call's own answer stands as it was: what the request goes on with); the answers
-    ``then`` gave. Once only: the racing request's own call is not raced again."""
-    answers: list[Any] = []
-    real = getattr(owner, name)
-
-    def call_then(*args: Any, **kwargs: Any) -> Any:
-        answer = real(*args, **kwargs)
-        if not answers and when(*args, **kwargs):
-            answers.append(None)
-            with ThreadPoolExecutor(1) as pool:
-                answers[0] = pool.submit(then).result()
-        return answer
-
-    monkeypatch.setattr(owner, name, call_then)
-    return answers
 
 
 @pytest.fixture(name="during_check")

@@ -207,7 +207,9 @@ def test_a_world_saved_in_the_middle_of_a_deletion_loads(
     store = Store.from_url(redis_url)
     store.access.remove_account("U1", now=1)
     store.access.unlink_account("bob", "U1")
-    store.access.link_account("bob", "U2")  # an add to U2 cut short: linked, not yet in its member set
+    store.access.link_account(
+        "bob", "U2", store.access.incarnation("U2") or ""
+    )  # an add to U2 cut short: linked, not yet in its member set
     saved = world(client, admin_headers)
     assert [(a["record"]["account_id"], a["members"]) for a in saved["accounts"]] == [("U2", [])]
     assert [u["account"] for u in saved["users"]] == [None, None]

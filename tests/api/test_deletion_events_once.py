@@ -51,6 +51,7 @@ def places_ttls(redis_url: str) -> list[int]:
 USER_KILLS = {
     "after_session_killed": ("events", "append_once", 1, False),
     "after_user_deleted": ("events", "append_once", 2, True),
+    "after_the_events_noted": ("users", "events_written", 1, True),
     "after_the_places_expire": ("events", "places_done", 1, True),
     "after_the_mark_released": ("users", "end_deletion", 1, True),
 }
@@ -112,6 +113,7 @@ def test_a_mark_left_by_a_server_before_the_ids_has_its_event_once_too(
 
 ACCOUNT_KILLS = {
     "after_account_deleted": ("events", "append_once"),
+    "after_the_event_noted": ("access", "events_written"),
     "after_the_places_expire": ("events", "places_done"),
     "after_the_mark_released": ("access", "end_deletion"),
 }
@@ -220,3 +222,39 @@ def test_a_refused_import_s_taking_back_killed_is_told_as_one_when_finished(
     assert client.delete("/admin/v1/users/alice", headers=ADMIN).get_json() == {"deleted": "alice"}
     last = told(client, "user.deleted")[-1]
     assert last["detail"]["import_taken_back"] is True and last["detail"]["resumed"] is True, last
+
+
+def places_expire(redis_url: str) -> None:
+    """What Redis does to a deletion's places once the trail's retention has passed (their TTL: Redis's own
+    clock, which no test can move), done at once."""
+    raw = connect(redis_url)
+    try:
+        for key in raw.scan_iter(match=keys.event_places("*")):
+            raw.delete(key)
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize("path", ["/admin/v1/users/alice", "/admin/v1/accounts/desk-1"])
+def test_a_deletion_killed_after_its_places_expire_finished_after_the_retention_writes_nothing_twice(
+    alice: EnrolledUser, redis_url: str, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """Killed between the places' expiry and the mark's release, the deletion is finished only after the
+    places expired: its events were written (the trail, or a reader following it, has them), and the
+    ``DELETE`` finishing it writes none of them again (it wrote them a second time, the places gone)."""
+    client = alice.client
+    alice.log_in()
+    assert client.post("/admin/v1/accounts", json=DESK, headers=ADMIN).status_code == 201
+    die_after(monkeypatch, client.application.extensions["sls"].store.events, "places_done", 1)
+    killed_deleting(client, path)
+    places_expire(redis_url)
+
+    assert client.delete(path, headers=ADMIN).status_code == 200
+    assert client.delete(path, headers=ADMIN).status_code == 404
+    if path.startswith("/admin/v1/users/"):
+        assert [len(told(client, t)) for t in ("user.deleted", "session.killed")] == [1, 1]
+        assert keys_of(redis_url, "u:alice") == {}
+    else:
+        [detail] = deleted_events(client)
+        assert "resumed" not in detail, detail  # in the words of the request that wrote it
+        assert keys_of(redis_url, "a:desk-1") == {}

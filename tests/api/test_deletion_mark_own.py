@@ -20,6 +20,7 @@ from conftest import EnrolledUser, trail
 from device_race_kit import ADMIN, race_once
 from kill_kit import finished_made_again_and_cut
 from test_account_deletion_resumed import DESK, cut_account_deletion, deleted_events
+from test_state_races import assert_refused_from_outside
 from test_user_deletion_resumed import cut_deletion, keys_of
 
 from sls_server.store import connect, keys
@@ -118,3 +119,33 @@ def test_a_stalled_finisher_leaves_a_later_account_deletion_s_links_to_it(
     assert link_of(redis_url, "alice") is None
     assert len(deleted_events(client)) == 2
     assert keys_of(redis_url, "a:desk-1") == {}
+
+
+def test_a_finisher_stalled_before_a_release_leaves_the_member_of_the_account_made_again(
+    alice: EnrolledUser, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """desk-1's deletion cut short; a ``DELETE`` sent again stalls right after its look at the mark, before
+    it releases alice's link. Meanwhile another finishes the deletion and desk-1 is made again with alice in
+    it. The stalled one releases only a link of the account it is finishing (by its incarnation): alice
+    stays in the new desk-1, its list applying to her, her link and its member set agreeing."""
+    client = alice.client
+    app = client.application
+    assert client.post("/admin/v1/accounts", json=DESK, headers=ADMIN).status_code == 201
+    cut_account_deletion(client, monkeypatch, "worker_killed")
+    store = app.extensions["sls"].store
+
+    def finish_and_make_again() -> list[int]:
+        other = app.test_client()
+        return [
+            other.delete("/admin/v1/accounts/desk-1", headers=ADMIN).status_code,
+            other.post("/admin/v1/accounts", json=DESK, headers=ADMIN).status_code,
+        ]
+
+    raced = race_once(monkeypatch, store.access, "deletion_is", finish_and_make_again)
+    stalled = client.delete("/admin/v1/accounts/desk-1", headers=ADMIN)
+    assert raced == [[200, 201]]
+    assert (stalled.status_code, stalled.get_json()) == (200, {"deleted": "desk-1", "users": ["alice"]})
+    assert client.get("/admin/v1/accounts/desk-1", headers=ADMIN).get_json()["users"] == ["alice"]
+    assert link_of(redis_url, "alice") == "desk-1"
+    assert_refused_from_outside(alice)  # the new desk-1's list holds her
+    assert len(deleted_events(client)) == 1

@@ -142,8 +142,10 @@ def test_a_second_delete_finishes_a_deletion_cut_short(rules: IpRestrictions) ->
 def test_members_are_never_added_to_an_account_that_is_gone(rules: IpRestrictions) -> None:
     """An add whose check saw the account, and whose write comes after its deletion."""
     rules.create_account("U1", [], [], now=1)
+    incarnation = rules._store.access.incarnation("U1")
+    assert incarnation
     rules.delete_account("U1", now=2)
-    assert rules._store.access.add_members("U1", ["alice"]) is False
+    assert rules._store.access.add_members("U1", incarnation, ["alice"]) is False
     assert keys_of(rules, "U1") == []
 
 

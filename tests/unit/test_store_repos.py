@@ -173,10 +173,11 @@ def test_phones_access_and_events(store: Store) -> None:
 
     assert store.access.user_access("alice") == UserAccess()
     store.access.set_user_allowlist("alice", ["10.0.0.0/8"])
-    assert store.access.link_account("alice", "U1") is None
+    incarnation = store.access.create_account(AccountRecord("U1", NOW, ("192.0.2.0/24",)))
+    assert incarnation
+    assert store.access.link_account("alice", "U1", incarnation) is None
     assert store.access.user_access("alice") == UserAccess(("10.0.0.0/8",), "U1")
-    assert store.access.create_account(AccountRecord("U1", NOW, ("192.0.2.0/24",)))
-    store.access.add_members("U1", ["alice"])
+    assert store.access.add_members("U1", incarnation, ["alice"])
     assert store.access.account("U1") == (AccountRecord("U1", NOW, ("192.0.2.0/24",)), ["alice"])
     assert store.access.account_allowlist("U1") == ("192.0.2.0/24",)
 

@@ -6,6 +6,7 @@
 -- KEYS[1] account hash   KEYS[2] its member set   KEYS[3] the deletion's mark
 -- ARGV[1] now (the app clock)   ARGV[2] the deletion's id (random: its event's place, deletion_end.lua's check)
 -- ARGV[3] '1' for a refused state import's taking back (its event says so, whoever finishes it), else ''
+-- The mark keeps the record's incarnation (which making of the id): its finisher releases only links to it.
 -- Returns its members (the request that deleted it answers with them, even when another request finishes the
 -- deletion before it does), or false (nothing done) when there is no such account: another deletion got
 -- there first, or none.
@@ -14,8 +15,10 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
 end
 local members = redis.call('SMEMBERS', KEYS[2])
 table.sort(members)
+local incarnation = redis.call('HGET', KEYS[1], 'incarnation') or ''
 redis.call('DEL', KEYS[1], KEYS[2])
-redis.call('HSET', KEYS[3], 'at', ARGV[1], 'users', table.concat(members, ','), 'id', ARGV[2])
+redis.call('HSET', KEYS[3], 'at', ARGV[1], 'users', table.concat(members, ','), 'id', ARGV[2],
+  'incarnation', incarnation)
 if ARGV[3] == '1' then
   redis.call('HSET', KEYS[3], 'import_taken_back', '1')
 end

@@ -6,20 +6,20 @@
 -- then would inherit what it had not yet done (a card still naming the name); the caller finishes it first.
 -- KEYS[1] user hash   KEYS[2] the user's access hash   KEYS[3] the name's deletion mark (same slot)
 -- ARGV[1] the encoded allowlist ('' = unrestricted)   ARGV[2] the account's id ('' = none)
--- ARGV[3..] the user's field, value pairs
+-- ARGV[3] the account's incarnation (account_link.lua)   ARGV[4..] the user's field, value pairs
 -- Returns 1 if created, 0 if the name is taken or its deletion unfinished (nothing written).
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then
   return 0
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
 if ARGV[1] ~= '' then
   redis.call('HSET', KEYS[2], 'allowlist', ARGV[1])
 else
   redis.call('HDEL', KEYS[2], 'allowlist')
 end
 if ARGV[2] ~= '' then
-  redis.call('HSET', KEYS[2], 'account', ARGV[2])
+  redis.call('HSET', KEYS[2], 'account', ARGV[2], 'account_incarnation', ARGV[3])
 else
-  redis.call('HDEL', KEYS[2], 'account')
+  redis.call('HDEL', KEYS[2], 'account', 'account_incarnation')
 end
 return 1

@@ -44,6 +44,13 @@ class AccountDeletionLeft:
     """The deletion's own (random), as a user's (``DeletionLeft.id``)."""
     import_taken_back: bool = False
     """A refused state import's taking back, as a user's (``DeletionLeft.import_taken_back``)."""
+    incarnation: str | None = None
+    """Which making of the id was deleted (``AccessRepo.create_account``): the links its finisher releases
+    are those naming it. '' for an account made before incarnations (its links name none); None for a mark
+    that does not say (left by a server before them): any link naming the id, as that server did."""
+    events_written: bool = False
+    """Its events are all in the trail (``deletion_events_written.lua``): whoever finishes it writes none
+    of them, however long after (their places in the trail may have expired by then)."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> AccountDeletionLeft:
@@ -53,6 +60,8 @@ class AccountDeletionLeft:
             users=f.names("users"),
             id=f.maybe_text("id") or "",
             import_taken_back=bool(f.maybe_flag("import_taken_back")),
+            incarnation=raw.get("incarnation"),  # '' and absent differ here
+            events_written=bool(f.maybe_flag("events")),
         )
 
     def events_of(self, account_id: str) -> str:

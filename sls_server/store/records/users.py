@@ -89,6 +89,9 @@ class DeletionLeft:
     mark ``deletion_end.lua`` releases. '' in a mark a server before the ids left."""
     import_taken_back: bool = False
     """A refused state import's taking back (``event_details.deletion_detail``), whoever finishes it."""
+    events_written: bool = False
+    """Its events are all in the trail (``deletion_events_written.lua``): whoever finishes it writes none
+    of them, however long after (their places in the trail may have expired by then)."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> DeletionLeft:
@@ -99,6 +102,7 @@ class DeletionLeft:
             sessions=f.names("sessions"),
             id=f.maybe_text("id") or "",
             import_taken_back=bool(f.maybe_flag("import_taken_back")),
+            events_written=bool(f.maybe_flag("events")),
         )
 
     def events_of(self, username: str) -> str:
