@@ -167,8 +167,9 @@ class UserService:
         harmless done twice), and the events are written once (``EventLog.record_once``) before the mark is
         released (``UserRepo.end_deletion``), and so is their places' expiry: a worker killed anywhere
         before the release leaves the mark, and the request finishing it writes what is missing, nothing
-        twice. A device whose turn stays taken is 429 ``device_busy``, the deletion left to finish as it
-        was."""
+        twice; once all are written the mark says so (``UserRepo.events_written``), so one finishing it
+        after their places expired writes none. A device whose turn stays taken is 429 ``device_busy``, the
+        deletion left to finish as it was."""
         return self._finish(canonical_username(username), now=now, resumed=True)
 
     def _finish(self, name: str, *, now: int, resumed: bool, import_taken_back: bool = False) -> bool:

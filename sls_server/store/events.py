@@ -168,8 +168,8 @@ class EventRepo:
         """The deletion's events are written and its mark is about to be released: its places expire with
         the trail's retention (a request that stalled before its appends while another finished the deletion
         still finds them meanwhile). A worker killed between this and the release leaves the mark: its
-        finisher finds the places while the trail still holds their events (it sets the expiry again), and
-        after the retention, with the events trimmed from the trail, writes them once again."""
+        finisher finds the mark saying the events are written (``UserRepo.events_written``, noted before
+        this), writes none of them, whenever it comes, and sets the expiry again."""
         self._r.expire(keys.event_places(places), retention_s)
 
     def append_decoy(

@@ -70,3 +70,24 @@ def test_a_stalled_account_finisher_leaves_the_member_of_the_id_made_again(
     assert client.get("/admin/v1/accounts/desk-1", headers=ADMIN).get_json()["users"] == ["alice"]
     linked = client.get("/admin/v1/users/alice/ip-allowlist", headers=ADMIN).get_json()["account_id"]
     assert linked == "desk-1"
+
+
+def test_a_deletion_killed_after_its_places_expire_is_finished_without_its_events_again(
+    cluster: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed between the places' expiry and the mark's release; the places gone (their TTL run out, done
+    at once here) before the ``DELETE`` finishing it: the mark (the user's slot) says the events are
+    written, so none is written again."""
+    client = create_app(config_on(cluster.url, tmp_path / "data")).test_client()
+    store = client.application.extensions["sls"].store
+    EnrolledUser(client, ADMIN, "alice", "1234").log_in()
+    die_after(monkeypatch, store.events, "places_done", 1)
+    with pytest.raises(WorkerKilled):
+        client.delete("/admin/v1/users/alice", headers=ADMIN)
+    for key in list(store.client.scan_iter(match=keys.event_places("*"))):
+        store.client.delete(key)
+
+    assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code == 200
+    listed = client.get("/admin/v1/events?limit=500", headers=ADMIN).get_json()["events"]
+    types = [event["type"] for event in listed]
+    assert [types.count(t) for t in ("user.deleted", "session.killed")] == [1, 1], types
