@@ -83,9 +83,15 @@ def naming(server: str, data_dir: Path | None = None) -> dict[str, Any] | None:
     gone): the URL alone took a server started later on its port for it, which then got its settings, and
     ``world_sync`` settled demo.json's world against that server."""
     demo = read(data_dir) or {}
+    return demo if names(demo, server) else None
+
+
+def names(demo: dict[str, Any], server: str) -> bool:
+    """Whether ``demo`` (demo.json's information) is the demo at ``server``: :func:`naming`, for a world
+    already read (``demo_world.World``)."""
     urls = [demo.get("url"), demo.get("public_url")]
     if not any(isinstance(url, str) and same_server(url, server) for url in urls):
-        return None
+        return False
     why = recorded_process.why_gone(demo)
     if why is not None:  # its file stays: whatever answers at its URL now is another server
         warn_once(
@@ -93,8 +99,8 @@ def naming(server: str, data_dir: Path | None = None) -> dict[str, Any] | None:
             "not that demo, and nothing of demo.json (its settings, tokens, world) is applied to it; `sls "
             "world` still prints the world it left, and `sls demo --keep` starts it again"
         )
-        return None
-    return demo
+        return False
+    return True
 
 
 def same_server(one: str, other: str) -> bool:

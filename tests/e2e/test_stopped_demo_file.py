@@ -8,6 +8,7 @@ names no server now."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -91,3 +92,24 @@ def test_a_running_demo_s_file_is_still_its_server(demo: Demo, monkeypatch: pyte
     assert known_settings(url) == {"SLS_PUSH_LIMIT": "20"}
     assert demo_sim_token(url) == "s" * 24
     assert room_url(url) == PUBLIC and runner_url(PUBLIC) == url
+
+
+def test_sls_world_and_auto_keep_a_stopped_demo_s_world_off_the_server_on_its_port(demo: Demo) -> None:
+    """``sls world`` prints the world the demo left, as it left it, without asking the server now at its URL
+    about it (that server's numbers and passwords shown as the demo's "changed on the server"); ``sls login
+    --auto`` and ``sls attack`` took demo.json's passwords and keys to that server (``World.serves``)."""
+    url, seeded_phone = demo.server.url, demo.user("card-carl")["phone"]
+    assert demo.admin("PUT", "/admin/v1/users/card-carl/phone", {"phone": NEW_PHONE}).status_code == 200
+    pid = a_dead_pid()
+    _as(demo, demofile.read(demo.data_dir) or {}, {"pid": pid})
+
+    shown = demo.ok("world", "--json")
+    world = json.loads(shown.stdout)["users"]["card-carl"]
+    assert world["phone"] == seeded_phone and world_marks.PHONE_CHANGED not in world
+    said = " ".join(shown.stderr.split())
+    assert f"the sls demo that wrote this world (pid {pid}) has stopped" in said, said
+    assert "sls demo --keep" in said and NEW_PHONE not in said
+
+    login = demo.sls("login", "card-carl", "--auto", "--url", url, "--admin-token", ADMIN_TOKEN)
+    assert login.exit_code != 0 and "no demo.json of this server's demo" in login.output, login.output
+    assert f"the sls demo that wrote it (pid {pid}) has stopped" in " ".join(login.stderr.split())
