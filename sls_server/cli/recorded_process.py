@@ -75,8 +75,8 @@ def still_running(pid: int) -> bool:
 
 
 def why_gone(record: dict[str, Any]) -> str | None:
-    """Why the process ``record`` names is not running, in a few words (after "the process that wrote it");
-    None when it runs, or when the record cannot say (no pid)."""
+    """Why the process ``record`` names is not known to run here, in a few words (after "the process that
+    wrote it"); None when it runs, or when the record cannot say (no pid)."""
     pid = record.get("pid")
     if not isinstance(pid, int) or isinstance(pid, bool):
         return None
@@ -97,6 +97,7 @@ def why_gone(record: dict[str, Any]) -> str | None:
 
 
 def gone(record: dict[str, Any]) -> bool:
-    """Whether the process ``record`` names (demo.json, or an entry of serve.json or gateway.json) is known
-    not to run: :func:`why_gone`."""
+    """Whether the process ``record`` names (demo.json, or an entry of serve.json or gateway.json) is not
+    known to run here (:func:`why_gone`): stopped, its pid another process's now, or out of this process's
+    sight."""
     return why_gone(record) is not None
