@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..config import ADMIN_TOKEN_FILE, env_name
-from . import demofile, gateway_file, listen_file
+from . import demofile, gateway_file, listen_file, recorded_process
 from .admin_client import AdminClient, ApiError, NoServer
 from .output import (
     EXIT_USAGE,
@@ -103,7 +103,7 @@ def found_server(data_dir: Path) -> Found | None:
     a serve.json whose process is gone is trusted); else a gateway running alone on the folder (its
     gateway.json). None: the folder names no server."""
     demo = demofile.read(data_dir) or {}
-    if listen_file.gone(demo):
+    if recorded_process.gone(demo):
         demo = {}
     serving = listen_file.newest(data_dir, listen_file.SERVE_FILE, "`sls serve` servers")
     created = demo.get("created_at")

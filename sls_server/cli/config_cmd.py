@@ -20,7 +20,7 @@ from rich.text import Text
 
 from ..config import PARSERS, SECRETS, Settings, env_name
 from ..config_table import describe
-from . import demofile, listen_file
+from . import demofile, recorded_process
 from .admin_commands import found_server
 from .output import is_terminal, mask_url, print_json, print_renderable
 from .server_options import CLI_ENV
@@ -43,7 +43,7 @@ def rows() -> list[dict[str, Any]]:
     """One entry per key: server keys from sls_server.config, then the CLI's own."""
     field_of = {env_name(f.name): f.name for f in fields(Settings)}
     demo = demofile.read(demofile.data_dir_from_env()) or {}
-    running = isinstance(demo.get("settings"), dict) and not listen_file.gone(
+    running = isinstance(demo.get("settings"), dict) and not recorded_process.gone(
         demo
     )  # a stopped demo runs none
     demo_runs = demo.get("settings") if running else None

@@ -26,7 +26,7 @@ import click
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from ..store.embedded_watch import Watchdog
-from . import demofile, world_marks
+from . import demofile, recorded_process, world_marks
 from .admin_client import AdminClient, ApiError
 from .demo_print import print_all, withheld
 from .demo_seed import seed, try_this, wait_until_ready
@@ -259,7 +259,8 @@ def supervise(
         "admin_token": settings.admin_token,
         "data_dir": str(settings.data_dir),
         "created_at": int(time.time()),
-        "pid": os.getpid(),  # this supervisor: once it is gone, the commands skip the file (listen_file.gone)
+        # this supervisor (pid, and its pid namespace and start): once it is gone, the commands skip the file
+        **recorded_process.this_process(),
         "limits": limits,
         # what it runs with, beyond the defaults (the raised limits too): `sls scenario` reads it
         "settings": demofile.settings_beyond_defaults(running),

@@ -153,8 +153,10 @@ class World:
         return cls(demofile.read())
 
     def serves(self, url: str) -> bool:
-        """Is the demo world the one on this server? Keys of another server's cards would only mislead."""
-        return bool(self.users) and demofile.same_server(str(self.info.get("url", "")), url)
+        """Is the demo world the one on this server? Keys of another server's cards would only mislead, and
+        a stopped demo's world is no server's (``demofile.names``: one started on its port since is not
+        it)."""
+        return bool(self.users) and demofile.names(self.info, url)
 
     def user(self, username: str) -> dict[str, Any]:
         return self.users.get(username.strip().lower()) or {}

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from ..config import PARSERS, SECRETS, Settings, env_name
 from ..private_files import NotPrivate, private_folder, read_private
+from . import recorded_process
 from .output import EXIT_USAGE, CliError
 from .private_files import write_private
 
@@ -77,10 +78,29 @@ def settings_beyond_defaults(settings: Settings) -> dict[str, str]:
 def naming(server: str, data_dir: Path | None = None) -> dict[str, Any] | None:
     """The last demo's information when it is the demo at ``server``, however the address is spelled
     (``localhost`` or ``127.0.0.1``, a trailing slash, capitals), or by the address other machines reach it
-    at (``public_url``: a demo on every interface, given as the class was told it); else None."""
+    at (``public_url``: a demo on every interface, given as the class was told it); else None. None too,
+    said once on stderr, when the demo has stopped (``recorded_process``: the process demo.json names is
+    gone): the URL alone took a server started later on its port for it, which then got its settings, and
+    ``world_sync`` settled demo.json's world against that server."""
     demo = read(data_dir) or {}
+    return demo if names(demo, server) else None
+
+
+def names(demo: dict[str, Any], server: str) -> bool:
+    """Whether ``demo`` (demo.json's information) is the demo at ``server``: :func:`naming`, for a world
+    already read (``demo_world.World``)."""
     urls = [demo.get("url"), demo.get("public_url")]
-    return demo if any(isinstance(url, str) and same_server(url, server) for url in urls) else None
+    if not any(isinstance(url, str) and same_server(url, server) for url in urls):
+        return False
+    why = recorded_process.why_gone(demo)
+    if why is not None:  # its file stays: whatever answers at its URL now is another server
+        warn_once(
+            f"demo.json not used for {server}: the sls demo that wrote it {why}, so the server there now is "
+            "not that demo, and nothing of demo.json (its settings, tokens, world) is applied to it; `sls "
+            "world` still prints the world it left, and `sls demo --keep` starts it again"
+        )
+        return False
+    return True
 
 
 def same_server(one: str, other: str) -> bool:
@@ -106,17 +126,7 @@ def still_seeding(demo: dict[str, Any]) -> bool:
     if not demo.get("seeding"):
         return False
     pid = demo.get("seeding_pid")
-    return not isinstance(pid, int) or still_running(pid)
-
-
-def still_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # no signal: is it still there?
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # there, another user's
-        return True
-    return True
+    return not isinstance(pid, int) or recorded_process.still_running(pid)
 
 
 def remember_password(

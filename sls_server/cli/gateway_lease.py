@@ -39,8 +39,8 @@ from ..store import Store
 from ..store.base import outage_said_by_caller
 from ..store.gateway import LEASE_MS
 from ..store.records.gateway import GatewayProcess
-from .gateway_liveness import namespace
 from .gateway_restart import Outcome, end_previous_session
+from .recorded_process import namespace
 
 log = logging.getLogger(__name__)
 #: Seconds between two renewals: a third of the lease, so one lost renewal does not lose it.

@@ -1,7 +1,8 @@
 """Whether a gateway process whose lease is still live is gone, when this process can tell for sure: sooner
 than its lease runs out (10 s), for a process killed without its stop (SIGKILL, a crash) on this machine.
 
-A lease names its master's pid and the pid namespace it runs in (this boot's id and the namespace's inode).
+A lease names its master's pid and the pid namespace it runs in (this boot's id and the namespace's inode:
+``recorded_process.namespace``, as the data folder's files name their processes).
 Only in the same namespace does a pid mean the same process: on another host, or in another container of
 this one (its own namespace, even under the same host name: the host name alone would be wrong there), the
 lease is left to run out. In the same namespace, ``kill(pid, 0)`` failing with ESRCH means no such process:
@@ -13,25 +14,8 @@ inode a new one took ends all its processes with it: gone is then true, whatever
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ..store.records.gateway import GatewayProcess
-
-#: This boot's id (Linux): pid namespaces' inodes are only unique within one boot.
-BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
-#: This process's pid namespace (Linux).
-PID_NAMESPACE = Path("/proc/self/ns/pid")
-
-
-def namespace() -> str:
-    """``<boot id>:<device>:<inode>`` of this process's pid namespace; '' where /proc does not say (not
-    Linux, /proc hidden): then no lease is ever judged by its pid."""
-    try:
-        boot = BOOT_ID.read_text(encoding="ascii").strip()
-        found = os.stat(PID_NAMESPACE)
-    except OSError:
-        return ""
-    return f"{boot}:{found.st_dev}:{found.st_ino}" if boot else ""
 
 
 def gone(process: GatewayProcess, here: str) -> bool:

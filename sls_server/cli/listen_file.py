@@ -3,8 +3,8 @@ listens, for the other commands to find it without --url (``admin_commands.found
 names the demo. The servers still running on the folder are listed too, so the one started before takes over
 the file when the newest stops. Each entry names its process: a record whose process is gone (a server
 killed by SIGKILL, which could not remove it) is not trusted; demo.json names its process the same way
-(``pid``, :func:`gone`). Written as demo.json is (mode 0600,
-atomically: ``demofile.write_private_json``)."""
+(``recorded_process``: its pid, pid namespace and start). Written as demo.json is (mode 0600, atomically:
+``demofile.write_private_json``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import demofile
+from . import demofile, recorded_process
 
 #: Where a running ``sls serve`` says it listens.
 SERVE_FILE = "serve.json"
@@ -26,7 +26,7 @@ def record(data_dir: Path, filename: str, url: str) -> None:
     ``before`` (oldest first): when the newest stops, the file names the one started before it, instead of
     going and leaving the commands to say that none runs while one does."""
     before = [entry for entry in running(data_dir, filename) if entry["pid"] != os.getpid()]
-    mine = {"url": url, "pid": os.getpid(), "started_at": int(time.time())}
+    mine = {"url": url, **recorded_process.this_process(), "started_at": int(time.time())}
     demofile.write_private_json(data_dir / filename, {**mine, "before": before})
 
 
@@ -38,7 +38,7 @@ def forget(data_dir: Path, filename: str) -> None:
         said = json.loads(target.read_text())
         if not isinstance(said, dict) or os.getpid() not in {entry["pid"] for entry in _listed(said)}:
             return  # not ours to change
-        left = [e for e in _listed(said) if e["pid"] != os.getpid() and demofile.still_running(e["pid"])]
+        left = [e for e in _listed(said) if e["pid"] != os.getpid() and not recorded_process.gone(e)]
         if left:
             *before, newest = left
             demofile.write_private_json(target, {**newest, "before": before})
@@ -49,23 +49,24 @@ def forget(data_dir: Path, filename: str) -> None:
 
 
 def _listed(said: dict[str, Any]) -> list[dict[str, Any]]:
-    """The servers a file names, oldest first: ``before``, then its own ``url``, ``pid`` and ``started_at``
-    (0 when a file written before entries had one does not say)."""
+    """The servers a file names, oldest first: ``before``, then its own ``url``, ``pid``, ``started_at`` (0
+    when a file written before entries had one does not say) and what else names its process
+    (``recorded_process``), when the entry says it."""
     entries = [*(said.get("before") or []), said]
     return [
-        {"url": e["url"], "pid": e["pid"], "started_at": e.get("started_at", 0)}
+        {
+            "url": e["url"],
+            "pid": e["pid"],
+            "started_at": e.get("started_at", 0),
+            **{key: e[key] for key in PROCESS_KEYS if key in e},
+        }
         for e in entries
         if isinstance(e, dict) and isinstance(e.get("url"), str) and isinstance(e.get("pid"), int)
     ]
 
 
-def gone(record: dict[str, Any]) -> bool:
-    """Whether a record (demo.json, or an entry of these files) names a process that has stopped: demo.json
-    stays when its demo stops (it holds the demo world ``sls world`` prints), so without this the commands
-    went on talking to a demo that was gone. A record naming no process (written by an older ``sls``) is
-    taken at its word."""
-    pid = record.get("pid")
-    return isinstance(pid, int) and not demofile.still_running(pid)
+#: What an entry records of its process beyond its pid (``recorded_process.this_process``).
+PROCESS_KEYS = ("pid_namespace", "pid_started")
 
 
 def running(data_dir: Path | None, filename: str) -> list[dict[str, Any]]:
@@ -76,7 +77,7 @@ def running(data_dir: Path | None, filename: str) -> list[dict[str, Any]]:
         return []
     if not isinstance(said, dict):
         return []
-    return [entry for entry in _listed(said) if demofile.still_running(entry["pid"])]
+    return [entry for entry in _listed(said) if not recorded_process.gone(entry)]
 
 
 def newest(data_dir: Path | None, filename: str, plural: str) -> dict[str, Any] | None:

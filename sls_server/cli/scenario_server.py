@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from rich.text import Text
 
 from ..config import env_name
-from . import demofile, listen_file
+from . import demofile, recorded_process
 from .demo_print import token_lines
 from .output import CliError
 
@@ -53,12 +53,12 @@ def demo_sim_token(server: str) -> str | None:
 def running_demo() -> dict[str, Any] | None:
     """demo.json's ``url`` and ``admin_token`` when a server answers at that URL; ``None`` when there is no
     demo.json, or the demo it describes has stopped (its file stays behind): its process gone, though
-    another server may answer on its port now (``listen_file.gone``), or nothing answering at its URL."""
+    another server may answer on its port now (``recorded_process.gone``), or nothing answering at its URL."""
     import requests
 
     demo = demofile.read() or {}
     url = demo.get("url")
-    if not isinstance(url, str) or not url or listen_file.gone(demo):
+    if not isinstance(url, str) or not url or recorded_process.gone(demo):
         return None
     try:
         requests.get(f"{url.rstrip('/')}/healthz", timeout=3).raise_for_status()

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from . import demofile, world_marks, world_sync
+from . import demofile, recorded_process, world_marks, world_sync
 from .admin_client import AdminClient, NoServer
 from .demo_print import print_all, withheld
 from .output import CliError, print_json, warn
@@ -34,7 +34,9 @@ def world(as_json: bool, token_only: bool) -> None:
     with "password_changed_on_server": true. A number changed on the server outside sls is printed as the
     server holds it, marked changed (--json: "phone_changed_on_server": true). The admin token is printed
     with it (as a table or --json) only for a demo on loopback; --token prints it alone, for the trainer
-    console's sign-in (run it where the class cannot see).
+    console's sign-in (run it where the class cannot see). Once the demo that wrote it has stopped, the world
+    it left is printed as it is in the file, with a warning, and the server at its URL is not asked (another
+    one may answer there now).
 
     \b
     Examples:
@@ -55,15 +57,28 @@ def world(as_json: bool, token_only: bool) -> None:
             )
         click.echo(info["admin_token"])
         return
+    why = recorded_process.why_gone(info)
+    if why is not None:  # as it left it: whatever answers at its URL now is another server, not asked
+        _print(info, as_json)
+        warn(
+            f"the sls demo that wrote this world {why}: this is the world it left, not checked against "
+            f"the server at {info.get('url')} (another server may answer there now); `sls demo --keep` "
+            "starts the demo again with it"
+        )
+        return
     client = AdminClient(str(info.get("url")), info.get("admin_token"), timeout_s=3.0)
     listing = world_marks.listed(client)  # the one call: every user, every password's version
     # the console's "Back to the demo world" since a CLI change; a password changed elsewhere, not printed
     info = world_sync.caught_up(client, info, listing)
+    _print(info, as_json)
+    _warn_if_gone(client, info, listing)
+
+
+def _print(info: dict[str, Any], as_json: bool) -> None:
     if as_json:  # on a projected terminal as much as the table: the token only with --token
         print_json(withheld(info))
     else:
         print_all(info)
-    _warn_if_gone(client, info, listing)
 
 
 def _warn_if_gone(client: AdminClient, info: dict[str, Any], listing: world_marks.Listing) -> None:

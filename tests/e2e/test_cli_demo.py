@@ -19,6 +19,7 @@ import requests
 from conftest import ServerProcess, wait_until_serving
 from test_cli_e2e import clean_env, log_in, sls
 
+from sls_server.cli import recorded_process
 from sls_server.cli.demo_world import WORLD
 from sls_server.stopping import end_child
 from sls_server.store.embedded import free_port
@@ -109,7 +110,9 @@ def test_demo_seeds_its_world_over_http_prints_it_and_cleans_up(demo: Any) -> No
     assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
     info = json.loads(demo_file.read_text())
     assert info["url"] == server.url
-    assert info["pid"] == server.process.pid  # the commands skip demo.json once it is gone (listen_file.gone)
+    # the commands skip demo.json once its process is gone (recorded_process): its pid, namespace and start
+    assert info["pid"] == server.process.pid and not recorded_process.gone(info)
+    assert info["pid_started"] == recorded_process.started(server.process.pid)
     assert requests.get(f"{server.url}/readyz", timeout=10).json() == {"status": "ready"}
     for key, path in (
         ("login_page", "/"),

@@ -5,20 +5,14 @@ demo's admin token and the scenario. demo.json names its demo's process (``pid``
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import ServerProcess, fresh
+from pid_kit import a_dead_pid
 
 from sls_server.cli import demofile
 from sls_server.cli.scenario_server import running_demo
-
-
-def a_dead_pid() -> int:
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
-    return int(done.stdout)
 
 
 def test_a_demo_whose_process_is_gone_is_not_running_though_its_port_answers(

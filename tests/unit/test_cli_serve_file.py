@@ -7,21 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
+from pid_kit import a_dead_pid
 
 from sls_server.cli import demofile, listen_file
 from sls_server.store.embedded import free_port
-
-
-def a_dead_pid() -> int:
-    """The pid of a process that has ended (and was reaped): what a SIGKILLed server's record names."""
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
-    return int(done.stdout)
 
 
 def recorded(data_dir: Path, url: str, *, pid: int | None = None, started_at: int = 2_000_000_000) -> None:

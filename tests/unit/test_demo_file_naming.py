@@ -10,11 +10,10 @@ seeding" until the file was removed by hand.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from pid_kit import a_dead_pid
 
 from sls_server.cli import demofile
 from sls_server.cli.demo_world import World
@@ -28,13 +27,6 @@ DEMO = "http://127.0.0.1:18000"
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SLS_DATA_DIR", str(tmp_path))
     return tmp_path
-
-
-def a_gone_pid() -> int:
-    """The id of a process that has ended (and been reaped)."""
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    return child.pid
 
 
 @pytest.mark.parametrize(
@@ -62,7 +54,7 @@ def test_a_demo_seeding_now_is_refused_under_any_spelling(data_dir: Path) -> Non
 
 
 def test_a_seeding_mark_left_by_a_demo_that_died_is_not_a_refusal(data_dir: Path) -> None:
-    demofile.write(data_dir, {"url": DEMO, "seeding": True, "seeding_pid": a_gone_pid()})
+    demofile.write(data_dir, {"url": DEMO, "seeding": True, "seeding_pid": a_dead_pid()})
     refuse_while_seeding(DEMO)  # the demo that marked it is gone: nothing is seeding
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import redis
 
 from sls_server.cli.gateway_lease import GatewayLease
-from sls_server.cli.gateway_liveness import gone, namespace
+from sls_server.cli.gateway_liveness import gone
 from sls_server.cli.gateway_restart import _answer, end_previous_session
+from sls_server.cli.recorded_process import namespace
 from sls_server.config import load_settings
 from sls_server.store import keys
 from sls_server.store.connection import connect

@@ -1,0 +1,103 @@
+"""Which process a data folder's file names, and whether it still runs: demo.json names ``sls demo``'s
+supervisor, serve.json and gateway.json (``listen_file``) their servers. A file outlives its process when that
+is killed (SIGKILL, a power cut), and demo.json stays when its demo stops (it holds the world ``sls world``
+prints): a file whose process is gone must not name the server that answers at its URL now.
+
+A record names its process by ``pid``, and by two more fields where /proc says them (Linux):
+``pid_namespace``, the pid namespace it was written in (this boot's id and the namespace's inode, as a
+gateway's lease names its master), since only there does the pid mean that process; and ``pid_started``, when
+that process started (clock ticks after boot, from ``/proc/<pid>/stat``), since the system gives a stopped
+process's pid to another one later. Read from another namespace (an ``sls`` outside the container the record
+was written in) or after a restart of the machine, the pid says nothing of the process: the record is taken
+as gone, the safe mistake (the commands are given --url instead), as a pid this process cannot see always
+was. A record naming no pid (written by an older ``sls``) is taken at its word; one naming a pid alone is
+judged by the pid.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+#: This boot's id (Linux): pid namespaces' inodes, and process start times, only mean something within one.
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+#: This process's pid namespace (Linux).
+PID_NAMESPACE = Path("/proc/self/ns/pid")
+
+
+def namespace() -> str:
+    """``<boot id>:<device>:<inode>`` of this process's pid namespace; '' where /proc does not say (not
+    Linux, /proc hidden): then no record is judged by it."""
+    try:
+        boot = BOOT_ID.read_text(encoding="ascii").strip()
+        found = os.stat(PID_NAMESPACE)
+    except OSError:
+        return ""
+    return f"{boot}:{found.st_dev}:{found.st_ino}" if boot else ""
+
+
+def started(pid: int) -> int | None:
+    """When process ``pid`` started, in clock ticks after boot (``/proc/<pid>/stat``'s 22nd field, counted
+    after the name in parentheses, which may hold spaces); None where /proc does not say."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()  # from the 3rd field (the state) on
+    try:
+        return int(fields[19])
+    except (IndexError, ValueError):
+        return None
+
+
+def this_process() -> dict[str, Any]:
+    """What a file records of the process writing it (``pid``, and ``pid_namespace``/``pid_started`` where
+    /proc says them)."""
+    record: dict[str, Any] = {"pid": os.getpid()}
+    here, began = namespace(), started(os.getpid())
+    if here:
+        record["pid_namespace"] = here
+        if began is not None:
+            record["pid_started"] = began
+    return record
+
+
+def still_running(pid: int) -> bool:
+    """Whether a process has that pid here (anyone's)."""
+    try:
+        os.kill(pid, 0)  # no signal: is it still there?
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # there, another user's
+        return True
+    return True
+
+
+def why_gone(record: dict[str, Any]) -> str | None:
+    """Why the process ``record`` names is not known to run here, in a few words (after "the process that
+    wrote it"); None when it runs, or when the record cannot say (no pid)."""
+    pid = record.get("pid")
+    if not isinstance(pid, int) or isinstance(pid, bool):
+        return None
+    if pid <= 0:  # 0 and below name process groups, not a process
+        return f"(pid {pid}) names no process"
+    here, theirs = namespace(), record.get("pid_namespace")
+    if isinstance(theirs, str) and theirs and here and theirs != here:
+        return (
+            f"(pid {pid}) ran in another container or before this machine restarted, where this sls cannot "
+            "see whether it still runs"
+        )
+    if not still_running(pid):
+        return f"(pid {pid}) has stopped"
+    began = record.get("pid_started")
+    if theirs == here and isinstance(began, int) and started(pid) not in (None, began):
+        return f"(pid {pid}) has stopped (another process has its pid now)"
+    return None
+
+
+def gone(record: dict[str, Any]) -> bool:
+    """Whether the process ``record`` names (demo.json, or an entry of serve.json or gateway.json) is not
+    known to run here (:func:`why_gone`): stopped, its pid another process's now, or out of this process's
+    sight."""
+    return why_gone(record) is not None
