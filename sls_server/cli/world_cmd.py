@@ -45,7 +45,7 @@ def world(as_json: bool, token_only: bool) -> None:
       PW=$(sls world --json | jq -r '.users["card-carl"].password')
     """
     info = demofile.read()
-    if info and info.get("seeding"):
+    if info and demofile.still_seeding(info):
         url = info.get("url")
         raise CliError(f"the sls demo at {url} is still seeding its world: it prints it when it is ready")
     if not info or not isinstance(info.get("users"), dict):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
+from pid_kit import a_dead_pid
 
 from sls_server.cli import demofile
 from sls_server.cli.output import mask_url
@@ -131,6 +132,21 @@ def test_world_json_of_a_demo_beyond_loopback_withholds_the_admin_token(
     assert "admin_token" not in printed and info["admin_token"] not in result.stdout
     assert printed == {key: value for key, value in info.items() if key != "admin_token"}
     assert sls(runner, "world", "--token").stdout == f"{info['admin_token']}\n"
+
+
+def test_world_left_seeding_by_a_demo_that_died_is_not_still_seeding(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A demo killed mid-seed leaves ``seeding`` in demo.json; ``sls world`` said "still seeding" for ever,
+    where the scenario commands and ``sls login --auto`` already saw the mark's process gone."""
+    demofile.write(
+        demofile.data_dir_from_env(),
+        {"url": "http://127.0.0.1:9", "seeding": True, "seeding_pid": a_dead_pid()},
+    )
+    result = sls(runner, "world")
+    assert result.exit_code == 1
+    assert "still seeding" not in result.output
+    assert_one_line_error(result, "no demo world", "sls demo")
 
 
 def test_world_without_a_demo_says_how_to_get_one(runner: CliRunner) -> None:
