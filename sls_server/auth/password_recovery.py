@@ -35,6 +35,7 @@ from ..accounts.users import UserService
 from ..errors import SlsError
 from ..events import EventLog
 from ..factors.sms import new_code
+from ..store.keys import RECOVERY_WINDOWS
 from ..store.phones import PhoneRepo
 from ..store.recoveries import RecoveryRepo
 from .errors import (
@@ -130,7 +131,7 @@ class PasswordRecovery:
             with self._events.caused(every=True) as cause:
                 sent = "sent"
                 try:
-                    self._phones.limit(name, record.phone, now=now, ip=ip)
+                    self._phones.limit(name, record.phone, now=now, ip=ip, windows=RECOVERY_WINDOWS)
                     self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
                 except SlsError as exc:  # the send limits (``Texts.limit``), known here by their code
                     if exc.code != "rate_limited":

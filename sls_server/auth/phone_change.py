@@ -25,6 +25,7 @@ from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors.sms import new_code
 from ..secretbox import pepper as derive_pepper
+from ..store.keys import SEND_WINDOWS, SendScope
 from ..store.phone_changes import PhoneChangeRepo
 from .errors import ChallengeExpired, InvalidResponse, RateLimited
 
@@ -47,7 +48,15 @@ class Texts(Protocol):
     #: The number a decoy's text goes to (none a phone has), which its events mask as a user's are.
     decoy_number: str
 
-    def limit(self, username: str, number: str, *, now: int, ip: str | None) -> None: ...
+    def limit(
+        self,
+        username: str,
+        number: str,
+        *,
+        now: int,
+        ip: str | None,
+        windows: tuple[SendScope, SendScope] = SEND_WINDOWS,
+    ) -> None: ...
 
     def send_sms(
         self, number: str, text: str, *, now: int, user: str | None, ip: str | None, purpose: str

@@ -28,7 +28,7 @@ from ..event_details import NoticeKind
 from ..events import EventLog
 from ..shapes.phones import ROAMING_LOSS_MAX
 from ..store import Store
-from ..store.keys import SendScope
+from ..store.keys import SEND_WINDOWS, SendScope
 from ..store.records import TextMessage, VoiceCall
 from .errors import SendLimited
 from .phone_conditions import conditions_from_record, record_from_conditions
@@ -109,11 +109,21 @@ class PhoneService:
         self._events.record("phone.restarted", at=now, detail={"number": mask_number(number)})
         return conditions
 
-    def limit(self, username: str, number: str, *, now: int, ip: str | None) -> None:
+    def limit(
+        self,
+        username: str,
+        number: str,
+        *,
+        now: int,
+        ip: str | None,
+        windows: tuple[SendScope, SendScope] = SEND_WINDOWS,
+    ) -> None:
         """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``.
         A send refused by the second window gives back its place in the first. ``ip``: the client that asked
-        for the text, which the refusal's event names (as ``sms.sent`` would have)."""
-        wait = self._count([("send:user", username), ("send:number", number)], now=now)
+        for the text, which the refusal's event names (as ``sms.sent`` would have). ``windows``: the account's
+        and the number's windows it counts in (a recovery's own: :data:`RECOVERY_WINDOWS`)."""
+        user_window, number_window = windows
+        wait = self._count([(user_window, username), (number_window, number)], now=now)
         if wait:
             self._events.record_flood(  # repeatable at will: counted per user and window
                 "sms.rate_limited",

@@ -254,12 +254,15 @@ def phone_sent_count(handset: str) -> str:
     return f"{PREFIX}{{p:{handset}}}:sent"
 
 
-#: What a send window counts: texts to a user, texts to a number, IB Key pushes to a user, recoveries started
-#: from a client, recovery codes tried at a name, IB Key activation codes tried by a user; and, in a user's
-#: and a number's place, the texts a name that is sent none would have been sent (``PhoneService.rehearse``).
+#: What a send window counts: texts to a user, texts to a number, the same for a recovery's texts (windows of
+#: their own: ``PhoneService.limit``), IB Key pushes to a user, recoveries started from a client, recovery
+#: codes tried at a name, IB Key activation codes tried by a user; and, in a user's and a number's place, the
+#: texts a name that is sent none would have been sent (``PhoneService.rehearse``).
 SendScope = Literal[
     "send:user",
     "send:number",
+    "recovery_text:user",
+    "recovery_text:number",
     "push",
     "recovery",
     "recovery_code",
@@ -267,6 +270,14 @@ SendScope = Literal[
     "decoy:user",
     "decoy:number",
 ]
+
+#: The windows a login's, a step-up's and an activation's texts count in (per account, per number).
+SEND_WINDOWS: tuple[SendScope, SendScope] = ("send:user", "send:number")
+#: Those of *Forgot your password?*: their own, bounded alike. A start needs nothing but a name, so counted
+#: in the login's windows, a script starting a few a window kept every login of an SMS user refused
+#: (``429 rate_limited``) before a code was sent, without the password
+#: (``tests/api/test_recovery_send_budget.py``).
+RECOVERY_WINDOWS: tuple[SendScope, SendScope] = ("recovery_text:user", "recovery_text:number")
 
 
 def send_window(scope: SendScope, who: str) -> str:

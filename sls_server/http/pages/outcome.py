@@ -18,6 +18,12 @@ whose GET never came (a tab closed as it redirected) wait until they lapse, each
 under their path; so at most :data:`OUTCOMES_CHARS` of a path's wait, the newest kept: a form that tells
 one, or a page that shows one, drops the oldest beyond (never the one it tells or shows).
 
+**Sessions.** Every keyed outcome answers a form of a logged-in user, so it is sealed to that session too
+(the id of the token the cookie holds), and opens only for it, under that token or one a step-up (another
+tab's) rotated it from (``SessionRecord.retired``), as the step-up tasks are (``verify_tasks``). Sealed to
+the browser alone, one user's refusal left waiting (with the IP Restrictions list they typed) was shown to
+the next user who logged in on that browser and opened its address within its two minutes.
+
 It never holds a password, a code, a response or a token. The GET that reads it drops it, so the sentence is
 shown once: a reload shows the page as it now stands, not a refusal that did not happen again.
 """
@@ -32,6 +38,8 @@ from typing import Any
 from flask import g, redirect, request
 from werkzeug.wrappers import Response
 
+from ...auth.session_tokens import session_id
+from ..common import core, session_cookie
 from . import bp
 from .kit import browser_id, drop_cookie, seal, set_cookie
 
@@ -52,8 +60,39 @@ def new_key() -> str:
     return secrets.token_urlsafe(9)
 
 
-def _context(path: str, key: str) -> str:
-    return f"outcome:{path}:{key}:{browser_id()}"
+def _context(path: str, key: str, session: str = "") -> str:
+    return f"outcome:{path}:{key}:{browser_id()}" + (f":{session}" if key else "")
+
+
+def _session() -> str:
+    """The id of the session token this request's cookie holds ("" for none): what a keyed outcome is sealed
+    to."""
+    cookie = session_cookie()
+    return (session_id(cookie) if cookie else None) or ""
+
+
+def _retired() -> tuple[str, ...]:
+    """The ids of the tokens this request's session was rotated from by its step-ups, newest first (the
+    server's record: none once the session ended); read from the store once a request, and only when an
+    outcome did not open under the token now (a step-up in another tab since it was told)."""
+    if "sls_outcome_retired" not in g:
+        sid = _session()
+        g.sls_outcome_retired = tuple(reversed(core().sessions.rotated_from(sid))) if sid else ()
+    return tuple(g.sls_outcome_retired)
+
+
+def _open(token: str, path: str, key: str) -> dict[str, Any] | None:
+    """An outcome cookie's value if it is this browser's for ``path`` and ``key``, and a keyed one this
+    session's."""
+    box = seal("outcome")
+    if not key:
+        return box.open(token, _context(path, key))
+    said = box.open(token, _context(path, key, _session()))
+    for sid in () if said is not None or not _session() else _retired():
+        said = box.open(token, _context(path, key, sid))
+        if said is not None:
+            break
+    return said
 
 
 def _name(key: str) -> str:
@@ -73,7 +112,7 @@ def tell(
     answer = redirect(to or path, 303)
     # When it was told, to keep the newest (the browser's wall clock is the one its cookies lapse on).
     said = {"message": message, "status": status, **more, **({"at": time.time()} if key else {})}
-    sealed = seal("outcome").seal(said, _context(path, key))
+    sealed = seal("outcome").seal(said, _context(path, key, _session()))
     set_cookie(answer, _name(key), sealed, path=path, max_age=OUTCOME_MAX_AGE)
     if key:
         _bound(answer, path, key, len(sealed))
@@ -92,7 +131,7 @@ def told(key: str = "") -> dict[str, Any]:
     read once."""
     path = request.path
     for token in request.cookies.getlist(_name(key)):  # one per path: "/"'s reaches every page
-        said = seal("outcome").open(token, _context(path, key))
+        said = _open(token, path, key)
         if said is not None:
             g.sls_outcome_shown = (_name(key), path)
             if key:
@@ -114,7 +153,7 @@ def _bound(answer: Response, path: str, keep: str, kept: int) -> None:
     for order, (name, token) in enumerate(request.cookies.items(multi=True)):
         key = name.removeprefix(OUTCOME_COOKIE + "_")
         if name == _name(key) and key != keep and KEY.fullmatch(key):
-            said = seal("outcome").open(token, _context(path, key))
+            said = _open(token, path, key)
             if said is not None:  # another path's (the account page's, under its pages) is not this one's
                 waiting.append((float(said.get("at") or 0), order, name, len(token)))
     for _, _, name, size in sorted(waiting, reverse=True):

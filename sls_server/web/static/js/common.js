@@ -116,9 +116,18 @@ window.SLS = (function () {
   }
 
   /* A link to a <details> (the login step's "Use another device") opens it: the browser itself only
-     scrolls to a fragment, and a closed <details> shows nothing but its summary. */
+     scrolls to a fragment, and a closed <details> shows nothing but its summary. The fragment is whatever
+     a link said: one that is no valid percent-encoding ("#%") names nothing, and must not throw here,
+     which stopped every script of the page (SLS undefined: no logoff countdown, no poll). */
+  function fragmentId(hash) {
+    try {
+      return decodeURIComponent((hash || "").slice(1));
+    } catch (malformed) {
+      return "";
+    }
+  }
   function openDetails(hash) {
-    const id = decodeURIComponent((hash || "").slice(1));
+    const id = fragmentId(hash);
     const target = id ? document.getElementById(id) : null;
     if (target && target.tagName === "DETAILS") target.open = true;
   }
