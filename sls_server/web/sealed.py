@@ -12,11 +12,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any
 
 from ..secretbox import SealError, SecretBox, pepper
 
 MAX_SEALED_CHARS = 3800  # a cookie holds about 4 KB
+
+#: What :meth:`PageSeal.seal` writes after ``version.``: URL-safe base64 unpadded, one spelling for each value
+#: (a lenient decoder also takes ``+``, ``/`` and padding for the same bytes).
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class PageSeal:
@@ -37,7 +42,7 @@ class PageSeal:
             return None
         try:
             version, dot, payload = token.partition(".")
-            if not dot:
+            if not dot or not _PAYLOAD.fullmatch(payload):
                 return None
             raw = base64.b64decode(payload + "=" * (-len(payload) % 4), altchars=b"-_", validate=True)
             sealed = f"{version}:{base64.b64encode(raw).decode()}"

@@ -49,9 +49,23 @@ def test_every_character_is_a_cookie_value_s() -> None:
         lambda t: "v1." + base64.urlsafe_b64encode(b"short").decode(),  # shorter than a nonce
         lambda t: "",
         lambda t: "v1." + "A" * 5000,  # longer than a cookie holds
+        lambda t: t + "=" * (4 - len(t.split(".", 1)[1]) % 4 or 4),  # padding the seal never writes
+        lambda t: t + "==",
     ],
 )
 def test_anything_tampered_with_or_malformed_opens_as_nothing(change) -> None:
     seal = PageSeal(KEY, "login")
     token = seal.seal({"txn": "abc"}, context="b")
     assert seal.open(change(token), "b") is None
+
+
+def test_the_standard_alphabet_is_not_taken_for_the_url_safe_one() -> None:
+    """``+`` and ``/`` decode to the same bytes as ``-`` and ``_`` under a lenient decoder: a value the
+    seal never wrote, refused like any other malformed one (one spelling for each cookie)."""
+    seal = PageSeal(KEY, "login")
+    token = next(
+        t for t in (seal.seal({"txn": str(i)}, context="b") for i in range(200)) if "-" in t and "_" in t
+    )
+    assert seal.open(token, "b") is not None
+    assert seal.open(token.replace("-", "+"), "b") is None
+    assert seal.open(token.replace("_", "/"), "b") is None
