@@ -33,8 +33,9 @@ from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
 from .gunicorn_logs import DEMO_SEED_HEADER, log_to_stderr
 from .output import EXIT_USAGE, CliError, err, mask_url, print_json, print_renderable
-from .serve import Startup, run, start
 from .serve_banner import banner, describe
+from .serve_run import run
+from .serve_startup import Startup, start
 from .server_options import ServerCommand, server_options, show_token_option
 from .start_lines import held_until_started
 

@@ -1,7 +1,7 @@
 """gunicorn, run from Python: a master that forks N workers, each building its own app from a mapping.
 
 No preload of the app: every worker calls ``create_app(config)`` after the fork, so no Redis connection,
-thread or lock is shared across processes. Only its modules are imported before the fork (``serve.run``),
+thread or lock is shared across processes. Only its modules are imported before the fork (``serve_run.run``),
 and shared. The listening socket is bound by the CLI before anything else starts (a port in
 use is a clear error, not gunicorn's five retries) and handed over as ``fd://N``.
 """
