@@ -246,7 +246,9 @@ def supervise(
 
     def pass_on(signum: int, _frame: Any) -> None:
         stopping.append(signum)
-        child.signal(signum)
+        # SIGINT as SIGTERM: Ctrl-C reaches the server from the terminal too, and a second SIGINT is its
+        # quick stop (``gunicorn_arbiter``); one Ctrl-C must stay a graceful stop
+        child.signal(signal.SIGTERM if signum == signal.SIGINT else signum)
 
     signal.signal(signal.SIGTERM, pass_on)
     signal.signal(signal.SIGINT, pass_on)

@@ -1,5 +1,5 @@
 """A gunicorn worker's signal handlers for ``sls serve``: a quick quit runs once, a graceful stop ends the
-long answers first.
+long answers first, and a first Ctrl-C is a graceful stop.
 
 gunicorn installs its own handlers in each worker; these wrap them once the worker is ready
 (``post_worker_init``), for the two ways gunicorn's own left a worker hanging until it was killed.
@@ -56,7 +56,28 @@ def end_streams_on_exit(worker: Any) -> None:
     signal.signal(signal.SIGTERM, handle_exit)
 
 
+def drain_on_first_interrupt() -> None:
+    """A worker's first SIGINT runs its graceful stop (SIGTERM's handler), a later one its quick quit.
+
+    Ctrl-C sends SIGINT to the terminal's whole process group, the workers as well as the master, and
+    gunicorn's worker answers SIGINT with its quick quit: it said "Worker exiting" while a request was still
+    being answered, and the trainer's feed held it until the master killed it. The master now drains on a
+    first Ctrl-C (``gunicorn_arbiter``), and so does each worker; Ctrl-C again is the quick quit it was.
+    Installed after the other two: it calls the handlers they installed."""
+    quit_handler = signal.getsignal(signal.SIGINT)
+    drain = signal.getsignal(signal.SIGTERM)
+    assert callable(quit_handler) and callable(drain), "the worker's own handlers are installed first"
+
+    def handle_interrupt(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, quit_handler)
+        drain(signum, frame)
+
+    signal.signal(signal.SIGINT, handle_interrupt)
+
+
 def worker_signals(worker: Any) -> None:
-    """A worker's signal handlers once it is ready: quick quits run once, a graceful stop ends streams."""
+    """A worker's signal handlers once it is ready: quick quits run once, a graceful stop ends streams, a
+    first Ctrl-C stops gracefully."""
     quit_once(worker)
     end_streams_on_exit(worker)
+    drain_on_first_interrupt()
