@@ -119,12 +119,13 @@ def server_options(func: F) -> F:
 
 
 def show_token_option(func: F) -> F:
-    """``--show-token``: print the admin token even when the server answers beyond loopback, where ``sls
-    demo`` and ``sls scenario demo`` withhold it (``demo_print.token_shown``): one flag, one wording."""
+    """``--show-token``: print the admin token (and ``sls demo``'s sim token) even when the server answers
+    beyond loopback, where ``sls demo`` and ``sls scenario demo`` withhold them (``demo_print.token_shown``):
+    one flag, one wording."""
     return click.option(
         "--show-token",
         is_flag=True,
-        help="Print the admin token even when --host answers beyond loopback (it is withheld there).",
+        help="Print the admin and sim tokens even when --host answers beyond loopback (withheld there).",
     )(func)
 
 
