@@ -32,7 +32,8 @@ class DrainingArbiter(Arbiter):
         super().signal(sig, frame)
 
     def handle_term(self) -> None:
-        how = "Ctrl-C" if self.interrupted else "SIGTERM"
+        # gunicorn's own line before this one says "Handling signal: term" for a first Ctrl-C too: say why
+        how = "Ctrl-C (SIGINT, taken as SIGTERM)" if self.interrupted else "SIGTERM"
         assert self.log is not None, "gunicorn sets its logger up before it handles a signal"
         self.log.info(
             "%s: finishing the requests in flight (up to %s s), then stopping; Ctrl-C again to stop at once",

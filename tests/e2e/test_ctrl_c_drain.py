@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,10 +19,14 @@ from typing import Any
 import pytest
 import redis
 import requests
+from conftest import ServerProcess, wait_until_serving
 from over_http_kit import card_user_over_http, trainer_console
 from own_server_kit import own_server
+from test_cli_demo import wait_for_world
+from test_cli_e2e import clean_env
 
 from sls_server.store import keys
+from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-Battery-9"
@@ -102,3 +108,32 @@ def test_a_second_ctrl_c_stops_at_once(tmp_path: Path) -> None:
     log = server.log()
     assert "SIGKILL" not in log and "Traceback" not in log, log
     assert "embedded redis-server stopped" in log.strip().splitlines()[-1], log
+
+
+def test_one_ctrl_c_stops_sls_demo_gracefully_too(tmp_path: Path) -> None:
+    """``sls demo``'s supervisor passes a signal on to its server, which gets the terminal's SIGINT as well:
+    passed on as SIGINT, one Ctrl-C reached the server twice, and the second is the quick stop."""
+    port = free_port()
+    log_path = tmp_path / "demo.log"
+    command = [sys.executable, "-m", "sls_server.cli.main", "demo", "--port", str(port), "--workers", "1"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            env=clean_env(tmp_path / "data"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a shell's job: Ctrl-C goes to the whole group
+        )
+    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        wait_until_serving(server)
+        wait_for_world(server)
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    text = server.log()
+    assert "Ctrl-C (SIGINT, taken as SIGTERM): finishing the requests in flight" in text, text
+    assert "Quick shutdown" not in text and "SIGKILL" not in text, text
+    assert "embedded redis-server stopped" in text.strip().splitlines()[-1], text
