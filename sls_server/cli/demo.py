@@ -158,9 +158,10 @@ def demo(
 
     On every interface (--host 0.0.0.0, a class on the LAN) the pages are printed at this machine's
     address on its network, which the trainees' machines open; the loopback URL follows, labelled.
-    The admin token (the admin API, the trainer console) is printed only when --host is loopback: beyond
-    it (a class on the LAN, the terminal projected), the panel says where to read it instead
-    (`sls world --token`, or demo.json), unless --show-token.
+    The admin token (the admin API, the trainer console) and SLS_SIM_TOKEN, if set, are printed only when
+    --host is loopback: beyond it (a class on the LAN, the terminal projected), the panel says where to
+    read them instead (`sls world --token`, `sls world --sim-token`, or demo.json), unless --show-token.
+    Under SLS_LOG_FORMAT=json the demo's information is one JSON line, as with --json.
 
     \b
     Examples:
@@ -180,6 +181,8 @@ def demo(
         demofile.writable(demofile.path(settings.data_dir))
     previous = World(demofile.read(settings.data_dir) if keep else None)
     facts = describe(startup, workers, threads)
+    # a log collector reads every line as JSON: no box art among them, as ``sls serve`` and ``sls gateway``
+    as_json = as_json or settings.log_format == "json"
     if not as_json:
         print_renderable(banner(facts, title="sls demo"))
     quiet_token = secrets.token_urlsafe(24)
