@@ -137,3 +137,15 @@ def test_one_ctrl_c_stops_sls_demo_gracefully_too(tmp_path: Path) -> None:
     assert "Ctrl-C (SIGINT, taken as SIGTERM): finishing the requests in flight" in text, text
     assert "Quick shutdown" not in text and "SIGKILL" not in text, text
     assert "embedded redis-server stopped" in text.strip().splitlines()[-1], text
+
+
+@pytest.mark.parametrize("threads", ["1", "4"])
+def test_a_ctrl_c_with_nothing_in_flight_ends_every_worker_by_itself(tmp_path: Path, threads: str) -> None:
+    """A worker that drained on the terminal's SIGINT could end before the master's SIGTERM came, which then
+    found it in Python's shutdown and killed it: "Worker (pid:N) was sent SIGTERM!" (``--threads 1``)."""
+    server = own_server(tmp_path, own_group=True, workers=2, SLS_THREADS=threads)
+    os.killpg(server.process.pid, signal.SIGINT)
+    assert server.process.wait(timeout=60) == 0
+    log = server.log()
+    assert "was sent" not in log, log
+    assert "embedded redis-server stopped" in log.strip().splitlines()[-1], log

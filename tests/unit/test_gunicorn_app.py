@@ -91,13 +91,13 @@ def test_a_quit_signal_pending_beside_the_first_is_dropped_without_a_traceback()
             signal.signal(sig, handler)
 
 
-def test_a_workers_first_interrupt_drains_and_a_second_quits() -> None:
-    """Ctrl-C reaches every worker from the terminal: the first runs the graceful stop (SIGTERM's handler),
+def test_a_workers_first_interrupt_waits_for_the_masters_graceful_stop_and_a_second_quits() -> None:
+    """Ctrl-C reaches every worker from the terminal: the first is left to the master (which sends SIGTERM),
     not gunicorn's quick quit; Ctrl-C again quits, once, whatever the master sends meanwhile."""
     import os
     import signal
 
-    from sls_server.cli.worker_signals import drain_on_first_interrupt, quit_once
+    from sls_server.cli.worker_signals import leave_first_interrupt_to_the_master, quit_once
 
     calls: list[str] = []
 
@@ -112,12 +112,12 @@ def test_a_workers_first_interrupt_drains_and_a_second_quits() -> None:
     try:
         quit_once(Worker())
         signal.signal(signal.SIGTERM, graceful)
-        drain_on_first_interrupt()
+        leave_first_interrupt_to_the_master()
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGINT):
             os.kill(os.getpid(), sig)
             for _ in range(1000):  # bytecode boundaries, where Python runs pending handlers
                 pass
-        assert calls == ["drain", "drain", "quit"]
+        assert calls == ["drain", "quit"]
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
