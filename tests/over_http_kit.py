@@ -25,6 +25,18 @@ def network_address() -> str:
 def signs_in_to_the_console(url: str, token: str) -> bool:
     """The trainer console's sign-in form at ``url``, as a browser posts it, with ``token``: whether it
     signed in (``sls demo`` and ``sls scenario demo`` tests, where the trainer reads a withheld token)."""
+    browser, signed = _console_sign_in(url, token)
+    return signed.status_code == 303 and 'data-testid="world-save"' in browser.get(f"{url}/trainer").text
+
+
+def trainer_console(url: str, token: str = ADMIN_TOKEN) -> requests.Session:
+    """A browser's session signed in to the trainer console at ``url`` (its live feed, its forms)."""
+    browser, signed = _console_sign_in(url, token)
+    assert signed.status_code == 303, signed.text
+    return browser
+
+
+def _console_sign_in(url: str, token: str) -> tuple[requests.Session, requests.Response]:
     browser = requests.Session()
     form = browser.get(f"{url}/trainer", timeout=10).text
     found = re.search(r'name="csrf_token" value="([^"]+)"', form)
@@ -36,7 +48,7 @@ def signs_in_to_the_console(url: str, token: str) -> bool:
         allow_redirects=False,
         timeout=10,
     )
-    return signed.status_code == 303 and 'data-testid="world-save"' in browser.get(f"{url}/trainer").text
+    return browser, signed
 
 
 def card_user_over_http(base: str, name: str, password: str, pin: str = "1234") -> dict[str, Any]:

@@ -33,8 +33,9 @@ from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
 from .gunicorn_logs import DEMO_SEED_HEADER, log_to_stderr
 from .output import EXIT_USAGE, CliError, err, mask_url, print_json, print_renderable
-from .serve import Startup, run, start
 from .serve_banner import banner, describe
+from .serve_run import run
+from .serve_startup import Startup, start
 from .server_options import ServerCommand, server_options, show_token_option
 from .start_lines import held_until_started
 
@@ -157,9 +158,10 @@ def demo(
 
     On every interface (--host 0.0.0.0, a class on the LAN) the pages are printed at this machine's
     address on its network, which the trainees' machines open; the loopback URL follows, labelled.
-    The admin token (the admin API, the trainer console) is printed only when --host is loopback: beyond
-    it (a class on the LAN, the terminal projected), the panel says where to read it instead
-    (`sls world --token`, or demo.json), unless --show-token.
+    The admin token (the admin API, the trainer console) and SLS_SIM_TOKEN, if set, are printed only when
+    --host is loopback: beyond it (a class on the LAN, the terminal projected), the panel says where to
+    read them instead (`sls world --token`, `sls world --sim-token`, or demo.json), unless --show-token.
+    Under SLS_LOG_FORMAT=json the demo's information is one JSON line, as with --json.
 
     \b
     Examples:
@@ -179,6 +181,8 @@ def demo(
         demofile.writable(demofile.path(settings.data_dir))
     previous = World(demofile.read(settings.data_dir) if keep else None)
     facts = describe(startup, workers, threads)
+    # a log collector reads every line as JSON: no box art among them, as ``sls serve`` and ``sls gateway``
+    as_json = as_json or settings.log_format == "json"
     if not as_json:
         print_renderable(banner(facts, title="sls demo"))
     quiet_token = secrets.token_urlsafe(24)
@@ -245,7 +249,9 @@ def supervise(
 
     def pass_on(signum: int, _frame: Any) -> None:
         stopping.append(signum)
-        child.signal(signum)
+        # SIGINT as SIGTERM: Ctrl-C reaches the server from the terminal too, and a second SIGINT is its
+        # quick stop (``gunicorn_arbiter``); one Ctrl-C must stay a graceful stop
+        child.signal(signal.SIGTERM if signum == signal.SIGINT else signum)
 
     signal.signal(signal.SIGTERM, pass_on)
     signal.signal(signal.SIGINT, pass_on)

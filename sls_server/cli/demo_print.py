@@ -52,6 +52,8 @@ ADMIN_HINT = "send it as 'Authorization: Bearer <token>' to /admin/v1 (sls comma
 
 #: How ``sls demo`` and ``sls world`` read a demo's admin token off demo.json, for the trainer alone.
 TOKEN_COMMAND = "sls world --token"
+#: And its sim token, when it was started with ``SLS_SIM_TOKEN``.
+SIM_TOKEN_COMMAND = "sls world --sim-token"
 
 
 def token_shown(host: str, show: bool = False) -> bool:
@@ -68,27 +70,42 @@ def demo_host(info: dict[str, Any]) -> str:
     return str(info.get("host", "127.0.0.1"))
 
 
+#: demo.json's tokens, each for the trainer alone: the admin token (the admin API, the trainer console) and
+#: the sim token (``SLS_SIM_TOKEN``: the simulated devices, kept from a class that plays the attacker).
+TOKENS = ("admin_token", "sim_token")
+
+
 def withheld(info: dict[str, Any], show: bool = False) -> dict[str, Any]:
-    """``info`` as it may be printed: without the admin token unless :func:`token_shown`."""
+    """``info`` as it may be printed: without its tokens unless :func:`token_shown`."""
     if token_shown(demo_host(info), show):
         return info
-    return {key: value for key, value in info.items() if key != "admin_token"}
+    return {key: value for key, value in info.items() if key not in TOKENS}
 
 
-def token_lines(token: str, host: str, show: bool, *, read: str, command: str, hint: str) -> Text:
-    """A server's admin token as its command prints it: the token and ``hint`` (how it is used) where
+def token_lines(
+    token: str,
+    host: str,
+    show: bool,
+    *,
+    read: str,
+    command: str,
+    hint: str,
+    label: str = "Admin token",
+    use: str = "to sign in to the trainer console",
+) -> Text:
+    """A server's token as its command prints it: the token and ``hint`` (how it is used) where
     :func:`token_shown`; else where the trainer reads it (``read``: a command, and the 0600 file it reads)
     and that ``command --show-token`` prints it anyway. One wording for ``sls demo`` and
-    ``sls scenario demo``."""
+    ``sls scenario demo``, for the admin token and the sim token."""
+    heading = (f"{label:<13}", "bold")
     if token_shown(host, show):
-        return Text.assemble(("Admin token  ", "bold"), token, "\n", (hint, "dim"))
+        return Text.assemble(heading, token, "\n", (hint, "dim"))
     return Text.assemble(
-        ("Admin token  ", "bold"),
+        heading,
         f"not shown: the server answers beyond loopback ({host or 'every interface'})",
         "\n",
         (
-            f"read it on your own screen with {read} to sign in to the trainer console; "
-            f"`{command} --show-token` prints it here",
+            f"read it on your own screen with {read} {use}; `{command} --show-token` prints it here",
             "dim",
         ),
     )
@@ -103,6 +120,22 @@ def demo_token_lines(info: dict[str, Any], show: bool) -> Text:
         read=f"`{TOKEN_COMMAND}` (it is in {info.get('demo_file')}, mode 0600)",
         command="sls demo",
         hint=ADMIN_HINT,
+    )
+
+
+def demo_sim_token_lines(info: dict[str, Any], show: bool) -> Text:
+    """demo.json's sim token (``SLS_SIM_TOKEN``), or where the trainer reads it: ``sls world --sim-token``.
+    It keeps the simulated devices for the trainer while the class plays the attacker, so it is withheld
+    where the admin token is, the projected terminal of a server the class reaches."""
+    return token_lines(
+        str(info.get("sim_token")),
+        demo_host(info),
+        show,
+        read=f"`{SIM_TOKEN_COMMAND}` (it is in {info.get('demo_file')}, mode 0600)",
+        command="sls demo",
+        hint="/sim/v1 and the simulator pages ask for it (SLS_SIM_TOKEN); sls phone/device commands send it",
+        label="Sim token",
+        use="to sign in to the simulator pages",
     )
 
 
@@ -126,15 +159,8 @@ def print_tokens(info: dict[str, Any], show: bool) -> None:
         )
     token.append_text(demo_token_lines(info, show))
     if info.get("sim_token"):
-        token.append_text(
-            Text.assemble(
-                "\n",
-                ("Sim token    ", "bold"),
-                str(info["sim_token"]),
-                "\n",
-                ("/sim/v1 needs it (SLS_SIM_TOKEN); the sls phone/device commands send it", "dim"),
-            )
-        )
+        token.append("\n")
+        token.append_text(demo_sim_token_lines(info, show))
     print_renderable(
         Panel(token, title="sls demo: ready to log in", title_align="left", border_style="cyan", expand=False)
     )

@@ -28,9 +28,18 @@ from .gateway_lease import GatewayLease, start_words
 from .gateway_tls import Certificate, ensure_certificate
 from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
 from .reading import OutputFile
-from .serve import Startup, data_dir_option, redis_url_option, run, start
 from .serve_banner import banner, describe
-from .server_options import ServerCommand, host_option, port_option, threads_option, workers_option
+from .serve_run import run
+from .serve_startup import Startup, start
+from .server_options import (
+    ServerCommand,
+    data_dir_option,
+    host_option,
+    port_option,
+    redis_url_option,
+    threads_option,
+    workers_option,
+)
 from .start_lines import held_until_started
 
 #: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.

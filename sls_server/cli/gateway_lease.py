@@ -1,6 +1,6 @@
 """Each gateway process's lease on its instance: the gunicorn master holds it while the process serves, so
 the next start of another process knows whether the gateway as a whole went down. Every process that serves
-the gateway holds one (``serve.run``): ``sls gateway``, and ``sls serve`` and ``sls demo`` in gateway mode
+the gateway holds one (``serve_run.run``): ``sls gateway``, and ``sls serve`` and ``sls demo`` in gateway mode
 (``SLS_GATEWAY=True``), which take the lease alone, as ``--keep-session`` does, and never end the session.
 
 Several processes may serve one ``SLS_GATEWAY_INSTANCE`` (two ports behind a balancer); restarting one of them

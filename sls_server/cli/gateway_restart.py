@@ -10,10 +10,10 @@ each process holds a lease (``gateway_lease``), and a start finds the others' (`
 check, its own lease and the ending in one step). ``--keep-session`` skips the step and only takes the lease.
 
 The step runs in a forked child: it records events, whose module loads prometheus-client, and the master
-must not load that before ``serve.run`` names the workers' metrics folder (``tests/unit/test_metrics_mode``),
-or every worker would count in memory and ``/metrics`` would show none of it. The child tells what it did
-through a pipe (one letter) and always exits 0: the retry (Redis did not answer at start) runs under
-gunicorn, whose master reaps any child that exits and may read its status first.
+must not load that before ``serve_run.run`` names the workers' metrics folder
+(``tests/unit/test_metrics_mode``), or every worker would count in memory and ``/metrics`` would show none
+of it. The child tells what it did through a pipe (one letter) and always exits 0: the retry (Redis did not
+answer at start) runs under gunicorn, whose master reaps any child that exits and may read its status first.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """gunicorn, run from Python: a master that forks N workers, each building its own app from a mapping.
 
 No preload of the app: every worker calls ``create_app(config)`` after the fork, so no Redis connection,
-thread or lock is shared across processes. Only its modules are imported before the fork (``serve.run``),
+thread or lock is shared across processes. Only its modules are imported before the fork (``serve_run.run``),
 and shared. The listening socket is bound by the CLI before anything else starts (a port in
 use is a clear error, not gunicorn's five retries) and handed over as ``fd://N``.
 """
@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..reach import local_url, public_url
-from .gunicorn_base import Arbiter, BaseApplication
+from .gunicorn_arbiter import DrainingArbiter
+from .gunicorn_base import BaseApplication
 from .gunicorn_errors import json_error_pages, quiet_refusals
 from .gunicorn_logs import ACCESS_LOG_FORMAT, DemoSeedFilter, log_to_stderr, logger_class
 from .gunicorn_worker import paced_tls
@@ -217,7 +218,7 @@ class SlsApplication(BaseApplication):
     def run(self) -> None:
         """gunicorn's own, whose failure to start (a pid file it cannot write) was its ``Error:``, exit 1."""
         try:
-            Arbiter(self).run()
+            DrainingArbiter(self).run()
         except RuntimeError as exc:
             raise CliError(f"gunicorn could not start: {exc}", EXIT_USAGE) from None
 

@@ -51,7 +51,7 @@ class KeyWatch:
         except InvalidConfig as exc:
             self.refused = exc
             log.error("%s; stopping the server", exc.message)
-            os.kill(os.getpid(), signal.SIGTERM)  # gunicorn's graceful stop; ``serve.run`` exits 2
+            os.kill(os.getpid(), signal.SIGTERM)  # gunicorn's graceful stop; ``serve_run.run`` exits 2
             return True
         if checked:
             log.info("SLS_SECRET_KEY: checked against Redis, which answers now")

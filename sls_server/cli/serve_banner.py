@@ -17,7 +17,7 @@ from . import version
 from .output import mask_url
 
 if TYPE_CHECKING:  # serve imports this module for its banner: the type only, not a cycle at run time
-    from .serve import Startup
+    from .serve_startup import Startup
 
 
 def describe(startup: Startup, workers: int, threads: int) -> dict[str, Any]:

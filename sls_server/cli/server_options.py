@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from ..config import Settings
 from .output import JSON_ASKED
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -117,10 +119,33 @@ def server_options(func: F) -> F:
 
 
 def show_token_option(func: F) -> F:
-    """``--show-token``: print the admin token even when the server answers beyond loopback, where ``sls
-    demo`` and ``sls scenario demo`` withhold it (``demo_print.token_shown``): one flag, one wording."""
+    """``--show-token``: print the admin token (and ``sls demo``'s sim token) even when the server answers
+    beyond loopback, where ``sls demo`` and ``sls scenario demo`` withhold them (``demo_print.token_shown``):
+    one flag, one wording."""
     return click.option(
         "--show-token",
         is_flag=True,
-        help="Print the admin token even when --host answers beyond loopback (it is withheld there).",
+        help="Print the admin and sim tokens even when --host answers beyond loopback (withheld there).",
     )(func)
+
+
+def redis_url_option(func: F) -> F:
+    """``--redis-url`` of ``sls serve`` and ``sls gateway``, one help for both (the gateway's said only
+    "Redis to use", its default "embedded")."""
+    return click.option(
+        "--redis-url",
+        metavar="URL",
+        help="redis://, rediss://, unix://, redis+sentinel:// or redis+cluster:// URL of the Redis to use.  "
+        "[env var: SLS_REDIS_URL; default: an embedded redis-server with its data in the data dir]",
+    )(func)
+
+
+def data_dir_option(holds: str) -> Callable[[F], F]:
+    """``--data-dir``, its help naming the folder used when it and SLS_DATA_DIR are unset: where an operator
+    finds the generated admin token, the secret key and the embedded Redis's files."""
+    default = Settings.__dataclass_fields__["data_dir"].default
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"Folder for {holds}.  [env var: SLS_DATA_DIR; default: {default}]",
+    )

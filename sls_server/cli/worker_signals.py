@@ -1,5 +1,5 @@
 """A gunicorn worker's signal handlers for ``sls serve``: a quick quit runs once, a graceful stop ends the
-long answers first.
+long answers first, and a first Ctrl-C is the master's to answer.
 
 gunicorn installs its own handlers in each worker; these wrap them once the worker is ready
 (``post_worker_init``), for the two ways gunicorn's own left a worker hanging until it was killed.
@@ -56,7 +56,29 @@ def end_streams_on_exit(worker: Any) -> None:
     signal.signal(signal.SIGTERM, handle_exit)
 
 
+def leave_first_interrupt_to_the_master() -> None:
+    """A worker's first SIGINT does nothing; a later one runs its quick quit.
+
+    Ctrl-C sends SIGINT to the terminal's whole process group, the workers as well as the master, and
+    gunicorn's worker answers SIGINT with its quick quit: it said "Worker exiting" while a request was still
+    being answered, and the trainer's feed held it until the master killed it. The master takes a first
+    Ctrl-C for a graceful stop (``gunicorn_arbiter``) and sends each worker SIGTERM, whose handler ends the
+    streams and lets the requests finish. Draining here as well let a worker with nothing in flight end
+    before the master's SIGTERM came, which then found it in Python's shutdown with the default handler back
+    and killed it ("Worker (pid:N) was sent SIGTERM!", seen with ``--threads 1``). Ctrl-C again is the quick
+    quit it was. Installed after ``quit_once``, whose handler it puts back."""
+    quit_handler = signal.getsignal(signal.SIGINT)
+    assert callable(quit_handler), "the worker's own quit handler is installed first"
+
+    def handle_interrupt(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, quit_handler)
+
+    signal.signal(signal.SIGINT, handle_interrupt)
+
+
 def worker_signals(worker: Any) -> None:
-    """A worker's signal handlers once it is ready: quick quits run once, a graceful stop ends streams."""
+    """A worker's signal handlers once it is ready: quick quits run once, a graceful stop ends streams, a
+    first Ctrl-C waits for the master's graceful stop."""
     quit_once(worker)
     end_streams_on_exit(worker)
+    leave_first_interrupt_to_the_master()

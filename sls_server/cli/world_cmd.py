@@ -23,7 +23,13 @@ from .output import CliError, print_json, warn
 @click.option(
     "--token", "token_only", is_flag=True, help="Print the admin token alone (the trainer console's)."
 )
-def world(as_json: bool, token_only: bool) -> None:
+@click.option(
+    "--sim-token",
+    "sim_token_only",
+    is_flag=True,
+    help="Print the sim token alone (SLS_SIM_TOKEN: the simulator pages' sign-in), when the demo has one.",
+)
+def world(as_json: bool, token_only: bool, sim_token_only: bool) -> None:
     """Print the demo world again: users, passwords, phones, PINs, devices, keys and the flows to try.
 
     It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in
@@ -50,6 +56,13 @@ def world(as_json: bool, token_only: bool) -> None:
         raise CliError(f"the sls demo at {url} is still seeding its world: it prints it when it is ready")
     if not info or not isinstance(info.get("users"), dict):
         raise CliError(f"no demo world in {demofile.path()}: start one with `sls demo`")
+    if sim_token_only:
+        if not info.get("sim_token"):
+            raise CliError(
+                f"{demofile.path()} holds no sim token: the demo was started without SLS_SIM_TOKEN"
+            )
+        click.echo(info["sim_token"])
+        return
     if token_only:
         if not info.get("admin_token"):
             raise CliError(

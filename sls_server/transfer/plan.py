@@ -86,7 +86,9 @@ def plan(
     if not hmac.compare_digest(document.key_check, key_check(secret_key, form=form)):
         raise InvalidRequest(
             "the document's device secrets are sealed under another SLS_SECRET_KEY than this server's: "
-            "import it into a server started with the key it was exported under",
+            "import it into a server started with the key it was exported under (SLS_SECRET_KEY, or the "
+            "secret.key a server that generated its own keeps in its data folder), on a fresh data folder "
+            "or Redis (a Redis refuses a server with another key than the first it saw)",
             field="key_check",
         )
     lo, hi = clock_bounds

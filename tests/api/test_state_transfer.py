@@ -169,6 +169,10 @@ def test_a_document_from_a_server_with_another_key_is_refused_clearly(
     assert refused.status_code == 400
     assert refused.get_json()["field"] == "key_check"
     assert "SLS_SECRET_KEY" in refused.get_json()["message"]
+    # how: an operator moving a demo world to a fresh server had a key of their own generated, and the
+    # message did not say where the exporting server kept its key, nor that Redis remembers the new one
+    assert "secret.key" in refused.get_json()["message"], refused.get_json()
+    assert "fresh data folder" in refused.get_json()["message"], refused.get_json()
     assert snapshot(redis_url) == before
 
 

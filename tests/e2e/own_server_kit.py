@@ -14,10 +14,12 @@ from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
 from sls_server.store.embedded import free_port
 
 
-def own_server(tmp_path: Path, *, data: str = "data", own_group: bool = False, **env: str) -> ServerProcess:
-    """``sls serve`` with the embedded Redis of ``tmp_path/data``, one worker, answering once this returns
-    (its log in ``tmp_path``); ``own_group``: in a process group of its own, as a shell's job is (a signal
-    may go to the whole group, as Ctrl-C's or timeout's)."""
+def own_server(
+    tmp_path: Path, *, data: str = "data", own_group: bool = False, workers: int = 1, **env: str
+) -> ServerProcess:
+    """``sls serve`` with the embedded Redis of ``tmp_path/data``, ``workers`` workers (one unless told),
+    answering once this returns (its log in ``tmp_path``); ``own_group``: in a process group of its own, as
+    a shell's job is (a signal may go to the whole group, as Ctrl-C's or timeout's)."""
     port = free_port()
     log_path = tmp_path / f"serve-{port}.log"
     environment = {
@@ -26,7 +28,16 @@ def own_server(tmp_path: Path, *, data: str = "data", own_group: bool = False, *
         "SLS_DATA_DIR": str(tmp_path / data),
         **env,
     }
-    command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--port", str(port), "--workers", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "sls_server.cli.main",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=own_group

@@ -338,3 +338,15 @@ def test_the_demo_world_kept_comes_back_after_a_wipe(demo: Any) -> None:
     assert sorted(json.loads(sls("user", "list", "--json", env=env).stdout)["users"]) == sorted(info["users"])
     carl = info["users"]["card-carl"]
     log_in(server.url, "card-carl", carl["password"], card_of(info, "card-carl")["secret_hex"], "1234", env)
+
+
+def test_under_json_logs_every_line_of_the_demo_is_json(demo: Any) -> None:
+    """SLS_LOG_FORMAT=json promises one JSON object per line, for a log collector; `sls demo` printed its
+    banner and world panels as box art among them unless --json was given too (`sls serve` and `sls
+    gateway` take the variable for --json)."""
+    server = demo(SLS_LOG_FORMAT="json")
+    assert stop(server) == 0
+    lines = [line for line in server.log().splitlines() if line.strip()]
+    not_json = [line for line in lines if not line.startswith("{")]
+    assert not not_json, server.log()
+    assert any(json.loads(line).get("users") for line in lines)  # the world, as --json prints it

@@ -85,3 +85,31 @@ def test_on_loopback_the_token_is_printed_as_before(demo: Any, tmp_path: Path) -
     assert token in sls("world", env=env).stdout
     assert sls("world", "--token", env=env).stdout == f"{token}\n"
     assert token in whole_output(server)
+
+
+SIM_TOKEN = "trainer-only-sim-token-42"
+
+
+def test_beyond_loopback_the_sim_token_is_withheld_and_read_with_sls_world_sim_token(
+    demo: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """``SLS_SIM_TOKEN`` keeps the simulated devices for the trainer alone while the class plays the attacker:
+    printed on the projected terminal, it handed every trainee the phones and cards it was set to keep."""
+    server = demo("--host", "0.0.0.0", SLS_SIM_TOKEN=SIM_TOKEN, HOME=str(tmp_path))
+    env = clean_env(demo.data_dir, HOME=str(tmp_path))
+    assert sls("world", "--sim-token", env=env).stdout == f"{SIM_TOKEN}\n"
+    again = sls("world", env=env)
+    assert SIM_TOKEN not in again.stdout + again.stderr and "sls world --sim-token" in again.stdout
+    as_json = sls("world", "--json", env=env)
+    assert SIM_TOKEN not in as_json.stdout and "sim_token" not in json.loads(as_json.stdout)
+    output = whole_output(server)
+    assert SIM_TOKEN not in output
+    assert "sls world --sim-token" in output
+
+
+def test_on_loopback_the_sim_token_is_printed_as_before(demo: Any, tmp_path: Path) -> None:  # noqa: F811
+    server = demo("--host", "127.0.0.1", SLS_SIM_TOKEN=SIM_TOKEN, HOME=str(tmp_path))
+    env = clean_env(demo.data_dir, HOME=str(tmp_path))
+    assert SIM_TOKEN in sls("world", env=env).stdout
+    assert SIM_TOKEN in whole_output(server)

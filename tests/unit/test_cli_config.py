@@ -11,7 +11,7 @@ import pytest
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
 
-from sls_server.cli.serve import worker_config
+from sls_server.cli.serve_run import worker_config
 from sls_server.config import load_settings
 
 # --- config --------------------------------------------------------------------------------------------

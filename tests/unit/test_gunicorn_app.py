@@ -91,6 +91,38 @@ def test_a_quit_signal_pending_beside_the_first_is_dropped_without_a_traceback()
             signal.signal(sig, handler)
 
 
+def test_a_workers_first_interrupt_waits_for_the_masters_graceful_stop_and_a_second_quits() -> None:
+    """Ctrl-C reaches every worker from the terminal: the first is left to the master (which sends SIGTERM),
+    not gunicorn's quick quit; Ctrl-C again quits, once, whatever the master sends meanwhile."""
+    import os
+    import signal
+
+    from sls_server.cli.worker_signals import leave_first_interrupt_to_the_master, quit_once
+
+    calls: list[str] = []
+
+    class Worker:
+        def handle_quit(self, signum: int, frame: object) -> None:
+            calls.append("quit")
+
+    def graceful(signum: int, frame: object) -> None:  # what end_streams_on_exit installs
+        calls.append("drain")
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)}
+    try:
+        quit_once(Worker())
+        signal.signal(signal.SIGTERM, graceful)
+        leave_first_interrupt_to_the_master()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGINT):
+            os.kill(os.getpid(), sig)
+            for _ in range(1000):  # bytecode boundaries, where Python runs pending handlers
+                pass
+        assert calls == ["drain", "quit"]
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
 def test_a_worker_freezes_what_it_built_so_a_full_collection_skips_it(app_config) -> None:
     """A full collection in a worker must not walk the app it built at start-up (tens of thousands of
     objects, every thread stalled meanwhile): ``load`` leaves them in the collector's permanent generation."""

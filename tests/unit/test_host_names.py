@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from sls_server.cli.serve import answering_to
+from sls_server.cli.serve_startup import answering_to
 from sls_server.config import Settings
 from sls_server.hostnames import admitted, host_name, own_names
 

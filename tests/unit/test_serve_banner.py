@@ -12,8 +12,8 @@ from rich.console import Console
 
 from sls_server import create_app
 from sls_server.cli.gateway_cmd import gateway_facts
-from sls_server.cli.serve import start, startup_warnings
 from sls_server.cli.serve_banner import banner, describe
+from sls_server.cli.serve_startup import start, startup_warnings
 from sls_server.config import load_settings
 from sls_server.exposure import simulators_exposure
 from sls_server.reach import http_url, outward_address
