@@ -147,7 +147,27 @@ def verify(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
         if owner.pending is prompt:
             owner.pending = None
     state = f" -> {data['state']}" if answer.status == 200 and data.get("state") else ""
-    return Outcome(answer, ("poll" if poll else f"typed {typed}") + state)
+    unexpected = _not_through(prompt, data) if answer.status == 200 else None
+    return Outcome(answer, ("poll" if poll else f"typed {typed}") + state, unexpected=unexpected)
+
+
+#: What a ``verify`` without ``expect`` answered 200 but not through means, and what the author writes to
+#: show it: the poll of a push the phone denied answers ``200 {"state": "denied"}``, not an error, and passed
+#: as any 2xx did; the scenario then failed at a later step that found no session, far from the cause.
+NOT_THROUGH = {
+    "denied": "the push was denied in the IB Key app (state: denied): this {kind} will not go through",
+    "pending": "the push still waits for the IB Key app (state: pending): approve it first (`ibkey_approve`)",
+    "expired": "this {kind} expired (state: expired): start it again",
+}
+
+
+def _not_through(prompt: Prompt, data: dict[str, Any]) -> list[str] | None:
+    """The problem of a 200 that did not end the login (or step-up), for a ``verify`` without ``expect``."""
+    state = str(data.get("state") or "")
+    if state not in NOT_THROUGH:
+        return None
+    said = NOT_THROUGH[state].format(kind="step-up" if prompt.kind == "stepup" else "login")
+    return [f"{said}; to show it, expect it: `expect: {{json: {{state: {state}}}}}`"]
 
 
 def _switch(world: World, actor: Actor, payload: dict[str, Any]) -> Outcome:
