@@ -143,7 +143,7 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
                 or meant.step_without_colon(path, instance)
             )
         else:
-            said += meant.unquoted(instance, _shapes(error.schema))
+            said += meant.unquoted(instance, _shapes(error.schema)) or meant.setting_unit(path, instance)
         return [_Said(path, said)]
     if kind == "pattern":
         described = _mapping(error.schema).get("description")
