@@ -43,6 +43,10 @@ ENDED_BY_CODE = {
 }
 
 
+#: The 401 codes of a session that is not live; any other 401 is the route's own, and costs no trail read.
+ENDED_CODES = ("session_expired", "session_revoked", "session_replaced", "not_authenticated")
+
+
 def sessionless_note(world: World, actor: Actor, answer: Response) -> str:
     """Why ``answer``, to a step that sent ``actor``'s session, is a 401: ``""`` for any other answer."""
     if answer.status != 401:
@@ -51,6 +55,8 @@ def sessionless_note(world: World, actor: Actor, answer: Response) -> str:
         return f"{actor.name} has no session: it logged out, which ended it"
     if actor.session is None:
         return f"{actor.name} has no session: it never finished a login (`login`, then `verify`)"
+    if answer.error not in ENDED_CODES:  # a 401 of the route's own (a wrong current password): no ending
+        return ""
     why = _by_event(world, actor) or _by_code(answer)
     return f"{actor.name}'s session ended {why}" if why else ""
 

@@ -102,3 +102,16 @@ def test_a_scenario_expecting_the_refusal_still_passes_with_the_note(
     result = run(target, write(tmp_path, LOGIN + ending))
     assert result.status == "passed", result.message
     assert "(session.expired_idle)" in result.steps[-1].title + result.steps[-1].answer
+
+
+def test_a_401_of_the_routes_own_to_a_live_session_gets_no_note(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A wrong current password on a password change is a 401 to a session that lives on: nothing ended."""
+    change = (
+        "- http: {method: POST, path: /api/v1/account/password, auth: session,"
+        " json: {current_password: Wrong-Current-77, new_password: Tulip-Harbor-93}}\n"
+        "  expect: {status: 200}\n"
+    )
+    result = run(target, write(tmp_path, LOGIN + change))
+    assert "status is 401" in result.message and "session ended" not in result.message, result.message
