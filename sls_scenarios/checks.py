@@ -24,7 +24,7 @@ from .positions import Path_, Positions, Problem
 from .refusals import entries, given, lacks, prune, within
 from .setup_checks import setup
 from .spelling import suggest
-from .value_checks import addresses, clock_move, iphone, pin
+from .value_checks import addresses, clock_move, iphone, pin, sim_holder
 from .values import is_reference, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -186,6 +186,8 @@ class Walk:
             self.enroll(body, (*path, kind))
         if kind == "advance_clock":
             clock_move(body, (*path, kind), self.problem)
+        if kind == "phone_conditions":
+            sim_holder(body, (*path, kind), self.problem)
         for name in IMPLICIT.get(kind, ()):
             self.define(name, path)
         self.use(step.get("expect"), (*path, "expect"))

@@ -139,5 +139,6 @@ def _capture(world: World, captures: dict[str, str] | None, outcome: Outcome) ->
             continue
         value = lookup(response.body, path)
         if value is MISSING:
-            raise StepFailed(f"capture {name}: the answer has no {path!r} ({response.brief()})")
+            hint = judging.instead(response.body, path)  # the keys it has, as a failed `expect` names them
+            raise StepFailed(f"capture {name}: the answer has no {path!r} ({response.brief()}){hint}")
         world.variables[name] = value

@@ -75,7 +75,7 @@ def _answer(expectation: dict[str, Any], response: Response) -> list[str]:
         actual = lookup(response.body, path)
         problem = match(actual, expected)
         if problem:
-            hint = _instead(response.body, path) if actual is MISSING and as_expected else ""
+            hint = instead(response.body, path) if actual is MISSING and as_expected else ""
             if actual is MISSING and not isinstance(response.body, dict | list):  # an HTML page, nothing
                 kind = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "no content")
                 hint = f" (the answer is not JSON: {kind})"
@@ -98,7 +98,7 @@ def _headers(wanted: dict[str, Any], response: Response) -> list[str]:
     return problems
 
 
-def _instead(body: Any, path: str) -> str:
+def instead(body: Any, path: str) -> str:
     """Where a path the answer lacks turns off: the keys of the object it reached, the nearest named first.
 
     ``status is missing`` alone sent the author to rerun with a debugger to find the answer says ``state``.

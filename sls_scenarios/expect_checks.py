@@ -17,10 +17,11 @@ from .error_codes import ERROR_CODES
 from .positions import Report
 from .schema import factor_types
 from .spelling import suggest
+from .value_checks import NOTHING
 from .values import references
 
 #: Words written for "no error" that YAML keeps as text (only ``null`` or ``~`` is nothing).
-_NO_ERROR = ("none", "nil", "null", "nothing", "no_error", "no error")
+_NO_ERROR = (*NOTHING, "no_error", "no error")
 
 
 def event_types(expectation: Any, path: tuple[Any, ...], report: Report) -> None:

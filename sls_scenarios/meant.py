@@ -19,7 +19,7 @@ import yaml
 from .positions import Positions
 from .schema import common_keys, schema, secret_setting
 from .spelling import closest
-from .values import parse_instant
+from .values import duration_seconds, parse_instant
 
 #: A duration's units as a mapping's keys (``advance_clock: {minutes: 2}``), and how a duration writes them.
 _UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d"}
@@ -276,3 +276,25 @@ def _flow(value: Any) -> str:
         value, default_flow_style=True, sort_keys=False, width=10_000, allow_unicode=True
     ).strip()
     return text.removesuffix("...").strip()
+
+
+def setting_unit(path: tuple[Any, ...], instance: Any) -> str:
+    """A duration written for a setting the server counts in seconds (``SLS_IDLE_TIMEOUT: 5m``, as
+    ``advance_clock: 5m`` is written): the number to write, in the server's own words for the unit. The
+    schema said only ``expected an integer``, and a QA who had just moved the clock by ``5m`` guessed on."""
+    if len(path) != 3 or path[:2] != ("setup", "settings") or not isinstance(instance, str):
+        return ""
+    from sls_server.config import PARSERS  # the server's own reading: its refusal names the unit
+
+    parse = PARSERS.get(str(path[2]).removeprefix("SLS_").lower())
+    try:
+        if parse is not None:
+            parse(instance)
+        return ""
+    except ValueError as exc:
+        if "seconds" not in str(exc):
+            return ""
+    try:
+        return f" (a whole number of seconds: `{path[2]}: {duration_seconds(instance)}`)"
+    except ValueError:
+        return " (a whole number of seconds)"

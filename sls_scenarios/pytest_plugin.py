@@ -52,6 +52,7 @@ from .pytest_items import (
     token,
     where_xfail_failed,
 )  # light: pytest only
+from .pytest_junit import JUnitNames, name_report  # light: the report module only when a scenario ran
 
 if TYPE_CHECKING:
     from .emulator import SlsEmulator
@@ -99,6 +100,7 @@ def pytest_configure(config: pytest.Config) -> None:
     one_session_per_server(config)
     _emulator_settings(config)
     config.pluginmanager.register(InvalidKept(), "sls-emulator-invalid-kept")
+    config.pluginmanager.register(JUnitNames(config), "sls-emulator-junit-names")
     config.addinivalue_line(
         "markers",
         f"{KEEP_WORLD}: the sls_emulator fixture does not wipe the world before this test (for tests that "
@@ -298,9 +300,12 @@ def _name_clashes(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
-    """An expected failure says where it failed (``pytest_items.where_xfail_failed``)."""
+    """An expected failure says where it failed (``pytest_items.where_xfail_failed``); a scenario's JUnit
+    case is named as ``sls scenario run --junit`` names it (``pytest_junit``)."""
     report = yield
     where_xfail_failed(item, call, report)
+    if isinstance(item, ScenarioItem | InvalidScenarioItem):
+        name_report(item, report)
     return report
 
 

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from . import meant
+from .broker_acts import as_http
 from .positions import Positions, Problem
 from .schema import common_keys, schema, step_types
 from .spelling import closest, suggest
@@ -143,7 +144,7 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
                 or meant.step_without_colon(path, instance)
             )
         else:
-            said += meant.unquoted(instance, _shapes(error.schema))
+            said += meant.unquoted(instance, _shapes(error.schema)) or meant.setting_unit(path, instance)
         return [_Said(path, said)]
     if kind == "pattern":
         described = _mapping(error.schema).get("description")
@@ -214,8 +215,8 @@ def _unknown_step(instance: Any) -> str:
     candidates = [k for k in instance if k not in common_keys()]
     if not candidates:
         return f"this step has no step type: add one of {_list(types)}"
-    hints = [f"unknown step type {k!r}{suggest(k, types)}" for k in candidates]
-    if all("did you mean" not in h for h in hints):
+    hints = [f"unknown step type {k!r}{as_http(k, instance[k]) or suggest(k, types)}" for k in candidates]
+    if all("did you mean" not in h and "admin call" not in h for h in hints):
         hints.append(f"a step is one of {_list(types)}")
     return "; ".join(hints)
 

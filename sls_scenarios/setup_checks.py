@@ -15,7 +15,7 @@ from sls_server.password_rules import refusal
 
 from .refusals import entries, given, lacks
 from .spelling import suggest
-from .value_checks import instant, iphone, pin
+from .value_checks import instant, iphone, pin, sim_holder
 
 if TYPE_CHECKING:
     from .checks import Walk
@@ -49,6 +49,9 @@ def setup(walk: Walk, setup: Any) -> None:
             if users is not None and name not in users:
                 said = f"{name!r} is not a user of setup.users{suggest(name, users)}"
                 walk.problem(("setup", "accounts", i, "users", j), said)
+    phones = setup.get("phones")
+    for number, conditions in phones.items() if isinstance(phones, dict) else ():
+        sim_holder(conditions, ("setup", "phones", number), walk.problem)
     phoneless = {user["username"] for _, user in listed if _phoneless(user)}
     devices, complete = entries(given(setup, "devices"))
     if not complete:  # one the schema refused may have had a name

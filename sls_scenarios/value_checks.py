@@ -19,6 +19,21 @@ from .positions import Report
 from .refusals import lacks
 from .values import duration_seconds, parse_instant
 
+#: Words written for "nothing" that YAML keeps as text: only ``null`` or ``~`` is nothing.
+NOTHING = ("none", "nil", "null", "nothing", "nobody")
+
+
+def sim_holder(conditions: Any, path: tuple[Any, ...], report: Report) -> None:
+    """``sim_swapped_to: none``, meant to give the SIM back, moves it to a handset called ``none``: the
+    user's texts then vanish, and the run failed later with ``no new text ... reached`` and no cause."""
+    holder = conditions.get("sim_swapped_to") if isinstance(conditions, dict) else None
+    if isinstance(holder, str) and holder.strip().lower() in NOTHING:
+        report(
+            (*path, "sim_swapped_to"),
+            f"{holder!r} is text in YAML, a handset of that name: to give the SIM back, write "
+            "`sim_swapped_to: null`",
+        )
+
 
 def instant(value: Any, path: tuple[Any, ...], report: Report) -> None:
     """An instant written out must be one the server's clock can be set to (one the schema refused, no

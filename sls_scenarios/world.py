@@ -91,6 +91,9 @@ class Actor:
     session: str | None = None
     #: Its last session ended with a ``logout`` step (the token is kept: a step may try it once more).
     logged_out: bool = False
+    #: Whose session it holds (the user its login named): the audit trail is searched by user for the event
+    #: that ended it, when a step sending it is refused.
+    session_user: str | None = None
     last: Response | None = None
 
 

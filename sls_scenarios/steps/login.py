@@ -14,25 +14,13 @@ from typing import Any
 from ..transport import LOGIN_TOKEN_HEADER, Response, segment
 from ..world import Actor, Prompt, StepFailed, World
 from . import Outcome, step
+from .session_notes import sessionless_note
 
 PROMPT_VARIABLES = ("challenge", "match")
 
 
 def session_headers(actor: Actor) -> dict[str, str]:
     return {"Authorization": f"Bearer {actor.session}"} if actor.session else {}
-
-
-def _sessionless_note(actor: Actor, answer: Response) -> str:
-    """Why a step that needs a session was refused (401), where the runner knows: the actor never finished
-    a login, or logged out. A bare ``401 not_authenticated`` left the author to work out that the step
-    sent no session, or an ended one."""
-    if answer.status != 401:
-        return ""
-    if actor.logged_out:
-        return f"{actor.name} has no session: it logged out, which ended it"
-    if actor.session is None:
-        return f"{actor.name} has no session: it never finished a login (`login`, then `verify`)"
-    return ""
 
 
 def publish(world: World, prompt: Prompt) -> None:
@@ -154,11 +142,32 @@ def verify(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
     if answer.status == 200 and (data.get("session") or {}).get("token"):
         owner = world.actor(prompt.actor) if prompt.actor in world.actors else actor
         owner.session = world.variables["session"] = data["session"]["token"]
+        owner.session_user = prompt.user or owner.session_user
         owner.logged_out = False
         if owner.pending is prompt:
             owner.pending = None
     state = f" -> {data['state']}" if answer.status == 200 and data.get("state") else ""
-    return Outcome(answer, ("poll" if poll else f"typed {typed}") + state)
+    unexpected = _not_through(prompt, data) if answer.status == 200 else None
+    return Outcome(answer, ("poll" if poll else f"typed {typed}") + state, unexpected=unexpected)
+
+
+#: What a ``verify`` without ``expect`` answered 200 but not through means, and what the author writes to
+#: show it: the poll of a push the phone denied answers ``200 {"state": "denied"}``, not an error, and passed
+#: as any 2xx did; the scenario then failed at a later step that found no session, far from the cause.
+NOT_THROUGH = {
+    "denied": "the push was denied in the IB Key app (state: denied): this {kind} will not go through",
+    "pending": "the push still waits for the IB Key app (state: pending): approve it first (`ibkey_approve`)",
+    "expired": "this {kind} expired (state: expired): start it again",
+}
+
+
+def _not_through(prompt: Prompt, data: dict[str, Any]) -> list[str] | None:
+    """The problem of a 200 that did not end the login (or step-up), for a ``verify`` without ``expect``."""
+    state = str(data.get("state") or "")
+    if state not in NOT_THROUGH:
+        return None
+    said = NOT_THROUGH[state].format(kind="step-up" if prompt.kind == "stepup" else "login")
+    return [f"{said}; to show it, expect it: `expect: {{json: {{state: {state}}}}}`"]
 
 
 def _switch(world: World, actor: Actor, payload: dict[str, Any]) -> Outcome:
@@ -197,13 +206,13 @@ def request_code(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -
 @step("tickle")
 def tickle(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
     answer = actor.client.request("POST", "/api/v1/session/tickle", headers=session_headers(actor))
-    return Outcome(answer, _sessionless_note(actor, answer))
+    return Outcome(answer, sessionless_note(world, actor, answer))
 
 
 @step("logout")
 def logout(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
     answer = actor.client.request("POST", "/api/v1/auth/logout", headers=session_headers(actor))
-    note = _sessionless_note(actor, answer)
+    note = sessionless_note(world, actor, answer)
     actor.logged_out = actor.logged_out or (200 <= answer.status < 300 and actor.session is not None)
     return Outcome(answer, note)
 
@@ -226,4 +235,4 @@ def stepup(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
         actor.pending = prompt
         world.prompts.append(prompt)
         publish(world, prompt)
-    return Outcome(answer, _sessionless_note(actor, answer) or describe(answer))
+    return Outcome(answer, sessionless_note(world, actor, answer) or describe(answer))

@@ -14,6 +14,7 @@ from ..transport import LOGIN_TOKEN_HEADER, Response, on_this_server, segment
 from ..values import DURATION_FORMS, duration_seconds, parse_instant
 from ..world import Actor, Device, StepFailed, World
 from . import Outcome, step
+from .session_notes import sessionless_note
 
 
 def instant(value: int | str) -> int:
@@ -66,7 +67,7 @@ def http(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcom
     answer = client.request(
         method, path, json_body=body.get("json"), headers=headers, query=body.get("query")
     )
-    return Outcome(answer)
+    return Outcome(answer, sessionless_note(world, actor, answer) if auth == "session" else "")
 
 
 def enrol(world: World, spec: dict[str, Any]) -> tuple[Device | None, Response]:

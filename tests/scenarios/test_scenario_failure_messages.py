@@ -167,3 +167,20 @@ def test_a_session_step_refused_says_the_actor_has_no_session_and_why(
     ), gone.message
     again = run(target, write(tmp_path, LOGIN + "- logout:\n" + LOGIN + "- tickle:\n"))
     assert again.status == "passed", again.message
+
+
+def test_a_capture_of_a_path_the_answer_lacks_names_what_it_has(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """``capture: {sid: sessions.0.session_id}`` failed with ``the answer has no 'sessions.0.session_id'``
+    alone, where a failed ``expect`` names the keys: the author reran to learn the field is ``id``."""
+    steps = LOGIN + (
+        "- http: {method: GET, path: /admin/v1/users/alice/sessions, auth: admin}\n"
+        "  capture: {sid: sessions.0.session_id}\n  expect: {status: 200}\n"
+    )
+    result = run(target, write(tmp_path, steps))
+    assert result.message.startswith(
+        "step 4 (http GET /admin/v1/users/alice/sessions): capture sid: the answer has no "
+        "'sessions.0.session_id' (200) (sessions.0 has authenticated_at, expires_at, factor, id, "
+    ), result.message
+    assert "'" + "alice~" not in result.message  # keys, never values: an id holds a token's hash

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from test_scenario_pytest_plugin import pytest_in
 
+from sls_scenarios.rootdir import project_root
+
 pytestmark = pytest.mark.e2e
 
 SCENARIO = """\
@@ -92,3 +94,34 @@ def test_sls_scenario_run_names_each_case_as_pytest_does_from_whatever_folder_it
         run = subprocess.run(command, cwd=here, capture_output=True, text=True, timeout=300)
         assert run.returncode == 1 and junit.exists(), run.stdout + run.stderr
         assert named(junit) == expected, here
+
+
+@pytest.mark.parametrize(
+    "workers", [pytest.param([], id="one process"), pytest.param(["-n", "2"], id="xdist")]
+)
+def test_a_file_in_no_project_is_named_alike_by_pytest_and_sls_scenario_run(
+    tmp_path: Path, workers: list[str]
+) -> None:
+    """Around a file with no configuration, project file or ``.git`` above it, pytest counts the path from
+    the folder it was started in: ``sub.health.scenario.yaml`` from ``loose``, ``loose.sub...`` from the
+    folder above, where ``sls scenario run`` said ``health.scenario.yaml`` from anywhere. Both now name it
+    by ``report.classname``, with or without xdist's workers."""
+    loose = tmp_path / "loose"
+    (loose / "sub").mkdir(parents=True)
+    (loose / "sub" / "health.scenario.yaml").write_text(SCENARIO.format(name="health", extra=""))
+    (loose / "sub" / "typo.scenario.yml").write_text("name: typo-check\nsteps: [{htp: x}]\n")
+    if project_root(loose / "sub" / "health.scenario.yaml") is not None:
+        pytest.skip(f"{tmp_path} lies in a project: no file there is in none")
+
+    def named(junit: Path) -> list[tuple[str | None, str | None]]:
+        return sorted((c.get("classname"), c.get("name")) for c in ET.parse(junit).getroot().iter("testcase"))
+
+    expected = [("health.scenario.yaml", "health"), ("typo.scenario.yml", "typo-check")]
+    for here, folder in ((loose, "sub"), (tmp_path, "loose")):
+        junit = tmp_path / f"pytest-{here.name}.xml"
+        ran = pytest_in(here, "-p", "no:cacheprovider", *workers, folder, "--junitxml", str(junit))
+        assert ran.returncode == 1, ran.stdout + ran.stderr
+        assert named(junit) == expected, here
+        command = [sys.executable, "-m", "sls_server.cli.main", "scenario", "run", folder, "--junit"]
+        run = subprocess.run([*command, str(junit)], cwd=here, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 1 and named(junit) == expected, run.stdout + run.stderr

@@ -75,6 +75,19 @@ def test_a_value_the_server_would_refuse_is_refused(tmp_path: Path) -> None:
     ]
 
 
+def test_a_duration_written_for_a_setting_in_seconds_is_told_the_number(tmp_path: Path) -> None:
+    """``SLS_IDLE_TIMEOUT: 5m``, written as ``advance_clock: 5m`` is, got ``expected an integer`` alone: the
+    unit is the server's (its own refusal names it), and the number to write is worked out when it can be."""
+    found = problems(tmp_path, "SLS_IDLE_TIMEOUT: 5m", "SLS_ABSOLUTE_TIMEOUT: a day", "SLS_PUSH_LIMIT: 5m")
+    assert found == [
+        "5:23: setup.settings.SLS_IDLE_TIMEOUT: expected an integer, got '5m' (a whole number of seconds: "
+        "`SLS_IDLE_TIMEOUT: 300`)",
+        "6:27: setup.settings.SLS_ABSOLUTE_TIMEOUT: expected an integer, got 'a day' (a whole number of "
+        "seconds)",
+        "7:21: setup.settings.SLS_PUSH_LIMIT: expected an integer, got '5m'",  # a count: no unit to tell
+    ]
+
+
 def test_the_runners_own_settings_are_refused_plainly_and_a_secret_is_never_shown(tmp_path: Path) -> None:
     found = problems(tmp_path, "SLS_ADMIN_TOKEN: short", "SLS_SIM_TOKEN: short-sim")
     assert len(found) == 2 and "short" not in " ".join(found).replace("too short", "")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from format_kit import problems
+from format_kit import HEAD, problems
 
 
 def test_two_step_types_in_one_step_are_told_as_one_problem_with_the_missing_dash(tmp_path: Path) -> None:
@@ -140,4 +140,49 @@ def test_actors_listed_by_name_show_the_mapping_they_go_in(tmp_path: Path) -> No
     assert found == [
         "3:9: actors: expected a mapping, got a list: each actor a key, as "
         "`actors: {attacker: {address: 203.0.113.66}, office: {address: 203.0.113.67}}`"
+    ]
+
+
+def test_a_sim_given_back_as_none_is_told_to_be_null(tmp_path: Path) -> None:
+    """``sim_swapped_to: none`` moved the SIM to a handset called ``none``: the user's next text vanished and
+    the run failed at a later ``read_sms`` with ``no new text with a code reached +1...``, no cause named."""
+    head = HEAD.replace("steps:\n", '  phones:\n    "+15550100001": {sim_swapped_to: None}\nsteps:\n')
+    found = problems(
+        tmp_path,
+        """\
+        - phone_conditions: {user: alice, sim_swapped_to: attacker}
+        - phone_conditions: {user: alice, sim_swapped_to: none}
+        - login: alice
+          expect: {status: 200}
+        """,
+        head,
+    )
+    said = "is text in YAML, a handset of that name: to give the SIM back, write `sim_swapped_to: null`"
+    assert found == [
+        f"9:38: setup.phones.+15550100001.sim_swapped_to: 'None' {said}",
+        f"12:53: step 2 phone_conditions.sim_swapped_to: 'none' {said}",
+    ]
+
+
+def test_a_broker_act_written_as_a_step_is_shown_as_the_http_call_that_does_it(tmp_path: Path) -> None:
+    """``unlock: dave`` (after five wrong passwords) was told only that no such step exists, with the list of
+    all 28: unlocking, like ending a session or resetting a card, is an admin call, made with ``http``."""
+    found = problems(
+        tmp_path,
+        """\
+        - unlok: alice
+        - reset_card: {device: card}
+        - end-session: alice
+          expect: {status: 200}
+        """,
+    )
+    assert found == [
+        "9:5: step 1: unknown step type 'unlok'; the broker's unlock is an admin call: "
+        "`http: {method: POST, path: '/admin/v1/users/alice/unlock', auth: admin}`",
+        "10:5: step 2: unknown step type 'reset_card'; the broker's reset_card is an admin call: "
+        "`http: {method: POST, path: '/admin/v1/devices/${card.device_id}/reset', auth: admin}`",
+        "11:5: step 3: unknown step type 'end-session'; the broker's end_session is an admin call: "
+        "`http: {method: DELETE, path: '/admin/v1/sessions/${sid}', auth: admin}` after "
+        "`http: {method: GET, path: /admin/v1/users/alice/sessions, auth: admin}` with "
+        "`capture: {sid: sessions.0.id}`",
     ]

@@ -1,0 +1,95 @@
+"""Why a step that sent the actor's session was refused with a 401, in words a scenario's author can act on.
+
+The runner knows two causes itself: the actor never finished a login, or a ``logout`` step ended it. Every
+other cause only the server knows, and it says so twice: in the 401's code (``session_expired`` with its
+``ended_by``, ``session_revoked``, ``session_replaced``) and in the audit event that ended that very session
+(``session.killed`` with ``detail.ended_by``, ``session.expired_idle``...), found by the session's public id
+(``<user>~<sha256 of the token>``, of which events show the first hex digits). A bare ``401 session_revoked``
+left the author to guess which step, or which setting, had ended it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ..transport import Response
+from ..world import Actor, StepFailed, World
+
+#: What ended the session, by the event that recorded it (``session.killed`` by its ``detail.ended_by``).
+ENDED_BY_EVENT = {
+    "session.expired_idle": "no activity for the idle timeout, SLS_IDLE_TIMEOUT (a `tickle` or any session "
+    "call sooner keeps it alive)",
+    "session.expired_absolute": "its absolute lifetime, SLS_ABSOLUTE_TIMEOUT, ran out (activity does not "
+    "extend it)",
+    "session.replaced": "a newer login of the same user replaced it",
+    "session.rotated": "a step-up gave it a new token",
+    "session.ended_by_user": "its user ended it from another of their sessions",
+    "ip.rejected": "it was used from an address the account may not use",
+}
+KILLED_BY = {
+    "admin": "an administrator ended it",
+    "password_reset": "the password was reset",
+    "password_recovery": "the password was reset through recovery (Forgot your password?)",
+    "user_disabled": "the user was disabled",
+    "user_deleted": "the user was deleted",
+}
+#: The 401's own word, when no event names the session (the trail could not be read): the code and its cause.
+ENDED_BY_CODE = {
+    ("session_expired", "idle"): ENDED_BY_EVENT["session.expired_idle"],
+    ("session_expired", "lifetime"): ENDED_BY_EVENT["session.expired_absolute"],
+    ("session_replaced", None): "a newer login of the same user (or a step-up) replaced it",
+    ("session_revoked", None): "the server ended it",
+}
+
+
+#: The 401 codes of a session that is not live; any other 401 is the route's own, and costs no trail read.
+ENDED_CODES = ("session_expired", "session_revoked", "session_replaced", "not_authenticated")
+
+
+def sessionless_note(world: World, actor: Actor, answer: Response) -> str:
+    """Why ``answer``, to a step that sent ``actor``'s session, is a 401: ``""`` for any other answer."""
+    if answer.status != 401:
+        return ""
+    if actor.logged_out:
+        return f"{actor.name} has no session: it logged out, which ended it"
+    if actor.session is None:
+        return f"{actor.name} has no session: it never finished a login (`login`, then `verify`)"
+    if answer.error not in ENDED_CODES:  # a 401 of the route's own (a wrong current password): no ending
+        return ""
+    why = _by_event(world, actor) or _by_code(answer)
+    return f"{actor.name}'s session ended {why}" if why else ""
+
+
+def _by_event(world: World, actor: Actor) -> str:
+    """The event that ended this very session, in words with its type (what `expect.events` can name)."""
+    if not actor.session_user or not actor.session:
+        return ""
+    digest = hashlib.sha256(actor.session.encode()).hexdigest()
+    try:
+        events = world.events(user=actor.session_user)
+    except StepFailed:  # the note is a help, never the step's failure
+        return ""
+    for event in reversed(events):
+        kind = str(event.get("type"))
+        detail: dict[str, Any] = event.get("detail") or {}
+        short = str(detail.get("session_id") or "")
+        if not short or not digest.startswith(short):
+            continue
+        if kind == "session.killed":
+            by = str(detail.get("ended_by") or "")
+            return f"({kind}, ended_by {by}): {KILLED_BY.get(by, 'the server ended it')}"
+        if kind in ENDED_BY_EVENT:
+            return f"({kind}): {ENDED_BY_EVENT[kind]}"
+    return ""
+
+
+def _by_code(answer: Response) -> str:
+    body = answer.body if isinstance(answer.body, dict) else {}
+    cause = body.get("ended_by") if answer.error == "session_expired" else None
+    words = ENDED_BY_CODE.get((str(answer.error), cause))
+    if words:
+        return f"({answer.error}): {words}"
+    if answer.error == "not_authenticated":
+        return "(no event names its end): the server no longer knows it (a reset, or its end lapsed)"
+    return ""
