@@ -51,7 +51,7 @@ def test_starting_more_tasks_than_the_bound_replaces_the_oldest(alice: EnrolledU
     sent, header = _tasks_sent(alice, rest[-1])
     assert len(sent) == MAX_TASKS and set(sent) == {t.split("=")[1] for t in rest[-MAX_TASKS:]}, sent
     assert len(header) < SERVERS_LIMIT // 2, len(header)
-    order = alice.client.get_cookie("sls_page_tasks", path="/account/verify")
+    order = alice.client.get_cookie("sls_page_tasks", path="/account")
     assert order is not None and order.http_only and order.same_site == "Strict"
     assert not any(t in order.value for t in sent), "their order is sealed"
 
