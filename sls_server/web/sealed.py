@@ -29,7 +29,10 @@ class PageSeal:
         self._box = SecretBox(pepper(secret_key, f"sls-pages:{label}".encode()))
 
     def seal(self, value: dict[str, Any], context: str) -> str:
-        sealed = self._box.seal(json.dumps(value, separators=(",", ":")).encode(), context=context)
+        # UTF-8 as it is, not escaped: a character typed in another script is two to four bytes, not six or
+        # twelve characters (what a page keeps typed rides in a cookie of about 4 KB).
+        plain = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        sealed = self._box.seal(plain.encode(), context=context)
         # The box's text is ``version:`` and standard base64 (``+``, ``/``, ``=`` are no cookie's): its
         # bytes again in URL-safe base64 after ``version.``, not the text encoded twice (a third longer).
         version, _, payload = sealed.partition(":")

@@ -8,9 +8,12 @@ its own (``/account?told=KEY``), its outcome keyed to it (``outcome``), as the p
 from __future__ import annotations
 
 from conftest import EnrolledUser
+from flask.testing import FlaskClient
 from page_forms import csrf
 
-from sls_server.http.pages.outcome import OUTCOME_COOKIE, OUTCOMES_CHARS
+from sls_server.http.pages.account import TYPED_CUT
+from sls_server.http.pages.ip_form import KEEP_TYPED_CHARS
+from sls_server.http.pages.outcome import BUDGETS, OUTCOME_COOKIE, OUTCOMES_CHARS, SHORT_CHARS, TABS_TOLD
 
 PASSWORDS = {"current_password": "x", "new_password": "Violet-Harbour-42", "confirm_password": "other"}
 
@@ -98,3 +101,59 @@ def test_problem_pages_left_waiting_are_bounded_when_one_is_shown(alice: Enrolle
     assert sum(len(v) for v in _outcomes(alice, "/account/problem")) <= OUTCOMES_CHARS
     assert "whole amount" in client.get(places[-2]).get_data(as_text=True), "the newer ones kept"
     assert client.get(places[0]).status_code == 303, "the oldest dropped: back to the account page"
+
+
+def test_two_tabs_refused_at_once_with_long_lists_are_each_told(alice: EnrolledUser) -> None:
+    """Two refusals each keeping the longest list typed do not fit the bound together: the earlier tab was
+    dropped and told nothing. It is cut to its sentence instead, and says its list was not kept."""
+    client = _verified(alice)
+    token = csrf(client.get("/account").get_data(as_text=True))
+    typed = "\n".join(f"198.51.100.{n}" for n in range(KEEP_TYPED_CHARS // 14))  # without this address
+    assert len(typed) <= KEEP_TYPED_CHARS
+    earlier, later = (
+        str(
+            client.post(
+                "/account/ip-allowlist/save", data={"ip_allowlist": typed, "csrf_token": token}
+            ).location
+        )
+        for _ in range(2)
+    )
+    for here, whole in ((earlier, False), (later, True)):
+        shown = client.get(here)
+        html = shown.get_data(as_text=True)
+        assert shown.status_code == 400 and "must include the address you are using now" in html, "each told"
+        assert (TYPED_CUT not in html) is whole and (f">{typed}</textarea>" in html) is whole
+
+
+def _verified(alice: EnrolledUser) -> FlaskClient:
+    """Logged in and verified for ``change_security``: the IP Restrictions form is shown, the list judged."""
+    alice.step_up(purpose="change_security")
+    return alice.client
+
+
+def test_tabs_refused_at_once_are_each_told_whatever_they_typed(alice: EnrolledUser) -> None:
+    """The sentences are short whatever was typed (a refused entry's echo shortened, a list JSON escapes
+    kept whole only while it fits), so ``TABS_TOLD`` tabs refused at once are each told theirs."""
+    client = _verified(alice)  # the list itself is judged: its first bad entry echoed
+    token = csrf(client.get("/account").get_data(as_text=True))
+    wide = "\U0001f600" * 100  # a refused entry at its longest, of characters UTF-8 writes in four bytes
+    typed = "\n".join([wide] * (KEEP_TYPED_CHARS // 101))
+    places = [
+        str(
+            client.post(
+                "/account/ip-allowlist/save", data={"ip_allowlist": typed, "csrf_token": token}
+            ).location
+        )
+        for _ in range(TABS_TOLD)
+    ]
+    sizes = [
+        len(c.key) + len(c.value) + 3 for c in client._cookies.values() if c.key.startswith(OUTCOME_COOKIE)
+    ]
+    assert len(sizes) == TABS_TOLD and max(sizes) <= SHORT_CHARS, sizes
+    assert min(BUDGETS.values()) >= TABS_TOLD * SHORT_CHARS, "every path holds as many sentences"
+    for here in places:
+        shown = client.get(here)
+        html = shown.get_data(as_text=True)
+        assert shown.status_code == 400 and "is not an IP address" in html and "\U0001f600" * 23 + "…" in html
+        assert TYPED_CUT in html, "its list too long to keep beside the others"
+    assert not _outcomes(alice, "/account"), "each shown once"

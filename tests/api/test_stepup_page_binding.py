@@ -38,7 +38,7 @@ def test_logging_out_drops_the_task_waiting_for_its_step_up(alice: EnrolledUser)
     again = alice.client.get(here)
     assert again.status_code == 303 and again.headers["Location"] == "/", "to the login page"
     assert _cookie(alice, here) is None, "the verify page, sent the task's cookie, drops it"
-    assert alice.client.get_cookie("sls_page_tasks", path="/account/verify") is None, "and their order's"
+    assert alice.client.get_cookie("sls_page_tasks", path="/account") is None, "and their order's"
 
 
 def test_the_next_session_of_the_user_does_not_find_the_last_ones_task(

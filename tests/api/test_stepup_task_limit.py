@@ -51,7 +51,7 @@ def test_starting_more_tasks_than_the_bound_replaces_the_oldest(alice: EnrolledU
     sent, header = _tasks_sent(alice, rest[-1])
     assert len(sent) == MAX_TASKS and set(sent) == {t.split("=")[1] for t in rest[-MAX_TASKS:]}, sent
     assert len(header) < SERVERS_LIMIT // 2, len(header)
-    order = alice.client.get_cookie("sls_page_tasks", path="/account/verify")
+    order = alice.client.get_cookie("sls_page_tasks", path="/account")
     assert order is not None and order.http_only and order.same_site == "Strict"
     assert not any(t in order.value for t in sent), "their order is sealed"
 
@@ -75,3 +75,19 @@ def test_starting_more_tasks_than_the_bound_replaces_the_oldest(alice: EnrolledU
     )
     assert done.headers["Location"].startswith("/account?done=withdrawal&ref="), "the newest completes"
     assert alice.client.get("/account").status_code == 200
+
+
+def test_tasks_whose_pages_were_never_shown_are_bounded_as_they_start(alice: EnrolledUser) -> None:
+    """Tabs closed as they redirected never show their task's page, which bounded the tasks: each form that
+    starts one is sent their order (``/account``) and drops the oldest beyond the bound itself."""
+    alice.log_in()
+    token = csrf(alice.client.get("/account").get_data(as_text=True))
+    started = [
+        str(alice.client.post("/account/withdrawal", data={"amount": str(n), "csrf_token": token}).location)
+        for n in range(1, MAX_TASKS + 6)
+    ]
+    held = [c.key for c in alice.client._cookies.values() if c.key.startswith("sls_page_verify_")]
+    assert sorted(held) == sorted("sls_page_verify_" + here.split("=")[1] for here in started[-MAX_TASKS:])
+    gone = alice.client.get(started[0], follow_redirects=True)
+    assert gone.status_code == 410 and "replaced by newer ones" in gone.get_data(as_text=True)
+    assert alice.client.get(started[-1]).status_code == 200

@@ -243,6 +243,10 @@ def test_a_type_given_in_part_finds_nothing_and_is_offered_the_types_it_begins(
     whole = console.post("/trainer/events/filter", {"type": "login.succeeded"})
     assert whole["events"] and "types_like" not in whole
     assert "types_like" not in console.post("/trainer/events/filter", {"type": "no-such-thing"})
+    typo = console.post("/trainer/events/filter", {"type": "login.sucess"})  # a typo within, no part
+    said = admin(client, admin_headers, "/events?type=login.sucess", status=400)["message"]
+    assert typo["type_nearest"] == "login.succeeded" and "did you mean login.succeeded?" in said, "one guess"
+    assert "type_nearest" not in whole and "type_nearest" not in found, "a whole type, or a part offered"
 
 
 def test_the_types_a_part_begins_past_eight_are_counted_not_dropped(

@@ -10,6 +10,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from sls_server.http.pages.account import TYPED_CUT
+from sls_server.http.pages.ip_form import KEEP_TYPED_CHARS
+
 from .pages_kit import PASSWORD, World, log_in_with_card, verify_with_card
 
 
@@ -48,3 +51,34 @@ def test_two_tabs_refused_at_once_on_the_account_page_each_show_their_own(
     other.reload()
     expect(other.get_by_test_id("account-message")).to_have_count(0)  # told once
     expect(other.get_by_test_id("ip-entries")).to_have_value("")
+
+
+def test_two_tabs_refused_at_once_with_long_lists_are_each_told(
+    world: World, context: Any, page: Any
+) -> None:
+    """Two refused lists, each at the longest kept typed, do not fit the bound together: the earlier tab was
+    told nothing. It is told its sentence, and that the addresses it typed were not kept."""
+    card_id = log_in_with_card(page, world, "tess", pin="2468")
+    page.get_by_test_id("ip-start").click()
+    verify_with_card(page, world, "tess", card_id, "2468")
+    other = context.new_page()
+    other.goto(world.url + "/account")
+    typed = "\n".join(f"198.51.100.{n}" for n in range(KEEP_TYPED_CHARS // 14))  # without this address
+    held: list[tuple[Any, Any]] = []
+    page.route(
+        "**/account/ip-allowlist/save", lambda route: held.append((route, route.fetch(max_redirects=0)))
+    )
+    page.get_by_test_id("ip-entries").fill(typed)
+    page.get_by_test_id("ip-save").click(no_wait_after=True)
+    other.get_by_test_id("ip-entries").fill(typed)
+    assert len(held) == 1 and held[0][1].status == 303  # A's outcome set, its redirect not yet followed
+    other.get_by_test_id("ip-save").click()
+    expect(other.get_by_test_id("account-message")).to_contain_text("must include the address you are using")
+    expect(other.get_by_test_id("ip-entries")).to_have_value(typed)  # the later kept whole
+
+    route, answer = held[0]
+    route.fulfill(status=303, headers={"Location": answer.headers["location"]})
+    message = page.get_by_test_id("account-message")
+    expect(message).to_contain_text("must include the address you are using")
+    expect(message).to_contain_text(TYPED_CUT)
+    expect(page.get_by_test_id("ip-entries")).to_have_value("")  # the list saved (none), not a part of A's

@@ -119,6 +119,11 @@ def test_the_trainer_searches_the_audit_trail_pages_on_and_sees_a_refusal_by_its
         )
     )
     expect(rows).to_have_count(0)
+    page.get_by_test_id("events-filter-type").fill("user.crated")  # a typo within: the nearest type named
+    page.get_by_test_id("events-filter-submit").click()
+    expect(page.get_by_test_id("events-filter-summary")).to_have_text(
+        "0 events (type user.crated). No event type is named so: did you mean user.created?"
+    )
 
     page.get_by_test_id("events-filter-user").fill("Dana")
     page.get_by_test_id("events-filter-type").fill("")

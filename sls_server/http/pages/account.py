@@ -50,6 +50,8 @@ DONE = (
     "ip_allowlist_ready",
     "ip_allowlist_saved",
 )
+#: Said after a refusal of IP Restrictions whose list typed was not kept (other tabs' refusals waited).
+TYPED_CUT = "The addresses you typed were not kept (other tabs were told at once): type them again."
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
 #: The causes of a kill the logged-off page names (``auth.session_endings.KILLED_WORDS``); any other, "ended".
@@ -59,8 +61,10 @@ REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended", *KILLED
 #: it is sent to. Here because logging out drops it with the session cookie.
 VERIFY_COOKIE = "sls_page_verify"
 VERIFY_PATH = "/account/verify"
-#: The order the step-up tasks were started in, and those replaced lately (``verify_tasks``).
+#: The order the step-up tasks were started in, and those replaced lately (``verify_tasks``), and the path
+#: it is sent to: the account page's forms that start a task carry it, so each bounds them.
 TASKS_COOKIE = "sls_page_tasks"
+TASKS_PATH = "/account"
 #: What the countdown's polls answer a token a step-up retired (a second tab's poll sent while the first
 #: tab's step-up rotated the session): the session lives on, so not "ended" (``SessionRotated`` is a
 #: ``SessionReplaced``, which would say a newer login ended it). The page opens the account page again: that
@@ -167,11 +171,14 @@ def account_page() -> ResponseReturnValue:
         done = None  # likewise the count of sessions logged out: a number, never text
     own = core().tasks.sessions(session, now=now())
     said = told_tab()  # this tab's own form's refusal (``?told=KEY``), never another tab's
+    message = said.get("message")
+    if message and "ip_typed" in said.get("cut", []):  # too many refusals waited at once (``outcome``)
+        message += " " + TYPED_CUT
     return page(
         "account.html",
         said.get("status", 200),
         csrf_token=form_token(),
-        message=said.get("message"),
+        message=message,
         invalid=said.get("invalid", False),
         ip_typed=said.get("ip_typed"),  # a refused IP Restrictions list, kept to be mended
         phone_pending=core().tasks.pending_phone(session, now=now()),
@@ -242,8 +249,10 @@ def dropped(answer: BaseResponse, ended: str | None) -> BaseResponse:
     if ended is not None:
         drop_session_cookies(answer, ended)
     for name in request.cookies:
-        if name.startswith(VERIFY_COOKIE + "_") or name == TASKS_COOKIE:
+        if name.startswith(VERIFY_COOKIE + "_"):
             drop_cookie(answer, name, path=VERIFY_PATH)
+        elif name == TASKS_COOKIE:
+            drop_cookie(answer, name, path=TASKS_PATH)
     return answer
 
 

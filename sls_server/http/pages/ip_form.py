@@ -22,8 +22,12 @@ from .outcome import tell_tab
 
 #: What separates the entries typed: lines, commas, spaces.
 _SEPARATORS = re.compile(r"[\s,]+")
-#: The most of a refused list the page keeps typed for the user to mend (the outcome rides in a cookie).
-KEEP_TYPED_CHARS = 1500
+#: The most of a refused list the page keeps typed for the user to mend (the outcome rides in a cookie, and
+#: is cut to its sentence when other tabs' refusals wait beside it: ``outcome``).
+KEEP_TYPED_CHARS = 1200
+#: The most of a refused entry the sentence echoes ("…" for the rest): each tab's sentence stays short enough
+#: that ``outcome.TABS_TOLD`` tabs refused at once are each told theirs.
+ECHO_CHARS = 24
 
 
 def _said(exc: SlsError) -> str:
@@ -36,7 +40,9 @@ def _said(exc: SlsError) -> str:
             "out at once, and could not log in again."
         )
     if "entry" in exc.extra:
-        return f"“{exc.extra['entry']}” is not an IP address or a range like 203.0.113.0/24."
+        entry = str(exc.extra["entry"])
+        shown = entry if len(entry) <= ECHO_CHARS else entry[: ECHO_CHARS - 1] + "…"
+        return f"“{shown}” is not an IP address or a range like 203.0.113.0/24."
     return say(exc)
 
 
@@ -51,6 +57,6 @@ def account_ip_allowlist_save() -> ResponseReturnValue:
         raise
     except SlsError as exc:
         typed = "\n".join(entries)
-        kept = {"ip_typed": typed} if len(typed) <= KEEP_TYPED_CHARS else {}
-        return tell_tab("/account", _said(exc), exc.status, invalid=exc.status == 400, **kept)
+        kept = {"ip_typed": typed} if len(typed) <= KEEP_TYPED_CHARS else None
+        return tell_tab("/account", _said(exc), exc.status, invalid=exc.status == 400, spare=kept)
     return redirect("/account?done=ip_allowlist_saved", 303)

@@ -15,8 +15,13 @@ carries the key in its address (``?task=ID``, or ``?told=KEY``: :func:`tell_tab`
 happened to its own form, never another tab's: one cookie per path let the later refusal replace the
 earlier, and the first tab to load showed it to the wrong tab and dropped it for the other. Keyed outcomes
 whose GET never came (a tab closed as it redirected) wait until they lapse, each sent with every request
-under their path; so at most :data:`OUTCOMES_CHARS` of a path's wait, the newest kept: a form that tells
-one, or a page that shows one, drops the oldest beyond (never the one it tells or shows).
+under their path; so at most :func:`budget` characters of a path's wait (their cookies whole, names too): a
+form that tells one, or a page that shows one, bounds the others its request carries (never the one it
+shows). What a form kept typed for its tab to mend (a refused list of addresses, a username) is ``spare``:
+an outcome beyond the bound is first cut to its sentence (``cut`` names what went, so the page says to
+type it again), newest kept whole first; only the oldest beyond even their sentences are dropped. Every
+sentence is short (:data:`SHORT_CHARS` sealed at most), so :data:`TABS_TOLD` tabs refused at once under one
+path are each told theirs, whatever they typed. An outcome whole beyond :data:`WHOLE_CHARS` is told cut.
 
 **Sessions.** Every keyed outcome answers a form of a logged-in user, so it is sealed to that session too
 (the id of the token the cookie holds), and opens only for it, under that token or one a step-up (another
@@ -46,9 +51,22 @@ from .kit import browser_id, drop_cookie, seal, set_cookie
 OUTCOME_COOKIE = "sls_page_outcome"
 #: Seconds of wall-clock time the outcome waits for its GET, which the browser asks for at once.
 OUTCOME_MAX_AGE = 120
-#: The most characters of one path's keyed outcomes that wait at once (about one cookie's 4 KB): with the
-#: step-up tasks' (``verify_tasks.MAX_TASKS``) well under the 8 KB Cookie header servers take.
+#: The most characters of one path's keyed outcomes (their ``name=value; `` whole) that wait at once (about
+#: one cookie's 4 KB), for a path whose budget is not below.
 OUTCOMES_CHARS = 4000
+#: The paths whose outcomes ride with a verify page's request, with the step-up tasks' (``verify_tasks``) and
+#: the session's, under the 8 KB Cookie header servers take (gunicorn's ``limit_request_field_size``, 8190):
+#: ``tests/api/test_verify_cookie_bound.py`` builds the worst case.
+BUDGETS = {"/account": 2500, "/account/verify": 1200}
+#: The most characters of one outcome sealed whole; beyond, its ``spare`` is cut (a cookie holds about 4 KB).
+WHOLE_CHARS = 2100
+#: ... and of one at a path whose outcome rides with every request (the login page's, at ``/``).
+WHOLE_CHARS_AT = {"/": 600}
+#: The most characters of an outcome cut to its sentence (sealed, with its cookie's name): the messages told
+#: are a sentence each, what they echo of a typed entry shortened (``ip_form``).
+SHORT_CHARS = 400
+#: How many tabs refused at once under one path are each told their sentence at least.
+TABS_TOLD = 3
 #: A key as :func:`new_key` draws it (a step-up task's id is one): anything else names no outcome.
 KEY = re.compile(r"^[A-Za-z0-9_-]{12}$")
 #: The address's field that names a tab's own outcome on a page that is not a task's (:func:`tell_tab`).
@@ -99,23 +117,43 @@ def _name(key: str) -> str:
     return f"{OUTCOME_COOKIE}_{key}" if key else OUTCOME_COOKIE
 
 
+def budget(path: str) -> int:
+    """The most characters of ``path``'s keyed outcomes that wait at once."""
+    return BUDGETS.get(path, OUTCOMES_CHARS)
+
+
+def _sealed(said: dict[str, Any], path: str, key: str) -> str:
+    return seal("outcome").seal(said, _context(path, key, _session()))
+
+
+def _cut(said: dict[str, Any]) -> dict[str, Any]:
+    """``said`` without what it kept typed (its ``spare``), naming what went (``cut``)."""
+    short = {k: v for k, v in said.items() if k != "spare"}
+    return {**short, "cut": sorted(said["spare"])} if said.get("spare") else short
+
+
 def tell(
     path: str,
     message: str | None = None,
     status: int = 200,
     to: str | None = None,
     key: str = "",
+    spare: dict[str, Any] | None = None,
     **more: Any,
 ) -> Response:
     """The 303 to ``path`` (or ``to``, an address on that path with its query), whose GET shows ``message``
-    (answered with ``status``) and ``more`` once; to the GET that asks with the same ``key`` only."""
+    (answered with ``status``) and ``more`` once; to the GET that asks with the same ``key`` only. ``spare``:
+    what was typed, kept for the page to show while the bound allows (:func:`_bound`)."""
     answer = redirect(to or path, 303)
     # When it was told, to keep the newest (the browser's wall clock is the one its cookies lapse on).
     said = {"message": message, "status": status, **more, **({"at": time.time()} if key else {})}
-    sealed = seal("outcome").seal(said, _context(path, key, _session()))
-    set_cookie(answer, _name(key), sealed, path=path, max_age=OUTCOME_MAX_AGE)
+    said = {**said, "spare": spare} if spare else said
+    sealed = _sealed(said, path, key)
+    if len(sealed) > WHOLE_CHARS_AT.get(path, WHOLE_CHARS):
+        sealed = _sealed(_cut(said), path, key)
     if key:
-        _bound(answer, path, key, len(sealed))
+        sealed = _bound(answer, path, key, (said, sealed))
+    set_cookie(answer, _name(key), sealed, path=path, max_age=OUTCOME_MAX_AGE)
     return answer
 
 
@@ -127,8 +165,8 @@ def tell_tab(path: str, message: str, status: int, **more: Any) -> Response:
 
 
 def told(key: str = "") -> dict[str, Any]:
-    """What the POST before told this page under ``key`` (empty when nothing was, or it was already shown);
-    read once."""
+    """What the POST before told this page under ``key`` (empty when nothing was, or it was already shown),
+    what it kept typed (its ``spare``) among it; read once."""
     path = request.path
     for token in request.cookies.getlist(_name(key)):  # one per path: "/"'s reaches every page
         said = _open(token, path, key)
@@ -136,7 +174,8 @@ def told(key: str = "") -> dict[str, Any]:
             g.sls_outcome_shown = (_name(key), path)
             if key:
                 g.sls_outcome_bound = (path, key)
-            return said
+            spare = said.pop("spare", None)
+            return {**said, **spare} if isinstance(spare, dict) else said
     return {}
 
 
@@ -146,20 +185,50 @@ def told_tab() -> dict[str, Any]:
     return told(key) if KEY.fullmatch(key) else {}
 
 
-def _bound(answer: Response, path: str, keep: str, kept: int) -> None:
-    """``answer`` dropping the oldest of ``path``'s keyed outcomes this request carries beyond
-    :data:`OUTCOMES_CHARS`, counting ``kept`` characters for ``keep``'s (never dropped) first."""
-    waiting = []
+def _size(name: str, token: str) -> int:
+    """What a cookie adds to the Cookie header: ``name=token; ``."""
+    return len(name) + len(token) + 3
+
+
+def _bound(answer: Response, path: str, own: str, told: tuple[dict[str, Any], str] | None) -> str:
+    """``answer`` keeping ``path``'s keyed outcomes this request carries, and ``own``'s (``told``: the one
+    being set, whole and sealed; None for one shown, which goes), within :func:`budget`: each cut to its
+    sentence (:func:`_cut`) newest first while their sentences fit, the oldest beyond them dropped; then
+    made whole again, newest first, while they fit. The sealed ``own`` to set."""
+    waiting = []  # (at, order, key, said, token): newest first once sorted
     for order, (name, token) in enumerate(request.cookies.items(multi=True)):
         key = name.removeprefix(OUTCOME_COOKIE + "_")
-        if name == _name(key) and key != keep and KEY.fullmatch(key):
+        if name == _name(key) and key != own and KEY.fullmatch(key):
             said = _open(token, path, key)
             if said is not None:  # another path's (the account page's, under its pages) is not this one's
-                waiting.append((float(said.get("at") or 0), order, name, len(token)))
-    for _, _, name, size in sorted(waiting, reverse=True):
-        kept += size
-        if kept > OUTCOMES_CHARS:
-            drop_cookie(answer, name, path=path)
+                waiting.append((float(said.get("at") or 0), order, key, said, token))
+    waiting.sort(key=lambda w: (w[0], w[1]), reverse=True)
+    each = [(own, *told)] if told else []
+    each += [(key, said, token) for _, _, key, said, token in waiting]
+    forms = [
+        (key, token, _sealed(_cut(said), path, key) if "spare" in said else token)
+        for key, said, token in each
+    ]
+    room, kept, full = budget(path), [], False
+    for key, whole, short in forms:
+        full = full or (key != own and _size(_name(key), short) > room)
+        if full:  # this one and every older one
+            drop_cookie(answer, _name(key), path=path)
+        else:
+            room -= _size(_name(key), short)
+            kept.append([key, whole, short, short])
+    for chosen in kept:  # whole again, newest first, while they fit
+        key, whole, short, _ = chosen
+        grown = _size(_name(key), whole) - _size(_name(key), short)
+        if grown <= room:
+            room -= grown
+            chosen[3] = whole
+    ages = {key: float(said.get("at") or 0) for key, said, _ in each}
+    for key, held, _, now_ in kept[1 if told else 0 :]:
+        if now_ != held:  # cut: what was typed goes, the sentence waits out the rest of its time
+            left = OUTCOME_MAX_AGE - int(time.time() - ages[key])
+            set_cookie(answer, _name(key), now_, path=path, max_age=max(1, left))
+    return kept[0][3] if told else ""
 
 
 @bp.after_request
@@ -173,5 +242,5 @@ def _forget_what_was_shown(response: Response) -> Response:
         bound = g.get("sls_outcome_bound")
         if bound:
             path, key = bound
-            _bound(response, path, key, 0)
+            _bound(response, path, key, None)
     return response

@@ -166,7 +166,7 @@ def login_again() -> ResponseReturnValue:
 
 def _refused(message: str, status: int, username: str = "") -> ResponseReturnValue:
     """Back to the form, which says why, with the username still typed."""
-    return tell("/", message, status, username=username)
+    return tell("/", message, status, spare={"username": username})  # cut when too long (``outcome``)
 
 
 @bp.post("/login")

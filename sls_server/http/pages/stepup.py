@@ -153,9 +153,8 @@ def _refuse(message: str, status: int, invalid: bool = False, username: str = ""
     """Back to the verify page, which says why once (to this task's page only: its own outcome cookie);
     `username`: kept typed (never the password)."""
     tid = task_id()
-    return tell(
-        VERIFY_PATH, message, status, to=task_page(tid), key=tid, invalid=invalid, username=username[:128]
-    )
+    kept = {"username": username[:128]}  # cut first when other tabs' refusals wait (``outcome``)
+    return tell(VERIFY_PATH, message, status, to=task_page(tid), key=tid, invalid=invalid, spare=kept)
 
 
 def _verify_page(

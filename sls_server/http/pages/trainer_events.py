@@ -5,7 +5,8 @@ The form's fields are ``GET /admin/v1/events``'s query (``user``, ``type``, ``si
 validated with its shape (:class:`~sls_server.shapes.events.ConsoleEventsQuery`: the admin route's, but a
 type in part is read, finding nothing, where the API refuses a type it does not know) and read by its own
 function (:func:`..admin.control.events_page`), so the console filters, refuses and pages as the admin API
-and ``sls events`` do, and offers the types a part begins (:func:`types_like`). A POST with the page's
+and ``sls events`` do, and offers the types a part begins (:func:`types_like`), or else the type a typo
+most likely meant (``event_types.nearest``, the one the admin route's refusal names). A POST with the page's
 CSRF token behind the trainer's sign-in, like every console action (:func:`.trainer.action`): the answer
 is the admin route's page, events and cursor, each event with the sentence, tone and label the live feed
 sends (:func:`sls_server.web.event_tones.worded`: one wording for both), a staged attack's address named
@@ -18,6 +19,7 @@ from typing import Any
 
 from flask.typing import ResponseReturnValue
 
+from ...event_types import EVENT_TYPES, nearest
 from ...shapes.events import ConsoleEventsQuery
 from ...sim.attacks import attacker_addresses
 from ...web.event_tones import worded
@@ -48,6 +50,10 @@ def trainer_filter_events() -> ResponseReturnValue:
             answer["types_like"] = like[:OFFERED]
         if len(like) > OFFERED:  # said, not dropped silently: "login" begins more types than a line holds
             answer["types_like_more"] = len(like) - OFFERED
+        typed = str(given.get("type", ""))
+        near = nearest(typed) if typed and not like and typed not in EVENT_TYPES else None
+        if near:  # a typo within a type (``login.sucess``) begins none: the admin route's guess, one way
+            answer["type_nearest"] = near
         return answer
 
     return action(read)

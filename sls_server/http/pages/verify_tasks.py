@@ -8,9 +8,12 @@ task sealed to a token the session was rotated from (``SessionRecord.retired``: 
 never the client's word) is still this session's, as its step is (``StepUpService._own``); one of another
 session, forged, or moved to another task's name opens nothing.
 
-At most :data:`MAX_TASKS` wait at once: a task's page, shown, drops the oldest beyond them. Their order, and
-the ids of those replaced lately (so a tab still on one says so, not "completed, or expired"), wait in one
-more cookie (``sls_page_tasks``, scoped and sealed as the tasks are).
+At most :data:`MAX_TASKS` wait at once: a form that starts one drops the oldest beyond them, and so does a
+task's page, shown. Their order, and the ids of those replaced lately (so a tab still on one says so, not
+"completed, or expired"), wait in one more cookie (``sls_page_tasks``, sealed as the tasks are), scoped to
+``/account``: the forms that start a task are sent it (a task's cookie is not), so a task started in a tab
+that never showed its page (closed as it redirected) is counted all the same, and the Cookie header of a
+verify page stays within the 8 KB servers take (``tests/api/test_verify_cookie_bound.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ...auth.session_state import Session
 from ..common import core
-from .account import TASKS_COOKIE, VERIFY_COOKIE, VERIFY_PATH
+from .account import TASKS_COOKIE, TASKS_PATH, VERIFY_COOKIE, VERIFY_PATH
 from .kit import drop_cookie, seal, set_cookie
 from .outcome import KEY as TASK_ID  # a task's id keys its outcomes too: anything else names no task
 
@@ -61,11 +64,28 @@ def _max_age() -> int:
 
 
 def keep(session: Session, state: dict[str, Any], tid: str) -> BaseResponse:
-    """To the verify page of task ``tid``, its task and prompt sealed in its cookie (to the token now)."""
+    """To the verify page of task ``tid``, its task and prompt sealed in its cookie (to the token now); a new
+    task counted in their order, the oldest beyond :data:`MAX_TASKS` dropped (its page may never be shown)."""
     answer = redirect(task_page(tid), 303)
     sealed = seal("verify").seal(state, _context(session.id, tid))
     set_cookie(answer, task_cookie(tid), sealed, path=VERIFY_PATH, max_age=_max_age())
+    started, gone = _order(session)
+    if tid not in started:
+        _keep_order(answer, session, [*started, tid], gone, keep=tid)
     return answer
+
+
+def _keep_order(
+    answer: BaseResponse, session: Session, ordered: list[str], gone: list[str], keep: str
+) -> None:
+    """``answer`` dropping the oldest of the ``ordered`` tasks beyond :data:`MAX_TASKS` (never ``keep``), and
+    setting their order and the ids replaced lately."""
+    dropped = [tid for tid in ordered if tid != keep][: max(0, len(ordered) - MAX_TASKS)]
+    for tid in dropped:
+        drop_cookie(answer, task_cookie(tid), path=VERIFY_PATH)
+    order = {"live": [t for t in ordered if t not in dropped], "replaced": (gone + dropped)[-MAX_TASKS:]}
+    sealed = seal("verify").seal(order, _context(session.id, "order"))
+    set_cookie(answer, TASKS_COOKIE, sealed, path=TASKS_PATH, max_age=_max_age())
 
 
 def _open(session: Session, sealed: str | None, tid: str) -> dict[str, Any] | None:
@@ -115,12 +135,7 @@ def forget_others(answer: BaseResponse, session: Session) -> BaseResponse:
     known = [tid for tid in started if tid in live]
     new = [tid for tid in live if tid not in known]
     ordered = known + sorted(new, key=lambda tid: tid == task_id())  # a page shown the first time: the newest
-    dropped = [tid for tid in ordered if tid != task_id()][: max(0, len(ordered) - MAX_TASKS)]
-    for tid in dropped:
-        drop_cookie(answer, task_cookie(tid), path=VERIFY_PATH)
-    order = {"live": [t for t in ordered if t not in dropped], "replaced": (gone + dropped)[-MAX_TASKS:]}
-    sealed = seal("verify").seal(order, _context(session.id, "order"))
-    set_cookie(answer, TASKS_COOKIE, sealed, path=VERIFY_PATH, max_age=_max_age())
+    _keep_order(answer, session, ordered, gone, keep=task_id())
     return answer
 
 

@@ -59,7 +59,9 @@
       // a type is matched whole: "login" finds nothing, so name the types it begins (trainer_events.types_like),
       // and count those past the first eight rather than drop them silently
       (page.types_like ? " A type is matched whole: " + page.types_like.join(", ") +
-        (page.types_like_more ? ", or one of " + page.types_like_more + " more (type more of the name)" : "") + "?" : "");
+        (page.types_like_more ? ", or one of " + page.types_like_more + " more (type more of the name)" : "") + "?" : "") +
+      // a typo within a type ("login.sucess") begins none: the type it most likely meant, as the admin API names it
+      (page.type_nearest ? " No event type is named so: did you mean " + page.type_nearest + "?" : "");
     if (!events.length) {
       if (document.activeElement === more) form.querySelector("[type=submit]").focus();
       result.replaceChildren();
