@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import requests
@@ -191,3 +192,13 @@ def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: 
     page.get_by_test_id("phone-new").fill(number)
     page.get_by_test_id("phone-submit").click()
     verify_with_card(page, world, name, card_id, pin)
+
+
+def until_held(held: list[Any], page: Any, seconds: float = 15) -> None:
+    """Wait until a route handler has held an answer (``held`` non-empty): Playwright runs the handler, which
+    fetches the server's answer, only while the test waits on the browser, so ``page`` (another tab than the
+    held one, whose navigation is paused) is asked something until it has, within ``seconds``."""
+    until = time.monotonic() + seconds
+    while not held and time.monotonic() < until:
+        page.evaluate("1")
+    assert held, f"no answer was held within {seconds} s"

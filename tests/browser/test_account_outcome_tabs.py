@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sls_server.http.pages.account import TYPED_CUT
 from sls_server.http.pages.ip_form import KEEP_TYPED_CHARS
 
-from .pages_kit import PASSWORD, World, log_in_with_card, verify_with_card
+from .pages_kit import PASSWORD, World, log_in_with_card, until_held, verify_with_card
 
 
 def test_two_tabs_refused_at_once_on_the_account_page_each_show_their_own(
@@ -36,6 +36,7 @@ def test_two_tabs_refused_at_once_on_the_account_page_each_show_their_own(
     other = context.new_page()
     other.goto(world.url + "/account")  # (tab A's route is handled while the test waits on the browser)
     expect(other.get_by_test_id("ip-form")).to_be_visible()  # the step-up counts for the session's tabs
+    until_held(held, other)
     assert len(held) == 1 and held[0][1].status == 303
     assert [c for c in context.cookies() if c["name"].startswith("sls_page_outcome")], "A's outcome"
 
@@ -71,6 +72,7 @@ def test_two_tabs_refused_at_once_with_long_lists_are_each_told(
     page.get_by_test_id("ip-entries").fill(typed)
     page.get_by_test_id("ip-save").click(no_wait_after=True)
     other.get_by_test_id("ip-entries").fill(typed)
+    until_held(held, other)
     assert len(held) == 1 and held[0][1].status == 303  # A's outcome set, its redirect not yet followed
     other.get_by_test_id("ip-save").click()
     expect(other.get_by_test_id("account-message")).to_contain_text("must include the address you are using")

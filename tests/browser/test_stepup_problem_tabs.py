@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from sls_server.http.pages.verify_tasks import MAX_TASKS
 
-from .pages_kit import World, confirm_identity, log_in_with_card
+from .pages_kit import World, confirm_identity, log_in_with_card, until_held
 
 
 def test_two_tabs_refused_at_once_each_show_their_own_problem(world: World, context: Any, page: Any) -> None:
@@ -32,6 +32,7 @@ def test_two_tabs_refused_at_once_each_show_their_own_problem(world: World, cont
     page.get_by_test_id("phone-submit").click(no_wait_after=True)
     other = context.new_page()
     other.goto(world.url + "/account")
+    until_held(held, other)
     assert len(held) == 1 and held[0][1].status == 303
     assert [c["name"] for c in context.cookies() if c["name"].startswith("sls_page_outcome")], "A's outcome"
 

@@ -87,6 +87,7 @@ SHAPES_MAY_IMPORT = (
     "typing_extensions",
     "sls_server.errors",
     "sls_server.event_types",
+    "sls_server.config",
 )
 
 
@@ -100,7 +101,9 @@ SHAPES_MAY_IMPORT = (
 #: and the server's own way of writing a secret file (``private_files``: 0600, made whole), for the token
 #: file of a server it starts, and of stopping a child (``stopping.end_child``, standard library alone), to
 #: stop that server; and the event types the server writes (``event_types``, pure), to judge a scenario's
-#: ``events`` checks by; everything else it reaches over HTTP, like any client.
+#: ``events`` checks by; and the settings' own readers (``config.PARSERS``, pure), so a duration written for
+#: a setting counted in seconds is told the number the server would take; everything else it reaches over
+#: HTTP, like any client.
 SCENARIOS_MAY_USE = (
     "sls_server.create_app",
     "sls_server.errors",
@@ -112,6 +115,7 @@ SCENARIOS_MAY_USE = (
     "sls_server.private_files",
     "sls_server.stopping",
     "sls_server.event_types",
+    "sls_server.config",
 )
 
 
