@@ -223,9 +223,9 @@ class LocalCluster:
     """Three masters, three replicas. ``url`` names every node as a startup node."""
 
     #: A node not heard from for this long is failed and its replica promoted (a hard failover). CI runs the
-    #: suite on two CPUs at a load of 10 to 15, where a redis-server can go unscheduled for seconds: at 2 s a
-    #: master stalled 2.5 s was failed, every node answering CLUSTERDOWN until its replica took over
-    #: (``test_cluster_topology.py``). Longer costs the tests that kill a master as much again in waiting.
+    #: suite on two CPUs at a load of 10 to 15: at 2 s, a master stopped 3.5 s was failed, every node
+    #: answering CLUSTERDOWN until its replica took over (``test_cluster_topology.py``). Longer costs the
+    #: tests that kill a master as much again in waiting.
     NODE_TIMEOUT_MS = 6000
 
     def __init__(self, folder: Path, masters: int = 3) -> None:
