@@ -99,6 +99,7 @@ def test_the_first_request_after_a_failover_the_client_has_not_heard_of_is_serve
         poll(
             "the replica to be promoted", lambda: cluster.master_of(keys.user(name)) is replica, timeout_s=30
         )
+        cluster.wait_serving()  # the other masters (the clock's) leave state fail a moment after one names it
         assert client.post("/api/v1/auth/login", json=wrong).status_code == 401, "served at the first try"
         lockout = client.get(f"/admin/v1/users/{name}/lockout", headers=ADMIN).get_json()
         assert lockout["buckets"]["all"]["failures"] == 2

@@ -88,6 +88,7 @@ def test_a_wrong_password_moved_by_a_failover_and_its_answer_lost_counts_once(
         monkeypatch.setattr(PasswordHasher, "verify", judge)
         promote(replica)  # it takes every write first; the app's map names the old master
         poll("the old master to follow", lambda: master.role() == "slave")
+        cluster.wait_serving()  # a node in state fail answers CLUSTERDOWN where this one should say MOVED
         return judge(hasher, password, encoded)
 
     with announced_through(cluster, replica) as cutter:
