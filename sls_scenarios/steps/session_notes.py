@@ -25,6 +25,7 @@ ENDED_BY_EVENT = {
     "session.replaced": "a newer login of the same user replaced it",
     "session.rotated": "a step-up gave it a new token",
     "session.ended_by_user": "its user ended it from another of their sessions",
+    "session.logout": "a logout with its token ended it (an `http` step's, or a `parallel` branch's)",
     "ip.rejected": "it was used from an address the account may not use",
 }
 KILLED_BY = {
@@ -73,8 +74,12 @@ def _by_event(world: World, actor: Actor) -> str:
     for event in reversed(events):
         kind = str(event.get("type"))
         detail: dict[str, Any] = event.get("detail") or {}
-        short = str(detail.get("session_id") or "")
-        if not short or not digest.startswith(short):
+        if kind == "session.rotated" and _names(digest, detail.get("session_id")):
+            return ""  # the step-up that gave this token: its start, so nothing older ended it
+        # a step-up's event names the token it retired apart from the one it gave
+        if not _names(
+            digest, detail.get("retired_session_id" if kind == "session.rotated" else "session_id")
+        ):
             continue
         if kind == "session.killed":
             by = str(detail.get("ended_by") or "")
@@ -82,6 +87,11 @@ def _by_event(world: World, actor: Actor) -> str:
         if kind in ENDED_BY_EVENT:
             return f"({kind}): {ENDED_BY_EVENT[kind]}"
     return ""
+
+
+def _names(digest: str, short: object) -> bool:
+    """Whether an event's short session id (the first hex digits events show) is the session of ``digest``."""
+    return bool(short) and digest.startswith(str(short))
 
 
 def _by_code(answer: Response) -> str:

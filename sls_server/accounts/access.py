@@ -23,6 +23,7 @@ from .account_deletion import finish_account_deletion
 from .allowlists import canonical_account_id, parse_allowlist, parse_usernames
 from .errors import (
     AccountExists,
+    AccountMadeAgain,
     UnknownAccount,
     UserInAnotherAccount,
     UserNotFound,
@@ -141,13 +142,15 @@ class IpRestrictions:
         try:
             for name in names:
                 other = self._link(name, aid, incarnation)
+                if other == aid:  # their link names a later making of this id: this one was deleted since
+                    raise AccountExists.made_again()
                 if other is not None:
                     raise UserInAnotherAccount(username=name, account_id=other)
                 linked.append(name)
-        except UserInAnotherAccount:
+        except (UserInAnotherAccount, AccountExists):
             for name in linked:
                 self._store.access.unlink_account(name, aid, incarnation)
-            self._store.access.delete_account(aid)
+            self._store.access.delete_account(aid, incarnation)  # only this making: never a later one's
             raise
         if not self._store.access.add_members(aid, incarnation, names):  # deleted the moment it was made
             for name in linked:  # its deletion read no member to release: the set was not written yet
@@ -175,10 +178,15 @@ class IpRestrictions:
         aid = canonical_account_id(account_id)
         name = canonical_username(username)
         self._require_user(name)
-        incarnation = self._store.access.incarnation(aid)
-        if incarnation is None:
-            raise UnknownAccount()
-        other = self._link(name, aid, incarnation)
+        for _ in range(2):  # once more when the account was made again meanwhile: judged as it then stands
+            incarnation = self._store.access.incarnation(aid)
+            if incarnation is None:
+                raise UnknownAccount()
+            other = self._link(name, aid, incarnation)
+            if other != aid:  # their link names a later making of this id, or none: it stands as read
+                break
+        else:
+            raise AccountMadeAgain(username=name, account_id=aid)
         if other is not None:
             raise UserInAnotherAccount(username=name, account_id=other)
         if not self._store.access.add_members(aid, incarnation, [name]):  # deleted (or made again) since read

@@ -78,6 +78,25 @@ class AccountExists(Conflict):
     code = "account_exists"
     message = "An account with that id already exists."
 
+    @classmethod
+    def made_again(cls) -> AccountExists:
+        """The account this create made was deleted, and the id made again, by other requests before it
+        was done: the id exists, but not as this request made it (nothing of it is kept)."""
+        return cls(
+            "An account with that id was deleted and made again by another request while this one was "
+            "creating it: it exists now as that request made it (read it), and nothing of this one is kept."
+        )
+
+
+class AccountMadeAgain(Conflict):
+    """A user's link names the account asked about, in a making of its id other than the one this request
+    read: the account was deleted and made again meanwhile, twice over (once is judged again as it then
+    stands). Not ``user_in_account``, which named this same account as "another"."""
+
+    code = "account_made_again"
+    always = ("username", "account_id")
+    message = "The account was deleted and made again while the user was being added to it: send it again."
+
 
 class UserInAnotherAccount(Conflict):
     code = "user_in_account"

@@ -143,8 +143,11 @@ class SessionIssuer:
         rotated, _ = self._store_new(
             record, now=now, concurrency="rotate", epoch=session.epoch, retires=session.id
         )
-        self._events.record(
-            "session.rotated", at=now, user=session.username, detail={"session_id": short_id(rotated.id)}
+        self._events.record(  # both ids: the trail ties the retired token's 401 to this step-up
+            "session.rotated",
+            at=now,
+            user=session.username,
+            detail={"session_id": short_id(rotated.id), "retired_session_id": short_id(session.id)},
         )
         return token, rotated
 

@@ -81,9 +81,11 @@ class AccessRepo:
         marked = [keys.account(record.account_id), keys.account_deletion(record.account_id)]
         return incarnation if self._scripts("create_hash", marked, [0, *fields]) else None
 
-    def delete_account(self, account_id: str) -> None:
-        """Both keys at once (a create taken back before anyone was linked)."""
-        self._r.delete(keys.account(account_id), keys.account_members(account_id))
+    def delete_account(self, account_id: str, incarnation: str) -> None:
+        """Both keys at once (a create taken back once its links are released), only while the account is
+        still that ``incarnation`` of the id, in the same step: deleted and made again by other requests
+        meanwhile, it is theirs (``account_take_back.lua``)."""
+        self._scripts("account_take_back", _account_keys(account_id), [incarnation])
 
     def remove_account(
         self, account_id: str, *, now: int, import_taken_back: bool = False

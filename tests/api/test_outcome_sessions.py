@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from conftest import EnrolledUser
+from flask.testing import FlaskClient
 from page_forms import csrf
 
 TYPED = "198.51.100.7\n203.0.113.99"
@@ -59,3 +60,19 @@ def test_its_own_session_is_still_told_after_a_step_up_rotated_its_token(alice: 
     assert alice.client.get_cookie("sls_session").value != cookie.value
     html = alice.client.get(here).get_data(as_text=True)
     assert "Verify your identity again" in html and "203.0.113.99" in html
+
+
+def test_a_login_refusal_left_waiting_is_told_to_its_own_tab_only(client: FlaskClient) -> None:
+    """The login page's refusal keeps the username typed, for the tab that sent it: on a shared browser, the
+    next person to open the login page within its two minutes saw who had just failed to log in (and why),
+    when the tab closed as it redirected. No session or login exists to seal it to, so it is sealed to a key
+    only the 303's own address carries."""
+    token = csrf(client.get("/").get_data(as_text=True))
+    posted = client.post(
+        "/login", data={"username": "carol.smith", "password": "Wrong-1", "csrf_token": token}
+    )
+    assert posted.status_code == 303
+    html = client.get("/").get_data(as_text=True)  # the next person, in the same browser
+    assert "carol.smith" not in html and "incorrect" not in html
+    own = client.get(str(posted.headers["Location"]))  # the tab the refusal was for
+    assert own.status_code == 401 and 'value="carol.smith"' in own.get_data(as_text=True)

@@ -34,10 +34,11 @@ def test_a_wrong_password_redirects_and_a_reload_shows_the_form_without_spending
 ) -> None:
     token = csrf(client.get("/").get_data(as_text=True))
     posted = client.post("/login", data={"username": "alice", "password": WRONG, "csrf_token": token})
-    assert posted.status_code == 303 and posted.headers["Location"] == "/"
+    here = str(posted.headers["Location"])
+    assert posted.status_code == 303 and here.startswith("/?told=")  # this tab's own (``outcome``)
     assert _failures(client, admin_headers, "alice") == 1
 
-    shown = client.get("/")
+    shown = client.get(here)
     html = shown.get_data(as_text=True)
     assert shown.status_code == 401 and _shown(shown, "login-error") and "incorrect" in html
     assert 'value="alice"' in html and WRONG not in html  # the name stays typed, never the password
@@ -45,7 +46,7 @@ def test_a_wrong_password_redirects_and_a_reload_shows_the_form_without_spending
     assert WRONG not in cookies and "alice" not in cookies  # sealed, whatever it holds
 
     for _ in range(3):  # reloads: the form as it stands, the refusal not told again, nothing spent
-        again = client.get("/")
+        again = client.get(here)
         assert again.status_code == 200 and not _shown(again, "login-error")
     assert _failures(client, admin_headers, "alice") == 1
 
@@ -144,13 +145,13 @@ def test_an_outcome_opens_only_for_the_browser_and_the_page_it_was_sealed_for(
     client: FlaskClient, alice: EnrolledUser
 ) -> None:
     token = csrf(client.get("/").get_data(as_text=True))
-    client.post("/login", data={"username": "alice", "password": WRONG, "csrf_token": token})
+    posted = client.post("/login", data={"username": "alice", "password": WRONG, "csrf_token": token})
     sealed = client.get_cookie("sls_page_outcome", path="/")
     assert sealed is not None
     other = client.application.test_client()  # another browser (its own sls_browser), the cookie copied
     other.get("/")
     other.set_cookie("sls_page_outcome", sealed.value, path="/")
-    copied = other.get("/")
+    copied = other.get(str(posted.headers["Location"]))  # its key too
     assert copied.status_code == 200 and not _shown(copied, "login-error")
     alice.log_in()
     client.set_cookie("sls_page_outcome", sealed.value, path="/account/problem")  # another page's

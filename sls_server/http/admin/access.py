@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from ...accounts import rules
 from ...accounts.errors import (
     AccountExists,
+    AccountMadeAgain,
     UnknownAccount,
     UserInAnotherAccount,
     UserNotFound,
@@ -156,7 +157,7 @@ def set_account_ip_allowlist(account_id: str, body: IpAllowlist) -> ResponseRetu
     body=AccountUserAdd,
     ok=Account,
     returns="The account with the user among its users (adding a member again is a no-op).",
-    errors=(*ACCOUNT_ERRORS, UserNotFound, UserInAnotherAccount),
+    errors=(*ACCOUNT_ERRORS, UserNotFound, UserInAnotherAccount, AccountMadeAgain),
 )
 def add_account_user(account_id: str, body: AccountUserAdd) -> ResponseReturnValue:
     return core().ip_rules.add_user_to_account(account_id, body.username, now=now())

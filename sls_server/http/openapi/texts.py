@@ -103,6 +103,8 @@ ERROR_NOTES = {
     "`Sec-Fetch-Site`) are not refused.",
     "user_in_account": "The user already trades under another account; `username` and `account_id` say "
     "which.",
+    "account_made_again": "The account (`account_id`) was deleted and made again under its id, twice, while "
+    "the user (`username`) was being added to it; nothing changed: send the request again.",
     "user_not_in_account": "The user (`username`) exists but is not in the account (`account_id`); nothing "
     "changed.",
     "device_exists": "The user's phone has an active SMS or voice device already (`device_id`, `type`); an "

@@ -139,50 +139,65 @@ def tell(
     to: str | None = None,
     key: str = "",
     spare: dict[str, Any] | None = None,
+    *,
+    one_cookie: bool = False,
     **more: Any,
 ) -> Response:
     """The 303 to ``path`` (or ``to``, an address on that path with its query), whose GET shows ``message``
     (answered with ``status``) and ``more`` once; to the GET that asks with the same ``key`` only. ``spare``:
-    what was typed, kept for the page to show while the bound allows (:func:`_bound`)."""
+    what was typed, kept for the page to show while the bound allows (:func:`_bound`). ``one_cookie``: sealed
+    to ``key`` all the same, but in the path's one cookie, which a newer outcome replaces rather than waits
+    beside (:func:`tell_tab`)."""
     answer = redirect(to or path, 303)
+    waits = key and not one_cookie  # beside the path's other keyed outcomes, within its budget
     # When it was told, to keep the newest (the browser's wall clock is the one its cookies lapse on).
-    said = {"message": message, "status": status, **more, **({"at": time.time()} if key else {})}
+    said = {"message": message, "status": status, **more, **({"at": time.time()} if waits else {})}
     said = {**said, "spare": spare} if spare else said
     sealed = _sealed(said, path, key)
     if len(sealed) > WHOLE_CHARS_AT.get(path, WHOLE_CHARS):
         sealed = _sealed(_cut(said), path, key)
-    if key:
+    if waits:
         sealed = _bound(answer, path, key, (said, sealed))
-    set_cookie(answer, _name(key), sealed, path=path, max_age=OUTCOME_MAX_AGE)
+    set_cookie(
+        answer, OUTCOME_COOKIE if one_cookie else _name(key), sealed, path=path, max_age=OUTCOME_MAX_AGE
+    )
     return answer
 
 
-def tell_tab(path: str, message: str, status: int, **more: Any) -> Response:
+def tell_tab(path: str, message: str, status: int, *, one_cookie: bool = False, **more: Any) -> Response:
     """:func:`tell`, to this tab's own ``path?told=KEY`` (a new key): a page that several tabs' forms report
-    back to (the account page's own) tells each its own outcome."""
+    back to (the account page's own) tells each its own outcome.
+
+    ``one_cookie``: the login page's (``/``), whose outcome rides with every request of the site, so only
+    its one cookie (within :data:`WHOLE_CHARS_AT`), a later refusal replacing it; keyed all the same, since
+    no session or login exists to seal a refused login's username to, and sealed to the browser alone it
+    was shown to the next person who opened the login page on a shared browser within its two minutes (the
+    tab closed as it redirected): who had just failed to log in, and why. The key is only in the 303's
+    address, which that tab never loaded."""
     key = new_key()
-    return tell(path, message, status, to=f"{path}?{TOLD}={key}", key=key, **more)
+    return tell(path, message, status, to=f"{path}?{TOLD}={key}", key=key, one_cookie=one_cookie, **more)
 
 
-def told(key: str = "") -> dict[str, Any]:
+def told(key: str = "", *, one_cookie: bool = False) -> dict[str, Any]:
     """What the POST before told this page under ``key`` (empty when nothing was, or it was already shown),
-    what it kept typed (its ``spare``) among it; read once."""
+    what it kept typed (its ``spare``) among it; read once. ``one_cookie``: as :func:`tell` was told."""
     path = request.path
-    for token in request.cookies.getlist(_name(key)):  # one per path: "/"'s reaches every page
+    name = OUTCOME_COOKIE if one_cookie else _name(key)
+    for token in request.cookies.getlist(name):  # one per path: "/"'s reaches every page
         said = _open(token, path, key)
         if said is not None:
-            g.sls_outcome_shown = (_name(key), path)
-            if key:
+            g.sls_outcome_shown = (name, path)
+            if key and not one_cookie:
                 g.sls_outcome_bound = (path, key)
             spare = said.pop("spare", None)
             return {**said, **spare} if isinstance(spare, dict) else said
     return {}
 
 
-def told_tab() -> dict[str, Any]:
+def told_tab(*, one_cookie: bool = False) -> dict[str, Any]:
     """What this tab's form was told (:func:`tell_tab`, the key in the address); nothing without a key."""
     key = request.args.get(TOLD, "")
-    return told(key) if KEY.fullmatch(key) else {}
+    return told(key, one_cookie=one_cookie) if KEY.fullmatch(key) else {}
 
 
 def _size(name: str, token: str) -> int:

@@ -38,7 +38,7 @@ from .kit import (
     set_session_cookie,
     typed,
 )
-from .outcome import tell, told
+from .outcome import tell, tell_tab, told, told_tab
 from .step_ends import ends_step
 
 LOGIN_COOKIE = "sls_page_login"
@@ -151,8 +151,9 @@ def step_view(
 
 @bp.get("/")
 def login_page() -> ResponseReturnValue:
-    """The form, with what the last POST here was told (a wrong password, a lock, an ended login) once."""
-    said = told()
+    """The form, with what the last POST here was told (a wrong password, a lock, an ended login) once: a
+    refusal of the username typed to this tab only (its 303's ``?told=KEY``)."""
+    said = told_tab(one_cookie=True) or told()
     return login_form(
         said.get("message"), said.get("status", 200), said.get("username", ""), said.get("notice")
     )
@@ -165,8 +166,8 @@ def login_again() -> ResponseReturnValue:
 
 
 def _refused(message: str, status: int, username: str = "") -> ResponseReturnValue:
-    """Back to the form, which says why, with the username still typed."""
-    return tell("/", message, status, spare={"username": username})  # cut when too long (``outcome``)
+    """Back to the form, which says why, with the username still typed: to this tab alone (``tell_tab``)."""
+    return tell_tab("/", message, status, one_cookie=True, spare={"username": username})  # cut when too long
 
 
 @bp.post("/login")
