@@ -65,7 +65,8 @@ BUDGETS = {"/account": 2500, "/account/verify": 1200, "/account/problem": 2000}
 #: Paths whose keyed outcomes are told by forms under another path, and that path: a problem page's are told
 #: by a task's form (``/account/withdrawal``) or a verify page's (``/account/verify``), whose requests are not
 #: sent them, so cannot bound them by reading them. What waits there is listed instead (each key and its
-#: cookie's size, newest last) in one more cookie, :data:`LISTED_COOKIE`, scoped where those forms are.
+#: cookie's size, newest last) in one more cookie, :data:`LISTED_COOKIE`, scoped where those forms are (one
+#: such path: a second would need a list of its own name).
 TOLD_FROM = {"/account/problem": "/account"}
 LISTED_COOKIE = "sls_page_told"
 #: The most characters of one outcome sealed whole; beyond, its ``spare`` is cut (a cookie holds about 4 KB).
