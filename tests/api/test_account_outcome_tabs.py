@@ -87,22 +87,6 @@ def test_refusals_left_waiting_are_bounded_the_newest_kept(alice: EnrolledUser) 
     assert oldest.status_code == 200 and "Verify your identity again" not in oldest.get_data(as_text=True)
 
 
-def test_problem_pages_left_waiting_are_bounded_when_one_is_shown(alice: EnrolledUser) -> None:
-    """The problem pages' outcomes are set by forms under other paths, which do not carry them: the page
-    shown drops the oldest beyond the bound, never its own."""
-    token = _token(alice)
-    client = alice.client
-    places = [
-        str(client.post("/account/withdrawal", data={"amount": "0", "csrf_token": token}).headers["Location"])
-        for _ in range(40)
-    ]
-    assert sum(len(v) for v in _outcomes(alice, "/account/problem")) > OUTCOMES_CHARS
-    assert "whole amount" in client.get(places[-1]).get_data(as_text=True)
-    assert sum(len(v) for v in _outcomes(alice, "/account/problem")) <= OUTCOMES_CHARS
-    assert "whole amount" in client.get(places[-2]).get_data(as_text=True), "the newer ones kept"
-    assert client.get(places[0]).status_code == 303, "the oldest dropped: back to the account page"
-
-
 def test_two_tabs_refused_at_once_with_long_lists_are_each_told(alice: EnrolledUser) -> None:
     """Two refusals each keeping the longest list typed do not fit the bound together: the earlier tab was
     dropped and told nothing. It is cut to its sentence instead, and says its list was not kept."""

@@ -5,7 +5,8 @@ one is refused before the emulator sees it, and the person is stuck until the co
 Everything a browser can hold for that path, each at its longest, built through the pages as a browser
 would, every redirect left unfollowed (tabs closed as they redirected): the session's and the browser's
 cookies; the login page's outcome (``/``), its username typed long in a script whose characters JSON
-escapes; the account page's own refusals (``/account``), their typed lists at the longest kept; more tasks
+escapes; the account page's own refusals (``/account``), their typed lists at the longest kept; the list of
+the problem pages' outcomes (``sls_page_told``, scoped to ``/account``) at its longest; more tasks
 started than :data:`MAX_TASKS`, their pages never shown; and each live task's verify page told a refusal
 (``/account/verify``) with the longest username kept."""
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 from conftest import EnrolledUser
 from page_forms import confirm_identity, csrf
 
+from sls_server.http.pages.account import VERIFY_PATH
 from sls_server.http.pages.ip_form import KEEP_TYPED_CHARS
 from sls_server.http.pages.outcome import BUDGETS, WHOLE_CHARS_AT
 from sls_server.http.pages.verify_tasks import MAX_TASKS
@@ -44,6 +46,10 @@ def test_the_cookies_sent_to_a_verify_page_fit_the_servers_limit_at_their_worst(
             -600:
         ]
 
+    wrong = {"amount": "1", "currency": "?", "csrf_token": token}  # the shortest problem: the longest list
+    for _ in range(30):  # problem pages left waiting: their list (``sls_page_told``) rides here too
+        assert client.post("/account/withdrawal", data=wrong).status_code == 303
+
     started = []
     for amount in range(1, MAX_TASKS + 12):  # more than the bound, each page never shown
         asked = client.post("/account/withdrawal", data={"amount": str(amount), "csrf_token": token})
@@ -62,14 +68,18 @@ def test_the_cookies_sent_to_a_verify_page_fit_the_servers_limit_at_their_worst(
         len(name) + len(value) + 3 for name, value in sent.items() if name.startswith("sls_page_verify_")
     ]
     assert len(tasks) == MAX_TASKS
-    fixed = sum(len(name) + len(sent[name]) + 3 for name in ("sls_browser", "sls_session", "sls_page_tasks"))
+    fixed = sum(
+        len(name) + len(sent[name]) + 3
+        for name in ("sls_browser", "sls_session", "sls_page_tasks", "sls_page_told")
+    )
     at_most = (  # each part at its bound: what no browser can pass, whatever it holds
         len("Cookie: ")
         + fixed
         + len("sls_page_outcome")
         + WHOLE_CHARS_AT["/"]
         + 3
-        + sum(BUDGETS.values())
+        + BUDGETS["/account"]
+        + BUDGETS[VERIFY_PATH]
         + MAX_TASKS * max(tasks)
     )
     assert at_most <= SERVERS_LIMIT, at_most

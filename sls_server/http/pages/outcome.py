@@ -22,6 +22,8 @@ an outcome beyond the bound is first cut to its sentence (``cut`` names what wen
 type it again), newest kept whole first; only the oldest beyond even their sentences are dropped. Every
 sentence is short (:data:`SHORT_CHARS` sealed at most), so :data:`TABS_TOLD` tabs refused at once under one
 path are each told theirs, whatever they typed. An outcome whole beyond :data:`WHOLE_CHARS` is told cut.
+A problem page's outcomes are told by forms under other paths (:data:`TOLD_FROM`), which are not sent them:
+those forms are sent their list instead (:data:`LISTED_COOKIE`), and bound them by it as each is told.
 
 **Sessions.** Every keyed outcome answers a form of a logged-in user, so it is sealed to that session too
 (the id of the token the cookie holds), and opens only for it, under that token or one a step-up (another
@@ -54,10 +56,19 @@ OUTCOME_MAX_AGE = 120
 #: The most characters of one path's keyed outcomes (their ``name=value; `` whole) that wait at once (about
 #: one cookie's 4 KB), for a path whose budget is not below.
 OUTCOMES_CHARS = 4000
-#: The paths whose outcomes ride with a verify page's request, with the step-up tasks' (``verify_tasks``) and
-#: the session's, under the 8 KB Cookie header servers take (gunicorn's ``limit_request_field_size``, 8190):
-#: ``tests/api/test_verify_cookie_bound.py`` builds the worst case.
-BUDGETS = {"/account": 2500, "/account/verify": 1200}
+#: The budgets of the paths whose outcomes ride with a verify page's request (``/account``,
+#: ``/account/verify``), with the step-up tasks' (``verify_tasks``) and the session's, or with a problem
+#: page's (``/account``, ``/account/problem``), under the 8 KB Cookie header servers take (gunicorn's
+#: ``limit_request_field_size``, 8190): ``tests/api/test_verify_cookie_bound.py`` and
+#: ``test_problem_cookie_bound.py`` build the worst cases.
+BUDGETS = {"/account": 2500, "/account/verify": 1200, "/account/problem": 2000}
+#: Paths whose keyed outcomes are told by forms under another path, and that path: a problem page's are told
+#: by a task's form (``/account/withdrawal``) or a verify page's (``/account/verify``), whose requests are not
+#: sent them, so cannot bound them by reading them. What waits there is listed instead (each key and its
+#: cookie's size, newest last) in one more cookie, :data:`LISTED_COOKIE`, scoped where those forms are (one
+#: such path: a second would need a list of its own name).
+TOLD_FROM = {"/account/problem": "/account"}
+LISTED_COOKIE = "sls_page_told"
 #: The most characters of one outcome sealed whole; beyond, its ``spare`` is cut (a cookie holds about 4 KB).
 WHOLE_CHARS = 2100
 #: ... and of one at a path whose outcome rides with every request (the login page's, at ``/``).
@@ -154,10 +165,12 @@ def tell(
     said = {"message": message, "status": status, **more, **({"at": time.time()} if waits else {})}
     said = {**said, "spare": spare} if spare else said
     sealed = _sealed(said, path, key)
-    if len(sealed) > WHOLE_CHARS_AT.get(path, WHOLE_CHARS):
-        sealed = _sealed(_cut(said), path, key)
+    if len(sealed) > WHOLE_CHARS_AT.get(path, WHOLE_CHARS) or (waits and path in TOLD_FROM):
+        sealed = _sealed(_cut(said), path, key)  # a listed path's is a sentence: never made whole again
     if waits:
         sealed = _bound(answer, path, key, (said, sealed))
+    if waits and path in TOLD_FROM:
+        _list(answer, path, key, _size(_name(key), sealed))
     set_cookie(
         answer, OUTCOME_COOKIE if one_cookie else _name(key), sealed, path=path, max_age=OUTCOME_MAX_AGE
     )
@@ -246,6 +259,44 @@ def _bound(answer: Response, path: str, own: str, told: tuple[dict[str, Any], st
     return kept[0][3] if told else ""
 
 
+def _list_context(path: str) -> str:
+    """What a list is sealed to: this browser, not the session, so it bounds every session's outcomes it
+    holds (an earlier session's wait out their two minutes beside a new login's, and open for no other);
+    it names only random keys and sizes."""
+    return f"outcome-list:{path}:{browser_id()}"
+
+
+def _listed(path: str) -> list[tuple[str, int]]:
+    """The keyed outcomes of ``path`` (one of :data:`TOLD_FROM`) its list says wait, oldest first, each with
+    its cookie's size; none without a list of this browser's."""
+    token = request.cookies.get(LISTED_COOKIE)
+    said = seal("outcome").open(token, _list_context(path)) if token else None
+    waiting = said.get("waiting") if said else None
+    return [(str(key), int(size)) for key, size in waiting] if isinstance(waiting, list) else []
+
+
+def _list(answer: Response, path: str, own: str, size: int) -> None:
+    """``answer`` keeping the outcomes ``path``'s list names, and ``own``'s (``size``: its cookie's; 0 for
+    one shown, which goes), within :func:`budget`, newest first: the oldest beyond dropped by name (this
+    request need not carry them), never ``own``; and the list set anew. Each is a sentence (as told), so
+    :data:`TABS_TOLD` tabs refused at once are each told theirs. A list whose outcomes lapsed names cookies
+    no longer there: the oldest, they go first, and dropping one is nothing."""
+    listed = [(key, n) for key, n in _listed(path) if key != own] + ([(own, size)] if size else [])
+    room, kept, full = budget(path), [], False
+    for key, n in reversed(listed):
+        full = full or (key != own and n > room)
+        if full:  # this one and every older one
+            drop_cookie(answer, _name(key), path=path)
+        else:
+            room -= n
+            kept.append([key, n])
+    if kept:
+        sealed = seal("outcome").seal({"waiting": kept[::-1]}, _list_context(path))
+        set_cookie(answer, LISTED_COOKIE, sealed, path=TOLD_FROM[path], max_age=OUTCOME_MAX_AGE)
+    else:
+        drop_cookie(answer, LISTED_COOKIE, path=TOLD_FROM[path])
+
+
 @bp.after_request
 def _forget_what_was_shown(response: Response) -> Response:
     """The outcome is dropped once a page showed it (with the oldest of its path's beyond the bound); an
@@ -258,4 +309,6 @@ def _forget_what_was_shown(response: Response) -> Response:
         if bound:
             path, key = bound
             _bound(response, path, key, None)
+            if path in TOLD_FROM:
+                _list(response, path, key, 0)
     return response
