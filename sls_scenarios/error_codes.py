@@ -13,6 +13,7 @@ ERROR_CODES: frozenset[str] = frozenset(
     {
         "account_disabled",
         "account_exists",
+        "account_made_again",
         "account_locked",
         "activation_code_expired",
         "activation_code_used",
