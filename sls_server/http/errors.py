@@ -242,7 +242,8 @@ def register_error_handlers(app: Flask) -> None:
         if status == 404 and a_browser_looking_for_a_page():
             from .pages.kit import page  # the pages' own rendering (their token, their frame)
 
-            return page("not_found.html", 404, path=request.path, simulators=core().settings.sim_enabled)
+            # The path is not repeated: a link would make it a sentence on the page (content spoofing).
+            return page("not_found.html", 404, simulators=core().settings.sim_enabled)
         if status == 404 and (methods := _methods_without_the_slash()):
             takes = ", ".join(methods)
             return sls_error(
