@@ -97,3 +97,12 @@ def world(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
     document = admin(client, headers, "/state/export")
     document.pop("exported_at")
     return document  # type: ignore[no-any-return]
+
+
+def unsealed(address: str) -> str:
+    """``address`` (a redirect's, a poll's ``next``) without the seal that makes its page say what it says
+    (``pages.said``), which it must carry: what it says, to compare."""
+    path, _, query = address.partition("?")
+    fields = [field for field in query.split("&") if not field.startswith("seal=")]
+    assert len(fields) < len(query.split("&")), f"{address} carries no seal"
+    return f"{path}?{'&'.join(fields)}" if fields else path

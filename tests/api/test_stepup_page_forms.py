@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
-from page_forms import csrf
+from page_forms import csrf, unsealed
 from test_logout_cookies import _live
 from werkzeug.test import TestResponse
 
@@ -91,7 +91,7 @@ def test_log_out_from_the_old_page_ends_the_session_the_cookie_holds(alice: Enro
     browser, token, form_token = _page(alice)
     new = _step_up_in_tab_b(alice, browser, token)
     out = _post(browser, "/logout", {}, form_token)
-    assert (out.status_code, out.headers["Location"]) == (303, "/logged-out?reason=logout")
+    assert (out.status_code, unsealed(out.headers["Location"])) == (303, "/logged-out?reason=logout")
     assert not _live(browser, new), "the session the cookie held is ended"
     assert browser.get_cookie("sls_session") is None, "and its cookie cleared"
     assert browser.get("/account").headers["Location"] == "/"
@@ -102,7 +102,9 @@ def test_a_form_of_a_page_before_two_step_ups_goes_through(alice: EnrolledUser) 
     middle = _step_up_in_tab_b(alice, browser, token)
     _step_up_in_tab_b(alice, browser, middle)
     answer = _post(browser, "/account/ip-allowlist", {}, form_token)
-    assert (answer.status_code, answer.headers.get("Location")) == (303, "/account?done=ip_allowlist_ready")
+    assert answer.status_code == 303 and answer.headers["Location"].startswith(
+        "/account?done=ip_allowlist_ready&"
+    )
 
 
 def _refused(answer: TestResponse) -> bool:
@@ -156,6 +158,8 @@ def test_a_page_loaded_before_more_step_ups_than_the_session_keeps_is_refused(al
     for _ in range(RETIRED_KEPT):
         token = _step_up_in_tab_b(alice, browser, token)
     kept = _post(browser, "/account/ip-allowlist", {}, form_token)
-    assert (kept.status_code, kept.headers.get("Location")) == (303, "/account?done=ip_allowlist_ready")
+    assert kept.status_code == 303 and kept.headers["Location"].startswith(
+        "/account?done=ip_allowlist_ready&"
+    )
     _step_up_in_tab_b(alice, browser, token)
     assert _refused(_post(browser, "/account/ip-allowlist", {}, form_token))

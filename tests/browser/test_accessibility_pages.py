@@ -142,7 +142,7 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     page.get_by_test_id("ip-save").click()
     expect(page.get_by_test_id("account-message")).to_be_visible()
     visit("account: the password and IP Restrictions forms, a list refused")
-    visit("logged out", "/logged-out?reason=idle")
+    visit("logged out", "/logged-out")
     failing = {label: problems for label, problems in found.items() if problems}
     assert not failing, pformat(failing, width=120)
 

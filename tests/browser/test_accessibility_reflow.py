@@ -68,7 +68,7 @@ def test_every_page_fits_320_css_px_without_scrolling_sideways(world: World, ope
     page.get_by_test_id("withdraw-amount").fill("100")
     page.get_by_test_id("withdraw-submit").click()
     visit("verify your identity")
-    visit("logged out", "/logged-out?reason=idle")
+    visit("logged out", "/logged-out")
     visit("no such page", "/no/such/page")
     failing = {label: problems for label, problems in found.items() if problems}
     assert not failing, pformat(failing, width=120)

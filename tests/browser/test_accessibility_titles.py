@@ -73,7 +73,7 @@ def test_every_page_has_a_title_of_its_own(
     page.get_by_test_id("withdraw-amount").fill("100")
     page.get_by_test_id("withdraw-submit").click()
     visit("verify your identity")
-    visit("logged out", "/logged-out?reason=idle")
+    visit("logged out", "/logged-out")
     visit("API reference", "/docs")
     visit("no such page", "/no/such/page")
     assert titles["login step: card"].startswith("Log in: Digital Security Card+ ·"), titles

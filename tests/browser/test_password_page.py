@@ -77,3 +77,27 @@ def test_a_new_password_after_verifying_with_typos_told_beside_the_fields(world:
     assert any("password on your account was changed" in text for text in notices)
     page.reload()
     expect(page.get_by_test_id("account-username")).to_have_text("pete")  # this browser stays logged in
+
+
+def test_only_the_real_change_says_the_password_was_changed(world: World, page: Any) -> None:
+    """The banner a real change lands on names its count; a link that says the same (``?done=password_changed
+    &ref=9999``, or the real address with its count edited) makes the page say nothing was done."""
+    card_id = log_in_with_card(page, world, "pete", pin="2468")
+    log_in_over_the_api(world, "pete", card_id, "2468")
+    page.get_by_test_id("password-start").click()
+    verify_with_card(page, world, "pete", card_id, "2468")
+    expect(page.get_by_test_id("account-done")).to_contain_text("Identity verified")
+    page.get_by_test_id("password-current").fill(PASSWORD)
+    page.get_by_test_id("password-new").fill(NEW)
+    page.get_by_test_id("password-confirm").fill(NEW)
+    page.get_by_test_id("password-submit").click()
+    expect(page.get_by_test_id("account-done")).to_contain_text("Your other sessions were logged out (1)")
+    real = page.url
+    assert "&seal=" in real, real
+
+    for crafted in ("/account?done=password_changed&ref=9999", real.replace("ref=1", "ref=9999")):
+        page.goto(crafted if crafted.startswith("http") else world.url + crafted)
+        expect(page.get_by_test_id("account-username")).to_have_text("pete")
+        expect(page.get_by_test_id("account-done")).to_have_count(0)
+    page.goto(real)
+    expect(page.get_by_test_id("account-done")).to_contain_text("Your other sessions were logged out (1)")

@@ -8,7 +8,6 @@ never keeps a session alive; "Stay logged in" (``/account/tickle``) does, as any
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import abort, jsonify, redirect, request
@@ -25,7 +24,6 @@ from ...auth.errors import (
 )
 from ...auth.session_state import Session
 from ...auth.session_tokens import session_id
-from ...auth.tasks import REQUEST_ID_RE
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name, moment
 from ..common import client_ip, core, drop_session_cookies, now, session_cookie
@@ -33,12 +31,11 @@ from ..crosssite import form_token, require_form_token
 from . import bp
 from .kit import answers_json, drop_cookie, page
 from .outcome import told_tab
+from .said import fields_for_browser, sealed_address, sealed_fields, sealed_for_browser
 
-#: What ``?done=change_security&ref=`` (and ``password_changed``) may carry: how many other sessions were
-#: logged out.
-ENDED_COUNT_RE = re.compile(r"^[0-9]{1,4}$")
 #: What ``?done=`` may say was done (a banner each): a task, or where a new number's or password's change
-#: stands.
+#: stands; shown only as :func:`done_page` sealed it for this session, with its ``ref`` (a withdrawal's
+#: reference, how many other sessions were logged out).
 DONE = (
     "withdrawal",
     "change_contact",
@@ -56,6 +53,8 @@ TYPED_CUT = "The addresses you typed were not kept (other tabs were told at once
 WARN_BEFORE_S = 120
 #: The causes of a kill the logged-off page names (``auth.session_endings.KILLED_WORDS``); any other, "ended".
 KILLED_PAGES = {"killed", "password_reset", "ended_by_user", "ip_restricted"}
+#: What ``/logged-out?reason=`` may say ended the session; shown only as :func:`logged_out_page` sealed it for
+#: this browser (``said``), else the plain "You have logged out".
 REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended", *KILLED_PAGES}
 #: The task waiting for a step-up ("verify your identity", ``stepup``): its sealed cookie and the one path
 #: it is sent to. Here because logging out drops it with the session cookie.
@@ -71,6 +70,12 @@ TASKS_PATH = "/account"
 #: request carries the browser's cookie as it is now (the new token, or the login page for a browser that
 #: never got it), and the reloaded page's forms are bound to the new session, as the old page's are not.
 ROTATED = {"state": "rotated", "next": "/account"}
+
+
+def done_page(session: Session, done: str, ref: object = "") -> str:
+    """The account page saying ``done`` (one of :data:`DONE`), and ``ref``, to ``session`` alone
+    (``said``): a link anyone wrote makes it say nothing."""
+    return sealed_address("/account", session.id, done=done, ref=str(ref))
 
 
 def current_session(*, extend: bool) -> Session:
@@ -126,10 +131,16 @@ def session_body(session: Session) -> dict[str, Any]:
     }
 
 
+def logged_out_page(reason: str) -> str:
+    """The logged-off page saying ``reason`` (one of :data:`REASONS`) ended the session, to this browser
+    alone (``said``): a link anyone wrote makes it say only "You have logged out"."""
+    return sealed_for_browser("/logged-out", reason=reason)
+
+
 def expired_page(exc: SessionExpired) -> str:
     """The logged-off page for an automatic logoff: inactivity, or the absolute lifetime (which the server
     checks first, so a session whose idle end was capped at its lifetime's is told the lifetime ended it)."""
-    return "/logged-out?reason=" + ("absolute" if isinstance(exc, SessionLifetimeEnded) else "idle")
+    return logged_out_page("absolute" if isinstance(exc, SessionLifetimeEnded) else "idle")
 
 
 def ended_page(exc: SlsError) -> str:
@@ -140,12 +151,12 @@ def ended_page(exc: SlsError) -> str:
     if isinstance(exc, SessionExpired):
         return expired_page(exc)
     if isinstance(exc, SessionReplaced):
-        return "/logged-out?reason=replaced"
+        return logged_out_page("replaced")
     if isinstance(exc, SessionRevoked):
-        return "/logged-out?reason=revoked"
+        return logged_out_page("revoked")
     if isinstance(exc, SessionKilled) and exc.why in KILLED_PAGES:
-        return f"/logged-out?reason={exc.why}"
-    return "/logged-out?reason=ended"
+        return logged_out_page(exc.why)
+    return logged_out_page("ended")
 
 
 def gone(exc: SlsError) -> BaseResponse:
@@ -163,12 +174,10 @@ def gone(exc: SlsError) -> BaseResponse:
 @bp.get("/account")
 def account_page() -> ResponseReturnValue:
     session = page_session(extend=True)
-    done = request.args.get("done")
-    ref = request.args.get("ref") or ""
-    if done == "withdrawal" and not REQUEST_ID_RE.fullmatch(ref):
-        done = None  # the banner names a reference a withdrawal was given, never text a link brought along
-    if done in ("change_security", "password_changed") and not ENDED_COUNT_RE.fullmatch(ref):
-        done = None  # likewise the count of sessions logged out: a number, never text
+    # What a redirect said was done for this session (under its token now, or one a step-up rotated it from),
+    # never what a link wrote: its banner states a fact in the broker's own page.
+    said_done = sealed_fields((session.id, *session.retired), "done", "ref")
+    done, ref = said_done.get("done"), said_done.get("ref", "")
     own = core().tasks.sessions(session, now=now())
     said = told_tab()  # this tab's own form's refusal (``?told=KEY``), never another tab's
     message = said.get("message")
@@ -237,7 +246,7 @@ def logout() -> ResponseReturnValue:
     # and the browser sent where any page from there sends it, its cookie cleared (``page_session``).
     session = page_session(extend=False)
     core().sessions.end(session.id, now=now())
-    return dropped(redirect("/logged-out?reason=logout", 303), session.id)
+    return dropped(redirect(logged_out_page("logout"), 303), session.id)
 
 
 def dropped(answer: BaseResponse, ended: str | None) -> BaseResponse:
@@ -258,7 +267,7 @@ def dropped(answer: BaseResponse, ended: str | None) -> BaseResponse:
 
 @bp.get("/logged-out")
 def logged_out() -> ResponseReturnValue:
-    reason = request.args.get("reason", "logout")
+    reason = fields_for_browser("reason").get("reason", "logout")  # what this browser was told, not a link
     settings = core().settings
     response = page(
         "logged_out.html",

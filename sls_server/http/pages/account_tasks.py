@@ -17,6 +17,7 @@ from ...accounts.user_fields import PHONE_RE
 from ...auth.session_state import Session
 from ...sim.errors import SendLimited
 from ..common import client_ip, core, now
+from .account import done_page
 
 _AMOUNT = re.compile(r"^[0-9]{1,9}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -69,15 +70,15 @@ def run_task(session: Session, task: dict[str, Any]) -> str:
     new password or new IP Restrictions are only made possible here (the account page then shows their forms,
     ``password_form``, ``ip_form``)."""
     if task.get("kind") in KIND_TITLES:
-        return f"/account?done={task['kind']}_ready"
+        return done_page(session, f"{task['kind']}_ready")
     if task["purpose"] == "change_security":
         ended = len(core().tasks.end_other_sessions(session, now=now(), ip=client_ip()))
-        return f"/account?done=change_security&ref={ended}"
+        return done_page(session, "change_security", ended)
     if task["purpose"] == "change_contact":
         try:
             core().tasks.change_phone(session, task["phone"], None, now=now(), ip=client_ip())
         except SendLimited:
-            return "/account?done=phone_code_limited"
-        return "/account?done=phone_code_sent"
+            return done_page(session, "phone_code_limited")
+        return done_page(session, "phone_code_sent")
     done = core().tasks.withdraw(session, task["amount"], task["currency"], now=now(), ip=client_ip())
-    return f"/account?done=withdrawal&ref={done['request_id']}"
+    return done_page(session, "withdrawal", done["request_id"])

@@ -16,7 +16,7 @@ from ...errors import SlsError, StoreUnavailable
 from ..common import client_ip, core, now
 from ..crosssite import require_form_token
 from . import bp
-from .account import page_session
+from .account import done_page, page_session
 from .kit import say
 from .outcome import tell_tab
 
@@ -59,4 +59,4 @@ def account_ip_allowlist_save() -> ResponseReturnValue:
         typed = "\n".join(entries)
         kept = {"ip_typed": typed} if len(typed) <= KEEP_TYPED_CHARS else None
         return tell_tab("/account", _said(exc), exc.status, invalid=exc.status == 400, spare=kept)
-    return redirect("/account?done=ip_allowlist_saved", 303)
+    return redirect(done_page(session, "ip_allowlist_saved"), 303)

@@ -15,7 +15,7 @@ from ...errors import SlsError, StoreUnavailable
 from ..common import client_ip, core, now
 from ..crosssite import require_form_token
 from . import bp
-from .account import page_session
+from .account import done_page, page_session
 from .kit import say
 from .outcome import tell_tab
 
@@ -54,4 +54,4 @@ def account_password_change() -> ResponseReturnValue:
         raise
     except SlsError as exc:
         return tell_tab("/account", _said(exc), exc.status, invalid=exc.code in _TYPED)
-    return redirect(f"/account?done=password_changed&ref={len(done['sessions_ended'])}", 303)
+    return redirect(done_page(session, "password_changed", len(done["sessions_ended"])), 303)

@@ -15,7 +15,7 @@ from ...errors import SlsError, StoreUnavailable
 from ..common import client_ip, core, now
 from ..crosssite import require_form_token
 from . import bp
-from .account import page_session
+from .account import done_page, page_session
 from .kit import SIX_DIGITS, say, typed
 from .outcome import tell_tab
 
@@ -36,4 +36,4 @@ def account_phone_confirm() -> ResponseReturnValue:
         raise
     except SlsError as exc:
         return tell_tab("/account", say(exc), exc.status, invalid=exc.code == "invalid_response")
-    return redirect("/account?done=change_contact", 303)
+    return redirect(done_page(session, "change_contact"), 303)
