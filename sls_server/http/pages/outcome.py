@@ -184,8 +184,8 @@ def tell_tab(
     back to (the account page's own) tells each its own outcome.
 
     ``one_cookie``: the login pages' (the portal's ``/``, whose outcome rides with every request of the site,
-    and gateway mode's ``/sso/Login``), so only their one cookie (within :data:`WHOLE_CHARS_AT`), a later
-    outcome replacing it; keyed all the same, since no session or login exists to seal it to, and sealed
+    and gateway mode's ``/sso/Login``), so only their one cookie (``/``'s within :data:`WHOLE_CHARS_AT`), a
+    later outcome replacing it; keyed all the same, since no session or login exists to seal it to, and sealed
     to the browser alone it was shown to the next person who opened the login page on a shared browser
     within its two minutes (the tab closed as it redirected): who had just failed to log in and why (the
     username typed, a lock, a disabled user), that a login had just ended, that a password had just been
