@@ -27,7 +27,24 @@ ENDED_BY_EVENT = {
     "session.ended_by_user": "its user ended it from another of their sessions",
     "session.logout": "a logout with its token ended it (an `http` step's, or a `parallel` branch's)",
     "ip.rejected": "it was used from an address the account may not use",
+    # gateway mode: the session the gateway held (its page's login made it the gateway's), ended with it
+    "session.sso_expired": "gateway mode: the gateway's SSO session was expired (`POST "
+    "/admin/v1/gateway/expire`, `sls gateway-state expire`, the console's Expire SSO session), and the "
+    "session the gateway held with it",
+    "session.daily_reset": "gateway mode: the gateway's daily reset (SLS_GATEWAY_DAILY_RESET, or `PUT "
+    "/admin/v1/gateway/daily-reset`) came round on the server's clock and ended the session the gateway "
+    "held",
+    "session.gateway_restarted": "gateway mode: the gateway was started again (`sls gateway`, IBeam's "
+    "restart) while no other process of it held its lease, which logs it out, and the session it held ended",
+    "session.replaced_by_gateway_login": "gateway mode: a newer login through the gateway's page "
+    "(`/sso/Login`) made its session the gateway's, ending the one the gateway held",
 }
+#: A ``session.logout`` the gateway's REST logout wrote (``gateway.session_ended`` with ``result: logout``
+#: just before it, at the same instant: ``GatewayService._closed``), apart from one with the session's token.
+GATEWAY_LOGOUT = (
+    "gateway mode: the gateway's REST logout (`POST /v1/api/logout`, as IBeam sends it) ended the session "
+    "the gateway held"
+)
 KILLED_BY = {
     "admin": "an administrator ended it",
     "password_reset": "the password was reset",
@@ -71,7 +88,8 @@ def _by_event(world: World, actor: Actor) -> str:
         events = world.events(user=actor.session_user)
     except StepFailed:  # the note is a help, never the step's failure
         return ""
-    for event in reversed(events):
+    for at in range(len(events) - 1, -1, -1):
+        event = events[at]
         kind = str(event.get("type"))
         detail: dict[str, Any] = event.get("detail") or {}
         if kind == "session.rotated" and _names(digest, detail.get("session_id")):
@@ -84,9 +102,23 @@ def _by_event(world: World, actor: Actor) -> str:
         if kind == "session.killed":
             by = str(detail.get("ended_by") or "")
             return f"({kind}, ended_by {by}): {KILLED_BY.get(by, 'the server ended it')}"
+        if kind == "session.logout" and _the_gateways_logout(events[at - 1] if at else {}, event):
+            return f"({kind}): {GATEWAY_LOGOUT}"
         if kind in ENDED_BY_EVENT:
             return f"({kind}): {ENDED_BY_EVENT[kind]}"
     return ""
+
+
+def _the_gateways_logout(before: dict[str, Any], logout: dict[str, Any]) -> bool:
+    """Whether ``logout`` (a ``session.logout``) is the gateway's REST logout: the gateway's own ending, the
+    event just before it of the same user, came at the same instant. The session event names the session,
+    the gateway's does not (nothing of a session id in the 401 every REST caller reads)."""
+    return (
+        before.get("type") == "gateway.session_ended"
+        and before.get("result") == "logout"
+        and before.get("at") is not None
+        and before.get("at") == logout.get("at")
+    )
 
 
 def _names(digest: str, short: object) -> bool:

@@ -10,7 +10,9 @@ CSRF token (bound to ``sls_browser``), which tools that submit by pressing Enter
 
 Every form's refusal answers 303 to a GET page (Post/Redirect/Get, ``pages.outcome``): a wrong password, a
 lock or the paper/live mismatch to the form, a wrong code (``failed``) to the form, a device or channel not
-offered, or a send limit, to the step; the GET says it once. A refusal rendered in answer to the POST was
+offered, or a send limit, to the step; the GET says it once. The form's own (with the username typed) goes
+to this tab's ``/sso/Login?told=KEY`` (``outcome.tell_tab``): the page opened plainly, by the next person on
+a shared browser, says nothing of it. A refusal rendered in answer to the POST was
 sent again by a reload: the password (one more failure toward the lock) or a new code's request (one more
 text). An outage ends nothing and is answered in place (503, the same form or step), as on the other pages.
 """
@@ -36,7 +38,7 @@ from ..pages.kit import (
     seal,
     set_cookie,
 )
-from ..pages.outcome import _forget_what_was_shown, tell, told
+from ..pages.outcome import _forget_what_was_shown, tell, tell_tab, told, told_tab
 from ..pages.portal import resend_channels, several_devices, started_state
 from .wording import WRONG_CREDENTIALS, device_options, gateway_says, step_names
 
@@ -81,8 +83,8 @@ def login_form(
 
 
 def _start_over(txn_id: str, error: str, status: int) -> Response:
-    """The login cannot go on: its binding dropped, back to the form, which says why."""
-    response = tell(LOGIN, error, status)
+    """The login cannot go on: its binding dropped, back to the form, which says why to this tab alone."""
+    response = tell_tab(LOGIN, error, status, one_cookie=True)
     drop_cookie(response, LOGIN_COOKIE, path=login_path(txn_id))
     return response
 
@@ -118,8 +120,9 @@ def step_view(
 @bp.get(LOGIN)
 def gateway_login_page() -> ResponseReturnValue:
     """``?forwardTo=22&RL=1&ip2loc=on`` and the like are accepted and change nothing. What the last POST here
-    was told (a wrong password, a wrong code's ``failed``) is shown once, the username and toggle as sent."""
-    said = told()
+    was told (a wrong password, a wrong code's ``failed``) is shown once, the username and toggle as sent: to
+    the tab whose form it answers (its 303's ``?told=KEY``), never to the next person on the browser."""
+    said = told_tab(one_cookie=True)
     return login_form(
         said.get("message"), said.get("status", 200), said.get("username", ""), said.get("paper", False)
     )
@@ -132,13 +135,13 @@ def gateway_login_start() -> ResponseReturnValue:
     password = request.form.get("password", "")
     paper = request.form.get("paper") == "on"
     if not username or not password or len(username) > 128 or len(password) > 1024:
-        return tell(LOGIN, WRONG_CREDENTIALS, 400, username=username[:128], paper=paper)
+        return tell_tab(LOGIN, WRONG_CREDENTIALS, 400, one_cookie=True, username=username[:128], paper=paper)
     try:
         started = core().logins.start(username, password, now=now(), ip=client_ip(), admit=login_mode(paper))
     except StoreUnavailable as exc:  # an outage refused nothing: the same form, to send again
         return login_form(gateway_says(exc), exc.status, username, paper)
     except SlsError as exc:
-        return tell(LOGIN, gateway_says(exc), exc.status, username=username, paper=paper)
+        return tell_tab(LOGIN, gateway_says(exc), exc.status, one_cookie=True, username=username, paper=paper)
     txn_id = started["txn_id"]
     state = {**started_state(started), "paper": paper}
     return _keep(redirect(login_path(txn_id), 303), txn_id, state)

@@ -177,16 +177,20 @@ def tell(
     return answer
 
 
-def tell_tab(path: str, message: str, status: int, *, one_cookie: bool = False, **more: Any) -> Response:
+def tell_tab(
+    path: str, message: str | None = None, status: int = 200, *, one_cookie: bool = False, **more: Any
+) -> Response:
     """:func:`tell`, to this tab's own ``path?told=KEY`` (a new key): a page that several tabs' forms report
     back to (the account page's own) tells each its own outcome.
 
-    ``one_cookie``: the login page's (``/``), whose outcome rides with every request of the site, so only
-    its one cookie (within :data:`WHOLE_CHARS_AT`), a later refusal replacing it; keyed all the same, since
-    no session or login exists to seal a refused login's username to, and sealed to the browser alone it
-    was shown to the next person who opened the login page on a shared browser within its two minutes (the
-    tab closed as it redirected): who had just failed to log in, and why. The key is only in the 303's
-    address, which that tab never loaded."""
+    ``one_cookie``: the login pages' (the portal's ``/``, whose outcome rides with every request of the site,
+    and gateway mode's ``/sso/Login``), so only their one cookie (``/``'s within :data:`WHOLE_CHARS_AT`), a
+    later outcome replacing it; keyed all the same, since no session or login exists to seal it to, and sealed
+    to the browser alone it was shown to the next person who opened the login page on a shared browser
+    within its two minutes (the tab closed as it redirected): who had just failed to log in and why (the
+    username typed, a lock, a disabled user), that a login had just ended, that a password had just been
+    reset. Every outcome told to a login page is told so. The key is only in the 303's address, which that
+    tab never loaded."""
     key = new_key()
     return tell(path, message, status, to=f"{path}?{TOLD}={key}", key=key, one_cookie=one_cookie, **more)
 

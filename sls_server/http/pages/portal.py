@@ -151,9 +151,9 @@ def step_view(
 
 @bp.get("/")
 def login_page() -> ResponseReturnValue:
-    """The form, with what the last POST here was told (a wrong password, a lock, an ended login) once: a
-    refusal of the username typed to this tab only (its 303's ``?told=KEY``)."""
-    said = told_tab(one_cookie=True) or told()
+    """The form, with what the last POST here was told (a wrong password, a lock, an ended login, a password
+    reset) once: to this tab only (its 303's ``?told=KEY``), never to the next person on the browser."""
+    said = told_tab(one_cookie=True)
     return login_form(
         said.get("message"), said.get("status", 200), said.get("username", ""), said.get("notice")
     )
@@ -193,8 +193,9 @@ ENDED = "This login has ended or was started in another browser. Please log in a
 
 
 def _ended() -> ResponseReturnValue:
-    """A step's form posted for a login this browser holds no binding for: back to the form, which says so."""
-    return tell("/", ENDED, 410)
+    """A step's form posted for a login this browser holds no binding for: back to the form, which says so
+    to this tab alone (that a login just ended is no one else's to read)."""
+    return tell_tab("/", ENDED, 410, one_cookie=True)
 
 
 @bp.get("/login/<txn_id>/select")
@@ -248,8 +249,9 @@ def _switch(
 
 
 def _start_over(txn_id: str, exc: SlsError) -> ResponseReturnValue:
-    """The login cannot go on: its binding dropped, back to the form, which says why."""
-    response = tell("/", say(exc), exc.status)
+    """The login cannot go on: its binding dropped, back to the form, which says why to this tab alone (a
+    disabled user, a lock, an address refused: the next person on the browser is not told)."""
+    response = tell_tab("/", say(exc), exc.status, one_cookie=True)
     drop_cookie(response, LOGIN_COOKIE, path=login_path(txn_id))
     return response
 

@@ -31,7 +31,7 @@ from .kit import (
     set_cookie,
     typed,
 )
-from .outcome import tell, told
+from .outcome import tell, tell_tab, told
 
 PATH = "/recover"
 COOKIE = "sls_page_recovery"
@@ -178,7 +178,8 @@ def recover_password() -> ResponseReturnValue:
         if exc.code == "weak_password":
             return tell(PATH, f"Choose another new password. {exc.message}", 400, invalid=True)
         return _refused(exc)
-    done = tell("/", notice="Your password was reset. Log in with the new one.")
+    # to this tab's own login page (``?told=KEY``): that a password was just reset is no one else's to read
+    done = tell_tab("/", notice="Your password was reset. Log in with the new one.", one_cookie=True)
     drop_cookie(done, COOKIE, path=PATH)
     return done
 
