@@ -7,7 +7,9 @@ before. Where the pid says it is the same process, nothing is asked (``recorded_
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -113,3 +115,19 @@ def test_a_record_the_pid_confirms_is_used_without_asking(data_dir: Path) -> Non
         demofile.write(data_dir, record)
         assert demofile.naming(url) is not None and not recorded_process.gone(record)
     assert asked == []
+
+
+def test_a_starting_server_does_not_ask_its_own_url_about_an_entry_there(data_dir: Path) -> None:
+    """``sls serve`` records itself once its port listens, before its workers answer: an entry left at that
+    URL (from another namespace) asked there would wait out the timeout on this very server, and name
+    nothing either way (the port is this server's)."""
+    with socket.create_server(("127.0.0.1", 0)) as listening:  # bound and listening, answering nothing
+        url = f"http://127.0.0.1:{listening.getsockname()[1]}"
+        left = {**from_elsewhere(url, OTHER_RUN), "started_at": 1}
+        demofile.write_private_json(data_dir / listen_file.SERVE_FILE, {**left, "before": []})
+        listen_file.record(data_dir, listen_file.SERVE_FILE, url, RUN)
+        listening.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            listening.accept()  # nobody knocked
+    said = json.loads((data_dir / listen_file.SERVE_FILE).read_text())
+    assert (said["instance_id"], said["before"]) == (RUN, [])
