@@ -10,7 +10,7 @@ from flask import Flask
 
 from .config import MAX_BODY_BYTES, load_settings
 from .http.routing import CachedBuilderRule
-from .runtime import open_store, resolve_secrets
+from .runtime import new_instance_id, open_store, resolve_secrets
 from .wiring import build_core
 
 
@@ -40,7 +40,11 @@ class SlsFlask(Flask):
         return found
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(config: Mapping[str, Any] | None = None, *, instance_id: str | None = None) -> Flask:
+    """The app, from ``config`` (``load_settings``). ``instance_id``: the server run it serves, which
+    ``/healthz`` and ``/readyz`` say; the process that starts the workers makes it once a start and gives it
+    to each (``cli.serve_run``), so every worker of a run says the same. None: one of its own (a test
+    client, another WSGI server), since no run is named."""
     settings = resolve_secrets(load_settings(config))
     settings, store = open_store(settings)
     core = build_core(settings, store)
@@ -49,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .http.bodies import BodyRequest
     from .http.files import FileResponse
     from .http.json_provider import SafeJSONProvider
+    from .http.ops import INSTANCE_ID
 
     app = SlsFlask(__name__)
     # A body read whole as declared, under gunicorn too: never its first part taken for all of it (bodies.py);
@@ -64,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json = SafeJSONProvider(app)  # answers in build order; a nesting limit on every body parsed
     app.extensions["sls"] = core
+    app.extensions[INSTANCE_ID] = instance_id or new_instance_id()
     logging.getLogger("sls_server").setLevel(settings.log_level)
 
     register(app)

@@ -30,6 +30,12 @@ from .store.faults import StoreBug, outage_reason
 log = logging.getLogger(__name__)
 
 
+def new_instance_id() -> str:
+    """A server run's id (``/healthz`` says it; the data folder's records name it): random, 32 hex digits.
+    Not a secret: it tells which run answers at a URL, and opens nothing."""
+    return secrets.token_hex(16)
+
+
 def read_or_create(path: Path, make: str) -> str:
     """The secret kept at ``path``, made from ``make`` if none is (whole before its name appears, so workers
     starting together read one value; a start that fails takes it back: ``start_files``); refused,

@@ -197,9 +197,12 @@ class ServerProcess:
         return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
 
 
-def start_server(redis_url: str, folder: Path, workers: int = 2, **env: str) -> ServerProcess:
-    """A ``sls serve`` child on a free port, its data and log in ``folder``, answering once this returns."""
-    port = free_port()
+def start_server(
+    redis_url: str, folder: Path, workers: int = 2, port: int | None = None, **env: str
+) -> ServerProcess:
+    """A ``sls serve`` child on ``port`` (a free one if None), its data and log in ``folder``, answering once
+    this returns."""
+    port = port or free_port()
     log_path = folder / f"serve-{port}.log"
     environment = {
         **os.environ,
@@ -272,8 +275,10 @@ def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerPr
     """Start ``sls serve`` processes (``--workers`` etc. as keyword arguments); all are stopped afterwards."""
     started: list[ServerProcess] = []
 
-    def start(workers: int = 2, redis: str | None = None, **env: str) -> ServerProcess:
-        server = start_server(redis or redis_url, tmp_path, workers, **env)
+    def start(
+        workers: int = 2, redis: str | None = None, port: int | None = None, **env: str
+    ) -> ServerProcess:
+        server = start_server(redis or redis_url, tmp_path, workers, port, **env)
         started.append(server)
         return server
 

@@ -267,6 +267,9 @@ def supervise(
         "created_at": int(time.time()),
         # this supervisor (pid, and its pid namespace and start): once it is gone, the commands skip the file
         **recorded_process.this_process(),
+        # the run of the server its child serves (``/healthz`` says it): read where the pid says nothing
+        # (another container), the record is the demo's while its URL answers this
+        "instance_id": startup.instance_id,
         "limits": limits,
         # what it runs with, beyond the defaults (the raised limits too): `sls scenario` reads it
         "settings": demofile.settings_beyond_defaults(running),

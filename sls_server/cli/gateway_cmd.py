@@ -194,7 +194,8 @@ def gateway(
             options.update(certfile=str(made.cert), keyfile=str(made.key))
         if pidfile:
             options["pidfile"] = str(pidfile.resolve())
-        gateway_file.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
+        # where `sls gateway-state` looks
+        gateway_file.write_gateway(startup.settings.data_dir, facts["url"], startup.instance_id)
         try:
             run(
                 startup,

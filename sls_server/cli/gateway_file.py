@@ -12,9 +12,9 @@ from . import listen_file
 GATEWAY_FILE = "gateway.json"
 
 
-def write_gateway(data_dir: Path, url: str) -> None:
-    """``sls gateway`` says where it listens, until it stops (:func:`forget_gateway`)."""
-    listen_file.record(data_dir, GATEWAY_FILE, url)
+def write_gateway(data_dir: Path, url: str, instance_id: str) -> None:
+    """``sls gateway`` says where it listens, and which run it is, until it stops (:func:`forget_gateway`)."""
+    listen_file.record(data_dir, GATEWAY_FILE, url, instance_id)
 
 
 def forget_gateway(data_dir: Path) -> None:

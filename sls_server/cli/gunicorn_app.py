@@ -141,6 +141,7 @@ class SlsApplication(BaseApplication):
         app_config: Mapping[str, Any],
         listener: Listener,
         *,
+        instance_id: str,
         workers: int,
         threads: int,
         log_level: str,
@@ -150,6 +151,7 @@ class SlsApplication(BaseApplication):
         access_to_stderr: bool = False,
     ) -> None:
         self.app_config = dict(app_config)
+        self.instance_id = instance_id  # the run every worker's app says it serves (``create_app``)
         self.options: dict[str, Any] = {
             "bind": [f"fd://{listener.hand_over()}"],
             "workers": workers,
@@ -235,7 +237,7 @@ class SlsApplication(BaseApplication):
         if self._quiet_token:
             for each in server_log.handlers:
                 each.addFilter(DemoSeedFilter(self._quiet_token))
-        app = create_app(self.app_config)
+        app = create_app(self.app_config, instance_id=self.instance_id)
         freeze_what_lives_as_long_as_the_worker()
         return app
 

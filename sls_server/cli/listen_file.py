@@ -20,13 +20,20 @@ from . import demofile, recorded_process
 SERVE_FILE = "serve.json"
 
 
-def record(data_dir: Path, filename: str, url: str) -> None:
-    """This process says where it listens (kept until it stops, :func:`forget`), and since when (to weigh
-    it against demo.json's ``created_at``). The servers still running on the folder stay listed under
-    ``before`` (oldest first): when the newest stops, the file names the one started before it, instead of
-    going and leaving the commands to say that none runs while one does."""
-    before = [entry for entry in running(data_dir, filename) if entry["pid"] != os.getpid()]
-    mine = {"url": url, **recorded_process.this_process(), "started_at": int(time.time())}
+def record(data_dir: Path, filename: str, url: str, instance_id: str) -> None:
+    """This process says where it listens (kept until it stops, :func:`forget`), which run of the server it
+    is (``instance_id``, what its workers answer on /healthz), and since when (to weigh it against
+    demo.json's ``created_at``). The servers still running on the folder stay listed under ``before``
+    (oldest first): when the newest stops, the file names the one started before it, instead of going and
+    leaving the commands to say that none runs while one does. An entry at this server's own URL is not one:
+    this process holds that port (and its URL, asked, would not answer yet)."""
+    before = [entry for entry in running(data_dir, filename, besides=url) if entry["pid"] != os.getpid()]
+    mine = {
+        "url": url,
+        **recorded_process.this_process(),
+        "instance_id": instance_id,
+        "started_at": int(time.time()),
+    }
     demofile.write_private_json(data_dir / filename, {**mine, "before": before})
 
 
@@ -65,19 +72,25 @@ def _listed(said: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-#: What an entry records of its process beyond its pid (``recorded_process.this_process``).
-PROCESS_KEYS = ("pid_namespace", "pid_started")
+#: What an entry records of its process beyond its pid (``recorded_process.this_process``), and of its run
+#: of the server (``instance_id``).
+PROCESS_KEYS = ("pid_namespace", "pid_started", "instance_id")
 
 
-def running(data_dir: Path | None, filename: str) -> list[dict[str, Any]]:
-    """The servers the folder's file names whose process still runs, oldest first."""
+def running(data_dir: Path | None, filename: str, *, besides: str | None = None) -> list[dict[str, Any]]:
+    """The servers the folder's file names whose process still runs, oldest first; none at ``besides``'s
+    address, if given."""
     try:
         said = json.loads(((data_dir or demofile.data_dir_from_env()) / filename).read_text())
     except (OSError, ValueError):
         return []
     if not isinstance(said, dict):
         return []
-    return [entry for entry in _listed(said) if not recorded_process.gone(entry)]
+    return [
+        entry
+        for entry in _listed(said)
+        if not (besides and demofile.same_server(entry["url"], besides)) and not recorded_process.gone(entry)
+    ]
 
 
 def newest(data_dir: Path | None, filename: str, plural: str) -> dict[str, Any] | None:

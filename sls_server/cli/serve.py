@@ -60,7 +60,7 @@ def serve(
     else:
         print_renderable(banner(facts))
     # where the other commands find it without --url (``admin_commands.found_server``), until it stops
-    listen_file.record(startup.settings.data_dir, listen_file.SERVE_FILE, facts["url"])
+    listen_file.record(startup.settings.data_dir, listen_file.SERVE_FILE, facts["url"], startup.instance_id)
     try:
         run(startup, workers=workers, threads=threads, access_to_stderr=as_json)
     finally:  # a worker unwinds through here too: the file does not name it, and it changes nothing

@@ -96,6 +96,7 @@ def run(
         application = SlsApplication(
             config,
             startup.listener,
+            instance_id=startup.instance_id,
             workers=workers,
             threads=threads,
             log_level=startup.settings.log_level,

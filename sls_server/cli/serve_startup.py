@@ -19,7 +19,7 @@ from ..config import ADMIN_TOKEN_FILE, Settings, load_settings, unknown_variable
 from ..errors import InvalidConfig
 from ..exposure import metrics_exposure, simulators_exposure
 from ..hostnames import admitted, host_name
-from ..runtime import claim_secret_key, resolve_secrets, start_embedded_redis
+from ..runtime import claim_secret_key, new_instance_id, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from .gunicorn_app import Listener
 from .gunicorn_logs import log_to_stderr
@@ -50,6 +50,10 @@ class Startup:
     token_source: str
     #: Whether the secret key was checked against Redis (False: Redis did not answer; ``key_watch`` then).
     key_checked: bool = True
+    #: This start's run of the server (``runtime.new_instance_id``): every worker says it (``/healthz``),
+    #: and the data folder's record of the server names it (``recorded_process``). Made here, in the
+    #: process that starts the workers, once a start.
+    instance_id: str = dataclasses.field(default_factory=new_instance_id)
 
 
 def answering_to(settings: Settings, host: str) -> Settings:

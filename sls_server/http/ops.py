@@ -10,9 +10,12 @@ from ..errors import StoreUnavailable
 from ..shapes.ops import Status
 from ..telemetry.metrics import CONTENT_TYPE
 from ..telemetry.scrape import scrape
-from .common import bearer_token, client_ip, core
+from .common import bearer_token, client_ip, core, extension
 from .errors import MetricsTokenRequired
 from .operations import Raw, operation, surface
+
+#: Where the app factory keeps this run's id (``app.extensions``).
+INSTANCE_ID = "sls_instance_id"
 
 bp = Blueprint("ops", __name__)
 surface(bp, tag="ops", description="Liveness, readiness, metrics and this document.")
@@ -20,7 +23,7 @@ surface(bp, tag="ops", description="Liveness, readiness, metrics and this docume
 
 @operation(bp, "get", "/healthz", summary="Liveness", ok=Status, returns="The process serves.", store=False)
 def healthz() -> ResponseReturnValue:
-    return {"status": "ok"}
+    return {"status": "ok", "instance_id": instance_id()}
 
 
 @operation(bp, "get", "/readyz", summary="Readiness", ok=Status, returns="Redis takes a write.")
@@ -37,7 +40,13 @@ def readyz() -> ResponseReturnValue:
         core().check_ready()
     except StoreUnavailable as exc:
         return jsonify({**exc.body(), "status": "unavailable"}), 503
-    return {"status": "ready"}
+    return {"status": "ready", "instance_id": instance_id()}
+
+
+def instance_id() -> str:
+    """This server run's id (``create_app``'s ``instance_id``): which run answers at a URL, asked without
+    credentials by the commands that found it in a record of the data folder (``cli.recorded_process``)."""
+    return extension(INSTANCE_ID, str)
 
 
 @operation(

@@ -113,7 +113,10 @@ def test_demo_seeds_its_world_over_http_prints_it_and_cleans_up(demo: Any) -> No
     # the commands skip demo.json once its process is gone (recorded_process): its pid, namespace and start
     assert info["pid"] == server.process.pid and not recorded_process.gone(info)
     assert info["pid_started"] == recorded_process.started(server.process.pid)
-    assert requests.get(f"{server.url}/readyz", timeout=10).json() == {"status": "ready"}
+    # and the run of the server its child serves: where the pid says nothing (another container), the URL
+    # answering this run is the demo
+    ready = {"status": "ready", "instance_id": info["instance_id"]}
+    assert requests.get(f"{server.url}/readyz", timeout=10).json() == ready
     for key, path in (
         ("login_page", "/"),
         ("trainer", "/trainer"),

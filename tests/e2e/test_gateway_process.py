@@ -240,6 +240,10 @@ def test_gateway_state_finds_the_gateway_still_running_when_a_newer_one_stops(
         command = [sys.executable, "-m", "sls_server.cli.main", "gateway-state", "status", "--json"]
         return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
 
+    # each names its own run, as its /healthz says it: a record read from another container is matched by it
+    recorded = json.loads((shared / "gateway.json").read_text())
+    runs = [requests.get(f"{g.url}/healthz", timeout=10).json()["instance_id"] for g in (first, second)]
+    assert [recorded["before"][0]["instance_id"], recorded["instance_id"]] == runs and runs[0] != runs[1]
     shown = status()
     assert json.loads(shown.stdout)["daily_reset"] == "23:45"  # the newest
     said = " ".join(shown.stderr.split())  # ... and said so, with the other and how to pick it

@@ -57,9 +57,10 @@ def test_sls_config_says_where_the_commands_go(runner: CliRunner, tmp_path: Path
 
 
 def test_a_stopped_server_leaves_the_file_and_a_worker_changes_nothing(tmp_path: Path) -> None:
-    listen_file.record(tmp_path, listen_file.SERVE_FILE, "http://127.0.0.1:1")
+    listen_file.record(tmp_path, listen_file.SERVE_FILE, "http://127.0.0.1:1", "c" * 32)
     target = tmp_path / listen_file.SERVE_FILE
-    assert json.loads(target.read_text())["pid"] == os.getpid()
+    said = json.loads(target.read_text())
+    assert (said["pid"], said["instance_id"]) == (os.getpid(), "c" * 32)
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     listen_file.forget(tmp_path, listen_file.SERVE_FILE)
     assert not target.exists()

@@ -135,9 +135,11 @@ def test_a_worker_freezes_what_it_built_so_a_full_collection_skips_it(app_config
 
     gc.unfreeze()
     try:
-        worker = SimpleNamespace(app_config=app_config, _quiet_token=None)  # all that load reads
+        run = "d" * 32  # the master's, as each worker's app answers it
+        worker = SimpleNamespace(app_config=app_config, instance_id=run, _quiet_token=None)  # what load reads
         app = SlsApplication.load(worker)  # type: ignore[arg-type]  # duck-typed: see the line above
         assert isinstance(app, Flask)
+        assert app.test_client().get("/healthz").get_json()["instance_id"] == run
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()  # this test process goes on collecting as before
