@@ -38,7 +38,8 @@ class ApiError(Exception):
         """Whether the request carried a bearer token: a 401 then says that token was refused."""
         self.token_source = token_source
         """Where the token sent was taken from (a file, an option), when the caller said: a refused token
-        from another data folder's admin.token is told by that file, and the folder to name."""
+        from another data folder's admin.token is told by that file, and the folder to name. With no token
+        sent, the data folder's file whose token was withheld from this server, if any."""
 
 
 class NoServer(Exception):
@@ -133,7 +134,7 @@ class AdminClient:
                 str(message),
                 payload,
                 token_sent=bool(self.token),
-                token_source=self.token_source if self.token else None,
+                token_source=self.token_source,  # with no token sent: a folder's withheld (``folder_token``)
             ) from None
         except urllib.error.URLError as exc:
             reason = exc.reason

@@ -123,8 +123,8 @@ GIVEN_TOKEN = "--admin-token or SLS_ADMIN_TOKEN"
 
 def connect(url: str | None, token: str | None) -> AdminClient:
     """The server and token: the options (or SLS_URL / SLS_ADMIN_TOKEN), then the server the data folder
-    names (``found_server``), then the defaults. demo.json's admin token goes to any server but a
-    ``sls serve``'s, whose token is the data folder's admin.token (or SLS_ADMIN_TOKEN, as the option)."""
+    names (``found_server``), then the defaults. Without a token given, the folder's goes to a server the
+    folder names, never elsewhere (:func:`folder_token`)."""
     data_dir = demofile.data_dir_from_env()
     found = None if url else found_server(data_dir)
     if url:
@@ -134,14 +134,33 @@ def connect(url: str | None, token: str | None) -> AdminClient:
     else:
         url = DEFAULT_URL
     source = GIVEN_TOKEN if token else None
-    if not token and not (found and found.record.name == listen_file.SERVE_FILE):
-        token = (demofile.read(data_dir) or {}).get("admin_token")
-        source = str(demofile.path(data_dir)) if token else None
     if not token:
-        with contextlib.suppress(OSError):
-            token = (data_dir / ADMIN_TOKEN_FILE).read_text().strip() or None
-            source = str(data_dir / ADMIN_TOKEN_FILE) if token else None
+        token, source = folder_token(
+            data_dir, url, serving=bool(found and found.record.name == listen_file.SERVE_FILE)
+        )
     return AdminClient(url, token, token_source=source)
+
+
+def folder_token(data_dir: Path, url: str, *, serving: bool = False) -> tuple[str | None, str | None]:
+    """The data folder's admin token for the server at ``url``, and the file it came from: demo.json's when
+    that server is its demo (``demofile.naming``: its address, or its run answering at another), the
+    folder's ``admin.token`` when it is a ``sls serve`` or gateway the folder lists as running
+    (``listen_file.naming``); ``serving``: ``found_server`` picked a ``sls serve``, so not demo.json's.
+    Else none: a token sent wherever a command pointed took a stopped demo's to whatever answered at the
+    default address (another user's server on a shared machine) and the folder's to any ``--url``. With no
+    token, the file one was withheld from, if any: the server's refusal says why none was sent."""
+    demo = None if serving else demofile.naming(url, data_dir)
+    if demo and isinstance(demo.get("admin_token"), str) and demo["admin_token"]:
+        return demo["admin_token"], str(demofile.path(data_dir))
+    token = None
+    with contextlib.suppress(OSError):
+        token = (data_dir / ADMIN_TOKEN_FILE).read_text().strip() or None
+    lists = (listen_file.SERVE_FILE, gateway_file.GATEWAY_FILE)
+    if token and any(listen_file.naming(data_dir, name, url) for name in lists):
+        return token, str(data_dir / ADMIN_TOKEN_FILE)
+    if token:
+        return None, str(data_dir / ADMIN_TOKEN_FILE)
+    return None, str(demofile.path(data_dir)) if (demofile.read(data_dir) or {}).get("admin_token") else None
 
 
 def server_url(url: str, source: str) -> str:
@@ -223,6 +242,12 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
             hint = f" (pass {flag} or set {variable}{more})"
             if exc.token_sent:  # sent and refused is not missing: another server's token, or a typo
                 hint = refused_token(given, flag, variable, exc.token_source)
+            elif exc.token_source and exc.token_source != GIVEN_TOKEN:  # the folder's, withheld
+                hint = (
+                    f" (none was sent: the {given} in {exc.token_source} goes only to a server that data "
+                    "folder names as running, and this is not one: set SLS_DATA_DIR to the folder this "
+                    f"server was started with (--data-dir), or pass {flag} or set {variable})"
+                )
         elif exc.code == "device_locked":
             hint = " (an admin unlocks it: sls device unlock <device_id>, or Unlock device in the console)"
         elif exc.code == "unknown_user":

@@ -86,12 +86,24 @@ def naming(server: str, data_dir: Path | None = None) -> dict[str, Any] | None:
     return demo if names(demo, server) else None
 
 
+def sim_token(server: str) -> str | None:
+    """demo.json's ``sim_token`` when ``server`` is its demo (:func:`naming`; an ``sls demo`` started with
+    ``SLS_SIM_TOKEN``), for the simulator commands and the scenario runner; never another server's: read
+    whatever a command pointed at, a stopped demo's went to the server on its port now, and any --url's."""
+    demo = naming(server)
+    token = demo.get("sim_token") if demo else None
+    return token if isinstance(token, str) and token else None
+
+
 def names(demo: dict[str, Any], server: str) -> bool:
     """Whether ``demo`` (demo.json's information) is the demo at ``server``: :func:`naming`, for a world
     already read (``demo_world.World``)."""
     urls = [demo.get("url"), demo.get("public_url")]
     if not any(isinstance(url, str) and same_server(url, server) for url in urls):
-        return False
+        # Another address may reach the demo all the same (a LAN address, a published port): the run
+        # answering there says whether it is the demo's (asked only when demo.json names its run).
+        run = demo.get("instance_id")
+        return isinstance(run, str) and bool(run) and recorded_process.instance_at(server) == run
     why = recorded_process.why_gone(demo)
     if why is not None:  # its file stays: whatever answers at its URL now is another server
         warn_once(

@@ -93,6 +93,18 @@ def running(data_dir: Path | None, filename: str, *, besides: str | None = None)
     ]
 
 
+def naming(data_dir: Path | None, filename: str, server: str) -> bool:
+    """Whether a server the folder's file names, still running, is the one at ``server``: by its URL,
+    however spelled (``demofile.same_server``), or by the run answering there (its ``instance_id``: the same
+    server reached at another address, a published port). The folder's admin token goes only to such a
+    server (``admin_commands.connect``)."""
+    alive = running(data_dir, filename)
+    if any(demofile.same_server(entry["url"], server) for entry in alive):
+        return True
+    runs = {entry["instance_id"] for entry in alive if entry.get("instance_id")}
+    return bool(runs) and recorded_process.instance_at(server) in runs
+
+
 def newest(data_dir: Path | None, filename: str, plural: str) -> dict[str, Any] | None:
     """The newest server (``plural`` names them: "gateways", "`sls serve` servers") still running on the
     data folder, if one said so. With several, a note on stderr says which one a command talks to and

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from . import demofile
 from .admin_client import AdminClient, ApiError
 from .admin_commands import admin_token_option, bearer, connect, server_errors, server_url
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
@@ -21,7 +22,6 @@ from .scenario_commands import console, scenario
 from .scenario_files import gather, load_one, no_such_tag, note_passed_over, tagged
 from .scenario_server import (
     demo_server,
-    demo_sim_token,
     known_settings,
     own_port,
     own_token_lines,
@@ -165,7 +165,7 @@ def run(
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and not sim_token:  # a demo started with SLS_SIM_TOKEN keeps it in demo.json
-        sim_token = demo_sim_token(server)
+        sim_token = demofile.sim_token(server)
     if server and admin_token:  # without one, the target refuses the run (a usage error) below
         _check_server(server, admin_token)
     try:
@@ -270,7 +270,7 @@ def demo(
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and not sim_token:  # a demo started with SLS_SIM_TOKEN keeps it in demo.json
-        sim_token = demo_sim_token(server)
+        sim_token = demofile.sim_token(server)
     if server and admin_token:  # the token checked before the narration starts, as `sls scenario run` does
         try:
             _check_server(server, admin_token)

@@ -40,16 +40,6 @@ def known_settings(server: str) -> dict[str, str]:
     return known
 
 
-def demo_sim_token(server: str) -> str | None:
-    """The ``sim_token`` demo.json keeps when ``server`` is that demo's (an ``sls demo`` started with
-    ``SLS_SIM_TOKEN``): the runner reads the simulated phones and keys the cards through /sim/v1."""
-    demo = demofile.naming(server)
-    if demo is None:
-        return None
-    token = demo.get("sim_token")
-    return token if isinstance(token, str) and token else None
-
-
 def running_demo() -> dict[str, Any] | None:
     """demo.json's ``url`` and ``admin_token`` when a server answers at that URL; ``None`` when there is no
     demo.json, or the demo it describes has stopped (its file stays behind): its process gone, though

@@ -49,7 +49,8 @@ def sim_options(func: F) -> F:
 
 def sim_client(url: str | None, sim_token: str | None) -> AdminClient:
     client = connect(url, None)
-    client.token = sim_token or (demofile.read() or {}).get("sim_token") or None
+    client.token = sim_token or demofile.sim_token(client.url)
+    client.token_source = None  # connect's names the admin token's file
     return client
 
 

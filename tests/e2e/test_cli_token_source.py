@@ -21,7 +21,7 @@ def refused(server: ServerProcess, env: dict[str, str], *extra: str) -> str:
     return line
 
 
-def test_a_token_from_the_data_folder_names_the_file_and_the_data_folder(
+def test_a_data_folder_naming_another_server_sends_its_token_to_none_and_says_so(
     demo_server: ServerProcess, redis_url: str, tmp_path: Path
 ) -> None:
     server, data_dir = fresh(demo_server, redis_url), tmp_path / "other-data"
@@ -29,7 +29,8 @@ def test_a_token_from_the_data_folder_names_the_file_and_the_data_folder(
     (data_dir / ADMIN_TOKEN_FILE).write_text("another-servers-token-0123456789\n")
     (data_dir / ADMIN_TOKEN_FILE).chmod(0o600)
     line = refused(server, clean_env(data_dir))
-    assert f"the admin token sent is not this server's (taken from {data_dir / ADMIN_TOKEN_FILE})" in line
+    # that folder names no server running (no serve.json): its token is not sent, and the refusal says so
+    assert f"none was sent: the admin token in {data_dir / ADMIN_TOKEN_FILE} goes only to a server" in line
     assert "SLS_DATA_DIR" in line and "--data-dir" in line and "SLS_ADMIN_TOKEN" in line
     assert "another-servers-token" not in line  # the token itself is never shown
 

@@ -21,7 +21,7 @@ from pid_kit import a_dead_pid
 
 from sls_server.cli import demofile, recorded_process, world_marks, world_sync
 from sls_server.cli.admin_client import AdminClient
-from sls_server.cli.scenario_server import demo_sim_token, known_settings, room_url, runner_url
+from sls_server.cli.scenario_server import known_settings, room_url, runner_url
 
 pytestmark = pytest.mark.e2e
 
@@ -72,7 +72,7 @@ def test_a_stopped_demo_s_file_is_not_the_server_now_on_its_port(
     assert demofile.path(demo.data_dir).read_bytes() == written  # no version of that server's as the demo's
 
     assert known_settings(url) == {}
-    assert demo_sim_token(url) is None
+    assert demofile.sim_token(url) is None
     assert room_url(url) == url
     assert runner_url(PUBLIC) == PUBLIC
 
@@ -90,7 +90,7 @@ def test_a_running_demo_s_file_is_still_its_server(demo: Demo, monkeypatch: pyte
 
     monkeypatch.setenv("SLS_DATA_DIR", str(demo.data_dir))
     assert known_settings(url) == {"SLS_PUSH_LIMIT": "20"}
-    assert demo_sim_token(url) == "s" * 24
+    assert demofile.sim_token(url) == "s" * 24
     assert room_url(url) == PUBLIC and runner_url(PUBLIC) == url
 
 

@@ -18,7 +18,7 @@ from pid_kit import a_dead_pid
 from sls_server.cli import demofile
 from sls_server.cli.demo_world import World
 from sls_server.cli.output import CliError
-from sls_server.cli.scenario_server import demo_sim_token, known_settings, refuse_while_seeding, room_url
+from sls_server.cli.scenario_server import known_settings, refuse_while_seeding, room_url
 
 DEMO = "http://127.0.0.1:18000"
 
@@ -35,7 +35,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_demo_is_known_by_any_spelling_of_its_address(data_dir: Path, given: str) -> None:
     demofile.write(data_dir, {"url": DEMO, "settings": {"SLS_PUSH_LIMIT": "20"}, "sim_token": "s" * 24})
     assert known_settings(given) == {"SLS_PUSH_LIMIT": "20"}
-    assert demo_sim_token(given) == "s" * 24
+    assert demofile.sim_token(given) == "s" * 24
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_the_demo_is_known_by_any_spelling_of_its_address(data_dir: Path, given:
 def test_another_server_is_not_the_demo(data_dir: Path, given: str) -> None:
     demofile.write(data_dir, {"url": DEMO, "settings": {"SLS_PUSH_LIMIT": "20"}, "sim_token": "s" * 24})
     assert known_settings(given) == {}
-    assert demo_sim_token(given) is None
+    assert demofile.sim_token(given) is None
 
 
 def test_a_demo_seeding_now_is_refused_under_any_spelling(data_dir: Path) -> None:
