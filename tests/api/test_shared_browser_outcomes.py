@@ -19,7 +19,7 @@ import pytest
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
 from gateway_kit import GatewayBrowser, error_text, make_user
-from page_forms import csrf, start_page_login
+from page_forms import csrf, recover_hold, start_page_login
 from recovery_kit import ADMIN, NEW, Rose
 
 from sls_server import create_app
@@ -120,7 +120,8 @@ def test_a_password_reset_is_told_to_its_own_tab_only(client: FlaskClient) -> No
     response = rose.card_response(challenge.group(1))
     form = {"response": response, "csrf_token": token}
     assert client.post(here.replace("/recover?", "/recover/verify?"), data=form).status_code == 303
-    form = {"new_password": NEW, "confirm_password": NEW, "csrf_token": token}
+    hold = recover_hold(client.get(here).get_data(as_text=True))
+    form = {"new_password": NEW, "confirm_password": NEW, "csrf_token": token, "hold": hold}
     posted = client.post(here.replace("/recover?", "/recover/password?"), data=form)
 
     assert "password was reset" not in client.get("/").get_data(as_text=True)  # the next person

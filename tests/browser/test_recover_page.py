@@ -85,7 +85,8 @@ def test_a_tab_closed_before_the_new_password_leaves_nothing_to_the_next_tab(
 ) -> None:
     """A shared computer: lena passes the code and her card, reloads, goes Back and Forward in her tab (it
     stays at the new password), then closes it; the next person opens "Forgot your password?" in a new tab
-    of the same browser and is asked for a username, not offered lena's new password."""
+    of the same browser and is asked for a username, not offered lena's new password, nor when they open
+    her tab's very address from the history."""
     world.user("lena", phone=PHONE)
     card_id = str(world.device("lena", "dscplus", pin="2468")["device_id"])
     tab = context.new_page()
@@ -104,6 +105,7 @@ def test_a_tab_closed_before_the_new_password_leaves_nothing_to_the_next_tab(
     expect(tab.get_by_test_id("recover-new")).to_be_visible()  # the tab's recovery as it now stands
     tab.go_forward()
     expect(tab.get_by_test_id("recover-new")).to_be_visible()
+    address = tab.url  # the tab's own, in the browser's history
     tab.close()
 
     nxt = context.new_page()
@@ -112,3 +114,6 @@ def test_a_tab_closed_before_the_new_password_leaves_nothing_to_the_next_tab(
     expect(nxt.get_by_test_id("recover-username")).to_be_visible()
     expect(nxt.get_by_test_id("recover-new")).to_have_count(0)
     expect(nxt.get_by_test_id("recover-error")).to_have_count(0)
+    nxt.goto(address)  # from the history, or the address bar's suggestions
+    expect(nxt.get_by_test_id("recover-left")).to_be_visible()
+    expect(nxt.get_by_test_id("recover-new")).to_be_hidden()

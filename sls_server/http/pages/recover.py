@@ -12,13 +12,21 @@ told; its refusals are told under the same key). Sealed to the browser alone, a 
 factor and closed the tab before choosing the password left the new-password form for that account to the
 next person who opened ``/recover`` on that browser while the verified stage lasted. A reload, Back and
 Forward stay in the tab's addresses; ``/recover`` itself always starts over.
+
+**Its hold.** The tab's address is in the browser's history too, and the verified stage is a form that
+needs nothing more. So that stage draws a secret of its own, the hold, which the page shows once (the first
+view after the second factor, and the first after each refusal of the tab's own password form); the tab keeps
+it in ``sessionStorage`` (``recover-hold.js``), which a new tab does not share, and the password form must
+send it. The address opened again from the history is not offered the form, and a form sent without the
+hold ends the recovery.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from flask import jsonify, redirect, request
+from flask import jsonify, make_response, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -42,6 +50,8 @@ from .outcome import KEY, TOLD, new_key, tell, tell_tab, told_tab
 
 PATH = "/recover"
 COOKIE = "sls_page_recovery"
+#: What a password form sent without the tab's hold is told (the recovery then starts over).
+LEFT = "This reset was left in another tab or window: start again."
 #: Refusals after which the recovery is over: the page starts again from the username.
 ENDS = (
     "challenge_expired",
@@ -108,11 +118,23 @@ def _refused(exc: SlsError) -> BaseResponse:
     return answer
 
 
+def _verified(state: dict[str, Any]) -> dict[str, Any]:
+    """The verified stage, with a new hold for the tab, not shown yet."""
+    return {"token": state["token"], "stage": "verified", "hold": new_key()}
+
+
+def _again(state: dict[str, Any], message: str) -> BaseResponse:
+    """The tab's own password form refused (it sent the hold): the next view shows the hold again, so the form
+    works on in a browser without scripts."""
+    return _keep({**state, "shown": False}, _tell(message, 400, invalid=True))
+
+
 @bp.get(PATH)
 def recover_page() -> ResponseReturnValue:
     state = _state() or {}
     said = told_tab(one_cookie=True)
-    return page(
+    hold = state["hold"] if state.get("stage") == "verified" and not state.get("shown") else ""
+    html, status = page(
         "recover.html",
         said.get("status", 200),
         stage=state.get("stage", "start"),
@@ -124,8 +146,11 @@ def recover_page() -> ResponseReturnValue:
         ibkey_steps=IBKEY_VERIFY_STEPS,
         ibkey_reasons=IBKEY_CHALLENGE_REASONS,
         tab=f"?{TOLD}={_key()}" if state else "",
+        hold=hold,
         section="login",
     )
+    answer = make_response(html, status)
+    return _keep({**state, "shown": True}, answer) if hold else answer
 
 
 @bp.post(PATH)
@@ -177,7 +202,7 @@ def recover_verify() -> ResponseReturnValue:
         raise
     except SlsError as exc:
         return _refused(exc)
-    return _keep({"token": state["token"], "stage": "verified"})
+    return _keep(_verified(state))
 
 
 @bp.get(PATH + "/status")
@@ -196,9 +221,7 @@ def recover_status() -> ResponseReturnValue:
     if polled["state"] != "verified":
         messages = {"denied": "The request was denied on your phone.", "expired": "The notification expired."}
         return jsonify({"state": polled["state"], "message": messages.get(polled["state"], "")})
-    return _keep(
-        {"token": state["token"], "stage": "verified"}, jsonify({"state": "verified", "next": _here(_key())})
-    )
+    return _keep(_verified(state), jsonify({"state": "verified", "next": _here(_key())}))
 
 
 @bp.post(PATH + "/password")
@@ -207,18 +230,24 @@ def recover_password() -> ResponseReturnValue:
     state = _state()
     if not state or state.get("stage") != "verified":
         return _back(state)
+    if not secrets.compare_digest(
+        request.form.get("hold", "").encode(), str(state.get("hold") or "-").encode()
+    ):
+        answer = _tell(LEFT, 409)  # the address reopened from the history, not the tab that passed the factor
+        drop_cookie(answer, COOKIE, path=PATH)
+        return answer
     new = request.form.get("new_password", "")
     if not new:
-        return _tell("Enter the new password twice.", 400, invalid=True)
+        return _again(state, "Enter the new password twice.")
     if new != request.form.get("confirm_password", ""):
-        return _tell("The two new passwords do not match.", 400, invalid=True)
+        return _again(state, "The two new passwords do not match.")
     try:
         core().recovery.set_password(state["token"], new, now=now(), ip=client_ip())
     except StoreUnavailable:
         raise
     except SlsError as exc:
         if exc.code == "weak_password":
-            return _tell(f"Choose another new password. {exc.message}", 400, invalid=True)
+            return _again(state, f"Choose another new password. {exc.message}")
         return _refused(exc)
     # to this tab's own login page (``?told=KEY``): that a password was just reset is no one else's to read
     done = tell_tab("/", notice="Your password was reset. Log in with the new one.", one_cookie=True)
