@@ -19,6 +19,13 @@ def csrf(html: str) -> str:
     return found.group(1)
 
 
+def recover_hold(html: str) -> str:
+    """The hold a "Forgot your password?" page shows its tab once, past the second factor ("" when none)."""
+    found = re.search(r'name="hold" value="([^"]*)"', html)
+    assert found, "the new-password form"
+    return found.group(1)
+
+
 def script_token(client: FlaskClient, path: str) -> str:
     """The CSRF token a page's script sends (``X-CSRF-Token``): its ``<meta name="csrf-token">``."""
     html = client.get(path).get_data(as_text=True)

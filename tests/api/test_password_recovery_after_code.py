@@ -102,15 +102,17 @@ def test_the_pages_read_digits_of_any_width_or_script_as_typed_on_a_keypad(rose:
     the pages read them as the digits they are, so a right code is not spent as a wrong try (the JSON API
     refuses them, 400 naming the field, and spends nothing either)."""
     csrf = page_forms.csrf(rose.client.get("/recover").get_data(as_text=True))
-    assert rose.client.post("/recover", data={"username": "rose", "csrf_token": csrf}).status_code == 303
+    here = rose.client.post("/recover", data={"username": "rose", "csrf_token": csrf}).headers["Location"]
     code = rose.recovery_code().translate(FULL_WIDTH)
-    assert rose.client.post("/recover/code", data={"code": code, "csrf_token": csrf}).status_code == 303
+    form = {"code": code, "csrf_token": csrf}
+    assert rose.client.post(here.replace("/recover?", "/recover/code?"), data=form).status_code == 303
     assert rose.events("password_recovery.code_failed") == []
-    step = rose.client.get("/recover").get_data(as_text=True)
+    step = rose.client.get(here).get_data(as_text=True)
     challenge = re.search(r'data-testid="step-challenge"[^>]*>\s*([0-9]+)', step)
     assert challenge, "the card's step opened"
     response = rose.card_response(challenge.group(1)).translate(ARABIC_INDIC)
-    verified = rose.client.post("/recover/verify", data={"response": response, "csrf_token": csrf})
+    form = {"response": response, "csrf_token": csrf}
+    verified = rose.client.post(here.replace("/recover?", "/recover/verify?"), data=form)
     assert verified.status_code == 303
     assert len(rose.events("password_recovery.verified")) == 1
 

@@ -19,7 +19,7 @@ import pytest
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
 from gateway_kit import GatewayBrowser, error_text, make_user
-from page_forms import csrf, start_page_login
+from page_forms import csrf, recover_hold, start_page_login
 from recovery_kit import ADMIN, NEW, Rose
 
 from sls_server import create_app
@@ -110,16 +110,19 @@ def test_a_password_reset_is_told_to_its_own_tab_only(client: FlaskClient) -> No
     """ "Your password was reset": the recovery's last form, then the login page."""
     rose = Rose(client)
     token = csrf(client.get("/recover").get_data(as_text=True))
-    assert client.post("/recover", data={"username": "rose", "csrf_token": token}).status_code == 303
+    here = client.post("/recover", data={"username": "rose", "csrf_token": token}).headers["Location"]
     code = rose.recovery_code()
-    assert client.post("/recover/code", data={"code": code, "csrf_token": token}).status_code == 303
-    step = client.get("/recover").get_data(as_text=True)
+    form = {"code": code, "csrf_token": token}
+    assert client.post(here.replace("/recover?", "/recover/code?"), data=form).status_code == 303
+    step = client.get(here).get_data(as_text=True)
     challenge = re.search(r'data-testid="step-challenge"[^>]*>\s*([0-9]+)', step)
     assert challenge, "the card's step opened"
     response = rose.card_response(challenge.group(1))
-    assert client.post("/recover/verify", data={"response": response, "csrf_token": token}).status_code == 303
-    form = {"new_password": NEW, "confirm_password": NEW, "csrf_token": token}
-    posted = client.post("/recover/password", data=form)
+    form = {"response": response, "csrf_token": token}
+    assert client.post(here.replace("/recover?", "/recover/verify?"), data=form).status_code == 303
+    hold = recover_hold(client.get(here).get_data(as_text=True))
+    form = {"new_password": NEW, "confirm_password": NEW, "csrf_token": token, "hold": hold}
+    posted = client.post(here.replace("/recover?", "/recover/password?"), data=form)
 
     assert "password was reset" not in client.get("/").get_data(as_text=True)  # the next person
     here = _told_to(posted, "/")

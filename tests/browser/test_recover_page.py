@@ -78,3 +78,42 @@ def test_an_ib_key_approval_moves_the_page_on_by_itself(world: World, page: Any)
     match = page.get_by_test_id("push-match").inner_text()
     world.approve_push(app, match, purpose="password_recovery")
     expect(page.get_by_test_id("recover-new")).to_be_visible()  # push-wait.js polled /recover/status
+
+
+def test_a_tab_closed_before_the_new_password_leaves_nothing_to_the_next_tab(
+    world: World, context: Any
+) -> None:
+    """A shared computer: lena passes the code and her card, reloads, goes Back and Forward in her tab (it
+    stays at the new password), then closes it; the next person opens "Forgot your password?" in a new tab
+    of the same browser and is asked for a username, not offered lena's new password, nor when they open
+    her tab's very address from the history."""
+    world.user("lena", phone=PHONE)
+    card_id = str(world.device("lena", "dscplus", pin="2468")["device_id"])
+    tab = context.new_page()
+    tab.goto(world.url + "/recover")
+    tab.get_by_test_id("recover-username").fill("lena")
+    tab.get_by_test_id("recover-start").click()
+    tab.get_by_test_id("recover-code").fill(_code(world))
+    tab.get_by_test_id("recover-code-submit").click()
+    challenge = tab.get_by_test_id("step-challenge").inner_text()
+    tab.get_by_test_id("step-response").fill(world.card_response(card_id, "2468", challenge))
+    tab.get_by_test_id("step-submit").click()
+    expect(tab.get_by_test_id("recover-new")).to_be_visible()
+    tab.reload()
+    expect(tab.get_by_test_id("recover-new")).to_be_visible()
+    tab.go_back()
+    expect(tab.get_by_test_id("recover-new")).to_be_visible()  # the tab's recovery as it now stands
+    tab.go_forward()
+    expect(tab.get_by_test_id("recover-new")).to_be_visible()
+    address = tab.url  # the tab's own, in the browser's history
+    tab.close()
+
+    nxt = context.new_page()
+    nxt.goto(world.url + "/")
+    nxt.get_by_test_id("forgot-password").click()
+    expect(nxt.get_by_test_id("recover-username")).to_be_visible()
+    expect(nxt.get_by_test_id("recover-new")).to_have_count(0)
+    expect(nxt.get_by_test_id("recover-error")).to_have_count(0)
+    nxt.goto(address)  # from the history, or the address bar's suggestions
+    expect(nxt.get_by_test_id("recover-left")).to_be_visible()
+    expect(nxt.get_by_test_id("recover-new")).to_be_hidden()

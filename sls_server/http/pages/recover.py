@@ -3,15 +3,30 @@ phone, the second factor on another authenticator, the new password twice; the s
 ``/api/v1/auth/recovery`` (``auth.password_recovery``).
 
 Where the recovery stands (its token, the stage, the step's prompt) waits sealed in ``sls_page_recovery``,
-scoped to ``/recover`` and bound to this browser; never a password or a code. Every form answers 303 to the
-GET page (``outcome``), so a reload never sends a code or a password again.
+scoped to ``/recover``; never a password or a code. Every form answers 303 to the GET page (``outcome``), so a
+reload never sends a code or a password again.
+
+**Its tab's.** The recovery is sealed to this browser and to a key drawn when its username is sent, which
+only that tab's addresses carry (``/recover?told=KEY``, as ``outcome.tell_tab`` keys what a login page is
+told; its refusals are told under the same key). Sealed to the browser alone, a person who passed the second
+factor and closed the tab before choosing the password left the new-password form for that account to the
+next person who opened ``/recover`` on that browser while the verified stage lasted. A reload, Back and
+Forward stay in the tab's addresses; ``/recover`` itself always starts over.
+
+**Its hold.** The tab's address is in the browser's history too, and the verified stage is a form that
+needs nothing more. So that stage draws a secret of its own, the hold, which the page shows once (the first
+view after the second factor, and the first after each refusal of the tab's own password form); the tab keeps
+it in ``sessionStorage`` (``recover-hold.js``), which a new tab does not share, and the password form must
+send it. The address opened again from the history is not offered the form, and a form sent without the
+hold ends the recovery.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from flask import jsonify, redirect, request
+from flask import jsonify, make_response, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -31,10 +46,12 @@ from .kit import (
     set_cookie,
     typed,
 )
-from .outcome import tell, tell_tab, told
+from .outcome import KEY, TOLD, new_key, tell, tell_tab, told_tab
 
 PATH = "/recover"
 COOKIE = "sls_page_recovery"
+#: What a password form sent without the tab's hold is told (the recovery then starts over).
+LEFT = "This reset was left in another tab or window: start again."
 #: Refusals after which the recovery is over: the page starts again from the username.
 ENDS = (
     "challenge_expired",
@@ -46,35 +63,78 @@ ENDS = (
 )
 
 
-def _context() -> str:
-    return f"recovery:{browser_id()}"
+def _key() -> str:
+    """This tab's recovery's key, from the address (its page's and its forms' ``?told=KEY``); "" for none."""
+    key = request.args.get(TOLD, "")
+    return key if KEY.fullmatch(key) else ""
+
+
+def _here(key: str) -> str:
+    """The tab's page: its key in the address, so a reload or Back opens the same recovery."""
+    return f"{PATH}?{TOLD}={key}"
+
+
+def _context(key: str) -> str:
+    return f"recovery:{browser_id()}:{key}"
 
 
 def _state() -> dict[str, Any] | None:
-    return seal("recovery").open(request.cookies.get(COOKIE), _context())
+    """The recovery of the tab this request came from; none at ``/recover`` without a key (another tab,
+    or the next person on the browser)."""
+    key = _key()
+    return seal("recovery").open(request.cookies.get(COOKIE), _context(key)) if key else None
 
 
-def _keep(state: dict[str, Any], answer: BaseResponse | None = None) -> BaseResponse:
-    """``state`` sealed into the recovery's cookie on ``answer`` (by default the 303 to the page)."""
-    answer = answer if answer is not None else redirect(PATH, 303)
-    set_cookie(answer, COOKIE, seal("recovery").seal(state, _context()), path=PATH, max_age=3600)
+def _keep(state: dict[str, Any], answer: BaseResponse | None = None, key: str = "") -> BaseResponse:
+    """``state`` sealed into the recovery's cookie, to ``key`` (by default this tab's), on ``answer`` (by
+    default the 303 to the tab's page)."""
+    key = key or _key()
+    answer = answer if answer is not None else redirect(_here(key), 303)
+    set_cookie(answer, COOKIE, seal("recovery").seal(state, _context(key)), path=PATH, max_age=3600)
     return answer
+
+
+def _tell(message: str, status: int, **more: Any) -> BaseResponse:
+    """The 303 to this tab's page, which says ``message`` once: to this tab alone (a form sent with no
+    recovery yet, the username's, draws a new key as the login page does)."""
+    key = _key()
+    if not key:
+        return tell_tab(PATH, message, status, one_cookie=True, **more)
+    return tell(PATH, message, status, to=_here(key), key=key, one_cookie=True, **more)
+
+
+def _back(state: dict[str, Any] | None) -> BaseResponse:
+    """A form sent at a stage its tab's recovery is not at (sent twice, from an older page): to the tab's
+    page as it stands; to ``/recover``, which starts over, when the tab holds none."""
+    return redirect(_here(_key()) if state else PATH, 303)
 
 
 def _refused(exc: SlsError) -> BaseResponse:
     """Back to the page, which says why once; a refusal that ends the recovery starts it again."""
     said = "Your verification has expired: start again." if exc.code == "reauth_required" else say(exc)
-    answer = tell(PATH, said, exc.status, invalid=exc.status in (400, 401) and exc.code not in ENDS)
+    answer = _tell(said, exc.status, invalid=exc.status in (400, 401) and exc.code not in ENDS)
     if exc.code in ENDS:
         drop_cookie(answer, COOKIE, path=PATH)
     return answer
 
 
+def _verified(state: dict[str, Any]) -> dict[str, Any]:
+    """The verified stage, with a new hold for the tab, not shown yet."""
+    return {"token": state["token"], "stage": "verified", "hold": new_key()}
+
+
+def _again(state: dict[str, Any], message: str) -> BaseResponse:
+    """The tab's own password form refused (it sent the hold): the next view shows the hold again, so the form
+    works on in a browser without scripts."""
+    return _keep({**state, "shown": False}, _tell(message, 400, invalid=True))
+
+
 @bp.get(PATH)
 def recover_page() -> ResponseReturnValue:
     state = _state() or {}
-    said = told()
-    return page(
+    said = told_tab(one_cookie=True)
+    hold = state["hold"] if state.get("stage") == "verified" and not state.get("shown") else ""
+    html, status = page(
         "recover.html",
         said.get("status", 200),
         stage=state.get("stage", "start"),
@@ -85,8 +145,12 @@ def recover_page() -> ResponseReturnValue:
         card_steps=CARD_VERIFY_STEPS,
         ibkey_steps=IBKEY_VERIFY_STEPS,
         ibkey_reasons=IBKEY_CHALLENGE_REASONS,
+        tab=f"?{TOLD}={_key()}" if state else "",
+        hold=hold,
         section="login",
     )
+    answer = make_response(html, status)
+    return _keep({**state, "shown": True}, answer) if hold else answer
 
 
 @bp.post(PATH)
@@ -94,14 +158,15 @@ def recover_start() -> ResponseReturnValue:
     require_browser_token()
     username = request.form.get("username", "").strip()
     if not username:
-        return tell(PATH, "Enter your username.", 400, invalid=True)
+        return _tell("Enter your username.", 400, invalid=True)
     try:
         started = core().recovery.start(username, now=now(), ip=client_ip())
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        return tell(PATH, say(exc), exc.status, invalid=True)
-    return _keep({"token": started["recovery_token"], "stage": "code"})
+        return _tell(say(exc), exc.status, invalid=True)
+    key = new_key()  # the recovery is this tab's from here on
+    return _keep({"token": started["recovery_token"], "stage": "code"}, redirect(_here(key), 303), key)
 
 
 @bp.post(PATH + "/code")
@@ -109,10 +174,10 @@ def recover_code() -> ResponseReturnValue:
     require_browser_token()
     state = _state()
     if not state or state.get("stage") != "code":
-        return redirect(PATH, 303)
+        return _back(state)
     code = typed("code")
     if not SIX_DIGITS.fullmatch(code):
-        return tell(PATH, "Enter the 6-digit code we texted to your phone.", 400, invalid=True)
+        return _tell("Enter the 6-digit code we texted to your phone.", 400, invalid=True)
     try:
         step = core().recovery.code(state["token"], code, now=now(), ip=client_ip())
     except StoreUnavailable:
@@ -127,17 +192,17 @@ def recover_verify() -> ResponseReturnValue:
     require_browser_token()
     state = _state()
     if not state or state.get("stage") != "factor":
-        return redirect(PATH, 303)
+        return _back(state)
     response = typed("response")
     if not response or len(response) > 64:
-        return tell(PATH, "Enter the security code.", 400, invalid=True)
+        return _tell("Enter the security code.", 400, invalid=True)
     try:
         core().recovery.verify(state["token"], response, now=now(), ip=client_ip())
     except StoreUnavailable:
         raise
     except SlsError as exc:
         return _refused(exc)
-    return _keep({"token": state["token"], "stage": "verified"})
+    return _keep(_verified(state))
 
 
 @bp.get(PATH + "/status")
@@ -156,7 +221,7 @@ def recover_status() -> ResponseReturnValue:
     if polled["state"] != "verified":
         messages = {"denied": "The request was denied on your phone.", "expired": "The notification expired."}
         return jsonify({"state": polled["state"], "message": messages.get(polled["state"], "")})
-    return _keep({"token": state["token"], "stage": "verified"}, jsonify({"state": "verified", "next": PATH}))
+    return _keep(_verified(state), jsonify({"state": "verified", "next": _here(_key())}))
 
 
 @bp.post(PATH + "/password")
@@ -164,19 +229,25 @@ def recover_password() -> ResponseReturnValue:
     require_browser_token()
     state = _state()
     if not state or state.get("stage") != "verified":
-        return redirect(PATH, 303)
+        return _back(state)
+    if not secrets.compare_digest(
+        request.form.get("hold", "").encode(), str(state.get("hold") or "-").encode()
+    ):
+        answer = _tell(LEFT, 409)  # the address reopened from the history, not the tab that passed the factor
+        drop_cookie(answer, COOKIE, path=PATH)
+        return answer
     new = request.form.get("new_password", "")
     if not new:
-        return tell(PATH, "Enter the new password twice.", 400, invalid=True)
+        return _again(state, "Enter the new password twice.")
     if new != request.form.get("confirm_password", ""):
-        return tell(PATH, "The two new passwords do not match.", 400, invalid=True)
+        return _again(state, "The two new passwords do not match.")
     try:
         core().recovery.set_password(state["token"], new, now=now(), ip=client_ip())
     except StoreUnavailable:
         raise
     except SlsError as exc:
         if exc.code == "weak_password":
-            return tell(PATH, f"Choose another new password. {exc.message}", 400, invalid=True)
+            return _again(state, f"Choose another new password. {exc.message}")
         return _refused(exc)
     # to this tab's own login page (``?told=KEY``): that a password was just reset is no one else's to read
     done = tell_tab("/", notice="Your password was reset. Log in with the new one.", one_cookie=True)
