@@ -5,6 +5,8 @@ authenticator app's at the server's clock) logs in (docs/gateway.md, "IBeam with
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -48,3 +50,20 @@ def test_latest_code_logs_a_totp_user_in_after_the_clock_moved(
     assert latest.text != wall  # two days apart: the app's code at the server's clock
     done = _post(server, verify, {"response": latest.text}, headers=bound)
     assert done.status_code == 200, done.text
+
+    def shown() -> str:
+        return str(
+            requests.get(f"{server.url}/sim/v1/totp/{app['device_id']}/code", timeout=30).json()["code"]
+        )
+
+    before = shown()
+    command = [sys.executable, "-m", "sls_server.cli.main", "gateway-state", "latest-code"]
+    printed = subprocess.run(
+        [*command, "--user", "tomas", "--factor", "app", "--url", server.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.strip() in {before, shown()}  # the app's code now (a step may turn meanwhile)
