@@ -213,6 +213,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         events=events,
         attacker_waits=attacker_waits,
     )
+    prompts.pushed = lambda txn, now: ibkey_apps.approve_by_itself(txn, now=now)
     console = ConsoleSignIns(
         store,
         idle_timeout=settings.console_idle_timeout,
