@@ -77,3 +77,17 @@ def test_a_switch_to_a_push_is_approved_too(world: World) -> None:
     assert switched.status_code == 200, switched.get_json()
     assert switched.get_json()["factor"]["mode"] == "push"
     assert world.poll(started["txn_id"])["state"] == "authenticated"
+
+
+def test_a_locked_app_approves_nothing_and_the_push_waits(world: World) -> None:
+    """No PIN is asked of a phone that approves by itself, but an app locked by wrong PINs signs nothing."""
+    app = world.activated_user("alice", "android")
+    for _ in range(10):
+        refused = world.respond(app, "123456", pin="99zz")
+        assert refused.status_code in (403, 423), refused.get_json()
+    assert world.respond(app, "123456", pin="12ab").get_json()["error"] == "app_locked"
+    _set(world, "alice", True)
+    started = world.login("alice")
+    assert [n["txn_id"] for n in world.notifications(app)] == [started["txn_id"]]
+    assert world.poll(started["txn_id"])["state"] == "pending"
+    assert not world.events("push.approved", "alice")
