@@ -36,7 +36,7 @@ from ...accounts.devices import DeviceService
 from ...accounts.user_fields import canonical_username
 from ...accounts.users import UserService
 from ...auth import PasswordStep, SecondFactor
-from ...errors import SlsError
+from ...errors import SlsError, StoreUnavailable
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
@@ -156,18 +156,22 @@ class IbKeyAppService:
         push-fatigue lessons), through the app's signature and the server's check of it, as a tap would be;
         'approved', or None when the phone is not so set (or the step is no push). The phone is the one
         roaming is judged at (``factors.ibkey``): the smartphone's number. An approval the server refuses
-        (the app locked, the login's address restricted, ...) leaves the push for a person and is logged."""
+        (the app locked, the device revoked meanwhile, ...) leaves the push for a person and is logged; Redis
+        failing is no refusal, and fails the request as anywhere else."""
         if txn.mode != "push" or txn.notification_id is None or txn.match is None:
             return None
-        device = self._devices.get(txn.device_id)
-        number = device.handset or device.phone
-        if device.app_id is None or not number or not self._phones.conditions(number).approves_pushes:
-            return None
-        app_id, match = device.app_id, txn.match
+        notification_id, match = txn.notification_id, txn.match
         try:
-            note = self._apps.notification(app_id, txn.notification_id)
+            device = self._devices.get(txn.device_id)
+            number = device.handset or device.phone
+            app_id = device.app_id
+            if app_id is None or not number or not self._phones.conditions(number).approves_pushes:
+                return None
+            note = self._apps.notification(app_id, notification_id)
             signed = self._apps.mutate(app_id, lambda a, _: a.approve_by_itself(note, match))
             return self._answered(app_id, note, signed, now=now, ip=None, by_itself=True)
+        except StoreUnavailable:
+            raise
         except SlsError as exc:
             log.warning("the phone of %s did not approve the push by itself: %s", txn.username, exc.code)
             return None
