@@ -114,13 +114,13 @@ class Outbox:
     def _reader(self, username: str, factor: Source | None) -> Reader:
         """The phone's or the app's codes, as the caller names, or as the user's pending login asks."""
         number = self._users.get(username).phone
+        pending = None if factor == "phone" else self._logins.newest_pending(username, now=self._clock.now())
+        if pending is not None and pending.factor == "totp":  # that app, of the user's several
+            return self._app_reader(pending.device_id)
         if factor is None:
-            pending = self._logins.newest_pending(username, now=self._clock.now())
-            if pending is not None and pending.factor == "totp":
-                return self._app_reader(pending.device_id)
             asked = pending is not None and pending.factor in PHONE_FACTORS
             factor = "phone" if asked or number is not None else "app"
-        if factor == "app":
+        if factor == "app":  # no login waits on an app: the user's first
             apps = self._authenticator.codes(username, now=self._clock.now())
             if not apps:
                 raise NoCode("This user has no authenticator app, so it shows no code.")

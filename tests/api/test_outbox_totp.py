@@ -146,3 +146,21 @@ def test_wait_hands_out_each_step_once_and_never_a_spent_one(
     nxt = client.get(LATEST, query_string={"user": "wes", "wait": 1})
     assert nxt.status_code == 200
     assert nxt.get_data(as_text=True) == app_code(app, server_now(client, admin_headers))
+
+
+def test_of_two_apps_the_one_the_login_waits_on(client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    _user(client, admin_headers, "dora")
+    first = enrol_totp(client, admin_headers, "dora")
+    second = enrol_totp(client, admin_headers, "dora")
+    started = start_login(client, "dora")
+    chosen = client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/factor",
+        json={"type": "totp", "device_id": second["device_id"]},
+    )
+    assert chosen.status_code == 200, chosen.get_json()
+    at = server_now(client, admin_headers)
+    assert app_code(first, at) != app_code(second, at)
+    for asked in ({}, {"factor": "app"}):
+        latest = client.get(LATEST, query_string={"user": "dora", **asked}).get_data(as_text=True)
+        assert latest == app_code(second, at), asked
+    assert _verify(client, started["txn_id"], app_code(second, at)).status_code == 200
