@@ -257,6 +257,17 @@ class IbKeyApp:
         self.unlock(**unlock)
         return self._signed(note, chosen_match, "approve")
 
+    def approve_by_itself(self, note: Notification, shown_match: str) -> dict[str, str]:
+        """The approval of a phone set to approve every push as it arrives (a test hook: unattended scripts,
+        push fatigue): signed as :meth:`approve` signs, with the number the login shows picked for the owner.
+        No PIN or biometric is asked, as nothing would give it (the emulator does not know the PIN); a locked
+        app approves nothing, as it signs nothing."""
+        if shown_match not in note.candidates:
+            raise InvalidChoice(f"pick one of the numbers shown: {', '.join(note.candidates)}")
+        if self.state.locked:
+            raise AppLocked("IB Key is locked after too many wrong PINs; activate it again")
+        return self._signed(note, shown_match, "approve")
+
     def deny(self, note: Notification, **unlock: Any) -> dict[str, str]:
         """A signed refusal: only the phone can deny, so nobody else can kill a user's logins."""
         self.unlock(**unlock)

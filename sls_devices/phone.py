@@ -42,6 +42,10 @@ class Conditions:
     broker's "roaming outside of your carrier's coverage (when abroad) you might not receive all messages".
     A rule, not a chance, so a test or a demo knows which text goes missing; texts are counted from when the
     conditions were last set (``route_sms``'s ``roaming_text_no``)."""
+    approves_pushes: bool = False
+    """A test hook, not a network's doing: the IB Key app on this smartphone approves each push as it
+    arrives, as an owner who taps every notification would (``sim.ibkey.app``'s ``approve_by_itself``). No
+    effect on texts and calls."""
 
     def handset_for(self, number: str) -> str:
         return self.sim_swapped_to or number

@@ -298,7 +298,8 @@ class SlsEmulator(EmulatorHttp):
 
     def phone_conditions(self, phone: str, **conditions: Any) -> dict[str, Any]:
         """Set a number's network conditions (``carrier_blocks_sms``, ``roaming``, ``delivery_delay_s``,
-        ``sim_swapped_to``, ``needs_restart``, ``roaming_loses_every``), keeping the others."""
+        ``sim_swapped_to``, ``needs_restart``, ``roaming_loses_every``, ``approves_pushes``), keeping the
+        others."""
         path = f"/sim/v1/phones/{segment(phone)}/conditions"
         changed: dict[str, Any] = self.call(
             "PUT", path, conditions_update(self.call("GET", path), conditions)

@@ -200,6 +200,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         code_ttl=settings.sms_code_ttl,
     )
     attacker_waits = AttackerWaits(store.attacker_waits, logins, events)
+    authenticator = AuthenticatorApp(devices, totp)
     ibkey_apps = IbKeyAppService(
         store,
         box,
@@ -212,6 +213,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         events=events,
         attacker_waits=attacker_waits,
     )
+    prompts.pushed = lambda txn, now: ibkey_apps.approve_by_itself(txn, now=now)
     console = ConsoleSignIns(
         store,
         idle_timeout=settings.console_idle_timeout,
@@ -232,7 +234,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         logins=logins,
         cards=CardSimulator(devices, dscplus, events),
         keypads=CardKeypads(devices, dscplus, events, settings.secret_key),
-        authenticator=AuthenticatorApp(devices, totp),
+        authenticator=authenticator,
         lockout=lockout,
         device_lockout=device_lockout,
         address_limits=AddressLimits(store.lockout, events, lockout.policy),
@@ -271,7 +273,15 @@ def build_core(settings: Settings, store: Store) -> Core:
             instance=settings.gateway_instance,
             daily_reset=settings.gateway_daily_reset,
         ),
-        outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl, long_held=long_held),
+        outbox=Outbox(
+            store,
+            users,
+            phones,
+            clock,
+            code_ttl=settings.sms_code_ttl,
+            long_held=long_held,
+            authenticator=authenticator,
+        ),
         long_held=long_held,
         console=console,
         console_access=ConsoleAccess(console, events, settings, TokenGuesses(store.lockout, lockout.policy)),

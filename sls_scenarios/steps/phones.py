@@ -21,6 +21,7 @@ CONDITIONS = (
     "sim_swapped_to",
     "needs_restart",
     "roaming_loses_every",
+    "approves_pushes",
 )
 
 

@@ -10,7 +10,8 @@ a login alive forever and draw challenge after challenge from a card. It also re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, NoReturn
 
 from ..accounts.devices import DeviceService
@@ -59,6 +60,10 @@ class Prompts:
         self._challenge_ttl = challenge_ttl
         self._verify_attempts = verify_attempts
         self._choice = FactorChoice(devices, factors)
+        self.pushed: Callable[[LoginTxn, int], object] | None = None
+        """Told of each step stored with a push just sent (a login's or a switch's) and when, once stored:
+        the simulated phone that approves pushes by itself (``sim.ibkey.app``'s ``approve_by_itself``)
+        answers it there. Set by the wiring, as that phone is built after the steps it answers."""
 
     def usable(self, username: str, *, now: int) -> Usable:
         """Every (factor, device) pair the user could be asked for now (a locked or lapsed device none)."""
@@ -132,6 +137,7 @@ class Prompts:
         txn = LoginTxn(**{**fields, **(extra or {}), **prompt.remembered})
         if not self._store.logins.create(txn, now=now, password_epoch=password_epoch):
             raise InvalidCredentials()
+        self._tell_pushed(txn, now)
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,
@@ -215,11 +221,16 @@ class Prompts:
         )
         if outcome != "ok":
             _refuse_switch(outcome)
+        self._tell_pushed(replace(txn, **fields, expires_at=expires_at), now)
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,
             "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
         }
+
+    def _tell_pushed(self, txn: LoginTxn, now: int) -> None:
+        if txn.mode == "push" and self.pushed is not None:
+            self.pushed(txn, now)
 
     @staticmethod
     def _issued(

@@ -161,8 +161,11 @@ class SecondFactor:
             record_step(self._events, "login.code_replayed", txn, now=now, ip=ip, result="failure")
             raise
 
-    def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
-        """The app's signed approval or denial; 'approved' or 'denied', else an error."""
+    def answer_push(
+        self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None, by_itself: bool = False
+    ) -> str:
+        """The app's signed approval or denial; 'approved' or 'denied', else an error. ``by_itself``: the
+        phone approved it with nobody's tap (its ``approves_pushes`` hook), which the trail says."""
         txn = self.load(txn_id)
         if txn.mode != "push":
             raise WrongMode("This step is not waiting for an app approval.")
@@ -193,15 +196,10 @@ class SecondFactor:
             ok_state="approved",
             ends=verdict == "wrong_number",
         )
-        record_step(
-            self._events,
-            "push.approved",
-            txn,
-            now=now,
-            ip=txn.ip,
-            result="approved",
-            detail=answered_from(ip),
-        )
+        detail = answered_from(ip)
+        if by_itself:
+            detail = {**(detail or {}), "by_itself": True}
+        record_step(self._events, "push.approved", txn, now=now, ip=txn.ip, result="approved", detail=detail)
         return "approved"
 
     def collect(

@@ -239,20 +239,33 @@ def daily_reset(at: str, url: str | None, admin_token: str | None, as_json: bool
 @gateway_state.command("latest-code")
 @click.option("--user", "username", required=True, help="Whose phone to read.")
 @click.option("--wait", type=click.IntRange(0, 30), default=0, show_default=True, help="Seconds to wait.")
+@click.option(
+    "--factor",
+    type=click.Choice(["phone", "app"]),
+    help="The phone's texts and calls, or the authenticator app's code.  [default: what the user's pending "
+    "login asks for; with none, the phone if the user has a number]",
+)
 @click.option("--url", envvar="SLS_URL", show_envvar=True, metavar="URL", help=GATEWAY_URL_HELP)
 @sim_token_option
 @click.option("--json", "as_json", is_flag=True, help='Print {"code": ...} instead of the digits.')
-def latest_code(username: str, wait: int, url: str | None, sim_token: str | None, as_json: bool) -> None:
-    """Print the code the gateway's 2FA hook hands out (GET /sim/v1/outbox/latest-code), digits only.
+def latest_code(
+    username: str, wait: int, factor: str | None, url: str | None, sim_token: str | None, as_json: bool
+) -> None:
+    """Print the code the gateway's 2FA hook hands out (GET /sim/v1/outbox/latest-code), digits only:
+    the phone's newest, or what the user's authenticator app shows at the server's clock.
 
     \b
     Example:
       sls gateway-state latest-code --user sam --wait 20
+      sls gateway-state latest-code --user tina --factor app
     """
     client = sim_client(_gateway(url), sim_token)
     client.timeout_s = max(client.timeout_s, wait + 10.0)
+    query = {"user": username, "wait": str(wait)}
+    if factor is not None:
+        query["factor"] = factor
     with server_errors(NOT_A_GATEWAY.format(url=client.url), _no_gateway(url)):
-        code = client.fetch("GET", "/sim/v1/outbox/latest-code", query={"user": username, "wait": str(wait)})
+        code = client.fetch("GET", "/sim/v1/outbox/latest-code", query=query)
     if as_json:
         print_json({"code": code.decode()})
     else:

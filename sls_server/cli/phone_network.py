@@ -2,7 +2,8 @@
 apart from what it received (``phone_commands``: inbox, calls, audio), and the routes and display both use.
 
 What the carrier and the handset do to texts: drop them, delay them, lose them abroad, hand them to a
-swapped SIM, stop taking them until the phone restarts. Registered on ``sls phone`` by ``phone_commands``.
+swapped SIM, stop taking them until the phone restarts; and a test hook, the handset's IB Key approving
+every push by itself. Registered on ``sls phone`` by ``phone_commands``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ def show_phone(shown: dict[str, Any], title: str, as_json: bool) -> None:
     default=None,
     help="The phone stops taking texts until restarted (`sls phone restart`); calls still ring.",
 )
+@click.option(
+    "--approves-pushes/--no-approves-pushes",
+    default=None,
+    help="A test hook: the phone's IB Key approves every push by itself as it arrives (an attacker's too).",
+)
 @admin_options
 @sim_token_option
 def conditions(
@@ -80,6 +86,7 @@ def conditions(
     sim_swapped_to: str | None,
     restore_sim: bool,
     needs_restart: bool | None,
+    approves_pushes: bool | None,
     url: str | None,
     admin_token: str | None,
     sim_token: str | None,
@@ -98,6 +105,7 @@ def conditions(
       sls phone conditions +15555550100 --restore-sim --no-carrier-blocks-sms --delay 0
       sls phone conditions +15555550100 --needs-restart      # then: sls phone restart +15555550100
       sls phone conditions +15555550100 --roaming --roaming-loses-every 2   # abroad: every second text lost
+      sls phone conditions +15555550100 --approves-pushes   # IB Key logins complete unattended
     """
     if sim_swapped_to is not None and restore_sim:
         raise CliError("--sim-swapped-to and --restore-sim: give one or the other", EXIT_USAGE)
@@ -110,6 +118,7 @@ def conditions(
         "sim_swapped_to": sim_swapped_to,
         "needs_restart": needs_restart,
         "roaming_loses_every": roaming_loses_every,
+        "approves_pushes": approves_pushes,
     }
     changes = {key: value for key, value in changes.items() if value is not None}
     if restore_sim:

@@ -1,5 +1,16 @@
-"""``/sim/v1/outbox/latest-code``: the code the user's simulated phone received, for a tool's "external
-request" 2FA handler (IBeam's ``EXTERNAL_REQUEST``), which fetches a code over plain HTTP.
+"""``/sim/v1/outbox/latest-code``: the code the user's simulated phone received, or the one its authenticator
+app shows, for a tool's "external request" 2FA handler (IBeam's ``EXTERNAL_REQUEST``), which fetches a code
+over plain HTTP.
+
+Which of the two: ``factor`` (``phone`` or ``app``) when the caller names one; else what the user's newest
+pending login asks for now (a text or a call: the phone; the authenticator app: that app); else the phone
+when the user has a number, the app when not. So a handler that knows nothing of factors gets the code the
+login page waits for, and one that asks before the login began gets what it got before apps were served.
+The app's code is the one it shows at the server's clock (``sim.authenticator``, the algorithm the server
+checks with), not the wall clock a real app or IBeam's own TOTP handler reads, so it logs in after ``sls
+clock --advance``. A code is good once (``factors.totp``): ``wait`` hands out a step's code only if neither
+this route handed it out before nor a login used that step, so after one the next comes with the next time
+step, when the server's clock reaches it (never while it is frozen).
 
 It reads the phone the way the user would (the inbox and the call log, through the phone service), so a
 blocked carrier, a delay or a swapped SIM change what it finds exactly as they change what the user sees.
@@ -18,12 +29,14 @@ at once with 429 ``outbox_busy``.
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal, NamedTuple
 
 from .. import stopping
 from ..accounts.users import UserService
 from ..clock import Clock
 from ..long_held import LongHeld
+from ..sim.authenticator import AuthenticatorApp
 from ..sim.phones import PhoneService
 from ..store import Store
 from .errors import NoCode, OutboxBusy
@@ -34,6 +47,24 @@ NOT_A_SECOND_FACTOR = frozenset({"notice", "ibkey_activation", "phone_change"})
 POLL_S = 0.1
 #: The ``retry_after`` of that 429: a waiter's next look at the phone is as soon.
 BUSY_RETRY_S = 1
+#: The login's factors whose code a text or a call carries (the rest: ``app`` for ``totp``, else no hint).
+PHONE_FACTORS = frozenset({"sms", "voice"})
+Source = Literal["phone", "app"]
+
+
+class Reader(NamedTuple):
+    """Where the codes come from: the cursor they are handed out under, and ``read(now, fresh)``, the
+    (id, code) to hand out at ``now`` (``fresh``: only one no login has used), or None."""
+
+    cursor: str
+    read: Callable[[int, bool], tuple[str, str] | None]
+    waited: str
+    """The 404's words when a wait ends with nothing new."""
+
+
+def app_cursor(device_id: str) -> str:
+    """The outbox cursor of an authenticator app's codes (``store.keys.outbox_cursor``)."""
+    return f"app:{device_id}"
 
 
 class Outbox:
@@ -46,23 +77,26 @@ class Outbox:
         *,
         code_ttl: int,
         long_held: LongHeld,
+        authenticator: AuthenticatorApp,
     ) -> None:
         self._repo = store.gateway
+        self._logins = store.logins
+        self._totp = store.totp
+        self._authenticator = authenticator
         self._users = users
         self._phones = phones
         self._clock = clock
         self._code_ttl = code_ttl
         self._long_held = long_held  # this process's: the app is built per worker
 
-    def latest_code(self, username: str, *, wait_s: int) -> str:
+    def latest_code(self, username: str, *, wait_s: int, factor: Source | None = None) -> str:
         """The newest code now (``wait_s`` 0), or the newest not handed out before, waiting up to ``wait_s``
         seconds for one; 404 ``no_code`` otherwise (``unknown_user`` for no such user), 429 ``outbox_busy``
-        when there is no code to hand out and the process's long-held requests fill its budget already."""
-        number = self._users.get(username).phone
-        if number is None:
-            raise NoCode("This user has no phone number, so no code reaches them.")
+        when there is no code to hand out and the process's long-held requests fill its budget already.
+        ``factor``: the phone's codes or the authenticator app's; None: as the module says."""
+        reader = self._reader(username, factor)
         deadline = time.monotonic() + wait_s
-        code = self._look(number, wait_s=wait_s)
+        code = self._look(reader, wait_s=wait_s)
         if code is not None:
             return code
         if not wait_s:
@@ -70,23 +104,61 @@ class Outbox:
         with self._long_held.place("outbox_wait") as placed:
             if not placed:
                 raise OutboxBusy(retry_after=BUSY_RETRY_S)
-            code = self._wait(number, wait_s=wait_s, deadline=deadline)
+            code = self._wait(reader, wait_s=wait_s, deadline=deadline)
         if code is None and stopping.wait(0):  # cut short: "within 30 s" would send an operator astray
             raise NoCode("The server is stopping: no new security code arrived on this user's phone before.")
         if code is None:
-            raise NoCode(f"No new security code arrived on this user's phone within {wait_s} s.")
+            raise NoCode(reader.waited.format(wait_s=wait_s))
         return code
 
-    def _look(self, number: str, *, wait_s: int) -> str | None:
+    def _reader(self, username: str, factor: Source | None) -> Reader:
+        """The phone's or the app's codes, as the caller names, or as the user's pending login asks."""
+        number = self._users.get(username).phone
+        pending = None if factor == "phone" else self._logins.newest_pending(username, now=self._clock.now())
+        if pending is not None and pending.factor == "totp":  # that app, of the user's several
+            return self._app_reader(pending.device_id)
+        if factor is None:
+            asked = pending is not None and pending.factor in PHONE_FACTORS
+            factor = "phone" if asked or number is not None else "app"
+        if factor == "app":  # no login waits on an app: the user's first
+            apps = self._authenticator.codes(username, now=self._clock.now())
+            if not apps:
+                raise NoCode("This user has no authenticator app, so it shows no code.")
+            return self._app_reader(str(apps[0]["device_id"]))
+        if number is None:
+            raise NoCode("This user has no phone number, so no code reaches them.")
+        return Reader(
+            number,
+            lambda now, _fresh: self._newest(number, now=now),
+            "No new security code arrived on this user's phone within {wait_s} s.",
+        )
+
+    def _app_reader(self, device_id: str) -> Reader:
+        def read(now: int, fresh: bool) -> tuple[str, str] | None:
+            shown = self._authenticator.code(device_id, now=now)
+            step = int(shown["step_started_at"]) // int(shown["period"])
+            last = self._totp.last_step(device_id)
+            if fresh and last is not None and step <= last:  # a login used it: the server refuses it now
+                return None
+            return str(step), str(shown["code"])
+
+        return Reader(
+            app_cursor(device_id),
+            read,
+            "The authenticator app showed no code that was neither handed out nor used within {wait_s} s: "
+            "the next comes with the next time step, on the server's clock.",
+        )
+
+    def _look(self, reader: Reader, *, wait_s: int) -> str | None:
         """The code to hand out now: the newest (``wait_s`` 0), or the newest not handed out before."""
-        found = self._newest(number, now=self._clock.now())
+        found = reader.read(self._clock.now(), wait_s > 0)
         if found is None:
             return None
         message_id, code = found
-        fresh = self._repo.hand_out(number, message_id, keep_s=self._code_ttl)
+        fresh = self._repo.hand_out(reader.cursor, message_id, keep_s=self._code_ttl)
         return code if fresh or wait_s == 0 else None
 
-    def _wait(self, number: str, *, wait_s: int, deadline: float) -> str | None:
+    def _wait(self, reader: Reader, *, wait_s: int, deadline: float) -> str | None:
         """Look again every :data:`POLL_S` until a code not handed out before arrives or the wait ends."""
         for _ in range(
             int(wait_s / POLL_S)
@@ -95,7 +167,7 @@ class Outbox:
                 break
             if stopping.wait(POLL_S):  # a graceful stop: answer now, as when the wait runs out, not be killed
                 break
-            code = self._look(number, wait_s=wait_s)
+            code = self._look(reader, wait_s=wait_s)
             if code is not None:
                 return code
         return None

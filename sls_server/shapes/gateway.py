@@ -97,7 +97,14 @@ class LatestCodeQuery(Query):
         0,
         ge=0,
         le=MAX_OUTBOX_WAIT_S,
-        description="Seconds to wait for a code this route has not handed out yet; 0: the newest code now.",
+        description="Seconds to wait for a code this route has not handed out yet (the authenticator app's: "
+        "one no login has used either, so the next time step's once one was); 0: the newest code now.",
+    )
+    factor: Literal["phone", "app"] | None = Field(
+        None,
+        description="`phone`: the newest code a text or voice callback brought; `app`: the code the user's "
+        "authenticator app shows at the server's clock. Absent: what the user's newest pending login asks "
+        "for; with none, the phone if the user has a number, else the app.",
     )
 
 

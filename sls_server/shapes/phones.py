@@ -138,6 +138,13 @@ class PhoneConditionsUpdate(Request):
         "counted from when the conditions were set. Needs `roaming`.",
         examples=[2],
     )
+    approves_pushes: bool = Field(
+        False,
+        description="A test hook: the IB Key app on this smartphone approves each push by itself as it "
+        "arrives (any login's, an attacker's too), signed by the app and checked by the server as a "
+        "person's approval is; the trail's `push.approved` says `by_itself`. For unattended scripts and "
+        "push-fatigue lessons. Texts and calls are not affected.",
+    )
 
 
 class PhoneConditions(TypedDict):
@@ -150,3 +157,4 @@ class PhoneConditions(TypedDict):
     sim_swapped_to: Handset | None
     needs_restart: bool
     roaming_loses_every: Annotated[int, Field(ge=0, le=ROAMING_LOSS_MAX)]
+    approves_pushes: Annotated[bool, Field(description="The phone's IB Key approves each push by itself.")]

@@ -1,6 +1,7 @@
 """A phone's network conditions both ways: the model's (``sls_devices.phone.Conditions``, which decides where
-a message lands) from the store's record (``store.records.PhoneConditions``), and back. Apart from
-``phones`` (the carrier's delivery), which reads and writes them through these two.
+a message lands, with the test hook ``approves_pushes``) from the store's record
+(``store.records.PhoneConditions``), and back. Apart from ``phones`` (the carrier's delivery), which reads and
+writes them through these two.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ def conditions_from_record(record: PhoneConditions) -> Conditions:
         sim_swapped_to=record.sim_swapped_to,
         needs_restart=bool(record.needs_restart),
         roaming_loses_every=record.roaming_loses_every or 0,
+        approves_pushes=bool(record.approves_pushes),
     )
 
 
@@ -31,4 +33,5 @@ def record_from_conditions(conditions: Conditions) -> PhoneConditions:
         sim_swapped_to=conditions.sim_swapped_to,
         needs_restart=conditions.needs_restart or None,
         roaming_loses_every=conditions.roaming_loses_every or None,
+        approves_pushes=conditions.approves_pushes or None,
     )

@@ -97,6 +97,7 @@ class PhoneService:
                 "sim_swapped": conditions.sim_swapped_to is not None,
                 "needs_restart": conditions.needs_restart,
                 "roaming_loses_every": conditions.roaming_loses_every,
+                "approves_pushes": conditions.approves_pushes,
             },
         )
         return conditions

@@ -184,7 +184,8 @@ class GatewayRepo:
         self._r.hset(keys.gateway_config(instance), mapping={DAILY_RESET: value, DAILY_RESET_SINCE: since})
 
     def hand_out(self, handset: str, message_id: str, *, keep_s: int) -> bool:
-        """True when ``message_id`` was not the last code handed out from ``handset`` (and now is)."""
+        """True when ``message_id`` was not the last code handed out from ``handset`` (and now is); an
+        authenticator app's codes are handed out under ``app:<device id>``."""
         return bool(self._scripts("outbox_hand_out", [keys.outbox_cursor(handset)], [message_id, keep_s]))
 
 

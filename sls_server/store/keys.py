@@ -352,5 +352,6 @@ def gateway_process_prefix(instance: str) -> str:
 
 
 def outbox_cursor(handset: str) -> str:
-    """The id of the last code ``/sim/v1/outbox/latest-code`` handed out from this handset."""
+    """The id of the last code ``/sim/v1/outbox/latest-code`` handed out from this handset (a number, or
+    ``app:<device id>`` for an authenticator app's codes: ``gateway.outbox.app_cursor``)."""
     return f"{PREFIX}{{p:{handset}}}:outbox"

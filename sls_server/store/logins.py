@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from . import keys
-from .base import Scripts, guarded, hash_reply
+from .base import Scripts, guarded, hash_reply, text
 from .connection import Client
 from .hints import DeviceHints, devices_named
 from .ids import owner_of
@@ -22,6 +22,9 @@ RECLAIM_MARGIN_S = 3600
 #: The lockout buckets a login's password can have been counted in (never the decoy: an attempt counted
 #: there is refused before any second factor), read with the login since its bucket is known only after.
 LOGIN_BUCKETS = tuple(b for b in BUCKETS if b != DECOY)
+#: How many of a user's latest logins :meth:`LoginRepo.newest_pending` reads (a flood of logins by whoever
+#: has the password must not make a read of the phone slow).
+PENDING_LOOKED_AT = 16
 
 
 class LoginRead(NamedTuple):
@@ -84,6 +87,20 @@ class LoginRepo:
             return None
         raw = hash_reply(self._r.hgetall(keys.login(username, txn_id)))
         return LoginTxn.from_hash(raw) if raw else None
+
+    def newest_pending(self, username: str, *, now: int) -> LoginTxn | None:
+        """The user's newest login or step-up still waiting for its second factor at ``now``, among the
+        :data:`PENDING_LOOKED_AT` latest to end (the index is ordered by when Redis may reclaim each, which
+        follows when it began); None when there is none. For a reader of the user's phone that follows what
+        the login asks for (``gateway.outbox``), not for settling anything."""
+        index = keys.user_logins(username)
+        ids = self._r.zrevrangebyscore(index, "+inf", now, start=0, num=PENDING_LOOKED_AT)
+        if not ids:
+            return None
+        replies, _ = self._scripts.together([("HGETALL", keys.login(username, text(i))) for i in ids], ())
+        found = [LoginTxn.from_hash(hash_reply(raw)) for raw in replies if raw]
+        pending = [t for t in found if t.state == "second_factor" and t.expires_at > now]
+        return max(pending, key=lambda t: t.created_at, default=None)
 
     def get_with_access(self, txn_id: str) -> LoginRead:
         """The transaction, its user's IP rules and standing (one slot) and, when ``hints`` knew the user's

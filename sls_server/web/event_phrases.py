@@ -120,6 +120,7 @@ def phone_conditions(line: Line) -> str:
             ("roaming", "roaming"),
             ("carrier_blocks_sms", "texts blocked"),
             ("needs_restart", "needs a restart"),
+            ("approves_pushes", "IBKR Mobile approves every notification by itself"),
         )
         if line.d.get(key)
     ]
@@ -148,6 +149,8 @@ def approved(line: Line) -> str:
     if line.d.get("answered_from") in line.attackers:
         return f"The attacker approved the push on their own handset, where {line.whose} IB Key now is"
     request = "the attacker's login request" if line.attacker else "a login request"
+    if line.d.get("by_itself"):  # the phone condition approves_pushes: nobody tapped it
+        return f"{line.Whose} phone approved {request} by itself: it is set to approve every push"
     return f"{line.who} approved {request} on their phone"
 
 

@@ -112,8 +112,10 @@ def build(app_config: dict[str, Any]) -> Built:
     world.enrol("sam", "sam-sms", type="sms", label="Work phone")
     world.ok(world.client.put("/sim/v1/phones/+15550100031/conditions", json={"carrier_blocks_sms": True}))
     world.ok(
-        world.client.put("/sim/v1/phones/+15550100023/conditions", json={"needs_restart": True})
-    )  # pen's
+        world.client.put(
+            "/sim/v1/phones/+15550100023/conditions", json={"needs_restart": True, "approves_pushes": True}
+        )
+    )  # pen's: her IB Key, once active, approves pushes by itself
     world.user("val")
     world.admin("PUT", "/users/val/phone", {"phone": "+15550100032"})
     world.enrol("val", "val-voice", type="voice")

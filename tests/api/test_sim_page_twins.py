@@ -42,6 +42,7 @@ def _conditions(client: FlaskClient) -> dict[str, Any]:
         ("carrier_blocks_sms", "yes"),
         ("roaming", 1),
         ("needs_restart", "true"),
+        ("approves_pushes", "yes"),
         ("delivery_delay_s", "900"),
         ("delivery_delay_s", 3601),
         ("roaming_loses_every", -3),
@@ -65,7 +66,13 @@ def test_the_page_refuses_what_the_twin_refuses_naming_the_field_and_changes_not
 
 
 def test_the_page_sets_what_the_twin_would(client: FlaskClient, rita: str) -> None:
-    body = {"carrier_blocks_sms": True, "roaming": True, "roaming_loses_every": 2, "sim_swapped": True}
+    body = {
+        "carrier_blocks_sms": True,
+        "roaming": True,
+        "roaming_loses_every": 2,
+        "sim_swapped": True,
+        "approves_pushes": True,
+    }
     page = client.post("/sim/phone/rita/conditions", json=body, headers={"X-CSRF-Token": rita})
     assert page.status_code == 200, page.get_json()
     assert _conditions(client) == {
@@ -76,6 +83,7 @@ def test_the_page_sets_what_the_twin_would(client: FlaskClient, rita: str) -> No
         "sim_swapped_to": "attacker",
         "needs_restart": False,
         "roaming_loses_every": 2,
+        "approves_pushes": True,
     }
     given_back = client.post(
         "/sim/phone/rita/conditions", json={"sim_swapped": False}, headers={"X-CSRF-Token": rita}

@@ -94,6 +94,7 @@ def test_a_phone_that_needs_a_restart_loses_texts_until_it_is_restarted(sam: Pho
         "sim_swapped_to": None,
         "needs_restart": False,
         "roaming_loses_every": 0,
+        "approves_pushes": False,
     }
     sam.new_code(started["txn_id"], "sms")
     sam.move_clock(30)
@@ -105,7 +106,12 @@ def test_a_phone_that_needs_a_restart_loses_texts_until_it_is_restarted(sam: Pho
 
 def test_conditions_read_back_and_a_put_replaces_them_all(sam: Phone) -> None:
     normal = {"number": PHONE, "carrier_blocks_sms": False, "roaming": False, "delivery_delay_s": 0}
-    unset = {"sim_swapped_to": None, "needs_restart": False, "roaming_loses_every": 0}
+    unset = {
+        "sim_swapped_to": None,
+        "needs_restart": False,
+        "roaming_loses_every": 0,
+        "approves_pushes": False,
+    }
     assert sam.client.get(f"/sim/v1/phones/{PHONE}/conditions").get_json() == {**normal, **unset}
     every = {
         "carrier_blocks_sms": True,
@@ -114,6 +120,7 @@ def test_conditions_read_back_and_a_put_replaces_them_all(sam: Phone) -> None:
         "sim_swapped_to": "+15555550999",
         "needs_restart": True,
         "roaming_loses_every": 10,
+        "approves_pushes": True,
     }
     assert sam.conditions(**every) == {"number": PHONE, **every}
     assert sam.client.get(f"/sim/v1/phones/{PHONE}/conditions").get_json() == {"number": PHONE, **every}

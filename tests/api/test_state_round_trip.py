@@ -146,6 +146,8 @@ def test_the_world_behaves_the_same_after_the_round_trip(world: Built) -> None:
     assert ian["notifications"] is False
     conditions = world.ok(world.client.get("/sim/v1/phones/+15550100031/conditions"))
     assert conditions["carrier_blocks_sms"] is True
+    pens = world.ok(world.client.get("/sim/v1/phones/+15550100023/conditions"))
+    assert (pens["needs_restart"], pens["approves_pushes"]) == (True, True)
     assert world.admin("GET", "/users/ben")["paper"] is True
 
 

@@ -79,6 +79,7 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
         "delivery_delay_s": 0,
         "needs_restart": False,
         "roaming_loses_every": 0,
+        "approves_pushes": False,
     }
     assert sls_json(server, "phone", "conditions", PHONE) == {**normal, "sim_swapped_to": None}
     blocked = sls_json(server, "phone", "conditions", PHONE, "--carrier-blocks-sms", "--delay", "30")
@@ -114,6 +115,12 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
     assert len(sls_json(server, "phone", "inbox", PHONE)["messages"]) == len(after), "lost abroad"
     home = sls_json(server, "phone", "conditions", PHONE, "--no-roaming")
     assert home == {**normal, "sim_swapped_to": None}, "home again, nothing is lost any more"
+
+    hook = sls_json(server, "phone", "conditions", PHONE, "--approves-pushes")
+    assert hook == {**normal, "sim_swapped_to": None, "approves_pushes": True}
+    assert "approves_pushes" in sls(server, "phone", "conditions", PHONE).stdout
+    off = sls_json(server, "phone", "conditions", PHONE, "--no-approves-pushes")
+    assert off == {**normal, "sim_swapped_to": None}
 
 
 def test_cli_phone_errors_are_one_line(sls_serve) -> None:  # type: ignore[no-untyped-def]

@@ -96,6 +96,15 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             ),
             "iphone-ivy approved the attacker's login request on their phone, from 198.51.100.77 (attacker)",
         ),
+        (  # the phone condition approves_pushes: nobody tapped it (push fatigue, unattended scripts)
+            event("push.approved", user="iphone-ivy", ip="198.51.100.77", detail={"by_itself": True}),
+            "iphone-ivy's phone approved the attacker's login request by itself: it is set to approve every "
+            "push, from 198.51.100.77 (attacker)",
+        ),
+        (
+            event("phone.conditions_changed", user="iphone-ivy", detail={"approves_pushes": True}),
+            "iphone-ivy's phone: IBKR Mobile approves every notification by itself",
+        ),
         (  # a SIM swap moved her IB Key to the attacker's handset: the attacker's hand, not hers
             event(
                 "push.approved",

@@ -186,6 +186,18 @@ def test_approval_signs_the_number_picked_and_verifies_with_the_public_key() -> 
     assert denied["decision"] == "deny" and denied["match"] == ""
 
 
+def test_an_approval_by_itself_is_signed_as_a_tap_is_without_an_unlock_and_never_when_locked() -> None:
+    """The phone condition ``approves_pushes``: the same signature over the number the login shows; no PIN
+    (nothing would type it), but a locked app signs nothing, and a number not offered is still refused."""
+    app, _ = _activated("android", pin="1234")
+    assert app.approve_by_itself(_note(), "17") == app.approve(_note(), "17", pin="1234")
+    with pytest.raises(ibkey.InvalidChoice):
+        app.approve_by_itself(_note(), "55")
+    app.state.locked = True
+    with pytest.raises(ibkey.AppLocked):
+        app.approve_by_itself(_note(), "17")
+
+
 def test_the_app_locks_after_too_many_wrong_pins() -> None:
     app, _ = _activated("android", pin="1234")
     for _ in range(ibkey.PIN_ATTEMPTS):

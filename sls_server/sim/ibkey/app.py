@@ -26,19 +26,22 @@ compare-and-set, so a write tried again never repeats one.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sls_devices import ibkey
+from sls_devices.ibkey_state import Notification
 
 from ...accounts.devices import DeviceService
 from ...accounts.user_fields import canonical_username
 from ...accounts.users import UserService
 from ...auth import PasswordStep, SecondFactor
+from ...errors import SlsError, StoreUnavailable
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
-from ...store.records import AppRecord
+from ...store.records import AppRecord, LoginTxn
 from ..attacker_waits import AttackerWaits
 from ..phones import PhoneService
 from .activation import Activation
@@ -46,6 +49,7 @@ from .migration import Migration
 from .phone_storage import PhoneApps
 from .settings import PhoneSettings
 
+log = logging.getLogger(__name__)
 REPLACED = "replaced"
 #: How long one activation may hold its user's lease (``IbKeyRepo.hold_activation``), in real time, not on
 #: the app clock (a lock between requests running now; why there): far longer than an activation takes
@@ -69,6 +73,8 @@ class IbKeyAppService:
         attacker_waits: AttackerWaits | None = None,
     ) -> None:
         self._store = store
+        self._devices = devices
+        self._phones = phones
         #: A staged attack's logins waiting on a push: an approval lets the attacker in (``attacker_waits``).
         self._attacker_waits = attacker_waits
         self._repo = factor.repo
@@ -141,11 +147,52 @@ class IbKeyAppService:
             signed = self._apps.mutate(app_id, lambda a, _: a.approve(note, match or "", **unlock))
         else:
             signed = self._apps.mutate(app_id, lambda a, _: a.deny(note, **unlock))
-        state = self._steps.answer_push(note.txn_id, signed, now=now, ip=ip)
-        self._repo.discard(app_id, notification_id)
+        state = self._answered(app_id, note, signed, now=now, ip=ip)
+        return {"state": state, "notification_id": notification_id, "txn_id": note.txn_id}
+
+    def approve_by_itself(self, txn: LoginTxn, *, now: int) -> str | None:
+        """A push just sent for ``txn`` (stored now), approved at once if its phone is set to approve pushes
+        by itself (the phone condition ``approves_pushes``: a test hook for unattended scripts and for
+        push-fatigue lessons), through the app's signature and the server's check of it, as a tap would be;
+        'approved', or None when the phone is not so set (or the step is no push). The phone is the one
+        roaming is judged at (``factors.ibkey``): the smartphone's number. An approval the server refuses
+        (the app locked, the device revoked meanwhile, ...) leaves the push for a person and is logged; Redis
+        failing is no refusal, and fails the request as anywhere else."""
+        if txn.mode != "push" or txn.notification_id is None or txn.match is None:
+            return None
+        notification_id, match = txn.notification_id, txn.match
+        try:
+            device = self._devices.get(txn.device_id)
+            number = device.handset or device.phone
+            app_id = device.app_id
+            if app_id is None or not number or not self._phones.conditions(number).approves_pushes:
+                return None
+            note = self._apps.notification(app_id, notification_id)
+            signed = self._apps.mutate(app_id, lambda a, _: a.approve_by_itself(note, match))
+            return self._answered(app_id, note, signed, now=now, ip=None, by_itself=True)
+        except StoreUnavailable:
+            raise
+        except SlsError as exc:
+            log.warning("the phone of %s did not approve the push by itself: %s", txn.username, exc.code)
+            return None
+
+    def _answered(
+        self,
+        app_id: str,
+        note: Notification,
+        signed: dict[str, str],
+        *,
+        now: int,
+        ip: str | None,
+        by_itself: bool = False,
+    ) -> str:
+        """The signed answer to the login it belongs to, the notification off the phone, and a staged
+        attacker let in by an approval."""
+        state = self._steps.answer_push(note.txn_id, signed, now=now, ip=ip, by_itself=by_itself)
+        self._repo.discard(app_id, note.id)
         if state == "approved" and self._attacker_waits is not None:
             self._attacker_waits.collect(note.username, note.txn_id, now=now)
-        return {"state": state, "notification_id": notification_id, "txn_id": note.txn_id}
+        return state
 
     def respond(
         self, ref: str, challenge: str, *, username: str | None, unlock: dict[str, Any]

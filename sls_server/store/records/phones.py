@@ -25,6 +25,9 @@ class PhoneConditions:
     before it existed)."""
     roaming_loses_every: int | None = None
     """While roaming, every Nth text is lost; None for none (absent in documents saved before it existed)."""
+    approves_pushes: bool | None = None
+    """True while the phone's IB Key approves each push by itself; None otherwise (absent, as in documents
+    saved before it existed)."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> PhoneConditions:
@@ -36,6 +39,7 @@ class PhoneConditions:
             sim_swapped_to=f.maybe_text("sim_swapped_to"),
             needs_restart=f.maybe_flag("needs_restart") or None,
             roaming_loses_every=f.maybe_integer("roaming_loses_every") or None,
+            approves_pushes=f.maybe_flag("approves_pushes") or None,
         )
 
     def to_hash(self) -> dict[str, str]:

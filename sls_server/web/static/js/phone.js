@@ -163,6 +163,7 @@
       form.delivery_delay_s.value = String(conditions.delivery_delay_s || 0);
       form.needs_restart.checked = Boolean(conditions.needs_restart);
       form.roaming_loses_every.value = String(conditions.roaming_loses_every || 0);
+      form.approves_pushes.checked = Boolean(conditions.approves_pushes);
     }
     form.roaming_loses_every.disabled = !form.roaming.checked; /* the rule holds only abroad */
     const notes = [];
@@ -173,6 +174,7 @@
     if (conditions.delivery_delay_s) notes.push("texts arrive " + conditions.delivery_delay_s + " s late");
     if (conditions.sim_swapped_to) notes.push("SIM swapped: texts and calls reach the attacker");
     if (conditions.needs_restart) notes.push("the phone needs a restart: texts are lost until then");
+    if (conditions.approves_pushes) notes.push("IBKR Mobile approves every notification by itself");
     /* a live region: written only when it says something new, or every poll would be read out again */
     const summary = stage.querySelector("[data-testid=cond-summary]");
     const said = notes.length ? "Now: " + notes.join("; ") + "." : "Normal network.";
@@ -258,6 +260,7 @@
       delivery_delay_s: Number(form.delivery_delay_s.value),
       needs_restart: form.needs_restart.checked,
       roaming_loses_every: form.roaming.checked ? Number(form.roaming_loses_every.value) : 0,
+      approves_pushes: form.approves_pushes.checked,
     });
     wrote();
     if (answer.ok) apply(answer.data, true); // the focus stays on the control just changed
