@@ -137,7 +137,7 @@ class Prompts:
         txn = LoginTxn(**{**fields, **(extra or {}), **prompt.remembered})
         if not self._store.logins.create(txn, now=now, password_epoch=password_epoch):
             raise InvalidCredentials()
-        self._tell_pushed(txn, now)
+        self._tell_pushed(txn, prompt, now)
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,
@@ -221,15 +221,16 @@ class Prompts:
         )
         if outcome != "ok":
             _refuse_switch(outcome)
-        self._tell_pushed(replace(txn, **fields, expires_at=expires_at), now)
+        self._tell_pushed(replace(txn, **fields, expires_at=expires_at), prompt, now)
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,
             "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
         }
 
-    def _tell_pushed(self, txn: LoginTxn, now: int) -> None:
-        if txn.mode == "push" and self.pushed is not None:
+    def _tell_pushed(self, txn: LoginTxn, prompt: Prompt, now: int) -> None:
+        """A push stored for a phone that approves pushes by itself (``Prompt.approves_by_itself``)."""
+        if prompt.approves_by_itself and txn.mode == "push" and self.pushed is not None:
             self.pushed(txn, now)
 
     @staticmethod

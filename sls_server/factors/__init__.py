@@ -46,6 +46,10 @@ class Prompt:
     """What the login transaction keeps to check the answer."""
     expires_in: int | None = None
     """Seconds this prompt stays answerable; None: the configured challenge TTL."""
+    approves_by_itself: bool = False
+    """A push whose phone approves pushes by itself (the phone condition ``approves_pushes``, read with
+    its others as the push was sent): the approval is asked for once the login is stored, and only then,
+    so a push to any other phone costs no read more."""
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,8 @@ class IbKeyFactor:
         if step.mode == "challenge":  # "use challenge/response instead", asked for on the login page
             return self._challenge(device, step, "requested")
         number = device.handset or device.phone  # the smartphone, for an added user too
-        if number and self._phones.conditions(number).roaming:
+        conditions = self._phones.conditions(number) if number else None
+        if conditions and conditions.roaming:
             return self._challenge(device, step, "roaming")
         if device.push_enabled is False:
             return self._challenge(device, step, "notifications_off")
@@ -180,7 +181,10 @@ class IbKeyFactor:
             "nonce": nonce,
             "notification_id": notification_id,
         }
-        return Prompt({"mode": "push", "match": match}, remembered, expires_in=self.push_ttl)
+        by_itself = bool(conditions and conditions.approves_pushes)
+        return Prompt(
+            {"mode": "push", "match": match}, remembered, self.push_ttl, approves_by_itself=by_itself
+        )
 
     def _challenge(self, device: DeviceRecord, step: Begin, reason: str) -> Prompt:
         """A 6-digit challenge the device does not remember, within the issuance limits (as a DSC+ card's:
