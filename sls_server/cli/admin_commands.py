@@ -143,9 +143,9 @@ def connect(url: str | None, token: str | None) -> AdminClient:
 
 def folder_token(data_dir: Path, url: str, *, serving: bool = False) -> tuple[str | None, str | None]:
     """The data folder's admin token for the server at ``url``, and the file it came from: demo.json's when
-    that server is its demo (``demofile.naming``: its address, or its run answering at another), the
+    that server is its demo (``demofile.naming``: its address, running), the
     folder's ``admin.token`` when it is a ``sls serve`` or gateway the folder lists as running
-    (``listen_file.naming``); ``serving``: ``found_server`` picked a ``sls serve``, so not demo.json's.
+    there (``listen_file.naming``); ``serving``: ``found_server`` picked a ``sls serve``, so not demo.json's.
     Else none: a token sent wherever a command pointed took a stopped demo's to whatever answered at the
     default address (another user's server on a shared machine) and the folder's to any ``--url``. With no
     token, the file one was withheld from, if any: the server's refusal says why none was sent."""

@@ -100,10 +100,9 @@ def names(demo: dict[str, Any], server: str) -> bool:
     already read (``demo_world.World``)."""
     urls = [demo.get("url"), demo.get("public_url")]
     if not any(isinstance(url, str) and same_server(url, server) for url in urls):
-        # Another address may reach the demo all the same (a LAN address, a published port): the run
-        # answering there says whether it is the demo's (asked only when demo.json names its run).
-        run = demo.get("instance_id")
-        return isinstance(run, str) and bool(run) and recorded_process.instance_at(server) == run
+        # Not by the run answering at another address: its id is public (/healthz), so any server repeating
+        # it would be sent the demo's tokens and its users' passwords (:func:`naming`).
+        return False
     why = recorded_process.why_gone(demo)
     if why is not None:  # its file stays: whatever answers at its URL now is another server
         warn_once(

@@ -95,14 +95,10 @@ def running(data_dir: Path | None, filename: str, *, besides: str | None = None)
 
 def naming(data_dir: Path | None, filename: str, server: str) -> bool:
     """Whether a server the folder's file names, still running, is the one at ``server``: by its URL,
-    however spelled (``demofile.same_server``), or by the run answering there (its ``instance_id``: the same
-    server reached at another address, a published port). The folder's admin token goes only to such a
-    server (``admin_commands.connect``)."""
-    alive = running(data_dir, filename)
-    if any(demofile.same_server(entry["url"], server) for entry in alive):
-        return True
-    runs = {entry["instance_id"] for entry in alive if entry.get("instance_id")}
-    return bool(runs) and recorded_process.instance_at(server) in runs
+    however spelled (``demofile.same_server``). The folder's admin token goes only to such a server
+    (``admin_commands.connect``); never by the run answering at another address, whose ``instance_id`` is
+    public (``/healthz``): any server repeating it would be sent the token."""
+    return any(demofile.same_server(entry["url"], server) for entry in running(data_dir, filename))
 
 
 def newest(data_dir: Path | None, filename: str, plural: str) -> dict[str, Any] | None:

@@ -135,13 +135,15 @@ ASK_TIMEOUT_S = 1.0
 def instance_at(url: str) -> str | None:
     """The run answering at ``url`` (its ``/healthz``'s ``instance_id``), asked without credentials; '' when
     something answers that names none (an older server, another program, an error); None when nothing
-    answers."""
+    answers, or no request can be sent to ``url`` (a hand-edited record's)."""
+    from http.client import InvalidURL
+
     from .admin_client import AdminClient, ApiError, NoServer  # urllib's: only when a record is in doubt
     from .output import CliError
 
     try:
         said = AdminClient(url, None, timeout_s=ASK_TIMEOUT_S).request("GET", "/healthz")
-    except NoServer:
+    except (NoServer, ValueError, InvalidURL):  # the last two: urllib's for an address it cannot ask
         return None
     except (ApiError, CliError):  # an answer, not the emulator's probe (or not JSON)
         return ""

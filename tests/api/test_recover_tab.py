@@ -161,3 +161,26 @@ def test_the_tabs_own_refused_form_is_shown_the_hold_again(rose: Rose) -> None:
     assert recover_hold(client.get(told).get_data(as_text=True)) == "", "once"
     assert client.post(password, data=own_form).headers["Location"].startswith("/?told=")
     assert _logs_in(client, NEW)
+
+
+def _offered(html: str) -> bool:
+    """Whether the page, as a browser without scripts shows it, offers the new-password form (not hidden)
+    rather than "left in another tab" (hidden)."""
+    form = re.search(r"<form [^>]*data-recover-hold=[^>]*>", html)
+    left = re.search(r'<div [^>]*data-testid="recover-left"[^>]*>', html)
+    assert form and left, "the verified stage"
+    assert (" hidden" in form.group(0)) != (" hidden" in left.group(0)), "one of the two, never both"
+    return " hidden" not in form.group(0)
+
+
+def test_a_view_without_the_hold_offers_no_form_to_a_browser_without_scripts(rose: Rose) -> None:
+    """Past the hold's one view (a reload without scripts, the address reopened from the history), a form
+    sent as shown would be refused and end the recovery: the page offers none, and says why; the tab's
+    script shows the form again from the hold it kept (``recover-hold.js``)."""
+    client = rose.client
+    here, own_form = _verified(rose)
+    password = here.replace("/recover?", "/recover/password?")
+
+    assert not _offered(client.get(here).get_data(as_text=True))
+    told = _posted(client, password, {**own_form, "confirm_password": NEW + "x"})
+    assert _offered(client.get(told).get_data(as_text=True)), "the view that carries the hold"

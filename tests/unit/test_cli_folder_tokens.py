@@ -1,9 +1,9 @@
 """The data folder's tokens go only to a server the folder names. demo.json's admin and sim tokens went to
 whatever server a command was pointed at: a stopped demo's to the server answering at the default address
 now (another user's, on a shared training machine), and to any ``--url``; the folder's ``admin.token`` to
-any ``--url`` too. Now demo.json's go to its demo (its address, or its run answering at another: a LAN
-address, a published port), ``admin.token`` to a ``sls serve`` or gateway the folder lists as running; to
-any other server, none (``admin_commands.folder_token``)."""
+any ``--url`` too. Now demo.json's go to its demo at its address, ``admin.token`` to a ``sls serve`` or
+gateway the folder lists as running there; to any other server, none (``admin_commands.folder_token``): not
+to one that repeats the run's ``instance_id``, which ``/healthz`` tells anyone."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from served_kit import served_over_http
+from served_kit import json_over_http, served_over_http
 
 from sls_server.app import create_app
 from sls_server.cli import demofile, listen_file
@@ -60,13 +60,15 @@ def test_demo_tokens_go_to_no_other_address_given(data_dir: Path, server: str) -
     assert sim_client(server, None).token is None
 
 
-def test_demo_tokens_go_to_the_demo_at_another_address(data_dir: Path, server: str) -> None:
-    # the demo recorded at an address this command does not use (a published port, a LAN address): the run
-    # answering at the one given is the demo's, so its tokens are its own
-    demofile.write(data_dir, demo_record("http://127.0.0.1:9", RUN, pid=os.getpid()))
-    client = connect(server, None)
-    assert (client.token, client.token_source) == (DEMO_ADMIN, str(demofile.path(data_dir)))
-    assert sim_client(server, None).token == DEMO_SIM
+def test_demo_tokens_go_to_no_impostor_repeating_the_demos_run(data_dir: Path, server: str) -> None:
+    # The demo runs (its pid is this process) at its own address; another address answers /healthz with the
+    # demo's run, which anyone who reaches the demo reads there (no credentials): that is no proof of being
+    # the demo, so neither its tokens nor its users' passwords and card keys (``naming``) go there.
+    demofile.write(data_dir, demo_record(server, RUN, pid=os.getpid()))
+    with json_over_http({"status": "ok", "instance_id": RUN}) as impostor:
+        assert connect(impostor, None).token is None
+        assert sim_client(impostor, None).token is None
+        assert demofile.naming(impostor) is None
 
 
 def test_demo_tokens_go_to_the_demo_at_its_own_address(data_dir: Path, server: str) -> None:
@@ -79,10 +81,12 @@ def test_the_folders_admin_token_goes_only_to_a_server_the_folder_lists(data_dir
     (data_dir / ADMIN_TOKEN_FILE).write_text(FOLDER_ADMIN)
     withheld = connect(server, None)  # no serve.json: nothing says that server is the folder's
     assert (withheld.token, withheld.token_source) == (None, str(data_dir / ADMIN_TOKEN_FILE))
-    entry = {"url": "http://127.0.0.1:9", "pid": os.getpid(), "instance_id": RUN, "started_at": 1}
+    entry = {"url": server, "pid": os.getpid(), "instance_id": RUN, "started_at": 1}
     demofile.write_private_json(data_dir / listen_file.SERVE_FILE, {**entry, "before": []})
-    client = connect(server, None)  # listed at another address, its run answering at this one
+    client = connect(server, None)  # listed, running, at this address
     assert (client.token, client.token_source) == (FOLDER_ADMIN, str(data_dir / ADMIN_TOKEN_FILE))
+    with json_over_http({"status": "ok", "instance_id": RUN}) as impostor:  # its public run repeated
+        assert connect(impostor, None).token is None
 
 
 def test_a_token_given_goes_where_it_is_pointed(data_dir: Path, server: str) -> None:

@@ -131,3 +131,10 @@ def test_a_starting_server_does_not_ask_its_own_url_about_an_entry_there(data_di
             listening.accept()  # nobody knocked
     said = json.loads((data_dir / listen_file.SERVE_FILE).read_text())
     assert (said["instance_id"], said["before"]) == (RUN, [])
+
+
+@pytest.mark.parametrize("url", ["not a url", "http://exa mple.com", "http://[::1"])
+def test_a_record_whose_url_cannot_be_asked_is_judged_by_its_pid(data_dir: Path, url: str) -> None:
+    """A record's URL no request can be sent to (a hand-edited file): nothing answers there, so the pid
+    decides as before (from another namespace: gone), never a traceback in every command that reads it."""
+    assert recorded_process.gone(from_elsewhere(url))

@@ -211,10 +211,16 @@ def told(key: str = "", *, one_cookie: bool = False) -> dict[str, Any]:
     return {}
 
 
+def tab_key() -> str:
+    """This tab's key, from its address (``?told=KEY``, :func:`tell_tab`); "" for none or a malformed one."""
+    key = request.args.get(TOLD, "")
+    return key if KEY.fullmatch(key) else ""
+
+
 def told_tab(*, one_cookie: bool = False) -> dict[str, Any]:
     """What this tab's form was told (:func:`tell_tab`, the key in the address); nothing without a key."""
-    key = request.args.get(TOLD, "")
-    return told(key, one_cookie=one_cookie) if KEY.fullmatch(key) else {}
+    key = tab_key()
+    return told(key, one_cookie=one_cookie) if key else {}
 
 
 def _size(name: str, token: str) -> int:

@@ -46,7 +46,7 @@ from .kit import (
     set_cookie,
     typed,
 )
-from .outcome import KEY, TOLD, new_key, tell, tell_tab, told_tab
+from .outcome import TOLD, new_key, tab_key, tell, tell_tab, told_tab
 
 PATH = "/recover"
 COOKIE = "sls_page_recovery"
@@ -63,12 +63,6 @@ ENDS = (
 )
 
 
-def _key() -> str:
-    """This tab's recovery's key, from the address (its page's and its forms' ``?told=KEY``); "" for none."""
-    key = request.args.get(TOLD, "")
-    return key if KEY.fullmatch(key) else ""
-
-
 def _here(key: str) -> str:
     """The tab's page: its key in the address, so a reload or Back opens the same recovery."""
     return f"{PATH}?{TOLD}={key}"
@@ -81,14 +75,14 @@ def _context(key: str) -> str:
 def _state() -> dict[str, Any] | None:
     """The recovery of the tab this request came from; none at ``/recover`` without a key (another tab,
     or the next person on the browser)."""
-    key = _key()
+    key = tab_key()
     return seal("recovery").open(request.cookies.get(COOKIE), _context(key)) if key else None
 
 
 def _keep(state: dict[str, Any], answer: BaseResponse | None = None, key: str = "") -> BaseResponse:
     """``state`` sealed into the recovery's cookie, to ``key`` (by default this tab's), on ``answer`` (by
     default the 303 to the tab's page)."""
-    key = key or _key()
+    key = key or tab_key()
     answer = answer if answer is not None else redirect(_here(key), 303)
     set_cookie(answer, COOKIE, seal("recovery").seal(state, _context(key)), path=PATH, max_age=3600)
     return answer
@@ -97,7 +91,7 @@ def _keep(state: dict[str, Any], answer: BaseResponse | None = None, key: str = 
 def _tell(message: str, status: int, **more: Any) -> BaseResponse:
     """The 303 to this tab's page, which says ``message`` once: to this tab alone (a form sent with no
     recovery yet, the username's, draws a new key as the login page does)."""
-    key = _key()
+    key = tab_key()
     if not key:
         return tell_tab(PATH, message, status, one_cookie=True, **more)
     return tell(PATH, message, status, to=_here(key), key=key, one_cookie=True, **more)
@@ -106,7 +100,7 @@ def _tell(message: str, status: int, **more: Any) -> BaseResponse:
 def _back(state: dict[str, Any] | None) -> BaseResponse:
     """A form sent at a stage its tab's recovery is not at (sent twice, from an older page): to the tab's
     page as it stands; to ``/recover``, which starts over, when the tab holds none."""
-    return redirect(_here(_key()) if state else PATH, 303)
+    return redirect(_here(tab_key()) if state else PATH, 303)
 
 
 def _refused(exc: SlsError) -> BaseResponse:
@@ -145,7 +139,7 @@ def recover_page() -> ResponseReturnValue:
         card_steps=CARD_VERIFY_STEPS,
         ibkey_steps=IBKEY_VERIFY_STEPS,
         ibkey_reasons=IBKEY_CHALLENGE_REASONS,
-        tab=f"?{TOLD}={_key()}" if state else "",
+        tab=f"?{TOLD}={tab_key()}" if state else "",
         hold=hold,
         section="login",
     )
@@ -221,7 +215,7 @@ def recover_status() -> ResponseReturnValue:
     if polled["state"] != "verified":
         messages = {"denied": "The request was denied on your phone.", "expired": "The notification expired."}
         return jsonify({"state": polled["state"], "message": messages.get(polled["state"], "")})
-    return _keep(_verified(state), jsonify({"state": "verified", "next": _here(_key())}))
+    return _keep(_verified(state), jsonify({"state": "verified", "next": _here(tab_key())}))
 
 
 @bp.post(PATH + "/password")
