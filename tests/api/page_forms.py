@@ -108,8 +108,8 @@ def world(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
 
 def unsealed(address: str) -> str:
     """``address`` (a redirect's, a poll's ``next``) without the seal that makes its page say what it says
-    (``pages.said``), which it must carry: what it says, to compare."""
+    (``pages.said``), which it must carry, and the time it was said: what it says, to compare."""
     path, _, query = address.partition("?")
-    fields = [field for field in query.split("&") if not field.startswith("seal=")]
+    fields = [field for field in query.split("&") if not field.startswith(("seal=", "at="))]
     assert len(fields) < len(query.split("&")), f"{address} carries no seal"
     return f"{path}?{'&'.join(fields)}" if fields else path

@@ -73,7 +73,7 @@ def test_a_real_password_change_says_so_with_its_count_and_nothing_else(
     finally:
         alice.client = api
     location = _changed_password(alice)
-    assert location.startswith("/account?done=password_changed&ref=1&seal="), location
+    assert location.startswith("/account?done=password_changed&ref=1&at="), location
     shown = alice.client.get(location).get_data(as_text=True)
     assert BANNER in shown and "Your password was changed" in shown
     assert "Your other sessions were logged out (1)" in shown

@@ -74,7 +74,7 @@ def test_the_code_form_takes_the_number_from_the_server_and_says_each_refusal_on
     verified = client.post(
         last_task(client), data={"csrf_token": token, "response": nina.card_response(challenge)}
     )
-    assert verified.headers["Location"].startswith("/account?done=phone_code_sent&seal=")
+    assert verified.headers["Location"].startswith("/account?done=phone_code_sent&at=")
     shown = client.get(verified.headers["Location"]).get_data(as_text=True)
     assert "We sent a code to +1•••••••0199" in shown and 'data-testid="phone-code"' in shown
     token = csrf(shown)  # the step-up rotated the session, and its forms' token with it
@@ -90,6 +90,6 @@ def test_the_code_form_takes_the_number_from_the_server_and_says_each_refusal_on
     assert said not in client.get(typo.headers["Location"]).get_data(as_text=True)  # said once
 
     done = client.post("/account/phone/confirm", data={"csrf_token": token, "code": code})
-    assert done.headers["Location"].startswith("/account?done=change_contact&seal=")
+    assert done.headers["Location"].startswith("/account?done=change_contact&at=")
     assert client.get("/admin/v1/users/nina", headers=ADMIN).get_json()["phone"] == NEW
     assert 'data-testid="phone-code"' not in client.get("/account").get_data(as_text=True)

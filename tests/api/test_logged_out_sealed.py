@@ -12,6 +12,7 @@ from page_forms import unsealed
 
 from sls_server.auth.session_tokens import session_id
 from sls_server.http.pages.account import REASONS
+from sls_server.http.pages.said import SAID_FOR_S
 
 PLAIN = "Thank you. For your security, close the browser"
 #: The page's words for a cause, one for each.
@@ -59,6 +60,25 @@ def test_a_real_ending_is_named_in_its_browser_only(
     assert _says(elsewhere.get(location).get_data(as_text=True)) == []
     edited = location.replace("reason=killed", "reason=replaced")
     assert _says(alice.client.get(edited).get_data(as_text=True)) == []
+
+
+def test_the_address_opened_later_from_the_history_names_no_cause(
+    alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    """A shared browser: the next person opens the last one's logged-off address from the history; the seal
+    is this browser's, but the statement was made long ago (``said.SAID_FOR_S``), so it says nothing of
+    whoever was there before. The same address within its time still names the cause."""
+    token = alice.log_in()
+    alice.client.set_cookie("sls_session", token)
+    alice.client.delete(f"/admin/v1/sessions/{session_id(token)}", headers=admin_headers)
+    location = alice.client.get("/account").headers["Location"]
+    move_clock(alice.client, admin_headers, SAID_FOR_S)
+    assert _says(alice.client.get(location).get_data(as_text=True)) == ["killed"]
+    move_clock(alice.client, admin_headers, 1)
+    shown = alice.client.get(location).get_data(as_text=True)
+    assert _says(shown) == [] and PLAIN in shown
+    stamped_later = location.replace("at=", "at=9")  # a later time written in: the seal no longer fits
+    assert _says(alice.client.get(stamped_later).get_data(as_text=True)) == []
 
 
 def test_the_countdowns_next_page_names_the_cause(alice: EnrolledUser, admin_headers: dict[str, str]) -> None:

@@ -65,7 +65,7 @@ def test_two_tabs_tasks_each_complete_their_own_action(alice: EnrolledUser) -> N
     assert "250 USD" in _challenge(alice.client, tab_a)[1], "tab B's task did not replace tab A's"
     assert NEW in _challenge(alice.client, tab_b)[1]
 
-    assert _answer(alice, tab_b).startswith("/account?done=phone_code_sent&seal=")  # rotates the token
+    assert _answer(alice, tab_b).startswith("/account?done=phone_code_sent&at=")  # rotates the token
     assert _answer(alice, tab_a).startswith("/account?done=withdrawal&ref="), "tab A's task survived"
     messages = alice.client.get(f"/sim/v1/phones/{NEW}/messages").get_json()["messages"]
     assert [m["purpose"] for m in messages].count("phone_change") == 1, "one code, for tab B's task only"

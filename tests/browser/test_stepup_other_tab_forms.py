@@ -97,7 +97,7 @@ def test_log_out_in_tab_a_after_tab_bs_step_up_ends_the_browsers_session(
 
     _still_unreloaded_until_its_form(page)
     page.get_by_test_id("logout-button").click()
-    expect(page).to_have_url(re.compile(re.escape(world.url + "/logged-out?reason=logout&seal=")))
+    expect(page).to_have_url(re.compile(re.escape(world.url + "/logged-out?reason=logout&at=")))
     assert session_status(world, new) == 401, "the session the cookie held is ended"
     assert [c for c in context.cookies() if c["name"] == "sls_session"] == []
     other.goto(world.url + "/account")

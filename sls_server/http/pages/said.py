@@ -14,7 +14,9 @@ the seal is this server's for this reader:
 - the logged-off page's cause, for the browser it was said to (``sls_browser``: the session is over, and its
   cookie cleared by the same answer).
 
-Anything else (no seal, a seal of another session or browser, a word or reference changed) shows the page
+A statement is shown for ``SAID_FOR_S`` after it was said (``&at=``, under the seal): the address opened
+later from a shared browser's history says nothing of whoever used it before. Anything else (no seal, a seal
+of another session or browser, a word or reference changed) shows the page
 as its plain address does: no banner, "You have logged out". No cookie is added (the pages' are near their
 size budget) and the address stays readable: ``/account?done=password_changed&ref=3&seal=...``.
 """
@@ -31,11 +33,17 @@ from urllib.parse import urlencode
 from flask import current_app, request
 
 from ...secretbox import pepper
-from ..common import core
+from ..common import core, now
 from .kit import browser_id
 
 #: The query field that carries the seal.
 SEAL = "seal"
+#: The query field that says when it was said (the app clock's second), under the seal.
+AT = "at"
+#: Seconds a sealed statement is shown after it was said. A redirect's address is opened at once; the same
+#: address opened later from a shared browser's history ("ended by a newer login to your account") says
+#: nothing of whoever used the browser before.
+SAID_FOR_S = 600
 #: Bytes of the HMAC kept (128 bits: a guess is as hopeless as the key's, and the address stays short).
 SEAL_BYTES = 16
 _KEY = "sls_said_key"
@@ -63,18 +71,22 @@ def sealed_address(path: str, reader: str, **fields: str) -> str:
     """``path`` with ``fields`` in its query (in the order given, empty ones left out), sealed for
     ``reader``."""
     kept = {name: value for name, value in fields.items() if value}
+    kept[AT] = str(now())
     return f"{path}?{urlencode({**kept, SEAL: _seal(path, reader, kept)})}"
 
 
 def sealed_fields(readers: Iterable[str], *names: str) -> dict[str, str]:
     """This request's ``names`` from its query, when its seal is this server's for one of ``readers`` and
     for this path; ``{}`` otherwise (nothing a link wrote is taken as said)."""
-    given = request.args.get(SEAL, "")
+    given, at = request.args.get(SEAL, ""), request.args.get(AT, "")
     fields = {name: value for name in names if (value := request.args.get(name, ""))}
-    if not given or len(given) > 2 * SEAL_BYTES:
+    if not given or len(given) > 2 * SEAL_BYTES or not (at.isascii() and at.isdigit() and len(at) <= 12):
+        return {}
+    if not 0 <= now() - int(at) <= SAID_FOR_S:  # said long ago (or at a time the clock has not reached)
         return {}
     for reader in readers:
-        if reader and hmac.compare_digest(given.encode(), _seal(request.path, reader, fields).encode()):
+        covered = {**fields, AT: at}
+        if reader and hmac.compare_digest(given.encode(), _seal(request.path, reader, covered).encode()):
             return fields
     return {}
 
