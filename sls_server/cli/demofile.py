@@ -121,7 +121,10 @@ def same_server(one: str, other: str) -> bool:
 
 
 def _address(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url.strip().lower())
+    try:
+        parts = urlsplit(url.strip().lower())
+    except ValueError:  # no URL at all (``http://[::1``, written by hand): the same only as itself
+        return "", url, None
     host = parts.hostname or ""
     try:
         port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)

@@ -47,6 +47,17 @@ def test_another_server_is_not_the_demo(data_dir: Path, given: str) -> None:
     assert demofile.sim_token(given) is None
 
 
+@pytest.mark.parametrize("written", ["http://[::1", "http://[::1]:80:80", "http://[not-an-address]:18000"])
+def test_an_address_that_is_no_url_in_demo_json_names_no_server_and_raises_nothing(
+    data_dir: Path, written: str
+) -> None:
+    """demo.json edited by hand with an address no URL parser reads: a traceback in every command that
+    asked whether a server was the demo's; now it is no server's."""
+    demofile.write(data_dir, {"url": written, "sim_token": "s" * 24})
+    assert demofile.sim_token(DEMO) is None
+    assert not demofile.same_server(written, "http://[::1]:80")
+
+
 def test_a_demo_seeding_now_is_refused_under_any_spelling(data_dir: Path) -> None:
     demofile.write(data_dir, {"url": DEMO, "seeding": True, "seeding_pid": os.getpid()})
     with pytest.raises(CliError, match="still seeding"):
