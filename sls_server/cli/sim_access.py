@@ -48,9 +48,13 @@ def sim_options(func: F) -> F:
 
 
 def sim_client(url: str | None, sim_token: str | None) -> AdminClient:
+    """The server (as ``connect`` finds it) with the sim token given, or demo.json's when the server is its
+    demo; demo.json's withheld from another server is named as the token's source, so a refusal says why
+    none was sent."""
     client = connect(url, None)
     client.token = sim_token or demofile.sim_token(client.url)
-    client.token_source = None  # connect's names the admin token's file
+    withheld = not client.token and (demofile.read() or {}).get("sim_token")
+    client.token_source = str(demofile.path()) if withheld else None
     return client
 
 
