@@ -9,11 +9,39 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from .output import EXIT_USAGE, CliError
+
+#: What a redirect to another server keeps of a request's headers: none that holds a token (the bearer, the
+#: login binding), which urllib copies to wherever a redirect points.
+KEPT_ACROSS_SERVERS = frozenset({"Accept", "Content-type", "User-agent"})
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+class _SameServerRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects followed as urllib follows them, but a token only to the server it was meant for: a
+    proxy's or a server's redirect to another host, port or scheme would carry the admin or sim token there
+    (``requests`` drops it likewise)."""
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and _origin(newurl) != _origin(req.full_url):
+            for name in [name for name in new.headers if name not in KEPT_ACROSS_SERVERS]:
+                new.remove_header(name)
+        return new
+
+
+_OPENER = urllib.request.build_opener(_SameServerRedirects)
 
 
 class ApiError(Exception):
@@ -117,7 +145,7 @@ class AdminClient:
             sent["Content-Type"] = "application/json"
         req = urllib.request.Request(target, data=data, headers=sent, method=method)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout_s) as response:
+            with _OPENER.open(req, timeout=self.timeout_s) as response:
                 return bytes(response.read())
         except urllib.error.HTTPError as exc:
             raw = exc.read()
