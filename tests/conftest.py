@@ -211,20 +211,8 @@ def start_server(
         "SLS_DATA_DIR": str(folder / "serve-data"),
         **env,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "sls_server.cli.main",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--redis-url",
-        redis_url,
-    ]
+    command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers), "--redis-url", redis_url]
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(command, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
     server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
