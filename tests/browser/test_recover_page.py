@@ -19,6 +19,16 @@ def _code(world: World) -> str:
     return next(m["code"] for m in world.messages(PHONE) if m["purpose"] == "password_recovery")
 
 
+def past_the_code(page: Any, world: World, name: str) -> None:
+    """ "Forgot your password?" opened at its own address, ``name`` sent, then the code texted to the phone:
+    the page at the reset's second factor (or at what the code step answered)."""
+    page.goto(world.url + "/recover")
+    page.get_by_test_id("recover-username").fill(name)
+    page.get_by_test_id("recover-start").click()
+    page.get_by_test_id("recover-code").fill(_code(world))
+    page.get_by_test_id("recover-code-submit").click()
+
+
 def test_a_forgotten_password_reset_with_the_phone_and_the_card(world: World, page: Any) -> None:
     world.user("lena", phone=PHONE)
     card_id = str(world.device("lena", "dscplus", pin="2468")["device_id"])
@@ -58,11 +68,7 @@ def test_a_forgotten_password_reset_with_the_phone_and_the_card(world: World, pa
 def test_the_phone_alone_is_sent_to_client_services(world: World, page: Any) -> None:
     world.user("seth", phone=PHONE)
     world.device("seth", "sms")
-    page.goto(world.url + "/recover")
-    page.get_by_test_id("recover-username").fill("seth")
-    page.get_by_test_id("recover-start").click()
-    page.get_by_test_id("recover-code").fill(_code(world))
-    page.get_by_test_id("recover-code-submit").click()
+    past_the_code(page, world, "seth")
     expect(page.get_by_test_id("recover-error")).to_contain_text("Contact IBKR Client Services")
     expect(page.get_by_test_id("recover-username")).to_be_visible()  # over: it starts again
 
@@ -70,11 +76,7 @@ def test_the_phone_alone_is_sent_to_client_services(world: World, page: Any) -> 
 def test_an_ib_key_approval_moves_the_page_on_by_itself(world: World, page: Any) -> None:
     world.user("ines", phone=PHONE)
     app = world.ibkey("ines", PHONE)
-    page.goto(world.url + "/recover")
-    page.get_by_test_id("recover-username").fill("ines")
-    page.get_by_test_id("recover-start").click()
-    page.get_by_test_id("recover-code").fill(_code(world))
-    page.get_by_test_id("recover-code-submit").click()
+    past_the_code(page, world, "ines")
     match = page.get_by_test_id("push-match").inner_text()
     world.approve_push(app, match, purpose="password_recovery")
     expect(page.get_by_test_id("recover-new")).to_be_visible()  # push-wait.js polled /recover/status
@@ -90,11 +92,7 @@ def test_a_tab_closed_before_the_new_password_leaves_nothing_to_the_next_tab(
     world.user("lena", phone=PHONE)
     card_id = str(world.device("lena", "dscplus", pin="2468")["device_id"])
     tab = context.new_page()
-    tab.goto(world.url + "/recover")
-    tab.get_by_test_id("recover-username").fill("lena")
-    tab.get_by_test_id("recover-start").click()
-    tab.get_by_test_id("recover-code").fill(_code(world))
-    tab.get_by_test_id("recover-code-submit").click()
+    past_the_code(tab, world, "lena")
     challenge = tab.get_by_test_id("step-challenge").inner_text()
     tab.get_by_test_id("step-response").fill(world.card_response(card_id, "2468", challenge))
     tab.get_by_test_id("step-submit").click()
