@@ -77,6 +77,8 @@ def test_arrowing_through_the_device_list_does_not_submit_it(world: World, page:
     world.device("mia", "totp")
     submit_password(page, world.url, "mia")
     select = page.get_by_role("combobox", name="Second factor device")
+    expect(select).to_be_visible()  # the device list's own document, whose load is waited for next
+    page.wait_for_load_state("load")  # the script that tells arrows from a pick runs at the end of the body
     select.focus()
     for _ in range(3):
         page.keyboard.press("ArrowDown")  # each a change event on a closed <select>
