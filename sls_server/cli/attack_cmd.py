@@ -12,10 +12,11 @@ from rich.text import Text
 from ..sim.attacks import KINDS, PHISHED
 from . import world_sync
 from .admin_client import AdminClient
-from .admin_commands import admin_options, connect, server_errors
+from .admin_commands import admin_options, connect
 from .demo_world import World
 from .output import CliError, fields_table, note, print_json, print_renderable
 from .reading import ask
+from .server_errors import server_errors
 
 #: The kinds as typed on the command line: ``brute-force`` for the API's ``brute_force``.
 TYPED = {kind.replace("_", "-"): kind for kind in KINDS}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from .admin_commands import admin_options, connect, server_errors, when
+from .admin_commands import admin_options, connect, when
 from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable
+from .server_errors import server_errors
 
 
 def parse_duration(text: str) -> int:

@@ -14,10 +14,11 @@ import click
 
 from ..web.event_tones import attackers_after
 from .admin_client import UNANSWERED, segment
-from .admin_commands import admin_options, call, connect, server_errors, sessions_table
+from .admin_commands import admin_options, call, connect, sessions_table
 from .event_reading import attacker_addresses, event_text, latest, print_events
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
 from .reading import Seconds, confirm
+from .server_errors import server_errors
 
 
 @click.command("events")

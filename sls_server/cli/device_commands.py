@@ -16,7 +16,7 @@ import click
 from sls_devices.phone import mask_number
 
 from .admin_client import AdminClient, ApiError, NoServer
-from .admin_commands import admin_options, connect, device, readable, server_errors, when
+from .admin_commands import admin_options, connect, device, readable, when
 from .output import (
     EXIT_USAGE,
     CliError,
@@ -30,6 +30,7 @@ from .output import (
 )
 from .private_files import write_private
 from .reading import OutputFile
+from .server_errors import server_errors
 
 #: The authenticator types the server enrols (``POST /admin/v1/users/<u>/devices``); a test checks them
 #: against the server's own registry.

@@ -20,9 +20,10 @@ from typing import Any
 import click
 
 from .admin_client import UNANSWERED, AdminClient, segment
-from .admin_commands import admin_options, connect, device, server_errors, when
+from .admin_commands import admin_options, connect, device, when
 from .device_commands import device_fields
 from .output import CliError, fields_table, note, print_json, print_renderable, print_response
+from .server_errors import server_errors
 from .sim_access import sim_call, sim_client, sim_options
 
 

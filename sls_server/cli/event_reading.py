@@ -18,8 +18,8 @@ from rich.text import Text
 from ..web.event_tones import worded
 from ..web.wording import duration
 from .admin_client import AdminClient, ApiError
-from .admin_commands import server_errors
 from .output import print_renderable
+from .server_errors import server_errors
 
 #: The largest page ``GET /admin/v1/events`` gives (its ``limit``): how ``--last`` reads the trail.
 EVENTS_PAGE = 1000

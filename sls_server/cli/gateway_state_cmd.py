@@ -15,8 +15,9 @@ import click
 from ..shapes.daily_reset import parse_daily_reset
 from ..web.wording import gateway_ending
 from . import demofile, gateway_file
-from .admin_commands import DEFAULT_URL, admin_options, connect, server_errors, when
+from .admin_commands import DEFAULT_URL, admin_options, connect, when
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, print_json, print_renderable
+from .server_errors import server_errors
 from .sim_access import sim_client, sim_token_option
 
 #: A 404 ``not_found`` from any of these routes: the server has no gateway (``server_errors``' no_route).

@@ -11,8 +11,9 @@ from typing import Any
 
 import click
 
-from .admin_commands import admin_options, connect, server_errors
+from .admin_commands import admin_options, connect
 from .output import fields_table, print_json, print_renderable
+from .server_errors import server_errors
 
 
 @click.command("ip-throttle")

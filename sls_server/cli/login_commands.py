@@ -16,12 +16,13 @@ import click
 
 from . import demofile, login_state, world_marks
 from .admin_client import AdminClient
-from .admin_commands import admin_options, server_errors
+from .admin_commands import admin_options
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_view import answer_options, print_prompt, print_session, tools
 from .output import CliError
 from .reading import ask
+from .server_errors import server_errors
 from .sim_access import sim_token_option
 from .step_flow import Flow, done
 from .step_loop import run_flow

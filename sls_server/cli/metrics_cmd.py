@@ -11,8 +11,9 @@ from typing import Any
 
 import click
 
-from .admin_commands import admin_options, bearer, connect, server_errors
+from .admin_commands import admin_options, bearer, connect
 from .output import CliError, note, print_json, print_renderable, table
+from .server_errors import server_errors
 
 #: Samples a person reading the table does not need: per-bucket counts and creation times.
 HIDDEN_SUFFIXES = ("_bucket", "_created")

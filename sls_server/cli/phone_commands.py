@@ -14,10 +14,11 @@ from typing import Any
 import click
 
 from .admin_client import AdminClient, segment
-from .admin_commands import admin_options, server_errors, when
+from .admin_commands import admin_options, when
 from .output import CliError, HelpGroup, note, print_json, print_renderable, table
 from .phone_network import conditions, phone_path, read_phone, restart
 from .reading import OutputFile
+from .server_errors import server_errors
 from .sim_access import sim_client, sim_token_option
 
 

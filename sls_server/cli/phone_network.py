@@ -15,8 +15,9 @@ import click
 from sls_devices.phone import conditions_update
 
 from .admin_client import AdminClient, segment
-from .admin_commands import admin_options, server_errors
+from .admin_commands import admin_options
 from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable
+from .server_errors import server_errors
 from .sim_access import sim_client, sim_token_option
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import click
 
 from . import demofile, world_marks
-from .admin_commands import admin_options, server_errors, show_record
+from .admin_commands import admin_options, show_record
 from .app_unlock import Given
 from .login_view import answer_options, tools
 from .output import note
 from .reading import ask
+from .server_errors import server_errors
 from .step_flow import Flow
 from .step_loop import run_flow
 

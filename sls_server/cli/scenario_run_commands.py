@@ -15,7 +15,7 @@ from click.core import ParameterSource
 
 from . import demofile
 from .admin_client import AdminClient, ApiError
-from .admin_commands import admin_token_option, bearer, connect, server_errors, server_url
+from .admin_commands import admin_token_option, bearer, connect, server_url
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
@@ -29,6 +29,7 @@ from .scenario_server import (
     room_url,
     runner_url,
 )
+from .server_errors import server_errors
 from .server_options import host_option, show_token_option
 
 seed_option = click.option(

@@ -10,13 +10,14 @@ import click
 
 from . import demofile, world_marks
 from .admin_client import segment
-from .admin_commands import admin_options, server_errors, show_record
+from .admin_commands import admin_options, show_record
 from .answering import WHY_NO_TEXT, Answerer
 from .app_unlock import Given
 from .login_view import tools
 from .output import CliError, print_json, print_renderable, table
 from .protect_commands import allowlist_change
 from .reading import ask
+from .server_errors import server_errors
 from .session_commands import session_api, session_client, session_options
 from .sim_access import sim_token_option
 

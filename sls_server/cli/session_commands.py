@@ -15,12 +15,13 @@ import click
 
 from . import login_state
 from .admin_client import AdminClient, segment
-from .admin_commands import admin_options, bearer, connect, server_errors, sessions_table, show_record
+from .admin_commands import admin_options, bearer, connect, sessions_table, show_record
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_commands import finish
 from .login_view import answer_options, print_prompt, tools
 from .output import print_json, print_renderable
+from .server_errors import server_errors
 from .step_flow import Flow
 from .step_loop import run_flow
 

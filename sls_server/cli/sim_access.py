@@ -16,7 +16,8 @@ import click
 
 from . import demofile
 from .admin_client import AdminClient
-from .admin_commands import URL_HELP, bearer, connect, server_errors
+from .admin_commands import URL_HELP, bearer, connect
+from .server_errors import server_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -17,10 +17,11 @@ from typing import Any
 import click
 
 from . import world_sync
-from .admin_commands import admin_options, call, connect, server_errors
+from .admin_commands import admin_options, call, connect
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable
 from .private_files import write_private
 from .reading import OutputFile
+from .server_errors import server_errors
 
 
 @click.group(cls=HelpGroup)

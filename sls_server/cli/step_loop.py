@@ -15,12 +15,12 @@ from typing import Any
 from rich.text import Text
 
 from .admin_client import AdminClient, ApiError
-from .admin_commands import server_errors
 from .answering import Answerer
 from .hints import hint
 from .login_view import SWITCH_WORDS, switch_words
 from .output import CliError, err, note
 from .reading import ask
+from .server_errors import server_errors
 from .step_flow import Flow, wait_for_approval
 
 

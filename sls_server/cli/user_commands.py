@@ -11,11 +11,12 @@ import click
 
 from . import demofile, world_marks
 from .admin_client import segment
-from .admin_commands import admin_options, call, connect, readable, server_errors, show_record, user, when
+from .admin_commands import admin_options, call, connect, readable, show_record, user, when
 from .device_commands import state_words
 from .output import fields_table, print_json, print_renderable, table
 from .protect_commands import show_lockout
 from .reading import ask, confirm
+from .server_errors import server_errors
 
 
 def print_user(record: dict[str, Any], title: str, access: dict[str, Any] | None = None) -> None:
