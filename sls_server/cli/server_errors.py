@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..config import env_name
+from . import demofile, recorded_process
 from .admin_client import ApiError, NoServer
 from .output import CliError
 
@@ -55,7 +56,9 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
             raise CliError(told, code="untrusted_certificate") from None
         if no_server is not None:
             raise CliError(no_server.format(url=exc.url, reason=exc.reason), code="unreachable") from None
-        hint = "start one with `sls demo` or `sls serve`, or name yours with --url or SLS_URL"
+        hint = stopped_demo(exc.url) or (
+            "start one with `sls demo` or `sls serve`, or name yours with --url or SLS_URL"
+        )
         raise CliError(f"no server at {exc.url} ({exc.reason}); {hint}", code="unreachable") from None
     except ApiError as exc:
         hint = ""
@@ -105,6 +108,22 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
         details = " (" + ", ".join(f"{k}={v}" for k, v in shown.items()) + ")" if shown else ""
         told = f"{exc.code}: {exc.message}{details}{hint}" + also_refused(extra.get("problems"))
         raise CliError(told, code=exc.code, status=exc.status, said=exc.message, details=extra) from None
+
+
+def stopped_demo(url: str) -> str:
+    """What to do when the demo this data folder last ran has stopped, and where it was: the commands go to
+    the default address once the demo is gone, and "no server at http://127.0.0.1:8000" alone leaves the
+    reader wondering where the demo they started on another port went. '' when demo.json names no stopped
+    demo. Read only once nothing answered, so no command pays for it."""
+    demo = demofile.read() or {}
+    said = demo.get("url")
+    if not isinstance(said, str) or not said or not recorded_process.gone(demo):
+        return ""
+    where = "" if demofile.same_server(said, url) else f", at {said},"
+    return (
+        f"the demo this data folder last ran{where} has stopped: `sls demo --keep` starts it again with its "
+        "world, `sls demo` a new one; or name another server with --url or SLS_URL"
+    )
 
 
 def refused_token(given: str, flag: str, variable: str, source: str | None) -> str:

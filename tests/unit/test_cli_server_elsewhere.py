@@ -5,11 +5,15 @@ refusal says so."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
 
-from sls_server.cli import admin_commands
+from sls_server.cli import admin_commands, demofile
 from sls_server.store.embedded import free_port
 
 
@@ -24,3 +28,23 @@ def test_no_server_at_the_default_url_names_the_way_to_point_at_ones_own(
 
     assert result.exit_code == 1, result.output
     assert_one_line_error(result, f"no server at {nowhere}", "sls serve", "--url", "SLS_URL")
+
+
+def test_after_the_demo_stopped_the_refusal_says_where_it_was_and_how_to_start_it_again(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`sls demo` on port 8791, stopped with Ctrl-C, then `sls status`: demo.json stays (it holds the world)
+    but names a demo no longer running, so the commands went to the default address and said only that
+    nothing answered at http://127.0.0.1:8000, which the newcomer never started."""
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setattr(admin_commands, "DEFAULT_URL", nowhere)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    demo_url = f"http://127.0.0.1:{free_port()}"
+    demofile.write(tmp_path / "data", {"url": demo_url, "admin_token": "t" * 20, "pid": ended.pid})
+
+    result = sls(runner, "status")
+
+    assert result.exit_code == 1, result.output
+    assert_one_line_error(result, f"no server at {nowhere}", f"last ran, at {demo_url}, has stopped")
+    assert "`sls demo --keep`" in result.stderr
