@@ -54,3 +54,25 @@ def test_a_gateway_step_reopened_from_the_history_still_needs_the_code(
     )
     assert wrong.status_code == 303 and wrong.headers["Location"] != "/sso/Dispatcher"
     assert "Client login succeeds" not in gw.get("/sso/Dispatcher").get_data(as_text=True)
+
+
+def test_a_login_steps_address_names_neither_the_user_nor_the_transaction(
+    client: FlaskClient, gw: FlaskClient, alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    """The step's address is what a shared computer's history, its address bar's suggestions and a
+    screenshot of the room's projector keep: it used to be the transaction id, which starts with the
+    username (``/login/alice~...``, ``/sso/Login/dora~...``). Each browser's cookie, sealed to the page's
+    own key, holds the transaction; a transaction id opens no page."""
+    path, _ = start_page_login(client, alice)
+    assert path.startswith("/login/") and "alice" not in path and "~" not in path, path
+    assert 'data-testid="step-challenge"' in client.get(path).get_data(as_text=True)
+    by_api = client.post("/api/v1/auth/login", json={"username": "alice", "password": alice.password})
+    txn_id = by_api.get_json()["txn_id"]
+    assert txn_id.startswith("alice~")
+    by_id = client.get(f"/login/{txn_id}")  # with the API's login cookie too: no page names a transaction
+    assert by_id.status_code == 410 and 'data-testid="step-challenge"' not in by_id.get_data(as_text=True)
+
+    make_user(gw, admin_headers, "dora", "sms")
+    step = GatewayBrowser(gw).log_in("dora")
+    assert step.startswith("/sso/Login/") and "dora" not in step and "~" not in step, step
+    assert 'name="response"' in gw.get(step).get_data(as_text=True)

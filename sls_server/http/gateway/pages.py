@@ -4,7 +4,8 @@ wait, then ``Client login succeeds``. All on ``core().logins`` exactly as the po
 (``pages.portal``): no second login implementation.
 
 The login's binding (``login_token``) and its prompt live in one sealed, HttpOnly cookie scoped to the
-login's own path (``/sso/Login/<txn_id>``), never in the HTML. A completed login makes its session the
+login's own path (``/sso/Login/<key>``, a key of its own, not the transaction id that names the user),
+never in the HTML. A completed login makes its session the
 gateway's (``core().gateway.establish``); the REST routes then use it, not a cookie. Forms carry the pages'
 CSRF token (bound to ``sls_browser``), which tools that submit by pressing Enter send all the same.
 
@@ -39,7 +40,7 @@ from ..pages.kit import (
     set_cookie,
 )
 from ..pages.outcome import _forget_what_was_shown, tell, tell_tab, told, told_tab
-from ..pages.portal import resend_channels, several_devices, started_state
+from ..pages.step_state import page_key, resend_channels, several_devices, started_state
 from .wording import WRONG_CREDENTIALS, device_options, gateway_says, step_names
 
 bp = Blueprint("gateway_pages", __name__)
@@ -54,20 +55,23 @@ DONE = "/sso/Dispatcher"
 ENDS_LOGIN = frozenset({"unknown_transaction", "login_binding_required", "account_disabled", "ip_restricted"})
 
 
-def login_path(txn_id: str) -> str:
-    """Percent-encoded as the portal's ``login_path`` (a real id reads the same): never a line break in a
+def login_path(key: str) -> str:
+    """The login's step, named by its page key (``step_state.page_key``: no username in the address).
+    Percent-encoded as the portal's ``login_path`` (a real key reads the same): never a line break in a
     ``Location`` or a cookie's path."""
-    return f"{LOGIN}/{quote(txn_id, safe='~')}"
+    return f"{LOGIN}/{quote(key, safe='')}"
 
 
-def _state(txn_id: str) -> dict[str, Any] | None:
-    return seal("gateway").open(request.cookies.get(LOGIN_COOKIE), f"gateway:{txn_id}")
+def _state(key: str) -> dict[str, Any] | None:
+    """As the portal's ``login_state``: None for no cookie, or one naming no transaction."""
+    state = seal("gateway").open(request.cookies.get(LOGIN_COOKIE), f"gateway:{key}")
+    return state if state and isinstance(state.get("txn"), str) else None
 
 
-def _keep(response: Response, txn_id: str, state: dict[str, Any]) -> Response:
+def _keep(response: Response, key: str, state: dict[str, Any]) -> Response:
     max_age = max(int(state.get("dies_at", 0)) - now(), 60)
-    sealed = seal("gateway").seal(state, f"gateway:{txn_id}")
-    set_cookie(response, LOGIN_COOKIE, sealed, path=login_path(txn_id), max_age=max_age)
+    sealed = seal("gateway").seal(state, f"gateway:{key}")
+    set_cookie(response, LOGIN_COOKIE, sealed, path=login_path(key), max_age=max_age)
     return response
 
 
@@ -82,20 +86,20 @@ def login_form(
     return page("gateway/login.html", status, error=error, username=username, paper=paper, **_context())
 
 
-def _start_over(txn_id: str, error: str, status: int) -> Response:
+def _start_over(key: str, error: str, status: int) -> Response:
     """The login cannot go on: its binding dropped, back to the form, which says why to this tab alone."""
     response = tell_tab(LOGIN, error, status, one_cookie=True)
-    drop_cookie(response, LOGIN_COOKIE, path=login_path(txn_id))
+    drop_cookie(response, LOGIN_COOKIE, path=login_path(key))
     return response
 
 
-def _refuse_step(txn_id: str, error: str, status: int) -> Response:
+def _refuse_step(key: str, error: str, status: int) -> Response:
     """Back to the step, which says why; the login goes on."""
-    return tell(login_path(txn_id), error, status)
+    return tell(login_path(key), error, status)
 
 
 def step_view(
-    txn_id: str, state: dict[str, Any], error: str | None = None, status: int = 200
+    key: str, state: dict[str, Any], error: str | None = None, status: int = 200
 ) -> ResponseReturnValue:
     factor = state["factor"]
     if several_devices(state["factors"]) and not state.get("chosen"):
@@ -111,7 +115,7 @@ def step_view(
         factor=factor,
         options=device_options(state["factors"]),
         channels=resend_channels(state["factors"]) if factor["type"] in ("sms", "voice") else (),
-        base=login_path(txn_id),
+        base=login_path(key),
         **step_names(factor),
         **_context(),
     )
@@ -142,133 +146,133 @@ def gateway_login_start() -> ResponseReturnValue:
         return login_form(gateway_says(exc), exc.status, username, paper)
     except SlsError as exc:
         return tell_tab(LOGIN, gateway_says(exc), exc.status, one_cookie=True, username=username, paper=paper)
-    txn_id = started["txn_id"]
+    key = page_key()
     state = {**started_state(started), "paper": paper}
-    return _keep(redirect(login_path(txn_id), 303), txn_id, state)
+    return _keep(redirect(login_path(key), 303), key, state)
 
 
-@bp.get(f"{LOGIN}/<txn_id>")
-def gateway_login_step(txn_id: str) -> ResponseReturnValue:
+@bp.get(f"{LOGIN}/<key>")
+def gateway_login_step(key: str) -> ResponseReturnValue:
     """A login that ended (or a reload after it) goes back to a clean form: no error a tool would count. What
     the step's last POST was told (a device not offered, a send limit) is shown once."""
-    state = _state(txn_id)
+    state = _state(key)
     if not state:
         return redirect(LOGIN, 303)
     said = told()
-    return step_view(txn_id, state, said.get("message"), said.get("status", 200))
+    return step_view(key, state, said.get("message"), said.get("status", 200))
 
 
-@bp.post(f"{LOGIN}/<txn_id>/select")
-def gateway_login_select(txn_id: str) -> ResponseReturnValue:
+@bp.post(f"{LOGIN}/<key>/select")
+def gateway_login_select(key: str) -> ResponseReturnValue:
     require_browser_token()
-    state = _state(txn_id)
+    state = _state(key)
     if not state:
         return redirect(LOGIN, 303)
     type_, _, device_id = request.form.get("device", "").partition(":")
     if not any(f["type"] == type_ and f["device_id"] == device_id for f in state["factors"]):
-        return _refuse_step(txn_id, "Select a second factor device.", 400)
+        return _refuse_step(key, "Select a second factor device.", 400)
     current = state["factor"]
     if (current["type"], current["device_id"]) == (type_, device_id):
-        return _keep(redirect(login_path(txn_id), 303), txn_id, {**state, "chosen": True})
-    return _switch(txn_id, state, type_, device_id)
+        return _keep(redirect(login_path(key), 303), key, {**state, "chosen": True})
+    return _switch(key, state, type_, device_id)
 
 
-@bp.post(f"{LOGIN}/<txn_id>/new-code")
-def gateway_login_new_code(txn_id: str) -> ResponseReturnValue:
+@bp.post(f"{LOGIN}/<key>/new-code")
+def gateway_login_new_code(key: str) -> ResponseReturnValue:
     """ "Didn't receive a security code?": a new code by SMS or by a voice callback, as on the portal's login
     page. The attempts already made still count: a new code resets nothing."""
     require_browser_token()
-    state = _state(txn_id)
+    state = _state(key)
     if not state:
         return redirect(LOGIN, 303)
     channel = request.form.get("channel", "")
     if channel not in resend_channels(state["factors"]):
-        return _refuse_step(txn_id, "No new code can be sent to this device.", 400)
-    return _switch(txn_id, state, channel, None)
+        return _refuse_step(key, "No new code can be sent to this device.", 400)
+    return _switch(key, state, channel, None)
 
 
-@bp.post(f"{LOGIN}/<txn_id>/challenge")
-def gateway_login_challenge(txn_id: str) -> ResponseReturnValue:
+@bp.post(f"{LOGIN}/<key>/challenge")
+def gateway_login_challenge(key: str) -> ResponseReturnValue:
     """*Log in with Challenge/Response* on the push's step: IB Key's challenge instead of the notification,
     as on the portal's login page (``pages.portal``) and the real gateway's page (``.xyz-showchallenge``)."""
     require_browser_token()
-    state = _state(txn_id)
+    state = _state(key)
     if not state:
         return redirect(LOGIN, 303)
     if state["factor"]["type"] != "ibkey":
-        return _refuse_step(txn_id, "This login waits for no notification.", 400)
-    return _switch(txn_id, state, "ibkey", state["factor"]["device_id"], mode="challenge")
+        return _refuse_step(key, "This login waits for no notification.", 400)
+    return _switch(key, state, "ibkey", state["factor"]["device_id"], mode="challenge")
 
 
 def _switch(
-    txn_id: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None = None
+    key: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None = None
 ) -> ResponseReturnValue:
     """Another device, a new code to the same phone, or IB Key's challenge (``mode``); a refusal that leaves
     the login going (an outage, a send limit) keeps the step, one that ends it starts over at the form."""
     try:
         switched = core().logins.switch(
-            txn_id, state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
+            state["txn"], state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
         )
     except StoreUnavailable as exc:  # an outage ends nothing: the same step, to try again
-        return step_view(txn_id, state, gateway_says(exc), exc.status)
+        return step_view(key, state, gateway_says(exc), exc.status)
     except SlsError as exc:
         if exc.code not in ENDS_LOGIN:
-            return _refuse_step(txn_id, gateway_says(exc), exc.status)
-        return _start_over(txn_id, gateway_says(exc), exc.status)
+            return _refuse_step(key, gateway_says(exc), exc.status)
+        return _start_over(key, gateway_says(exc), exc.status)
     state = {**state, "factor": switched["factor"], "chosen": True}
-    return _keep(redirect(login_path(txn_id), 303), txn_id, state)
+    return _keep(redirect(login_path(key), 303), key, state)
 
 
-@bp.post(f"{LOGIN}/<txn_id>/verify")
-def gateway_login_verify(txn_id: str) -> ResponseReturnValue:
+@bp.post(f"{LOGIN}/<key>/verify")
+def gateway_login_verify(key: str) -> ResponseReturnValue:
     """A wrong code ends this attempt with the gateway's ``failed``, back at the form (the core still counts
     it against the device and the login)."""
     require_browser_token()
-    state = _state(txn_id)
+    state = _state(key)
     if not state:
         return redirect(LOGIN, 303)
     response = "".join(request.form.get("response", "").split())[:64]
     try:
-        done = core().logins.verify(txn_id, state["token"], response, now=now(), ip=client_ip())
+        done = core().logins.verify(state["txn"], state["token"], response, now=now(), ip=client_ip())
     except StoreUnavailable as exc:  # an outage ends nothing: the same step, to try again
-        return step_view(txn_id, state, gateway_says(exc), exc.status)
+        return step_view(key, state, gateway_says(exc), exc.status)
     except SlsError as exc:
-        return _start_over(txn_id, gateway_says(exc), exc.status)
-    return _succeeded(txn_id, state, done.session, redirect(DONE, 303))
+        return _start_over(key, gateway_says(exc), exc.status)
+    return _succeeded(key, state, done.session, redirect(DONE, 303))
 
 
-def _succeeded(txn_id: str, state: dict[str, Any], session: Session, answer: Response) -> Response:
+def _succeeded(key: str, state: dict[str, Any], session: Session, answer: Response) -> Response:
     core().gateway.establish(session, paper=bool(state.get("paper")), now=now(), ip=client_ip())
-    drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
+    drop_cookie(answer, LOGIN_COOKIE, path=login_path(key))
     done = seal("gateway").seal({"sid": session.id}, "gateway:done")
     set_cookie(answer, DONE_COOKIE, done, path=DONE, max_age=300)
     return answer
 
 
-@bp.get(f"{LOGIN}/<txn_id>/status")
-def gateway_login_status(txn_id: str) -> ResponseReturnValue:
+@bp.get(f"{LOGIN}/<key>/status")
+def gateway_login_status(key: str) -> ResponseReturnValue:
     """What the push page polls while the user approves in the app; moves on by itself once approved."""
-    state = _state(txn_id)
+    state = _state(key)
     if not state:
         return jsonify({"state": "ended", "next": LOGIN})
     try:
-        body, result = core().logins.status(txn_id, state["token"], now=now(), ip=client_ip())
+        body, result = core().logins.status(state["txn"], state["token"], now=now(), ip=client_ip())
     except StoreUnavailable:
         raise  # the app's JSON 503: the page keeps polling, as for any answer that is not a state
     except SlsError as exc:
         return jsonify({"state": "ended", "message": gateway_says(exc), "next": LOGIN})
     if result is not None:
-        return _succeeded(txn_id, state, result.session, jsonify({"state": "authenticated", "next": DONE}))
+        return _succeeded(key, state, result.session, jsonify({"state": "authenticated", "next": DONE}))
     if body["state"] == "pending":
         return jsonify({"state": "pending"})
     return jsonify({"state": "ended", "message": "failed", "next": LOGIN})
 
 
-@bp.post(f"{LOGIN}/<txn_id>/resend")
-def gateway_login_resend(txn_id: str) -> ResponseReturnValue:
+@bp.post(f"{LOGIN}/<key>/resend")
+def gateway_login_resend(key: str) -> ResponseReturnValue:
     """``resendNotification()``: a new push to the same IB Key (a new number to pick)."""
     require_browser_token()
-    state = _state(txn_id)
+    state = _state(key)
     if not state:
         return jsonify({"state": "ended", "next": LOGIN}), 410
     factor = state["factor"]
@@ -276,7 +280,7 @@ def gateway_login_resend(txn_id: str) -> ResponseReturnValue:
         return jsonify({"state": "error", "message": "This login waits for no notification."}), 409
     try:
         switched = core().logins.switch(
-            txn_id, state["token"], "ibkey", factor["device_id"], now=now(), ip=client_ip()
+            state["txn"], state["token"], "ibkey", factor["device_id"], now=now(), ip=client_ip()
         )
     except StoreUnavailable:
         raise  # the app's JSON 503: the page keeps polling, as for any answer that is not a state
@@ -284,7 +288,7 @@ def gateway_login_resend(txn_id: str) -> ResponseReturnValue:
         return jsonify({"state": "error", "message": gateway_says(exc)}), exc.status
     new = switched["factor"]
     answer = jsonify({"state": "sent", "match": new.get("match")})
-    return _keep(answer, txn_id, {**state, "factor": new})
+    return _keep(answer, key, {**state, "factor": new})
 
 
 @bp.get(DONE)

@@ -2,8 +2,9 @@
 
 The login's binding (``login_token``) and the prompt the step shows (the challenge, the number to pick, the
 masked phone) live in one sealed cookie, ``sls_page_login``, HttpOnly, SameSite=Strict and scoped to this
-login's own path (``/login/<txn_id>``): never in the HTML, and two logins in two tabs keep their own. So a
-reload shows the same step, and any worker can serve it.
+login's own path (``/login/<key>``): never in the HTML, and two logins in two tabs keep their own. So a
+reload shows the same step, and any worker can serve it. The path names the login by a key of its own,
+never by its transaction id, which names the user (``step_state``).
 
 Every form here answers 303 to a GET (``outcome``): a wrong password to ``/``, a wrong code or a refused
 choice to the step, a login that ended to ``/``; so a reload or Back never sends a password or a code again.
@@ -40,6 +41,7 @@ from .kit import (
 )
 from .outcome import tell, tell_tab, told, told_tab
 from .step_ends import ends_step
+from .step_state import page_key, resend_channels, several_devices, started_state
 
 LOGIN_COOKIE = "sls_page_login"
 #: The two options of "Didn't receive a security code?", as the broker names them.
@@ -52,50 +54,27 @@ NOTICES = {
 }
 
 
-def several_devices(factors: list[dict[str, Any]]) -> bool:
-    """M2FS: more than one device (an SMS phone also takes voice callbacks: that is one device)."""
-    return len({f["device_id"] for f in factors}) > 1
-
-
-def started_state(started: dict[str, Any]) -> dict[str, Any]:
-    """What a browser keeps (sealed, in its login cookie) of a login it just started: the same for the portal
-    and the gateway's pages, so their steps read it alike. ``dies_at``, when the cookie lapses: three
-    challenge lifetimes past the first challenge's expiry (a code sent again, or another device, carries the
-    login on past it); ``chosen``: one device leaves nothing to choose."""
-    return {
-        "token": started["login_token"],
-        "factor": started["factor"],
-        "factors": started["factors"],
-        "dies_at": int(started["expires_at"]) + 3 * core().settings.challenge_ttl,
-        "chosen": not several_devices(started["factors"]),
-    }
-
-
-def resend_channels(factors: list[dict[str, Any]]) -> tuple[str, ...]:
-    """What "Didn't receive a security code?" offers: the broker's two options, SMS and Voice, for a
-    phone enrolled for SMS (it takes voice callbacks too); only Voice for a voice-only phone."""
-    types = {f["type"] for f in factors}
-    return tuple(c for c in ("sms", "voice") if c in types)
-
-
-def login_path(txn_id: str) -> str:
-    """The login's page. The id as the address carried it, percent-encoded: a real one reads the same (its
+def login_path(key: str) -> str:
+    """The login's page. The key as the address carried it, percent-encoded: a real one reads the same (its
     characters are all unreserved), one with a line break (``/login/a%0d%0a.../verify``) is no header value
     werkzeug will write, and was a 500 with an error's traceback for any client that asked."""
-    return f"/login/{quote(txn_id, safe='~')}"
+    return f"/login/{quote(key, safe='')}"
 
 
-def login_state(txn_id: str) -> dict[str, Any] | None:
-    return seal("login").open(request.cookies.get(LOGIN_COOKIE), f"login:{txn_id}")
+def login_state(key: str) -> dict[str, Any] | None:
+    """What this browser holds of the login at ``key``, its transaction id (``txn``) among it; None: none,
+    or a cookie sealed before pages had keys (it names no transaction)."""
+    state = seal("login").open(request.cookies.get(LOGIN_COOKIE), f"login:{key}")
+    return state if state and isinstance(state.get("txn"), str) else None
 
 
-def _keep(response: BaseResponse, txn_id: str, state: dict[str, Any]) -> BaseResponse:
+def _keep(response: BaseResponse, key: str, state: dict[str, Any]) -> BaseResponse:
     max_age = max(int(state.get("dies_at", 0)) - now(), 60)
     set_cookie(
         response,
         LOGIN_COOKIE,
-        seal("login").seal(state, f"login:{txn_id}"),
-        path=login_path(txn_id),
+        seal("login").seal(state, f"login:{key}"),
+        path=login_path(key),
         max_age=max_age,
     )
     return response
@@ -117,7 +96,7 @@ def login_form(
 
 
 def step_view(
-    txn_id: str,
+    key: str,
     state: dict[str, Any],
     message: str | None = None,
     status: int = 200,
@@ -131,7 +110,6 @@ def step_view(
     return page(
         template,
         status,
-        txn_id=txn_id,
         factor=factor,
         factors=state["factors"],
         several=several_devices(state["factors"]),
@@ -144,7 +122,7 @@ def step_view(
         message=message,
         invalid=invalid,
         notice=NOTICES.get(notice),
-        action_base=login_path(txn_id),
+        action_base=login_path(key),
         section="login",
     )
 
@@ -185,8 +163,8 @@ def login_start() -> ResponseReturnValue:
         raise  # the outage page (kit._unavailable), not a refusal
     except SlsError as exc:
         return _refused(say(exc), exc.status, username)
-    txn_id = started["txn_id"]
-    return _keep(redirect(login_path(txn_id), 303), txn_id, started_state(started))
+    key = page_key()
+    return _keep(redirect(login_path(key), 303), key, started_state(started))
 
 
 ENDED = "This login has ended or was started in another browser. Please log in again."
@@ -198,24 +176,24 @@ def _ended() -> ResponseReturnValue:
     return tell_tab("/", ENDED, 410, one_cookie=True)
 
 
-@bp.get("/login/<txn_id>/select")
-@bp.get("/login/<txn_id>/resend")
-@bp.get("/login/<txn_id>/challenge")
-@bp.get("/login/<txn_id>/verify")
-def login_step_again(txn_id: str) -> ResponseReturnValue:
+@bp.get("/login/<key>/select")
+@bp.get("/login/<key>/resend")
+@bp.get("/login/<key>/challenge")
+@bp.get("/login/<key>/verify")
+def login_step_again(key: str) -> ResponseReturnValue:
     """A step's form target opened as a GET: the step (or "this login has ended"), not a JSON 405."""
-    return redirect(login_path(txn_id), 303)
+    return redirect(login_path(key), 303)
 
 
-@bp.get("/login/<txn_id>")
-def login_step(txn_id: str) -> ResponseReturnValue:
+@bp.get("/login/<key>")
+def login_step(key: str) -> ResponseReturnValue:
     """The step, with what its last POST was told (a wrong code, a new code sent) once."""
-    state = login_state(txn_id)
+    state = login_state(key)
     if not state:
         return login_form(ENDED, 410)
     said = told()
     return step_view(
-        txn_id,
+        key,
         state,
         said.get("message"),
         said.get("status", 200),
@@ -224,58 +202,58 @@ def login_step(txn_id: str) -> ResponseReturnValue:
     )
 
 
-def _refuse_step(txn_id: str, message: str, status: int, invalid: bool = False) -> ResponseReturnValue:
+def _refuse_step(key: str, message: str, status: int, invalid: bool = False) -> ResponseReturnValue:
     """Back to the step, which says why; `invalid`: about the code typed."""
-    return tell(login_path(txn_id), message, status, invalid=invalid)
+    return tell(login_path(key), message, status, invalid=invalid)
 
 
 def _switch(
-    txn_id: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None, notice: str = ""
+    key: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None, notice: str = ""
 ) -> ResponseReturnValue:
     """Another factor, a new code, or IB Key's challenge mode; the page shows the new prompt, under the
     `notice` (NOTICES) the caller names: a device chosen says none, its prompt says what was sent."""
     try:
         switched = core().logins.switch(
-            txn_id, state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
+            state["txn"], state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
         )
     except StoreUnavailable:
         raise  # the outage page (kit._unavailable), not a refusal
     except SlsError as exc:
         if ends_step(exc):
-            return _start_over(txn_id, exc)
-        return _refuse_step(txn_id, say(exc), exc.status)
+            return _start_over(key, exc)
+        return _refuse_step(key, say(exc), exc.status)
     state = {**state, "factor": switched["factor"], "chosen": True}
-    return _keep(tell(login_path(txn_id), notice=notice), txn_id, state)
+    return _keep(tell(login_path(key), notice=notice), key, state)
 
 
-def _start_over(txn_id: str, exc: SlsError) -> ResponseReturnValue:
+def _start_over(key: str, exc: SlsError) -> ResponseReturnValue:
     """The login cannot go on: its binding dropped, back to the form, which says why to this tab alone (a
     disabled user, a lock, an address refused: the next person on the browser is not told)."""
     response = tell_tab("/", say(exc), exc.status, one_cookie=True)
-    drop_cookie(response, LOGIN_COOKIE, path=login_path(txn_id))
+    drop_cookie(response, LOGIN_COOKIE, path=login_path(key))
     return response
 
 
-@bp.post("/login/<txn_id>/select")
-def login_select(txn_id: str) -> ResponseReturnValue:
+@bp.post("/login/<key>/select")
+def login_select(key: str) -> ResponseReturnValue:
     require_browser_token()
-    state = login_state(txn_id)
+    state = login_state(key)
     if not state:
         return _ended()
     type_, _, device_id = request.form.get("device", "").partition(":")
     choice = next((f for f in state["factors"] if f["type"] == type_ and f["device_id"] == device_id), None)
     if choice is None:
-        return _refuse_step(txn_id, "Select a second factor device.", 400)
+        return _refuse_step(key, "Select a second factor device.", 400)
     current = state["factor"]
     if (current["type"], current["device_id"]) == (type_, device_id):
-        return _keep(redirect(login_path(txn_id), 303), txn_id, {**state, "chosen": True})
-    return _switch(txn_id, state, type_, device_id, None)
+        return _keep(redirect(login_path(key), 303), key, {**state, "chosen": True})
+    return _switch(key, state, type_, device_id, None)
 
 
-@bp.post("/login/<txn_id>/resend")
-def login_resend(txn_id: str) -> ResponseReturnValue:
+@bp.post("/login/<key>/resend")
+def login_resend(key: str) -> ResponseReturnValue:
     require_browser_token()
-    state = login_state(txn_id)
+    state = login_state(key)
     if not state:
         return _ended()
     channel = request.form.get("channel")
@@ -283,37 +261,37 @@ def login_resend(txn_id: str) -> ResponseReturnValue:
     if channel not in offered:
         names = " or ".join(RESEND_NAMES[c] for c in offered)
         said = f"Choose {names}." if names else "No code is sent to this device."
-        return _refuse_step(txn_id, said, 400)
-    return _switch(txn_id, state, channel, None, None, notice=channel)  # "A new security code was sent..."
+        return _refuse_step(key, said, 400)
+    return _switch(key, state, channel, None, None, notice=channel)  # "A new security code was sent..."
 
 
-@bp.post("/login/<txn_id>/challenge")
-def login_challenge_mode(txn_id: str) -> ResponseReturnValue:
+@bp.post("/login/<key>/challenge")
+def login_challenge_mode(key: str) -> ResponseReturnValue:
     require_browser_token()
-    state = login_state(txn_id)
+    state = login_state(key)
     if not state:
         return _ended()
-    return _switch(txn_id, state, "ibkey", state["factor"]["device_id"], "challenge", notice="challenge")
+    return _switch(key, state, "ibkey", state["factor"]["device_id"], "challenge", notice="challenge")
 
 
-@bp.post("/login/<txn_id>/verify")
-def login_verify(txn_id: str) -> ResponseReturnValue:
+@bp.post("/login/<key>/verify")
+def login_verify(key: str) -> ResponseReturnValue:
     require_browser_token()
-    state = login_state(txn_id)
+    state = login_state(key)
     if not state:
         return _ended()
     response = typed("response")
     if not response or len(response) > 64:
-        return _refuse_step(txn_id, "Enter the security code.", 400, invalid=True)
+        return _refuse_step(key, "Enter the security code.", 400, invalid=True)
     try:
-        done = core().logins.verify(txn_id, state["token"], response, now=now(), ip=client_ip())
+        done = core().logins.verify(state["txn"], state["token"], response, now=now(), ip=client_ip())
     except StoreUnavailable:
         raise  # the outage page (kit._unavailable), not a refusal
     except SlsError as exc:
         if ends_step(exc):
-            return _start_over(txn_id, exc)
-        return _refuse_step(txn_id, say(exc), exc.status, invalid=exc.status == 401)
+            return _start_over(key, exc)
+        return _refuse_step(key, say(exc), exc.status, invalid=exc.status == 401)
     answer = redirect("/account", 303)
     set_session_cookie(answer, done.token)
-    drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
+    drop_cookie(answer, LOGIN_COOKIE, path=login_path(key))
     return answer

@@ -1,4 +1,4 @@
-"""The push wait's poll (``GET /login/<txn_id>/status``): what the login page's script asks every few seconds
+"""The push wait's poll (``GET /login/<key>/status``): what the login page's script asks every few seconds
 while the user approves the notification in the IB Key app, answered as JSON for that script alone.
 
 Apart from ``portal`` because it is the one route of the login page that no form posts to and no page
@@ -26,16 +26,16 @@ PUSH_ENDED = {
 }
 
 
-@bp.get("/login/<txn_id>/status")
+@bp.get("/login/<key>/status")
 @answers_json
-def login_status(txn_id: str) -> ResponseReturnValue:
+def login_status(key: str) -> ResponseReturnValue:
     """What the waiting page polls while the user approves the push in the app (an outage: 503, and the
     page polls on)."""
-    state = login_state(txn_id)
+    state = login_state(key)
     if not state:
         return jsonify({"state": "ended", "message": "This login has ended. Please log in again."})
     try:
-        body, result = core().logins.status(txn_id, state["token"], now=now(), ip=client_ip())
+        body, result = core().logins.status(state["txn"], state["token"], now=now(), ip=client_ip())
     except StoreUnavailable:
         raise
     except SlsError as exc:
@@ -43,7 +43,7 @@ def login_status(txn_id: str) -> ResponseReturnValue:
     if result is not None:
         answer = jsonify({"state": "authenticated", "next": "/account"})
         set_session_cookie(answer, result.token)
-        drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
+        drop_cookie(answer, LOGIN_COOKIE, path=login_path(key))
         return answer
     messages = {
         "denied": "The login was denied on your phone.",
