@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN, UNRELATED_PLUGINS, ServerProcess
 
 pytestmark = pytest.mark.e2e
 SIM_TOKEN = "plugin-sim-token-0123456789"
@@ -181,11 +181,6 @@ def project(folder: Path) -> Path:
     mark = "expect_failure: the server hands out no such state (a test of the mark)"
     (folder / "marked.scenario.yaml").write_text(SCENARIO.format(name="marked", extra=mark, state="elated"))
     return folder
-
-
-#: Plugins of this venv another project would not have, and which have nothing to do with ours: loading
-#: them imports schemathesis and Hypothesis, about 2 s of CPU in each pytest started here and in its workers.
-UNRELATED_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 
 
 def pytest_in(folder: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
