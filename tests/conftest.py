@@ -27,6 +27,10 @@ from sls_server.stopping import end_child
 from sls_server.store.embedded import EmbeddedRedis, free_port
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
+#: For a pytest a test starts as another project's: plugins of this venv that project would not have, and
+#: which have nothing to do with ours; loading them imports schemathesis and Hypothesis, about 2 s of CPU in
+#: each such pytest and in each of its workers.
+UNRELATED_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 #: The demo's roomier limits, as ``sls demo`` sets them.
 DEMO_ENV = {name: str(value) for name, (value, _) in DEMO_LIMITS.items()}
 FROZEN_AT = "2030-01-01 12:00:00"

@@ -1,13 +1,15 @@
 """Every page a person reaches, checked in Chromium against WCAG 2.2 AA's machine-checkable parts: the
 page's frame (lang, title, one h1, landmarks), text contrast from the computed styles, an accessible name
 for every control, target sizes; and a visible focus indicator (3:1) on every element the Tab key reaches.
-One walk through the pages per test, since each test starts its own server."""
+The pages are walked in three parts (each test its own world on the worker's shared server)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pprint import pformat
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from .a11y_kit import (
@@ -68,17 +70,29 @@ def open_the_console_s_administration(page: Any) -> None:
     expect(page.get_by_test_id("trainer-user-tess")).to_be_visible()  # the table redrawn since
 
 
-def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, context: Any) -> None:
-    card = seed(world)
-    page = context.new_page()
-    found: dict[str, list[str]] = {}
+class Walk:
+    """One walk through pages in one browser context, auditing each page it stops at (``audited``) or only
+    passing through it, so that a later part meets the state an earlier one left."""
 
-    def visit(label: str, path: str | None = None) -> None:
+    def __init__(self, world: World, context: Any) -> None:
+        self.world = world
+        self.context = context
+        self.page = context.new_page()
+        self.card = seed(world)
+        self.audited = True
+        self.found: dict[str, list[str]] = {}
+
+    def visit(self, label: str, path: str | None = None) -> None:
         if path is not None:
-            page.goto(world.url + path)
-        page.wait_for_load_state("networkidle")
-        found[label] = audit(page)
+            self.page.goto(self.world.url + path)
+        self.page.wait_for_load_state("networkidle")
+        if self.audited:
+            self.found[label] = audit(self.page)
 
+
+def sign_in_and_simulators(walk: Walk) -> None:
+    """The login page and each of its steps, the simulators with a push waiting, the pages of errors."""
+    page, world, visit = walk.page, walk.world, walk.visit
     visit("login", "/")
     page.get_by_test_id("vk-toggle").click()
     visit("login: the virtual keyboard open")
@@ -92,19 +106,29 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     page.get_by_test_id("step-response").fill("00000000")
     page.get_by_test_id("step-submit").click()
     visit("card step, wrong response")
-    push = context.new_page()
+    push = walk.context.new_page()
     log_in_with_password(push, world.url, "gina")
     expect(push.get_by_test_id("push-status")).to_contain_text("Waiting")
     visit("sim index", "/sim")
     expect(page.get_by_role("link", name="Open gina's phone")).to_be_visible()  # one "Open phone" per user
-    visit("card", f"/sim/card/{card}")
+    visit("card", f"/sim/card/{walk.card}")
     visit("phone", "/sim/phone/gina")
     page.get_by_test_id("phone-tab-ibkey").click()
     expect(page.get_by_test_id("ibkey-notification")).to_have_count(1)
     visit("phone, IBKR Mobile with a notification")
-    found["push step"] = audit(push)
+    if walk.audited:
+        walk.found["push step"] = audit(push)
     visit("no such card", "/sim/card/nope")
     visit("no such page", "/no/such/page")
+
+
+def trainer(walk: Walk) -> None:
+    """The trainer's pages, after the sign-ins above (walked, not audited again): their feed and table show
+    what those did."""
+    walk.audited = False
+    sign_in_and_simulators(walk)
+    walk.audited = True
+    page, world, visit = walk.page, walk.world, walk.visit
     visit("trainer sign-in", "/trainer")
     sign_in_trainer(page, world)
     visit("trainer console")
@@ -120,6 +144,12 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     visit("trainer: the attacker's screen of a relay waiting on its number", "/trainer/attacks/relay")
     page.get_by_test_id("relay-earlier-run").locator("summary").click()
     visit("trainer: the attacker's screen, an earlier relay opened")
+
+
+def account(walk: Walk) -> None:
+    """A signed-in user's pages: the account, verifying one's identity, a new number, the password and IP
+    Restrictions forms; and the page after logging out."""
+    page, world, visit = walk.page, walk.world, walk.visit
     nina_card = log_in_with_card(page, world, "nina")
     visit("account")
     page.get_by_test_id("withdraw-amount").fill("100")
@@ -143,8 +173,17 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     expect(page.get_by_test_id("account-message")).to_be_visible()
     visit("account: the password and IP Restrictions forms, a list refused")
     visit("logged out", "/logged-out")
-    failing = {label: problems for label, problems in found.items() if problems}
-    assert not failing, pformat(failing, width=120)
+
+
+@pytest.mark.parametrize("part", [sign_in_and_simulators, trainer, account], ids=lambda part: part.__name__)
+def test_every_page_has_its_frame_contrast_names_and_target_sizes(
+    world: World, context: Any, part: Callable[[Walk], None]
+) -> None:
+    """In three parts, which the workers share: one walk through every page took 45 s on one."""
+    walk = Walk(world, context)
+    part(walk)
+    failing = {label: problems for label, problems in walk.found.items() if problems}
+    assert walk.found and not failing, pformat(failing, width=120)
 
 
 def test_the_api_reference_reads_well_with_an_operation_open(world: World, page: Any) -> None:

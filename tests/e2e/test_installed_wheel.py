@@ -25,6 +25,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
+from conftest import UNRELATED_PLUGINS
 from packaging.requirements import Requirement
 
 pytestmark = pytest.mark.e2e
@@ -163,7 +164,8 @@ def test_the_readme_fixture_example_passes_through_the_installed_pytest_plugin(
     venv: Path, project: Path, clean_env: dict[str, str]
 ) -> None:
     (project / "test_portal.py").write_text(FIXTURE_EXAMPLE)
-    command = [venv / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_portal.py"]
+    command = [venv / "bin" / "python", "-m", "pytest", *UNRELATED_PLUGINS, "-q", "-p", "no:cacheprovider"]
+    command.append("test_portal.py")
     out = run(command, project, clean_env)
     assert "1 passed" in out
 
@@ -185,7 +187,7 @@ def test_a_project_with_its_own_devices_scenarios_and_bench_packages_keeps_them(
     )
     (project / "test_portal.py").write_text(FIXTURE_EXAMPLE)
     (project / "pytest.ini").write_text("[pytest]\npythonpath = .\n")
-    command = [venv / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command = [venv / "bin" / "python", "-m", "pytest", *UNRELATED_PLUGINS, "-q", "-p", "no:cacheprovider"]
     assert "2 passed" in run(command, project, clean_env)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN, UNRELATED_PLUGINS, ServerProcess
 
 pytestmark = pytest.mark.e2e
 SIM_TOKEN = "plugin-sim-token-0123456789"
@@ -185,7 +185,7 @@ def project(folder: Path) -> Path:
 
 def pytest_in(folder: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLS_", "PYTEST_"))} | extra_env
-    command = [sys.executable, "-m", "pytest", "-q", "-rfEX", *args]
+    command = [sys.executable, "-m", "pytest", *UNRELATED_PLUGINS, "-q", "-rfEX", *args]
     return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
 
 
