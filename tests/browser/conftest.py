@@ -103,7 +103,7 @@ def open_context(
 ) -> Iterator[Callable[..., Any]]:
     """Opens browser contexts (``browser.new_context``'s arguments; 1280 x 800 unless ``viewport`` says), each
     written in this test's journal and closed after the test's report: a failure's report shows the pages
-    as they were. Their scripts come late under the ``slow_scripts`` marker or ``SLS_SLOW_SCRIPTS``."""
+    as they were. Their scripts come late under the ``slow_scripts`` marker or ``BROWSER_SLOW_SCRIPTS``."""
     opened: list[Any] = []
     delay_s = delay_of(request.node.get_closest_marker(MARKER))
     late = request.getfixturevalue("late_server") if delay_s is not None else None

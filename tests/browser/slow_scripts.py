@@ -2,9 +2,9 @@
 
 A page's scripts load at the end of its body: its controls are in the DOM, and Playwright acts on them,
 before the scripts that wire them have run. On a developer's machine the scripts come within milliseconds
-and a test that presses too early still passes; under CI's load it once did not. A context opened with
-``slow_scripts`` (``open_context``'s option, the ``slow_scripts`` marker, or ``SLS_SLOW_SCRIPTS=<seconds>``
-for every context of a run) gets each ``.js`` answer that many seconds late, so such a test fails every time.
+and a test that presses too early still passes; under CI's load it once did not. A test's contexts under
+the ``slow_scripts`` marker, or every context of a run under ``BROWSER_SLOW_SCRIPTS=<seconds>``, get each
+``.js`` answer that many seconds late (``open_context``), so such a test fails every time.
 
 The delay is not a route handler's sleep: Playwright's sync API runs handlers on the test's own thread, and a
 sleep there would hold the test too. The route sends each script's request to a small server of our own, in
@@ -18,7 +18,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
 
@@ -26,9 +26,12 @@ import requests
 MARKER = "slow_scripts"
 
 #: A run's delay for every context, in seconds, when set (a check of the whole suite against the race).
-ENV = "SLS_SLOW_SCRIPTS"
+ENV = "BROWSER_SLOW_SCRIPTS"  # not SLS_: a server started under it would warn of a setting it does not know
 
 DEFAULT_DELAY_S = 1.5
+
+#: The pages whose scripts can come late: Chromium lets no page on another address load from loopback.
+LOOPBACK = {"127.0.0.1", "localhost"}
 
 
 class _Late(BaseHTTPRequestHandler):
@@ -68,6 +71,9 @@ class SlowScripts:
         """Every ``.js`` answer of ``context`` comes ``delay_s`` seconds late (a page's own routes first)."""
 
         def late(route: Any) -> None:
+            if urlsplit(route.request.url).hostname not in LOOPBACK:
+                route.continue_()  # Private Network Access: a page elsewhere may not load from loopback
+                return
             route.continue_(url=f"{self.url}/{delay_s}/{quote(route.request.url, safe='')}")
 
         context.route("**/*.js", late)
