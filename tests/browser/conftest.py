@@ -17,6 +17,7 @@ from conftest import ServerProcess, empty, fresh, start_server, stop_server
 
 from .journal import JOURNAL, Journal, add_to_report
 from .pages_kit import World
+from .slow_scripts import MARKER, SlowScripts, delay_of
 
 #: How long an action or an assertion waits for the page.
 EXPECT_TIMEOUT_MS = 10_000
@@ -80,6 +81,14 @@ def world(server: Any, admin_headers: dict[str, str]) -> World:
     return World(server.url, admin_headers)
 
 
+@pytest.fixture(scope="session")
+def late_server() -> Iterator[SlowScripts]:
+    """The server that answers a page's scripts late, for contexts that ask for it (``slow_scripts.py``)."""
+    late = SlowScripts()
+    yield late
+    late.close()
+
+
 @pytest.fixture
 def journal(request: pytest.FixtureRequest) -> Journal:
     """This test's browser journal, printed with its failure (contexts come from ``open_context``)."""
@@ -89,16 +98,22 @@ def journal(request: pytest.FixtureRequest) -> Journal:
 
 
 @pytest.fixture
-def open_context(browser: Any, journal: Journal) -> Iterator[Callable[..., Any]]:
+def open_context(
+    browser: Any, journal: Journal, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
     """Opens browser contexts (``browser.new_context``'s arguments; 1280 x 800 unless ``viewport`` says), each
     written in this test's journal and closed after the test's report: a failure's report shows the pages
-    as they were."""
+    as they were. Their scripts come late under the ``slow_scripts`` marker or ``BROWSER_SLOW_SCRIPTS``."""
     opened: list[Any] = []
+    delay_s = delay_of(request.node.get_closest_marker(MARKER))
+    late = request.getfixturevalue("late_server") if delay_s is not None else None
 
     def open_one(**options: Any) -> Any:
         ctx = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **options})
         ctx.set_default_timeout(EXPECT_TIMEOUT_MS)
         journal.watch(ctx)
+        if late is not None and delay_s is not None:
+            late.slow(ctx, delay_s)
         opened.append(ctx)
         return ctx
 

@@ -108,6 +108,19 @@ class World:
         self.post("/admin/v1/clock", {"advance_s": seconds})
 
 
+def loaded(landmark: Any) -> Any:
+    """``landmark`` (a locator) shown, then its page's load: the page's scripts have run; ``landmark`` back.
+
+    A page's scripts load at the end of its body, so its controls are in the DOM, and Playwright acts on them,
+    before the scripts that wire them run: a key press or a click then went nowhere under CI's load. After a
+    navigation (a click, a form sent, a script's ``location.assign``) the new page's ``landmark`` comes first:
+    the page's load state straight after a click may be the old document's, already loaded. ``page.goto``
+    waits for the load itself. ``slow_scripts.py`` makes the race happen every time, to check a test."""
+    expect(landmark).to_be_visible()
+    landmark.page.wait_for_load_state("load")
+    return landmark
+
+
 def log_in_with_password(page: Any, url: str, username: str, password: str = PASSWORD) -> None:
     page.goto(url + "/")
     page.get_by_test_id("login-username").fill(username)
@@ -123,7 +136,7 @@ def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> s
     challenge = page.get_by_test_id("step-challenge").inner_text()
     page.get_by_test_id("step-response").fill(world.card_response(card_id, pin, challenge))
     page.get_by_test_id("step-submit").click()
-    expect(page.get_by_test_id("account-username")).to_have_text(name)
+    expect(loaded(page.get_by_test_id("account-username"))).to_have_text(name)  # its countdown running
     return card_id
 
 
@@ -173,7 +186,7 @@ def sign_in_trainer(page: Any, world: World) -> None:
     page.goto(world.url + "/trainer")
     page.get_by_test_id("trainer-token").fill(world.admin["Authorization"].removeprefix("Bearer "))
     page.get_by_test_id("trainer-sign-in").click()
-    expect(page.get_by_test_id("feed-state")).to_have_text("live")
+    expect(loaded(page.get_by_test_id("feed-state"))).to_have_text("live")  # every script of the console run
 
 
 def stage_attack(page: Any, victim: str, kind: str, password: str | None = None) -> None:

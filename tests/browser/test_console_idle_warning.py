@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import World, sign_in_trainer
+from .pages_kit import World, loaded, sign_in_trainer
 
 IDLE_S = 30 * 60  # SLS_CONSOLE_IDLE_TIMEOUT's default, which the shared server runs with
 SIM_TOKEN = "sim-token-for-the-idle-test-0123"
@@ -44,8 +44,7 @@ def test_the_console_warns_a_minute_before_it_idles_out_and_stay_keeps_the_sign_
     world: World, page: Any, redis_url: str
 ) -> None:
     page.clock.install()
-    sign_in_trainer(page, world)
-    page.wait_for_load_state("load")  # its scripts have run: the page's last activity is its load, not later
+    sign_in_trainer(page, world)  # its scripts have run: the page's last activity is its load, not later
     warning = page.get_by_test_id("console-idle-warning")
     expect(warning).to_be_hidden()
 
@@ -77,10 +76,9 @@ def test_the_phone_page_behind_the_sim_token_warns_too_and_stay_keeps_the_sign_i
     page.goto(server.url + "/sim/phone/sam")
     page.get_by_test_id("sim-token").fill(SIM_TOKEN)
     page.get_by_test_id("sim-token-submit").click()
-    expect(page.get_by_test_id("phone-tab-messages")).to_be_visible()
     # The page's scripts have run before the clock jumps: a script loaded after it (a slow machine) would
     # note the page's load at the jumped time, and no warning would come (seen once in a CI run).
-    page.wait_for_load_state("load")
+    loaded(page.get_by_test_id("phone-tab-messages"))
     warning = page.get_by_test_id("sim-idle-warning")
     expect(warning).to_be_hidden()
 

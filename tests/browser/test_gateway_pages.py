@@ -15,7 +15,7 @@ from conftest import ADMIN_TOKEN
 from playwright.sync_api import expect
 
 from . import gateway_kit
-from .pages_kit import PASSWORD, World
+from .pages_kit import PASSWORD, World, loaded
 
 # the gateway and its world (bound, not imported: a test's `world` parameter is no redefinition)
 gateway, sls_gateway, world = gateway_kit.gateway, gateway_kit.sls_gateway, gateway_kit.world
@@ -75,10 +75,9 @@ def test_push_approved_in_the_app_moves_on_by_itself(world: World, page: Any) ->
     device_id = world.ibkey("ann", "+15555550162", pin="24ab")
     submit_password(page, world.url, "ann")
     push = page.locator("[data-testid=gateway-push]")
-    expect(push).to_be_visible()
+    loaded(push)  # gateway.js defines the function
     expect(page.locator(".login-step-notification")).to_have_count(0)  # off by default
     expect(page.locator("#twofactbase")).to_have_count(0)
-    page.wait_for_load_state("load")  # its script (at the end of the body) defines the function once loaded
     assert page.evaluate("typeof resendNotification") == "function"
     first = page.locator("#xyz-ibkey-match").inner_text()
     page.locator("a#resend-notification").click()  # a new push: a new number to pick
@@ -96,12 +95,10 @@ def test_factor_chosen_from_the_select_by_its_text(world: World, page: Any) -> N
     totp = world.device("mia", "totp")
     world.device("mia", "sms")
     submit_password(page, world.url, "mia")
-    select = page.locator("select")
-    expect(select).to_be_visible()
+    select = loaded(page.locator("select"))  # gateway.js listens for the pick
     expect(page.locator("#twofactbase")).to_have_count(0)
     options = select.locator("option").all_inner_texts()
     assert {"Security Code Card", "Mobile Authenticator App", "SMS"} <= set(options)
-    page.wait_for_load_state("load")  # its script (at the end of the body) listens for the pick once loaded
     select.select_option(label="Mobile Authenticator App")  # the change submits it: no button pressed
     expect(page.locator("#twofactbase")).to_be_visible()
     code = requests.get(f"{world.url}/sim/v1/totp/{totp['device_id']}/code", timeout=10).json()["code"]

@@ -16,7 +16,7 @@ import requests
 from playwright.sync_api import expect
 
 from . import gateway_kit
-from .pages_kit import PASSWORD, World
+from .pages_kit import PASSWORD, World, loaded
 
 # the gateway and its world (bound, not imported: a test's `world` parameter is no redefinition)
 gateway, sls_gateway, world = gateway_kit.gateway, gateway_kit.sls_gateway, gateway_kit.world
@@ -51,9 +51,8 @@ def test_each_step_is_titled_by_its_device(world: World, page: Any) -> None:
     expect(page.locator("#twofactbase")).to_be_visible()
     titles["sms"] = page.title()
     submit_password(page, world.url, "tara")
-    expect(page.locator("select")).to_be_visible()
+    loaded(page.locator("select"))  # gateway.js submits the pick
     titles["device list"] = page.title()
-    page.wait_for_load_state("load")
     page.locator("select").select_option(label="Mobile Authenticator App")
     expect(page.locator("#twofactbase")).to_be_visible()
     titles["app"] = page.title()

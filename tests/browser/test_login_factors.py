@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import World, log_in_with_password
+from .pages_kit import World, loaded, log_in_with_password
 
 EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 
@@ -31,10 +31,7 @@ def test_dscplus_login_with_the_response_keyed_on_the_simulated_card(world: Worl
     card = context.new_page()
     card.goto(f"{world.url}/sim")
     card.get_by_test_id("sim-open-card-carol").click()
-    # A link's click waits only for the new page to begin: its buttons show before card.js (at the end of
-    # the body) listens, and a press then went nowhere on a loaded machine. page.goto waits for this itself.
-    card.wait_for_load_state("load")
-    card.get_by_test_id("card-power").click()
+    loaded(card.get_by_test_id("card-power")).click()  # card.js listens: a press went nowhere under load
     expect(card.get_by_test_id("card-display")).to_have_text("PIN>")
     key_in(card, "2468")
     expect(card.get_by_test_id("card-display")).to_have_text("CHALLNG>")

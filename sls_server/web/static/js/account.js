@@ -30,7 +30,16 @@
     window.location.assign(next);
   }
 
+  /* A form sent from this page (Log out, a change) is where the browser goes next: a poll answered while it
+     is on its way (the logout has just ended the session) must not send the browser to "Your session has
+     ended" in its place. The polls go on, so a page shown again from the back/forward cache, where `sent`
+     is cleared, still leaves an ended session. */
+  let sent = false;
+  document.addEventListener("submit", function (event) { if (!event.defaultPrevented) sent = true; });
+  window.addEventListener("pageshow", function () { sent = false; });
+
   function apply(body) {
+    if (body.state !== "active" && sent) return true;
     if (body.state !== "active") { leave(body.next || "/logged-out?reason=ended"); return false; }
     const at = Date.now(); /* one reading for both ends (above) */
     idleAt = at + body.idle_expires_in * 1000;

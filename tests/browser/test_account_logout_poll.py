@@ -1,0 +1,45 @@
+"""*Log out* on the account page while its countdown's poll is out: the logout ends the session, the poll's
+answer ("ended") comes back before the logout's own page, and account.js sent the browser to "Your session
+has ended" (``reason=ended``) in its place, cancelling the logout's redirect. Seen in a run whose scripts
+came late (``slow_scripts.py``), where the polls had shifted onto the moment of a click; a person's click can
+land there too. A form the page sends is where it goes next."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from .pages_kit import World, log_in_with_card, until_held
+
+
+def test_a_poll_answered_during_the_logout_does_not_say_the_session_ended(
+    world: World, context: Any, page: Any
+) -> None:
+    log_in_with_card(page, world, "lou")
+    held: list[tuple[Any, Any]] = []
+    ended: list[str] = []  # the polls answered for the ended session
+
+    def hold(route: Any) -> None:
+        """The logout done on the server (the session ended), its redirect not yet given to the browser."""
+        held.append((route, route.fetch(max_redirects=0)))
+
+    def poll(route: Any) -> None:
+        """Each countdown poll answered as the server answers it; one for the ended session noted."""
+        answer = route.fetch()
+        if answer.json()["state"] != "active":
+            ended.append(answer.json()["state"])
+        route.fulfill(response=answer)
+
+    page.route("**/logout", hold)
+    page.route("**/account/session", poll)
+    page.get_by_test_id("logout-button").click(no_wait_after=True)
+    other = context.new_page()
+    until_held(held, other)
+    assert held[0][1].status == 303
+    until_held(ended, other)  # a poll (every 2 s) answered for the ended session
+    other.evaluate("new Promise((done) => setTimeout(done, 200))")  # the page handles the answer meanwhile
+    route, answer = held[0]
+    route.fulfill(status=303, headers={"Location": answer.headers["location"]})
+    expect(page).to_have_url(re.compile(r"/logged-out\?reason=logout&"))
