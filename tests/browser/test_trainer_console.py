@@ -87,7 +87,7 @@ def test_the_console_follows_clock_moves_made_elsewhere_and_the_locks_they_lift(
     sign_in(page, world)
     stage_attack(page, "quinn", "brute_force")
     expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("locked")
-    wait = page.locator("[data-testid=trainer-lock-quinn] [data-lock-s]")
+    wait = page.locator("[data-testid=trainer-lock-quinn] [data-lock-ends]")
     expect(wait).to_have_text(re.compile(r"^(1\u00a0min|[1-5]?[0-9]\u00a0s)$"))  # never "52" / "s" apart
     locked = page.locator("[data-testid=feed-event][data-type='account.locked']").first
     expect(locked).to_contain_text("quinn locked for 1 min")
@@ -114,9 +114,9 @@ def test_the_lock_countdown_ticks_between_two_reads_of_the_table(world: World, p
         len(drawing)
     )
     page.clock.run_for(400)  # the redraw those events asked for (a 300 ms debounce)
-    wait = page.locator("[data-testid=trainer-lock-ruth] [data-lock-s]")
+    wait = page.locator("[data-testid=trainer-lock-ruth] [data-lock-ends]")
     expect(wait).to_be_visible()
-    read = int(wait.get_attribute("data-lock-s") or 0)
+    read = int(wait.get_attribute("data-lock-ends") or 0) - server_now(page)
     page.clock.run_for(5_000)  # short of the console's own 10 s refresh
     expect(wait).to_have_text(spoken(read - 5))
 
@@ -143,6 +143,35 @@ def test_a_phishing_relay_staged_from_the_console_gets_in_with_the_card_response
     expect(page.get_by_test_id("attack-result")).to_contain_text("keyed their PIN and the challenge")
     succeeded = page.locator("[data-testid=feed-event][data-type='login.succeeded']")
     expect(succeeded.first).to_contain_text("198.51.100.200")
+
+
+def test_a_locked_users_table_is_not_drawn_again_when_only_the_time_moved(world: World, page: Any) -> None:
+    """The server said a lock's wait as read, so a table read a second later read otherwise, and every read
+    (each event, every 10 s) drew the whole table again while anyone was locked: a screen reader's place in
+    it lost, a control a test held gone under it. The clock moved (elsewhere, not on this page) is an event,
+    so the table is read again: it is the same table, and the wait is 20 s shorter (of a lock of 1 min)."""
+    world.user("ruth")
+    world.device("ruth", "dscplus", pin="1234")
+    world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "ruth"})
+    sign_in(page, world)
+    wait = page.locator("[data-testid=trainer-lock-ruth] [data-lock-ends]")
+    expect(wait).to_be_visible()
+    page.evaluate(
+        """() => { window.redraws = 0; document.querySelector("[data-trainer]")
+            .addEventListener("trainer:redraw", () => window.redraws++); }"""
+    )
+    table = page.get_by_test_id("trainer-users").element_handle()
+    before = int(wait.get_attribute("data-lock-ends") or 0) - server_now(page)
+    world.advance(20)
+    expect(page.get_by_test_id("clock-offset")).to_have_text("offset +20 s")  # the table's read taught it
+    assert page.evaluate("window.redraws") == 0
+    assert table.evaluate("t => t.isConnected")
+    expect(wait).to_have_text(re.compile("|".join(spoken(s) for s in range(before - 23, before - 19))))
+
+
+def server_now(page: Any) -> int:
+    """The server's clock as the users table was read (its ``data-clock-now``)."""
+    return int(page.get_by_test_id("trainer-users").get_attribute("data-clock-now") or 0)
 
 
 def spoken(seconds: int) -> str:

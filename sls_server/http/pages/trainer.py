@@ -47,11 +47,21 @@ ATTACK_TITLES = {
 
 def users_view(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The core's rows (``sim.users_table``: a user deleted meanwhile is left out, never a refused table),
-    with the lock's wait in words too; the console counts ``lock_wait_s`` down between two redraws, and the
-    wait as read never breaks between the number and its unit. ``accounts``: every account, as the Accounts
-    card lists them (each user's is one of them: read once, for both)."""
-    rows = users_table(core(), accounts, now=now())
-    return [{**row, "lock_wait": waited(row["lock_wait_s"])} for row in rows]
+    with the lock's wait in words too; the console counts down to ``lock_ends_at`` between two redraws,
+    and the wait as read never breaks between the number and its unit. ``accounts``: every account, as the
+    Accounts card lists them (each user's is one of them: read once, for both)."""
+    at = now()
+    rows = users_table(core(), accounts, now=at)
+    return [
+        {**row, "lock_wait": waited(row["lock_wait_s"]), "lock_ends_at": ends(at, row["lock_wait_s"])}
+        for row in rows
+    ]
+
+
+def ends(at: int, wait_s: int | None) -> int | None:
+    """When a lock in force ends, on the server's clock: the console counts down to it, and two reads of the
+    table a second apart say the same of it, so a read that finds nothing changed draws nothing again."""
+    return at + wait_s if wait_s else None
 
 
 def waited(seconds: int | None) -> str | None:

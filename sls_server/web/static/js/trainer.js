@@ -60,8 +60,8 @@
     clockOffset.textContent = "offset " + SLS.offset(server.offset);
     clockOffset.title = server.offset + " s";
     let lapsed = false;
-    usersBox.querySelectorAll("[data-lock-s]").forEach(function (wait) {
-      const left = Number(wait.dataset.lockS) - gone;
+    usersBox.querySelectorAll("[data-lock-ends]").forEach(function (wait) {
+      const left = Number(wait.dataset.lockEnds) - (server.now + gone);
       if (left > 0) wait.textContent = SLS.duration(left);
       else lapsed = true;
     });
@@ -142,8 +142,15 @@
   }
 
   let usersTimer = null;
-  const shapeOf = function (table) { return table.outerHTML.replace(/ data-clock-(now|offset|frozen)="[^"]*"/g, ""); };
-  let drawnShape = null; // the last table drawn, as the server sent it (its clock aside)
+  /* A table as the server drew it, its clock aside, and the words of each lock's wait: the server says the
+     wait as read, so a table read a second later said it otherwise, and every read (each event, every
+     REFRESH_MS) drew the whole table again while a user was locked. When the lock ends stays in it. */
+  const shapeOf = function (table) {
+    return table.outerHTML
+      .replace(/ data-clock-(now|offset|frozen)="[^"]*"/g, "")
+      .replace(/( data-lock-ends="\d+">)[^<]*/g, "$1");
+  };
+  let drawnShape = null; // the last table drawn, as the server sent it (shapeOf)
   let periodic = null;
   function refreshUsers() {
     clearTimeout(usersTimer);
