@@ -23,6 +23,9 @@ from .pages_kit import (
     stage_attack,
 )
 
+#: How often the phone's page asks for its state (phone.js: ``SLS.poll(refresh, 1500)``), and a little more.
+POLL_MS = 1600
+
 
 def test_errors_are_tied_to_the_fields_they_are_about(world: World, page: Any) -> None:
     world.user("carol")
@@ -101,14 +104,19 @@ def test_a_push_bombing_is_said_in_one_sentence_not_once_per_notification(world:
     ("login request for gina (3 waiting)") to the live region, read out over and over to the room."""
     world.user("gina", phone="+15555550152")
     world.ibkey("gina", "+15555550152")
+    page.clock.install()  # the page's polls, driven: none may land while the attack is still sending
     page.goto(world.url + "/sim/phone/gina")
     announcer = page.get_by_test_id("phone-announcer")
     expect(page.get_by_test_id("cond-summary")).to_have_text("Normal network.")  # the first poll is drawn
+    page.clock.pause_at(page.evaluate("Date.now()") + 10)
+    page.wait_for_load_state("networkidle")  # a poll asked before the pause has been answered
     report = world.post(
         "/admin/v1/attacks", {"attack": "push_bombing", "username": "gina", "password": PASSWORD}
     )
     sent = report["outcomes"]["push_sent"]
     assert sent > 1, report
+    with page.expect_response(lambda r: r.url.endswith("/sim/phone/gina/state")):
+        page.clock.run_for(POLL_MS)  # the one poll after every notification landed
     expect(announcer).to_have_text(f"IBKR Mobile: {sent} login requests for gina ({sent} waiting).")
 
 
