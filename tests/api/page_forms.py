@@ -19,6 +19,19 @@ def csrf(html: str) -> str:
     return found.group(1)
 
 
+def forms_without_csrf(html: str) -> tuple[list[str], int]:
+    """The forms of ``html`` the browser posts itself (an ``action``) that carry no CSRF token, and how many
+    it posts itself in all. A form with no ``action`` is its page script's, which sends the page's token
+    (``script_token``); posted without its script (sent before it loaded), it goes to the page's own
+    address, which refuses it (405) and does nothing."""
+    posting = [
+        form
+        for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", html, flags=re.S)
+        if " action=" in form.partition(">")[0]
+    ]
+    return [form[:120] for form in posting if 'name="csrf_token"' not in form], len(posting)
+
+
 def recover_hold(html: str) -> str:
     """The hold a "Forgot your password?" page shows its tab once, past the second factor ("" when none)."""
     found = re.search(r'name="hold" value="([^"]*)"', html)

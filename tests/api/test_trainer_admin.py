@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask.testing import FlaskClient
-from page_forms import Console, admin, csrf, world
+from page_forms import Console, admin, csrf, forms_without_csrf, world
 
 PASSWORD = "Prism-Willow-Canyon-3"
 
@@ -27,8 +27,8 @@ def test_the_signed_in_console_keeps_the_pages_csp_with_its_new_controls(
     assert 'data-testid="trainer-manage-alice"' in html and 'data-testid="world-save"' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert not re.search(r"\son[a-z]+\s*=", html) and "style=" not in html
-    for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", html, flags=re.S):
-        assert 'name="csrf_token"' in form
+    unguarded, posting = forms_without_csrf(html)
+    assert posting >= 3 and not unguarded, unguarded  # sign out, everywhere, save the world
     assert ADMIN_TOKEN not in html
 
 
