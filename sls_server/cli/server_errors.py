@@ -13,7 +13,7 @@ from typing import Any
 from ..config import env_name
 from . import demofile, recorded_process
 from .admin_client import ApiError, NoServer
-from .output import CliError
+from .output import CliError, mask_url
 
 #: Where a token given on the command line or in the environment came from, as a refusal names it.
 GIVEN_TOKEN = "--admin-token or SLS_ADMIN_TOKEN"
@@ -119,11 +119,24 @@ def stopped_demo(url: str) -> str:
     said = demo.get("url")
     if not isinstance(said, str) or not said or not recorded_process.gone(demo):
         return ""
-    where = "" if demofile.same_server(said, url) else f", at {said},"
+    shown = _shown_url(said)
+    where = "" if not shown or demofile.same_server(said, url) else f", at {shown},"
     return (
         f"the demo this data folder last ran{where} has stopped: `sls demo --keep` starts it again with its "
         "world, `sls demo` a new one; or name another server with --url or SLS_URL"
     )
+
+
+def _shown_url(url: str) -> str:
+    """A URL read from a file the user may have edited by hand (demo.json), as a refusal may print it: its
+    password masked (``output.mask_url``), as everywhere; '' for one with a line break or a terminal escape,
+    which would break (or rewrite) the refusal's one line, or whose port is no number."""
+    if not url.isprintable():
+        return ""
+    try:
+        return mask_url(url) or ""
+    except ValueError:  # urlsplit's, for a port that is none
+        return ""
 
 
 def refused_token(given: str, flag: str, variable: str, source: str | None) -> str:

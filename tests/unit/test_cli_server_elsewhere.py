@@ -48,3 +48,31 @@ def test_after_the_demo_stopped_the_refusal_says_where_it_was_and_how_to_start_i
     assert result.exit_code == 1, result.output
     assert_one_line_error(result, f"no server at {nowhere}", f"last ran, at {demo_url}, has stopped")
     assert "`sls demo --keep`" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "http://admin:s3cret-in-the-url@127.0.0.1:{port}",  # a password: printed nowhere else (mask_url)
+        "http://127.0.0.1:{port}\nerror: s3cret-in-the-url",  # a line break: a second line, made up
+        "http://127.0.0.1:{port}\x1b[2Ks3cret-in-the-url",  # a terminal escape: the line rewritten
+    ],
+)
+def test_a_stopped_demos_address_hand_edited_into_junk_is_not_printed_as_it_is(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, written: str
+) -> None:
+    """demo.json is the user's own file, edited by hand at times: the stopped demo's hint printed its url
+    as written, a password in it too (every other place masks one: ``output.mask_url``), and a line break
+    or a terminal escape in it broke the one line the refusal is. ``sls demo`` never writes such a url."""
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setattr(admin_commands, "DEFAULT_URL", nowhere)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    demo_url = written.format(port=free_port())
+    demofile.write(tmp_path / "data", {"url": demo_url, "admin_token": "t" * 20, "pid": ended.pid})
+
+    result = sls(runner, "status")
+
+    assert result.exit_code == 1, result.output
+    assert_one_line_error(result, f"no server at {nowhere}")
+    assert "s3cret-in-the-url" not in result.output and "\x1b" not in result.output
