@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import requests
 from playwright.sync_api import expect
 
 from .pages_kit import World, log_in_with_card, until_held
@@ -43,3 +44,26 @@ def test_a_poll_answered_during_the_logout_does_not_say_the_session_ended(
     route, answer = held[0]
     route.fulfill(status=303, headers={"Location": answer.headers["location"]})
     expect(page).to_have_url(re.compile(r"/logged-out\?reason=logout&"))
+
+
+def test_a_send_stopped_on_its_way_still_leaves_a_session_that_ends_later(world: World, page: Any) -> None:
+    """A form's send stopped (Esc, Stop) leaves the page where it is: a session that ends afterwards (the
+    automatic logoff, Client Services) must still take the browser to "Your session has ended". The send's
+    pass on an "ended" answer lasted until the page was left, so it never did. A submit event with no send
+    behind it stands for the stopped one."""
+    page.clock.install()  # the page's clock, moved past the send's while; the server's is its own
+    log_in_with_card(page, world, "lou")
+    expect(page.get_by_test_id("logout-button")).to_be_visible()
+    page.evaluate(
+        "document.querySelector('[data-testid=logout-button]').form"
+        ".dispatchEvent(new Event('submit', { bubbles: true }))"
+    )
+    listed = requests.get(f"{world.url}/admin/v1/users/lou/sessions", headers=world.admin, timeout=10)
+    sessions = listed.json()["sessions"]
+    assert len(sessions) == 1, sessions
+    ended = requests.delete(
+        f"{world.url}/admin/v1/sessions/{sessions[0]['id']}", headers=world.admin, timeout=10
+    )
+    assert ended.status_code == 200, ended.text  # Client Services ends it
+    page.clock.fast_forward(11_000)  # past the send's while: the next poll's "ended" is heeded
+    expect(page).to_have_url(re.compile(r"/logged-out\?reason="))

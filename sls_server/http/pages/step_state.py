@@ -48,6 +48,6 @@ PAGE_KEY_BYTES = 24
 
 
 def page_key() -> str:
-    """A new login's name in its page's address : random, linked to its transaction
+    """A new login's name in its page's address: random, linked to its transaction
     only by the cookie sealed to it."""
     return secrets.token_urlsafe(PAGE_KEY_BYTES)

@@ -32,14 +32,16 @@
 
   /* A form sent from this page (Log out, a change) is where the browser goes next: a poll answered while it
      is on its way (the logout has just ended the session) must not send the browser to "Your session has
-     ended" in its place. The polls go on, so a page shown again from the back/forward cache, where `sent`
-     is cleared, still leaves an ended session. */
-  let sent = false;
-  document.addEventListener("submit", function (event) { if (!event.defaultPrevented) sent = true; });
-  window.addEventListener("pageshow", function () { sent = false; });
+     ended" in its place. For a while only (SENT_WAIT_MS): a send stopped on its way (Esc, Stop) leaves the
+     page here, and a session that ends later (the automatic logoff, Client Services) must still leave it.
+     A page shown again from the back/forward cache starts afresh. */
+  const SENT_WAIT_MS = 10000;
+  let sentAt = null;
+  document.addEventListener("submit", function (event) { if (!event.defaultPrevented) sentAt = Date.now(); });
+  window.addEventListener("pageshow", function () { sentAt = null; });
 
   function apply(body) {
-    if (body.state !== "active" && sent) return true;
+    if (body.state !== "active" && sentAt !== null && Date.now() - sentAt < SENT_WAIT_MS) return true;
     if (body.state !== "active") { leave(body.next || "/logged-out?reason=ended"); return false; }
     const at = Date.now(); /* one reading for both ends (above) */
     idleAt = at + body.idle_expires_in * 1000;
