@@ -67,8 +67,9 @@ class SlowScripts:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def slow(self, context: Any, delay_s: float) -> None:
-        """Every ``.js`` answer of ``context`` comes ``delay_s`` seconds late (a page's own routes first)."""
+    def slow(self, context: Any, delay_s: float, scripts: str = "**/*.js") -> None:
+        """Every answer of ``context`` to a script matching ``scripts`` (all, unless a test names one: a race
+        between a page's scripts) comes ``delay_s`` seconds late (a page's own routes first)."""
 
         def late(route: Any) -> None:
             if urlsplit(route.request.url).hostname not in LOOPBACK:
@@ -76,7 +77,7 @@ class SlowScripts:
                 return
             route.continue_(url=f"{self.url}/{delay_s}/{quote(route.request.url, safe='')}")
 
-        context.route("**/*.js", late)
+        context.route(scripts, late)
 
     def close(self) -> None:
         self._server.shutdown()

@@ -277,5 +277,10 @@
 
   /* IBKR Mobile's notifications arrive on the victim's handset: said, and buzzed, like a text */
   window.SLSPhone = { refresh: refresh, wrote: wrote, announce: function (text) { news.push(text); buzz(victim); } };
-  SLS.poll(refresh, 1500);
+  /* The first poll waits for the page's other scripts (ibkey-app.js listens for sls:phone-state): on a slow
+     link its answer could land before they ran, and IB Key, first told of its inbox when a notification had
+     already arrived, took it for one seen before the page opened and never said it. */
+  const start = function () { SLS.poll(refresh, 1500); };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
