@@ -114,6 +114,14 @@ class WrongMethod(SlsError):
     message = "This route does not take that method; the Allow header lists the ones it takes."
 
 
+#: A page's form its script sends (``method="post"``, no action), sent by the browser itself: the script had
+#: not run. Said as a page, with the way back, where the contract's JSON 405 left a person at a line of JSON.
+SCRIPT_FORM_SENT_BY_THE_BROWSER = (
+    "this form is sent by its page's script, which had not run (the page was still loading, or scripts are "
+    "turned off), so nothing was done. Go back, let the page finish loading, and send it again."
+)
+
+
 # --- what gunicorn refuses before the app (``cli.gunicorn_errors``): each status its own code -------------
 
 
@@ -232,7 +240,12 @@ def answer_error(exc: SlsError, *, message: str | None = None) -> Response:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .refusals import a_browser_looking_for_a_page, a_page_was_asked_for, werkzeug_refusal
+    from .refusals import (
+        a_browser_looking_for_a_page,
+        a_page_form_its_script_sends,
+        a_page_was_asked_for,
+        werkzeug_refusal,
+    )
 
     sls_error = app.errorhandler(SlsError)(answer_error)
 
@@ -253,6 +266,11 @@ def register_error_handlers(app: Flask) -> None:
             return sls_error(GatewayRouteNotEmulated())
         if status == 404:
             return sls_error(NotFound(exc.description))
+        if isinstance(exc, MethodNotAllowed) and a_page_form_its_script_sends(exc.valid_methods or ()):
+            from .pages.kit import refused_page  # the pages' own rendering (their token, their frame)
+
+            body, status = refused_page(WrongMethod(SCRIPT_FORM_SENT_BY_THE_BROWSER), back=request.path)
+            return body, status, {ALLOW: ", ".join(_in_order(exc.valid_methods or ()))}
         if isinstance(exc, MethodNotAllowed):
             return _wrong_method(exc.valid_methods or ())
         refusal = werkzeug_refusal(exc)

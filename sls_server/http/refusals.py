@@ -5,6 +5,8 @@ or address was refused, sees the pages' frame, as the pages' other refusals show
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import request
 from werkzeug.exceptions import (
     BadRequest,
@@ -100,6 +102,16 @@ def a_page_was_asked_for() -> bool:
     if request.blueprint in _PAGE_BLUEPRINTS and endpoint not in JSON_ENDPOINTS | _FILE_ENDPOINTS:
         return request.mimetype in _FORMS or _prefers_html()
     return a_browser_looking_for_a_page()
+
+
+def a_page_form_its_script_sends(allowed: Iterable[str]) -> bool:
+    """Whether a refused method is a page's form sent by the browser itself: a form body posted, outside the
+    APIs, to an address that is a page (it takes GET), by a browser (it prefers HTML). Such forms
+    (``data-form``) name no action and are their script's to send; without it they come to the page's own
+    address, which takes no POST."""
+    if request.method != "POST" or request.path.startswith(_API_PREFIXES) or "GET" not in allowed:
+        return False
+    return request.mimetype in _FORMS and _prefers_html()
 
 
 def a_browser_looking_for_a_page() -> bool:

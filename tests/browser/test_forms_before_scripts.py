@@ -32,5 +32,8 @@ def test_the_console_s_add_user_form_sent_before_its_script_puts_no_field_in_an_
         page.get_by_test_id("add-user-submit").click()
     assert [a for a in addresses if SECRET in a or PASSWORD in a or "zed" in a] == []
     assert SECRET not in page.url
+    expect(page.get_by_test_id("request-refused")).to_contain_text("which had not run")  # a page, not JSON
+    page.get_by_test_id("go-back").click()
+    expect(page.get_by_test_id("add-user-username")).to_be_visible()  # the console again
     made = requests.get(f"{world.url}/admin/v1/users/zed", headers=world.admin, timeout=10)
     assert made.status_code == 404  # the browser's own send did nothing

@@ -176,11 +176,13 @@ def shaped(model: type[Model], given: dict[str, Any]) -> Model:
         raise refused(model, exc, where="body") from None
 
 
-def refused_page(exc: SlsError) -> tuple[str, int]:
+def refused_page(exc: SlsError, back: str | None = None) -> tuple[str, int]:
     """A refusal of a page's request told as a page (what was wrong, and the way back to where the person
-    was), not the JSON error a script reads: a form sent too large, or cut short on the way."""
+    was, ``back`` if the caller knows it), not the JSON error a script reads: a form sent too large, or cut
+    short on the way."""
     section = SECTIONS.get(request.path.strip("/").split("/")[0], "login")
-    back = request.path if request.method == "GET" else SECTION_HOMES[section]  # a form is not re-sent
+    if back is None:
+        back = request.path if request.method == "GET" else SECTION_HOMES[section]  # a form is not re-sent
     if request.blueprint == "gateway_pages":
         back = "/sso/Login"  # the gateway's login page, where a tool driving it starts again
     return page("refused.html", exc.status, section=section, back=back, refusal=exc.message, code=exc.code)
