@@ -36,6 +36,13 @@ DEMO_ENV = {name: str(value) for name, (value, _) in DEMO_LIMITS.items()}
 FROZEN_AT = "2030-01-01 12:00:00"
 VECTORS = Path(__file__).parent / "vectors"
 
+# Some shells and CI images set PYTHONDONTWRITEBYTECODE: then every Python process the suite starts (each
+# xdist worker, `sls serve`, `sls` command and nested pytest; all inherit this process's environment, and the
+# workers start after this file is read) compiled the package from source again, about 0.25 s of CPU each,
+# hundreds of times a run. Bytecode files are a cache (`.ci/run` lets them be written too).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
 # pytest times each test with ``_pytest.timing``'s ``time``/``perf_counter``: frozen, ``--durations`` reported
 # the years since 1970 (tests/unit/test_frozen_durations.py). Only that module is left alone, not ``_pytest``:
 # freezegun also gives real time to any call with an ignored module among its five nearest callers, and a
