@@ -140,7 +140,12 @@ def seed_world(
 
 @click.command(cls=ServerCommand)
 @server_options
-@click.option("--keep", is_flag=True, help="Keep the emulator's state and the world of the last demo.json.")
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Keep the emulator's state and the world of the last demo.json; a demo world kept before stays "
+    "the one `sls state restore-demo` brings back (GET /admin/v1/state/demo).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the demo's information as one JSON line.")
 @show_token_option
 def demo(
