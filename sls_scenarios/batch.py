@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from . import report
 from .runner import Runner, ScenarioResult, run_paths
@@ -58,7 +59,7 @@ def print_problems(checked: list[dict[str, Any]], out: Console, err: Console) ->
     """``sls scenario validate``: ``valid FILE``, or each problem as FILE:LINE:COLUMN: where: what."""
     for entry in checked:
         if entry["valid"]:
-            out.print(f"[green]valid[/green] {entry['file']}", soft_wrap=True, highlight=False)
+            out.print(Text.assemble(("valid", "green"), f" {entry['file']}"), soft_wrap=True, highlight=False)
         for problem in entry["problems"]:
             place = f" {problem['where']}:" if problem["where"] else ""
             line = f"{problem['file']}:{problem['line']}:{problem['column']}:{place} {problem['message']}"

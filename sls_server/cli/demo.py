@@ -26,7 +26,7 @@ import click
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from ..store.embedded_watch import Watchdog
-from . import demofile, recorded_process, world_marks
+from . import demofile, recorded_process, world_marks, world_sync
 from .admin_client import AdminClient, ApiError
 from .demo_print import print_all, withheld
 from .demo_seed import seed, try_this, wait_until_ready
@@ -125,16 +125,27 @@ def seed_world(
             progress.update(task, description=f"seeding the demo world over HTTP: {name}", advance=1)
 
         users = seed(client, sim, previous, step)
-    # kept on the server: the console's "Back to the demo world" and `sls state restore-demo` put it back
-    client.request("PUT", "/admin/v1/state/demo", {})
+    # kept on the server: the console's "Back to the demo world" and `sls state restore-demo` put it back.
+    # With --keep, a demo world kept before stays it: the world found is a class's (a user added, a SIM
+    # swapped, the clock moved), not the one to go back to.
+    kept_before = keep and client.request("GET", "/admin/v1/state/demo")["kept"]
+    if not kept_before:
+        client.request("PUT", "/admin/v1/state/demo", {})
     # the server's mark of each password, to ask it later which one it holds (world_sync)
     info[demofile.MARKS] = world_marks.marked(client, users)
+    if kept_before:
+        world_sync.still_replaced(info, previous.info)
     return users
 
 
 @click.command(cls=ServerCommand)
 @server_options
-@click.option("--keep", is_flag=True, help="Keep the emulator's state and the world of the last demo.json.")
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Keep the emulator's state and the world of the last demo.json; a demo world kept before stays "
+    "the one `sls state restore-demo` brings back (GET /admin/v1/state/demo).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the demo's information as one JSON line.")
 @show_token_option
 def demo(

@@ -49,14 +49,15 @@ def is_terminal(stream: Any) -> bool:
 
 
 def out() -> Console:
-    """stdout: the terminal's width on a terminal, else wide enough never to wrap or cut a row."""
+    """stdout: the terminal's width on a terminal, else wide enough never to wrap or cut a row. No emoji
+    codes: what the server holds (a label "work :x: phone") is printed as it is, not as "work ❌ phone"."""
     if is_terminal(sys.stdout):
-        return Console(highlight=False)
-    return Console(highlight=False, width=UNBOUNDED_WIDTH)
+        return Console(highlight=False, emoji=False)
+    return Console(highlight=False, emoji=False, width=UNBOUNDED_WIDTH)
 
 
 def err() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, emoji=False)
 
 
 #: The code a local failure tells with ``--json`` when it has none of its own: the command line or the
@@ -241,7 +242,7 @@ def table(
     for column in columns:
         grid.add_column(column, no_wrap=whole and column not in wrapping, overflow="fold")
     for row in cells:
-        grid.add_row(*row)
+        grid.add_row(*(Text(cell) for cell in row))  # the server's text, never read as markup
     return titled(title, grid)
 
 
@@ -253,7 +254,7 @@ def fields_table(title: str | None, mapping: Mapping[str, Any]) -> RenderableTyp
     grid.add_column("field", style="bold", no_wrap=True, min_width=longest)
     grid.add_column("value", overflow="fold")
     for key, value in mapping.items():
-        grid.add_row(key, show(value))
+        grid.add_row(Text(str(key)), Text(show(value)))  # the server's text, never read as markup
     return titled(title, grid)
 
 

@@ -37,7 +37,7 @@ def console(*, stderr: bool = False, log: bool = False) -> Any:
 
     stream = sys.stderr if stderr else sys.stdout
     wide = UNBOUNDED_WIDTH if log else 140
-    return Console(file=stream, highlight=False, width=None if is_terminal(stream) else wide)
+    return Console(file=stream, highlight=False, emoji=False, width=None if is_terminal(stream) else wide)
 
 
 @click.group(cls=HelpGroup)

@@ -268,3 +268,15 @@ def _order(cursor: str) -> tuple[int, int]:
     """A trail id (``<ms>-<sequence>``) as numbers, to compare; (-1, -1) for one that is none."""
     ms, _, seq = cursor.partition("-")
     return (int(ms), int(seq)) if ms.isdigit() and seq.isdigit() else (-1, -1)
+
+
+def still_replaced(info: dict[str, Any], last: dict[str, Any]) -> None:
+    """The last demo.json's record of the values a CLI command replaced since the demo world was kept (a
+    password, a number; each kept one's mark), carried into ``info``: that world is still the one a restore
+    brings back, and with the record, ``sls world`` and ``--auto`` follow it there."""
+    for field in (demofile.SEEDED, demofile.SEEDED_SINCE):
+        if isinstance(last.get(field), dict):
+            info[field] = last[field]
+    for username, marks in (last.get(demofile.MARKS) or {}).items():
+        if isinstance(marks, dict) and world_marks.KEPT in marks and username in info[demofile.MARKS]:
+            info[demofile.MARKS][username][world_marks.KEPT] = marks[world_marks.KEPT]

@@ -158,6 +158,14 @@ class DemoWorldKept(TypedDict):
     kept: Annotated[StateCounts, Field(description="What the demo world kept holds.")]
 
 
+class DemoWorldHeld(TypedDict):
+    kept: Annotated[bool, Field(description="Whether a demo world is kept to go back to.")]
+    kept_at_ms: Annotated[
+        int | None,
+        Field(description="When it was kept (wall clock, ms); null when none is, or for one kept unsaid."),
+    ]
+
+
 Versions = Annotated[
     dict[str, int],
     Field(

@@ -16,7 +16,7 @@ import time
 from typing import TYPE_CHECKING
 
 from ..errors import Conflict
-from ..shapes.state import StateCounts, StateDocument
+from ..shapes.state import DemoWorldHeld, StateCounts, StateDocument
 from .export import counts_of
 from .service import StateTransfer
 
@@ -41,6 +41,11 @@ class DemoWorld:
     def kept(self) -> bool:
         """Is there a demo world to go back to (the console offers it only then)?"""
         return self._store.has_demo_world()
+
+    def held(self) -> DemoWorldHeld:
+        """Whether a demo world is kept, and when (``GET /admin/v1/state/demo``)."""
+        kept = self.kept()
+        return {"kept": kept, "kept_at_ms": self._store.demo_world_kept_at() if kept else None}
 
     def keep(self) -> StateCounts:
         """Keep the world as it is now as the demo world; what it holds. Its ``state.exported`` is recorded

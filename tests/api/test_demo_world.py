@@ -185,3 +185,15 @@ def test_the_users_list_gives_every_user_s_phone_in_the_same_answer(
     moved = client.put("/admin/v1/users/alice/phone", json={"phone": SWAPPED}, headers=admin_headers)
     assert moved.status_code == 200, moved.get_json()
     assert admin(client, admin_headers, "/users")["phones"]["alice"] == SWAPPED
+
+
+def test_whether_a_demo_world_is_kept_is_said(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    """``sls demo --keep`` asks before it keeps the world it finds: one kept before stays the way back."""
+    assert _admin(client, admin_headers, "GET", "/state/demo") == {"kept": False, "kept_at_ms": None}
+    _admin(client, admin_headers, "PUT", "/state/demo")
+    held = _admin(client, admin_headers, "GET", "/state/demo")
+    assert held["kept"] is True and isinstance(held["kept_at_ms"], int), held
+    _admin(client, admin_headers, "POST", "/reset")  # a reset keeps it
+    assert _admin(client, admin_headers, "GET", "/state/demo") == held

@@ -343,6 +343,32 @@ def test_the_demo_world_kept_comes_back_after_a_wipe(demo: Any) -> None:
     log_in(server.url, "card-carl", carl["password"], card_of(info, "card-carl")["secret_hex"], "1234", env)
 
 
+def test_a_kept_demo_leaves_the_demo_world_kept_before_alone(demo: Any) -> None:
+    """`sls demo --keep` kept the world as it stood (a class's user, a SIM still swapped, the clock a day
+    on) as the demo world, over the one seeded: "Back to the demo world" then brought the class's state back.
+    A demo world kept before stays the one to go back to; a server with none gets the world as it is."""
+    env = clean_env(demo.data_dir)
+    first = demo()
+    seeded = json.loads((demo.data_dir / "demo.json").read_text())["users"]["card-carl"]["password"]
+    sls("user", "add", "carol", "--password", "plum-sketch-harbour-9", env=env)
+    sls("phone", "conditions", "+15555550104", "--sim-swapped-to", "attacker", env=env)
+    sls("user", "password", "card-carl", "--password", "violet-harbour-lantern-77", env=env)
+    assert stop(first) == 0
+
+    kept = demo("--keep")
+    assert json.loads(sls("world", "--json", env=env).stdout)["users"]["card-carl"]["password"] == (
+        "violet-harbour-lantern-77"  # what the server holds now
+    )
+    sls("state", "restore-demo", env=env)
+    assert "carol" not in json.loads(sls("user", "list", "--json", env=env).stdout)["users"]
+    swapped = json.loads(sls("phone", "conditions", "+15555550104", "--json", env=env).stdout)
+    assert swapped["sim_swapped_to"] is None, swapped
+    # the seeded password is back, and demo.json follows it there
+    assert json.loads(sls("world", "--json", env=env).stdout)["users"]["card-carl"]["password"] == seeded
+    info = json.loads((demo.data_dir / "demo.json").read_text())
+    log_in(kept.url, "card-carl", seeded, card_of(info, "card-carl")["secret_hex"], "1234", env)
+
+
 def test_under_json_logs_every_line_of_the_demo_is_json(demo: Any) -> None:
     """SLS_LOG_FORMAT=json promises one JSON object per line, for a log collector; `sls demo` printed its
     banner and world panels as box art among them unless --json was given too (`sls serve` and `sls

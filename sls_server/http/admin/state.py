@@ -8,6 +8,7 @@ from flask import request
 
 from ...errors import Conflict
 from ...shapes.state import (
+    DemoWorldHeld,
     DemoWorldKept,
     SealedSecrets,
     SecretsResealed,
@@ -121,6 +122,20 @@ def reseal_secrets() -> Any:
     Running it again changes nothing more; a record that kept changing under it is a 409 `conflict`, and
     running it again finishes the rest. Records a `secrets.resealed` event."""
     return SecretsAtRest.of(core()).reseal()
+
+
+@operation(
+    bp,
+    "get",
+    "/state/demo",
+    summary="Is a demo world kept",
+    ok=DemoWorldHeld,
+    returns="Whether a demo world is kept, and when.",
+)
+def demo_world_held() -> Any:
+    """Whether a demo world is kept to go back to: `sls demo --keep` keeps the world it finds only when
+    none is, so the one seeded (or prepared with `sls state keep-demo`) stays the way back."""
+    return DemoWorld.of(core()).held()
 
 
 @operation(
