@@ -16,7 +16,7 @@ import click
 from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, when
 from .output import CliError, HelpGroup, note, print_json, print_renderable, table
-from .phone_network import conditions, phone_path, read_phone, restart
+from .phone_network import conditions, phone_path, read_phone, restart, users_phone_note
 from .reading import OutputFile
 from .server_errors import server_errors
 from .sim_access import sim_client, sim_token_option
@@ -33,6 +33,7 @@ def phone() -> None:
 
     \b
     NUMBER is an E.164 number (+15555550100) or a handset name (attacker) that holds a swapped SIM.
+    A user's name is a handset of its own, not their phone: a note then names their number.
 
     
     Examples:
@@ -70,6 +71,7 @@ def inbox(
       sls phone inbox attacker --json       # after a SIM swap: the attacker reads the code
     """
     body = read_phone(sim_client(url, sim_token), number, "messages")
+    users_phone_note(number, url, admin_token)
     if code_only:
         click.echo(newest_code(number, body))
         return
@@ -131,6 +133,7 @@ def calls(
     """
     client = sim_client(url, sim_token)
     body = read_phone(client, number, "calls")
+    users_phone_note(number, url, admin_token)
     if as_json:
         print_json(body)
         return

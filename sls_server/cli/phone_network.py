@@ -16,7 +16,7 @@ from sls_devices.phone import conditions_update
 
 from .admin_client import AdminClient, segment
 from .admin_commands import admin_options
-from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable
+from .output import EXIT_USAGE, CliError, fields_table, note, print_json, print_renderable
 from .server_errors import server_errors
 from .sim_access import sim_client, sim_token_option
 
@@ -29,6 +29,28 @@ def phone_path(number: str, what: str) -> str:
 def read_phone(client: AdminClient, number: str, what: str) -> dict[str, Any]:
     with server_errors():
         return client.request("GET", phone_path(number, what))
+
+
+def users_phone_note(number: str, url: str | None, admin_token: str | None) -> None:
+    """A name given where a number was meant: ``sls phone conditions sms-sam --carrier-blocks-sms`` acts on
+    a handset named "sms-sam" (any name is one: ``attacker``), empty and nobody's, while the trainer thinks
+    Sam's texts are now blocked. When the name is a user's with a phone, a note names that phone. Asked only
+    for a name, and said nothing when the admin API cannot say (no token here, another server)."""
+    if number.startswith("+"):
+        return
+    from .admin_client import UNANSWERED  # the admin API: only for a name, never for a number
+    from .admin_commands import connect
+
+    try:
+        found = connect(url, admin_token).request("GET", f"/admin/v1/users/{segment(number)}")
+    except UNANSWERED:
+        return
+    phone = found.get("phone") if isinstance(found, dict) else None
+    if isinstance(phone, str) and phone:
+        note(
+            f"{number} is the name of a handset of its own here (nobody's number), and a user's name too: "
+            f"{number}'s phone is {phone} (`sls phone ... {phone}`)"
+        )
 
 
 def show_phone(shown: dict[str, Any], title: str, as_json: bool) -> None:
@@ -130,6 +152,7 @@ def conditions(
         with server_errors():
             shown = client.request("PUT", phone_path(number, "conditions"), body)
     show_phone(shown, f"network conditions of {shown.get('number', number)}", as_json)
+    users_phone_note(number, url, admin_token)
 
 
 @click.command("restart")
@@ -152,3 +175,4 @@ def restart(
     with server_errors():
         shown = client.request("POST", phone_path(number, "restart"), {})
     show_phone(shown, f"{shown.get('number', number)} restarted", as_json)
+    users_phone_note(number, url, admin_token)
