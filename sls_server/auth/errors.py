@@ -136,7 +136,7 @@ class WrongMode(SlsError):
             )
         if purpose == "login":
             poll = f"poll GET /api/v1/auth/login/{txn_id}"
-            other = 'POST /api/v1/auth/login/<txn_id>/factor {"type": "ibkey", "mode": "challenge"}'
+            other = f'POST /api/v1/auth/login/{txn_id}/factor {{"type": "ibkey", "mode": "challenge"}}'
         else:
             poll = "poll POST /api/v1/verify with its txn_id alone"
             other = 'a new POST /api/v1/verify {"purpose", "type": "ibkey", "mode": "challenge"}'

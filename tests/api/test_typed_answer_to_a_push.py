@@ -17,6 +17,7 @@ def test_a_typed_answer_to_a_push_login_names_the_poll_and_the_challenge_mode(wo
     assert typed.status_code == 409 and typed.get_json()["error"] == "wrong_mode"
     told = typed.get_json()["message"]
     assert f"GET /api/v1/auth/login/{started['txn_id']}" in told
+    assert f"POST /api/v1/auth/login/{started['txn_id']}/factor " in told  # its own id in both, to paste
     assert '{"type": "ibkey", "mode": "challenge"}' in told
     assert world.poll(started["txn_id"])["state"] == "pending"  # nothing spent: the push still waits
 
