@@ -11,11 +11,24 @@ from collections.abc import Callable
 from .event_line import Line
 from .wording import duration
 
+#: What a step-up confirms, in the words a room says (``auth.stepup.PURPOSES``): the ids themselves read
+#: "confirmed change contact". ``change_security`` is the account page's password, IP Restrictions and
+#: "log out the other sessions".
+PURPOSES = {
+    "login": "login",
+    "notice": "notice",
+    "withdrawal": "a withdrawal",
+    "change_contact": "a change of phone number",
+    "add_device": "a new security device",
+    "change_security": "a change to security settings",
+    "trade_permissions": "a change to trading permissions",
+}
+
 
 def purpose(line: Line) -> str:
-    """What a step-up confirms: a login, a notice, or its purpose in words ("withdrawal")."""
+    """What a step-up confirms: a login, a notice, or its purpose in words ("a withdrawal")."""
     what = str(line.d.get("purpose") or "login")
-    return {"login": "login", "notice": "notice"}.get(what, what.replace("_", " "))
+    return PURPOSES.get(what, what.replace("_", " "))
 
 
 def locked(line: Line) -> str:
