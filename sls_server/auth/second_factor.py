@@ -184,7 +184,7 @@ class SecondFactor:
                 now=now,
                 ip=txn.ip,
                 result="denied",
-                detail=answered_from(ip),
+                detail=_answer_detail(txn, ip),
             )
             return "denied"
         self._settle(
@@ -196,7 +196,7 @@ class SecondFactor:
             ok_state="approved",
             ends=verdict == "wrong_number",
         )
-        detail = answered_from(ip)
+        detail = _answer_detail(txn, ip)
         if by_itself:
             detail = {**(detail or {}), "by_itself": True}
         record_step(self._events, "push.approved", txn, now=now, ip=txn.ip, result="approved", detail=detail)
@@ -297,3 +297,12 @@ class SecondFactor:
             cleared = self._device_lockout.succeeded(device)
             self._device_lockout.strikes_cleared(txn.username, device, cleared or 0)
         return device
+
+
+def _answer_detail(txn: LoginTxn, ip: str | None) -> dict[str, Any] | None:
+    """A push answer's detail: where the phone answered from, and what the push confirmed when it was not a
+    login (``push.sent``'s ``purpose``), so the feed says "approved a withdrawal", not "a login request"."""
+    detail = answered_from(ip)
+    if txn.purpose != "login":
+        detail = {**(detail or {}), "purpose": txn.purpose}
+    return detail

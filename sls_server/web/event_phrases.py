@@ -11,11 +11,24 @@ from collections.abc import Callable
 from .event_line import Line
 from .wording import duration
 
+#: What a step-up confirms, in the words a room says (``auth.stepup.PURPOSES``): the ids themselves read
+#: "confirmed change contact". ``change_security`` is the account page's password, IP Restrictions and
+#: "log out the other sessions".
+PURPOSES = {
+    "login": "login",
+    "notice": "notice",
+    "withdrawal": "a withdrawal",
+    "change_contact": "a change of phone number",
+    "add_device": "a new security device",
+    "change_security": "a change to security settings",
+    "trade_permissions": "a change to trading permissions",
+}
+
 
 def purpose(line: Line) -> str:
-    """What a step-up confirms: a login, a notice, or its purpose in words ("withdrawal")."""
+    """What a step-up confirms: a login, a notice, or its purpose in words ("a withdrawal")."""
     what = str(line.d.get("purpose") or "login")
-    return {"login": "login", "notice": "notice"}.get(what, what.replace("_", " "))
+    return PURPOSES.get(what, what.replace("_", " "))
 
 
 def locked(line: Line) -> str:
@@ -142,13 +155,24 @@ def pushed(line: Line) -> str:
     return f"{to} to confirm {purpose(line)}"
 
 
+def answered_request(line: Line) -> str:
+    """What an answered push asked to confirm (``detail.purpose``, absent for a login): "a login request",
+    "the attacker's password reset", or a step-up's purpose ("a withdrawal"), as its ``push.sent`` said."""
+    what = str(line.d.get("purpose") or "login")
+    if what == "login":
+        return "the attacker's login request" if line.attacker else "a login request"
+    if what == "password_recovery":
+        return "the attacker's password reset" if line.attacker else "a password reset"
+    return purpose(line)
+
+
 def approved(line: Line) -> str:
     """An approval, by whoever's hand tapped it: a phone at an attacker's address (``answered_from``) is the
     attacker's own handset, where a SIM swap moved the victim's IB Key; that was said as the victim's own
     approval, the opposite of the lesson (she did nothing)."""
     if line.d.get("answered_from") in line.attackers:
         return f"The attacker approved the push on their own handset, where {line.whose} IB Key now is"
-    request = "the attacker's login request" if line.attacker else "a login request"
+    request = answered_request(line)
     if line.d.get("by_itself"):  # the phone condition approves_pushes: nobody tapped it
         return f"{line.Whose} phone approved {request} by itself: it is set to approve every push"
     return f"{line.who} approved {request} on their phone"

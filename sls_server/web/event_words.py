@@ -27,6 +27,7 @@ from .event_line import NAMELESS_KEYS, Line
 from .event_phrases import (
     REFUSALS,
     account,
+    answered_request,
     approved,
     at_offset,
     back_to_demo,
@@ -187,11 +188,7 @@ WORDS: dict[str, Say] = {
     "ibkey.settings_changed": lambda e: f"{e.Whose} IB Key app settings changed",
     "push.sent": pushed,
     "push.approved": approved,
-    "push.denied": lambda e: (
-        f"{e.who} denied "
-        + ("the attacker's login request" if e.attacker else "a login request")
-        + " on their phone"
-    ),
+    "push.denied": lambda e: f"{e.who} denied {answered_request(e)} on their phone",
     "push.rate_limited": lambda e: f"Too many pushes to {e.whose} phone: no more for now",
     "sms.sent": texted,
     "sms.rate_limited": lambda e: f"Too many texts to {e.d.get('to', 'a phone')}: no more for now",

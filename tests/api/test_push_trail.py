@@ -7,6 +7,8 @@ import json
 
 from ibkey_world import PASSWORD, PHONES, World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
+from sls_server.web.event_words import sentence
+
 
 def test_events_tell_the_story_without_secrets(world: World) -> None:
     world.user("alice")
@@ -47,3 +49,32 @@ def test_a_push_answer_carries_the_address_of_the_login_that_sent_it(world: Worl
         assert event["ip"] == "198.51.100.77", (type_, event)
     for type_ in ("push.approved", "push.denied"):
         assert world.events(type_, "alice")[-1]["detail"] == {"answered_from": "127.0.0.1"}
+
+
+def test_a_step_up_push_answered_says_what_it_confirmed(world: World) -> None:
+    """A step-up's push is sent "to confirm a withdrawal"; its answer said "approved a login request", the
+    feed's lines contradicting each other in front of a room. The answer carries the purpose as ``push.sent``
+    does (a login's answer stays as it was), and the feed words it."""
+    app = world.activated_user("alice", "android")
+    started, note = push_login(world, "alice", app)
+    assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
+    token = world.client.get(f"/api/v1/auth/login/{started['txn_id']}").get_json()["session"]["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    for answer in ("deny", "approve"):
+        opened = world.client.post(
+            "/api/v1/verify", json={"purpose": "withdrawal"}, headers=bearer
+        ).get_json()
+        note = world.note_for(app, opened["txn_id"])
+        answered = (
+            world.approve(app, note, opened["factor"]["match"], pin="12ab")
+            if answer == "approve"
+            else world.deny(app, note, pin="12ab")
+        )
+        assert answered.status_code == 200, answered.get_json()
+    said = [
+        sentence(world.events(type_, "alice")[-1], frozenset()) for type_ in ("push.denied", "push.approved")
+    ]
+    assert said == [
+        "alice denied a withdrawal on their phone, from 127.0.0.1",
+        "alice approved a withdrawal on their phone, from 127.0.0.1",
+    ]

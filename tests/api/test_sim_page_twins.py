@@ -91,6 +91,21 @@ def test_the_page_sets_what_the_twin_would(client: FlaskClient, rita: str) -> No
     assert given_back.status_code == 200 and _conditions(client)["sim_swapped_to"] is None
 
 
+def test_the_page_names_whose_phone_it_changed_in_the_trail(
+    client: FlaskClient, admin_headers: dict[str, str], rita: str
+) -> None:
+    """The page is one user's phone: its changes are hers in the trail, so the feed reads "rita's SIM moved
+    to the attacker's handset", as a staged SIM swap's line does, not "The SIM of +1•••••••0002", and a
+    search of the trail for rita finds them. Before, the page recorded them with no user."""
+    for swapped in (True, False):
+        body = {"sim_swapped": swapped}
+        changed = client.post("/sim/phone/rita/conditions", json=body, headers={"X-CSRF-Token": rita})
+        assert changed.status_code == 200, changed.get_json()
+    query = {"user": "rita", "type": "phone.conditions_changed"}
+    hers = client.get("/admin/v1/events", query_string=query, headers=admin_headers).get_json()["events"]
+    assert [e["detail"]["sim_swapped"] for e in hers] == [True, False]
+
+
 def test_the_page_shows_the_conditions_its_twin_answers(client: FlaskClient, rita: str) -> None:
     """Both read the model's fields (``asdict``): the page's state is the twin's answer but for the number."""
     body = {"roaming": True, "delivery_delay_s": 30, "roaming_loses_every": 3}

@@ -10,6 +10,7 @@ import pytest
 
 import sls_server.web
 from sls_server import event_details
+from sls_server.auth.stepup import PURPOSES as STEPUP_PURPOSES
 from sls_server.event_types import EVENT_TYPES
 from sls_server.web.event_phrases import KILLED_BY, NOTICES
 from sls_server.web.event_tones import TONE_LABELS, tone
@@ -336,3 +337,19 @@ def test_the_wording_of_the_trail_is_split_along_its_jobs() -> None:
     web = Path(sls_server.web.__file__).parent
     sizes = {name: len((web / name).read_text().splitlines()) for name in PARTS}
     assert all(n < 300 for n in sizes.values()), sizes
+
+
+@pytest.mark.parametrize("kind", ["stepup.challenge_issued", "stepup.verified", "push.sent"])
+def test_every_step_up_purpose_reads_as_words_a_room_says(kind: str) -> None:
+    """What a step-up confirms, as the room hears it ("sms-sam confirmed a change of phone number"). Before,
+    the purpose's id was printed with its underscores as spaces: "confirmed change contact", "to confirm
+    trade permissions"."""
+    said = {
+        purpose: sentence(event(kind, user="sms-sam", ip="127.0.0.1", detail={"purpose": purpose}), ATTACKERS)
+        for purpose in STEPUP_PURPOSES
+    }
+    assert {p: s for p, s in said.items() if "_" in p and p.replace("_", " ") in s} == {}
+    verified = sentence(
+        event("stepup.verified", user="sms-sam", detail={"purpose": "change_contact"}), ATTACKERS
+    )
+    assert verified == "sms-sam confirmed a change of phone number"

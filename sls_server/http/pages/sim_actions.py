@@ -80,7 +80,8 @@ def sim_phone_conditions(username: str) -> ResponseReturnValue:
                 raise InvalidRequest(said, field="sim_swapped")
             given["sim_swapped_to"] = ATTACKER_HANDSET if body["sim_swapped"] else None
         asked = shaped(PhoneConditionsUpdate, given)
-        core().phones.set_conditions(number, Conditions(**asked.model_dump()), now=now())
+        # the page is this user's phone: the event is theirs ("rita's SIM moved"), as a staged swap's is
+        core().phones.set_conditions(number, Conditions(**asked.model_dump()), now=now(), user=username)
         return phone_state(username)
 
     return guarded(change)

@@ -37,7 +37,8 @@ def trainer_give_sim_back(username: str) -> ResponseReturnValue:
         if not number:
             raise InvalidRequest("this user has no phone number", field="number")
         phones = core().phones
-        phones.set_conditions(number, replace(phones.conditions(number), sim_swapped_to=None), now=now())
+        back = replace(phones.conditions(number), sim_swapped_to=None)
+        phones.set_conditions(number, back, now=now(), user=username)  # "alice's phone: back to normal"
         return {"username": username, "sim_swapped": False}
 
     return action(give_back)
