@@ -193,7 +193,7 @@
       const type = form.type.value, typeName = form.type.selectedOptions[0].textContent, user = form.dataset.user;
       const body = { type: type, pin: type === "dscplus" ? form.pin.value : null, platform: type === "ibkey" ? form.platform.value : null };
       return [body, function () { return user + " has a new " + typeName + "; what the enrolment returns is shown once, below the form."; },
-        function (live, r) { SLS.trainer.showOnce({ username: user, device: r }, user + " has a new " + typeName + ".", body.pin, live.querySelector("[data-once]")); live.pin.value = ""; }];
+        function (live, r) { SLS.trainer.showOnce({ username: user, phone: form.dataset.phone || null, device: r }, user + " has a new " + typeName + ".", body.pin, live.querySelector("[data-once]")); live.pin.value = ""; }];
     },
   };
   root.addEventListener("submit", async function (event) {

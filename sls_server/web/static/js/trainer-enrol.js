@@ -40,6 +40,7 @@
     ["secret_b32", "Authenticator secret (shown once)"], ["otpauth_uri", "Provisioning URI"],
     ["passcode", "Temporary passcode (shown once)"], ["expires_at", "Passcode valid until"],
   ];
+  /* made: { username, phone (null: none), device: what the enrolment returned }. */
   function showOnce(made, verdict, pin, target) {
     const device = made.device;
     const rows = [];
@@ -55,9 +56,14 @@
       parts.push(SLS.el("img", { class: "once-qr", alt: "QR code of the provisioning URI", "data-testid": "once-qr",
         src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(device.qr_svg) }));
     }
-    const simulator = device.type === "dscplus" ? "/sim/card/" + encodeURIComponent(device.device_id) : "/sim/phone/" + encodeURIComponent(made.username);
-    parts.push(SLS.el("p", {}, [SLS.el("a", { href: simulator, target: "_blank", rel: "noopener", "data-testid": "once-open-sim",
-      text: device.type === "dscplus" ? "Open the card" : "Open " + made.username + "'s phone" })]));
+    /* The user's side: the card's page for a card; the phone's for a user with a phone (or the IB Key app), as
+       the users table offers it; a user with neither gets no link to a phone page with nothing on it. */
+    const card = device.type === "dscplus";
+    if (card || made.phone || device.type === "ibkey") {
+      const simulator = card ? "/sim/card/" + encodeURIComponent(device.device_id) : "/sim/phone/" + encodeURIComponent(made.username);
+      parts.push(SLS.el("p", {}, [SLS.el("a", { href: simulator, target: "_blank", rel: "noopener", "data-testid": "once-open-sim",
+        text: card ? "Open the card" : "Open " + made.username + "'s phone" })]));
+    }
     target.replaceChildren.apply(target, parts);
   }
   T.showOnce = showOnce;
