@@ -92,10 +92,14 @@ def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page
     page.get_by_test_id("add-user-type").select_option("dscplus")
     page.get_by_test_id("add-user-pin").fill("12")
     page.get_by_test_id("add-user-submit").click()
-    expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin must be exactly 4 digits (0-9)")
+    expect(page.get_by_test_id("add-user-error-pin")).to_have_text(
+        '"Card PIN" must be exactly 4 digits (0-9)'
+    )
     expect(page.get_by_test_id("add-user-pin")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_test_id("add-user-pin")).to_be_focused()  # the trainer types there next
-    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("pin must be exactly 4 digits (0-9)")
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text(
+        '"Card PIN" must be exactly 4 digits (0-9)'
+    )
     assert admin_get(world, "/users")["users"] == ["erin"]
 
     page.get_by_test_id("trainer-manage-erin").click()
@@ -380,7 +384,9 @@ def test_an_add_user_form_with_several_mistakes_marks_them_all_at_once(world: Wo
     for field in ("username", "password", "phone", "pin"):
         expect(page.get_by_test_id(f"add-user-error-{field}")).not_to_be_empty()
         expect(page.get_by_test_id(f"add-user-{field}")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin is required: the card's 4-digit PIN")
+    expect(page.get_by_test_id("add-user-error-pin")).to_have_text(
+        '"Card PIN" is required: the card\'s 4-digit PIN'
+    )
     expect(page.get_by_test_id("add-user-username")).to_be_focused()  # the first of them
 
     # a username's form and the password policy are judged after the shapes: marked with the rest
@@ -388,8 +394,12 @@ def test_an_add_user_form_with_several_mistakes_marks_them_all_at_once(world: Wo
     page.get_by_test_id("add-user-password").fill("short")
     page.get_by_test_id("add-user-pin").fill("12")
     page.get_by_test_id("add-user-submit").click()
-    expect(page.get_by_test_id("add-user-error-username")).to_contain_text("username must be 3-64 characters")
+    expect(page.get_by_test_id("add-user-error-username")).to_contain_text(
+        '"Username" must be 3-64 characters'
+    )
     expect(page.get_by_test_id("add-user-error-password")).to_contain_text("Too short")
-    expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin must be exactly 4 digits (0-9)")
+    expect(page.get_by_test_id("add-user-error-pin")).to_have_text(
+        '"Card PIN" must be exactly 4 digits (0-9)'
+    )
     expect(page.get_by_test_id("add-user-error-phone")).not_to_be_empty()
     assert admin_get(world, "/users")["users"] == []

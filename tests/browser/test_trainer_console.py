@@ -283,5 +283,5 @@ def test_set_with_no_instant_chosen_says_so_in_the_trainer_s_words(world: World,
     expect(page.get_by_test_id("clock-set-at")).to_be_focused()
     page.get_by_test_id("add-user-submit").click()
     expect(page.get_by_test_id("trainer-admin-status")).to_have_text(
-        "username is required; password is required; pin is required: the card's 4-digit PIN"
+        '"Username" is required; "Password" is required; "Card PIN" is required: the card\'s 4-digit PIN'
     )

@@ -145,12 +145,12 @@ def test_the_trainer_searches_the_audit_trail_pages_on_and_sees_a_refusal_by_its
     user = page.get_by_test_id("events-filter-user")
     user.fill("not a user!")
     page.get_by_test_id("events-filter-submit").click()
-    expect(page.get_by_test_id("events-filter-error-user")).to_have_text("user is not a valid username")
+    expect(page.get_by_test_id("events-filter-error-user")).to_have_text('"User" is not a valid username')
     expect_tied_to(user, page.get_by_test_id("events-filter-error-user"))
     page.get_by_test_id("events-filter-limit").fill("5000")
     user.fill("carol")
     page.get_by_test_id("events-filter-submit").click()
-    expect(page.get_by_test_id("events-filter-error-limit")).to_have_text("limit must be at most 1000")
+    expect(page.get_by_test_id("events-filter-error-limit")).to_have_text('"At most" must be at most 1000')
     expect(page.get_by_test_id("events-filter-error-user")).to_be_hidden()  # the earlier refusal is gone
 
 
@@ -283,7 +283,7 @@ def test_the_trainer_sets_the_gateway_s_daily_reset_and_turns_it_off(gateway_wor
     field.fill("25:00")
     page.get_by_test_id("gateway-daily-reset-set").click()
     error = page.get_by_test_id("gateway-daily-reset-error")
-    expect(error).to_have_text("at must be HH:MM (UTC), 00:00 to 23:59")
+    expect(error).to_have_text('"Daily reset" must be HH:MM (UTC), 00:00 to 23:59')
     expect_tied_to(field, error)
     expect(current).to_have_text("23:45 UTC")
     assert gateway_state(world)["daily_reset"] == "23:45"

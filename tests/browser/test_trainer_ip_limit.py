@@ -34,7 +34,7 @@ def test_the_trainer_sees_the_address_limit_and_lifts_it(world: World, page: Any
     )
     page.get_by_test_id("ip-limit-ip").fill("not-an-address")
     page.get_by_test_id("ip-limit-lift").click()
-    expect(page.get_by_test_id("ip-limit-error")).to_have_text("ip must be an IPv4 or IPv6 address")
+    expect(page.get_by_test_id("ip-limit-error")).to_have_text('"Address" must be an IPv4 or IPv6 address')
     expect(page.get_by_test_id("ip-limit-ip")).to_be_focused()
     assert admin_get(world, "/ip-throttle?ip=127.0.0.1")["limited"] is True
 

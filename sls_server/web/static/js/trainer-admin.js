@@ -41,6 +41,17 @@
     form.querySelectorAll("[data-field-error]").forEach(function (p) { p.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (f) { f.removeAttribute("aria-invalid"); });
   }
+  /* A refusal names the API's field ("limit must be at least 1"), a name the page shows nowhere: said where
+     it begins a message, the form's label for the field stands in its place, in quotes ('"At most" must be at
+     least 1'), its muted hint left out. The one wording of every console form's refusals. */
+  function inLabelWords(form, field, message) {
+    const input = field && message.startsWith(field + " ") && form.querySelector("[name='" + field + "']");
+    const label = input && input.id && form.querySelector("label[for='" + input.id + "']");
+    if (!label) return message;
+    const words = Array.from(label.childNodes).filter(function (n) { return n.nodeType === Node.TEXT_NODE; })
+      .map(function (n) { return n.textContent; }).join("").trim();
+    return words ? '"' + words + '"' + message.slice(field.length) : message;
+  }
   function showError(form, answer) {
     const data = answer.data || {};
     const named = data.field || (data.error === "user_exists" ? "username" : ""); // a 409 names no field
@@ -51,7 +62,7 @@
     let first = null;
     problems.forEach(function (problem) {
       const entry = problem.entry !== undefined ? ' ("' + problem.entry + '")' : ""; // which one of a list
-      const message = (problem.message || "The server refused it (" + answer.status + ").") + entry;
+      const message = (problem.message ? inLabelWords(form, problem.field, problem.message) : "The server refused it (" + answer.status + ").") + entry;
       const spot = form.querySelector("[data-field-error='" + (problem.field || "") + "']") ||
         form.querySelector("[data-field-error='']") || form.querySelector("[data-field-error]");
       spot.textContent = spot.textContent ? spot.textContent + " " + message : message;
