@@ -110,7 +110,7 @@ def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page
     assert admin_get(world, "/users/erin/ip-allowlist")["ip_allowlist"] == []
 
     page.get_by_test_id("world-file").set_input_files(
-        {"name": "notes.json", "mimeType": "application/json", "buffer": b"not a world"}
+        {"name": "notes.json", "mimeType": "application/json", "buffer": b'{"users": 5}'}  # JSON, no world
     )
     page.get_by_test_id("world-load").click()
     page.get_by_test_id("trainer-confirm-yes").click()

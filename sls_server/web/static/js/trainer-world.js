@@ -55,6 +55,15 @@
     T.clearErrors(loadForm);
     const file = loadForm.document.files[0];
     if (!file) { T.showError(loadForm, { status: 400, data: { message: "Choose a saved world document first." } }); return; }
+    /* A file that is no JSON object is no world document: said so, by its name, before asking to replace
+       the world with it (the server's words would be the API's: "the body is not valid JSON (body)"). */
+    const text = await file.text();
+    let parsed = null;
+    try { parsed = JSON.parse(text); } catch (e) { parsed = null; }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      T.showError(loadForm, { status: 400, data: { message: file.name + " is not a world document (JSON): it was not loaded, and nothing changed." } });
+      return;
+    }
     const replace = loadForm.replace.checked;
     if (replace && !(await T.confirmFirst("Replace the world?", "Every user, device, session and event now here is deleted, then " + file.name + " is loaded.", "Replace the world"))) {
       T.say("Nothing was changed.", false, loadForm);
@@ -62,12 +71,13 @@
     }
     await T.busy(loadForm.querySelector("[type=submit]"), async function () {
       const response = await SLS.request("/trainer/state/import?replace=" + replace, {
-        method: "POST", body: await file.text(), headers: { "Content-Type": "application/json" },
+        method: "POST", body: text, headers: { "Content-Type": "application/json" },
       });
       let data = {};
       try { data = await response.json(); } catch (e) { data = {}; }
       if (!response.ok) {
-        const where = data.field ? " (" + data.field + (data.index !== undefined ? ", entry " + data.index : "") + ")" : "";
+        // where in the document (users, entry 2); the whole of it ("body", the request's) is the file named
+        const where = data.field && data.field !== "body" ? " (" + data.field + (data.index !== undefined ? ", entry " + data.index : "") + ")" : "";
         T.showError(loadForm, { status: response.status, data: { message: file.name + " was not loaded, and nothing changed: " + (data.message || response.status) + where } });
         return;
       }
