@@ -12,7 +12,9 @@ from typing import Any
 
 from flask import Flask
 from ibkey_world import PHONES, World
+from page_forms import csrf
 from phone_world import Phone, sam_phone  # noqa: F401  (the sam fixture)
+from recovery_kit import Rose
 
 from sls_server import create_app
 
@@ -68,3 +70,16 @@ def test_a_code_sent_late_in_a_login_says_how_long_the_login_has_left(sam: Phone
     assert "valid for 30 seconds." in text, text
     sam.move_clock(29)
     assert sam.verify(txn_id, sam.code()).status_code == 200
+
+
+def test_the_reset_page_says_as_long_as_the_reset_text(app_config: dict[str, Any]) -> None:
+    """The page asking for the reset code said it is "valid for a few minutes" where the text said how long
+    (5 minutes by default): both now read the one setting, rounded down alike."""
+    rose = Rose(create_app({**app_config, "SMS_CODE_TTL": TTL}).test_client())
+    token = csrf(rose.client.get("/recover").get_data(as_text=True))
+    asked = rose.client.post("/recover", data={"username": "rose", "csrf_token": token})
+    assert asked.status_code == 303, asked.status_code
+    page = rose.client.get(str(asked.headers["Location"])).get_data(as_text=True)
+    text = next(m["text"] for m in rose.texts() if m["purpose"] == "password_recovery")
+    assert "valid for 1 minute." in text, text
+    assert "It is valid for 1 minute." in page, page

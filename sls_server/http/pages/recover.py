@@ -30,6 +30,8 @@ from flask import jsonify, make_response, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
+from sls_devices.phone import how_long
+
 from ...errors import SlsError, StoreUnavailable
 from ...web.wording import CARD_VERIFY_STEPS, IBKEY_CHALLENGE_REASONS, IBKEY_VERIFY_STEPS, factor_name
 from ..common import client_ip, core, now
@@ -141,6 +143,7 @@ def recover_page() -> ResponseReturnValue:
         ibkey_reasons=IBKEY_CHALLENGE_REASONS,
         tab=f"?{TOLD}={tab_key()}" if state else "",
         hold=hold,
+        code_valid=how_long(core().recovery.code_ttl),  # as the text says it (recovery_codes.recovery_text)
         section="login",
     )
     answer = make_response(html, status)
