@@ -23,11 +23,26 @@ def _twins(tmp_path: Path) -> None:
         write(tmp_path, LOGIN, name=name)
 
 
+def _start_up_s() -> float:
+    """What the start-up costs on this machine now: importing the server in a fresh interpreter, most of
+    what the first scenario's time carried. Measured beside the run, so a machine loaded enough to slow the
+    first scenario's own first calls (0.48 s against its twins' 17 ms, seen with other suites running) slows
+    this alike."""
+    probe = "import time; t = time.perf_counter(); import sls_server.app; print(time.perf_counter() - t)"
+    ran = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    return float(ran.stdout)
+
+
 def _first_is_like_its_twins(times: list[float]) -> None:
-    """Building the app took 0.7 s of the first scenario on a quiet machine, its twins 10 ms: the margin is
-    wide enough for a loaded CI machine's slow first call and still far below that."""
+    """Building the app took 0.7 s of the first scenario on a quiet machine (importing the server, 0.5 s of
+    it), its twins 10 ms. The margin is 0.35 s, or half the start-up as measured now on a loaded machine:
+    wide enough for the first scenario's slow first calls there, and still below the start-up itself."""
     assert len(times) == 3, times
-    assert times[0] < 0.35 + 3 * max(times[1:]), times
+    if times[0] < 0.35 + 3 * max(times[1:]):
+        return
+    assert times[0] < _start_up_s() / 2 + 3 * max(times[1:]), times
 
 
 def test_sls_scenario_run_junit_times_the_first_scenario_without_the_start_up(tmp_path: Path) -> None:
