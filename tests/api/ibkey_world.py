@@ -89,6 +89,13 @@ class World:
     def deny(self, app: str, note: dict[str, Any], **unlock: Any) -> Any:
         return self.client.post(f"/sim/v1/ibkey/{app}/notifications/{note['id']}/deny", json=unlock)
 
+    def answer(self, app: str, txn: dict[str, Any], answer: str, **unlock: Any) -> Any:
+        """The push of ``txn`` (a login's or a step-up's first answer) approved with its number, or denied."""
+        note = self.note_for(app, txn["txn_id"])
+        if answer == "approve":
+            return self.approve(app, note, txn["factor"]["match"], **unlock)
+        return self.deny(app, note, **unlock)
+
     def respond(self, app: str, challenge: str, **body: Any) -> Any:
         return self.client.post(f"/sim/v1/ibkey/{app}/respond", json={"challenge": challenge, **body})
 

@@ -37,12 +37,7 @@ def test_a_push_answer_carries_the_address_of_the_login_that_sent_it(world: Worl
         started = world.client.post(
             "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, environ_base=attacker
         ).get_json()
-        note = world.note_for(app, started["txn_id"])
-        answered = (
-            world.approve(app, note, started["factor"]["match"], pin="12ab")
-            if answer == "approve"
-            else world.deny(app, note, pin="12ab")
-        )
+        answered = world.answer(app, started, answer, pin="12ab")
         assert answered.status_code == 200, answered.get_json()
     for type_ in ("push.sent", "push.approved", "push.denied"):
         event = world.events(type_, "alice")[-1]
@@ -58,18 +53,12 @@ def test_a_step_up_push_answered_says_what_it_confirmed(world: World) -> None:
     app = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", app)
     assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
-    token = world.client.get(f"/api/v1/auth/login/{started['txn_id']}").get_json()["session"]["token"]
-    bearer = {"Authorization": f"Bearer {token}"}
+    bearer = {"Authorization": f"Bearer {world.poll(started['txn_id'])['session']['token']}"}
     for answer in ("deny", "approve"):
         opened = world.client.post(
             "/api/v1/verify", json={"purpose": "withdrawal"}, headers=bearer
         ).get_json()
-        note = world.note_for(app, opened["txn_id"])
-        answered = (
-            world.approve(app, note, opened["factor"]["match"], pin="12ab")
-            if answer == "approve"
-            else world.deny(app, note, pin="12ab")
-        )
+        answered = world.answer(app, opened, answer, pin="12ab")
         assert answered.status_code == 200, answered.get_json()
     said = [
         sentence(world.events(type_, "alice")[-1], frozenset()) for type_ in ("push.denied", "push.approved")
