@@ -57,7 +57,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, instance_id: str | No
 
     app = SlsFlask(__name__)
     # A body read whole as declared, under gunicorn too: never its first part taken for all of it (bodies.py);
-    # a file's failed If-Match is an error, not a 412 carrying the file (files.py).
+    # a file's failed If-Match is an error, not a 412 carrying the file (files.py); status lines say RFC
+    # 9110's phrases, which tools match (reason_phrases.py).
     app.request_class = BodyRequest
     app.response_class = FileResponse
     # An encoded slash in a path segment (/users/%2F/devices) arrives decoded; merged, it answered an HTML

@@ -3,9 +3,11 @@ app shows, for a tool's "external request" 2FA handler (IBeam's ``EXTERNAL_REQUE
 over plain HTTP.
 
 Which of the two: ``factor`` (``phone`` or ``app``) when the caller names one; else what the user's newest
-pending login asks for now (a text or a call: the phone; the authenticator app: that app); else the phone
-when the user has a number, the app when not. So a handler that knows nothing of factors gets the code the
-login page waits for, and one that asks before the login began gets what it got before apps were served.
+pending login asks for now (a text or a call: the phone; the authenticator app: that app; a card, IB Key or
+a temporary passcode: nothing until it switches to the phone, since no code the phone holds is that
+login's, and typed into it one fails); else the phone when the user has a number, the app when not. So a
+handler that knows nothing of factors gets the code the login page waits for, and one that asks before the
+login began gets what it got before apps were served.
 The app's code is the one it shows at the server's clock (``sim.authenticator``, the algorithm the server
 checks with), not the wall clock a real app or IBeam's own TOTP handler reads, so it logs in after ``sls
 clock --advance``. A code is good once (``factors.totp``): ``wait`` hands out a step's code only if neither
@@ -50,6 +52,13 @@ BUSY_RETRY_S = 1
 #: The login's factors whose code a text or a call carries (the rest: ``app`` for ``totp``, else no hint).
 PHONE_FACTORS = frozenset({"sms", "voice"})
 Source = Literal["phone", "app"]
+#: What a pending login of the other factors waits for, which no text, call or app brings: the hook has
+#: nothing to hand out for it (a text on the phone belongs to another login, and typed in it fails).
+NOT_FROM_THE_HOOK = {
+    "dscplus": "the security code card's response to its challenge",
+    "ibkey": "IB Key (a push to approve, or the response to its challenge)",
+    "temporary": "a temporary passcode",
+}
 
 
 class Reader(NamedTuple):
@@ -60,6 +69,8 @@ class Reader(NamedTuple):
     read: Callable[[int, bool], tuple[str, str] | None]
     waited: str
     """The 404's words when a wait ends with nothing new."""
+    empty: str | None = None
+    """The 404's words when there is nothing now (no ``wait``); None: the error's own."""
 
 
 def app_cursor(device_id: str) -> str:
@@ -100,7 +111,7 @@ class Outbox:
         if code is not None:
             return code
         if not wait_s:
-            raise NoCode()
+            raise NoCode(reader.empty)
         with self._long_held.place("outbox_wait") as placed:
             if not placed:
                 raise OutboxBusy(retry_after=BUSY_RETRY_S)
@@ -117,6 +128,8 @@ class Outbox:
         pending = None if factor == "phone" else self._logins.newest_pending(username, now=self._clock.now())
         if pending is not None and pending.factor == "totp":  # that app, of the user's several
             return self._app_reader(pending.device_id)
+        if factor is None and pending is not None and pending.factor not in PHONE_FACTORS:
+            return self._guarded_phone(username, number, pending.factor)
         if factor is None:
             asked = pending is not None and pending.factor in PHONE_FACTORS
             factor = "phone" if asked or number is not None else "app"
@@ -132,6 +145,26 @@ class Outbox:
             lambda now, _fresh: self._newest(number, now=now),
             "No new security code arrived on this user's phone within {wait_s} s.",
         )
+
+    def _guarded_phone(self, username: str, number: str | None, waits_on: str) -> Reader:
+        """The phone's codes once the user's pending login asks for one (it switched to a text or a call,
+        or it ended), and nothing while it waits on ``waits_on``, a card, IB Key or a temporary passcode:
+        a text on the phone then belongs to another login, and typed into this one it fails."""
+        waits_for = NOT_FROM_THE_HOOK.get(waits_on, f"its {waits_on} device")
+        said = (
+            f"This user's pending login waits for {waits_for}, which no phone or authenticator app receives: "
+            "this hook has no code for it{within} (factor=phone reads the phone's codes all the same)."
+        )
+        if number is None:
+            raise NoCode(said.format(within=""))
+
+        def read(now: int, _fresh: bool) -> tuple[str, str] | None:
+            pending = self._logins.newest_pending(username, now=now)
+            if pending is not None and pending.factor not in PHONE_FACTORS:
+                return None
+            return self._newest(number, now=now)
+
+        return Reader(number, read, said.format(within=" within {wait_s} s"), said.format(within=""))
 
     def _app_reader(self, device_id: str) -> Reader:
         def read(now: int, fresh: bool) -> tuple[str, str] | None:

@@ -115,10 +115,13 @@ class GatewayService:
             raise NoGatewaySession.ended(why, ended_by) from None
         return self._view(record, session, reset_at)
 
-    def reauthenticate(self, *, now: int, ip: str | None) -> GatewayView:
+    def reauthenticate(self, *, now: int, ip: str | None, compete: bool = True) -> GatewayView:
         """The brokerage session again, while the SSO session is valid (also taking it over from a competing
-        platform)."""
+        platform, unless not ``compete``: ``ssodh/init``'s ``"compete": false`` leaves another platform's
+        session alone, and the answer says it still competes)."""
         view = self.current(now=now, ip=ip, activity=True)
+        if view.record.competing and not compete:
+            return view
         if not self._change(view.record, RESTORED, now=now, event="gateway.reauthenticated"):
             raise NoGatewaySession()  # ended (or replaced) between the read and the change: nothing restored
         return replace(view, record=replace(view.record, **RESTORED))

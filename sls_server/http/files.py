@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Response
 from werkzeug.exceptions import PreconditionFailed
 from werkzeug.wrappers import Request
+
+from .reason_phrases import StandardPhraseResponse
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 
-class FileResponse(Response):
-    """Flask's response, whose conditional answer to a failed precondition is an error, not the file."""
+class FileResponse(StandardPhraseResponse):
+    """Flask's response, whose conditional answer to a failed precondition is an error, not the file (and
+    whose status line says the standard phrase: ``reason_phrases``)."""
 
     def make_conditional(
         self, request_or_environ: WSGIEnvironment | Request, *args: Any, **kwargs: Any

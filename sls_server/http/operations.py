@@ -118,6 +118,7 @@ class Operation:
     security: Security | None
     headers: Mapping[str, str]
     parameters: Mapping[str, str]
+    body_required: bool = True
 
 
 _SURFACES: dict[Blueprint, Surface] = {}
@@ -148,6 +149,7 @@ def operation(
     status: int = 200,
     returns: str | None = None,
     body: type[BaseModel] | None = None,
+    body_required: bool = True,
     query: type[BaseModel] | None = None,
     errors: Sequence[ErrorClass] = (),
     security: Security | Literal["surface"] | None = "surface",
@@ -164,6 +166,9 @@ def operation(
     ``parameters`` describes path parameters the document's shared table does not know. ``rules`` is what
     the view's core call judges after the shape (``accounts.rules``): when the shape refuses the body, they
     are judged too on the fields it let through, and the 400 lists every field at fault.
+    ``body_required=False``: a request without a body (or an empty one) gets the model's defaults, for the
+    gateway's routes that real clients call both with a body (ibind) and without one (IBeam); one that is
+    sent is judged as any body.
     """
     method = method.lower()
     where = _SURFACES[bp]
@@ -201,6 +206,7 @@ def operation(
                 security=chosen,
                 headers=headers or {},
                 parameters=parameters or {},
+                body_required=body_required,
             )
         )
 
@@ -208,7 +214,9 @@ def operation(
         def endpoint(**path: str) -> ResponseReturnValue:
             given: dict[str, Any] = dict(path)
             if body is not None:
-                given["body"] = validation.body(body, rules)
+                given["body"] = (
+                    validation.body(body, rules) if body_required else validation.optional_body(body, rules)
+                )
             elif refuses_body:
                 validation.no_body()
             if query is not None:

@@ -60,6 +60,15 @@ def body(model: type[Model], rules: Rules | None = None) -> Model:
     raise with_rules(refused(model, error, where="body"), model, from_json(raw), rules) from None
 
 
+def optional_body(model: type[Model], rules: Rules | None = None) -> Model:
+    """The body as ``model`` when one is sent (judged as :func:`body` judges it), else the model's defaults:
+    no body, an empty one or only whitespace, as a POST without data sends (IBeam's urllib)."""
+    current = this_request()
+    if current.content_length == 0 or not current.get_data(cache=True).strip():
+        return model()
+    return body(model, rules)
+
+
 def no_body() -> None:
     """A 400 naming ``body`` when a route that takes none is sent one.
 

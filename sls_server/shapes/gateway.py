@@ -91,6 +91,23 @@ class ReauthenticateQuery(Query):
     force: bool = Field(False, description="Accepted for compatibility; a reauthentication always happens.")
 
 
+class SsodhInitRequest(Request):
+    """``ssodh/init``'s body, as ibind's ``initialize_brokerage_session(compete=...)`` sends it; optional
+    (IBeam sends none: a takeover, as ``compete: true``)."""
+
+    publish: Annotated[
+        Literal[True],
+        Refusal("must be true (the real gateway answers 500 to false)"),
+        Field(description="Always `true`, as the real gateway's documentation asks."),
+    ] = True
+    compete: bool = Field(
+        True,
+        description="`true`: take the brokerage session over from another platform's that competes for it; "
+        "`false`: leave a competing session alone (the answer then says `competing: true`, `authenticated: "
+        "false`). A session nobody competes for is brought up either way.",
+    )
+
+
 class LatestCodeQuery(Query):
     user: Annotated[str, Field(min_length=1, max_length=64, description="The user whose phone to read.")]
     wait: int = Field(

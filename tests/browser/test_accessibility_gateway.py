@@ -47,6 +47,8 @@ def test_the_gateway_pages_frame_contrast_names_targets_and_focus(world: World, 
         found[label] = frame_problems(page) + contrast_failures(page) + unnamed_controls(page) + weak
         found[label] += small_targets(page) + faint_fields(page)
 
+    page.goto(world.url + "/")  # the emulator's own login, whose notice links the gateway's
+    visit("portal login in gateway mode")
     page.goto(world.url + LOGIN)
     visit("login")
     submit_password(page, world.url, "mia", "not-the-password-1")

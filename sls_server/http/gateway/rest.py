@@ -20,6 +20,7 @@ from ...shapes.gateway import (
     LoggedOut,
     Reauthenticated,
     ReauthenticateQuery,
+    SsodhInitRequest,
     SsoValidation,
     Tickle,
 )
@@ -59,9 +60,11 @@ def _reauthenticate(query: ReauthenticateQuery) -> Any:
     return {"message": "triggered"}
 
 
-def _ssodh_init() -> Any:
-    """Initialises the brokerage session, as reauthenticate does, and answers its state."""
-    view = core().gateway.reauthenticate(now=now(), ip=client_ip())
+def _ssodh_init(body: SsodhInitRequest) -> Any:
+    """Initialises the brokerage session, as reauthenticate does, and answers its state. The body is
+    optional (`{"publish": true, "compete": true}` when absent); `"compete": false` leaves a competing
+    session alone: the answer then says `competing: true`, `authenticated: false`."""
+    view = core().gateway.reauthenticate(now=now(), ip=client_ip(), compete=body.compete)
     return answers.auth_status_full(view, core().gateway.instance)
 
 
@@ -109,7 +112,12 @@ ROUTES: list[tuple[str, str, Callable[..., Any], dict[str, Any]]] = [
         "post",
         "/iserver/auth/ssodh/init",
         _ssodh_init,
-        {"summary": "Initialise the brokerage session", "ok": AuthStatusFull},
+        {
+            "summary": "Initialise the brokerage session",
+            "ok": AuthStatusFull,
+            "body": SsodhInitRequest,
+            "body_required": False,
+        },
     ),
     ("post", "/logout", _logout, {"summary": "Log the gateway out", "ok": LoggedOut}),
     ("get", "/sso/validate", _validate, {"summary": "Validate the SSO session", "ok": SsoValidation}),

@@ -110,7 +110,10 @@ def _operation(op: Operation, refs: dict[Any, Schema]) -> dict[str, Any]:
         described["parameters"] = parameters
     if op.body is not None:
         schema = refs[(op.body, "validation")]
-        described["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+        described["requestBody"] = {
+            "required": op.body_required,
+            "content": {"application/json": {"schema": schema}},
+        }
     responses = {str(op.status): _success(op, refs)}
     by_status: dict[int, list[ErrorClass]] = {}
     for error in op.errors:
