@@ -89,6 +89,27 @@ def test_push_approved_in_the_app_moves_on_by_itself(world: World, page: Any) ->
     assert tickle(world.url).status_code == 200
 
 
+def test_a_push_that_ended_leads_back_to_the_login_form(world: World, page: Any) -> None:
+    """A denied or expired push ends the login: the page says so and offers the form again, as a person at
+    the gateway's page needs (it was a dead end: "This login has ended." and nothing to click)."""
+    world.user("ned", phone="+15555550164")
+    device_id = world.ibkey("ned", "+15555550164", pin="24ab")
+    submit_password(page, world.url, "ned")
+    loaded(page.locator("[data-testid=gateway-push]"))
+    shown = page.locator("#xyz-ibkey-match").inner_text()
+    [note] = world.notifications(device_id)
+    wrong = next(candidate for candidate in note["candidates"] if candidate != shown)
+    world.approve_push(device_id, wrong, pin="24ab", status=401)  # a wrong number picked ends the login
+    expect(page.locator("[data-testid=gateway-push-status]")).to_have_text("This login has ended.")
+    again = page.locator("[data-testid=gateway-push-again] a")
+    expect(again).to_be_visible()
+    expect(page.locator("a#resend-notification")).to_be_hidden()  # nothing left to resend or answer
+    expect(page.locator("[data-testid=gateway-show-challenge]")).to_be_hidden()
+    again.click()
+    expect(page.locator(".login input[name=username]")).to_be_visible()
+    expect(page.locator(ERROR)).to_be_hidden()  # the form opened plainly: a clean page
+
+
 def test_factor_chosen_from_the_select_by_its_text(world: World, page: Any) -> None:
     world.user("mia", phone="+15555550163")
     world.device("mia", "dscplus", pin="1357")

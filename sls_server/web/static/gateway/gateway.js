@@ -22,6 +22,13 @@ function resendNotification() {
 }
 window.resendNotification = resendNotification;
 
+/* The push is over: nothing left to resend or answer on this page, and the way back to the form shown. */
+function ended(box) {
+  box.querySelectorAll("#resend-notification, form").forEach(function (part) { part.hidden = true; });
+  const again = box.querySelector("[data-testid=gateway-push-again]");
+  if (again) again.hidden = false;
+}
+
 function showError(text) {
   const box = document.querySelector(".xyz-errormessage");
   if (!box) return;
@@ -132,6 +139,7 @@ function sendLoginInPlace(form) {
     if (state === "pending" || !answer.ok) return true;
     status.textContent = "This login has ended.";
     showError(answer.data.message || "failed");
+    ended(box);
     return false;
   }, 1000);
 })();
