@@ -137,6 +137,9 @@ def _capture(world: World, captures: dict[str, str] | None, outcome: Outcome) ->
         if path == "$status":
             world.variables[name] = response.status
             continue
+        if path == "$body":  # the whole answer: a plain-text one (the outbox hook's code) has no path
+            world.variables[name] = response.body
+            continue
         value = lookup(response.body, path)
         if value is MISSING:
             hint = judging.instead(response.body, path)  # the keys it has, as a failed `expect` names them
