@@ -33,6 +33,20 @@ def test_list_and_show_the_library() -> None:
     assert code == 0 and json.loads(out)["name"] == "sim-swap"
 
 
+def test_show_into_a_file_writes_the_scenario_as_it_is(tmp_path: Path) -> None:
+    """The library is "an example to start a scenario of your own from (`sls scenario show NAME`)": a QA
+    who wrote ``sls scenario show dscplus-login > mine.scenario.yaml`` got each line numbered and padded to
+    the width, which is no YAML (``mine.scenario.yaml:3:4: not valid YAML``). Out of a terminal, the file's
+    own text is printed."""
+    code, out, _ = sls("show", "dscplus-login")
+    library = next(f for f in library_files() if f.name == "dscplus-login.scenario.yaml")
+    assert code == 0 and out == library.read_text(encoding="utf-8")
+    mine = tmp_path / "mine.scenario.yaml"
+    mine.write_text(out.replace("name: dscplus-login", "name: mine"))
+    code, out, _ = sls("validate", str(mine))
+    assert code == 0, out
+
+
 def described(file: Path) -> Path:
     """A file ``new`` wrote, its description written: the template's own is refused."""
     file.write_text(file.read_text().replace("Say in a sentence what this scenario shows", "A login"))
