@@ -9,6 +9,7 @@ did: ``targets.probe_addresses``). Each client is one actor: its address and its
 from __future__ import annotations
 
 import json
+import re
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -129,6 +130,21 @@ def on_this_server(path: str) -> bool:
     return path.startswith("/") and not path.startswith(("//", "/\\"))
 
 
+def _why(exc: Exception) -> str:
+    """Why a request got no answer, in a few words (``Connection refused``; ``ReadTimeout``): requests' own
+    message is a paragraph of urllib3 (``HTTPConnectionPool(...): Max retries exceeded ... (Caused by
+    NewConnectionError(...))``) that every failed step repeated."""
+    cause: BaseException | None = exc
+    for _ in range(10):  # the OSError at the bottom of the chain says it best: its strerror
+        if cause is None:
+            break
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror
+        cause = cause.__cause__ or cause.__context__
+    errno = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))  # urllib3 may keep it as text alone
+    return errno.group(1).strip() if errno else type(exc).__name__
+
+
 def _decode(raw: bytes, headers: dict[str, str]) -> Any:
     """The answer's body: parsed when it says it is JSON (or says nothing), else the text it is. Parsed
     whatever it said, the outbox hook's plain-text code ``274642`` became a number, which ``verify`` then
@@ -194,7 +210,7 @@ class RemoteClient(Client):
                 timeout=self.timeout_s,
             )
         except requests.RequestException as exc:
-            raise ConnectionError(f"no answer from {self.base_url} ({method} {path}): {exc}") from None
+            raise ConnectionError(f"no answer from {self.base_url} ({method} {path}): {_why(exc)}") from None
         return answer.status_code, answer.content, dict(answer.headers)
 
     def fork(self) -> RemoteClient:

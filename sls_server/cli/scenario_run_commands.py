@@ -60,13 +60,22 @@ def _token_source() -> str:
     return "demo.json's admin token"
 
 
+#: Nothing answering at ``--server``, told in this command's options: the hint every other command gives
+#: (``--url or SLS_URL``) named options ``scenario run`` does not have.
+NO_SERVER = (
+    "no server at {url} ({reason}); is the server running? Start one with `sls demo`, or "
+    "`SLS_TRUSTED_PROXIES=127.0.0.1/32 sls serve` (so each actor keeps its address); check --server, or "
+    "leave out --server to run in-process"
+)
+
+
 def _check_server(server: str, admin_token: str) -> None:
     """One admin call before any scenario runs: a wrong admin token (or no server at the URL) is one error,
     told as every ``sls`` command tells it (exit 1), not the same error again in every scenario. A token sent
     and refused is said as such, naming where it came from: the server's own words ("This route needs
     Authorization: Bearer <admin token>.") read as if none had been sent."""
     client = AdminClient(server_url(server, "--server"), admin_token)
-    with server_errors():
+    with server_errors(no_server=NO_SERVER):
         try:
             client.request("GET", "/admin/v1/clock")
         except ApiError as exc:

@@ -138,6 +138,9 @@ def test_run_against_a_server_needs_its_admin_token(monkeypatch, tmp_path: Path)
     assert code == 2 and "admin token" in err
     code, _, err = sls("run", "dscplus-login", "--server", "http://127.0.0.1:9", "--admin-token", "t" * 20)
     assert code == 1 and err.startswith("error: no server at http://127.0.0.1:9 (")  # once, before any run
+    # what to do, in this command's words: it told `--url or SLS_URL`, options `scenario run` does not have
+    assert "--url" not in err and "SLS_URL" not in err, err
+    assert "is the server running?" in err and "check --server" in err and "leave out --server" in err, err
 
 
 def test_a_demo_against_no_server_says_nothing_answers_there() -> None:
