@@ -105,8 +105,8 @@ class GatewayModeOff(NotFound):
     right (the README offers the outbox hook to unattended scripts)."""
 
     message = (
-        "This route is served in gateway mode only: start the server with SLS_GATEWAY=true (or `sls gateway`); "
-        "a scenario asks for it with `setup.settings: {SLS_GATEWAY: true}`."
+        "This route is served in gateway mode only: start the server with SLS_GATEWAY=true (or "
+        "`sls gateway`); a scenario asks for it with `setup.settings: {SLS_GATEWAY: true}`."
     )
 
 
