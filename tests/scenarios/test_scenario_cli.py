@@ -47,6 +47,23 @@ def test_show_into_a_file_writes_the_scenario_as_it_is(tmp_path: Path) -> None:
     assert code == 0, out
 
 
+def test_a_scenario_of_this_folder_named_as_a_library_one_is_pointed_to_by_its_path(
+    monkeypatch,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """``sls scenario new brute-lockout``, then ``sls scenario run brute-lockout`` (a name, as the library's
+    are run): "did you mean password-brute-force-lockout, auto-logoff?", and not a word of the file here.
+    Nor was ``./brute-lockout.scenario``, its suffix cut short, told the file it nearly names."""
+    monkeypatch.chdir(tmp_path)
+    new_file("brute-lockout", tmp_path)
+    code, _, err = sls("run", "brute-lockout")
+    assert code == 2 and "a file here is brute-lockout.scenario.yaml: give its path" in err, err
+    code, _, err = sls("demo", "brute-lockout", "--pace", "0")
+    assert code == 2 and "a file here is brute-lockout.scenario.yaml: give its path" in err, err
+    code, _, err = sls("validate", "./brute-lockout.scenario")
+    assert code == 2 and "did you mean ./brute-lockout.scenario.yaml?" in err, err
+
+
 def described(file: Path) -> Path:
     """A file ``new`` wrote, its description written: the template's own is refused."""
     file.write_text(file.read_text().replace("Say in a sentence what this scenario shows", "A login"))
