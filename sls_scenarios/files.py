@@ -109,6 +109,11 @@ def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:
             files.extend(sorted(f for f in candidate.rglob("*.scenario.y*ml") if is_scenario(f)))
         elif candidate.is_file():
             files.append(candidate)
+        elif target in names and (here := _completed(target)):
+            raise LookupError(
+                f"{target!r} is a library scenario and a file here, {here}: give the path of the one to run "
+                f"(./{here}, or the library's: {names[target]})"
+            )
         elif target in names:
             files.append(names[target])
         elif "/" in target or target.endswith((".yaml", ".yml")):

@@ -62,6 +62,11 @@ def test_a_scenario_of_this_folder_named_as_a_library_one_is_pointed_to_by_its_p
     assert code == 2 and "a file here is brute-lockout.scenario.yaml: give its path" in err, err
     code, _, err = sls("validate", "./brute-lockout.scenario")
     assert code == 2 and "did you mean ./brute-lockout.scenario.yaml?" in err, err
+    # a file here named as a library scenario: the library's ran, green, while the file here was the template
+    new_file("sim-swap", tmp_path)
+    code, out, err = sls("run", "sim-swap")
+    assert code == 2 and "is a library scenario and a file here, sim-swap.scenario.yaml" in err, out + err
+    assert "sls_scenarios/library/sim-swap.scenario.yaml" in err, err  # the library's, by its path
 
 
 def described(file: Path) -> Path:
