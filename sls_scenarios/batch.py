@@ -42,7 +42,8 @@ def run_batch(
     target = RemoteTarget(server, admin_token, sim_token, applied=known) if server else InProcessTarget()
     try:
         listener = report.ConsoleReport(console, verbose=verbose)
-        results = run_paths(files, Runner(target, seed=seed, listener=listener, fail_on_skip=fail_on_skip))
+        runner = Runner(target, seed=seed, listener=listener, fail_on_skip=fail_on_skip)
+        results = run_paths(files, runner, invalid=listener.scenario_invalid)
     finally:
         report.close_target(target, console)
     report.summary(console, results)

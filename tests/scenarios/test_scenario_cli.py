@@ -69,6 +69,21 @@ def test_a_scenario_of_this_folder_named_as_a_library_one_is_pointed_to_by_its_p
     assert "sls_scenarios/library/sim-swap.scenario.yaml" in err, err  # the library's, by its path
 
 
+def test_a_run_shows_every_problem_of_an_invalid_file(tmp_path: Path) -> None:
+    """A file with six typos, run (as CI runs a folder): the summary's row showed the first problem alone,
+    and nothing else on screen named the other five; fixing one a run, the QA ran it six times."""
+    broken = tmp_path / "typos.scenario.yaml"
+    broken.write_text(
+        "name: typos\ndescription: A scenario with two typos.\nsteps:\n"
+        "  - logn: alice\n  - http: {method: GET, path: /healthz}\n    expect: {stauts: 200}\n"
+    )
+    code, out, _ = sls("run", str(broken))
+    assert code == 1, out
+    assert f"{broken}:4:5: step 1: unknown step type 'logn'" in out, out
+    assert f"{broken}:6:14: step 2 expect.stauts: unknown key 'stauts'" in out, out
+    assert f"sls scenario validate {broken}" in out, out  # the way to check it without running
+
+
 def described(file: Path) -> Path:
     """A file ``new`` wrote, its description written: the template's own is refused."""
     file.write_text(file.read_text().replace("Say in a sentence what this scenario shows", "A login"))
