@@ -131,18 +131,24 @@ def on_this_server(path: str) -> bool:
 
 
 def _why(exc: Exception) -> str:
-    """Why a request got no answer, in a few words (``Connection refused``; ``ReadTimeout``): requests' own
-    message is a paragraph of urllib3 (``HTTPConnectionPool(...): Max retries exceeded ... (Caused by
-    NewConnectionError(...))``) that every failed step repeated."""
+    """Why a request got no answer, in a few words (``Connection refused``, ``Remote end closed connection
+    without response``): requests' own message is a paragraph of urllib3 (``HTTPConnectionPool(...): Max
+    retries exceeded ... (Caused by NewConnectionError(...))``) that every failed step repeated."""
+    chain: list[BaseException] = []
     cause: BaseException | None = exc
-    for _ in range(10):  # the OSError at the bottom of the chain says it best: its strerror
-        if cause is None:
-            break
-        if isinstance(cause, OSError) and cause.strerror:
-            return cause.strerror
+    while cause is not None and len(chain) < 10:
+        chain.append(cause)
         cause = cause.__cause__ or cause.__context__
+    for link in chain:  # an OSError's strerror says it best (``Connection refused``)
+        if isinstance(link, OSError) and link.strerror:
+            return link.strerror
     errno = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))  # urllib3 may keep it as text alone
-    return errno.group(1).strip() if errno else type(exc).__name__
+    if errno:
+        return errno.group(1).strip()
+    deepest = str(chain[-1])
+    if deepest and len(deepest) <= 100 and "Pool(" not in deepest:
+        return deepest
+    return type(exc).__name__
 
 
 def _decode(raw: bytes, headers: dict[str, str]) -> Any:

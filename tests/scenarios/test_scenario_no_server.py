@@ -8,6 +8,9 @@ new connection: [Errno 111] Connection refused"))``, and nothing of what to do.
 
 from __future__ import annotations
 
+import socket
+import threading
+
 import pytest
 
 from sls_scenarios.server import free_port
@@ -32,3 +35,22 @@ def test_a_step_that_gets_no_answer_says_why_in_a_few_words() -> None:
     with pytest.raises(ConnectionError) as refused:
         RemoteClient(url, None, timeout_s=5).request("POST", "/api/v1/auth/login")
     assert str(refused.value) == f"no answer from {url} (POST /api/v1/auth/login): Connection refused"
+
+
+def test_a_server_that_hangs_up_is_told_so() -> None:
+    """Said in a few words, a connection closed without an answer was no better than requests' class name."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def hang_up() -> None:
+        with listener:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(4096)
+
+    threading.Thread(target=hang_up, daemon=True).start()
+    with pytest.raises(ConnectionError) as refused:
+        RemoteClient(f"http://127.0.0.1:{port}", None, timeout_s=5).request("GET", "/healthz")
+    said = str(refused.value)
+    told = "Remote end closed connection without response"
+    assert said == f"no answer from http://127.0.0.1:{port} (GET /healthz): {told}", said
