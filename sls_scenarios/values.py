@@ -18,6 +18,9 @@ from .literals import typed
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_*-]+)*)\}")
 MISSING: Any = object()
+#: The path of a whole answer, in ``capture`` and ``expect.json``: a plain-text one (the outbox hook's code)
+#: has no field to name.
+WHOLE = "$body"
 _MISSING = MISSING  # the marker of a path that leads nowhere
 MATCHER_OPS = frozenset(
     {

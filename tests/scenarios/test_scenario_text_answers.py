@@ -32,7 +32,7 @@ setup:
 steps:
   - login: bob
   - http: {method: GET, path: /sim/v1/outbox/latest-code, query: {user: bob}}
-    expect: {status: 200}
+    expect: {status: 200, json: {$body: {regex: "[0-9]{6}"}}}
   - capture: {code: $body, status: $status}
   - verify: {response: "${code}"}
     expect: {json: {state: authenticated}}
@@ -62,3 +62,18 @@ def test_the_hooks_code_is_captured_whole_and_logs_in(target: InProcessTarget, t
     for seed in range(3):  # the code drawn differs: each must log in, a code starting with 0 or not
         result = run(target, file, seed=seed)
         assert result.status == "passed", result.message
+
+
+def test_a_json_check_of_a_text_answer_says_how_to_check_it_whole(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """``json: {code: ...}`` on the hook's answer said "(the answer is not JSON: text/plain)", and no more."""
+    file = tmp_path / "hook.scenario.yaml"
+    file.write_text(
+        SMS_BY_THE_HOOK.replace('json: {$body: {regex: "[0-9]{6}"}}', 'json: {code: {regex: "[0-9]{6}"}}')
+    )
+    result = run(target, file)
+    assert result.status == "failed", result.message
+    assert (
+        "(the answer is not JSON: text/plain; charset=utf-8; `$body: ...` checks it whole)" in result.message
+    )
