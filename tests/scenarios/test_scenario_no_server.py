@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import socket
 import threading
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from sls_scenarios.server import free_port
 from sls_scenarios.targets import RemoteTarget, TargetError
 from sls_scenarios.transport import RemoteClient
+from sls_server.cli.main import cli
 
 
 def test_the_plugins_check_says_nothing_answers_and_what_to_do() -> None:
@@ -54,3 +58,36 @@ def test_a_server_that_hangs_up_is_told_so() -> None:
     said = str(refused.value)
     told = "Remote end closed connection without response"
     assert said == f"no answer from http://127.0.0.1:{port} (GET /healthz): {told}", said
+
+
+def test_a_run_that_cannot_start_still_writes_its_junit(tmp_path: Path) -> None:
+    """``sls scenario run qa/ --server URL --junit junit.xml`` with nothing at the URL exited 1 and wrote no
+    file: CI's report step then said "no test report found", and the reason was left in the log alone. Each
+    scenario is an error case saying why it did not run, under the name its history is kept by."""
+    first = tmp_path / "first.scenario.yaml"
+    first.write_text(
+        "name: first\ndescription: A scenario that never gets to run.\n"
+        "steps:\n  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    (tmp_path / "broken.scenario.yaml").write_text("name: broken\ndescription: Not valid.\nsteps: []\n")
+    junit = tmp_path / "out" / "junit.xml"
+    url = f"http://127.0.0.1:{free_port()}"
+    args = [
+        "scenario",
+        "run",
+        str(tmp_path),
+        "--server",
+        url,
+        "--admin-token",
+        "t" * 20,
+        "--junit",
+        str(junit),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and result.stderr.startswith(f"error: no server at {url}"), result.output
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "2" and suite.get("errors") == "2"
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert set(cases) == {"first", "broken"}
+    said = cases["first"].find("error")
+    assert said is not None and f"not run: no server at {url}" in (said.get("message") or "")
