@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.text import Text
 
 from . import report
+from .loader import invalid_name, load
+from .positions import ScenarioInvalid
 from .runner import Runner, ScenarioResult, run_paths
 from .targets import InProcessTarget, RemoteTarget
 
@@ -42,7 +44,8 @@ def run_batch(
     target = RemoteTarget(server, admin_token, sim_token, applied=known) if server else InProcessTarget()
     try:
         listener = report.ConsoleReport(console, verbose=verbose)
-        results = run_paths(files, Runner(target, seed=seed, listener=listener, fail_on_skip=fail_on_skip))
+        runner = Runner(target, seed=seed, listener=listener, fail_on_skip=fail_on_skip)
+        results = run_paths(files, runner, invalid=listener.scenario_invalid)
     finally:
         report.close_target(target, console)
     report.summary(console, results)
@@ -53,6 +56,24 @@ def run_batch(
             raise JunitNotWritten(f"--junit: cannot write {junit}: {exc.strerror or exc}") from None
         console.print(f"JUnit XML written to {junit}", style="dim", soft_wrap=True)
     return results, report.as_json(results, seed=seed, target=target.label)
+
+
+def write_not_run(junit: Path, files: list[Path], why: str, *, seed: int) -> None:
+    """The JUnit file of a run that could not start (no server at ``--server``, its token refused): each
+    scenario an error case saying why it did not run, named as a run names it (an invalid file too), so CI's
+    report shows the reason under the tests it keeps the history of. Without it the run exited 1 with no
+    file, and CI's report step said only that no test report was found."""
+    results = []
+    for path in files:
+        try:
+            name = load(path).name
+        except ScenarioInvalid as exc:
+            name = invalid_name(path, exc)
+        results.append(ScenarioResult(name, str(path), "error", message=f"not run: {why}"))
+    try:
+        report.write_junit(junit, results, seed=seed)
+    except OSError as exc:
+        raise JunitNotWritten(f"--junit: cannot write {junit}: {exc.strerror or exc}") from None
 
 
 def print_problems(checked: list[dict[str, Any]], out: Console, err: Console) -> None:

@@ -25,7 +25,7 @@ from .refusals import entries, given, lacks, prune, within
 from .setup_checks import setup
 from .spelling import suggest
 from .value_checks import addresses, clock_move, iphone, pin, sim_holder
-from .values import is_reference, references
+from .values import is_reference, references, variable_of
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables a step sets by itself (besides its ``capture``), by step type.
@@ -88,7 +88,8 @@ class Walk:
         self.sure = False
 
     def use(self, value: Any, path: tuple[Any, ...]) -> None:
-        for name in references(value):
+        for reference in references(value):
+            name, _ = variable_of(reference, self.variables)
             if name not in self.variables and self.sure:
                 hint = suggest(name, self.variables)
                 self.problem(path, f"${{{name}}} is used before any step sets it{hint}")

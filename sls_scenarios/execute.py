@@ -12,7 +12,7 @@ from typing import Any
 
 from . import expect as judging
 from .steps import DEFERRED, Outcome, StepResult, load_all, worst
-from .values import MISSING, UndefinedVariable, interpolate, lookup
+from .values import MISSING, WHOLE, UndefinedVariable, interpolate, lookup
 from .world import StepFailed, World
 
 COMMON = ("actor", "name", "expect", "capture")
@@ -136,6 +136,9 @@ def _capture(world: World, captures: dict[str, str] | None, outcome: Outcome) ->
     for name, path in captures.items():
         if path == "$status":
             world.variables[name] = response.status
+            continue
+        if path == WHOLE:  # the whole answer: a plain-text one (the outbox hook's code) has no path
+            world.variables[name] = response.body
             continue
         value = lookup(response.body, path)
         if value is MISSING:

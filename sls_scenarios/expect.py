@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .transport import Response
-from .values import MISSING, interpolate, lookup, match
+from .values import MISSING, WHOLE, interpolate, lookup, match
 from .world import World
 
 EVENT_FIELDS = ("user", "ip", "factor", "device_id", "result")
@@ -72,13 +72,13 @@ def _answer(expectation: dict[str, Any], response: Response) -> list[str]:
             if problem:
                 problems.append(f"error {problem}")
     for path, expected in (expectation.get("json") or {}).items():
-        actual = lookup(response.body, path)
+        actual = response.body if path == WHOLE else lookup(response.body, path)
         problem = match(actual, expected)
         if problem:
             hint = instead(response.body, path) if actual is MISSING and as_expected else ""
             if actual is MISSING and not isinstance(response.body, dict | list):  # an HTML page, nothing
                 kind = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "no content")
-                hint = f" (the answer is not JSON: {kind})"
+                hint = f" (the answer is not JSON: {kind}; `{WHOLE}: ...` checks it whole)"
             problems.append(f"{path} {problem}{hint}")
     problems += _headers(expectation.get("headers") or {}, response)
     return problems

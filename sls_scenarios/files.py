@@ -109,11 +109,23 @@ def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:
             files.extend(sorted(f for f in candidate.rglob("*.scenario.y*ml") if is_scenario(f)))
         elif candidate.is_file():
             files.append(candidate)
+        elif target in names and (here := _completed(target)):
+            raise LookupError(
+                f"{target!r} is a library scenario and a file here, {here}: give the path of the one to run "
+                f"(./{here}, or the library's: {names[target]})"
+            )
         elif target in names:
             files.append(names[target])
         elif "/" in target or target.endswith((".yaml", ".yml")):
             # a path that is not there (a folder typed in the wrong directory): no library name is meant
-            raise LookupError(f"no file or folder {target!r} (a path is read from {Path.cwd()})")
+            nearly = _completed(target)
+            hint = f"; did you mean {nearly}?" if nearly else ""
+            raise LookupError(f"no file or folder {target!r} (a path is read from {Path.cwd()}){hint}")
+        elif here := _completed(target):
+            raise LookupError(
+                f"no library scenario is named {target!r}; a file here is {here}: give its path "
+                f"(a name alone is looked up in the library)"
+            )
         else:
             import difflib
 
@@ -125,3 +137,14 @@ def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:
         if file.resolve() not in {u.resolve() for u in unique}:
             unique.append(file)
     return unique
+
+
+def _completed(target: str) -> str | None:
+    """The scenario file ``target`` names with its suffix left off or cut short (``brute-lockout``,
+    ``./brute-lockout.scenario``), if there is one: a name alone is a library scenario's, and the file
+    ``sls scenario new NAME`` had just written here went unmentioned."""
+    for ending in (*SUFFIXES, ".yaml", ".yml"):
+        for cut in range(len(ending), -1, -1):  # the part of the suffix already typed, longest first
+            if target.endswith(ending[:cut]) and Path(target + ending[cut:]).is_file():
+                return target + ending[cut:]
+    return None

@@ -92,7 +92,22 @@ def pytest_configure(config: pytest.Config) -> None:
     """A server without its admin token, an ini setting the server would never see, or one the fixture
     cannot take, is one usage error now, not the same traceback (or a quietly default server) in every
     item."""
-    if config.getoption("sls_server", None) and not token(config, "admin"):
+    server = config.getoption("sls_server", None)
+    problem = None
+    if server:
+        from urllib.parse import urlsplit
+
+        from sls_server.reach import url_problem  # only when a server is named: the plugin loads light
+
+        problem = url_problem(server)
+    if (
+        server and problem
+    ):  # as `sls scenario run --server` refuses it, rather than send it and say "no answer"
+        shown = server if urlsplit(server).password is None else "the URL given"
+        raise pytest.UsageError(
+            f"--sls-server: {shown!r} is not a server's URL like http://127.0.0.1:8000: {problem}"
+        )
+    if server and not token(config, "admin"):
         raise pytest.UsageError(
             "--sls-server needs the server's admin token: give --sls-admin-token TOKEN or set "
             "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"

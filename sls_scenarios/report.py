@@ -81,6 +81,18 @@ class ConsoleReport:
         )
         self.console.print()
 
+    def scenario_invalid(self, result: ScenarioResult) -> None:
+        """A file that is no valid scenario, with every problem: the summary's row shows the first alone, and
+        a QA fixing one problem a run ran the file again for each."""
+        self.console.print(Text.assemble(("▶ ", "bold"), (result.name, "bold cyan")))
+        for problem in result.message.splitlines():
+            self.console.print(Text(f"  ✗ {problem}", style="red"), overflow="fold")
+        told = (
+            f"  error: not a valid scenario (`sls scenario validate {result.file}` checks it without running)"
+        )
+        self.console.print(Text(told, style=VERDICT["error"]), overflow="fold")
+        self.console.print()
+
 
 def close_target(target: InProcessTarget | RemoteTarget, console: Console) -> None:
     """Close the target after a run; a server whose clock could not be put back is a warning, not a lost

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -182,9 +182,12 @@ def _marked(result: ScenarioResult, reason: str | None) -> str:
     return "xpassed"
 
 
-def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
+def run_paths(
+    paths: Iterable[Path], runner: Runner, *, invalid: Callable[[ScenarioResult], None] | None = None
+) -> list[ScenarioResult]:
     """Load and run each file; a file that does not load, or whose scenario name another file has too, is an
-    ``error`` result naming its problems (the report and JUnit are still written, as for any invalid file)."""
+    ``error`` result naming its problems (the report and JUnit are still written, as for any invalid file),
+    handed to ``invalid`` in its turn (the console shows every problem: a summary's row has room for one)."""
     loaded: list[tuple[Path, Scenario | ScenarioInvalid]] = []
     for path in paths:
         try:
@@ -202,7 +205,10 @@ def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
             entry = ScenarioInvalid(mine)
         first = entry.problems[0].line if entry.problems else None  # CI annotates the file there
         name = invalid_name(path, entry)
-        results.append(ScenarioResult(name, str(path), "error", message=str(entry), line=first))
+        result = ScenarioResult(name, str(path), "error", message=str(entry), line=first)
+        if invalid is not None:
+            invalid(result)
+        results.append(result)
     return results
 
 

@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 
 from . import meant
 from .broker_acts import as_http
+from .empty_keys import under_empty
 from .positions import Positions, Problem
 from .schema import common_keys, schema, step_types
 from .spelling import closest, suggest
@@ -92,10 +93,13 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
             said = "the server has no setting {0!r}{1}; `sls config` lists them"
         else:
             said = "unknown key {0!r}{1}; expected " + _list(allowed).replace("{", "{{").replace("}", "}}")
-        told = [(k, said.format(k, suggest(_as_setting(path, k), allowed))) for k in extra]
+        under = {k: under_empty(_mapping(error.schema), path, k, instance, positions) for k in extra}
+        told = [
+            (k, said.format(k, "" if under[k] else suggest(_as_setting(path, k), allowed))) for k in extra
+        ]
         return [
-            _Said((*path, k), m + meant.unknown_key(path, k, instance, positions, allowed), key=True,
-                  meant=closest(k, allowed))
+            _Said((*path, k), m + (under[k] or meant.unknown_key(path, k, instance, positions, allowed)),
+                  key=True, meant=None if under[k] else closest(k, allowed))
             for k, m in told
         ]  # fmt: skip
     if kind == "not" and list(error.schema_path)[-2:] == ["propertyNames", "not"]:

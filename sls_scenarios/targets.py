@@ -196,7 +196,11 @@ class RemoteTarget:
         try:
             found = self._clock("GET", None)
         except ConnectionError as exc:
-            raise TargetError(str(exc)) from None
+            raise TargetError(
+                f"{exc}; is the server running? Start one with `sls demo`, or "
+                "`SLS_TRUSTED_PROXIES=127.0.0.1/32 sls serve` (so each actor keeps its address); check "
+                "--sls-server, or leave it out to run in-process"
+            ) from None
         if found.status in (401, 403):
             raise TargetError(
                 f"{self.url} refused the admin token ({found.brief()}): give the one the server was started "

@@ -9,6 +9,7 @@ did: ``targets.probe_addresses``). Each client is one actor: its address and its
 from __future__ import annotations
 
 import json
+import re
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -104,7 +105,7 @@ class Client(ABC):
         started = time.perf_counter()
         status, raw, answer_headers = self._send(method, path, json_body, headers or {}, query or None)
         elapsed = (time.perf_counter() - started) * 1000
-        return Response(method, path, status, _decode(raw), answer_headers, elapsed)
+        return Response(method, path, status, _decode(raw, answer_headers), answer_headers, elapsed)
 
     @abstractmethod
     def _send(
@@ -129,9 +130,37 @@ def on_this_server(path: str) -> bool:
     return path.startswith("/") and not path.startswith(("//", "/\\"))
 
 
-def _decode(raw: bytes) -> Any:
+def _why(exc: Exception) -> str:
+    """Why a request got no answer, in a few words (``Connection refused``, ``Remote end closed connection
+    without response``): requests' own message is a paragraph of urllib3 (``HTTPConnectionPool(...): Max
+    retries exceeded ... (Caused by NewConnectionError(...))``) that every failed step repeated."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(chain) < 10:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    for link in chain:  # an OSError's strerror says it best (``Connection refused``)
+        if isinstance(link, OSError) and link.strerror:
+            return link.strerror
+    errno = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))  # urllib3 may keep it as text alone
+    if errno:
+        return errno.group(1).strip()
+    deepest = str(chain[-1])
+    if deepest and len(deepest) <= 100 and "Pool(" not in deepest:
+        return deepest
+    return type(exc).__name__
+
+
+def _decode(raw: bytes, headers: dict[str, str]) -> Any:
+    """The answer's body: parsed when it says it is JSON (or says nothing), else the text it is. Parsed
+    whatever it said, the outbox hook's plain-text code ``274642`` became a number, which ``verify`` then
+    sent as one, while ``012345`` (no JSON) stayed text: a scenario passed or failed by the code drawn."""
     if not raw:
         return None
+    kind = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    media = kind.split(";", 1)[0].strip().lower()
+    if media and media != "application/json" and not media.endswith("+json"):
+        return raw.decode("utf-8", "replace")
     try:
         return json.loads(raw)
     except ValueError:
@@ -187,7 +216,7 @@ class RemoteClient(Client):
                 timeout=self.timeout_s,
             )
         except requests.RequestException as exc:
-            raise ConnectionError(f"no answer from {self.base_url} ({method} {path}): {exc}") from None
+            raise ConnectionError(f"no answer from {self.base_url} ({method} {path}): {_why(exc)}") from None
         return answer.status_code, answer.content, dict(answer.headers)
 
     def fork(self) -> RemoteClient:

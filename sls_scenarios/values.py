@@ -2,7 +2,8 @@
 
 One small language for all three, so a scenario author learns it once: a path is dotted
 (``factor.challenge``), a number indexes a list (``factors.0.type``), ``*`` maps over a list
-(``factors.*.type``). A variable is a path whose first segment names a variable. A string that is exactly
+(``factors.*.type``). A variable is a path whose first segment names a variable (or its first segments, for a
+setup user whose name has a dot: ``${al.ice.password}``). A string that is exactly
 ``${...}`` keeps the variable's type (an integer stays an integer, so ``advance_clock: ${retry_after}``
 works); inside longer text it is spliced in.
 """
@@ -11,13 +12,18 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .literals import typed
 
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_*-]+)*)\}")
+#: ``${name.path}``: a name may hold a ``-`` and begin with a digit, as a setup user's may (``bob-smith``,
+#: ``3com``), each also a variable; without them ``${bob-smith.password}`` was no reference, sent as text.
+_VAR = re.compile(r"\$\{([A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_*-]+)*)\}")
 MISSING: Any = object()
+#: The path of a whole answer, in ``capture`` and ``expect.json``: a plain-text one (the outbox hook's code)
+#: has no field to name.
+WHOLE = "$body"
 _MISSING = MISSING  # the marker of a path that leads nowhere
 MATCHER_OPS = frozenset(
     {
@@ -176,9 +182,10 @@ def is_reference(value: str) -> bool:
 
 
 def references(value: Any) -> list[str]:
-    """The variable names (first segments) ``value`` refers to, for the loader's check."""
+    """The references ``value`` holds (``bob-smith.password``), for the loader's check: which part is the
+    variable's name is :func:`variable_of`'s to say."""
     if isinstance(value, str):
-        return [match.group(1).split(".")[0] for match in _VAR.finditer(value)]
+        return [match.group(1) for match in _VAR.finditer(value)]
     if isinstance(value, list):
         return [name for item in value for name in references(item)]
     if isinstance(value, dict):
@@ -186,8 +193,19 @@ def references(value: Any) -> list[str]:
     return []
 
 
+def variable_of(path: str, names: Iterable[str]) -> tuple[str, str]:
+    """A reference's variable name and the path into its value: the longest run of its first segments that
+    names a variable (a setup user ``al.ice``: ``${al.ice.phone}`` is its phone), else its first segment."""
+    known = set(names)
+    segments = path.split(".")
+    for end in range(len(segments), 1, -1):
+        if ".".join(segments[:end]) in known:
+            return ".".join(segments[:end]), ".".join(segments[end:])
+    return segments[0], ".".join(segments[1:])
+
+
 def _resolve(path: str, variables: Mapping[str, Any]) -> Any:
-    name, _, rest = path.partition(".")
+    name, rest = variable_of(path, variables)
     if name not in variables:
         known = ", ".join(sorted(variables)) or "none yet"
         raise UndefinedVariable(f"${{{path}}}: no variable {name!r} (defined: {known})")

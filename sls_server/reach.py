@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from urllib.parse import urlsplit
 
 from .hostnames import admitted, host_name, own_names
 
@@ -93,3 +94,29 @@ def public_url(host: str, port: int) -> str:
     """Where the other machines reach a server listening on ``host``: this machine's address on its network
     for a wildcard (every interface), else ``host`` itself (one address or name, the same from anywhere)."""
     return http_url(outward_address(host), port) if host in WILDCARDS else local_url(host, port)
+
+
+def url_problem(url: str) -> str | None:
+    """What keeps ``url`` from being a server's address a client adds its paths to (``http://host:port``),
+    in words; None when nothing does. One judgement for every client that is given one: the ``sls``
+    commands' ``--url`` and ``--server`` (``cli.admin_commands.server_url``), and the pytest plugin's
+    ``--sls-server``, which sent ``127.0.0.1:8000`` as it was and was told "No connection adapters"."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError: not a number, or out of range
+    except ValueError as exc:
+        return str(exc)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "it needs http:// or https:// and a host"
+    if any(c.isspace() for c in url):
+        return "it has a space in it"
+    if parts.username is not None or parts.password is not None:
+        return "a user or password in it is never sent (the admin token signs in): leave it out"
+    if parts.query or parts.fragment or url.rstrip().endswith(("?", "#")):
+        return "a query or fragment (?... or #...) has no place in it: each command adds its own path"
+    if parts.path.strip("/"):  # no server here serves under a prefix: /admin/v1 would become /x/admin/v1
+        return (
+            f"the path {parts.path!r} has no place in it: each command adds its own (/admin/v1, /api/v1, "
+            "/sim/v1) to the server's address"
+        )
+    return None

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import click
 
 from ..config import ADMIN_TOKEN_FILE
+from ..reach import url_problem
 from . import demofile, gateway_file, listen_file, recorded_process
 from .admin_client import AdminClient
 from .output import (
@@ -162,33 +162,15 @@ def folder_token(data_dir: Path, url: str, *, serving: bool = False) -> tuple[st
 
 def server_url(url: str, source: str) -> str:
     """``url`` if a request can be sent to it, else a usage error (exit 2) naming it and where it came from
-    (``source``): a typo in --url, SLS_URL or demo.json is no server's fault, and never a traceback."""
-    problem = None
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises ValueError: not a number, or out of range
-    except ValueError as exc:
-        problem = str(exc)
-    else:
-        if parts.password is not None:  # refused below, whatever else is wrong: never printed with it
-            url = mask_url(url) or url
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            problem = "it needs http:// or https:// and a host"
-        elif any(c.isspace() for c in url):
-            problem = "it has a space in it"
-        elif parts.username is not None or parts.password is not None:
-            problem = "a user or password in it is never sent (the admin token signs in): leave it out"
-        elif parts.query or parts.fragment or url.rstrip().endswith(("?", "#")):
-            problem = "a query or fragment (?... or #...) has no place in it: each command adds its own path"
-        elif parts.path.strip(
-            "/"
-        ):  # no server here serves under a prefix: /admin/v1 would become /x/admin/v1
-            problem = (
-                f"the path {parts.path!r} has no place in it: each command adds its own (/admin/v1, /api/v1, "
-                "/sim/v1) to the server's address"
-            )
+    (``source``): a typo in --url, SLS_URL or demo.json is no server's fault, and never a traceback. The
+    judgement is ``reach.url_problem``'s, which the pytest plugin's ``--sls-server`` shares."""
+    problem = url_problem(url)
     if problem:
-        raise CliError(f"{source}: {url!r} is not a server's URL like {DEFAULT_URL}: {problem}", EXIT_USAGE)
+        try:
+            shown = mask_url(url) or url  # a password is refused, whatever else is wrong: never printed
+        except ValueError:  # a port that is none
+            shown = url
+        raise CliError(f"{source}: {shown!r} is not a server's URL like {DEFAULT_URL}: {problem}", EXIT_USAGE)
     return url
 
 

@@ -101,18 +101,24 @@ def list_(paths: tuple[str, ...], tags: tuple[str, ...], as_json: bool) -> None:
 def show(name: str, as_json: bool) -> None:
     """Print a scenario's file: what it sets up and every step.
 
+    On a terminal with line numbers; into a file or a pipe as the file is, to start one of your own from.
+
     \b
     Examples:
       sls scenario show sim-swap
+      sls scenario show dscplus-login > my-login.scenario.yaml   # then change its name
       sls scenario show sim-swap --json | jq '.steps | length'
     """
     found = load_one(name)
     if as_json:
         print_json(found.data)
         return
+    text = found.path.read_text(encoding="utf-8")
+    if not is_terminal(sys.stdout):  # numbered and padded, `show NAME > mine.scenario.yaml` was no YAML
+        click.echo(text, nl=False)
+        return
     from rich.syntax import Syntax
 
-    text = found.path.read_text(encoding="utf-8")
     console().print(Syntax(text, "yaml", line_numbers=True, word_wrap=True))
 
 

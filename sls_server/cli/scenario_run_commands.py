@@ -60,13 +60,22 @@ def _token_source() -> str:
     return "demo.json's admin token"
 
 
+#: Nothing answering at ``--server``, told in this command's options: the hint every other command gives
+#: (``--url or SLS_URL``) named options ``scenario run`` does not have.
+NO_SERVER = (
+    "no server at {url} ({reason}); is the server running? Start one with `sls demo`, or "
+    "`SLS_TRUSTED_PROXIES=127.0.0.1/32 sls serve` (so each actor keeps its address); check --server, or "
+    "leave out --server to run in-process"
+)
+
+
 def _check_server(server: str, admin_token: str) -> None:
     """One admin call before any scenario runs: a wrong admin token (or no server at the URL) is one error,
     told as every ``sls`` command tells it (exit 1), not the same error again in every scenario. A token sent
     and refused is said as such, naming where it came from: the server's own words ("This route needs
     Authorization: Bearer <admin token>.") read as if none had been sent."""
     client = AdminClient(server_url(server, "--server"), admin_token)
-    with server_errors():
+    with server_errors(no_server=NO_SERVER):
         try:
             client.request("GET", "/admin/v1/clock")
         except ApiError as exc:
@@ -134,10 +143,11 @@ def run(
     others still run. In-process by default: an app and an embedded Redis of the run's own, wiped before
     each scenario.
     With --server the runner is an HTTP client of that server: it needs the admin token (checked once
-    before the first scenario: a wrong one, or no server there, is one error, exit 1), saves the server's
-    world (state export), wipes it before each scenario and puts the saved world back after the last, and
-    sends actors' addresses as X-Forwarded-For, so the server must trust this machine
-    (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
+    before the first scenario: a wrong one, or no server there, is one error, exit 1, and with --junit each
+    scenario an error case saying so), saves the server's world (state export), wipes it before each
+    scenario and puts the saved world back after the last, and sends actors' addresses as X-Forwarded-For,
+    so the server must trust this machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an
+    address did not take.
     A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) the server is not known to run with
     is skipped with the reason (JUnit <skipped>) and does not fail the run (with --fail-on-skip it is a
     failure: for a job that must run every scenario): run it in-process, or with `sls scenario demo`, whose
@@ -151,7 +161,7 @@ def run(
       sls scenario run my-tests/ --junit report.xml   # every *.scenario.yaml in a folder, for CI
       sls scenario run --all --server http://127.0.0.1:8000 --admin-token "$TOKEN" --json
     """
-    from sls_scenarios.batch import JunitNotWritten, run_batch
+    from sls_scenarios.batch import JunitNotWritten, run_batch, write_not_run
     from sls_scenarios.targets import TargetError
 
     server = _server_given(server)
@@ -168,7 +178,15 @@ def run(
     if server and not sim_token:  # a demo started with SLS_SIM_TOKEN keeps it in demo.json
         sim_token = demofile.sim_token(server)
     if server and admin_token:  # without one, the target refuses the run (a usage error) below
-        _check_server(server, admin_token)
+        try:
+            _check_server(server, admin_token)
+        except CliError as exc:
+            if junit:  # CI's report shows why nothing ran, under each scenario's name
+                try:
+                    write_not_run(junit, files, exc.message, seed=seed)
+                except JunitNotWritten as unwritten:
+                    raise CliError(f"{exc.message}; {unwritten}") from None
+            raise
     try:
         results, document = run_batch(
             files, console(stderr=as_json, log=True), server=server, admin_token=admin_token,

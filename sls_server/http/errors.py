@@ -99,6 +99,17 @@ class GatewayRouteNotEmulated(NotFound):
     )
 
 
+class GatewayModeOff(NotFound):
+    """A route only gateway mode serves (the outbox hook, the gateway's REST and admin routes), asked of a
+    server not in it: werkzeug's "check your spelling" sent the reader looking for a typo in a path spelt
+    right (the README offers the outbox hook to unattended scripts)."""
+
+    message = (
+        "This route is served in gateway mode only: start the server with SLS_GATEWAY=true (or "
+        "`sls gateway`); a scenario asks for it with `setup.settings: {SLS_GATEWAY: true}`."
+    )
+
+
 class CsrfTokenInvalid(Forbidden):
     code = "csrf_token_invalid"
     message = "The form's CSRF token is missing or not this session's; reload the page and try again."
@@ -264,6 +275,8 @@ def register_error_handlers(app: Flask) -> None:
             )
         if status == 404 and request.path.startswith(_GATEWAY_PREFIXES) and core().settings.gateway:
             return sls_error(GatewayRouteNotEmulated())
+        if status == 404 and _gateway_only(request.path) and not core().settings.gateway:
+            return sls_error(GatewayModeOff())
         if status == 404:
             return sls_error(NotFound(exc.description))
         if isinstance(exc, MethodNotAllowed) and a_page_form_its_script_sends(exc.valid_methods or ()):
@@ -291,6 +304,16 @@ def register_error_handlers(app: Flask) -> None:
 
 #: The gateway's REST prefixes (gateway mode's blueprints there serve only the session routes).
 _GATEWAY_PREFIXES = ("/v1/api/", "/v1/portal/")
+#: The folders only gateway mode's blueprints serve (``sls_server.http.gateway``), besides those.
+_GATEWAY_FOLDERS = ("/sim/v1/outbox", "/admin/v1/gateway")
+
+
+def _gateway_only(path: str) -> bool:
+    """Whether ``path`` lies where only gateway mode serves routes: a folder itself or below it, not a name
+    that merely begins like one (``/sim/v1/outboxes``)."""
+    return path.startswith(_GATEWAY_PREFIXES) or any(
+        path == folder or path.startswith(folder + "/") for folder in _GATEWAY_FOLDERS
+    )
 
 
 def _wrong_method(allowed: Iterable[str]) -> ResponseReturnValue:

@@ -33,6 +33,57 @@ def test_list_and_show_the_library() -> None:
     assert code == 0 and json.loads(out)["name"] == "sim-swap"
 
 
+def test_show_into_a_file_writes_the_scenario_as_it_is(tmp_path: Path) -> None:
+    """The library is "an example to start a scenario of your own from (`sls scenario show NAME`)": a QA
+    who wrote ``sls scenario show dscplus-login > mine.scenario.yaml`` got each line numbered and padded to
+    the width, which is no YAML (``mine.scenario.yaml:3:4: not valid YAML``). Out of a terminal, the file's
+    own text is printed."""
+    code, out, _ = sls("show", "dscplus-login")
+    library = next(f for f in library_files() if f.name == "dscplus-login.scenario.yaml")
+    assert code == 0 and out == library.read_text(encoding="utf-8")
+    mine = tmp_path / "mine.scenario.yaml"
+    mine.write_text(out.replace("name: dscplus-login", "name: mine"))
+    code, out, _ = sls("validate", str(mine))
+    assert code == 0, out
+
+
+def test_a_scenario_of_this_folder_named_as_a_library_one_is_pointed_to_by_its_path(
+    monkeypatch,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """``sls scenario new brute-lockout``, then ``sls scenario run brute-lockout`` (a name, as the library's
+    are run): "did you mean password-brute-force-lockout, auto-logoff?", and not a word of the file here.
+    Nor was ``./brute-lockout.scenario``, its suffix cut short, told the file it nearly names."""
+    monkeypatch.chdir(tmp_path)
+    new_file("brute-lockout", tmp_path)
+    code, _, err = sls("run", "brute-lockout")
+    assert code == 2 and "a file here is brute-lockout.scenario.yaml: give its path" in err, err
+    code, _, err = sls("demo", "brute-lockout", "--pace", "0")
+    assert code == 2 and "a file here is brute-lockout.scenario.yaml: give its path" in err, err
+    code, _, err = sls("validate", "./brute-lockout.scenario")
+    assert code == 2 and "did you mean ./brute-lockout.scenario.yaml?" in err, err
+    # a file here named as a library scenario: the library's ran, green, while the file here was the template
+    new_file("sim-swap", tmp_path)
+    code, out, err = sls("run", "sim-swap")
+    assert code == 2 and "is a library scenario and a file here, sim-swap.scenario.yaml" in err, out + err
+    assert "sls_scenarios/library/sim-swap.scenario.yaml" in err, err  # the library's, by its path
+
+
+def test_a_run_shows_every_problem_of_an_invalid_file(tmp_path: Path) -> None:
+    """A file with six typos, run (as CI runs a folder): the summary's row showed the first problem alone,
+    and nothing else on screen named the other five; fixing one a run, the QA ran it six times."""
+    broken = tmp_path / "typos.scenario.yaml"
+    broken.write_text(
+        "name: typos\ndescription: A scenario with two typos.\nsteps:\n"
+        "  - logn: alice\n  - http: {method: GET, path: /healthz}\n    expect: {stauts: 200}\n"
+    )
+    code, out, _ = sls("run", str(broken))
+    assert code == 1, out
+    assert f"{broken}:4:5: step 1: unknown step type 'logn'" in out, out
+    assert f"{broken}:6:14: step 2 expect.stauts: unknown key 'stauts'" in out, out
+    assert f"sls scenario validate {broken}" in out, out  # the way to check it without running
+
+
 def described(file: Path) -> Path:
     """A file ``new`` wrote, its description written: the template's own is refused."""
     file.write_text(file.read_text().replace("Say in a sentence what this scenario shows", "A login"))
@@ -124,6 +175,9 @@ def test_run_against_a_server_needs_its_admin_token(monkeypatch, tmp_path: Path)
     assert code == 2 and "admin token" in err
     code, _, err = sls("run", "dscplus-login", "--server", "http://127.0.0.1:9", "--admin-token", "t" * 20)
     assert code == 1 and err.startswith("error: no server at http://127.0.0.1:9 (")  # once, before any run
+    # what to do, in this command's words: it told `--url or SLS_URL`, options `scenario run` does not have
+    assert "--url" not in err and "SLS_URL" not in err, err
+    assert "is the server running?" in err and "check --server" in err and "leave out --server" in err, err
 
 
 def test_a_demo_against_no_server_says_nothing_answers_there() -> None:

@@ -163,7 +163,7 @@ def test_expectations_that_could_never_fail_or_would_break_the_runner_are_refuse
     empty = problems(tmp_path, "- login: {user: alice, password: totally-wrong}\n  expect: {json: {}}\n")
     assert empty == [
         "10:20: step 1 expect.json: {} should be non-empty"
-        " (Paths into the JSON answer and what they must be.)"
+        " (Paths into the JSON answer and what they must be (`$body`: the whole answer, text too).)"
     ]
     found = problems(
         tmp_path,

@@ -126,7 +126,8 @@ def test_a_json_path_into_an_answer_that_is_not_json_says_so(target: InProcessTa
     steps = "- http: {method: GET, path: /}\n  expect: {status: 200, json: {state: ready}}\n"
     result = run(target, write(tmp_path, steps))
     assert result.message.endswith(
-        "state is missing (expected 'ready') (the answer is not JSON: text/html; charset=utf-8)"
+        "state is missing (expected 'ready') (the answer is not JSON: text/html; charset=utf-8; "
+        "`$body: ...` checks it whole)"
     ), result.message
 
 

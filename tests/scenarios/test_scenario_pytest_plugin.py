@@ -305,6 +305,12 @@ def test_a_server_without_its_admin_token_is_one_usage_error(tmp_path: Path) -> 
     assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
     assert "--sls-admin-token" in ran.stderr and "SLS_ADMIN_TOKEN" in ran.stderr
     assert "Traceback" not in ran.stdout + ran.stderr and "TargetError" not in ran.stdout + ran.stderr
+    # a URL without its scheme, as `sls scenario run --server` refuses it: it was sent, and requests' "No
+    # connection adapters were found" came back with "is the server running?"
+    bare = pytest_in(tmp_path, "-p", "no:cacheprovider", "--sls-server", "127.0.0.1:9", SLS_ADMIN_TOKEN="t")
+    said = bare.stdout + bare.stderr
+    assert bare.returncode == 4 and "is the server running" not in said, said
+    assert "--sls-server: '127.0.0.1:9' is not a server's URL like http://127.0.0.1:8000" in said, said
 
 
 def test_an_ini_setting_the_server_would_never_see_is_one_usage_error(tmp_path: Path) -> None:
