@@ -69,8 +69,11 @@ class SessionExpired(NotAuthenticated):
     cause = "idle"
     """``ended_by``: what ended it, where one code has two causes."""
 
-    def __init__(self, message: str | None = None, **extra: Any) -> None:
+    def __init__(self, message: str | None = None, *, ended_at: int | None = None, **extra: Any) -> None:
         super().__init__(message, **{"ended_by": type(self).cause, **extra})
+        self.ended_at = ended_at
+        """When it ran out, on the app clock (None: not known), for this server's own words (gateway mode's
+        "idle timeout at 14:02"); not in the answer, which the contract fixes."""
 
 
 class SessionLifetimeEnded(SessionExpired):

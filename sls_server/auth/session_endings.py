@@ -52,12 +52,13 @@ def tombstone_for(reason: str) -> str | None:
     return "replaced" if reason == "replaced_by_gateway_login" else reason
 
 
-def ended_error(state: str) -> SlsError:
-    """The error a session ended as ``state`` answers, the same on every request while its tombstone lasts."""
+def ended_error(state: str, *, ended_at: int | None = None) -> SlsError:
+    """The error a session ended as ``state`` answers, the same on every request while its tombstone lasts;
+    an expiry's carries when it ran out (``ended_at``)."""
     if state == "expired_idle":
-        return SessionExpired()
+        return SessionExpired(ended_at=ended_at)
     if state == "expired_absolute":
-        return SessionLifetimeEnded()
+        return SessionLifetimeEnded(ended_at=ended_at)
     if state == "replaced":
         return SessionReplaced()
     if state == "rotated":

@@ -113,7 +113,7 @@ class SessionService:
             self._events.record(
                 f"session.{status}", at=now, user=touched.username, detail={"session_id": short_id(sid)}
             )
-        raise ended_error(status)  # the same for every request while its tombstone lasts
+        raise ended_error(status, ended_at=touched.ended_at)  # the same while its tombstone lasts
 
     def end(
         self,

@@ -108,10 +108,11 @@ class GatewayService:
             why = "session_ended" if exc.code == "not_authenticated" else exc.code  # gone: ended elsewhere
             if isinstance(exc, SessionKilled):  # its tombstone: named as a look names it (``FOUND_ENDED``)
                 why = FOUND_ENDED.get(exc.why, ("session_ended", ""))[0]
-            ended_by = why
+            ended_by, ended_at = why, now
             if isinstance(exc, SessionExpired):  # one reason, two causes: a bot must tell them apart
                 ended_by = "lifetime" if isinstance(exc, SessionLifetimeEnded) else "idle"
-            self._forget(record, now=now, why=why, ended_by=ended_by)
+                ended_at = exc.ended_at if exc.ended_at is not None else now  # when it ran out
+            self._forget(record, now=now, why=why, ended_by=ended_by, ended_at=ended_at)
             raise NoGatewaySession.ended(why, ended_by) from None
         return self._view(record, session, reset_at)
 
@@ -153,7 +154,8 @@ class GatewayService:
         )
         if touched.record is None:  # named as a REST call finding it would name it (not expired_idle)
             why, ended_by = FOUND_ENDED.get(touched.status, ("session_ended", "session_ended"))
-            self._forget(record, now=now, why=why, ended_by=ended_by)
+            ended_at = touched.ended_at if touched.ended_at is not None else now
+            self._forget(record, now=now, why=why, ended_by=ended_by, ended_at=ended_at)
             return None
         return self._view(record, Session.from_record(touched.record), reset_at)
 
@@ -283,9 +285,10 @@ class GatewayService:
         self._ended_event(record, now=now, why=why, ended_by=why)
         self._sessions.end(record.session_id, now=now, reason="logout" if why == "logout" else why)
 
-    def _forget(self, record: GatewayRecord, *, now: int, why: str, ended_by: str) -> None:
-        """The real session ended by itself (its own event says how): the gateway lets go of it."""
-        if self._repo.end(self.instance, record.session_id, why=why, ended_by=ended_by, now=now):
+    def _forget(self, record: GatewayRecord, *, now: int, why: str, ended_by: str, ended_at: int) -> None:
+        """The real session ended by itself (its own event says how): the gateway lets go of it, and keeps
+        when it ended (``ended_at``: an expiry's own instant, maybe long before ``now``, when found)."""
+        if self._repo.end(self.instance, record.session_id, why=why, ended_by=ended_by, now=now, at=ended_at):
             self._ended_event(record, now=now, why=why, ended_by=ended_by)
 
     def _ended_event(self, record: GatewayRecord, *, now: int, why: str, ended_by: str) -> None:

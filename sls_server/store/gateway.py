@@ -73,11 +73,15 @@ class GatewayRepo:
         done = self._scripts("gateway_update", _session_keys(instance), [session_id, "set", *pairs(fields)])
         return bool(done)
 
-    def end(self, instance: str, session_id: str, *, why: str, ended_by: str, now: int) -> bool:
+    def end(
+        self, instance: str, session_id: str, *, why: str, ended_by: str, now: int, at: int | None = None
+    ) -> bool:
         """Forget the gateway's session if it is still ``session_id``, remembering ``why`` (the 401's
-        ``reason``), ``ended_by`` (its cause) and when (``now``, on the app clock) until the next login, or
-        :data:`ENDED_KEEP_S` of the app clock."""
-        args: list[str | int] = [session_id, "end", f"{why} {ended_by}", ENDED_BACKSTOP_S, now]
+        ``reason``), ``ended_by`` (its cause) and when it ended (``at``, on the app clock; ``now`` when not
+        given) until the next login, or :data:`ENDED_KEEP_S` of the app clock from ``now``: an expiry found
+        long after it ran out (a clock moved hours on) is news to every caller for as long as any other."""
+        said = f"{why} {ended_by} {now if at is None else at}"
+        args: list[str | int] = [session_id, "end", said, ENDED_BACKSTOP_S, now]
         return bool(self._scripts("gateway_update", _session_keys(instance), args))
 
     def ended(self, instance: str, *, now: int) -> GatewayEnding | None:
@@ -87,11 +91,13 @@ class GatewayRepo:
         value = self._r.get(keys.gateway_ended(instance))
         if not value:
             return None
-        at, _, said = text(value).partition(" ")
-        why, _, ended_by = said.partition(" ")
-        if not why or not at.lstrip("-").isdigit():
+        found, _, said = text(value).partition(" ")
+        why, _, rest = said.partition(" ")
+        ended_by, _, at = rest.partition(" ")
+        if not why or not found.lstrip("-").isdigit():
             return None  # not written by this version (the reason alone): its hour cannot be told
-        return GatewayEnding(why, ended_by or None, int(at)) if now - int(at) < ENDED_KEEP_S else None
+        ended_at = int(at) if at.lstrip("-").isdigit() else int(found)  # an older version's: when found
+        return GatewayEnding(why, ended_by or None, ended_at) if now - int(found) < ENDED_KEEP_S else None
 
     def restart(
         self,

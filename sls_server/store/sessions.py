@@ -44,6 +44,10 @@ class Touched:
     when this step found it past its time and ended it (its event is the caller's to record)."""
     access: UserAccess | None = None
     """The user's IP rules, read in the same step (the address is judged on every request)."""
+    ended_at: int | None = None
+    """When it ended, on the app clock: an expiry's own instant, not when a request found it past it (a clock
+    moved an hour on finds a session that ran out 45 minutes before). None while it lives, and for a
+    tombstone older than this field."""
 
 
 @guarded
@@ -134,8 +138,8 @@ class SessionRepo:
         if status == "missing":
             return Touched(status)
         if status == "ended":
-            return Touched(str(result[1]), username=username, earlier=True)
-        return Touched(status, username=str(result[1]))
+            return Touched(str(result[1]), username=username, earlier=True, ended_at=_instant(result[2]))
+        return Touched(status, username=str(result[1]), ended_at=_instant(result[2]))
 
     def spend_verified(self, session_id: str, purpose: str, *, now: int) -> str:
         """Spend the session's step-up for ``purpose`` (``session_spend_verified.lua``): 'ok' when it was
@@ -193,3 +197,9 @@ class SessionRepo:
             SessionRecord.from_hash(from_pairs(fields), id=str(sid))
             for sid, fields in zip(flat[::2], flat[1::2], strict=True)
         ]
+
+
+def _instant(value: object) -> int | None:
+    """A tombstone's ``at`` as the script answers it (``''`` from one written before it was kept)."""
+    said = text(value)
+    return int(said) if said.lstrip("-").isdigit() else None

@@ -35,14 +35,26 @@ def test_an_idle_ending_is_shown_as_the_401_says_it_with_when(
     gw: FlaskClient, sam: str, admin_headers: dict[str, str]
 ) -> None:
     assert gateway_state(gw, admin_headers)["ended"] is None  # a live session: nothing ended
-    found_at = move_clock(gw, admin_headers, IDLE_S + 1)
+    last_activity = move_clock(gw, admin_headers, 0)
+    move_clock(gw, admin_headers, IDLE_S + 1200)  # a trainer's jump: found twenty minutes after it ended
     state = gateway_state(gw, admin_headers)  # the admin's look finds it ended
     assert state["session"] is None
-    assert state["ended"] == {"reason": "session_expired", "ended_by": "idle", "at": found_at}
+    ended_at = last_activity + IDLE_S  # when the idle timeout ran out, not when someone looked
+    assert state["ended"] == {"reason": "session_expired", "ended_by": "idle", "at": ended_at}
     refused = gw.post("/v1/api/tickle").get_json()
     assert (refused["reason"], refused["ended_by"]) == ("session_expired", "idle")
     move_clock(gw, admin_headers, 60)
-    assert gateway_state(gw, admin_headers)["ended"]["at"] == found_at  # when it ended, not when looked at
+    assert gateway_state(gw, admin_headers)["ended"]["at"] == ended_at  # when it ended, not when looked at
+
+
+def test_an_idle_ending_a_rest_call_finds_is_told_with_when_it_ran_out(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    last_activity = move_clock(gw, admin_headers, 0)
+    move_clock(gw, admin_headers, IDLE_S + 1200)
+    refused = gw.post("/v1/api/tickle").get_json()  # a bot's tickle finds it ended, before any admin looks
+    assert (refused["reason"], refused["ended_by"]) == ("session_expired", "idle")
+    assert gateway_state(gw, admin_headers)["ended"]["at"] == last_activity + IDLE_S
 
 
 def test_an_sso_expiry_is_shown_until_the_next_login_and_no_secret_with_it(
@@ -71,10 +83,11 @@ def test_the_ending_is_news_for_an_hour_of_the_server_s_clock(
 def test_sls_gateway_state_status_says_how_the_last_session_ended(
     sls: Any, gw: FlaskClient, sam: str, admin_headers: dict[str, str]
 ) -> None:
-    found_at = move_clock(gw, admin_headers, IDLE_S + 1)
+    last_activity = move_clock(gw, admin_headers, 0)
+    move_clock(gw, admin_headers, IDLE_S + 1200)
     said = sls("status")
     assert said.exit_code == 0, said.output
-    hhmm = datetime.fromtimestamp(found_at, UTC).strftime("%H:%M")
+    hhmm = datetime.fromtimestamp(last_activity + IDLE_S, UTC).strftime("%H:%M")  # not the look's 20 min on
     assert f"none — the last one ended: idle timeout at {hhmm} UTC" in " ".join(said.stdout.split())
     move_clock(gw, admin_headers, 3600)
     plain = sls("status")

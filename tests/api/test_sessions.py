@@ -49,6 +49,20 @@ def test_absolute_lifetime_is_not_extended_by_activity(alice: EnrolledUser, admi
     assert [e["user"] for e in trail(alice.client, admin_headers, "session.expired_absolute")] == ["alice"]
 
 
+def test_a_session_found_past_both_ends_ended_by_the_first(alice: EnrolledUser, admin_headers) -> None:
+    """Left idle, then found after its lifetime too (a clock moved two days on): it was logged off for
+    inactivity long before its lifetime ran out, and says so; it said "lifetime", the later of the two."""
+    token = alice.log_in()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert alice.client.get("/api/v1/session", headers=bearer).status_code == 200
+    move_clock(alice.client, admin_headers, 2 * 86400)
+    found = alice.client.get("/api/v1/session", headers=bearer)
+    assert found.status_code == 401
+    assert (found.get_json()["error"], found.get_json()["ended_by"]) == ("session_expired", "idle")
+    assert [e["user"] for e in trail(alice.client, admin_headers, "session.expired_idle")] == ["alice"]
+    assert trail(alice.client, admin_headers, "session.expired_absolute") == []
+
+
 def test_idle_expiry_never_passes_the_absolute_limit(alice: EnrolledUser, admin_headers) -> None:
     token = alice.log_in()
     bearer = {"Authorization": f"Bearer {token}"}

@@ -1,7 +1,7 @@
 -- Change the gateway's session only if it is still the one the caller read: a stale change (a staged drop,
 -- a reauthentication, an expiry) must never land on a newer login's record.
 -- KEYS[1] the gateway's session hash   KEYS[2] why its last session ended (set by 'end')
--- ARGV[1] the session id read   ARGV[2] 'end' to delete it (ARGV[3] why: '<reason> <ended_by>', ARGV[4] seconds of
+-- ARGV[1] the session id read   ARGV[2] 'end' to delete it (ARGV[3] why: '<reason> <ended_by> <when it ended>', ARGV[4] seconds of
 -- real time Redis keeps why: a backstop, ARGV[5] the app clock's now, stored with why: '<now> <why>', whose hour is
 -- judged at read),
 -- 'set' to write, 'back' to put a record back whole in its place (a login whose session was replaced before it took the

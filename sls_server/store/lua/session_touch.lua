@@ -6,11 +6,13 @@
 -- ARGV[3] 'extend' (the idle expiry, a request's activity) | 'check' (only) | 'end' (a logout: ended in the
 -- same step, and the record returned as it was)
 -- A session that ended for a reason its holder did not choose is left a tombstone: the hash with only 'state' (why:
--- 'expired_idle', 'expired_absolute', 'replaced', 'revoked', 'killed', ...) and 'at' (when, on the app clock),
--- kept ARGV[5] s of real time (a frozen clock keeps it), so every later request with the token is told the same.
+-- 'expired_idle', 'expired_absolute', 'replaced', 'revoked', 'killed', ...) and 'at' (when it ended, on the app
+-- clock: an expiry's own instant, however long after it the session was found), kept ARGV[5] s of real time (a
+-- frozen clock keeps it), so every later request with the token is told the same.
 -- Returns {'ok', {session field, value, ...}, {IP rules field, value, ...}} | {'missing'}
---       | {'expired_absolute' | 'expired_idle' | 'revoked', username}: ended by this step (its event is to record)
---       | {'ended', state}: a tombstone, ended before (its event recorded then)
+--       | {'expired_absolute' | 'expired_idle' | 'revoked', username, at}: ended by this step (its event is to
+--         record)
+--       | {'ended', state, at}: a tombstone, ended before (its event recorded then)
 -- include: user_stands
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then
@@ -26,24 +28,27 @@ for i = 1, #fields, 2 do
   end
 end
 if s['state'] then
-  return {'ended', s['state']}
+  return {'ended', s['state'], s['at'] or ''}
 end
-local function finish(status)
+local function finish(status, at)
   redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], 'state', status, 'at', ARGV[1])
+  redis.call('HSET', KEYS[1], 'state', status, 'at', at)
   redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
   redis.call('ZREM', KEYS[3], ARGV[4])
-  return {status, s['username']}
+  return {status, s['username'], at}
 end
 if not user_stands(KEYS[2], s['epoch']) then
-  return finish('revoked')
+  return finish('revoked', ARGV[1])
 end
 local now = tonumber(ARGV[1])
-if now >= tonumber(s['expires_at']) then
-  return finish('expired_absolute')
+-- the idle expiry never passes the lifetime's ('extend' caps it); found past both (a clock moved far), the
+-- session ended at the first: by inactivity if that came before its lifetime was over
+local idle_ends = tonumber(s['idle_expires_at'])
+if now >= idle_ends and idle_ends < tonumber(s['expires_at']) then
+  return finish('expired_idle', s['idle_expires_at'])
 end
-if now >= tonumber(s['idle_expires_at']) then
-  return finish('expired_idle')
+if now >= tonumber(s['expires_at']) then
+  return finish('expired_absolute', s['expires_at'])
 end
 -- the record as read is the answer (HGETALL's own list) unless a field changes below
 local changed = false
