@@ -6,10 +6,12 @@ assigned it) and it looks like an id (letters, digits, ``.-_``, at most 64); oth
 (``telemetry.requestid``).
 Either way it is sent back in ``X-Request-Id`` and logged, so a client's report can be matched to a line.
 
-The access line names the route *pattern* (``/api/v1/auth/login/<txn_id>/verify``), never the path (it holds
-transaction, device and session ids), never headers, cookies, query or body: nothing secret, no transaction
-id. In text mode gunicorn writes the access line (``cli.gunicorn_logs.ACCESS_LOG_FORMAT``); in JSON mode it
-is switched off and this hook writes the line instead, with the request id.
+The access line names the client's address (the socket's peer, or the client a proxy in
+``SLS_TRUSTED_PROXIES`` names, as the audit events give it) and the route *pattern*
+(``/api/v1/auth/login/<txn_id>/verify``), never the path (it holds transaction, device and session ids), never
+headers, cookies, query or body: nothing secret, no transaction id. In text mode gunicorn writes the access
+line (``cli.gunicorn_logs.ACCESS_LOG_FORMAT``); in JSON mode it is switched off and this hook writes the line
+instead, with the request id.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..ipnets import in_networks, parse_ip, parse_network
 from ..telemetry import metrics
 from ..telemetry.requestid import current_request_id, fresh_request_id
 from .accesslog import ROUTE_KEY, UNMATCHED
-from .common import core, header, this_request
+from .common import client_ip, core, header, this_request
 
 REQUEST_ID_HEADER = "X-Request-Id"
 REQUEST_ID_KEY = "sls.request_id"
@@ -84,6 +86,7 @@ def finish(response: Response) -> Response:
             "request",
             extra={
                 "request_id": rid,
+                "ip": client_ip(),  # as the text line's first field, but the client behind a trusted proxy
                 "method": current.method,
                 "route": route,
                 "status": response.status_code,
