@@ -26,7 +26,7 @@ from ..ipnets import in_networks, parse_ip, parse_network
 from ..telemetry import metrics
 from ..telemetry.requestid import current_request_id, fresh_request_id
 from .accesslog import ROUTE_KEY, UNMATCHED
-from .common import client_ip, core, header, this_request
+from .common import USER_KEY, client_ip, core, header, this_request
 
 REQUEST_ID_HEADER = "X-Request-Id"
 REQUEST_ID_KEY = "sls.request_id"
@@ -82,18 +82,18 @@ def finish(response: Response) -> Response:
     if response.status_code == 503 and _store_unavailable(response):
         metrics.observe_redis_error("unavailable")
     if core().settings.log_format == "json":
-        access_log.info(
-            "request",
-            extra={
-                "request_id": rid,
-                "ip": client_ip(),  # as the text line's first field, but the client behind a trusted proxy
-                "method": current.method,
-                "route": route,
-                "status": response.status_code,
-                "bytes": response.calculate_content_length(),
-                "duration_ms": round(seconds * 1000, 3),
-            },
-        )
+        line = {
+            "request_id": rid,
+            "ip": client_ip(),  # as the text line's first field, but the client behind a trusted proxy
+            "method": current.method,
+            "route": route,
+            "status": response.status_code,
+            "bytes": response.calculate_content_length(),
+            "duration_ms": round(seconds * 1000, 3),
+        }
+        if user := environ.get(USER_KEY):  # a session's answer writes no event: the line is its only trace
+            line["user"] = user
+        access_log.info("request", extra=line)
     return response
 
 

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import config_on
+from conftest import EnrolledUser, config_on
 
 from sls_server.app import create_app
 from sls_server.telemetry.jsonlog import JsonFormatter
@@ -49,3 +49,23 @@ def test_the_json_access_line_names_the_client_address(
     line = _access_line(caplog)
     assert line["ip"] == expected, line
     assert line["route"] == "(unmatched)" and line["status"] == 404, line
+
+
+def test_the_json_access_line_names_the_user_of_the_session_that_made_the_request(
+    redis_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, admin_headers: dict[str, str]
+) -> None:
+    """An answer to a session (``/api/v1/session``, the account page, a step-up) writes no audit event, so its
+    line was the only trace of the request, and it did not say whose session it was: a run of 500s or slow
+    answers could not be tied to the user who met them. The session's user is named; a request whose token
+    opens no session names nobody (the name it claims is no one's to write)."""
+    client = create_app(config_on(redis_url, tmp_path / "data", LOG_FORMAT="json")).test_client()
+    token = EnrolledUser(client, admin_headers, "alice", "1234").log_in()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="sls_server.access"):
+        assert client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert _access_line(caplog)["user"] == "alice"
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="sls_server.access"):
+        refused = client.get("/api/v1/session", headers={"Authorization": "Bearer alice~not-a-live-session"})
+    assert refused.status_code == 401
+    assert "user" not in _access_line(caplog)
