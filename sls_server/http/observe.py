@@ -11,7 +11,10 @@ The access line names the client's address (the socket's peer, or the client a p
 (``/api/v1/auth/login/<txn_id>/verify``), never the path (it holds transaction, device and session ids), never
 headers, cookies, query or body: nothing secret, no transaction id. In text mode gunicorn writes the access
 line (``cli.gunicorn_logs.ACCESS_LOG_FORMAT``); in JSON mode it is switched off and this hook writes the line
-instead, with the request id.
+instead, with the request id, and the user of the live session that made the request, if one did: that line
+shares its stream with the audit events' lines, which name users anyway, where the text access line has a
+stream of its own (stdout) and names no one. A name the request only claims (a login's, an admin path's) is
+never written there: it may be a password typed one field too early.
 """
 
 from __future__ import annotations
