@@ -74,6 +74,8 @@ class PacedThreadWorker(ThreadWorker):
     """``gthread`` with :class:`PacedConn`: ``worker_class`` of ``cli.gunicorn_app`` when threads > 1; its
     listening socket closed as it starts to drain."""
 
+    listeners_closed = False
+
     def handle(self, conn: Any) -> Any:
         if type(conn) is TConn:  # made by gunicorn's accept; the class adds no state, only init's timeout
             conn.__class__ = PacedConn
@@ -84,15 +86,17 @@ class PacedThreadWorker(ThreadWorker):
         loop's thread, before the drain) the connections already queued taken up, then the listening
         sockets closed: the drain serves what came before the stop, and what comes after is refused."""
         super().set_accept_enabled(enabled)
-        if enabled or self.alive:  # full (``worker_connections``) but serving: it takes them up again
+        # alive: only full (``worker_connections``), it takes them up again; and they are closed once
+        if enabled or self.alive or self.listeners_closed:
             return
+        self.listeners_closed = True
         for listener in self.sockets:
             while True:  # gunicorn's accept answers EAGAIN quietly: a count that stops growing ends it
                 taken = self.nr_conns
                 self.accept(listener)
                 if self.nr_conns == taken:
                     break
-            listener.close()  # gunicorn closes them again as the worker ends, which does nothing
+            listener.close()  # gunicorn's closes again as the worker ends, which does nothing
 
 
 class PacedSyncWorker(SyncWorker):

@@ -81,3 +81,4 @@ def test_a_connection_made_while_the_server_drains_is_refused_and_the_request_in
         client.sendall(rest)
         answer = client.recv(65536).split(b"\r\n", 1)[0]
         assert answer == b"HTTP/1.1 200 OK", (answer, server.log())
+    assert "Traceback" not in server.log(), server.log()  # the closed sockets are touched no more
