@@ -29,4 +29,6 @@ EXPOSE 8000
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2).status != 200)"]
-CMD ["sls", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--threads", "4"]
+# Workers and threads are left to SLS_WORKERS and SLS_THREADS (2 and 4 unset): an option here would win over
+# `docker run -e SLS_WORKERS=8`, silently. The host and port are the image's: EXPOSE and the healthcheck name them.
+CMD ["sls", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -6,10 +6,11 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from .config import MAX_BODY_BYTES, load_settings
 from .http.routing import CachedBuilderRule
+from .key_gate import KeyGate
 from .runtime import new_instance_id, open_store, resolve_secrets
 from .wiring import build_core
 
@@ -40,11 +41,15 @@ class SlsFlask(Flask):
         return found
 
 
-def create_app(config: Mapping[str, Any] | None = None, *, instance_id: str | None = None) -> Flask:
+def create_app(
+    config: Mapping[str, Any] | None = None, *, instance_id: str | None = None, key_checked: bool = True
+) -> Flask:
     """The app, from ``config`` (``load_settings``). ``instance_id``: the server run it serves, which
     ``/healthz`` and ``/readyz`` say; the process that starts the workers makes it once a start and gives it
     to each (``cli.serve_run``), so every worker of a run says the same. None: one of its own (a test
-    client, another WSGI server), since no run is named."""
+    client, another WSGI server), since no run is named. ``key_checked``: False when the start could not
+    check the secret key against Redis (it did not answer): the app checks it before it serves
+    (``key_gate``)."""
     settings = resolve_secrets(load_settings(config))
     settings, store = open_store(settings)
     core = build_core(settings, store)
@@ -74,4 +79,21 @@ def create_app(config: Mapping[str, Any] | None = None, *, instance_id: str | No
     logging.getLogger("sls_server").setLevel(settings.log_level)
 
     register(app)
+    if not key_checked:
+        assert settings.secret_key is not None
+        _check_the_key_first(app, KeyGate(store, settings.secret_key))
     return app
+
+
+#: What a worker serves before its key is checked: liveness and the workers' own counters need no key.
+KEY_FREE_PATHS = frozenset({"/healthz", "/metrics"})
+
+
+def _check_the_key_first(app: Flask, gate: KeyGate) -> None:
+    """The gate, after every other ``before_request`` hook (a refused Host goes no further, as before)."""
+
+    def check_key() -> None:
+        if request.path not in KEY_FREE_PATHS:
+            gate.check()
+
+    app.before_request(check_key)

@@ -6,6 +6,7 @@ Each is a valid combination (a proxy may guard /metrics; a classroom may want it
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 
 from .config import Settings
@@ -51,6 +52,32 @@ def simulators_exposure(settings: Settings, host: str) -> str | None:
         f"/sim/v1 and the simulator pages are open to anyone who reaches {host or 'every interface'}: they "
         "read users' texted codes and approve their pushes; set SLS_SIM_TOKEN, or SLS_SIM_ENABLED=false, "
         "or listen on 127.0.0.1"
+    )
+
+
+def admin_token_reused(settings: Settings) -> str | None:
+    """What an operator should hear once when the metrics or sim token is the admin token itself.
+
+    Each is a door of its own, which the admin token does not open (``auth.metrics_access``,
+    ``http.sim``); set to the admin token's value, whoever holds it for the lesser door (Prometheus's
+    scrape config, the trainer's phone) holds the admin API too. Valid (a lab may want one token), hence a
+    warning. Names the variables, never the value."""
+    admin = settings.admin_token
+    if admin is None:
+        return None
+    reused = [
+        name
+        for name, token in (
+            ("SLS_METRICS_TOKEN", settings.metrics_token),
+            ("SLS_SIM_TOKEN", settings.sim_token),
+        )
+        if token is not None and hmac.compare_digest(token.encode(), admin.encode())
+    ]
+    if not reused:
+        return None
+    return (
+        f"{' and '.join(reused)} {'is' if len(reused) == 1 else 'are'} the admin token (SLS_ADMIN_TOKEN): "
+        "whoever holds it for /metrics or /sim/v1 holds the admin API too; give each a token of its own"
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import start_files
 from .config import ADMIN_TOKEN_FILE, SECRET_KEY_FILE, Settings
-from .config_values import parse_key_text
+from .config_values import bearer_token, parse_key_text
 from .errors import InvalidConfig, StoreUnavailable
 from .private_files import create_once, private_folder
 from .secretbox import key_check
@@ -107,11 +107,15 @@ def resolve_secrets(settings: Settings) -> Settings:
     if admin_token is None:
         path = settings.data_dir / ADMIN_TOKEN_FILE
         try:
-            admin_token = read_or_create(path, secrets.token_urlsafe(32))
+            # held to the rule of SLS_ADMIN_TOKEN here, before a worker exists: each worker's settings check
+            # refused a short one after the banner, naming a variable the operator never set
+            admin_token = bearer_token(read_or_create(path, secrets.token_urlsafe(32)))
         except OSError as exc:
             raise InvalidConfig(
                 "SLS_ADMIN_TOKEN", f"unset, and {path} could not be used: {why(exc)}"
             ) from None
+        except ValueError as exc:
+            raise InvalidConfig("SLS_ADMIN_TOKEN", f"unset, and {path} could not be used: {exc}") from None
     return dataclasses.replace(settings, secret_key=secret_key, admin_token=admin_token)
 
 

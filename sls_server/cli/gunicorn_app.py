@@ -149,9 +149,11 @@ class SlsApplication(BaseApplication):
         quiet_token: str | None = None,
         extra: Mapping[str, Any] | None = None,
         access_to_stderr: bool = False,
+        key_checked: bool = True,
     ) -> None:
         self.app_config = dict(app_config)
         self.instance_id = instance_id  # the run every worker's app says it serves (``create_app``)
+        self.key_checked = key_checked  # False: Redis did not answer the start's check; each app checks first
         self.options: dict[str, Any] = {
             "bind": [f"fd://{listener.hand_over()}"],
             "workers": workers,
@@ -237,7 +239,7 @@ class SlsApplication(BaseApplication):
         if self._quiet_token:
             for each in server_log.handlers:
                 each.addFilter(DemoSeedFilter(self._quiet_token))
-        app = create_app(self.app_config, instance_id=self.instance_id)
+        app = create_app(self.app_config, instance_id=self.instance_id, key_checked=self.key_checked)
         freeze_what_lives_as_long_as_the_worker()
         return app
 

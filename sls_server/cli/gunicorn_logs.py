@@ -18,9 +18,11 @@ if TYPE_CHECKING:  # imported when used, so ``sls`` commands that serve nothing 
     from gunicorn.glogging import Logger
 
 #: method, route pattern (``/api/v1/auth/login/<txn_id>/verify``, set by ``http.accesslog``), status, bytes,
-#: duration. Never the path (it carries transaction, device and session ids), the query, headers, cookies
-#: or bodies: the Authorization header holds the admin token and session tokens, bodies hold passwords.
-ACCESS_LOG_FORMAT = '%(h)s "%(m)s %({sls.route}e)s" %(s)s %(B)s %(M)sms'
+#: duration, and the request id the answer's ``X-Request-Id`` carries (``http.observe``), so a client's report
+#: finds its line. Never the path (it carries transaction, device and session ids), the query, headers,
+#: cookies or bodies: the Authorization header holds the admin token and session tokens, bodies hold
+#: passwords.
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %({sls.route}e)s" %(s)s %(B)s %(M)sms %({sls.request_id}e)s'
 
 
 #: The header ``sls demo`` sends while it seeds its world, with a random value of that run: those requests

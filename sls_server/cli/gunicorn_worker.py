@@ -21,6 +21,14 @@ Over TLS (``sls gateway --tls``) the handshake is a read too, and the threaded w
 ``TConn.init``, right after making the socket blocking (no timeout): a client that sent one byte of a
 ClientHello held a thread for good. The TLS context (gunicorn's ``ssl_context`` hook, :func:`paced_tls`)
 makes sockets whose handshake runs under the same timeout.
+
+On a graceful stop (SIGTERM) gunicorn's master closes its listening socket, but each worker kept its copy
+open until it had drained (up to 10 s): the kernel went on completing new connections into the accept queue,
+nobody took them up, and they were reset when the last worker exited. A client connecting during a rolling
+restart hung for the whole drain, then was reset not knowing whether its login was judged. Each worker now
+closes its copy as soon as it stops taking connections (the threaded one first takes up those already
+queued, which were sent before the stop), so a new connection is refused at once, as by a stopped server,
+and a client or load balancer tries another instance (``tests/e2e/test_drain_refuses_new.py``).
 """
 
 from __future__ import annotations
@@ -63,17 +71,53 @@ class PacedConn(TConn):
 
 
 class PacedThreadWorker(ThreadWorker):
-    """``gthread`` with :class:`PacedConn`: ``worker_class`` of ``cli.gunicorn_app`` when threads > 1."""
+    """``gthread`` with :class:`PacedConn`: ``worker_class`` of ``cli.gunicorn_app`` when threads > 1; its
+    listening socket closed as it starts to drain."""
+
+    listeners_closed = False
 
     def handle(self, conn: Any) -> Any:
         if type(conn) is TConn:  # made by gunicorn's accept; the class adds no state, only init's timeout
             conn.__class__ = PacedConn
         return super().handle(conn)
 
+    def set_accept_enabled(self, enabled: bool | None) -> None:
+        """gunicorn's, and on a graceful stop (called with ``False`` once ``alive`` is off, from the event
+        loop's thread, before the drain) the connections already queued taken up, then the listening
+        sockets closed: the drain serves what came before the stop, and what comes after is refused."""
+        super().set_accept_enabled(enabled)
+        # alive: only full (``worker_connections``), it takes them up again; and they are closed once
+        if enabled or self.alive or self.listeners_closed:
+            return
+        self.listeners_closed = True
+        for listener in self.sockets:
+            while True:  # gunicorn's accept answers EAGAIN quietly: a count that stops growing ends it
+                taken = self.nr_conns
+                self.accept(listener)
+                if self.nr_conns == taken:
+                    break
+            listener.close()  # gunicorn's closes again as the worker ends, which does nothing
+
 
 class PacedSyncWorker(SyncWorker):
-    """``sync`` (``--threads 1``), whose one request at a time waited as long on a stalled client."""
+    """``sync`` (``--threads 1``), whose one request at a time waited as long on a stalled client; its
+    listening socket closed when a graceful stop comes during a request."""
+
+    serving = False
 
     def handle(self, listener: Any, client: Any, addr: Any) -> Any:
         client.settimeout(CLIENT_READ_TIMEOUT_S)  # a TLS wrap made of it keeps it
-        return super().handle(listener, client, addr)
+        self.serving = True
+        try:
+            return super().handle(listener, client, addr)
+        finally:
+            self.serving = False
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        """gunicorn's (``alive`` off: the loop ends after this request), and the listening sockets closed
+        while a request is served, the drain's whole length. Not while the worker waits in ``select`` or
+        ``accept`` on them, where a closed socket would raise: there it leaves at once anyway."""
+        super().handle_exit(sig, frame)
+        if self.serving:
+            for listener in self.sockets:
+                listener.close()

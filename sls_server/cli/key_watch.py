@@ -7,8 +7,8 @@ own key into its data folder) went on serving once Redis came back, answering 50
 had enrolled and sealing its own enrolments under a key they could not open, and a first server recorded
 no check for later ones to meet. Now the gunicorn master asks again once a second until Redis answers: the
 same key, and it says so and stops asking; another one, and it logs the start-up's error and stops the
-server (exit 2, as at start-up). Between Redis coming back and the next look (a second at most) requests
-are served unchecked.
+server (exit 2, as at start-up). Between Redis coming back and the next look (a second at most) each worker
+checks the key itself before serving (``key_gate``): they were served unchecked.
 """
 
 from __future__ import annotations

@@ -289,9 +289,15 @@ def print_renderable(renderable: Any) -> None:
 
 
 def mask_url(url: str | None) -> str | None:
-    """``redis://:s3cret@host:6379/0`` -> ``redis://:***@host:6379/0``: never print a password."""
+    """``redis://:s3cret@host:6379/0`` -> ``redis://:***@host:6379/0``: never print a password. One in the
+    query (``unix:///run/redis.sock?password=s3cret``, the place redis-py reads a unix socket's from) is
+    masked too: it was printed whole in the banner, the start-up facts (a JSON log line), ``sls config``."""
     if not url:
         return url
+    base, asks, query = url.partition("?")
+    if asks:  # by hand: urlunsplit writes ``unix:///path`` (no host) back as ``unix:/path``
+        query, hashed, fragment = query.partition("#")
+        url = f"{base}?{_mask_query(query)}{hashed}{fragment}"
     parts = urlsplit(url)
     if parts.password is None:
         return url
@@ -301,3 +307,12 @@ def mask_url(url: str | None) -> str | None:
         host = f"[{host}]"
     port = f":{parts.port}" if parts.port else ""
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+
+
+def _mask_query(query: str) -> str:
+    """Each ``name=value`` whose name says password (``password``, ``sentinel_password``) as ``name=***``."""
+    fields = []
+    for field in query.split("&"):
+        name, equals, _ = field.partition("=")
+        fields.append(f"{name}=***" if equals and "password" in name.lower() else field)
+    return "&".join(fields)

@@ -35,12 +35,13 @@ def serve(
 ) -> None:
     """Run the emulator: gunicorn workers around one Redis.
 
-    Every other setting comes from SLS_* environment variables (see `sls config`). The access log goes
-    to stdout (to stderr with --json or SLS_LOG_FORMAT=json, where stdout holds JSON only): method, route
-    pattern (/api/v1/auth/login/<txn_id>/verify, never the ids themselves), status, size, duration; never
-    headers, cookies or bodies. With SLS_LOG_FORMAT=json the start-up facts are one JSON line, as --json.
-    On every interface (--host 0.0.0.0) the pages are named at this machine's address on its network,
-    where other machines open them ("public_url"), and the loopback URL ("url") on a line of its own.
+    Every other setting comes from SLS_* environment variables (see `sls config`). The access log goes to
+    stdout (to stderr with --json or SLS_LOG_FORMAT=json, where stdout holds JSON only): the client's address,
+    method, route pattern (/api/v1/auth/login/<txn_id>/verify, never the ids themselves), status, size,
+    duration and the request id (the answer's X-Request-Id); never headers, cookies or bodies. With
+    SLS_LOG_FORMAT=json the start-up facts are one JSON line, as --json. On every interface (--host 0.0.0.0)
+    the pages are named at this machine's address on its network, where other machines open them
+    ("public_url"), and the loopback URL ("url") on a line of its own.
 
     \b
     Examples:

@@ -104,6 +104,7 @@ def run(
             quiet_token=quiet_token,
             extra=options,
             access_to_stderr=access_to_stderr,
+            key_checked=startup.key_checked,
         )
         for warning in startup_warnings(
             startup

@@ -17,7 +17,7 @@ import click
 
 from ..config import ADMIN_TOKEN_FILE, Settings, load_settings, unknown_variables
 from ..errors import InvalidConfig
-from ..exposure import metrics_exposure, simulators_exposure
+from ..exposure import admin_token_reused, metrics_exposure, simulators_exposure
 from ..hostnames import admitted, host_name
 from ..runtime import claim_secret_key, new_instance_id, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
@@ -115,5 +115,6 @@ def startup_warnings(startup: Startup) -> list[str]:
     said = (
         metrics_exposure(startup.settings, startup.listener.host),
         simulators_exposure(startup.settings, startup.listener.host),
+        admin_token_reused(startup.settings),
     )
     return [warning for warning in said if warning] + unknown_variables(NOT_SETTINGS)

@@ -15,6 +15,10 @@ from ..auth.session_state import Session
 from ..auth.session_tokens import session_id
 from ..wiring import Core
 
+#: The WSGI environ key of the user whose session made the request, once it opened one: the access line's
+#: ``user`` (``http.observe``); never set from a name the request merely claims.
+USER_KEY = "sls.user"
+
 SESSION_COOKIE = "sls_session"
 SECURE_SESSION_COOKIE = "__Host-sls_session"  # host_cookie(SESSION_COOKIE) over TLS
 
@@ -187,4 +191,10 @@ def session_token() -> str | None:
 def caller_session() -> Session:
     """The caller's live session, from :func:`session_token`; using it counts as activity (the idle expiry
     moves), and without one it is 401 as the session rules say (``auth.sessions``)."""
-    return core().sessions.authenticate(session_token(), now=now(), ip=client_ip())
+    return named(core().sessions.authenticate(session_token(), now=now(), ip=client_ip()))
+
+
+def named(session: Session) -> Session:
+    """``session``, its user noted for this request's access line (:data:`USER_KEY`)."""
+    this_request().environ[USER_KEY] = session.username
+    return session

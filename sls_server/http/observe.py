@@ -6,10 +6,15 @@ assigned it) and it looks like an id (letters, digits, ``.-_``, at most 64); oth
 (``telemetry.requestid``).
 Either way it is sent back in ``X-Request-Id`` and logged, so a client's report can be matched to a line.
 
-The access line names the route *pattern* (``/api/v1/auth/login/<txn_id>/verify``), never the path (it holds
-transaction, device and session ids), never headers, cookies, query or body: nothing secret, no transaction
-id. In text mode gunicorn writes the access line (``cli.gunicorn_logs.ACCESS_LOG_FORMAT``); in JSON mode it
-is switched off and this hook writes the line instead, with the request id.
+The access line names the client's address (the socket's peer, or the client a proxy in
+``SLS_TRUSTED_PROXIES`` names, as the audit events give it) and the route *pattern*
+(``/api/v1/auth/login/<txn_id>/verify``), never the path (it holds transaction, device and session ids), never
+headers, cookies, query or body: nothing secret, no transaction id. In text mode gunicorn writes the access
+line (``cli.gunicorn_logs.ACCESS_LOG_FORMAT``); in JSON mode it is switched off and this hook writes the line
+instead, with the request id, and the user of the live session that made the request, if one did: that line
+shares its stream with the audit events' lines, which name users anyway, where the text access line has a
+stream of its own (stdout) and names no one. A name the request only claims (a login's, an admin path's) is
+never written there: it may be a password typed one field too early.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from ..ipnets import in_networks, parse_ip, parse_network
 from ..telemetry import metrics
 from ..telemetry.requestid import current_request_id, fresh_request_id
 from .accesslog import ROUTE_KEY, UNMATCHED
-from .common import core, header, this_request
+from .common import USER_KEY, client_ip, core, header, this_request
 
 REQUEST_ID_HEADER = "X-Request-Id"
 REQUEST_ID_KEY = "sls.request_id"
@@ -80,17 +85,18 @@ def finish(response: Response) -> Response:
     if response.status_code == 503 and _store_unavailable(response):
         metrics.observe_redis_error("unavailable")
     if core().settings.log_format == "json":
-        access_log.info(
-            "request",
-            extra={
-                "request_id": rid,
-                "method": current.method,
-                "route": route,
-                "status": response.status_code,
-                "bytes": response.calculate_content_length(),
-                "duration_ms": round(seconds * 1000, 3),
-            },
-        )
+        line = {
+            "request_id": rid,
+            "ip": client_ip(),  # as the text line's first field, but the client behind a trusted proxy
+            "method": current.method,
+            "route": route,
+            "status": response.status_code,
+            "bytes": response.calculate_content_length(),
+            "duration_ms": round(seconds * 1000, 3),
+        }
+        if user := environ.get(USER_KEY):  # a session's answer writes no event: the line is its only trace
+            line["user"] = user
+        access_log.info("request", extra=line)
     return response
 
 

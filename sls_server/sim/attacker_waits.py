@@ -8,12 +8,12 @@ one, :meth:`AttackerWaits.collect` polls it as the attacker's page would, from t
 session is the attacker's, and ``login.succeeded`` from that address says so in the audit trail and the
 console's feed.
 
-A collection refused (a lock placed since, an IP allowlist that leaves the attacker's address out, the
-account disabled) is ``attack.wait_refused`` in the trail, from the attacker's address, with the refusal's
-code: the defence that held after the report, said in the feed and the attack's report on the console
-(``trainer.js``), and logged as every event is (no login token in it). It is not raised: the victim's
-approval was taken and stands, and a refusal of the attacker's page is not the victim's app's error. An
-outage is no refusal: it is raised (503), as for any request.
+A collection refused (a lock placed since, an IP allowlist that leaves the attacker's address out, the account
+disabled) is ``attack.wait_refused`` in the trail, from the attacker's address, with the refusal's code: the
+defence that held after the report, said in the feed and the attack's report on the console (``trainer.js``),
+and logged as every event is (no login token nor transaction id in it). It is not raised: the victim's
+approval was taken and stands, and a refusal of the attacker's page is not the victim's app's error. An outage
+is no refusal: it is raised (503), as for any request.
 """
 
 from __future__ import annotations
@@ -62,13 +62,8 @@ class AttackerWaits:
         except StoreUnavailable:
             raise
         except SlsError as exc:
-            self._events.record(
-                "attack.wait_refused",
-                at=now,
-                user=username,
-                ip=ip,
-                result=exc.code,
-                detail={"txn_id": txn_id},
+            self._events.record(  # no txn_id: each event is a log line too, and logs carry no transaction id
+                "attack.wait_refused", at=now, user=username, ip=ip, result=exc.code
             )
             return False
         return session is not None

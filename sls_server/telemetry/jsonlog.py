@@ -1,13 +1,13 @@
 """``SLS_LOG_FORMAT=json``: every log line one JSON object, for a log collector.
 
 Fields: ``ts`` (UTC, ISO 8601 with milliseconds), ``level``, ``logger``, ``pid``, ``message``, and for the
-per-request access line (``sls_server.access``) ``request_id``, ``method``, ``route`` (the pattern, never
-the path), ``status``, ``bytes`` and ``duration_ms``; any other line written while a request is served
-(an audit event, a refusal, a Redis outage) carries that request's ``request_id`` too; an audit event's
-line carries its fields as one object, ``event``. Only fields named in :data:`ACCESS_FIELDS` and
-:data:`EVENT_FIELD` are taken from a record's extras, so nothing a caller attaches by accident (a
-header, a body) reaches the line. The messages themselves are the same as in text mode, which never carry
-a password, PIN, code, key or token.
+per-request access line (``sls_server.access``) ``request_id``, ``ip`` (the client's address), ``method``,
+``route`` (the pattern, never the path), ``status``, ``bytes``, ``duration_ms`` and, for a request a live
+session made, its ``user``; any other line written while a request is served (an audit event, a refusal, a
+Redis outage) carries that request's ``request_id`` too; an audit event's line carries its fields as one
+object, ``event``. Only fields named in :data:`ACCESS_FIELDS` and :data:`EVENT_FIELD` are taken from a
+record's extras, so nothing a caller attaches by accident (a header, a body) reaches the line. The messages
+themselves are the same as in text mode, which never carry a password, PIN, code, key or token.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from .requestid import current_request_id
 
-ACCESS_FIELDS = ("request_id", "method", "route", "status", "bytes", "duration_ms")
+ACCESS_FIELDS = ("request_id", "ip", "method", "route", "status", "bytes", "duration_ms", "user")
 #: An audit event's line carries the event's fields under this extra, written as one object (``type``,
 #: ``at``, ``user``, ``ip``, ``result``, ``detail``...), so a collector can query them.
 EVENT_FIELD = "event"

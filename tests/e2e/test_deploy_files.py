@@ -82,6 +82,27 @@ def test_the_compose_and_docker_commands_are_sls_serve_with_options_that_exist()
         assert healthcheck_url(test) == f"http://127.0.0.1:{params['port']}/readyz"
 
 
+def test_workers_and_threads_are_left_to_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``SLS_WORKERS`` and ``SLS_THREADS`` are settings (``sls config``), but both commands said ``--workers 2
+    --threads 4``, which click puts above the environment: ``docker run -e SLS_WORKERS=8`` or compose's
+    ``.env`` still ran 2 workers, without a word. The host and port stay pinned: the healthchecks, ``EXPOSE``
+    and the published port name them."""
+    monkeypatch.setenv("SLS_WORKERS", "5")
+    monkeypatch.setenv("SLS_THREADS", "3")
+    for command in (json.loads(instruction("CMD")), SLS["command"]):
+        params = serve_params(command)
+        assert (params["workers"], params["threads"]) == (5, 3), command
+    monkeypatch.delenv("SLS_WORKERS")
+    monkeypatch.delenv("SLS_THREADS")
+    params = serve_params(json.loads(instruction("CMD")))
+    assert (params["workers"], params["threads"]) == (2, 4), "the defaults, when neither is set"
+    passed = {
+        k: interpolate(str(v), {"SLS_WORKERS": "5", "SLS_THREADS": "3"})
+        for k, v in SLS["environment"].items()
+    }
+    assert (passed.get("SLS_WORKERS"), passed.get("SLS_THREADS")) == ("5", "3"), "compose passes them through"
+
+
 def test_the_compose_file_publishes_the_port_on_this_machine_only() -> None:
     """/sim/v1 (anyone's simulated phone and card) and /metrics are open by default: "8000:8000" published
     them on every interface of the host. The file says what to set before publishing it wider, and passes

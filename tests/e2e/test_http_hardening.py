@@ -232,6 +232,18 @@ def test_the_access_log_names_routes_not_ids(sls_serve) -> None:
         assert not [line for line in access if secret in line], f"{secret!r} is in the access log"
 
 
+def test_the_text_access_line_carries_the_answers_request_id(sls_serve) -> None:
+    """Every answer carries ``X-Request-Id``, "a handle to match lines by" (docs/operations.md, Logs); in the
+    default text format no line carried it (the JSON access line alone did), so a client's report of one led
+    nowhere. The text access line ends with it."""
+    server = sls_serve(workers=1)
+    answer = requests.get(f"{server.url}/nowhere", timeout=10)
+    rid = answer.headers["X-Request-Id"]
+    log = _wait_for_log(server, f" {rid}")
+    [line] = [line for line in log.splitlines() if ACCESS_LINE.match(line) and rid in line] or [""]
+    assert line.startswith('127.0.0.1 "GET (unmatched)" 404 ') and line.endswith(f"ms {rid}"), log
+
+
 def _answer_then_next(raw: socket.socket, request: bytes) -> tuple[bytes, bytes]:
     """Send ``request`` (with its body), read the answer, then ask for /healthz on the same connection:
     the answer's head and what the second request got (b"" when the connection was closed)."""

@@ -316,3 +316,25 @@ def test_a_failed_start_keeps_the_secrets_that_were_there(tmp_path: Path, redis_
     one_error(failed(data_dir, "serve", SLS_REDIS_URL=redis_url))  # refused: the Redis holds another key
     assert (data_dir / "secret.key").read_text() == "ab" * 32 + "\n"
     assert not (data_dir / "admin.token").exists()  # made by this start, then taken back
+
+
+@pytest.mark.parametrize("command", ["serve", "gateway"])
+def test_an_admin_token_file_too_short_is_one_line_naming_the_file_before_anything_starts(
+    tmp_path: Path, redis_url: str, command: str
+) -> None:
+    """A hand-written (or cut short) ``admin.token`` in the data folder passed the start's checks: the banner
+    was printed, the embedded Redis started, then every worker refused the token as ``SLS_ADMIN_TOKEN``, a
+    variable the operator never set, and the ``secret.key`` the start had generated stayed behind."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "admin.token").write_text("too-short\n")
+    (data_dir / "admin.token").chmod(0o600)
+    line = one_error(failed(data_dir, command, "--workers", "1", SLS_REDIS_URL=redis_url))
+    assert line == (
+        f"error: SLS_ADMIN_TOKEN: unset, and {data_dir / 'admin.token'} could not be used: "
+        "must be at least 16 characters"
+    ), line
+    assert sorted(p.name for p in data_dir.iterdir()) == [
+        "admin.token"
+    ]  # the generated secret.key taken back
+    assert (data_dir / "admin.token").read_text() == "too-short\n"

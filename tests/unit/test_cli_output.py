@@ -29,6 +29,11 @@ KEY_HEX = VECTORS["key_hex"]
         ("rediss://user:s3cret@host/1", "rediss://user:***@host/1"),
         ("redis://host:6379/0", "redis://host:6379/0"),
         (None, None),
+        # redis-py reads a password from the query too: a unix socket's URL has no other place for one
+        ("unix:///run/redis.sock?password=s3cret&db=1", "unix:///run/redis.sock?password=***&db=1"),
+        ("redis://host:6379/0?password=s3cret", "redis://host:6379/0?password=***"),
+        ("rediss://user:s3cret@host/1?password=s3cret", "rediss://user:***@host/1?password=***"),
+        ("redis://host/0?db=1&socket_timeout=2", "redis://host/0?db=1&socket_timeout=2"),
     ],
 )
 def test_mask_url(url: str | None, shown: str | None) -> None:

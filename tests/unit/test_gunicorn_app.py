@@ -136,7 +136,7 @@ def test_a_worker_freezes_what_it_built_so_a_full_collection_skips_it(app_config
     gc.unfreeze()
     try:
         run = "d" * 32  # the master's, as each worker's app answers it
-        worker = SimpleNamespace(app_config=app_config, instance_id=run, _quiet_token=None)  # what load reads
+        worker = SimpleNamespace(app_config=app_config, instance_id=run, _quiet_token=None, key_checked=True)
         app = SlsApplication.load(worker)  # type: ignore[arg-type]  # duck-typed: see the line above
         assert isinstance(app, Flask)
         assert app.test_client().get("/healthz").get_json()["instance_id"] == run
@@ -165,3 +165,29 @@ def test_a_forked_worker_takes_its_share_of_the_cores_for_password_hashes() -> N
         slots.release()
     finally:
         share_cores(1)  # this test process: every core again
+
+
+def test_a_worker_of_a_start_that_could_not_check_the_key_checks_it_before_serving(
+    redis_url: str, tmp_path, admin_headers
+) -> None:
+    """``serve_run`` hands each worker its start's ``key_checked``: False (Redis did not answer then) and the
+    worker's app checks ``SLS_SECRET_KEY`` itself before it serves (``key_gate``)."""
+    from types import SimpleNamespace
+
+    from conftest import config_on
+
+    from sls_server.cli.gunicorn_app import SlsApplication
+    from sls_server.config import load_settings
+    from sls_server.runtime import claim_secret_key
+
+    assert claim_secret_key(load_settings({"redis_url": redis_url, "secret_key": "cd" * 32}, environ={}))
+    config = config_on(redis_url, tmp_path / "data", SECRET_KEY="ab" * 32)
+    worker = SimpleNamespace(app_config=config, instance_id="e" * 32, _quiet_token=None, key_checked=False)
+    try:
+        app = SlsApplication.load(worker)  # type: ignore[arg-type]  # duck-typed, as above
+        answer = app.test_client().get("/admin/v1/users", headers=admin_headers)
+    finally:
+        import gc
+
+        gc.unfreeze()
+    assert answer.status_code == 503, answer.get_json()

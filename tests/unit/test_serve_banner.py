@@ -158,3 +158,25 @@ def test_a_gateway_over_tls_names_its_pages_in_https_at_the_network_address() ->
     assert made["login_page"] == "https://192.0.2.10:5000/"
     assert made["gateway_login"].startswith("https://192.0.2.10:5000/sso/Login?")
     assert made["redis_url"] == "redis://127.0.0.1:6379/0"
+
+
+@pytest.mark.parametrize("door", ["metrics_token", "sim_token"])
+def test_a_token_that_is_the_admin_token_is_said_at_start_up(door: str, tmp_path: Path) -> None:
+    """``/metrics`` and ``/sim/v1`` are doors of their own, and the admin token opens neither
+    (docs/operations.md); a metrics or sim token set to the admin token's value opens the admin API to
+    whoever holds it (Prometheus's config, the trainer's phone) without a word. Said once, naming both
+    variables, never the value."""
+    token = "one-token-for-every-door-0123"
+    settings = {"data_dir": str(tmp_path), **NO_REDIS, "admin_token": token, door: token}
+    startup = start(settings, "127.0.0.1", 0)
+    try:
+        said = [warning for warning in startup_warnings(startup) if "SLS_ADMIN_TOKEN" in warning]
+    finally:
+        startup.listener.close()
+    variable = f"SLS_{door.upper()}"
+    assert len(said) == 1 and variable in said[0] and token not in said[0], said
+    startup = start({**settings, door: token[::-1]}, "127.0.0.1", 0)
+    try:
+        assert not [warning for warning in startup_warnings(startup) if "SLS_ADMIN_TOKEN" in warning]
+    finally:
+        startup.listener.close()

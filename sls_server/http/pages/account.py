@@ -26,7 +26,7 @@ from ...auth.session_state import Session
 from ...auth.session_tokens import session_id
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name, moment
-from ..common import client_ip, core, drop_session_cookies, now, session_cookie
+from ..common import client_ip, core, drop_session_cookies, named, now, session_cookie
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .kit import answers_json, drop_cookie, page
@@ -79,7 +79,7 @@ def done_page(session: Session, done: str, ref: object = "") -> str:
 
 
 def current_session(*, extend: bool) -> Session:
-    return core().sessions.authenticate(session_cookie(), now=now(), ip=client_ip(), extend=extend)
+    return named(core().sessions.authenticate(session_cookie(), now=now(), ip=client_ip(), extend=extend))
 
 
 def page_session(*, extend: bool) -> Session:

@@ -36,7 +36,7 @@ from ...web.wording import (
     factor_name,
     verification_ended,
 )
-from ..common import client_ip, core, now
+from ..common import client_ip, core, named, now
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .account import VERIFY_PATH, current_session, page_session
@@ -206,7 +206,7 @@ def _gone(session: Session) -> BaseResponse:
 
 
 def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
-    session = core().sessions.authenticate(token, now=now(), ip=client_ip())
+    session = named(core().sessions.authenticate(token, now=now(), ip=client_ip()))
     target = run_task(session, state["task"])
     return jsonify({"state": "verified", "next": target}), target
 
