@@ -178,6 +178,14 @@ def approved(line: Line) -> str:
     return f"{line.who} approved {request} on their phone"
 
 
+def wrong_number(line: Line) -> str:
+    """A wrong number picked in IB Key (``login.second_factor_failed`` with ``wrong_number``): number matching
+    ending the login it answered, recorded at that login's address; an attacker's is the defence a push
+    bombing or a relay is stopped by, which a room read as "Wrong IB Key code ..., from 127.0.0.1"."""
+    ended = "the attacker's login" if line.attacker else "that login"
+    return f"{line.who} picked the wrong number on their phone: number matching ended {ended}"
+
+
 def back_to_demo(line: Line) -> str:
     """The console's *Back to the demo world* (``sls state restore-demo``), in the button's words."""
 

@@ -60,7 +60,8 @@ SUCCESSES = frozenset(
         "gateway.session_established",
     }
 )
-#: A wrong password, code or answer: an attempt that failed, not yet a defence.
+#: A wrong password, code or answer: an attempt that failed, not yet a defence (but a wrong number picked in
+#: IB Key, ``detail.wrong_number``, is number matching ending the login: a defence).
 FAILURES = frozenset(
     {
         "login.password_failed",
@@ -103,7 +104,8 @@ def tone(event: Mapping[str, Any], attackers: Collection[str] = ()) -> str:
     attacker = bool(event.get("ip")) and event.get("ip") in attackers
     arrived = event.get("result") != "dropped"
     swapped = d.get("sim_swapped") is True or ("sim_swapped" in (d.get("notes") or []) and arrived)
-    if type_ in DEFENCES or (type_ == "events.summary" and d.get("type") in DEFENCES):
+    wrong_number = type_ == "login.second_factor_failed" and d.get("wrong_number") is True
+    if type_ in DEFENCES or wrong_number or (type_ == "events.summary" and d.get("type") in DEFENCES):
         return "defence"
     if (attacker and type_ in SUCCESSES) or swapped:
         return "breach"

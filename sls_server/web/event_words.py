@@ -41,6 +41,7 @@ from .event_phrases import (
     refused,
     session_ended,
     texted,
+    wrong_number,
 )
 
 
@@ -93,7 +94,9 @@ WORDS: dict[str, Say] = {
     "login.refused": refused,
     "login.challenge_issued": lambda e: f"Second step for {e.who}: {e.factor}",
     "login.second_factor_failed": lambda e: (
-        f"Wrong {e.factor} code for {e.who}"
+        wrong_number(e)
+        if e.d.get("wrong_number")
+        else f"Wrong {e.factor} code for {e.who}"
         + (f", {e.d['attempts_left']} tries left" if isinstance(e.d.get("attempts_left"), int) else "")
     ),
     "login.succeeded": lambda e: (

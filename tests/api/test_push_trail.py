@@ -67,3 +67,25 @@ def test_a_step_up_push_answered_says_what_it_confirmed(world: World) -> None:
         "alice denied a withdrawal on their phone, from 127.0.0.1",
         "alice approved a withdrawal on their phone, from 127.0.0.1",
     ]
+
+
+def test_a_wrong_number_picked_is_recorded_at_the_login_s_address_as_number_matching(world: World) -> None:
+    """A wrong pick was ``login.second_factor_failed`` at the phone's address: the feed said "Wrong IB Key
+    code for alice, from 127.0.0.1", an attempt on this machine, while it was number matching ending the
+    attacker's login. It is at the login's address now, as the approval and the denial are, the phone's in
+    ``answered_from``, and ``wrong_number`` says what it was."""
+    app = world.activated_user("alice", "android")
+    attacker = {"REMOTE_ADDR": "198.51.100.77"}
+    started = world.client.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, environ_base=attacker
+    ).get_json()
+    note = world.note_for(app, started["txn_id"])
+    wrong = next(c for c in note["candidates"] if c != started["factor"]["match"])
+    assert world.approve(app, note, wrong, pin="12ab").status_code == 401
+    [failed] = world.events("login.second_factor_failed", "alice")
+    assert failed["ip"] == "198.51.100.77", failed
+    assert failed["detail"] == {"attempts_left": 0, "answered_from": "127.0.0.1", "wrong_number": True}
+    assert sentence(failed, frozenset({"198.51.100.77"})) == (
+        "alice picked the wrong number on their phone: number matching ended the attacker's login, "
+        "from 198.51.100.77 (attacker)"
+    )

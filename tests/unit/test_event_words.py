@@ -97,6 +97,28 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             ),
             "iphone-ivy approved the attacker's login request on their phone, from 198.51.100.77 (attacker)",
         ),
+        (  # number matching stopped the attacker's login: said as the defence, at the login's address
+            event(
+                "login.second_factor_failed",
+                user="android-ann",
+                ip="198.51.100.77",
+                factor="ibkey",
+                detail={"attempts_left": 0, "answered_from": "127.0.0.1", "wrong_number": True},
+            ),
+            "android-ann picked the wrong number on their phone: number matching ended the attacker's "
+            "login, from 198.51.100.77 (attacker)",
+        ),
+        (
+            event(
+                "login.second_factor_failed",
+                user="android-ann",
+                ip="127.0.0.1",
+                factor="ibkey",
+                detail={"attempts_left": 0, "answered_from": "127.0.0.1", "wrong_number": True},
+            ),
+            "android-ann picked the wrong number on their phone: number matching ended that login, "
+            "from 127.0.0.1",
+        ),
         (  # the phone condition approves_pushes: nobody tapped it (push fatigue, unattended scripts)
             event("push.approved", user="iphone-ivy", ip="198.51.100.77", detail={"by_itself": True}),
             "iphone-ivy's phone approved the attacker's login request by itself: it is set to approve every "
@@ -311,6 +333,16 @@ def test_an_unknown_type_has_no_sentence_so_the_page_shows_its_fields() -> None:
         (event("login.refused", user="card-carl", ip="198.51.100.66", result="account_locked"), "defence"),
         (event("challenge.rate_limited", user="card-carl"), "defence"),
         (event("push.denied", user="iphone-ivy", ip="198.51.100.77"), "defence"),
+        (  # a wrong number picked: number matching ended the login, not a guess that failed
+            event(
+                "login.second_factor_failed",
+                user="android-ann",
+                ip="198.51.100.77",
+                detail={"attempts_left": 0, "wrong_number": True},
+            ),
+            "defence",
+        ),
+        (event("login.second_factor_failed", user="card-carl", ip="198.51.100.66"), "attempt"),
         (event("events.summary", ip="198.51.100.66", detail={"type": "login.refused"}), "defence"),
         (event("login.succeeded", user="iphone-ivy", ip="198.51.100.77"), "breach"),
         (event("push.approved", user="iphone-ivy", ip="198.51.100.77"), "breach"),

@@ -82,18 +82,32 @@
     victims.focus();
   }
 
+  /* A relay's one login waiting on the victim's push, ended by her answer: her denial, or a wrong number
+     picked (number matching; the trail's login.second_factor_failed with detail.wrong_number, at the
+     login's address). The attacker's screen said "Stopped by IB Key's number matching" at once, while the
+     verdict here said "Not over yet" until the push's lifetime ran out. A push bombing's many logins are
+     not over with one of them. */
+  function endsTheRelay(e) {
+    if (!waiting.relay) return false;
+    return e.type === "push.denied" ||
+      (e.type === "login.second_factor_failed" && !!e.detail && e.detail.wrong_number === true);
+  }
+
   /* A push bombing's logins wait on the victim after its report (report.waiting, sim/attacker_waits.py): a
      login.succeeded from the attacker's address for the victim, while they wait, is her approving one, and
      the verdict shown turns to the attacker's win; an attack.wait_refused is her approving one and the
-     attacker refused (a lock, an address rule placed since): the report says which, the verdict stands. */
+     attacker refused (a lock, an address rule placed since): the report says which, the verdict stands;
+     a relay's login ended by her answer (endsTheRelay) is said the same way. */
   function lateWin(e) {
     if (!waiting || e.ip !== waiting.ip || e.user !== waiting.user) return;
-    if (e.type === "attack.wait_refused" && result.querySelector("[data-verdict]")) {
+    const ended = endsTheRelay(e);
+    if ((e.type === "attack.wait_refused" || ended) && result.querySelector("[data-verdict]")) {
       result.appendChild(SLS.el("p", { "data-testid": "attack-late-refusal", text: (e.said || e.type) + "." }));
-      const held = result.querySelector("[data-verdict]"); // her approval let nobody in: the defences held
+      const held = result.querySelector("[data-verdict]"); // her answer let nobody in: the defences held
       held.className = "verdict " + VERDICTS.defences_held[0];
       held.textContent = VERDICTS.defences_held[1];
       delete held.dataset.waiting;
+      if (ended) waiting = null; // the relay's one login is over: nothing is left to wait on
       return;
     }
     if (e.type !== "login.succeeded") return;
