@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import SlsError
 from .attack_report import Report, factor_title
 from .ibkey_takeover import ATTACKER_PIN, held_by
-from .relay import ATTACKER_HANDSET
+from .relay import ATTACKER_HANDSET, NO_PUSH, no_push_why
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -78,14 +78,23 @@ def sim_swap_reset(core: Core, report: Report, *, now: int) -> None:
         _take_over(core, report, token, step, held, now=now)
         return
     report.outcomes["stopped_at_second_factor"] += 1
-    where = (
-        " The identity check went to IB Key on the victim's own phone, where she can deny it."
-        if factor["type"] == "ibkey"
-        else ""
-    )
+    where = _where_ib_key_asked(core, factor) if factor["type"] == "ibkey" else ""
     report.lines.append(
         f"The code got the attacker as far as the second factor: the reset asks for the victim's {title}, "
         f"and the attacker holds only the SIM.{where} The password is unchanged."
+    )
+
+
+def _where_ib_key_asked(core: Core, factor: dict[str, Any]) -> str:
+    """Where the reset's IB Key step went: a push to her own phone, which she sees and can deny, or (her
+    phone roaming, notifications off, the push limit spent) a challenge/response, which sends her nothing:
+    said as a push there too, the report told of a check on her phone that never came."""
+    if factor.get("mode") == "push":
+        return " The identity check went to IB Key on the victim's own phone, where she can deny it."
+    why = f" ({no_push_why(core, str(factor['reason']))})" if factor.get("reason") in NO_PUSH else ""
+    return (
+        f" IB Key asked the reset for its challenge/response, not a push{why}: only the app on her own phone "
+        "can answer it, and nothing reached her phone to tell her of the reset."
     )
 
 
