@@ -79,6 +79,9 @@ FAILURES = frozenset(
         "sim_api.token_refused",
     }
 )
+#: Whose ``ip`` is the address acted on, not the one acting: the attacker's address lifted by the trainer
+#: (the console's *Lift the limit* after a spray) is good news, not the attacker's attempt.
+SUBJECT_ADDRESS = frozenset({"ip.throttle_lifted"})
 GOOD = frozenset(
     {
         "login.succeeded",
@@ -101,7 +104,8 @@ def tone(event: Mapping[str, Any], attackers: Collection[str] = ()) -> str:
     that never reached the user), ``good``, or ``""`` (neutral)."""
     type_ = str(event.get("type"))
     d = event.get("detail") or {}
-    attacker = bool(event.get("ip")) and event.get("ip") in attackers
+    # the address is the actor's, but for a limit lifted, where it is the subject (the trainer lifts it)
+    attacker = bool(event.get("ip")) and event.get("ip") in attackers and type_ not in SUBJECT_ADDRESS
     arrived = event.get("result") != "dropped"
     swapped = d.get("sim_swapped") is True or ("sim_swapped" in (d.get("notes") or []) and arrived)
     wrong_number = type_ == "login.second_factor_failed" and d.get("wrong_number") is True

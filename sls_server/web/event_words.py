@@ -158,7 +158,8 @@ WORDS: dict[str, Say] = {
         + ": the address is outside the IP restrictions"
     ),
     "ip.throttle_lifted": lambda e: (
-        f"Login limit of {e.ip or 'an address'} lifted: {e.d.get('attempts', 'its')} attempts forgotten"
+        f"Login limit of {e.frm.removeprefix('from ') or 'an address'} lifted: "
+        f"{e.d.get('attempts', 'its')} attempts forgotten"
         + (f", {e.d['token_guesses']} wrong tokens" if e.d.get("token_guesses") else "")
         + (f", {e.d['metrics_guesses']} wrong metrics tokens" if e.d.get("metrics_guesses") else "")
     ),

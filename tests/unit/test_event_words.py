@@ -97,6 +97,10 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             ),
             "iphone-ivy approved the attacker's login request on their phone, from 198.51.100.77 (attacker)",
         ),
+        (  # the limit lifted is the attacker's address's: named so, as the feed names it elsewhere
+            event("ip.throttle_lifted", ip="198.51.100.66", detail={"attempts": 30}),
+            "Login limit of 198.51.100.66 (attacker) lifted: 30 attempts forgotten",
+        ),
         (  # number matching stopped the attacker's login: said as the defence, at the login's address
             event(
                 "login.second_factor_failed",
@@ -354,6 +358,10 @@ def test_an_unknown_type_has_no_sentence_so_the_page_shows_its_fields() -> None:
         (event("login.succeeded", user="ann", ip="203.0.113.5", detail={"new_place": True}), "warn"),
         (event("login.succeeded", user="ann", ip="127.0.0.1"), "good"),
         (event("push.approved", user="ann", ip="127.0.0.1"), "good"),
+        (  # the trainer lifted the limit of the attacker's address: the address is the subject, not the actor
+            event("ip.throttle_lifted", ip="198.51.100.66", detail={"attempts": 30}),
+            "good",
+        ),
         (event("session.replaced", user="ann"), ""),
         (event("clock.moved", detail={"offset_s": 60}), ""),
     ],
