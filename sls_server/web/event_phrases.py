@@ -231,4 +231,8 @@ KILLED_BY = {
 def killed(line: Line) -> str:
     """ "iphone-ivy's session ended: password reset": why, as the event says (an event written before it
     said so, only that it ended)."""
-    return f"{line.Whose} session " + KILLED_BY.get(str(line.d.get("ended_by")), "ended")
+    why = KILLED_BY.get(str(line.d.get("ended_by")), "ended")
+    opened = line.d.get("opened_from")
+    if opened and opened in line.attackers:  # the trainer putting the attacker out, not ending hers
+        return f"The attacker's session as {line.who} (opened from {opened}) {why}"
+    return f"{line.Whose} session {why}"

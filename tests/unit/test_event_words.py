@@ -232,6 +232,20 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             event("session.killed", user="card-carl", detail={"ended_by": "admin"}),
             "card-carl's session ended by an administrator",
         ),
+        (  # the trainer ending the attacker's session, opened at the attacker's address: said so
+            event(
+                "session.killed",
+                user="card-carl",
+                detail={"ended_by": "admin", "opened_from": "198.51.100.66"},
+            ),
+            "The attacker's session as card-carl (opened from 198.51.100.66) ended by an administrator",
+        ),
+        (  # her own session, opened from here: as before
+            event(
+                "session.killed", user="card-carl", detail={"ended_by": "admin", "opened_from": "127.0.0.1"}
+            ),
+            "card-carl's session ended by an administrator",
+        ),
         (  # written before events said why: that it ended, no guess
             event("session.killed", user="card-carl", detail={"session_id": "card-carl~3f9a"}),
             "card-carl's session ended",
