@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from playwright.sync_api import expect
 
 from .pages_kit import PASSWORD, World, sign_in_trainer, stage_attack
@@ -55,3 +56,27 @@ def test_a_denied_push_ends_the_relay_s_wait_on_the_console(world: World, page: 
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_text("The defences held.")
     expect(page.get_by_test_id("attack-late-refusal")).to_contain_text("denied")
+
+
+def test_a_wrong_pick_on_one_bombing_login_leaves_the_others_waiting(
+    world: World, page: Any, redis_url: str
+) -> None:
+    """A push bombing's many logins wait on her phone: one ended by a wrong pick leaves the rest, and the
+    verdict still says what is pending; the feed says the defence that ended that one."""
+    world.user("ivy", "+15555550103")
+    app = world.ibkey("ivy", "+15555550103")
+    sign_in_trainer(page, world)
+    stage_attack(page, "ivy", "push_bombing", PASSWORD)
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    expect(verdict).to_have_attribute("data-waiting", "true")
+    note = world.notifications(app)[0]
+    # the number on the attacker's page: only the attacker sees it, so the test reads the login's record
+    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
+    assert match is not None
+    wrong = next(str(c) for c in note["candidates"] if str(c) != match.decode())
+    world.approve_push(app, wrong, txn=note["txn_id"], status=401)
+
+    line = page.get_by_test_id("feed-event").filter(has_text="picked the wrong number").first
+    expect(line).to_contain_text("number matching ended the attacker's login")
+    expect(verdict).to_have_attribute("data-waiting", "true")
+    expect(verdict).to_contain_text("Not over yet")
