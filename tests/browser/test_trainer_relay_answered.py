@@ -38,6 +38,8 @@ def test_a_wrong_number_picked_ends_the_relay_s_wait_on_the_console(world: World
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_text("The defences held.")
     expect(verdict).not_to_have_attribute("data-waiting", "true")
+    # the number is no longer to be picked: said in the past, not "must pick" under "The defences held."
+    expect(page.get_by_test_id("attack-number")).to_have_text(f"The number the victim had to pick: {number}")
     expect(page.get_by_test_id("attack-late-refusal")).to_contain_text(
         "ivy picked the wrong number on their phone: number matching ended the attacker's login"
     )

@@ -27,6 +27,13 @@
     return "Not over yet: the attacker waits on " + user + "'s phone until " + hm + " UTC.";
   }
 
+  /* A relay's number is no longer to be picked once its wait is over (expired, denied, a wrong pick, her
+     approval): "Number the victim must pick" stayed under "The defences held.", as if still pending. */
+  function numberPicked() {
+    const number = result.querySelector("[data-testid=attack-number]");
+    if (number) number.textContent = "The number the victim had to pick: " + number.dataset.number;
+  }
+
   /* The wait a report left is over with nobody's approval (the server's clock past report.waiting.until,
      moved on by the trainer or not): the defences held after all, as the relay's screen says "expired
      unanswered". */
@@ -34,6 +41,7 @@
     const line = result.querySelector("[data-waiting]");
     waiting = null;
     if (!line) return;
+    numberPicked();
     line.className = "verdict " + VERDICTS.defences_held[0];
     line.textContent = VERDICTS.defences_held[1];
     delete line.dataset.waiting;
@@ -107,7 +115,7 @@
       held.className = "verdict " + VERDICTS.defences_held[0];
       held.textContent = VERDICTS.defences_held[1];
       delete held.dataset.waiting;
-      if (ended) waiting = null; // the relay's one login is over: nothing is left to wait on
+      if (ended) { waiting = null; numberPicked(); } // the relay's one login is over: nothing waits
       return;
     }
     if (e.type !== "login.succeeded") return;
@@ -119,6 +127,7 @@
     line.textContent = waiting.user + (waiting.relay ? " picked the attacker's number" : " approved one") +
       ": the attacker is in.";
     waiting = null;
+    numberPicked();
   }
 
   const attackForm = root.querySelector("[data-form=attack]");
@@ -187,7 +196,7 @@
     if (pending) line["data-waiting"] = "true";
     /* a relay's push: the number on the real page the victim must pick, as the attacker's screen shows it */
     const number = pending && r.waiting.number
-      ? [SLS.el("p", { "data-testid": "attack-number", text: "Number the victim must pick on their phone: " + r.waiting.number })]
+      ? [SLS.el("p", { "data-testid": "attack-number", "data-number": r.waiting.number, text: "Number the victim must pick on their phone: " + r.waiting.number })]
       : [];
     /* the way on, right under the verdict: the report's sentences beneath can run long */
     const unlock = r.verdict === "not_run" && r.victim_locked ? [unlockAndRerun(asked)] : [];
