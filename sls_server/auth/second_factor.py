@@ -318,6 +318,10 @@ def _wrong_answer_trail(txn: LoginTxn, ip: str | None, verdict: str) -> tuple[st
     sent it, as its approval and denial are (:func:`.step_trail.answered_from`), the phone's own address in
     the detail. A wrong number picked (``wrong_number``) is number matching ending the login: recorded at the
     phone's address it read as a wrong code typed on this machine, and the attacker's login it stopped, in a
-    push bombing or a relay, was nowhere in the line."""
-    detail = {**(answered_from(ip) or {}), **({"wrong_number": True} if verdict == "wrong_number" else {})}
+    push bombing or a relay, was nowhere in the line. What a step-up's push confirmed goes in as its answers'
+    do (``purpose``)."""
+    detail = {
+        **(_answer_detail(txn, ip) or {}),
+        **({"wrong_number": True} if verdict == "wrong_number" else {}),
+    }
     return txn.ip, detail

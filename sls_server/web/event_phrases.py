@@ -182,7 +182,13 @@ def wrong_number(line: Line) -> str:
     """A wrong number picked in IB Key (``login.second_factor_failed`` with ``wrong_number``): number matching
     ending the login it answered, recorded at that login's address; an attacker's is the defence a push
     bombing or a relay is stopped by, which a room read as "Wrong IB Key code ..., from 127.0.0.1"."""
-    ended = "the attacker's login" if line.attacker else "that login"
+    what = str(line.d.get("purpose") or "login")
+    if what == "login":
+        ended = "the attacker's login" if line.attacker else "that login"
+    elif what == "password_recovery":
+        ended = "the attacker's password reset" if line.attacker else "that password reset"
+    else:
+        ended = f"the step-up to confirm {purpose(line)}"
     return f"{line.who} picked the wrong number on their phone: number matching ended {ended}"
 
 

@@ -89,3 +89,22 @@ def test_a_wrong_number_picked_is_recorded_at_the_login_s_address_as_number_matc
         "alice picked the wrong number on their phone: number matching ended the attacker's login, "
         "from 198.51.100.77 (attacker)"
     )
+
+
+def test_a_wrong_number_picked_for_a_step_up_says_what_it_confirmed(world: World) -> None:
+    """A step-up's push picked wrong said "number matching ended that login": it carries the purpose, as the
+    push's approval and denial do."""
+    app = world.activated_user("alice", "android")
+    started, note = push_login(world, "alice", app)
+    assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
+    bearer = {"Authorization": f"Bearer {world.poll(started['txn_id'])['session']['token']}"}
+    opened = world.client.post("/api/v1/verify", json={"purpose": "withdrawal"}, headers=bearer).get_json()
+    note = world.note_for(app, opened["txn_id"])
+    wrong = next(c for c in note["candidates"] if c != opened["factor"]["match"])
+    assert world.approve(app, note, wrong, pin="12ab").status_code == 401
+    [failed] = world.events("login.second_factor_failed", "alice")
+    assert failed["detail"]["purpose"] == "withdrawal", failed
+    assert sentence(failed, frozenset()).startswith(
+        "alice picked the wrong number on their phone: number matching ended the step-up to confirm a "
+        "withdrawal"
+    )

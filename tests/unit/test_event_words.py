@@ -97,6 +97,17 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             ),
             "iphone-ivy approved the attacker's login request on their phone, from 198.51.100.77 (attacker)",
         ),
+        (  # a step-up's push picked wrong: what it confirmed, not "that login"
+            event(
+                "login.second_factor_failed",
+                user="alice",
+                ip="127.0.0.1",
+                factor="ibkey",
+                detail={"attempts_left": 0, "wrong_number": True, "purpose": "withdrawal"},
+            ),
+            "alice picked the wrong number on their phone: number matching ended the step-up to confirm a "
+            "withdrawal, from 127.0.0.1",
+        ),
         (  # the limit lifted is the attacker's address's: named so, as the feed names it elsewhere
             event("ip.throttle_lifted", ip="198.51.100.66", detail={"attempts": 30}),
             "Login limit of 198.51.100.66 (attacker) lifted: 30 attempts forgotten",
