@@ -43,6 +43,11 @@ def test_a_wrong_number_picked_ends_the_relay_s_wait_on_the_console(world: World
     expect(page.get_by_test_id("attack-late-refusal")).to_contain_text(
         "ivy picked the wrong number on their phone: number matching ended the attacker's login"
     )
+    # said under the verdict and the number, in sight on a projector, not under the report's long sentences
+    before = page.get_by_test_id("attack-late-refusal").evaluate(
+        "e => e.previousElementSibling.dataset.testid"
+    )
+    assert before == "attack-number"
     # the feed says the defence, at the attacker's login's address, not a wrong code from the phone's
     line = page.get_by_test_id("feed-event").filter(has_text="picked the wrong number").first
     expect(line).to_contain_text(f"from {RELAY_IP} (attacker)")

@@ -110,8 +110,11 @@
     if (!waiting || e.ip !== waiting.ip || e.user !== waiting.user) return;
     const ended = endsTheRelay(e);
     if ((e.type === "attack.wait_refused" || ended) && result.querySelector("[data-verdict]")) {
-      result.appendChild(SLS.el("p", { "data-testid": "attack-late-refusal", text: (e.said || e.type) + "." }));
       const held = result.querySelector("[data-verdict]"); // her answer let nobody in: the defences held
+      /* right under the verdict (and the relay's number): at the report's end, under its long sentences,
+         it was out of sight on a projector */
+      const under = result.querySelector("[data-testid=attack-number]") || held;
+      under.after(SLS.el("p", { "data-testid": "attack-late-refusal", text: (e.said || e.type) + "." }));
       held.className = "verdict " + VERDICTS.defences_held[0];
       held.textContent = VERDICTS.defences_held[1];
       delete held.dataset.waiting;
