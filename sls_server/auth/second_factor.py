@@ -291,7 +291,10 @@ class SecondFactor:
                 result="failure",
                 detail={"attempts_left": left, **extra},
             )
-            if self._device_lockout and self._device_lockout.failed(device, txn.username, now=now, ip=ip):
+            # the lock they lead to is recorded where the wrong answers are (a push's: at its login's address)
+            if self._device_lockout and self._device_lockout.failed(
+                device, txn.username, now=now, ip=trail_ip
+            ):
                 raise DeviceLocked(attempts_left=0)
             if ok_state == "approved":  # an app's answer: no challenge, the number or signature is off
                 raise InvalidResponse(PUSH_MISMATCH, attempts_left=left)

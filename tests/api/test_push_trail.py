@@ -108,3 +108,22 @@ def test_a_wrong_number_picked_for_a_step_up_says_what_it_confirmed(world: World
         "alice picked the wrong number on their phone: number matching ended the step-up to confirm a "
         "withdrawal"
     )
+
+
+def test_ib_key_disabled_by_wrong_picks_is_recorded_where_the_wrong_picks_are(world: World) -> None:
+    """Ten wrong numbers picked in a row disable the app (``SLS_DEVICE_FAILURE_LIMIT``): a push bombing's,
+    picked by the victim on the attacker's logins. Each wrong pick is at the attacker's login's address;
+    the lock they led to said "from 127.0.0.1" right under them, as if this machine had guessed."""
+    app = world.activated_user("alice", "android")
+    attacker = {"REMOTE_ADDR": "198.51.100.77"}
+    for _ in range(10):
+        # past the push window each time: the limit (3 per window here) would ask for challenge/response
+        world.client.post("/admin/v1/clock", json={"advance_s": 601}, headers=world.headers)
+        started = world.client.post(
+            "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, environ_base=attacker
+        ).get_json()
+        note = world.note_for(app, started["txn_id"])
+        wrong = next(c for c in note["candidates"] if c != started["factor"]["match"])
+        world.approve(app, note, wrong, pin="12ab")
+    [locked] = world.events("device.locked", "alice")
+    assert locked["ip"] == "198.51.100.77", locked
