@@ -96,7 +96,7 @@
      verdict here said "Not over yet" until the push's lifetime ran out. A push bombing's many logins are
      not over with one of them. */
   function endsTheRelay(e) {
-    if (!waiting.relay) return false;
+    if (!waiting.relay && !waiting.reset) return false; // the SIM swap's reset waits on one push too
     return e.type === "push.denied" ||
       (e.type === "login.second_factor_failed" && !!e.detail && e.detail.wrong_number === true);
   }
@@ -121,14 +121,16 @@
       if (ended) { waiting = null; numberPicked(); } // the relay's one login is over: nothing waits
       return;
     }
-    if (e.type !== "login.succeeded") return;
+    /* the reset's page took her approval: the attacker set a password (password_recovery.verified) */
+    if (e.type !== (waiting.reset ? "password_recovery.verified" : "login.succeeded")) return;
     const line = result.querySelector("[data-verdict]");
     if (!line) return;
     line.className = "verdict " + VERDICTS.attacker_got_in[0];
     line.dataset.verdict = "attacker_got_in";
     delete line.dataset.waiting;
-    line.textContent = waiting.user + (waiting.relay ? " picked the attacker's number" : " approved one") +
-      ": the attacker is in.";
+    line.textContent = waiting.reset
+      ? waiting.user + " approved the attacker's password reset: the attacker sets a password of their own."
+      : waiting.user + (waiting.relay ? " picked the attacker's number" : " approved one") + ": the attacker is in.";
     waiting = null;
     numberPicked();
   }
@@ -190,7 +192,7 @@
     button.removeAttribute("aria-disabled");
     if (!answer.ok) { refused(form, answer); return; }
     const r = answer.data;
-    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", until: r.waiting.until } : null;
+    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", reset: r.kind === "sim_swap_reset", until: r.waiting.until } : null;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
     const pending = waiting && r.verdict === "defences_held";
     const verdict = pending ? ["neutral", pendingVerdict(r.target, r.waiting.until)]
