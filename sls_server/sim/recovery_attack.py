@@ -79,11 +79,12 @@ def sim_swap_reset(core: Core, report: Report, *, now: int) -> None:
         return
     report.outcomes["stopped_at_second_factor"] += 1
     where = _where_ib_key_asked(core, factor) if factor["type"] == "ibkey" else ""
+    waits = factor["type"] == "ibkey" and factor.get("mode") == "push"
     report.lines.append(
         f"The code got the attacker as far as the second factor: the reset asks for the victim's {title}, "
-        f"and the attacker holds only the SIM.{where} The password is unchanged."
+        f"and the attacker holds only the SIM.{where} The password is unchanged{' for now' if waits else ''}."
     )
-    if factor["type"] == "ibkey" and factor.get("mode") == "push":
+    if waits:
         _wait_on_her_phone(core, report, token, step, now=now)
 
 

@@ -32,6 +32,7 @@ def test_the_report_says_the_attacker_waits_on_her_approval(
     waiting = result.get("waiting")
     assert isinstance(waiting, dict) and waiting["ip"] == RESET_IP, result
     assert "The attacker's page keeps waiting on it until" in str(result["summary"])
+    assert "The password is unchanged for now." in str(result["summary"])  # not "unchanged", full stop
 
 
 def test_her_approval_after_the_report_lets_the_attacker_reset_the_password(
