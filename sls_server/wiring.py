@@ -199,7 +199,23 @@ def build_core(settings: Settings, store: Store) -> Core:
         pepper=phone_change_pepper(settings.secret_key),
         code_ttl=settings.sms_code_ttl,
     )
-    attacker_waits = AttackerWaits(store.attacker_waits, logins, events)
+    recovery = PasswordRecovery(
+        store.recoveries,
+        users,
+        phones,
+        prompts,
+        steps,
+        sessions,
+        events,
+        ip_rules,
+        store.phones,
+        pepper=recovery_pepper(settings.secret_key),
+        code_ttl=settings.sms_code_ttl,
+        validity=settings.stepup_validity,
+        ip_limit=settings.ip_throttle_limit,
+        ip_window=settings.ip_throttle_window,
+    )
+    attacker_waits = AttackerWaits(store.attacker_waits, logins, events, recovery)
     authenticator = AuthenticatorApp(devices, totp)
     ibkey_apps = IbKeyAppService(
         store,
@@ -246,22 +262,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         ),
         phone_changes=phone_changes,
         password_resets=PasswordResets(users, sessions),
-        recovery=PasswordRecovery(
-            store.recoveries,
-            users,
-            phones,
-            prompts,
-            steps,
-            sessions,
-            events,
-            ip_rules,
-            store.phones,
-            pepper=recovery_pepper(settings.secret_key),
-            code_ttl=settings.sms_code_ttl,
-            validity=settings.stepup_validity,
-            ip_limit=settings.ip_throttle_limit,
-            ip_window=settings.ip_throttle_window,
-        ),
+        recovery=recovery,
         ip_rules=ip_rules,
         ibkey=ibkey_apps,
         attacker_waits=attacker_waits,

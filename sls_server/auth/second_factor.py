@@ -195,6 +195,7 @@ class SecondFactor:
             ip=ip,
             ok_state="approved",
             ends=verdict == "wrong_number",
+            wrong_answer=_wrong_answer_trail(txn, ip, verdict),
         )
         detail = _answer_detail(txn, ip)
         if by_itself:
@@ -250,9 +251,12 @@ class SecondFactor:
         ok_state: str = "authenticated",
         ends: bool = False,
         lock_bucket: str | None = None,
+        wrong_answer: tuple[str | None, dict[str, Any]] | None = None,
     ) -> DeviceRecord:
         """Settle the answer. ``ends``: a wrong answer that ends the step, whatever attempts are left;
-        ``lock_bucket``: a lockout bucket whose lock refuses the answer, right or wrong, settling nothing."""
+        ``lock_bucket``: a lockout bucket whose lock refuses the answer, right or wrong, settling nothing;
+        ``wrong_answer``: the address and detail a wrong answer is recorded with, when not the caller's own
+        (an app's answer to a push: :func:`_wrong_answer_trail`)."""
         outcome = "ok" if correct else "end" if ends else "bad"
         if correct and self._device_lockout and self._device_lockout.disabled_by_another_user(device):
             raise DeviceLocked()  # another user's wrong responses disabled the shared card since the read
@@ -277,16 +281,20 @@ class SecondFactor:
         if status == "device_locked":  # disabled by a wrong response racing this one, after the read
             raise DeviceLocked()
         if status == "bad":
+            trail_ip, extra = wrong_answer or (ip, {})
             record_step(
                 self._events,
                 "login.second_factor_failed",
                 txn,
                 now=now,
-                ip=ip,
+                ip=trail_ip,
                 result="failure",
-                detail={"attempts_left": left},
+                detail={"attempts_left": left, **extra},
             )
-            if self._device_lockout and self._device_lockout.failed(device, txn.username, now=now, ip=ip):
+            # the lock they lead to is recorded where the wrong answers are (a push's: at its login's address)
+            if self._device_lockout and self._device_lockout.failed(
+                device, txn.username, now=now, ip=trail_ip
+            ):
                 raise DeviceLocked(attempts_left=0)
             if ok_state == "approved":  # an app's answer: no challenge, the number or signature is off
                 raise InvalidResponse(PUSH_MISMATCH, attempts_left=left)
@@ -306,3 +314,17 @@ def _answer_detail(txn: LoginTxn, ip: str | None) -> dict[str, Any] | None:
     if txn.purpose != "login":
         detail = {**(detail or {}), "purpose": txn.purpose}
     return detail
+
+
+def _wrong_answer_trail(txn: LoginTxn, ip: str | None, verdict: str) -> tuple[str | None, dict[str, Any]]:
+    """Where and how the trail records an app's wrong answer to a push: under the address of the login that
+    sent it, as its approval and denial are (:func:`.step_trail.answered_from`), the phone's own address in
+    the detail. A wrong number picked (``wrong_number``) is number matching ending the login: recorded at the
+    phone's address it read as a wrong code typed on this machine, and the attacker's login it stopped, in a
+    push bombing or a relay, was nowhere in the line. What a step-up's push confirmed goes in as its answers'
+    do (``purpose``)."""
+    detail = {
+        **(_answer_detail(txn, ip) or {}),
+        **({"wrong_number": True} if verdict == "wrong_number" else {}),
+    }
+    return txn.ip, detail

@@ -78,10 +78,11 @@ def record_end(
     ip: str | None = None,
     by: str | None = None,
     ended_by: KilledBy | None = None,
+    opened_from: str | None = None,
 ) -> None:
     """Record why a session ended (``session.<reason>``), once it has ended; ids as events show them, short.
     ``ended_by``: what ended a ``killed`` one (an administrator, a password reset, ...), which the type alone
-    does not say.
+    does not say; ``opened_from``: the address the session was opened from, when known.
 
     If the audit event cannot be written after Redis deleted the session (Redis out of memory refuses the
     XADD but not the DEL, or went away in between), the session stays ended and the caller is not told
@@ -92,6 +93,8 @@ def record_end(
         detail["by_session_id"] = short_id(by)
     if ended_by is not None:
         detail["ended_by"] = ended_by
+    if opened_from is not None:  # where the session was opened: the attacker's, ended by the trainer
+        detail["opened_from"] = opened_from
     try:
         events.record(f"session.{reason}", at=now, user=username, ip=ip, detail=detail)
     except StoreUnavailable:

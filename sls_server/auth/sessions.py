@@ -125,11 +125,13 @@ class SessionService:
         by: str | None = None,
         told: str | None = None,
         ended_by: KilledBy | None = None,
+        opened_from: str | None = None,
     ) -> str | None:
         """End the session, then record why; the owner's name, or None if there was no live session. Ended
         for its holder (any ``reason`` but a logout), it is left a tombstone saying why to every later request
         with its token (``auth.session_endings``): ``told``, else the word for ``reason``. ``ended_by``: what
-        ended a ``killed`` one (``event_details.KilledBy``), in its event for the trail and the feed.
+        ended a ``killed`` one (``event_details.KilledBy``), in its event for the trail and the feed;
+        ``opened_from``: where the ended session was opened, when the caller read it (an administrator's end).
 
         Once Redis has deleted the session it is ended, which is what the caller asked for; its event is
         recorded after, and never undoes it (``session_endings.record_end``). ``ip`` and ``by`` (the session
@@ -139,7 +141,15 @@ class SessionService:
         username = self._store.sessions.end(session_id_, tombstone=tombstone, now=now)
         if username:
             record_end(
-                self._events, username, session_id_, now=now, reason=reason, ip=ip, by=by, ended_by=ended_by
+                self._events,
+                username,
+                session_id_,
+                now=now,
+                reason=reason,
+                ip=ip,
+                by=by,
+                ended_by=ended_by,
+                opened_from=opened_from,
             )
         return username
 
@@ -147,15 +157,22 @@ class SessionService:
         """An administrator ends a session named by its whole id, or by its user and the short id events
         show (``alice~3f9a0c1d2e4b``): (the whole id, its owner), or None if it names no one session."""
         whole = self._store.sessions.whole_id(session_id_)
-        username = self.end(whole, now=now, reason="killed", ended_by="admin") if whole else None
+        opened = self._store.sessions.opened_from(whole) if whole else None
+        username = (
+            self.end(whole, now=now, reason="killed", ended_by="admin", opened_from=opened) if whole else None
+        )
         return (whole, username) if whole and username else None
 
     def end_all(self, username: str, *, now: int, ended_by: KilledBy = "admin") -> list[str]:
         """Every live session of the user ended, one by one (each ``session.killed`` with ``ended_by``): the
         ids ended. Their holders are told a new password ended them when one did, else an administrator."""
         told = "password_reset" if ended_by in ("password_reset", "password_recovery") else "killed"
-        live = [s["id"] for s in self.of_user(username, now=now)]
-        return [sid for sid in live if self.end(sid, now=now, reason="killed", told=told, ended_by=ended_by)]
+        live = [(s["id"], s["ip"]) for s in self.of_user(username, now=now)]
+        return [
+            sid
+            for sid, opened in live
+            if self.end(sid, now=now, reason="killed", told=told, ended_by=ended_by, opened_from=opened)
+        ]
 
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
         return [

@@ -42,11 +42,15 @@ class AttackRequest(Request):
 
 
 class AttackWaiting(TypedDict):
-    """Logins a push bombing or a relay left waiting on the victim's approval: the attacker's page keeps
-    polling them."""
+    """Logins a push bombing or a relay left waiting on the victim's approval, or the SIM swap's password
+    reset waiting on its push: the attacker's page keeps polling them."""
 
     ip: Annotated[
-        str, Field(description="The attacker's address, which a `login.succeeded` would come from.")
+        str,
+        Field(
+            description="The attacker's address, which a `login.succeeded` (a reset's "
+            "`password_recovery.verified`) would come from."
+        ),
     ]
     until: Annotated[
         int, Field(description="When the last of them expires (Unix seconds, the server's clock).")
@@ -90,7 +94,9 @@ class AttackReport(TypedDict):
             AttackWaiting,
             Field(
                 description="Push bombing and the relay, when a notification reached the victim: an approval "
-                "of one, until `until`, lets the attacker in (a `login.succeeded` from `ip`)."
+                "of one, until `until`, lets the attacker in (a `login.succeeded` from `ip`); the SIM swap's "
+                "reset, stopped at IB Key's push on her own phone: her approval lets the attacker set a "
+                "password (`password_recovery.verified` from `ip`)."
             ),
         ]
     ]

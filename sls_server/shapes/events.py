@@ -136,8 +136,10 @@ class Event(TypedDict):
             str,
             Field(
                 description="The client's address; for `push.sent`, `push.approved`, `push.denied`, "
-                "`sms.sent` and `voice.called`, that of the login or step-up that asked for it (absent for a "
-                "notice or an activation code; the phone that answered a push is `detail.answered_from`), "
+                "a push's wrong answer (`login.second_factor_failed` with `detail.wrong_number` for a wrong "
+                "number picked), `sms.sent` and `voice.called`, that of the login or step-up that asked for "
+                "it (absent for a notice or an activation code; the phone that answered a push is "
+                "`detail.answered_from`), "
                 "and for `push.rate_limited` and `sms.rate_limited`, that of the request refused; in an "
                 "`events.summary` of an IPv6 client, its /64."
             ),

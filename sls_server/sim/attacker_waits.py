@@ -6,7 +6,8 @@ nobody collected the session (and the trainer console said "The defences held").
 leaves waiting on a push is kept (``store.attacker_waits``) until its own expiry; when the victim approves
 one, :meth:`AttackerWaits.collect` polls it as the attacker's page would, from the attacker's address: the
 session is the attacker's, and ``login.succeeded`` from that address says so in the audit trail and the
-console's feed.
+console's feed. A password reset the SIM swap asked for (``.recovery_attack``) waits the same way on its
+IB Key push: approved, the attacker's page sets a password of theirs, and her sessions end.
 
 A collection refused (a lock placed since, an IP allowlist that leaves the attacker's address out, the account
 disabled) is ``attack.wait_refused`` in the trail, from the attacker's address, with the refusal's code: the
@@ -18,6 +19,7 @@ is no refusal: it is raised (503), as for any request.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, Protocol
 
 from ..errors import SlsError, StoreUnavailable
@@ -33,11 +35,27 @@ class LoginStatus(Protocol):
     ) -> tuple[dict[str, Any], Any]: ...
 
 
+class Recovery(Protocol):
+    """``PasswordRecovery``'s steps after the second factor: the approval polled, then the new password."""
+
+    def verify(self, token: str, response: str | None, *, now: int, ip: str | None) -> dict[str, Any]: ...
+
+    def set_password(self, token: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]: ...
+
+
+def attackers_password() -> str:
+    """The password a staged attacker sets on a reset they got through: the policy's, and nobody's to know."""
+    return f"Attacker-{secrets.token_hex(6)}-Owned"
+
+
 class AttackerWaits:
-    def __init__(self, repo: AttackerWaitRepo, logins: LoginStatus, events: EventLog) -> None:
+    def __init__(
+        self, repo: AttackerWaitRepo, logins: LoginStatus, events: EventLog, recovery: Recovery
+    ) -> None:
         self._repo = repo
         self._logins = logins
         self._events = events
+        self._recovery = recovery
 
     def wait(self, username: str, started: dict[str, Any], *, ip: str, now: int) -> None:
         """The attacker's page waits on ``started`` (a login whose step is a push) until it expires."""
@@ -49,6 +67,11 @@ class AttackerWaits:
             ttl_s=int(started["expires_at"]) - now,
         )
 
+    def wait_recovery(self, username: str, txn_id: str, *, ip: str, token: str, until: int, now: int) -> None:
+        """The attacker's "Forgot your password?" page waits on its second factor's push (``txn_id``) until it
+        expires: approved, it sets a password of the attacker's (:meth:`collect`)."""
+        self._repo.wait(username, txn_id, ip=ip, login_token=token, ttl_s=until - now, kind="recovery")
+
     def collect(self, username: str, txn_id: str, *, now: int) -> bool:
         """The victim approved ``txn_id``'s push: if an attacker waits on it, their page polls it now and
         gets the session. True when the attacker got in; a refusal (a lock placed since, an address rule)
@@ -56,8 +79,13 @@ class AttackerWaits:
         waiting = self._repo.take(username, txn_id)
         if waiting is None:
             return False
-        ip, token = waiting
+        ip, token, kind = waiting
         try:
+            if kind == "recovery":
+                if self._recovery.verify(token, None, now=now, ip=ip).get("state") != "verified":
+                    return False
+                self._recovery.set_password(token, attackers_password(), now=now, ip=ip)
+                return True
             _, session = self._logins.status(txn_id, token, now=now, ip=ip)
         except StoreUnavailable:
             raise

@@ -10,14 +10,14 @@ password of their own, and every session of hers ends. That is the report's less
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SlsError
-from .attack_report import Report, factor_title
+from .attack_report import Report, factor_title, hhmm
+from .attacker_waits import attackers_password
 from .ibkey_takeover import ATTACKER_PIN, held_by
-from .relay import ATTACKER_HANDSET
+from .relay import ATTACKER_HANDSET, NO_PUSH, no_push_why
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -78,14 +78,42 @@ def sim_swap_reset(core: Core, report: Report, *, now: int) -> None:
         _take_over(core, report, token, step, held, now=now)
         return
     report.outcomes["stopped_at_second_factor"] += 1
-    where = (
-        " The identity check went to IB Key on the victim's own phone, where she can deny it."
-        if factor["type"] == "ibkey"
-        else ""
-    )
+    where = _where_ib_key_asked(core, factor) if factor["type"] == "ibkey" else ""
+    waits = factor["type"] == "ibkey" and factor.get("mode") == "push"
     report.lines.append(
         f"The code got the attacker as far as the second factor: the reset asks for the victim's {title}, "
-        f"and the attacker holds only the SIM.{where} The password is unchanged."
+        f"and the attacker holds only the SIM.{where} The password is unchanged{' for now' if waits else ''}."
+    )
+    if waits:
+        _wait_on_her_phone(core, report, token, step, now=now)
+
+
+def _wait_on_her_phone(core: Core, report: Report, token: str, step: dict[str, Any], *, now: int) -> None:
+    """The attacker's reset page keeps waiting on the push, as a push bombing's logins do
+    (``attacker_waits``): her approval of it, the right number picked, lets the attacker set a password.
+    The attack returned at once, and an approval after it was a breach in the feed that changed nothing."""
+    until = int(step["expires_at"])
+    core.attacker_waits.wait_recovery(
+        report.target, str(step["txn_id"]), ip=RESET_IP, token=token, until=until, now=now
+    )
+    report.waiting = {"ip": RESET_IP, "until": until}
+    report.lines.append(
+        f"The attacker's page keeps waiting on it until {hhmm(until)} UTC: if {report.target} approves it "
+        "with its right number (shown on the attacker's page, not hers), the attacker sets a password of "
+        "their own and her sessions end."
+    )
+
+
+def _where_ib_key_asked(core: Core, factor: dict[str, Any]) -> str:
+    """Where the reset's IB Key step went: a push to her own phone, which she sees and can deny, or (her
+    phone roaming, notifications off, the push limit spent) a challenge/response, which sends her nothing:
+    said as a push there too, the report told of a check on her phone that never came."""
+    if factor.get("mode") == "push":
+        return " The identity check went to IB Key on the victim's own phone, where she can deny it."
+    why = f" ({no_push_why(core, str(factor['reason']))})" if factor.get("reason") in NO_PUSH else ""
+    return (
+        f" IB Key asked the reset for its challenge/response, not a push{why}: only the app on her own phone "
+        "can answer it, and nothing reached her phone to tell her of the reset."
     )
 
 
@@ -103,7 +131,7 @@ def _take_over(core: Core, report: Report, token: str, step: dict[str, Any], app
         else:
             answer = core.ibkey.respond(app, str(factor["challenge"]), username=report.target, unlock=unlock)
             core.recovery.verify(token, answer["response"], now=now, ip=RESET_IP)
-        core.recovery.set_password(token, f"Attacker-{secrets.token_hex(6)}-Owned", now=now, ip=RESET_IP)
+        core.recovery.set_password(token, attackers_password(), now=now, ip=RESET_IP)
     except (SlsError, StopIteration) as exc:
         if isinstance(exc, SlsError):
             report.refused(exc)

@@ -171,7 +171,7 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> Sc
         screen.say("attacker", report.lines[-1])
         screen.end(*(("got_in", "The attacker got in.") if report.succeeded else ("over", report.lines[-1])))
         return screen
-    if factor["type"] == "ibkey" and factor.get("reason") in _NO_PUSH:
+    if factor["type"] == "ibkey" and factor.get("reason") in NO_PUSH:
         report.lines.append(_no_push(core, str(factor["reason"])))
         screen.say("real", report.lines[-1])
     if factor.get("challenge") and factor.get("mode") != "push":
@@ -229,24 +229,30 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> Sc
     return screen
 
 
-#: Why IB Key asked the relayed login for challenge/response rather than a push, in the report's words.
-_NO_PUSH = {
+#: Why IB Key asked a staged attack's login (a relay's, a reset's) for challenge/response rather than a push.
+NO_PUSH = {
     "push_limited": "the push limit ({limit} notifications per {window}) was already reached by earlier "
-    "logins (a push bombing staged just before?); once the window has passed (move the clock on), the relay "
-    "meets a push again",
+    "logins (a push bombing staged just before?)",
     "roaming": "the victim's phone is roaming, and IB Key sends a roaming phone no notification",
     "notifications_off": "notifications are turned off in the victim's IBKR Mobile",
 }
+
+
+def no_push_why(core: Core, reason: str) -> str:
+    """:data:`NO_PUSH`'s words for ``reason`` (the IB Key step's ``reason``), the push limit's numbers in."""
+    window = core.settings.push_window
+    return NO_PUSH[reason].format(
+        limit=core.settings.push_limit, window=f"{window // 60} min" if window % 60 == 0 else f"{window} s"
+    )
 
 
 def _no_push(core: Core, reason: str) -> str:
     """Why this login's IB Key step is a challenge the victim types, not the push whose number matching
     stops a relay: without it the report read as if number matching had failed (a relay staged right after
     push bombing met the push limit, and the attacker got in)."""
-    window = core.settings.push_window
-    said = _NO_PUSH[reason].format(
-        limit=core.settings.push_limit, window=f"{window // 60} min" if window % 60 == 0 else f"{window} s"
-    )
+    said = no_push_why(core, reason)
+    if reason == "push_limited":
+        said += "; once the window has passed (move the clock on), the relay meets a push again"
     return (
         f"IB Key asked for challenge/response, not a push: {said}. So number matching, which a copied page "
         "cannot get past, was not in play, and a typed response is relayed like any code."

@@ -21,15 +21,19 @@ class AttackerWaitRepo:
         self._r = client
         self._scripts = scripts  # none of its own: one hash, plain commands
 
-    def wait(self, username: str, txn_id: str, *, ip: str, login_token: str, ttl_s: int) -> None:
+    def wait(
+        self, username: str, txn_id: str, *, ip: str, login_token: str, ttl_s: int, kind: str = "login"
+    ) -> None:
+        """``kind``: what the attacker's page waits to finish, a ``login`` (``login_token``: its binding) or
+        a ``recovery`` (``login_token``: the recovery's token)."""
         key = keys.attacker_waits(username)
         pipe = self._r.pipeline(transaction=True)
-        pipe.hset(key, txn_id, json.dumps({"ip": ip, "token": login_token}))
+        pipe.hset(key, txn_id, json.dumps({"ip": ip, "token": login_token, "kind": kind}))
         pipe.expire(key, max(ttl_s, 1))  # the newest login outlives the others: they began earlier
         pipe.execute()
 
-    def take(self, username: str, txn_id: str) -> tuple[str, str] | None:
-        """The waiting login's (address, login token), once: None when no attacker waits on it."""
+    def take(self, username: str, txn_id: str) -> tuple[str, str, str] | None:
+        """The waiting login's (address, token, kind), once: None when no attacker waits on it."""
         key = keys.attacker_waits(username)
         pipe = self._r.pipeline(transaction=True)
         pipe.hget(key, txn_id)
@@ -38,7 +42,7 @@ class AttackerWaitRepo:
         if found is None:
             return None
         data = json.loads(text(found))
-        return str(data["ip"]), str(data["token"])
+        return str(data["ip"]), str(data["token"]), str(data.get("kind", "login"))
 
     def mark_attackers(self, addresses: list[str]) -> None:
         """Replace the addresses marked as an attacker's (none: unmarked)."""

@@ -178,6 +178,16 @@ class SessionRepo:
         value = self._r.hget(keys.session(username, session_id), "retired")
         return Fields("session", {} if value is None else {"retired": text(value)}).names("retired")
 
+    def opened_from(self, session_id: str) -> str | None:
+        """The address the live session ``session_id`` was opened from (its record's ``ip``); None for none,
+        an ended one or no session. One field read, no script, as :meth:`retired`: an administrator ending
+        it names it so in the trail (the attacker's session, said as such)."""
+        username = owner_of(session_id)
+        if username is None:
+            return None
+        value = self._r.hget(keys.session(username, session_id), "ip")
+        return text(value) if value else None
+
     def whole_id(self, session_id: str) -> str | None:
         """The id of the one session of the user that ``session_id`` names whose id starts with it: a whole
         id, or its user and a prefix of ``ids.SHORT_HEX`` or more hex digits (an audit event's short

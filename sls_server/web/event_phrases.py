@@ -178,6 +178,20 @@ def approved(line: Line) -> str:
     return f"{line.who} approved {request} on their phone"
 
 
+def wrong_number(line: Line) -> str:
+    """A wrong number picked in IB Key (``login.second_factor_failed`` with ``wrong_number``): number matching
+    ending the login it answered, recorded at that login's address; an attacker's is the defence a push
+    bombing or a relay is stopped by, which a room read as "Wrong IB Key code ..., from 127.0.0.1"."""
+    what = str(line.d.get("purpose") or "login")
+    if what == "login":
+        ended = "the attacker's login" if line.attacker else "that login"
+    elif what == "password_recovery":
+        ended = "the attacker's password reset" if line.attacker else "that password reset"
+    else:
+        ended = f"the step-up to confirm {purpose(line)}"
+    return f"{line.who} picked the wrong number on their phone: number matching ended {ended}"
+
+
 def back_to_demo(line: Line) -> str:
     """The console's *Back to the demo world* (``sls state restore-demo``), in the button's words."""
 
@@ -223,4 +237,8 @@ KILLED_BY = {
 def killed(line: Line) -> str:
     """ "iphone-ivy's session ended: password reset": why, as the event says (an event written before it
     said so, only that it ended)."""
-    return f"{line.Whose} session " + KILLED_BY.get(str(line.d.get("ended_by")), "ended")
+    why = KILLED_BY.get(str(line.d.get("ended_by")), "ended")
+    opened = line.d.get("opened_from")
+    if opened and opened in line.attackers:  # the trainer putting the attacker out, not ending hers
+        return f"The attacker's session as {line.who} (opened from {opened}) {why}"
+    return f"{line.Whose} session {why}"

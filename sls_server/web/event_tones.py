@@ -60,7 +60,8 @@ SUCCESSES = frozenset(
         "gateway.session_established",
     }
 )
-#: A wrong password, code or answer: an attempt that failed, not yet a defence.
+#: A wrong password, code or answer: an attempt that failed, not yet a defence (but a wrong number picked in
+#: IB Key, ``detail.wrong_number``, is number matching ending the login: a defence).
 FAILURES = frozenset(
     {
         "login.password_failed",
@@ -78,6 +79,9 @@ FAILURES = frozenset(
         "sim_api.token_refused",
     }
 )
+#: Whose ``ip`` is the address acted on, not the one acting: the attacker's address lifted by the trainer
+#: (the console's *Lift the limit* after a spray) is good news, not the attacker's attempt.
+SUBJECT_ADDRESS = frozenset({"ip.throttle_lifted"})
 GOOD = frozenset(
     {
         "login.succeeded",
@@ -100,10 +104,12 @@ def tone(event: Mapping[str, Any], attackers: Collection[str] = ()) -> str:
     that never reached the user), ``good``, or ``""`` (neutral)."""
     type_ = str(event.get("type"))
     d = event.get("detail") or {}
-    attacker = bool(event.get("ip")) and event.get("ip") in attackers
+    # the address is the actor's, but for a limit lifted, where it is the subject (the trainer lifts it)
+    attacker = bool(event.get("ip")) and event.get("ip") in attackers and type_ not in SUBJECT_ADDRESS
     arrived = event.get("result") != "dropped"
     swapped = d.get("sim_swapped") is True or ("sim_swapped" in (d.get("notes") or []) and arrived)
-    if type_ in DEFENCES or (type_ == "events.summary" and d.get("type") in DEFENCES):
+    wrong_number = type_ == "login.second_factor_failed" and d.get("wrong_number") is True
+    if type_ in DEFENCES or wrong_number or (type_ == "events.summary" and d.get("type") in DEFENCES):
         return "defence"
     if (attacker and type_ in SUCCESSES) or swapped:
         return "breach"

@@ -41,6 +41,7 @@ from .event_phrases import (
     refused,
     session_ended,
     texted,
+    wrong_number,
 )
 
 
@@ -93,7 +94,9 @@ WORDS: dict[str, Say] = {
     "login.refused": refused,
     "login.challenge_issued": lambda e: f"Second step for {e.who}: {e.factor}",
     "login.second_factor_failed": lambda e: (
-        f"Wrong {e.factor} code for {e.who}"
+        wrong_number(e)
+        if e.d.get("wrong_number")
+        else f"Wrong {e.factor} code for {e.who}"
         + (f", {e.d['attempts_left']} tries left" if isinstance(e.d.get("attempts_left"), int) else "")
     ),
     "login.succeeded": lambda e: (
@@ -155,7 +158,8 @@ WORDS: dict[str, Say] = {
         + ": the address is outside the IP restrictions"
     ),
     "ip.throttle_lifted": lambda e: (
-        f"Login limit of {e.ip or 'an address'} lifted: {e.d.get('attempts', 'its')} attempts forgotten"
+        f"Login limit of {e.frm.removeprefix('from ') or 'an address'} lifted: "
+        f"{e.d.get('attempts', 'its')} attempts forgotten"
         + (f", {e.d['token_guesses']} wrong tokens" if e.d.get("token_guesses") else "")
         + (f", {e.d['metrics_guesses']} wrong metrics tokens" if e.d.get("metrics_guesses") else "")
     ),

@@ -67,3 +67,63 @@ def test_a_step_up_push_answered_says_what_it_confirmed(world: World) -> None:
         "alice denied a withdrawal on their phone, from 127.0.0.1",
         "alice approved a withdrawal on their phone, from 127.0.0.1",
     ]
+
+
+def test_a_wrong_number_picked_is_recorded_at_the_login_s_address_as_number_matching(world: World) -> None:
+    """A wrong pick was ``login.second_factor_failed`` at the phone's address: the feed said "Wrong IB Key
+    code for alice, from 127.0.0.1", an attempt on this machine, while it was number matching ending the
+    attacker's login. It is at the login's address now, as the approval and the denial are, the phone's in
+    ``answered_from``, and ``wrong_number`` says what it was."""
+    app = world.activated_user("alice", "android")
+    attacker = {"REMOTE_ADDR": "198.51.100.77"}
+    started = world.client.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, environ_base=attacker
+    ).get_json()
+    note = world.note_for(app, started["txn_id"])
+    wrong = next(c for c in note["candidates"] if c != started["factor"]["match"])
+    assert world.approve(app, note, wrong, pin="12ab").status_code == 401
+    [failed] = world.events("login.second_factor_failed", "alice")
+    assert failed["ip"] == "198.51.100.77", failed
+    assert failed["detail"] == {"attempts_left": 0, "answered_from": "127.0.0.1", "wrong_number": True}
+    assert sentence(failed, frozenset({"198.51.100.77"})) == (
+        "alice picked the wrong number on their phone: number matching ended the attacker's login, "
+        "from 198.51.100.77 (attacker)"
+    )
+
+
+def test_a_wrong_number_picked_for_a_step_up_says_what_it_confirmed(world: World) -> None:
+    """A step-up's push picked wrong said "number matching ended that login": it carries the purpose, as the
+    push's approval and denial do."""
+    app = world.activated_user("alice", "android")
+    started, note = push_login(world, "alice", app)
+    assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
+    bearer = {"Authorization": f"Bearer {world.poll(started['txn_id'])['session']['token']}"}
+    opened = world.client.post("/api/v1/verify", json={"purpose": "withdrawal"}, headers=bearer).get_json()
+    note = world.note_for(app, opened["txn_id"])
+    wrong = next(c for c in note["candidates"] if c != opened["factor"]["match"])
+    assert world.approve(app, note, wrong, pin="12ab").status_code == 401
+    [failed] = world.events("login.second_factor_failed", "alice")
+    assert failed["detail"]["purpose"] == "withdrawal", failed
+    assert sentence(failed, frozenset()).startswith(
+        "alice picked the wrong number on their phone: number matching ended the step-up to confirm a "
+        "withdrawal"
+    )
+
+
+def test_ib_key_disabled_by_wrong_picks_is_recorded_where_the_wrong_picks_are(world: World) -> None:
+    """Ten wrong numbers picked in a row disable the app (``SLS_DEVICE_FAILURE_LIMIT``): a push bombing's,
+    picked by the victim on the attacker's logins. Each wrong pick is at the attacker's login's address;
+    the lock they led to said "from 127.0.0.1" right under them, as if this machine had guessed."""
+    app = world.activated_user("alice", "android")
+    attacker = {"REMOTE_ADDR": "198.51.100.77"}
+    for _ in range(10):
+        # past the push window each time: the limit (3 per window here) would ask for challenge/response
+        world.client.post("/admin/v1/clock", json={"advance_s": 601}, headers=world.headers)
+        started = world.client.post(
+            "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, environ_base=attacker
+        ).get_json()
+        note = world.note_for(app, started["txn_id"])
+        wrong = next(c for c in note["candidates"] if c != started["factor"]["match"])
+        world.approve(app, note, wrong, pin="12ab")
+    [locked] = world.events("device.locked", "alice")
+    assert locked["ip"] == "198.51.100.77", locked

@@ -77,3 +77,23 @@ def test_ib_key_on_her_own_phone_stops_it_and_she_sees_the_check(
     assert "victim's own phone, where she can deny it" in result["summary"]
     assert [n["purpose"] for n in world.notifications(app)] == ["password_recovery"]
     assert _password_changes(client, "bob") == 0
+
+
+def test_ib_key_asking_for_challenge_response_sends_her_nothing_to_deny(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Her phone roaming (or the push limit spent by a push bombing just before), IB Key asks the reset for
+    its challenge/response: no notification reaches her phone. The report said all the same that the check
+    "went to IB Key on the victim's own phone, where she can deny it": there was nothing to deny."""
+    world = IbkeyWorld(client, admin_headers)
+    app = world.activated_user("bob", "android")
+    world.roam("bob")
+    result = attack(client, "sim_swap_reset", "bob")
+    assert result["verdict"] == "defences_held", result["summary"]
+    assert world.notifications(app) == []
+    assert "where she can deny it" not in result["summary"]
+    assert (
+        "IB Key asked the reset for its challenge/response, not a push (the victim's phone is roaming, and "
+        "IB Key sends a roaming phone no notification): only the app on her own phone can answer it"
+    ) in result["summary"]
+    assert _password_changes(client, "bob") == 0

@@ -35,6 +35,7 @@ def test_the_clock_moved_past_the_push_s_life_ends_the_wait_on_the_attacker_s_sc
 
     page.get_by_test_id("clock-plus-15m").click()  # the trainer moves on: the push is past its life
     expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_have_text("The defences held.")
+    expect(page.get_by_test_id("attack-number")).to_contain_text("The number the victim had to pick: ")
     # the screen follows the clock's event, as the console does: no reload
     expect(screen.get_by_test_id("relay-outcome")).to_have_attribute("data-state", "stopped")
     expect(screen.get_by_test_id("relay-outcome")).to_contain_text("expired unanswered")

@@ -97,6 +97,43 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             ),
             "iphone-ivy approved the attacker's login request on their phone, from 198.51.100.77 (attacker)",
         ),
+        (  # a step-up's push picked wrong: what it confirmed, not "that login"
+            event(
+                "login.second_factor_failed",
+                user="alice",
+                ip="127.0.0.1",
+                factor="ibkey",
+                detail={"attempts_left": 0, "wrong_number": True, "purpose": "withdrawal"},
+            ),
+            "alice picked the wrong number on their phone: number matching ended the step-up to confirm a "
+            "withdrawal, from 127.0.0.1",
+        ),
+        (  # the limit lifted is the attacker's address's: named so, as the feed names it elsewhere
+            event("ip.throttle_lifted", ip="198.51.100.66", detail={"attempts": 30}),
+            "Login limit of 198.51.100.66 (attacker) lifted: 30 attempts forgotten",
+        ),
+        (  # number matching stopped the attacker's login: said as the defence, at the login's address
+            event(
+                "login.second_factor_failed",
+                user="android-ann",
+                ip="198.51.100.77",
+                factor="ibkey",
+                detail={"attempts_left": 0, "answered_from": "127.0.0.1", "wrong_number": True},
+            ),
+            "android-ann picked the wrong number on their phone: number matching ended the attacker's "
+            "login, from 198.51.100.77 (attacker)",
+        ),
+        (
+            event(
+                "login.second_factor_failed",
+                user="android-ann",
+                ip="127.0.0.1",
+                factor="ibkey",
+                detail={"attempts_left": 0, "answered_from": "127.0.0.1", "wrong_number": True},
+            ),
+            "android-ann picked the wrong number on their phone: number matching ended that login, "
+            "from 127.0.0.1",
+        ),
         (  # the phone condition approves_pushes: nobody tapped it (push fatigue, unattended scripts)
             event("push.approved", user="iphone-ivy", ip="198.51.100.77", detail={"by_itself": True}),
             "iphone-ivy's phone approved the attacker's login request by itself: it is set to approve every "
@@ -206,6 +243,20 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             event("session.killed", user="card-carl", detail={"ended_by": "admin"}),
             "card-carl's session ended by an administrator",
         ),
+        (  # the trainer ending the attacker's session, opened at the attacker's address: said so
+            event(
+                "session.killed",
+                user="card-carl",
+                detail={"ended_by": "admin", "opened_from": "198.51.100.66"},
+            ),
+            "The attacker's session as card-carl (opened from 198.51.100.66) ended by an administrator",
+        ),
+        (  # her own session, opened from here: as before
+            event(
+                "session.killed", user="card-carl", detail={"ended_by": "admin", "opened_from": "127.0.0.1"}
+            ),
+            "card-carl's session ended by an administrator",
+        ),
         (  # written before events said why: that it ended, no guess
             event("session.killed", user="card-carl", detail={"session_id": "card-carl~3f9a"}),
             "card-carl's session ended",
@@ -311,6 +362,16 @@ def test_an_unknown_type_has_no_sentence_so_the_page_shows_its_fields() -> None:
         (event("login.refused", user="card-carl", ip="198.51.100.66", result="account_locked"), "defence"),
         (event("challenge.rate_limited", user="card-carl"), "defence"),
         (event("push.denied", user="iphone-ivy", ip="198.51.100.77"), "defence"),
+        (  # a wrong number picked: number matching ended the login, not a guess that failed
+            event(
+                "login.second_factor_failed",
+                user="android-ann",
+                ip="198.51.100.77",
+                detail={"attempts_left": 0, "wrong_number": True},
+            ),
+            "defence",
+        ),
+        (event("login.second_factor_failed", user="card-carl", ip="198.51.100.66"), "attempt"),
         (event("events.summary", ip="198.51.100.66", detail={"type": "login.refused"}), "defence"),
         (event("login.succeeded", user="iphone-ivy", ip="198.51.100.77"), "breach"),
         (event("push.approved", user="iphone-ivy", ip="198.51.100.77"), "breach"),
@@ -322,6 +383,10 @@ def test_an_unknown_type_has_no_sentence_so_the_page_shows_its_fields() -> None:
         (event("login.succeeded", user="ann", ip="203.0.113.5", detail={"new_place": True}), "warn"),
         (event("login.succeeded", user="ann", ip="127.0.0.1"), "good"),
         (event("push.approved", user="ann", ip="127.0.0.1"), "good"),
+        (  # the trainer lifted the limit of the attacker's address: the address is the subject, not the actor
+            event("ip.throttle_lifted", ip="198.51.100.66", detail={"attempts": 30}),
+            "good",
+        ),
         (event("session.replaced", user="ann"), ""),
         (event("clock.moved", detail={"offset_s": 60}), ""),
     ],

@@ -66,14 +66,17 @@
     return app.unlock === "passcode" ? "Passcode accepted. Approved." : "Approved.";
   }
 
+  /* The state is read again after any answer, refused too: a wrong number picked ends its login and its
+     notification with it (as do one expired, or answered elsewhere), which stayed on the app until a poll
+     that each tap's own request dropped, every tap on it "No such notification". */
   async function act(url, body, done) {
     window.SLSPhone.wrote(); // a poll asked before this answer is stale (phone.js drops it)
     const answer = await SLS.call("POST", url, body);
     window.SLSPhone.wrote();
-    if (!answer.ok) { say(answer.data.message || "The app could not do that.", true); return null; }
-    if (done) say(done(answer.data));
+    if (!answer.ok) say(answer.data.message || "The app could not do that.", true);
+    else if (done) say(done(answer.data));
     window.SLSPhone.refresh();
-    return answer.data;
+    return answer.ok ? answer.data : null;
   }
 
   function notification(n) {

@@ -27,6 +27,13 @@
     return "Not over yet: the attacker waits on " + user + "'s phone until " + hm + " UTC.";
   }
 
+  /* A relay's number is no longer to be picked once its wait is over (expired, denied, a wrong pick, her
+     approval): "Number the victim must pick" stayed under "The defences held.", as if still pending. */
+  function numberPicked() {
+    const number = result.querySelector("[data-testid=attack-number]");
+    if (number) number.textContent = "The number the victim had to pick: " + number.dataset.number;
+  }
+
   /* The wait a report left is over with nobody's approval (the server's clock past report.waiting.until,
      moved on by the trainer or not): the defences held after all, as the relay's screen says "expired
      unanswered". */
@@ -34,6 +41,7 @@
     const line = result.querySelector("[data-waiting]");
     waiting = null;
     if (!line) return;
+    numberPicked();
     line.className = "verdict " + VERDICTS.defences_held[0];
     line.textContent = VERDICTS.defences_held[1];
     delete line.dataset.waiting;
@@ -82,29 +90,49 @@
     victims.focus();
   }
 
+  /* A relay's one login waiting on the victim's push, ended by her answer: her denial, or a wrong number
+     picked (number matching; the trail's login.second_factor_failed with detail.wrong_number, at the
+     login's address). The attacker's screen said "Stopped by IB Key's number matching" at once, while the
+     verdict here said "Not over yet" until the push's lifetime ran out. A push bombing's many logins are
+     not over with one of them. */
+  function endsTheRelay(e) {
+    if (!waiting.relay && !waiting.reset) return false; // the SIM swap's reset waits on one push too
+    return e.type === "push.denied" ||
+      (e.type === "login.second_factor_failed" && !!e.detail && e.detail.wrong_number === true);
+  }
+
   /* A push bombing's logins wait on the victim after its report (report.waiting, sim/attacker_waits.py): a
      login.succeeded from the attacker's address for the victim, while they wait, is her approving one, and
      the verdict shown turns to the attacker's win; an attack.wait_refused is her approving one and the
-     attacker refused (a lock, an address rule placed since): the report says which, the verdict stands. */
+     attacker refused (a lock, an address rule placed since): the report says which, the verdict stands;
+     a relay's login ended by her answer (endsTheRelay) is said the same way. */
   function lateWin(e) {
     if (!waiting || e.ip !== waiting.ip || e.user !== waiting.user) return;
-    if (e.type === "attack.wait_refused" && result.querySelector("[data-verdict]")) {
-      result.appendChild(SLS.el("p", { "data-testid": "attack-late-refusal", text: (e.said || e.type) + "." }));
-      const held = result.querySelector("[data-verdict]"); // her approval let nobody in: the defences held
+    const ended = endsTheRelay(e);
+    if ((e.type === "attack.wait_refused" || ended) && result.querySelector("[data-verdict]")) {
+      const held = result.querySelector("[data-verdict]"); // her answer let nobody in: the defences held
+      /* right under the verdict (and the relay's number): at the report's end, under its long sentences,
+         it was out of sight on a projector */
+      const under = result.querySelector("[data-testid=attack-number]") || held;
+      under.after(SLS.el("p", { "data-testid": "attack-late-refusal", text: (e.said || e.type) + "." }));
       held.className = "verdict " + VERDICTS.defences_held[0];
       held.textContent = VERDICTS.defences_held[1];
       delete held.dataset.waiting;
+      if (ended) { waiting = null; numberPicked(); } // the relay's one login is over: nothing waits
       return;
     }
-    if (e.type !== "login.succeeded") return;
+    /* the reset's page took her approval: the attacker set a password (password_recovery.verified) */
+    if (e.type !== (waiting.reset ? "password_recovery.verified" : "login.succeeded")) return;
     const line = result.querySelector("[data-verdict]");
     if (!line) return;
     line.className = "verdict " + VERDICTS.attacker_got_in[0];
     line.dataset.verdict = "attacker_got_in";
     delete line.dataset.waiting;
-    line.textContent = waiting.user + (waiting.relay ? " picked the attacker's number" : " approved one") +
-      ": the attacker is in.";
+    line.textContent = waiting.reset
+      ? waiting.user + " approved the attacker's password reset: the attacker sets a password of their own."
+      : waiting.user + (waiting.relay ? " picked the attacker's number" : " approved one") + ": the attacker is in.";
     waiting = null;
+    numberPicked();
   }
 
   const attackForm = root.querySelector("[data-form=attack]");
@@ -164,7 +192,7 @@
     button.removeAttribute("aria-disabled");
     if (!answer.ok) { refused(form, answer); return; }
     const r = answer.data;
-    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", until: r.waiting.until } : null;
+    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", reset: r.kind === "sim_swap_reset", until: r.waiting.until } : null;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
     const pending = waiting && r.verdict === "defences_held";
     const verdict = pending ? ["neutral", pendingVerdict(r.target, r.waiting.until)]
@@ -173,7 +201,7 @@
     if (pending) line["data-waiting"] = "true";
     /* a relay's push: the number on the real page the victim must pick, as the attacker's screen shows it */
     const number = pending && r.waiting.number
-      ? [SLS.el("p", { "data-testid": "attack-number", text: "Number the victim must pick on their phone: " + r.waiting.number })]
+      ? [SLS.el("p", { "data-testid": "attack-number", "data-number": r.waiting.number, text: "Number the victim must pick on their phone: " + r.waiting.number })]
       : [];
     /* the way on, right under the verdict: the report's sentences beneath can run long */
     const unlock = r.verdict === "not_run" && r.victim_locked ? [unlockAndRerun(asked)] : [];
