@@ -225,6 +225,16 @@ class Answerer:
             raise CliError(f"{unknown}, and {why}")
         return str(number)
 
+    def sim_now_in(self, number: str) -> str | None:
+        """The handset a swapped SIM of ``number`` sits in now (``sls phone conditions --sim-swapped-to``),
+        where its texts and calls go; None in its own phone, or when the simulator does not say."""
+        try:
+            conditions = self.sim.request("GET", f"/sim/v1/phones/{segment(number)}/conditions")
+        except UNANSWERED:
+            return None
+        held = conditions.get("sim_swapped_to")
+        return str(held) if held else None
+
     def snapshot(self, username: str) -> list[str]:
         """Ids of the texts and calls on the user's phone now, so a code found later is this step's own."""
         try:
@@ -270,6 +280,14 @@ class Answerer:
         if found is not None:
             return str(found["code"])
         reason = "text" if kind == "sms" else "call"
+        held = self.sim_now_in(number)
+        if held is not None:
+            where = "inbox" if kind == "sms" else "calls"
+            raise CliError(
+                f"no {reason} with a code reached {number}: its SIM is in the handset '{held}' (a SIM swap), "
+                f"which gets its codes: `sls phone {where} {held}`, then `sls answer CODE`; "
+                f"`sls phone conditions {number} --restore-sim` gives the SIM back"
+            )
         raise CliError(
             f"no {reason} with a code reached {number} ({WHY_NO_TEXT}); "
             "try --factor voice, `sls phone conditions`, `sls phone restart`, or `sls clock --advance`"

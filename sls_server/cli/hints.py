@@ -44,6 +44,12 @@ def hint(answerer: Answerer, flow: Flow) -> str:
         except (CliError, NoServer):
             number = "<number>"
         where = "inbox" if kind == "sms" else "calls"
+        held = answerer.sim_now_in(number) if number != "<number>" else None
+        if held is not None:  # the code went where the SIM is: the owner's phone shows nothing
+            return (
+                f"A code went to {factor.get('sent_to')} by {kind}, whose SIM is in the handset '{held}' "
+                f"(a SIM swap): sls phone {where} {held}"
+            )
         return f"A code went to {factor.get('sent_to')} by {kind}: sls phone {where} {number}"
     if kind == "totp":
         digits = factor.get("digits", 6)

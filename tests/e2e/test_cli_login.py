@@ -184,6 +184,10 @@ def test_a_sim_swap_from_the_cli(demo: Demo) -> None:
     assert started["factor"]["type"] == "sms" and "login_token" in started
     nothing = demo.sls("answer", "--auto")
     assert nothing.exit_code == 1 and f"no text with a code reached {sam['phone']}" in nothing.stderr
+    said = " ".join(nothing.stderr.split())
+    assert "its SIM is in the handset 'attacker'" in said and "sls phone inbox attacker" in said
+    hinted = " ".join(demo.ok("switch", "sms").stderr.split())  # a new code: the hint names where it went
+    assert "sls phone inbox attacker" in hinted and f"sls phone inbox {sam['phone']}" not in hinted
     code = next(m["code"] for m in demo.json("phone", "inbox", "attacker")["messages"] if m["code"])
     done = demo.json("answer", code)
     assert done["state"] == "authenticated" and done["username"] == "sms-sam"
