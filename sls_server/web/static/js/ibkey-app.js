@@ -125,7 +125,9 @@
       kept ? null : SLS.el("label", { text: "Password" }), kept ? null : SLS.el("input", { name: "password", type: "password", required: true, "data-testid": "ibkey-activate-password" }),
       // A migration confirmed by the user's DSC+ sends no text: the card's response to this challenge is the code.
       w.challenge ? SLS.el("p", { class: "muted", "data-testid": "ibkey-activate-challenge", text: "No text is sent: your Digital Security Card+ confirms this migration. Key in your PIN, then this Challenge Code: " + w.challenge }) : null,
-      SLS.el("label", { text: w.challenge ? "Activation Code (your card's response)" : "Activation Code (from the SMS)" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
+      // The field the texted code goes in, named as the broker's steps name it: "Enter the Activation Token in
+      // the SMS Code field" in an Android migration, "in the Activation Code field" everywhere else.
+      SLS.el("label", { text: w.challenge ? "Activation Code (your card's response)" : w.migrate && !ios ? "SMS Code" : "Activation Code" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
       ios ? null : SLS.el("label", { text: adding ? "PIN (this app's PIN)" : "Choose a PIN (4-6 letters or digits, at least one digit)" }),
       ios ? null : SLS.el("input", { name: "pin", type: "password", required: true, "data-testid": "ibkey-activate-pin" }),
       ios || adding ? null : SLS.el("label", { text: "Repeat PIN" }),
