@@ -243,3 +243,58 @@ def test_a_second_user_added_keeps_what_was_typed_in_the_first_ones_activation(
     ben = forms.filter(has_text="Add user to IB Key: ben")
     expect(ben.get_by_test_id("ibkey-activate-code")).to_have_value("123456")
     expect(ben.get_by_test_id("ibkey-activate-pin")).to_have_value("12ab")
+
+
+def _iphone(world: World, name: str, phone: str) -> str:
+    """An IB Key activated with Face ID on an iPhone; the app's id."""
+    world.user(name, phone=phone)
+    device = world.device(name, "ibkey", platform="ios")
+    code = next(m["code"] for m in world.messages(phone) if m["purpose"] == "ibkey_activation")
+    body = {"username": name, "password": PASSWORD, "activation_code": code, "biometric": True}
+    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+    return str(device["device_id"])
+
+
+def _add_user_on_the_page(world: World, page: Any, owner: str, added: str) -> Any:
+    page.goto(f"{world.url}/sim/phone/{owner}")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    page.get_by_test_id("ibkey-add-toggle").click()
+    page.get_by_test_id("ibkey-add-username").fill(added)
+    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
+    page.get_by_test_id("ibkey-add-submit").click()
+    form = page.get_by_test_id("ibkey-activate-form")
+    expect(form).to_contain_text(f"Add user to IB Key: {added}")
+    return form
+
+
+def test_an_iphone_with_face_id_adds_a_user_with_face_id_alone(world: World, page: Any) -> None:
+    """The broker's iOS Add User: "Depending on your smartphone's security settings, you will be asked to use
+    your Passcode, Touch ID, or Face ID". The form offered an iPhone passcode on an iPhone whose IB Key
+    uses Face ID, where the phone asks for none."""
+    _iphone(world, "ivo", "+15555550194")
+    world.user("jan", phone="+15555550195")
+    form = _add_user_on_the_page(world, page, "ivo", "jan")
+    expect(form.get_by_test_id("ibkey-activate-passcode")).to_have_count(0)
+    expect(form).to_contain_text("Face ID")
+    code = next(m["code"] for m in world.messages("+15555550195") if m["purpose"] == "ibkey_activation")
+    form.get_by_test_id("ibkey-activate-code").fill(code)
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for jan")
+
+
+def test_an_iphone_without_face_id_asks_for_its_passcode_to_add_a_user(world: World, page: Any) -> None:
+    """The same iPhone with Face ID removed in its Settings: the passcode is asked for, and required (left
+    empty, the page sent Face ID, which the phone does not have, and the server refused it)."""
+    app = _iphone(world, "ila", "+15555550196")
+    settings = {"enabled": False, "passcode": "482916"}
+    assert requests.put(f"{world.url}/sim/v1/ibkey/{app}/biometrics", json=settings, timeout=10).ok
+    world.user("kim", phone="+15555550197")
+    form = _add_user_on_the_page(world, page, "ila", "kim")
+    passcode = form.get_by_test_id("ibkey-activate-passcode")
+    expect(passcode).to_have_attribute("required", "")
+    expect(form.get_by_label("iPhone Passcode", exact=True)).to_be_visible()
+    code = next(m["code"] for m in world.messages("+15555550197") if m["purpose"] == "ibkey_activation")
+    form.get_by_test_id("ibkey-activate-code").fill(code)
+    passcode.fill("482916")
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for kim")

@@ -118,6 +118,9 @@
     // is "Provide your PIN then tap on Activate". Choosing a PIN (twice) is for an app activated anew.
     const adding = Boolean(w.adding) && !ios;
     const kept = w.adding ? given.get(w.device_id) : undefined;
+    const settled = w.adding && app ? app.unlock : null; // how this phone's IB Key unlocks, for a user added to it
+    const faceId = settled === "biometric";
+    const passcodeOnly = settled === "passcode";
     const title = w.migrate ? "Migrate IB Key to this phone" : w.adding ? "Add user to IB Key" : "Activate IB Key";
     const form = SLS.el("form", { class: "form app-section", "data-testid": "ibkey-activate-form" }, [
       SLS.el("p", { class: "notif-title", text: kept ? title + ": " + kept.username : title }),
@@ -132,9 +135,13 @@
       ios ? null : SLS.el("input", { name: "pin", type: "password", required: true, "data-testid": "ibkey-activate-pin" }),
       ios || adding ? null : SLS.el("label", { text: "Repeat PIN" }),
       ios || adding ? null : SLS.el("input", { name: "pin_repeat", type: "password", required: true, "data-testid": "ibkey-activate-pin-repeat" }),
-      // An iPhone without Face ID set up confirms with its passcode ("Passcode, Touch ID, or Face ID").
-      ios ? SLS.el("label", { text: "iPhone Passcode, if Face ID is not set up (4 or 6 digits)" }) : null,
-      ios ? SLS.el("input", { name: "passcode", type: "password", inputmode: "numeric", maxlength: "6", "data-testid": "ibkey-activate-passcode" }) : null,
+      // An iPhone without Face ID set up confirms with its passcode ("Depending on your smartphone's security
+      // settings, you will be asked to use your Passcode, Touch ID, or Face ID"). A user added to an app this
+      // phone already runs goes by the phone's settings: Face ID alone, or the passcode, required; a new app
+      // (a first activation, a migration) is set up by what is given here.
+      ios && faceId ? SLS.el("p", { class: "muted", "data-testid": "ibkey-activate-face-id", text: "Face ID confirms this activation." }) : null,
+      ios && !faceId ? SLS.el("label", { text: passcodeOnly ? "iPhone Passcode" : "iPhone Passcode, if Face ID is not set up (4 or 6 digits)" }) : null,
+      ios && !faceId ? SLS.el("input", { name: "passcode", type: "password", inputmode: "numeric", maxlength: "6", required: passcodeOnly, "data-testid": "ibkey-activate-passcode" }) : null,
       SLS.el("button", { type: "submit", class: "btn btn-dark btn-small", "data-testid": "ibkey-activate-submit", text: "Activate" }),
     ]);
     form.querySelectorAll("input").forEach(function (input) { input.setAttribute("aria-label", input.previousSibling.textContent); });
@@ -145,7 +152,7 @@
         : { username: form.username.value, password: form.password.value, activation_code: form.code.value };
       // Android asks for the chosen PIN twice (the broker's activation and migration steps: PIN, Repeat PIN).
       if (!ios && !adding && form.pin.value !== form.pin_repeat.value) { say("The PINs do not match: enter the same PIN twice.", true); form.pin_repeat.focus(); return; }
-      if (ios && form.passcode.value) body.passcode = form.passcode.value;
+      if (ios && form.passcode && form.passcode.value) body.passcode = form.passcode.value;
       else if (ios) body.biometric = true;
       else body.pin = form.pin.value;
       act("/sim/ibkey/" + w.device_id + "/activate", body, function (done) {
@@ -165,7 +172,7 @@
     const focused = box.contains(document.activeElement) ? document.activeElement : null;
     box.replaceChildren.apply(box, waiting.map(function (w) {
       // a form drawn before Add User's answer kept its password is drawn again without the fields
-      const key = JSON.stringify(w) + (w.adding && given.has(w.device_id) ? " kept" : "");
+      const key = JSON.stringify(w) + (w.adding && given.has(w.device_id) ? " kept" : "") + (w.adding && app ? " " + app.unlock : "");
       const form = had.get(key) || activation(w, w.username);
       form.dataset.waitingKey = key;
       return form;
@@ -191,7 +198,7 @@
     moved.hidden = !state.moved_to;
     moved.querySelector("[data-field=moved-to]").textContent = state.moved_to || "";
     root.querySelector("[data-ibkey-active]").hidden = !app;
-    const waiting = JSON.stringify(state.waiting);
+    const waiting = JSON.stringify(state.waiting) + (app ? " " + app.unlock : ""); // an added user's form follows the unlock
     if (waiting !== drawnWaiting) {
       drawnWaiting = waiting;
       redrawActivations(state.waiting);
