@@ -32,7 +32,7 @@ from ..accounts.clientip import client_block
 from ..accounts.errors import IpRestricted, StandingChanged
 from ..accounts.user_fields import canonical_username
 from ..accounts.users import UserService
-from ..errors import SlsError
+from ..errors import InvalidRequest, SlsError
 from ..events import EventLog
 from ..factors.sms import new_code
 from ..store.keys import RECOVERY_WINDOWS
@@ -208,6 +208,22 @@ class PasswordRecovery:
         )
         opened["factors"] = [f for f in opened["factors"] if f["type"] in STEP_FACTORS]
         return {"state": "second_factor", **opened}
+
+    def challenge_mode(self, token: str, *, now: int, ip: str | None) -> dict[str, Any]:
+        """The IB Key push of the recovery's step replaced by its Challenge/Response, for a phone that gets no
+        notifications (the broker's "IB Key Use Without Notifications"), as a login's and a step-up's may be;
+        the new prompt. 410 ``challenge_expired`` when no recovery waits at its second factor; 400 naming
+        ``recovery_token`` when that factor is not IB Key."""
+        digest = token_digest(token)
+        found = self._repo.get(digest)
+        if found.get("stage") != "factor" or not found.get("txn_id") or now >= int(found["expires_at"]):
+            raise ChallengeExpired("No recovery is waiting for a second factor: start again.")
+        self._require_address(digest, found["username"], ip)
+        txn = self._steps.load(found["txn_id"])
+        if txn.factor != "ibkey":
+            raise InvalidRequest("only an IB Key step has a Challenge/Response mode", field="recovery_token")
+        switched = self._prompts.switch(txn, "ibkey", txn.device_id, now=now, ip=ip, mode="challenge")
+        return {"state": "second_factor", **switched}
 
     def verify(self, token: str, response: str | None, *, now: int, ip: str | None) -> dict[str, Any]:
         """The second factor: a typed response, or (none) a poll of an app approval. ``verified``: a new

@@ -23,6 +23,11 @@ from .step_loop import run_flow
 @click.option(
     "--new", "new", metavar="PASSWORD", help="The new password; prompted for twice (hidden) when not given."
 )
+@click.option(
+    "--challenge",
+    is_flag=True,
+    help="IB Key: its Challenge/Response instead of a push, as for a phone that gets no notifications.",
+)
 @answer_options
 @admin_options
 def recover_password(
@@ -30,6 +35,7 @@ def recover_password(
     code: str | None,
     response: str | None,
     new: str | None,
+    challenge: bool,
     auto: bool,
     timeout: float,
     pin: str | None,
@@ -45,7 +51,8 @@ def recover_password(
 
     A code is texted to the account's phone (typed at the prompt, --code, or read off the simulated phone with
     --auto); then the user's security device other than the phone answers (a card, IB Key, an authenticator
-    app: --response, --auto, a prompt, or waiting for the app); then the new password. A user with only SMS or
+    app: --response, --auto, a prompt, or waiting for the app; --challenge: IB Key's Challenge Code instead of
+    its push, POST .../challenge); then the new password. A user with only SMS or
     voice is sent to Client Services (`sls user password`). Every session ends, and a demo user's new password
     is written into demo.json.
 
@@ -53,6 +60,7 @@ def recover_password(
     Examples:
       sls recover-password card-carl --auto --new 'violet-harbour-lantern-42'
       sls recover-password card-carl                    # prompts for the code, the response, the password
+      sls recover-password android-ann --auto --challenge   # IB Key's Challenge Code instead of the push
     """
     if code is not None and auto:
         raise click.BadParameter("give --code or --auto, not both", param_hint="'--code'")
@@ -73,6 +81,14 @@ def recover_password(
             "POST", "/api/v1/auth/recovery/code", {"recovery_token": flow.recovery_token, "code": code}
         )
         flow.txn_id, flow.factor, flow.factors = step["txn_id"], step["factor"], step.get("factors") or []
+        if challenge:
+            if flow.factor.get("type") != "ibkey":
+                hint = "'--challenge'"
+                raise click.BadParameter(
+                    "only IB Key has one; this recovery asks for another device", param_hint=hint
+                )
+            token = {"recovery_token": flow.recovery_token}
+            flow.factor = api.request("POST", "/api/v1/auth/recovery/challenge", token)["factor"]
         run_flow(
             flow, admin, answerer, response=response, auto=auto, timeout=timeout, remember=lambda _: None
         )

@@ -68,6 +68,23 @@ class RecoveryStep(TypedDict):
     ]
 
 
+class RecoveryChallenge(Request):
+    recovery_token: RecoveryToken
+
+
+class RecoverySwitched(TypedDict):
+    """The step's new prompt: IB Key's Challenge Code in place of its push."""
+
+    state: Annotated[
+        Literal["second_factor"], Field(description="Always `second_factor`: answer `factor`'s prompt.")
+    ]
+    txn_id: Annotated[str, Field(description="The step, the same one as before the switch.")]
+    expires_at: Annotated[UnixTime, Field(description="When the Challenge Code expires.")]
+    factor: Annotated[
+        Factor, Field(description="`mode: challenge` with the `challenge` to type into IBKR Mobile.")
+    ]
+
+
 class RecoveryVerify(Request):
     recovery_token: RecoveryToken
     response: str | None = Field(

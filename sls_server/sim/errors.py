@@ -25,6 +25,17 @@ class PasscodeRejected(SlsError):
     message = "Wrong iPhone passcode."
 
 
+class PhoneOffline(SlsError):
+    """An answer to a push from a phone without data (roaming): it cannot reach the server."""
+
+    code = "phone_offline"
+    status = 409
+    message = (
+        "This phone has no Internet connection (it is roaming, without data): the answer cannot reach IBKR. "
+        "Use Challenge/Response on the login screen; it works without a connection."
+    )
+
+
 class CardLockedOut(SlsError):
     code = "card_locked"
     status = 423

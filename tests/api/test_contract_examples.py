@@ -209,3 +209,21 @@ def test_a_forgotten_password_reset_with_the_app_is_as_the_document_says(demo: D
     assert c.send("post", "/api/v1/auth/recovery/password", 200, json=new)["state"] == "changed"
     demo.passwords["android-ann"] = new["new_password"]
     demo.log_in("android-ann")
+
+
+def test_a_forgotten_password_reset_with_the_apps_challenge_is_as_the_document_says(demo: DemoWorld) -> None:
+    """The recovery's push exchanged for IB Key's Challenge Code (a phone without notifications), answered
+    with the app's response."""
+    demo.seed("android-ann")
+    c = demo.c
+    started = c.send("post", "/api/v1/auth/recovery", 200, json={"username": "android-ann"})
+    token = {"recovery_token": started["recovery_token"]}
+    code = demo.code("android-ann", "password_recovery")
+    c.send("post", "/api/v1/auth/recovery/code", 200, json={**token, "code": code})
+    switched = c.send("post", "/api/v1/auth/recovery/challenge", 200, json=token)
+    assert switched["factor"]["mode"] == "challenge"
+    response = demo.app_response("android-ann", switched["factor"]["challenge"])
+    verified = c.send("post", "/api/v1/auth/recovery/verify", 200, json={**token, "response": response})
+    assert verified["state"] == "verified"
+    again = c.send("post", "/api/v1/auth/recovery/challenge", 410, json=token)
+    assert again["error"] == "challenge_expired"

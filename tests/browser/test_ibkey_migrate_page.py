@@ -43,3 +43,34 @@ def test_migrate_ib_key_to_an_iphone_from_the_phone_page(world: World, page: Any
     statuses = _ibkeys(world, "remy")
     assert statuses[old] != "active" and list(statuses.values()).count("active") == 1
     expect(page.get_by_test_id("ibkey-generate-toggle")).to_have_text("Generate Code")
+
+
+def test_an_android_migration_asks_for_the_sms_code_an_iphone_for_the_activation_code(
+    world: World, page: Any
+) -> None:
+    """The broker's migration steps name the field the texted Activation Token goes in by the phone: on
+    Android "Enter the Activation Token in the SMS Code field", on an iPhone "in the Activation Code field".
+    The page called it "Activation Code (from the SMS)" on both."""
+    world.user("sami", phone="+15555550188")
+    world.ibkey("sami", "+15555550188")
+    body = {"username": "sami", "password": PASSWORD, "platform": "android"}
+    world.post("/sim/v1/ibkey/migrate", body, admin=False)
+    page.goto(f"{world.url}/sim/phone/sami")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    form = page.get_by_test_id("ibkey-activate-form")
+    expect(form).to_contain_text("Migrate IB Key to this phone")
+    expect(form.get_by_label("SMS Code", exact=True)).to_have_attribute("data-testid", "ibkey-activate-code")
+    token = next(m["code"] for m in world.messages("+15555550188") if m["purpose"] == "ibkey_activation")
+    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
+    form.get_by_label("SMS Code", exact=True).fill(token)
+    form.get_by_test_id("ibkey-activate-pin").fill("34cd")
+    form.get_by_test_id("ibkey-activate-pin-repeat").fill("34cd")
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("the old phone no longer works")
+
+    body = {"username": "sami", "password": PASSWORD, "platform": "ios"}
+    world.post("/sim/v1/ibkey/migrate", body, admin=False)
+    form = page.get_by_test_id("ibkey-activate-form")
+    expect(form.get_by_label("Activation Code", exact=True)).to_have_attribute(
+        "data-testid", "ibkey-activate-code"
+    )

@@ -370,3 +370,18 @@ def test_recover_password_with_the_card_and_the_app_and_not_with_the_phone_alone
     assert ann.exit_code == 0, ann.output  # the app's approval, then the prompts
     sam = demo.sls("recover-password", "sms-sam", "--auto", "--new", new)
     assert sam.exit_code == 1 and sam.stderr.startswith("error: client_services_required")
+
+
+def test_recover_password_with_the_apps_challenge_instead_of_the_push(demo: Demo) -> None:
+    """The broker's "IB Key Use Without Notifications", from the command line as `sls switch ibkey
+    --challenge` and `sls stepup --challenge` have it: the recovery's push exchanged for the Challenge Code,
+    which --auto answers through the app."""
+    new = "violet-harbour-lantern-43"
+    ann = demo.sls("recover-password", "android-ann", "--auto", "--challenge", "--new", new, "--json")
+    assert ann.exit_code == 0, ann.output
+    assert json.loads(ann.stdout)["state"] == "changed"
+    assert demo.json("events", "--user", "android-ann", "--type", "push.approved")["events"] == []
+    verified = demo.json("events", "--user", "android-ann", "--type", "password_recovery.verified")["events"]
+    assert [e["factor"] for e in verified] == ["ibkey"]
+    carl = demo.sls("recover-password", "card-carl", "--auto", "--challenge", "--new", new)
+    assert carl.exit_code == 2 and "--challenge" in carl.stderr  # a card has no Challenge/Response mode

@@ -11,24 +11,28 @@ from ...auth.errors import (
     AccountDisabled,
     AccountLocked,
     ChallengeExpired,
+    ChallengeUsed,
     ClientServicesRequired,
     DeviceInactive,
     DeviceLocked,
     InvalidResponse,
+    LoginExhausted,
     PushDenied,
     RateLimited,
     ReauthRequired,
     UnknownTransaction,
     WrongMode,
 )
-from ...factors.errors import ChallengeLimited, CodeReplayed
+from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
 from ...shapes.recovery import (
+    RecoveryChallenge,
     RecoveryCode,
     RecoveryDone,
     RecoveryPassword,
     RecoveryStart,
     RecoveryStarted,
     RecoveryStep,
+    RecoverySwitched,
     RecoveryVerified,
     RecoveryVerify,
 )
@@ -83,6 +87,36 @@ def recovery_code(body: RecoveryCode) -> ResponseReturnValue:
     twenty codes were tried at the name in a day, whichever of its recoveries (a name no user has alike; a
     right code forgets them): a new recovery gives no fresh guesses."""
     return core().recovery.code(body.recovery_token, body.code, now=now(), ip=client_ip())
+
+
+@operation(
+    bp,
+    "post",
+    "/auth/recovery/challenge",
+    summary="IB Key's Challenge/Response instead of its push, for a phone without notifications",
+    body=RecoveryChallenge,
+    ok=RecoverySwitched,
+    returns="The step's new prompt: the Challenge Code to type into IBKR Mobile.",
+    errors=(
+        ChallengeExpired,
+        ChallengeUsed,
+        UnknownTransaction,
+        LoginExhausted,
+        PushDenied,
+        DeviceInactive,
+        DeviceLocked,
+        ChallengeLimited,
+        ChallengeSpaceExhausted,
+        IpRestricted,
+    ),
+)
+def recovery_challenge(body: RecoveryChallenge) -> ResponseReturnValue:
+    """The broker's "IB Key Use Without Notifications": a phone that gets no notifications answers the
+    Challenge Code instead, as a login's `POST .../factor {"type": "ibkey", "mode": "challenge"}` does. The
+    push is withdrawn; `factor.reason` is `requested`. 410 `challenge_expired` when no recovery waits at its
+    second factor; 400 naming `recovery_token` when that factor is not IB Key; 403 `ip_restricted`, the
+    recovery ended, from outside the user's IP Restrictions."""
+    return core().recovery.challenge_mode(body.recovery_token, now=now(), ip=client_ip())
 
 
 @operation(

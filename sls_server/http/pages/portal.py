@@ -49,7 +49,8 @@ RESEND_NAMES = {"sms": "SMS", "voice": "Voice"}
 
 NOTICES = {
     "sms": "A new security code was sent by SMS.",
-    "voice": "You will receive a call within a minute: be ready to write down the code it reads out.",
+    # the step's own prompt then says when the call comes and what to have ready (the seed's words)
+    "voice": "A new security code is on its way by voice callback.",
     "challenge": "Use IB Key's challenge/response: enter the Challenge Code in IBKR Mobile.",
 }
 

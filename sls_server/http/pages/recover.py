@@ -202,6 +202,23 @@ def recover_verify() -> ResponseReturnValue:
     return _keep(_verified(state))
 
 
+@bp.post(PATH + "/challenge")
+def recover_challenge_mode() -> ResponseReturnValue:
+    """*Use Challenge/Response instead* on the push step: the broker's "IB Key Use Without Notifications",
+    as the login page and "verify your identity" offer it."""
+    require_browser_token()
+    state = _state()
+    if not state or state.get("stage") != "factor":
+        return _back(state)
+    try:
+        switched = core().recovery.challenge_mode(state["token"], now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        return _refused(exc)
+    return _keep({**state, "factor": switched["factor"]})
+
+
 @bp.get(PATH + "/status")
 @answers_json
 def recover_status() -> ResponseReturnValue:

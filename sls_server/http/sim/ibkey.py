@@ -54,6 +54,7 @@ from ...sim.errors import (
     IbKeysBusy,
     NothingToMigrate,
     PasscodeRejected,
+    PhoneOffline,
     PinRejected,
     SendLimited,
     UnknownApp,
@@ -82,6 +83,7 @@ ANSWER_ERRORS = (
     DeviceLocked,
     UnknownTransaction,
     AccountDisabled,
+    PhoneOffline,
 )
 PASSWORD_ERRORS = (InvalidCredentials, IpRestricted, AccountDisabled, AccountLocked, RateLimited)
 
@@ -245,7 +247,8 @@ def approve_ib_key_notification(
     """The app signs the transaction (txn id, user, device, nonce, the number picked, the decision) with the
     user's private key. A number not among the candidates is a 400; a signed approval with the wrong one of
     them is 401 `invalid_response` with `attempts_left` (number matching). A revoked or replaced IB Key gets
-    403 `device_inactive`."""
+    403 `device_inactive`. From a phone roaming (abroad, without data), 409 `phone_offline`, nothing checked
+    or changed: the answer cannot reach the server (the login's Challenge/Response needs no connection)."""
     return _answer(device_id, notification_id, "approve", body)
 
 

@@ -43,6 +43,7 @@ from ...secretbox import SecretBox
 from ...store import Store
 from ...store.records import AppRecord, LoginTxn
 from ..attacker_waits import AttackerWaits
+from ..errors import PhoneOffline
 from ..phones import PhoneService
 from .activation import Activation
 from .migration import Migration
@@ -140,9 +141,14 @@ class IbKeyAppService:
         now: int,
         ip: str | None,
     ) -> dict[str, Any]:
-        """Approve (with the number picked) or deny; the signed answer goes to the login it belongs to."""
+        """Approve (with the number picked) or deny; the signed answer goes to the login it belongs to. From
+        a phone roaming (abroad, without data) the answer cannot be sent: 409 ``phone_offline``, nothing
+        checked or changed (the push stays in the app, its login pending), as no push is sent to one."""
         app_id = self._apps.resolve(ref)
         note = self._apps.notification(app_id, notification_id)
+        number = self._apps.number(app_id)
+        if number and self._phones.conditions(number).roaming:
+            raise PhoneOffline()
         if decision == "approve":
             signed = self._apps.mutate(app_id, lambda a, _: a.approve(note, match or "", **unlock))
         else:

@@ -108,38 +108,58 @@
     return item;
   }
 
+  /* The username and password this page's Add User was given, by the device it enrolled, until that device is
+     activated: the broker's Add User asks for them once ("Enter your Username and Password, and then tap on
+     Continue"), then only for the Activation Code (and on Android the app's PIN). Kept in this page's memory
+     alone, never stored: after a reload, or for an Add User started from the API or the CLI, the activation
+     form asks for them, as the server's activation needs them. */
+  const given = new Map();
+
   function activation(w, username) {
     const ios = w.platform === "ios";
     // A user added to this phone's app (Add User) is confirmed with the app's own PIN, once: the broker's step
     // is "Provide your PIN then tap on Activate". Choosing a PIN (twice) is for an app activated anew.
     const adding = Boolean(w.adding) && !ios;
-    const title = w.migrate ? "Migrate IB Key to this phone" : adding ? "Add user to IB Key" : "Activate IB Key";
+    const kept = w.adding ? given.get(w.device_id) : undefined;
+    const settled = w.adding && app ? app.unlock : null; // how this phone's IB Key unlocks, for a user added to it
+    const faceId = settled === "biometric";
+    const passcodeOnly = settled === "passcode";
+    const title = w.migrate ? "Migrate IB Key to this phone" : w.adding ? "Add user to IB Key" : "Activate IB Key";
     const form = SLS.el("form", { class: "form app-section", "data-testid": "ibkey-activate-form" }, [
-      SLS.el("p", { class: "notif-title", text: title }),
-      SLS.el("label", { text: "Username" }), SLS.el("input", { name: "username", value: username, required: true, "data-testid": "ibkey-activate-username" }),
-      SLS.el("label", { text: "Password" }), SLS.el("input", { name: "password", type: "password", required: true, "data-testid": "ibkey-activate-password" }),
+      SLS.el("p", { class: "notif-title", text: kept ? title + ": " + kept.username : title }),
+      kept ? null : SLS.el("label", { text: "Username" }), kept ? null : SLS.el("input", { name: "username", value: username, required: true, "data-testid": "ibkey-activate-username" }),
+      kept ? null : SLS.el("label", { text: "Password" }), kept ? null : SLS.el("input", { name: "password", type: "password", required: true, "data-testid": "ibkey-activate-password" }),
       // A migration confirmed by the user's DSC+ sends no text: the card's response to this challenge is the code.
       w.challenge ? SLS.el("p", { class: "muted", "data-testid": "ibkey-activate-challenge", text: "No text is sent: your Digital Security Card+ confirms this migration. Key in your PIN, then this Challenge Code: " + w.challenge }) : null,
-      SLS.el("label", { text: w.challenge ? "Activation Code (your card's response)" : "Activation Code (from the SMS)" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
+      // The field the texted code goes in, named as the broker's steps name it: "Enter the Activation Token in
+      // the SMS Code field" in an Android migration, "in the Activation Code field" everywhere else.
+      SLS.el("label", { text: w.challenge ? "Activation Code (your card's response)" : w.migrate && !ios ? "SMS Code" : "Activation Code" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
       ios ? null : SLS.el("label", { text: adding ? "PIN (this app's PIN)" : "Choose a PIN (4-6 letters or digits, at least one digit)" }),
       ios ? null : SLS.el("input", { name: "pin", type: "password", required: true, "data-testid": "ibkey-activate-pin" }),
       ios || adding ? null : SLS.el("label", { text: "Repeat PIN" }),
       ios || adding ? null : SLS.el("input", { name: "pin_repeat", type: "password", required: true, "data-testid": "ibkey-activate-pin-repeat" }),
-      // An iPhone without Face ID set up confirms with its passcode ("Passcode, Touch ID, or Face ID").
-      ios ? SLS.el("label", { text: "iPhone Passcode, if Face ID is not set up (4 or 6 digits)" }) : null,
-      ios ? SLS.el("input", { name: "passcode", type: "password", inputmode: "numeric", maxlength: "6", "data-testid": "ibkey-activate-passcode" }) : null,
+      // An iPhone without Face ID set up confirms with its passcode ("Depending on your smartphone's security
+      // settings, you will be asked to use your Passcode, Touch ID, or Face ID"). A user added to an app this
+      // phone already runs goes by the phone's settings: Face ID alone, or the passcode, required; a new app
+      // (a first activation, a migration) is set up by what is given here.
+      ios && faceId ? SLS.el("p", { class: "muted", "data-testid": "ibkey-activate-face-id", text: "Face ID confirms this activation." }) : null,
+      ios && !faceId ? SLS.el("label", { text: passcodeOnly ? "iPhone Passcode" : "iPhone Passcode, if Face ID is not set up (4 or 6 digits)" }) : null,
+      ios && !faceId ? SLS.el("input", { name: "passcode", type: "password", inputmode: "numeric", maxlength: "6", required: passcodeOnly, "data-testid": "ibkey-activate-passcode" }) : null,
       SLS.el("button", { type: "submit", class: "btn btn-dark btn-small", "data-testid": "ibkey-activate-submit", text: "Activate" }),
     ]);
     form.querySelectorAll("input").forEach(function (input) { input.setAttribute("aria-label", input.previousSibling.textContent); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      const body = { username: form.username.value, password: form.password.value, activation_code: form.code.value };
+      const body = kept
+        ? { username: kept.username, password: kept.password, activation_code: form.code.value }
+        : { username: form.username.value, password: form.password.value, activation_code: form.code.value };
       // Android asks for the chosen PIN twice (the broker's activation and migration steps: PIN, Repeat PIN).
       if (!ios && !adding && form.pin.value !== form.pin_repeat.value) { say("The PINs do not match: enter the same PIN twice.", true); form.pin_repeat.focus(); return; }
-      if (ios && form.passcode.value) body.passcode = form.passcode.value;
+      if (ios && form.passcode && form.passcode.value) body.passcode = form.passcode.value;
       else if (ios) body.biometric = true;
       else body.pin = form.pin.value;
       act("/sim/ibkey/" + w.device_id + "/activate", body, function (done) {
+        given.delete(w.device_id);
         return "Activation successful for " + done.username + (done.replaced.length ? " (the old phone no longer works)." : ".");
       });
     });
@@ -154,7 +174,8 @@
     Array.from(box.children).forEach(function (form) { had.set(form.dataset.waitingKey, form); });
     const focused = box.contains(document.activeElement) ? document.activeElement : null;
     box.replaceChildren.apply(box, waiting.map(function (w) {
-      const key = JSON.stringify(w);
+      // a form drawn before Add User's answer kept its password is drawn again without the fields
+      const key = JSON.stringify(w) + (w.adding && given.has(w.device_id) ? " kept" : "") + (w.adding && app ? " " + app.unlock : "");
       const form = had.get(key) || activation(w, w.username);
       form.dataset.waitingKey = key;
       return form;
@@ -180,7 +201,7 @@
     moved.hidden = !state.moved_to;
     moved.querySelector("[data-field=moved-to]").textContent = state.moved_to || "";
     root.querySelector("[data-ibkey-active]").hidden = !app;
-    const waiting = JSON.stringify(state.waiting);
+    const waiting = JSON.stringify(state.waiting) + (app ? " " + app.unlock : ""); // an added user's form follows the unlock
     if (waiting !== drawnWaiting) {
       drawnWaiting = waiting;
       redrawActivations(state.waiting);
@@ -266,7 +287,10 @@
   root.querySelector("[data-form=add-user]").addEventListener("submit", function (event) {
     event.preventDefault();
     const form = event.target;
-    act("/sim/ibkey/" + app.app_id + "/users", { username: form.username.value, password: form.password.value }, function (done) {
+    const password = form.password.value;
+    act("/sim/ibkey/" + app.app_id + "/users", { username: form.username.value, password: password }, function (done) {
+      given.set(done.device_id, { username: done.username, password: password });
+      drawnWaiting = ""; // draw the waiting activations again, this one without the username and password
       form.reset();
       return "An activation code was sent by SMS to " + done.sent_to + ". Enter it below to activate " + done.username + ".";
     });
