@@ -138,7 +138,7 @@ def tls_recv(sock: ssl.SSLSocket, recv: Callable[[], bytes]) -> bytes:
     sock.settimeout(0.0)
     try:
         return recv()
-    except ssl.SSLWantReadError:
+    except (ssl.SSLWantReadError, ssl.SSLWantWriteError):  # nothing whole to read yet, without waiting
         pass
     finally:
         sock.settimeout(timeout)
