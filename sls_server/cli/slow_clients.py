@@ -53,17 +53,17 @@ class SlowRequests:
     @contextmanager
     def taking_up(self, address: str) -> Iterator[None]:
         """This thread serves a request of ``address`` (the socket peer) until the block ends."""
-        self._mine.block, self._mine.waited, self._mine.slow = client_block(address), 0.0, False
-        self._mine.stalled = False
+        mine = self._mine
+        mine.address, mine.block, mine.waited, mine.slow, mine.stalled = address, "", 0.0, False, False
         try:
             yield
         finally:
-            if getattr(self._mine, "slow", False):
+            if mine.slow:
                 with self._lock:
-                    self._held[self._mine.block] -= 1
-                    if self._held[self._mine.block] <= 0:
-                        del self._held[self._mine.block]
-            self._mine.block, self._mine.slow = None, False
+                    self._held[mine.block] -= 1
+                    if self._held[mine.block] <= 0:
+                        del self._held[mine.block]
+            mine.address, mine.slow = None, False
 
     def waiting(self, sock: socket.socket, read: Callable[[], bytes]) -> bytes:
         """``read()`` from ``sock``, which will wait on the client. Once this request has waited
@@ -71,8 +71,10 @@ class SlowRequests:
         the read timeout's ``TimeoutError`` when its address keeps :attr:`cap` threads on slow ones already;
         at its cap, the address's other requests get no grace: the first wait refuses them."""
         mine = self._mine
-        if getattr(mine, "block", None) is None:  # a connection not taken up through taking_up
+        if getattr(mine, "address", None) is None:  # a connection not taken up through taking_up
             return read()
+        if not mine.block:  # the address as the limits count it: only for a read that must wait
+            mine.block = client_block(mine.address)
         timeout = sock.gettimeout()
         started = time.monotonic()
         try:
