@@ -11,11 +11,11 @@ Here each connection's socket gets a timeout, :data:`CLIENT_READ_TIMEOUT_S`, eve
 (a new connection, or a kept-alive one with its next request): a read that waits longer fails, and the thread
 is free. Stalled in its headers, the connection is closed (``gunicorn_errors.QuietRefusals`` says so in one
 line, no traceback); stalled in its body, the app answers ``400 body_incomplete`` (``http.bodies``) and the
-connection is closed. This bounds what one stalled connection costs; it does not make stalling free: a
-client that keeps opening new stalled connections (about workers x threads of them every
-:data:`CLIENT_READ_TIMEOUT_S`), or trickles a byte more often than the timeout, still holds threads for as
-long as it keeps that up. On a network whose clients are not trusted, put a reverse proxy that buffers whole
-requests before passing them on (nginx's default) in front of ``sls serve``.
+connection is closed. This bounds what one stalled connection costs. A client that trickles a byte more often
+than the timeout, or keeps opening new stalled connections, is :mod:`.slow_clients`'s: one address keeps at
+most half a worker's threads on its slow requests. Many addresses together still can hold them all: on a
+network whose clients are not trusted, put a reverse proxy that buffers whole requests before passing them
+on (nginx's default) in front of ``sls serve``.
 
 Over TLS (``sls gateway --tls``) the handshake is a read too, and the threaded worker does it inside
 ``TConn.init``, right after making the socket blocking (no timeout): a client that sent one byte of a
@@ -33,12 +33,16 @@ and a client or load balancer tries another instance (``tests/e2e/test_drain_ref
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import ssl
 from collections.abc import Callable
 from typing import Any
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
 from gunicorn.workers.sync import SyncWorker
+
+from .slow_clients import SLOW, PacedSocket, install, tls_recv
 
 #: The longest a thread waits on one read from a client (or one write to it) before giving the connection
 #: up: gunicorn's own wait for a new connection's first bytes and its keep-alive, both 5 s; beyond a LAN's or
@@ -52,6 +56,10 @@ class PacedTLSSocket(ssl.SSLSocket):
     def do_handshake(self, block: bool = False) -> None:
         self.settimeout(CLIENT_READ_TIMEOUT_S)  # kept after it: PacedConn sets the same
         super().do_handshake(block)
+
+    def recv(self, buflen: int = 1024, flags: int = 0) -> bytes:
+        """Counted when it must wait (``slow_clients``): an address keeps only so many threads waiting."""
+        return tls_recv(self, lambda: super(PacedTLSSocket, self).recv(buflen, flags))
 
 
 def paced_tls(config: Any, default_context: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
@@ -68,6 +76,8 @@ class PacedConn(TConn):
     def init(self) -> None:
         super().init()  # once per connection: the TLS wrap and the parser; made blocking before each request
         self.sock.settimeout(CLIENT_READ_TIMEOUT_S)
+        if type(self.sock) is socket.socket:  # plain HTTP: its reads counted as PacedTLSSocket's are
+            self.sock.__class__ = PacedSocket
 
 
 class PacedThreadWorker(ThreadWorker):
@@ -76,10 +86,19 @@ class PacedThreadWorker(ThreadWorker):
 
     listeners_closed = False
 
+    def init_process(self) -> None:
+        install(self.cfg.threads)  # this process's count of slow requests, half its threads per address
+        super().init_process()
+
     def handle(self, conn: Any) -> Any:
         if type(conn) is TConn:  # made by gunicorn's accept; the class adds no state, only init's timeout
             conn.__class__ = PacedConn
-        return super().handle(conn)
+        address = conn.client[0] if isinstance(conn.client, tuple) and conn.client else ""
+        with SLOW.taking_up(str(address)):
+            kept = super().handle(conn)
+            if not kept and SLOW.stalled():
+                _stop_reading(conn.sock)
+        return kept
 
     def set_accept_enabled(self, enabled: bool | None) -> None:
         """gunicorn's, and on a graceful stop (called with ``False`` once ``alive`` is off, from the event
@@ -97,6 +116,15 @@ class PacedThreadWorker(ThreadWorker):
                 if self.nr_conns == taken:
                     break
             listener.close()  # gunicorn's closes again as the worker ends, which does nothing
+
+
+def _stop_reading(sock: socket.socket) -> None:
+    """A connection given up for its stalled reads stops being read here, in its thread. gunicorn closes it
+    next on the worker's one event-loop thread, gracefully: up to 2 s reading what the client still sends,
+    and a client trickling on held the whole worker (every connection, new ones too) that long for each
+    such connection; with its reading side shut, that close finds the end at once."""
+    with contextlib.suppress(OSError):  # the client gone already: nothing left to read
+        sock.shutdown(socket.SHUT_RD)
 
 
 class PacedSyncWorker(SyncWorker):

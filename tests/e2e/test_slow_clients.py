@@ -10,8 +10,10 @@ with no traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -104,4 +106,41 @@ def test_clients_stalled_in_the_tls_handshake_free_their_threads(sls_gateway: An
     assert waited < 2 * CLIENT_READ_TIMEOUT_S, f"/healthz waited {waited:.1f} s"
     for hello in hellos:
         answer_to(hello)  # closed by the server (an alert at most), not held open
+    assert "Traceback" not in server.log()
+
+
+def test_clients_trickling_their_headers_from_one_address_leave_threads_for_others(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    """The read timeout bounds one wait, so a client that sends a header line a second never meets it: eight
+    connections from one address, each trickling its headers, held all four threads of the one worker for as
+    long as they kept it up (a pen test held a class's ``sls demo`` so with sixteen sockets). An address may
+    keep only half the threads waiting on its slow requests: the connection that would hold more is closed,
+    and ``/healthz`` is answered all along."""
+    server = sls_serve(workers=1, SLS_THREADS="4")
+    tricklers = [stalled(server, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n") for _ in range(8)]
+    stop = threading.Event()
+
+    def trickle() -> None:
+        while not stop.wait(0.5):  # the client's own pace, well inside the read timeout
+            for connection in tricklers:
+                with contextlib.suppress(OSError):  # closed by the server: what the defence does
+                    connection.sendall(b"X-Slow: 1\r\n")
+
+    pacer = threading.Thread(target=trickle, daemon=True)
+    pacer.start()
+    try:
+        waits = []
+        for _ in range(3):  # over two read timeouts: the tricklers never stall long enough to meet it
+            asked = time.monotonic()
+            ready = requests.get(f"{server.url}/healthz", timeout=4 * CLIENT_READ_TIMEOUT_S)
+            waits.append(time.monotonic() - asked)
+            assert ready.status_code == 200
+            stop.wait(CLIENT_READ_TIMEOUT_S / 2)
+    finally:
+        stop.set()
+        pacer.join()
+        for connection in tricklers:
+            connection.close()
+    assert max(waits) < 2.0, f"/healthz waited {[round(w, 1) for w in waits]} s"
     assert "Traceback" not in server.log()
