@@ -14,7 +14,7 @@ threads for as long as it trickles, and the other half stay free for everyone el
 together are the reverse proxy's to stop (``docs/operations.md``).
 
 The reads are counted where gunicorn makes them, ``socket.recv`` (:class:`PacedSocket`): a read whose bytes
-are already there (the usual case) costs one ``select`` with no wait more (about a microsecond); only a read
+are already there (the usual case) costs one ``poll`` with no wait more (about a microsecond); only a read
 that must wait asks the clock and the count. The state is the thread's own (one connection at a time, its
 request's wait), reset when the worker takes a connection up (:func:`taking_up`) and given back after.
 """
@@ -125,10 +125,13 @@ class PacedSocket(socket.socket):
     __slots__ = ()
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
-        if select.select([self], [], [], 0)[
-            0
-        ]:  # bytes there (or the end): a socket with a timeout polls first
-            return super().recv(bufsize, flags)  # anyway, so MSG_DONTWAIT would not tell
+        # bytes there (or the end)? A socket with a timeout polls first anyway, so MSG_DONTWAIT would not
+        # tell; poll, not select, which refuses a descriptor past FD_SETSIZE (1,024) and a worker holding
+        # many connections gives them such numbers
+        ready = select.poll()
+        ready.register(self, select.POLLIN)
+        if ready.poll(0):
+            return super().recv(bufsize, flags)
         return SLOW.waiting(self, lambda: super(PacedSocket, self).recv(bufsize, flags))
 
 

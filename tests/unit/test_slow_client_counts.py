@@ -3,6 +3,7 @@ real sockets, the threshold made short so the waits are brief."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -76,3 +77,19 @@ def test_an_address_at_its_cap_is_refused_and_another_is_not(
 
 def test_the_cap_is_half_the_threads_and_at_least_one() -> None:
     assert [slow_clients.cap_for(n) for n in (1, 2, 4, 8)] == [1, 1, 2, 4]
+
+
+def test_a_connection_numbered_past_select_s_limit_is_read(
+    pairs: list[tuple[socket.socket, socket.socket]],
+) -> None:
+    """A worker holding many connections (a container's open-file limit is often far above 1,024) gives a
+    client a descriptor past ``select``'s FD_SETSIZE: its read must work as any other (``select.select``
+    raised ``ValueError``, and every such client's connection was dropped unanswered)."""
+    server_side, client_side = paced_pair(pairs)
+    high = os.dup2(server_side.fileno(), 1500)  # the soft limit here is 20,000
+    far = socket.socket(fileno=high)
+    far.settimeout(2.0)
+    far.__class__ = PacedSocket
+    pairs.append((far, socket.socket(fileno=os.dup(client_side.fileno()))))
+    client_side.sendall(b"GET / HTTP/1.1\r\n")
+    assert far.recv(64) == b"GET / HTTP/1.1\r\n"
