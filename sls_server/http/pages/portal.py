@@ -27,7 +27,7 @@ from ...web.wording import (
     device_label,
     factor_name,
 )
-from ..common import client_ip, core, now
+from ..common import client_ip, core, now, session_cookie
 from . import bp
 from .kit import (
     drop_cookie,
@@ -170,9 +170,29 @@ def login_start() -> ResponseReturnValue:
 ENDED = "This login has ended or was started in another browser. Please log in again."
 
 
+def _logged_in() -> bool:
+    """Whether this browser holds a live session (its cookie's, looked at without counting as activity): a
+    login's step found ended is then most likely the one that logged it in (Back after the response, a
+    second tab of the same login), and the user is sent to the account, not told to log in again, which
+    would start a second session and leave the first one live. An outage is raised as it is."""
+    cookie = session_cookie()
+    if not cookie:
+        return False
+    try:
+        core().sessions.authenticate(cookie, now=now(), ip=client_ip(), extend=False)
+    except StoreUnavailable:
+        raise
+    except SlsError:
+        return False
+    return True
+
+
 def _ended() -> ResponseReturnValue:
-    """A step's form posted for a login this browser holds no binding for: back to the form, which says so
-    to this tab alone (that a login just ended is no one else's to read)."""
+    """A step's form posted for a login this browser holds no binding for: the account when the browser is
+    logged in (``_logged_in``), else back to the form, which says so to this tab alone (that a login just
+    ended is no one else's to read)."""
+    if _logged_in():
+        return redirect("/account", 303)
     return tell_tab("/", ENDED, 410, one_cookie=True)
 
 
@@ -190,7 +210,7 @@ def login_step(key: str) -> ResponseReturnValue:
     """The step, with what its last POST was told (a wrong code, a new code sent) once."""
     state = login_state(key)
     if not state:
-        return login_form(ENDED, 410)
+        return redirect("/account", 303) if _logged_in() else login_form(ENDED, 410)
     said = told()
     return step_view(
         key,
