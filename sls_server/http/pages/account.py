@@ -198,7 +198,8 @@ def account_page() -> ResponseReturnValue:
         factor_name=factor_name,
         idle=duration(core().settings.idle_timeout),  # as the logged-out page says it
         absolute=duration(core().settings.absolute_timeout),
-        verified=step_ups_said(fresh_step_ups(session)),
+        verified=fresh_step_ups(session),
+        verified_said=step_ups_said(fresh_step_ups(session)),
         done=done if done in DONE else None,
         ref=ref,
         own_sessions=own,
