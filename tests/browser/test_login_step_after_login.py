@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import World, loaded, log_in_with_password
+from .pages_kit import World, loaded, log_in_with_card, log_in_with_password
 
 
 def test_back_to_the_step_after_logging_in_goes_to_the_account(world: World, page: Any) -> None:
@@ -54,3 +54,21 @@ def test_the_step_of_an_ended_login_without_a_session_still_says_so(world: World
     page.context.clear_cookies()
     page.goto(step)
     expect(page.get_by_test_id("login-error")).to_contain_text("This login has ended")
+
+
+def test_the_portal_link_while_logged_in_says_so_on_the_login_page(world: World, page: Any) -> None:
+    """The account page's "Portal" (and the brand) lead to ``/``, which showed a bare login form to a user
+    who is logged in: it now says who is logged in, with the way to the account (another login stays
+    possible: a trainer shows one user after another in one browser)."""
+    log_in_with_card(page, world, "edna", pin="2468")
+    page.get_by_test_id("nav-login").click()
+    said = loaded(page.get_by_test_id("login-signed-in"))
+    expect(said).to_contain_text("You are logged in as edna")
+    expect(page.get_by_test_id("login-form")).to_be_visible()
+    said.get_by_role("link").click()
+    expect(loaded(page.get_by_test_id("account-username"))).to_have_text("edna")
+    page.get_by_test_id("logout-button").click()
+    expect(loaded(page.get_by_test_id("login-again"))).to_be_visible()
+    page.goto(world.url + "/")
+    expect(loaded(page.get_by_test_id("login-form"))).to_be_visible()
+    expect(page.get_by_test_id("login-signed-in")).to_have_count(0)

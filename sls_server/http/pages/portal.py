@@ -81,8 +81,13 @@ def _keep(response: BaseResponse, key: str, state: dict[str, Any]) -> BaseRespon
 
 
 def login_form(
-    message: str | None = None, status: int = 200, username: str = "", notice: str | None = None
+    message: str | None = None,
+    status: int = 200,
+    username: str = "",
+    notice: str | None = None,
+    signed_in_as: str | None = None,
 ) -> tuple[str, int]:
+    """The form; ``signed_in_as``: the user this browser is logged in as, said above it with the way back."""
     invalid = status in (400, 401)  # what was typed is wrong, not the account (locked, disabled, refused)
     return page(
         "login.html",
@@ -91,6 +96,7 @@ def login_form(
         invalid=invalid,
         username=username,
         notice=notice,
+        signed_in_as=signed_in_as,
         section="login",
     )
 
@@ -133,7 +139,11 @@ def login_page() -> ResponseReturnValue:
     reset) once: to this tab only (its 303's ``?told=KEY``), never to the next person on the browser."""
     said = told_tab(one_cookie=True)
     return login_form(
-        said.get("message"), said.get("status", 200), said.get("username", ""), said.get("notice")
+        said.get("message"),
+        said.get("status", 200),
+        said.get("username", ""),
+        said.get("notice"),
+        signed_in_as=signed_in(),
     )
 
 
@@ -170,21 +180,25 @@ def login_start() -> ResponseReturnValue:
 ENDED = "This login has ended or was started in another browser. Please log in again."
 
 
-def _logged_in() -> bool:
-    """Whether this browser holds a live session (its cookie's, looked at without counting as activity): a
-    login's step found ended is then most likely the one that logged it in (Back after the response, a
-    second tab of the same login), and the user is sent to the account, not told to log in again, which
-    would start a second session and leave the first one live. An outage is raised as it is."""
+def signed_in() -> str | None:
+    """Who this browser is logged in as (its session cookie's live session, looked at without counting as
+    activity), or None. A login's step found ended is then most likely the one that logged it in (Back
+    after the response, a second tab of the same login), and the user is sent to the account; the login
+    form says who is logged in: logging in again would start a second session and leave the first one
+    live. An outage is raised as it is."""
     cookie = session_cookie()
     if not cookie:
-        return False
+        return None
     try:
-        core().sessions.authenticate(cookie, now=now(), ip=client_ip(), extend=False)
+        return core().sessions.authenticate(cookie, now=now(), ip=client_ip(), extend=False).username
     except StoreUnavailable:
         raise
     except SlsError:
-        return False
-    return True
+        return None
+
+
+def _logged_in() -> bool:
+    return signed_in() is not None
 
 
 def _ended() -> ResponseReturnValue:
