@@ -60,6 +60,21 @@ IBKEY_VERIFY_STEPS = (
 )
 
 
+#: What a step-up verified for, as the account page's "Identity verified for" line says it: the API's purpose
+#: names (``change_security``) are no words for a client.
+STEP_UP_WORDS = {
+    "withdrawal": "a withdrawal",
+    "change_contact": "a new phone number",
+    "change_security": "your password, IP Restrictions and other sessions",
+}
+
+
+def step_ups_said(purposes: list[str]) -> str:
+    """The purposes a step-up verified, in the user's words, joined ("a new phone number; your password,
+    ...": the words hold commas of their own)."""
+    return "; ".join(STEP_UP_WORDS.get(purpose, purpose.replace("_", " ")) for purpose in purposes)
+
+
 def factor_name(type_: str) -> str:
     return FACTOR_NAMES.get(type_, type_)
 

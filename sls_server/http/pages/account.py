@@ -25,7 +25,7 @@ from ...auth.errors import (
 from ...auth.session_state import Session
 from ...auth.session_tokens import session_id
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
-from ...web.wording import duration, factor_name, moment
+from ...web.wording import duration, factor_name, moment, step_ups_said
 from ..common import client_ip, core, drop_session_cookies, named, now, session_cookie
 from ..crosssite import form_token, require_form_token
 from . import bp
@@ -128,6 +128,7 @@ def session_body(session: Session) -> dict[str, Any]:
         "expires_in": max(session.expires_at - at, 0),
         "warn_before": WARN_BEFORE_S,
         "verified": fresh_step_ups(session),
+        "verified_said": step_ups_said(fresh_step_ups(session)),
     }
 
 
@@ -198,6 +199,7 @@ def account_page() -> ResponseReturnValue:
         idle=duration(core().settings.idle_timeout),  # as the logged-out page says it
         absolute=duration(core().settings.absolute_timeout),
         verified=fresh_step_ups(session),
+        verified_said=step_ups_said(fresh_step_ups(session)),
         done=done if done in DONE else None,
         ref=ref,
         own_sessions=own,

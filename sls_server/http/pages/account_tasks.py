@@ -38,6 +38,15 @@ def task_title(task: dict[str, Any]) -> str:
     return KIND_TITLES.get(task.get("kind", ""), "") or PURPOSE_TITLES[task["purpose"]]
 
 
+def what_was_asked(task: dict[str, Any]) -> str:
+    """The task as its verify page names it ("Withdraw funds: 2,500 USD"), to say it was done."""
+    if task["purpose"] == "withdrawal":
+        return f"{task_title(task)}: {task['amount']:,} {task['currency']}"
+    if task["purpose"] == "change_contact":
+        return f"{task_title(task)} to {task['phone']}"
+    return task_title(task)
+
+
 def task_from_form(kind: str, session: Session) -> tuple[dict[str, Any] | None, str | None]:
     """The task as typed, or a sentence saying what is wrong with it."""
     if kind == "end_other_sessions":

@@ -27,7 +27,7 @@ from ...web.wording import (
     device_label,
     factor_name,
 )
-from ..common import client_ip, core, now
+from ..common import client_ip, core, now, session_cookie
 from . import bp
 from .kit import (
     drop_cookie,
@@ -82,8 +82,13 @@ def _keep(response: BaseResponse, key: str, state: dict[str, Any]) -> BaseRespon
 
 
 def login_form(
-    message: str | None = None, status: int = 200, username: str = "", notice: str | None = None
+    message: str | None = None,
+    status: int = 200,
+    username: str = "",
+    notice: str | None = None,
+    signed_in_as: str | None = None,
 ) -> tuple[str, int]:
+    """The form; ``signed_in_as``: the user this browser is logged in as, said above it with the way back."""
     invalid = status in (400, 401)  # what was typed is wrong, not the account (locked, disabled, refused)
     return page(
         "login.html",
@@ -92,6 +97,7 @@ def login_form(
         invalid=invalid,
         username=username,
         notice=notice,
+        signed_in_as=signed_in_as,
         section="login",
     )
 
@@ -134,7 +140,11 @@ def login_page() -> ResponseReturnValue:
     reset) once: to this tab only (its 303's ``?told=KEY``), never to the next person on the browser."""
     said = told_tab(one_cookie=True)
     return login_form(
-        said.get("message"), said.get("status", 200), said.get("username", ""), said.get("notice")
+        said.get("message"),
+        said.get("status", 200),
+        said.get("username", ""),
+        said.get("notice"),
+        signed_in_as=signed_in(),
     )
 
 
@@ -171,9 +181,33 @@ def login_start() -> ResponseReturnValue:
 ENDED = "This login has ended or was started in another browser. Please log in again."
 
 
+def signed_in() -> str | None:
+    """Who this browser is logged in as (its session cookie's live session, looked at without counting as
+    activity), or None. A login's step found ended is then most likely the one that logged it in (Back
+    after the response, a second tab of the same login), and the user is sent to the account; the login
+    form says who is logged in: logging in again would start a second session and leave the first one
+    live. An outage is raised as it is."""
+    cookie = session_cookie()
+    if not cookie:
+        return None
+    try:
+        return core().sessions.authenticate(cookie, now=now(), ip=client_ip(), extend=False).username
+    except StoreUnavailable:
+        raise
+    except SlsError:
+        return None
+
+
+def _logged_in() -> bool:
+    return signed_in() is not None
+
+
 def _ended() -> ResponseReturnValue:
-    """A step's form posted for a login this browser holds no binding for: back to the form, which says so
-    to this tab alone (that a login just ended is no one else's to read)."""
+    """A step's form posted for a login this browser holds no binding for: the account when the browser is
+    logged in (``_logged_in``), else back to the form, which says so to this tab alone (that a login just
+    ended is no one else's to read)."""
+    if _logged_in():
+        return redirect("/account", 303)
     return tell_tab("/", ENDED, 410, one_cookie=True)
 
 
@@ -191,7 +225,7 @@ def login_step(key: str) -> ResponseReturnValue:
     """The step, with what its last POST was told (a wrong code, a new code sent) once."""
     state = login_state(key)
     if not state:
-        return login_form(ENDED, 410)
+        return redirect("/account", 303) if _logged_in() else login_form(ENDED, 410)
     said = told()
     return step_view(
         key,

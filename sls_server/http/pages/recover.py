@@ -116,7 +116,15 @@ def _refused(exc: SlsError) -> BaseResponse:
 
 def _verified(state: dict[str, Any]) -> dict[str, Any]:
     """The verified stage, with a new hold for the tab, not shown yet."""
-    return {"token": state["token"], "stage": "verified", "hold": new_key()}
+    return {"token": state["token"], "stage": "verified", "hold": new_key(), "username": _username(state)}
+
+
+def _username(state: dict[str, Any]) -> str:
+    """The username this tab's recovery was started with, as typed: the new-password form names the account
+    to the browser's password manager with it (a hidden ``autocomplete="username"`` field; without one, a
+    manager saves the new password under no account), and the login page it ends on has it typed."""
+    name = state.get("username")
+    return name if isinstance(name, str) else ""
 
 
 def _again(state: dict[str, Any], message: str) -> BaseResponse:
@@ -143,6 +151,7 @@ def recover_page() -> ResponseReturnValue:
         ibkey_reasons=IBKEY_CHALLENGE_REASONS,
         tab=f"?{TOLD}={tab_key()}" if state else "",
         hold=hold,
+        username=_username(state) if state.get("stage") == "verified" else "",
         code_valid=how_long(core().recovery.code_ttl),  # as the text says it (recovery_codes.recovery_text)
         section="login",
     )
@@ -163,7 +172,8 @@ def recover_start() -> ResponseReturnValue:
     except SlsError as exc:
         return _tell(say(exc), exc.status, invalid=True)
     key = new_key()  # the recovery is this tab's from here on
-    return _keep({"token": started["recovery_token"], "stage": "code"}, redirect(_here(key), 303), key)
+    state = {"token": started["recovery_token"], "stage": "code", "username": username[:128]}
+    return _keep(state, redirect(_here(key), 303), key)
 
 
 @bp.post(PATH + "/code")
@@ -264,7 +274,8 @@ def recover_password() -> ResponseReturnValue:
             return _again(state, f"Choose another new password. {exc.message}")
         return _refused(exc)
     # to this tab's own login page (``?told=KEY``): that a password was just reset is no one else's to read
-    done = tell_tab("/", notice="Your password was reset. Log in with the new one.", one_cookie=True)
+    said = "Your password was reset. Log in with the new one."
+    done = tell_tab("/", notice=said, one_cookie=True, spare={"username": _username(state)})
     drop_cookie(done, COOKIE, path=PATH)
     return done
 

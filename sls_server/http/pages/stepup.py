@@ -40,13 +40,15 @@ from ..common import client_ip, core, named, now
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .account import VERIFY_PATH, current_session, page_session
-from .account_tasks import run_task, task_from_form, task_title
+from .account_tasks import run_task, task_from_form, task_title, what_was_asked
 from .kit import answers_json, page, say, set_session_cookie, typed
 from .outcome import new_key, tell, told
 from .step_ends import ends_step
 from .verify_tasks import (
     MAX_TASKS,
+    completed,
     done,
+    done_already,
     forget_others,
     keep,
     pending,
@@ -59,12 +61,16 @@ from .verify_tasks import (
 PROBLEM_PATH = "/account/problem"
 
 
-def _problem(message: str, status: int) -> BaseResponse:
+def _problem(message: str, status: int, already: bool = False) -> BaseResponse:
     """To the problem page of this request's task (``/account/problem?task=ID``; a form refused before its
     task began: the id it would have had), which says why once, in an outcome keyed by that id, so two tabs
-    refused at once are each told their own; whatever waits for a step-up is left as it is."""
+    refused at once are each told their own; whatever waits for a step-up is left as it is. ``already``: no
+    refusal, the task was done (its page opened again), which the page says as such."""
     tid = task_id() or new_key()
-    return tell(PROBLEM_PATH, message, status, to=f"{PROBLEM_PATH}?task={tid}", key=tid)
+    to = f"{PROBLEM_PATH}?task={tid}"
+    if already:
+        return tell(PROBLEM_PATH, message, status, to=to, key=tid, already=True)
+    return tell(PROBLEM_PATH, message, status, to=to, key=tid)
 
 
 def _ended(exc: SlsError) -> BaseResponse:
@@ -86,6 +92,7 @@ def account_problem() -> ResponseReturnValue:
         said.get("status", 400),
         csrf_token=form_token(),
         message=said["message"],
+        already=bool(said.get("already")),
         section="account",
     )
 
@@ -198,6 +205,10 @@ def _gone(session: Session) -> BaseResponse:
     for."""
     if not task_id():
         return redirect("/account", 303)
+    what = done_already(session)
+    if what is not None:
+        said = f"This was already done: {what}. Going back does not do it again."
+        return _problem(said, 200, already=True)
     said = (
         "Nothing was done: this task is no longer waiting for verification (it was completed, or it expired)."
     )
@@ -252,7 +263,7 @@ def verify_submit() -> ResponseReturnValue:
     _, target = _verified(state, token)
     answer = redirect(target, 303)
     set_session_cookie(answer, token)
-    return done(answer)
+    return completed(answer, session, what_was_asked(state["task"]))
 
 
 @bp.post(VERIFY_PATH + "/challenge")
@@ -304,4 +315,4 @@ def verify_status() -> ResponseReturnValue:
         return jsonify({"state": body["state"], "message": said})
     answer, _ = _verified(state, token)
     set_session_cookie(answer, token)
-    return done(answer)
+    return completed(answer, session, what_was_asked(state["task"]))

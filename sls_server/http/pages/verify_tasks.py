@@ -76,14 +76,24 @@ def keep(session: Session, state: dict[str, Any], tid: str) -> BaseResponse:
 
 
 def _keep_order(
-    answer: BaseResponse, session: Session, ordered: list[str], gone: list[str], keep: str
+    answer: BaseResponse,
+    session: Session,
+    ordered: list[str],
+    gone: list[str],
+    keep: str,
+    finished: list[list[str]] | None = None,
 ) -> None:
     """``answer`` dropping the oldest of the ``ordered`` tasks beyond :data:`MAX_TASKS` (never ``keep``), and
-    setting their order and the ids replaced lately."""
+    setting their order, the ids replaced lately and the tasks done lately (``finished``: those the cookie
+    holds, unless given)."""
     dropped = [tid for tid in ordered if tid != keep][: max(0, len(ordered) - MAX_TASKS)]
     for tid in dropped:
         drop_cookie(answer, task_cookie(tid), path=VERIFY_PATH)
-    order = {"live": [t for t in ordered if t not in dropped], "replaced": (gone + dropped)[-MAX_TASKS:]}
+    order = {
+        "live": [t for t in ordered if t not in dropped],
+        "replaced": (gone + dropped)[-MAX_TASKS:],
+        "finished": (_finished(session) if finished is None else finished)[-MAX_TASKS:],
+    }
     sealed = seal("verify").seal(order, _context(session.id, "order"))
     set_cookie(answer, TASKS_COOKIE, sealed, path=TASKS_PATH, max_age=_max_age())
 
@@ -110,6 +120,21 @@ def _order(session: Session) -> tuple[list[str], list[str]]:
     said = _open(session, request.cookies.get(TASKS_COOKIE), "order") or {}
     live, replaced = said.get("live"), said.get("replaced")
     return (live if isinstance(live, list) else []), (replaced if isinstance(replaced, list) else [])
+
+
+def _finished(session: Session) -> list[list[str]]:
+    """The tasks done lately, each ``[id, what was done]`` (``TASKS_COOKIE``)."""
+    said = _open(session, request.cookies.get(TASKS_COOKIE), "order") or {}
+    kept = said.get("finished")
+    ok = isinstance(kept, list) and all(isinstance(f, list) and len(f) == 2 for f in kept)
+    return kept if ok and isinstance(kept, list) else []
+
+
+def done_already(session: Session) -> str | None:
+    """What this request's task did, when it was done lately (its page opened again: Back after it), else
+    None: it expired, was replaced, or is no task of this browser's."""
+    tid = task_id()
+    return next((str(what) for done_id, what in _finished(session) if tid and done_id == tid), None)
 
 
 def replaced(session: Session) -> bool:
@@ -143,3 +168,14 @@ def done(answer: BaseResponse) -> BaseResponse:
     """``answer`` dropping this task's cookie: its step is spent."""
     drop_cookie(answer, task_cookie(task_id()), path=VERIFY_PATH)
     return answer
+
+
+def completed(answer: BaseResponse, session: Session, what: str) -> BaseResponse:
+    """``answer`` dropping this task's cookie, its task carried out (``what``, as its verify page named it):
+    remembered among the tasks done lately, so its page opened again (Back from the account page) says it
+    was done, where "nothing was done ... start it again" had a user make a withdrawal twice."""
+    started, gone = _order(session)
+    tid = task_id()
+    finished = [f for f in _finished(session) if f[0] != tid] + [[tid, what]]
+    _keep_order(answer, session, [t for t in started if t != tid], gone, keep="", finished=finished)
+    return done(answer)

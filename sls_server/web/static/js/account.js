@@ -48,7 +48,7 @@
     absoluteAt = at + body.expires_in * 1000;
     /* a step-up counts for a few minutes of the server's clock: the line goes when it no longer does */
     verified.hidden = !body.verified.length;
-    verified.querySelector("[data-field=verified]").textContent = body.verified.join(", ");
+    verified.querySelector("[data-field=verified]").textContent = body.verified_said; /* the user's words */
     render();
     return true;
   }
