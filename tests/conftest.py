@@ -272,6 +272,24 @@ def demo_server(
     stop_server(server)
 
 
+@pytest.fixture(scope="session")
+def racing_server_once(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """One ``sls serve --workers 2`` on the default settings for this process's tests that race requests
+    across a server's workers and need no settings of their own: a start of its own was about 1.7 s of CPU
+    a test (docs/performance.md, the suite's time). Started on a flushed Redis, as ``demo_server``."""
+    server = start_server(empty(redis_session), tmp_path_factory.mktemp("racing-server"), workers=2)
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture
+def racing_server(racing_server_once: ServerProcess, redis_url: str) -> ServerProcess:
+    """The session's two-worker server on an emptied Redis, as if just started (``fresh``)."""
+    return fresh(racing_server_once, redis_url)
+
+
 @pytest.fixture
 def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
     """Start ``sls serve`` processes (``--workers`` etc. as keyword arguments); all are stopped afterwards."""
