@@ -272,6 +272,17 @@ def demo_server(
     stop_server(server)
 
 
+def served_once(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, folder: Path, workers: int, **env: str
+) -> Iterator[ServerProcess]:
+    """For a fixture of a wider scope than a test's: one ``sls serve`` on the session's Redis, flushed first
+    (it may hold another server's sealed secrets), stopped when the fixture ends. Each test takes it through
+    ``fresh``, on an emptied Redis (its ``redis_url``)."""
+    server = start_server(empty(redis_session), folder, workers, **env)
+    yield server
+    stop_server(server)
+
+
 @pytest.fixture(scope="session")
 def racing_server_once(
     redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
@@ -279,9 +290,7 @@ def racing_server_once(
     """One ``sls serve --workers 2`` on the default settings for this process's tests that race requests
     across a server's workers and need no settings of their own: a start of its own was about 1.7 s of CPU
     a test (docs/performance.md, the suite's time). Started on a flushed Redis, as ``demo_server``."""
-    server = start_server(empty(redis_session), tmp_path_factory.mktemp("racing-server"), workers=2)
-    yield server
-    stop_server(server)
+    yield from served_once(redis_session, tmp_path_factory.mktemp("racing-server"), workers=2)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 import requests
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
-from conftest import ADMIN_TOKEN, ServerProcess, empty, fresh, start_server, stop_server
+from conftest import ADMIN_TOKEN, ServerProcess, fresh, served_once
 from over_http_kit import card_user_over_http
 from test_session_races import _live_sessions_in_redis
 
@@ -38,9 +38,7 @@ def server_once(
     redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
     """One two-worker server with ``LIMITS`` for the module's six races, each of which started its own."""
-    server = start_server(empty(redis_session), tmp_path_factory.mktemp("stepup-races"), 2, **LIMITS)
-    yield server
-    stop_server(server)
+    yield from served_once(redis_session, tmp_path_factory.mktemp("stepup-races"), 2, **LIMITS)
 
 
 @pytest.fixture
