@@ -284,6 +284,22 @@ def served_once(
 
 
 @pytest.fixture(scope="session")
+def plain_server_once(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """One ``sls serve --workers 1`` on the default settings for this process's tests that need a server
+    over HTTP and nothing of their own of it (settings, its log from its start, its stop): a start each was
+    about 1 s of CPU a test (docs/performance.md, the suite's time)."""
+    yield from served_once(redis_session, tmp_path_factory.mktemp("plain-server"), workers=1)
+
+
+@pytest.fixture
+def plain_server(plain_server_once: ServerProcess, redis_url: str) -> ServerProcess:
+    """The session's one-worker server on an emptied Redis, as if just started (``fresh``)."""
+    return fresh(plain_server_once, redis_url)
+
+
+@pytest.fixture(scope="session")
 def racing_server_once(
     redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:

@@ -34,20 +34,6 @@ def sls(
 
 
 @pytest.fixture(scope="module")
-def plain_once(
-    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
-    """One server on the default settings (X-Forwarded-For ignored) for the module's tests, each of which
-    started its own."""
-    yield from served_once(redis_session, tmp_path_factory.mktemp("plain"), 1)
-
-
-@pytest.fixture
-def plain(plain_once: ServerProcess, redis_url: str) -> ServerProcess:
-    return fresh(plain_once, redis_url)
-
-
-@pytest.fixture(scope="module")
 def trusting_once(
     redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
@@ -90,9 +76,9 @@ def test_library_scenarios_with_actors_pass_against_a_server_that_trusts_the_run
 
 
 def test_an_actor_address_the_server_does_not_believe_fails_loudly(
-    plain: ServerProcess,
+    plain_server: ServerProcess,
 ) -> None:
-    server = plain  # no SLS_TRUSTED_PROXIES: X-Forwarded-For is ignored
+    server = plain_server  # no SLS_TRUSTED_PROXIES: X-Forwarded-For is ignored
     ran = sls("run", "ip-allowlist", "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
     assert ran.returncode == 1
     result = json.loads(ran.stdout)["scenarios"][0]
@@ -102,9 +88,9 @@ def test_an_actor_address_the_server_does_not_believe_fails_loudly(
 
 
 def test_settings_a_running_server_cannot_take_skip_the_scenario(
-    plain: ServerProcess, tmp_path: Path
+    plain_server: ServerProcess, tmp_path: Path
 ) -> None:
-    server = plain
+    server = plain_server
     needs = tmp_path / "needs-settings.scenario.yaml"
     needs.write_text(
         "name: needs-settings\ndescription: A scenario that needs a setting.\n"
@@ -152,10 +138,12 @@ def test_the_help_examples_run_all_against_a_server_passes(trusting: ServerProce
     assert set(statuses.values()) == {"passed"}
 
 
-def test_a_wrong_admin_token_is_one_error_before_any_scenario(plain: ServerProcess, tmp_path: Path) -> None:
+def test_a_wrong_admin_token_is_one_error_before_any_scenario(
+    plain_server: ServerProcess, tmp_path: Path
+) -> None:
     """It ran every scenario, each an error "setup: reset the world: POST /admin/v1/reset answered 401
     admin_token_required", and only then failed."""
-    server = plain
+    server = plain_server
     wrong = "not-this-servers-admin-token"
     junit = tmp_path / "junit.xml"
     args = ("run", "dscplus-login", "sim-swap", "--server", server.url, "--admin-token", wrong)
@@ -184,11 +172,11 @@ def test_a_server_that_is_no_url_is_told_as_the_server_option_typed(tmp_path: Pa
 
 
 def test_a_demo_with_a_wrong_admin_token_is_one_error_before_the_narration(
-    plain: ServerProcess,
+    plain_server: ServerProcess,
 ) -> None:
     """It printed its banner on stdout, then "error: setup: reset the world: ... answered 401" there too,
     with stderr empty."""
-    server = plain
+    server = plain_server
     shown = sls(
         "demo", "push-bombing", "--pace", "0", "--server", server.url, "--admin-token", "not-this-one-0123"
     )
