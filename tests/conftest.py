@@ -36,8 +36,8 @@ DEMO_ENV = {name: str(value) for name, (value, _) in DEMO_LIMITS.items()}
 FROZEN_AT = "2030-01-01 12:00:00"
 VECTORS = Path(__file__).parent / "vectors"
 #: pytester, for the scenario plugin's runs of another project inside the test's process
-#: (tests/scenarios/inner_pytest.py).
-pytest_plugins = ("pytester",)
+#: (tests/scenarios/inner_pytest.py); the servers tests share (shared_servers.py).
+pytest_plugins = ("pytester", "shared_servers")
 
 # Some shells and CI images set PYTHONDONTWRITEBYTECODE: then every Python process the suite starts (each
 # xdist worker, `sls serve`, `sls` command and nested pytest; all inherit this process's environment, and the
@@ -270,49 +270,6 @@ def demo_server(
     server = start_server(empty(redis_session), tmp_path_factory.mktemp("demo-server"), workers=1, **DEMO_ENV)
     yield server
     stop_server(server)
-
-
-def served_once(
-    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, folder: Path, workers: int, **env: str
-) -> Iterator[ServerProcess]:
-    """For a fixture of a wider scope than a test's: one ``sls serve`` on the session's Redis, flushed first
-    (it may hold another server's sealed secrets), stopped when the fixture ends. Each test takes it through
-    ``fresh``, on an emptied Redis (its ``redis_url``)."""
-    server = start_server(empty(redis_session), folder, workers, **env)
-    yield server
-    stop_server(server)
-
-
-@pytest.fixture(scope="session")
-def plain_server_once(
-    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
-    """One ``sls serve --workers 1`` on the default settings for this process's tests that need a server
-    over HTTP and nothing of their own of it (settings, its log from its start, its stop): a start each was
-    about 1 s of CPU a test (docs/performance.md, the suite's time)."""
-    yield from served_once(redis_session, tmp_path_factory.mktemp("plain-server"), workers=1)
-
-
-@pytest.fixture
-def plain_server(plain_server_once: ServerProcess, redis_url: str) -> ServerProcess:
-    """The session's one-worker server on an emptied Redis, as if just started (``fresh``)."""
-    return fresh(plain_server_once, redis_url)
-
-
-@pytest.fixture(scope="session")
-def racing_server_once(
-    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
-    """One ``sls serve --workers 2`` on the default settings for this process's tests that race requests
-    across a server's workers and need no settings of their own: a start of its own was about 1.7 s of CPU
-    a test (docs/performance.md, the suite's time). Started on a flushed Redis, as ``demo_server``."""
-    yield from served_once(redis_session, tmp_path_factory.mktemp("racing-server"), workers=2)
-
-
-@pytest.fixture
-def racing_server(racing_server_once: ServerProcess, redis_url: str) -> ServerProcess:
-    """The session's two-worker server on an emptied Redis, as if just started (``fresh``)."""
-    return fresh(racing_server_once, redis_url)
 
 
 @pytest.fixture

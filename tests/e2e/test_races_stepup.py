@@ -19,8 +19,9 @@ import pytest
 import requests
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
-from conftest import ADMIN_TOKEN, ServerProcess, fresh, served_once
+from conftest import ADMIN_TOKEN, ServerProcess, fresh
 from over_http_kit import card_user_over_http
+from shared_servers import served_once
 from test_session_races import _live_sessions_in_redis
 
 from sls_server.store.embedded import EmbeddedRedis

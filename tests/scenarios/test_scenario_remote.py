@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
-from conftest import ADMIN_TOKEN, ServerProcess, fresh, served_once
+from conftest import ADMIN_TOKEN, ServerProcess, fresh
 from json_error_kit import json_error
+from shared_servers import served_once
 
 from sls_server.store.embedded import EmbeddedRedis
 
