@@ -35,6 +35,9 @@ UNRELATED_PLUGINS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 DEMO_ENV = {name: str(value) for name, (value, _) in DEMO_LIMITS.items()}
 FROZEN_AT = "2030-01-01 12:00:00"
 VECTORS = Path(__file__).parent / "vectors"
+#: pytester, for the scenario plugin's runs of another project inside the test's process
+#: (tests/scenarios/inner_pytest.py); the servers tests share (shared_servers.py).
+pytest_plugins = ("pytester", "shared_servers")
 
 # Some shells and CI images set PYTHONDONTWRITEBYTECODE: then every Python process the suite starts (each
 # xdist worker, `sls serve`, `sls` command and nested pytest; all inherit this process's environment, and the

@@ -52,9 +52,9 @@ def test_a_frozen_clock_is_one_instant_on_every_worker_of_every_instance(
     assert _read(a)["frozen"] is False and _read(a)["now"] >= AT + 900
 
 
-def test_reset_brings_real_time_back_and_running(sls_serve: Callable[..., ServerProcess]) -> None:
+def test_reset_brings_real_time_back_and_running(plain_server: ServerProcess) -> None:
     """From more than ten years off too: the reset is one request, not a move that one move's cap refuses."""
-    server = sls_serve(workers=1)
+    server = plain_server
     _cli(server, "--set-at", "2040-01-01T00:00:00Z", "--freeze")
     reset = _cli(server, "--reset")
     assert (reset["offset_s"], reset["frozen"]) == (0, False)
@@ -62,11 +62,11 @@ def test_reset_brings_real_time_back_and_running(sls_serve: Callable[..., Server
     assert both.returncode == 2 and "--reset and --freeze" in both.stderr
 
 
-def test_a_duration_in_words_is_refused_with_its_short_form(sls_serve: Callable[..., ServerProcess]) -> None:
+def test_a_duration_in_words_is_refused_with_its_short_form(plain_server: ServerProcess) -> None:
     """``--advance "2 minutes"`` was refused bare, while a scenario's ``advance_clock: 2 minutes`` was told
     ``2m``: both say it now, through one function (``sls_scenarios.durations.duration_words``). The clock
     is not moved; the server's own ``advance_s`` takes seconds only, and names the field."""
-    server = sls_serve(workers=1)
+    server = plain_server
     before = _cli(server, "--set-at", "2030-01-01T09:00:00Z", "--freeze")["now"]
     worded = server.sls("clock", "--advance", "2 minutes")
     assert worded.returncode == 2, worded.stdout + worded.stderr

@@ -3,23 +3,36 @@ saying what actually changed and pointing to the other when that is what the dev
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 from cli_world import Demo, seeded
-from conftest import DEMO_ENV
+from cluster.sentinel_topology import LocalSentinel
+from cluster.topology import LocalCluster
+from conftest import DEMO_ENV, ServerProcess, fresh
+from shared_servers import served_once
 
 from sls_server.store import connect, keys
+from sls_server.store.embedded import EmbeddedRedis
 
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(scope="module")
+def server_once(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """The demo's settings, and three wrong responses disable an authenticator (one login's worth of
+    attempts): one server for the module's tests, each of which started its own."""
+    folder = tmp_path_factory.mktemp("device-cli")
+    yield from served_once(redis_session, folder, 1, SLS_DEVICE_FAILURE_LIMIT="3", **DEMO_ENV)
+
+
 @pytest.fixture
-def demo(sls_serve: Any, tmp_path: Path) -> Demo:
-    # Three wrong responses disable an authenticator: one login's worth of attempts.
-    return seeded(sls_serve(workers=1, SLS_DEVICE_FAILURE_LIMIT="3", **DEMO_ENV), tmp_path / "cli-data")
+def demo(server_once: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
+    return seeded(fresh(server_once, redis_url), tmp_path / "cli-data")
 
 
 def lock_the_card_by_pins(demo: Demo, device_id: str) -> None:

@@ -86,8 +86,8 @@ def log_in(base: str, username: str, password: str, secret_hex: str, pin: str, e
 # --- admin commands against `sls serve` ---------------------------------------------------------------
 
 
-def test_cli_sets_up_a_user_who_logs_in_over_http(sls_serve: Any, tmp_path: Path) -> None:
-    server = sls_serve(workers=2)
+def test_cli_sets_up_a_user_who_logs_in_over_http(racing_server: ServerProcess, tmp_path: Path) -> None:
+    server = racing_server
     env = clean_env(tmp_path / "cli-data")
     target = ["--url", server.url, "--admin-token", ADMIN_TOKEN]
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 from cli_world import seeded
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN, DEMO_ENV
+from conftest import ADMIN_TOKEN, DEMO_ENV, ServerProcess
 from json_error_kit import json_error
 from over_http_kit import ibkey_user_over_http
 
@@ -24,8 +24,10 @@ PHONE = "+15550100031"
 PASSCODE = "482916"
 
 
-def test_the_cli_keys_the_iphones_passcode_and_sets_face_id(sls_serve: Any, tmp_path: Path) -> None:
-    server = sls_serve(workers=1)
+def test_the_cli_keys_the_iphones_passcode_and_sets_face_id(
+    plain_server: ServerProcess, tmp_path: Path
+) -> None:
+    server = plain_server
     app = ibkey_user_over_http(server.url, "ivo", PASSWORD, PHONE, "ios")
     inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONE}/messages", timeout=10).json()
     code = next(m["code"] for m in inbox["messages"] if m["purpose"] == "ibkey_activation")
@@ -94,9 +96,9 @@ def test_auto_answers_for_the_demo_iphone_with_its_passcode_once_face_id_is_off(
 
 
 def test_auto_for_an_iphone_not_in_the_demo_takes_passcode_and_says_when_it_is_missing(
-    sls_serve: Any, tmp_path: Path
+    plain_server: ServerProcess, tmp_path: Path
 ) -> None:
-    server = sls_serve(workers=1)
+    server = plain_server
     app = ibkey_user_over_http(server.url, "ivo", PASSWORD, PHONE, "ios")
     inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONE}/messages", timeout=10).json()
     code = next(m["code"] for m in inbox["messages"] if m["purpose"] == "ibkey_activation")

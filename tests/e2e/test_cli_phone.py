@@ -36,8 +36,8 @@ def api(
     return requests.post(f"{server.url}{path}", json=body, headers=headers, timeout=10)
 
 
-def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> None:  # type: ignore[no-untyped-def]
-    server = sls_serve(workers=1)
+def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(plain_server: ServerProcess) -> None:
+    server = plain_server
     assert api(
         server,
         "/admin/v1/users",
@@ -123,8 +123,8 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
     assert off == {**normal, "sim_swapped_to": None}
 
 
-def test_cli_phone_errors_are_one_line(sls_serve) -> None:  # type: ignore[no-untyped-def]
-    server = sls_serve(workers=1)
+def test_cli_phone_errors_are_one_line(plain_server: ServerProcess) -> None:
+    server = plain_server
     both = sls(server, "phone", "conditions", PHONE, "--sim-swapped-to", "eve", "--restore-sim")
     assert both.returncode == 2 and "give one or the other" in both.stderr
     bad = sls(server, "phone", "conditions", PHONE, "--sim-swapped-to", "evil handset")
@@ -141,9 +141,11 @@ def test_cli_phone_errors_are_one_line(sls_serve) -> None:  # type: ignore[no-un
     assert empty.returncode == 0 and "no texts yet" in empty.stderr
 
 
-def test_inbox_code_refuses_an_older_code_while_a_newer_one_is_on_its_way(sls_serve) -> None:  # type: ignore[no-untyped-def]
+def test_inbox_code_refuses_an_older_code_while_a_newer_one_is_on_its_way(
+    plain_server: ServerProcess,
+) -> None:
     """With texts delayed, `--code` printed the last login's code, and a script went on with a spent one."""
-    server = sls_serve(workers=1)
+    server = plain_server
     assert api(server, "/admin/v1/clock", {"freeze": True}, True).ok  # the wait is told to the second
     user = {"username": "pat", "password": PASSWORD, "phone": PHONE, "sms": False}
     assert api(server, "/admin/v1/users", user, True).ok
@@ -166,10 +168,10 @@ def test_inbox_code_refuses_an_older_code_while_a_newer_one_is_on_its_way(sls_se
     assert arrived.returncode == 0 and arrived.stdout.strip() not in ("", first), arrived.stderr
 
 
-def test_login_auto_waits_for_its_own_code_past_an_older_delayed_one(sls_serve) -> None:  # type: ignore[no-untyped-def]
+def test_login_auto_waits_for_its_own_code_past_an_older_delayed_one(plain_server: ServerProcess) -> None:
     """Two logins while texts were delayed: once the first login's text arrived, `sls answer --auto` typed
     its code for the second login, and spent an attempt."""
-    server = sls_serve(workers=1)
+    server = plain_server
     assert api(server, "/admin/v1/clock", {"freeze": True}, True).ok
     user = {"username": "pat", "password": PASSWORD, "phone": PHONE, "sms": False}
     assert api(server, "/admin/v1/users", user, True).ok

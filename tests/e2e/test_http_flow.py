@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, ServerProcess
 from over_http_kit import card_user_over_http
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +35,8 @@ def _log_in(
     return done.json()
 
 
-def test_login_flow_over_real_http(sls_serve) -> None:
-    server = sls_serve(workers=2)
+def test_login_flow_over_real_http(racing_server: ServerProcess) -> None:
+    server = racing_server
     base = server.url
     password, card = _enrol(base)
     http = requests.Session()

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, ServerProcess
 
 from sls_server.http.security import CSP_API, HSTS
 
@@ -35,8 +35,8 @@ def _raw_headers(url: str, method: str = "GET", body: bytes | None = None) -> li
         connection.close()
 
 
-def test_no_server_header_and_the_security_headers_over_real_http(sls_serve) -> None:
-    server = sls_serve(workers=1)
+def test_no_server_header_and_the_security_headers_over_real_http(plain_server: ServerProcess) -> None:
+    server = plain_server
     answers = {
         "healthz": _raw_headers(f"{server.url}/healthz"),
         "openapi": _raw_headers(f"{server.url}/openapi.json"),
@@ -98,10 +98,12 @@ def _verify(base: str, password: str, card: dict, extra: dict[str, str]) -> requ
     return done
 
 
-def test_what_gunicorn_refuses_before_the_app_is_a_json_error_that_echoes_nothing(sls_serve) -> None:
+def test_what_gunicorn_refuses_before_the_app_is_a_json_error_that_echoes_nothing(
+    plain_server: ServerProcess,
+) -> None:
     """A request line or headers over gunicorn's limits, or a request line it cannot parse, never reach the
     app: gunicorn answers them itself, as JSON like every other error, without repeating what was sent."""
-    server = sls_serve(workers=1)
+    server = plain_server
     secretish = "tok-" + "s" * 9000
     too_long = requests.get(f"{server.url}/api/v1/auth/login/{'a' * 5000}", timeout=10)
     too_big = requests.get(f"{server.url}/api/v1/session", headers={"X-Login-Token": secretish}, timeout=10)
@@ -150,9 +152,9 @@ def test_what_gunicorn_refuses_is_logged_without_what_was_sent(sls_serve) -> Non
     assert "Invalid HTTP Header" in log  # what was wrong is still said
 
 
-def test_forwarded_proto_from_an_untrusted_peer_is_ignored(sls_serve) -> None:
+def test_forwarded_proto_from_an_untrusted_peer_is_ignored(plain_server: ServerProcess) -> None:
     """127.0.0.1 is in gunicorn's default forwarded_allow_ips; no SLS_TRUSTED_PROXIES: nobody is believed."""
-    server = sls_serve(workers=1)
+    server = plain_server
     password, card = _enrol(server.url)
     done = _verify(server.url, password, card, {"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"})
     cookie = done.headers["Set-Cookie"]
@@ -266,11 +268,13 @@ def _length(reply: bytes) -> int:
 
 
 @pytest.mark.parametrize("size", [70_000, 2_000_000])
-def test_a_body_refused_unread_closes_the_connection_and_says_so(sls_serve, size: int) -> None:
+def test_a_body_refused_unread_closes_the_connection_and_says_so(
+    plain_server: ServerProcess, size: int
+) -> None:
     """Past the 64 KiB limit the body is refused unread, more than gunicorn drains before it reuses a
     connection: it closed the connection after an answer that said ``Connection: keep-alive``. The answer
     now says ``close``; a body the app reads and refuses keeps the connection open, and says so."""
-    server = sls_serve(workers=1)
+    server = plain_server
     host, port = server.url.removeprefix("http://").split(":")
     body = b'{"username": "' + b"a" * size + b'"}'
     with socket.create_connection((host, int(port)), timeout=10) as raw:

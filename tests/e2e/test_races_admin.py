@@ -14,6 +14,7 @@ from functools import partial
 
 import pytest
 import requests
+from conftest import ServerProcess
 from test_races_stepup import ADMIN, PASSWORD, _at_once
 
 pytestmark = pytest.mark.e2e
@@ -40,8 +41,10 @@ def _create(base: str) -> None:
     assert made.status_code == 201, made.text
 
 
-def test_a_device_enrolled_as_its_user_is_deleted_is_not_inherited_by_the_next_bob(sls_serve) -> None:
-    base = sls_serve(workers=2).url
+def test_a_device_enrolled_as_its_user_is_deleted_is_not_inherited_by_the_next_bob(
+    racing_server: ServerProcess,
+) -> None:
+    base = racing_server.url
     inherited = 0
     for _ in range(ROUNDS):
         _create(base)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 import requests
+from conftest import ServerProcess
 from over_http_kit import card_user_over_http, device_busy
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +35,8 @@ def _at_once(base: str, card: str, pin: str) -> list[requests.Response]:
         return list(pool.map(respond, range(AT_ONCE)))
 
 
-def test_right_pins_at_once_on_one_card_all_answer_and_none_fails(sls_serve: Any) -> None:
-    server = sls_serve(workers=2)
+def test_right_pins_at_once_on_one_card_all_answer_and_none_fails(racing_server: ServerProcess) -> None:
+    server = racing_server
     card = card_user_over_http(server.url, "alice", PASSWORD)["device_id"]
     answers = _at_once(server.url, card, "1234")
     assert all(a.status_code == 200 or device_busy(a) for a in answers), [
@@ -46,8 +46,8 @@ def test_right_pins_at_once_on_one_card_all_answer_and_none_fails(sls_serve: Any
     assert "Traceback" not in server.log()
 
 
-def test_wrong_pins_at_once_lock_the_card_at_exactly_the_third(sls_serve: Any) -> None:
-    server = sls_serve(workers=2)
+def test_wrong_pins_at_once_lock_the_card_at_exactly_the_third(racing_server: ServerProcess) -> None:
+    server = racing_server
     card = card_user_over_http(server.url, "alice", PASSWORD)["device_id"]
     answers = _at_once(server.url, card, "9999")
     codes = [a.status_code for a in answers]

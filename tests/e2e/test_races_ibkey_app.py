@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 import requests
+from conftest import ServerProcess
 from over_http_kit import device_busy, ibkey_user_over_http
 
 pytestmark = pytest.mark.e2e
@@ -53,8 +53,8 @@ def _pin_attempts_left(base: str, app: str) -> int:
     return int(requests.get(f"{base}/sim/v1/ibkey/{app}", timeout=30).json()["pin_attempts_left"])
 
 
-def test_right_pins_at_once_on_one_app_all_answer_and_none_fails(sls_serve: Any) -> None:
-    server = sls_serve(workers=2)
+def test_right_pins_at_once_on_one_app_all_answer_and_none_fails(racing_server: ServerProcess) -> None:
+    server = racing_server
     app = _ibkey_app(server.url)
     answers = _at_once(server.url, app, [PIN] * AT_ONCE)
     responses = {a.json()["response"] for a in answers if a.status_code == 200}
@@ -66,10 +66,10 @@ def test_right_pins_at_once_on_one_app_all_answer_and_none_fails(sls_serve: Any)
     assert "Traceback" not in server.log()
 
 
-def test_wrong_pins_at_once_each_count_once(sls_serve: Any) -> None:
+def test_wrong_pins_at_once_each_count_once(racing_server: ServerProcess) -> None:
     """Fewer wrong PINs than lock the app: each one checked counts once, none lost and none twice, and the
     attempts left each was told are all different."""
-    server = sls_serve(workers=2)
+    server = racing_server
     app = _ibkey_app(server.url)
     answers = _at_once(server.url, app, ["zz99"] * 9)
     wrong = [a for a in answers if a.status_code == 403]
@@ -83,8 +83,8 @@ def test_wrong_pins_at_once_each_count_once(sls_serve: Any) -> None:
     assert "Traceback" not in server.log()
 
 
-def test_wrong_pins_past_the_limit_lock_the_app_after_exactly_ten(sls_serve: Any) -> None:
-    server = sls_serve(workers=2)
+def test_wrong_pins_past_the_limit_lock_the_app_after_exactly_ten(racing_server: ServerProcess) -> None:
+    server = racing_server
     app = _ibkey_app(server.url)
     answers = _at_once(server.url, app, ["zz99"] * AT_ONCE)
     codes = [a.status_code for a in answers]

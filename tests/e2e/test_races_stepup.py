@@ -11,15 +11,20 @@ requests across the worker processes of a real ``sls serve``, many times over, f
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from cluster.sentinel_topology import LocalSentinel
+from cluster.topology import LocalCluster
+from conftest import ADMIN_TOKEN, ServerProcess, fresh
 from over_http_kit import card_user_over_http
+from shared_servers import served_once
 from test_session_races import _live_sessions_in_redis
+
+from sls_server.store.embedded import EmbeddedRedis
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -27,6 +32,20 @@ PASSWORD = "Correct-Horse-Battery-9"
 ROUNDS = 12
 #: Every challenge of the test is drawn from one card: lift the issuance limit and the address throttle.
 LIMITS = {"SLS_CHALLENGE_ISSUE_LIMIT": "1000", "SLS_IP_THROTTLE_LIMIT": "100000"}
+
+
+@pytest.fixture(scope="module")
+def server_once(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """One two-worker server with ``LIMITS`` for the module's six races, each of which started its own."""
+    yield from served_once(redis_session, tmp_path_factory.mktemp("stepup-races"), 2, **LIMITS)
+
+
+@pytest.fixture
+def server(server_once: ServerProcess, redis_url: str) -> ServerProcess:
+    """The module's server on an emptied Redis, as if just started."""
+    return fresh(server_once, redis_url)
 
 
 class World:
@@ -113,9 +132,9 @@ def _at_once(*calls: Call) -> list[requests.Response]:
         return list(pool.map(run, calls, sessions))
 
 
-def test_racing_step_ups_of_one_session_rotate_it_once(sls_serve, redis_url: str) -> None:
+def test_racing_step_ups_of_one_session_rotate_it_once(server: ServerProcess, redis_url: str) -> None:
     """Two step-ups opened on one session, answered at once: one rotation wins, one token is left live."""
-    world = World(sls_serve(workers=2, **LIMITS).url)
+    world = World(server.url)
     doubled = 0
     for _ in range(ROUNDS):
         token = world.log_in()
@@ -163,9 +182,9 @@ def _disable(world: World, token: str) -> Call:
     ids=["logout", "admin-kill", "disable", "new-login"],
 )
 def test_a_session_ended_while_its_step_up_rotates_stays_ended(
-    sls_serve, redis_url: str, ender: Callable[[World, str], Call], survivors: int
+    server: ServerProcess, redis_url: str, ender: Callable[[World, str], Call], survivors: int
 ) -> None:
-    world = World(sls_serve(workers=2, **LIMITS).url)
+    world = World(server.url)
     resurrected = 0
     for _ in range(ROUNDS):
         requests.post(f"{world.base}/admin/v1/users/alice/enable", headers=ADMIN, timeout=10)
@@ -190,11 +209,11 @@ def _withdraw(world: World, token: str) -> Call:
     )
 
 
-def test_withdrawals_racing_on_one_step_up_are_one_accepted(sls_serve) -> None:
+def test_withdrawals_racing_on_one_step_up_are_one_accepted(server: ServerProcess) -> None:
     """One step-up, one withdrawal (ASVS 5.0 7.5.3), however they race: three withdrawals at once on one
     verification, across the workers, are one accepted and two told ``reauth_required``. The step-up is spent
     in the Lua step that checks it (``session_spend_verified.lua``); before, any number went through."""
-    world = World(sls_serve(workers=2, **LIMITS).url)
+    world = World(server.url)
     for _ in range(ROUNDS):
         token = world.log_in()
         verified = world.complete(requests.Session(), token, world.open_step_up(token, "withdrawal"))

@@ -9,13 +9,18 @@ answer it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess
+from cluster.sentinel_topology import LocalSentinel
+from cluster.topology import LocalCluster
+from conftest import ADMIN_TOKEN, ServerProcess, empty, fresh, start_server, stop_server
 from over_http_kit import card_user_over_http
+
+from sls_server.store.embedded import EmbeddedRedis
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -25,17 +30,52 @@ THRESHOLD = 5
 DAY = 86_400
 
 
-@pytest.fixture(params=["single", "cluster"])
-def instances(request: pytest.FixtureRequest, sls_serve: Any) -> tuple[ServerProcess, ServerProcess]:
-    """Two instances on the same store: the test's Redis, or the session's Redis Cluster."""
-    url = None
-    if request.param == "cluster":
-        cluster = request.getfixturevalue("redis_cluster")
+@pytest.fixture(scope="module", params=["single", "cluster"])
+def pair(
+    request: pytest.FixtureRequest,
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two instances on the same store, the session's Redis or its Redis Cluster, started once for the
+    module's tests on that store: four starts of two workers each in all, where each test's own pair made
+    twelve (docs/performance.md, the suite's time)."""
+    url = _emptied(request.param, redis_session, request)
+    folder = tmp_path_factory.mktemp(f"scale-out-{request.param}")  # one data folder: one secret key
+    settings = {"SLS_LOCKOUT_THRESHOLD": str(THRESHOLD), "SLS_IP_THROTTLE_LIMIT": "10000"}
+    a = start_server(url, folder, 2, **settings)
+    try:
+        b = start_server(url, folder, 2, **settings)
+    except BaseException:
+        stop_server(a)
+        raise
+    yield a, b
+    stop_server(a)
+    stop_server(b)
+
+
+def _emptied(
+    topology: str, redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, request: pytest.FixtureRequest
+) -> str:
+    """The store emptied for the next test, as a ``SLS_REDIS_URL``."""
+    if topology == "cluster":
+        cluster: LocalCluster = request.getfixturevalue("redis_cluster")
         cluster.wait_healthy()  # a failover test before may still be settling its replica
         cluster.flush()
-        url = cluster.url
-    settings = {"SLS_LOCKOUT_THRESHOLD": str(THRESHOLD), "SLS_IP_THROTTLE_LIMIT": "10000"}
-    return sls_serve(workers=2, redis=url, **settings), sls_serve(workers=2, redis=url, **settings)
+        return cluster.url
+    return empty(redis_session)
+
+
+@pytest.fixture
+def instances(
+    pair: tuple[ServerProcess, ServerProcess],
+    request: pytest.FixtureRequest,
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel,
+) -> tuple[ServerProcess, ServerProcess]:
+    """The module's two instances on an emptied store, their workers told the clock is gone, as if just
+    started."""
+    url = _emptied(request.node.callspec.params["pair"], redis_session, request)
+    a, b = pair
+    return fresh(a, url), fresh(b, url)
 
 
 def _user(base: str, name: str) -> str:

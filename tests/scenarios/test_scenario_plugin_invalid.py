@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from test_scenario_pytest_plugin import pytest_in
+from inner_pytest import PytestIn, inner_pytest  # noqa: F401 (the fixture pytest_in)
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,9 @@ steps:
 """
 
 
-def test_an_invalid_file_is_an_error_of_its_own_and_the_rest_runs(tmp_path: Path) -> None:
+def test_an_invalid_file_is_an_error_of_its_own_and_the_rest_runs(
+    tmp_path: Path, pytest_in: PytestIn
+) -> None:
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     (tmp_path / "health.scenario.yaml").write_text(SCENARIO.format(name="health", step="http", status=200))
     (tmp_path / "test_plain.py").write_text("def test_one():\n    pass\n\ndef test_two():\n    pass\n")
@@ -46,7 +48,7 @@ def test_an_invalid_file_is_an_error_of_its_own_and_the_rest_runs(tmp_path: Path
     assert cases[("health.scenario.yaml", "health")].find("error") is None, cases
 
 
-def test_the_short_summary_shows_why_a_scenario_failed(tmp_path: Path) -> None:
+def test_the_short_summary_shows_why_a_scenario_failed(tmp_path: Path, pytest_in: PytestIn) -> None:
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     folder = tmp_path / "tests"
     folder.mkdir()
@@ -60,7 +62,7 @@ def test_the_short_summary_shows_why_a_scenario_failed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("select", [["-k", "picked"], ["-k", "not typo and not one"], ["-m", "slow"]])
-def test_an_invalid_file_is_never_deselected(tmp_path: Path, select: list[str]) -> None:
+def test_an_invalid_file_is_never_deselected(tmp_path: Path, select: list[str], pytest_in: PytestIn) -> None:
     """As pytest reports a test module that does not import whatever ``-k`` or ``-m`` says: a file that is no
     scenario has no tags or marks to select it by, and deselected it would pass silently.
 
@@ -79,7 +81,9 @@ def test_an_invalid_file_is_never_deselected(tmp_path: Path, select: list[str]) 
     assert "1 error" in ran.stdout and "deselected" in ran.stdout, ran.stdout
 
 
-def test_an_invalid_file_deselected_by_its_own_node_id_is_left_out(tmp_path: Path) -> None:
+def test_an_invalid_file_deselected_by_its_own_node_id_is_left_out(
+    tmp_path: Path, pytest_in: PytestIn
+) -> None:
     """``--deselect`` names the file itself: the user means it (a file kept broken on purpose)."""
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     (tmp_path / "typo.scenario.yaml").write_text(SCENARIO.format(name="typo-check", step="htp", status=200))
@@ -89,7 +93,9 @@ def test_an_invalid_file_deselected_by_its_own_node_id_is_left_out(tmp_path: Pat
 
 
 @pytest.mark.parametrize("failed_before", ["a Python test", "the scenario itself"])
-def test_an_invalid_file_is_not_left_out_by_last_failed(tmp_path: Path, failed_before: str) -> None:
+def test_an_invalid_file_is_not_left_out_by_last_failed(
+    tmp_path: Path, failed_before: str, pytest_in: PytestIn
+) -> None:
     """``--lf`` reruns what failed last time: a scenario file that became invalid since is run too, whether
     it passed last time (pytest's last-failed plugin skipped collecting a file with no failure in it) or
     failed under another name (it kept only the ids that failed, and then deselected the rest after this

@@ -5,10 +5,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from test_scenario_pytest_plugin import TEXTED, pytest_in
+from inner_pytest import PytestIn, inner_pytest  # noqa: F401 (the fixture pytest_in)
+from test_scenario_pytest_plugin import TEXTED
 
 
-def test_an_expected_failure_says_where_it_failed_as_sls_scenario_run_does(tmp_path: Path) -> None:
+def test_an_expected_failure_says_where_it_failed_as_sls_scenario_run_does(
+    tmp_path: Path, pytest_in: PytestIn
+) -> None:
     """pytest's ``<skipped type="pytest.xfail">`` (and ``-rx``) carried the mark's reason alone, where
     ``sls scenario run --junit`` adds ``it failed at FILE:LINE: step ...``: a marked scenario that began to
     fail elsewhere (its setup, an earlier step) looked the same in CI as one failing where it was meant to."""

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from test_scenario_pytest_plugin import pytest_in
+from inner_pytest import PytestIn, inner_pytest, pytest_child  # noqa: F401 (the fixture pytest_in)
 
 from sls_scenarios.rootdir import project_root
 
@@ -28,7 +28,9 @@ steps:
 """
 
 
-def test_scenario_files_sharing_a_name_are_each_an_error_naming_the_other(tmp_path: Path) -> None:
+def test_scenario_files_sharing_a_name_are_each_an_error_naming_the_other(
+    tmp_path: Path, pytest_in: PytestIn
+) -> None:
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     first, second = tmp_path / "first.scenario.yaml", tmp_path / "nested" / "second.scenario.yml"
     second.parent.mkdir()
@@ -49,7 +51,7 @@ def test_scenario_files_sharing_a_name_are_each_an_error_naming_the_other(tmp_pa
     ], cases
 
 
-def test_a_name_shared_with_a_scenario_left_out_by_k_is_no_clash(tmp_path: Path) -> None:
+def test_a_name_shared_with_a_scenario_left_out_by_k_is_no_clash(tmp_path: Path, pytest_in: PytestIn) -> None:
     """As ``sls scenario run --tag`` judges the names of the scenarios it runs: -k picks one of the two."""
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     (tmp_path / "first.scenario.yaml").write_text(SCENARIO.format(name="health", extra="tags: [picked]"))
@@ -60,6 +62,7 @@ def test_a_name_shared_with_a_scenario_left_out_by_k_is_no_clash(tmp_path: Path)
 
 def test_sls_scenario_run_names_each_case_as_pytest_does_from_whatever_folder_it_starts(
     tmp_path: Path,
+    pytest_in: PytestIn,
 ) -> None:
     """One identity in CI, the project's root (pytest's rootdir: the folder of pyproject.toml's
     ``[tool.pytest.ini_options]``) counted from.
@@ -100,7 +103,7 @@ def test_sls_scenario_run_names_each_case_as_pytest_does_from_whatever_folder_it
     "workers", [pytest.param([], id="one process"), pytest.param(["-n", "2"], id="xdist")]
 )
 def test_a_file_in_no_project_is_named_alike_by_pytest_and_sls_scenario_run(
-    tmp_path: Path, workers: list[str]
+    tmp_path: Path, workers: list[str], pytest_in: PytestIn
 ) -> None:
     """Around a file with no configuration, project file or ``.git`` above it, pytest counts the path from
     the folder it was started in: ``sub.health.scenario.yaml`` from ``loose``, ``loose.sub...`` from the
@@ -121,7 +124,8 @@ def test_a_file_in_no_project_is_named_alike_by_pytest_and_sls_scenario_run(
     places = ((loose, "sub"), (tmp_path, "loose")) if not workers else ((tmp_path, "loose"),)
     for here, folder in places:
         junit = tmp_path / f"pytest-{here.name}.xml"
-        ran = pytest_in(here, "-p", "no:cacheprovider", *workers, folder, "--junitxml", str(junit))
+        run_pytest = pytest_child if workers else pytest_in  # xdist's workers are processes of their own
+        ran = run_pytest(here, "-p", "no:cacheprovider", *workers, folder, "--junitxml", str(junit))
         assert ran.returncode == 1, ran.stdout + ran.stderr
         assert named(junit) == expected, here
         if workers:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_scenario_pytest_plugin import pytest_in
+from inner_pytest import pytest_child
 
 from sls_scenarios.server import ChildServer, ServerFailed
 
@@ -62,7 +62,7 @@ def test_each_xdist_worker_takes_its_own_port_from_sls_port(tmp_path: Path) -> N
     for n in range(4):
         (tmp_path / f"test_where_{n}.py").write_text(textwrap.dedent(WHERE))
     (tmp_path / "runs").mkdir()
-    ran = pytest_in(tmp_path, "-n", "2", URLS=str(tmp_path / "runs"))
+    ran = pytest_child(tmp_path, "-n", "2", URLS=str(tmp_path / "runs"))
     assert ran.returncode == 0 and "4 passed" in ran.stdout, ran.stdout + ran.stderr
     urls = {path.stem: set(path.read_text().split()) for path in tmp_path.glob("runs/*.url")}
     assert urls == {"gw0": {f"http://127.0.0.1:{port}"}, "gw1": {f"http://127.0.0.1:{port + 1}"}}

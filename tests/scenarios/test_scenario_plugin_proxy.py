@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from test_scenario_pytest_plugin import pytest_in
+from inner_pytest import PytestIn, inner_pytest  # noqa: F401 (the fixture pytest_in)
 
 from sls_scenarios.emulator import SlsEmulator
 
@@ -48,7 +48,9 @@ def test_it(sls_emulator):
 """
 
 
-def test_an_empty_trusted_proxies_in_the_ini_believes_no_forwarded_address(tmp_path: Path) -> None:
+def test_an_empty_trusted_proxies_in_the_ini_believes_no_forwarded_address(
+    tmp_path: Path, pytest_in: PytestIn
+) -> None:
     (tmp_path / "pytest.ini").write_text(
         "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n    SLS_TRUSTED_PROXIES=\n"
     )

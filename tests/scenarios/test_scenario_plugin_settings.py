@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_scenario_pytest_plugin import pytest_in
+from inner_pytest import PytestIn, inner_pytest  # noqa: F401 (the fixture pytest_in)
 
 from sls_server import create_app
 
@@ -17,7 +17,7 @@ USES_IT = "def test_it(sls_emulator):\n    sls_emulator.create_user('zed')\n"
 
 
 def test_a_redis_url_in_sls_emulator_env_is_one_usage_error_and_that_redis_is_left_alone(
-    tmp_path: Path, app_config: dict[str, Any], admin_headers: dict[str, str]
+    tmp_path: Path, app_config: dict[str, Any], admin_headers: dict[str, str], pytest_in: PytestIn
 ) -> None:
     """``SLS_REDIS_URL`` was passed on to the fixture's server, which then wiped that Redis's world (a
     team's shared one) before every test. Refused, in every form a Redis URL takes."""

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import ADMIN_TOKEN, ServerProcess
-from test_scenario_pytest_plugin import TEXTED, pytest_in
+from inner_pytest import pytest_child
+from test_scenario_pytest_plugin import TEXTED
 
 
 def test_a_server_shared_by_xdist_workers_is_one_usage_error_before_anything_runs(
@@ -22,11 +23,11 @@ def test_a_server_shared_by_xdist_workers_is_one_usage_error_before_anything_run
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     for n in range(4):
         (tmp_path / f"t{n}.scenario.yaml").write_text(TEXTED.replace("name: texted", f"name: texted-{n}"))
-    shared = pytest_in(tmp_path, "-n", "2", "--sls-server", server.url, SLS_ADMIN_TOKEN=ADMIN_TOKEN)
+    shared = pytest_child(tmp_path, "-n", "2", "--sls-server", server.url, SLS_ADMIN_TOKEN=ADMIN_TOKEN)
     said = shared.stdout + shared.stderr
     assert shared.returncode == 4, said  # pytest's usage error: nothing ran, nothing was wiped
     assert "--sls-server with pytest-xdist (-n 2)" in said and "-p no:xdist" in said, said
-    alone = pytest_in(tmp_path, "-n", "1", "--sls-server", server.url, SLS_ADMIN_TOKEN=ADMIN_TOKEN)
+    alone = pytest_child(tmp_path, "-n", "1", "--sls-server", server.url, SLS_ADMIN_TOKEN=ADMIN_TOKEN)
     assert alone.returncode == 0 and "4 passed" in alone.stdout, alone.stdout + alone.stderr
-    in_process = pytest_in(tmp_path, "-n", "2")
+    in_process = pytest_child(tmp_path, "-n", "2")
     assert in_process.returncode == 0 and "4 passed" in in_process.stdout, in_process.stdout

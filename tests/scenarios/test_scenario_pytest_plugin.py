@@ -3,15 +3,13 @@ the installed package, runs tests on the ``sls_emulator`` fixture and collects `
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, UNRELATED_PLUGINS, ServerProcess
+from conftest import ADMIN_TOKEN, ServerProcess
+from inner_pytest import PytestIn, inner_pytest  # noqa: F401 (the fixture pytest_in)
 
 pytestmark = pytest.mark.e2e
 SIM_TOKEN = "plugin-sim-token-0123456789"
@@ -183,19 +181,15 @@ def project(folder: Path) -> Path:
     return folder
 
 
-def pytest_in(folder: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLS_", "PYTEST_"))} | extra_env
-    command = [sys.executable, "-m", "pytest", *UNRELATED_PLUGINS, "-q", "-rfEX", *args]
-    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
-
-
-def test_another_project_uses_the_fixture_and_its_scenario_files(tmp_path: Path) -> None:
+def test_another_project_uses_the_fixture_and_its_scenario_files(tmp_path: Path, pytest_in: PytestIn) -> None:
     ran = pytest_in(project(tmp_path))
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "12 passed, 1 xfailed" in ran.stdout  # the guide's example among them
 
 
-def test_scenario_yml_files_are_collected_beside_scenario_yaml_ones(tmp_path: Path) -> None:
+def test_scenario_yml_files_are_collected_beside_scenario_yaml_ones(
+    tmp_path: Path, pytest_in: PytestIn
+) -> None:
     """As `sls scenario run FOLDER` runs them: a *.scenario.yml beside a *.scenario.yaml was not collected,
     and nothing said so."""
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
@@ -210,7 +204,9 @@ def test_scenario_yml_files_are_collected_beside_scenario_yaml_ones(tmp_path: Pa
     assert "again.scenario.yml::again PASSED" in ran.stdout and "2 passed" in ran.stdout, ran.stdout
 
 
-def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Path) -> None:
+def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(
+    tmp_path: Path, pytest_in: PytestIn
+) -> None:
     folder = project(tmp_path)
     (folder / "wrong.scenario.yaml").write_text(SCENARIO.format(name="wrong", extra="", state="elated"))
     ran = pytest_in(folder, "wrong.scenario.yaml", "marked.scenario.yaml")
@@ -237,7 +233,7 @@ steps:
 
 
 def test_scenario_files_run_against_a_server_with_its_tokens_from_options_or_environment(
-    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+    sls_serve: Callable[..., ServerProcess], tmp_path: Path, pytest_in: PytestIn
 ) -> None:
     """QA: there was no ``--sls-sim-token`` (``read_sms`` got 401 ``sim_token_required``), and neither
     token was read from the environment (``SLS_ADMIN_TOKEN`` alone gave a traceback in every item)."""
@@ -278,7 +274,7 @@ def test_scenario_files_run_against_a_server_with_its_tokens_from_options_or_env
 
 
 def test_a_wrong_admin_token_or_no_server_stops_the_session_once(
-    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+    sls_serve: Callable[..., ServerProcess], tmp_path: Path, pytest_in: PytestIn
 ) -> None:
     """Each scenario file was an error of its own ("setup: reset the world: ... 401"), the same one again."""
     server = sls_serve(workers=1)
@@ -299,7 +295,7 @@ def test_a_wrong_admin_token_or_no_server_stops_the_session_once(
     )
 
 
-def test_a_server_without_its_admin_token_is_one_usage_error(tmp_path: Path) -> None:
+def test_a_server_without_its_admin_token_is_one_usage_error(tmp_path: Path, pytest_in: PytestIn) -> None:
     (tmp_path / "texted.scenario.yaml").write_text(TEXTED)
     ran = pytest_in(tmp_path, "-p", "no:cacheprovider", "--sls-server", "http://127.0.0.1:9")
     assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
@@ -313,7 +309,9 @@ def test_a_server_without_its_admin_token_is_one_usage_error(tmp_path: Path) -> 
     assert "--sls-server: '127.0.0.1:9' is not a server's URL like http://127.0.0.1:8000" in said, said
 
 
-def test_an_ini_setting_the_server_would_never_see_is_one_usage_error(tmp_path: Path) -> None:
+def test_an_ini_setting_the_server_would_never_see_is_one_usage_error(
+    tmp_path: Path, pytest_in: PytestIn
+) -> None:
     """Integrator audit: ``SLS_LOCKOUT_THRESHOLD: 2`` (a YAML habit) reached the server as an environment
     variable of that whole name, which it ignores: the tests ran on the default threshold, unexplained."""
     (tmp_path / "pytest.ini").write_text(
@@ -325,7 +323,7 @@ def test_an_ini_setting_the_server_would_never_see_is_one_usage_error(tmp_path: 
     assert "'SLS_LOCKOUT_THRESHOLD: 2' is not SLS_NAME=value" in ran.stderr
 
 
-def test_the_fixtures_server_takes_the_port_the_ini_gives(tmp_path: Path) -> None:
+def test_the_fixtures_server_takes_the_port_the_ini_gives(tmp_path: Path, pytest_in: PytestIn) -> None:
     """Integrator: behind a firewall, or on a machine that allows a range of ports, the fixture's server
     needs a port of the project's choosing; a port that is none is a usage error before any test runs."""
     from sls_scenarios.server import ChildServer, free_port
@@ -372,7 +370,7 @@ def test_the_fixture_calls_with_the_tokens_the_ini_gave_its_server(sls_emulator)
 """
 
 
-def test_the_fixture_honours_the_tokens_of_sls_emulator_env(tmp_path: Path) -> None:
+def test_the_fixture_honours_the_tokens_of_sls_emulator_env(tmp_path: Path, pytest_in: PytestIn) -> None:
     """SLS_ADMIN_TOKEN given in sls_emulator_env was silently replaced by a random one (the server and the
     fixture both used that), and SLS_SIM_TOKEN reached the server but not the fixture's own /sim/v1 calls."""
     (tmp_path / "pytest.ini").write_text(
@@ -384,7 +382,7 @@ def test_the_fixture_honours_the_tokens_of_sls_emulator_env(tmp_path: Path) -> N
     assert ran.returncode == 0 and "1 passed" in ran.stdout, ran.stdout + ran.stderr
 
 
-def test_a_data_dir_in_sls_emulator_env_is_one_usage_error(tmp_path: Path) -> None:
+def test_a_data_dir_in_sls_emulator_env_is_one_usage_error(tmp_path: Path, pytest_in: PytestIn) -> None:
     """It was silently replaced by a folder of the session's own; honoured, the world the fixture wipes
     before every test could be the one of a developer's ``sls demo`` in that folder."""
     mine = tmp_path / "my-demo-data"

@@ -9,12 +9,17 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, ServerProcess
+from cluster.sentinel_topology import LocalSentinel
+from cluster.topology import LocalCluster
+from conftest import ADMIN_TOKEN, ServerProcess, fresh
 from json_error_kit import json_error
+from shared_servers import served_once
+
+from sls_server.store.embedded import EmbeddedRedis
 
 pytestmark = pytest.mark.e2e
 
@@ -29,6 +34,20 @@ def sls(
     )
 
 
+@pytest.fixture(scope="module")
+def trusting_once(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """One two-worker server that believes the runner's forwarded addresses, for the module's tests."""
+    folder = tmp_path_factory.mktemp("trusting")
+    yield from served_once(redis_session, folder, 2, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+
+
+@pytest.fixture
+def trusting(trusting_once: ServerProcess, redis_url: str) -> ServerProcess:
+    return fresh(trusting_once, redis_url)
+
+
 def no_demo(folder: Path) -> dict[str, str]:
     """A data folder without demo.json: ``sls scenario demo`` plays on a running ``sls demo`` when there is
     one, and a developer's own must not take these tests' place."""
@@ -36,9 +55,9 @@ def no_demo(folder: Path) -> dict[str, str]:
 
 
 def test_library_scenarios_with_actors_pass_against_a_server_that_trusts_the_runner(
-    sls_serve: Callable[..., ServerProcess],
+    trusting: ServerProcess,
 ) -> None:
-    server = sls_serve(workers=2, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    server = trusting
     names = [
         "phishing-relay",
         "ip-allowlist",
@@ -58,9 +77,9 @@ def test_library_scenarios_with_actors_pass_against_a_server_that_trusts_the_run
 
 
 def test_an_actor_address_the_server_does_not_believe_fails_loudly(
-    sls_serve: Callable[..., ServerProcess],
+    plain_server: ServerProcess,
 ) -> None:
-    server = sls_serve(workers=1)  # no SLS_TRUSTED_PROXIES: X-Forwarded-For is ignored
+    server = plain_server  # no SLS_TRUSTED_PROXIES: X-Forwarded-For is ignored
     ran = sls("run", "ip-allowlist", "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
     assert ran.returncode == 1
     result = json.loads(ran.stdout)["scenarios"][0]
@@ -70,9 +89,9 @@ def test_an_actor_address_the_server_does_not_believe_fails_loudly(
 
 
 def test_settings_a_running_server_cannot_take_skip_the_scenario(
-    sls_serve: Callable[..., ServerProcess], tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    server = sls_serve(workers=1)
+    plain_server: ServerProcess, tmp_path: Path
+) -> None:
+    server = plain_server
     needs = tmp_path / "needs-settings.scenario.yaml"
     needs.write_text(
         "name: needs-settings\ndescription: A scenario that needs a setting.\n"
@@ -108,11 +127,11 @@ def test_settings_a_running_server_cannot_take_skip_the_scenario(
     assert result["message"].endswith("(a skip fails this run: fail-on-skip)"), result["message"]
 
 
-def test_the_help_examples_run_all_against_a_server_passes(sls_serve: Callable[..., ServerProcess]) -> None:
+def test_the_help_examples_run_all_against_a_server_passes(trusting: ServerProcess) -> None:
     """``sls scenario run --all --server URL --admin-token T --json``, as ``--help`` shows it: against an
     ordinary server (trusting the runner's addresses), gateway-controls (SLS_GATEWAY) is skipped, not an
     error, and every other scenario passes."""
-    server = sls_serve(workers=2, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    server = trusting
     ran = sls("run", "--all", "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json", timeout=600)
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     statuses = {s["name"]: s["status"] for s in json.loads(ran.stdout)["scenarios"]}
@@ -121,11 +140,11 @@ def test_the_help_examples_run_all_against_a_server_passes(sls_serve: Callable[.
 
 
 def test_a_wrong_admin_token_is_one_error_before_any_scenario(
-    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+    plain_server: ServerProcess, tmp_path: Path
 ) -> None:
     """It ran every scenario, each an error "setup: reset the world: POST /admin/v1/reset answered 401
     admin_token_required", and only then failed."""
-    server = sls_serve(workers=1)
+    server = plain_server
     wrong = "not-this-servers-admin-token"
     junit = tmp_path / "junit.xml"
     args = ("run", "dscplus-login", "sim-swap", "--server", server.url, "--admin-token", wrong)
@@ -157,11 +176,11 @@ def test_a_server_that_is_no_url_is_told_as_the_server_option_typed(tmp_path: Pa
 
 
 def test_a_demo_with_a_wrong_admin_token_is_one_error_before_the_narration(
-    sls_serve: Callable[..., ServerProcess],
+    plain_server: ServerProcess,
 ) -> None:
     """It printed its banner on stdout, then "error: setup: reset the world: ... answered 401" there too,
     with stderr empty."""
-    server = sls_serve(workers=1)
+    server = plain_server
     shown = sls(
         "demo", "push-bombing", "--pace", "0", "--server", server.url, "--admin-token", "not-this-one-0123"
     )
@@ -171,8 +190,8 @@ def test_a_demo_with_a_wrong_admin_token_is_one_error_before_the_narration(
     )
 
 
-def test_the_demo_narrates_and_shows_both_sides(sls_serve: Callable[..., ServerProcess]) -> None:
-    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+def test_the_demo_narrates_and_shows_both_sides(trusting: ServerProcess) -> None:
+    server = trusting
     shown = sls("demo", "push-bombing", "--pace", "0", "--server", server.url, "--admin-token", ADMIN_TOKEN)
     assert shown.returncode == 0, shown.stdout + shown.stderr
     text = shown.stdout
@@ -222,13 +241,13 @@ def test_the_demo_server_ignores_modules_in_the_folder_it_is_started_from(tmp_pa
 
 
 def test_a_server_runs_each_scenario_frozen_and_gets_its_clock_back(
-    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+    racing_server: ServerProcess, tmp_path: Path
 ) -> None:
     """The runner freezes a server's clock for every scenario and puts it back as it was after the run:
     running at its offset, or frozen at its instant."""
     import requests
 
-    server = sls_serve(workers=2)
+    server = racing_server
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     frozen = tmp_path / "frozen.scenario.yaml"
     frozen.write_text(

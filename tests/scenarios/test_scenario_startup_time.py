@@ -10,8 +10,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from inner_pytest import pytest_child
 from runner_kit import LOGIN, write
-from test_scenario_pytest_plugin import pytest_in
 
 
 def _times(junit: Path) -> list[float]:
@@ -63,6 +63,6 @@ def test_sls_scenario_run_junit_times_the_first_scenario_without_the_start_up(tm
 
 def test_pytest_junit_times_the_first_scenario_without_the_start_up(tmp_path: Path) -> None:
     _twins(tmp_path)
-    ran = pytest_in(tmp_path, "-p", "no:cacheprovider", "-p", "no:xdist", "--junitxml", "junit.xml")
+    ran = pytest_child(tmp_path, "-p", "no:cacheprovider", "-p", "no:xdist", "--junitxml", "junit.xml")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     _first_is_like_its_twins(_times(tmp_path / "junit.xml"))

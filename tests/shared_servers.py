@@ -1,0 +1,60 @@
+"""Servers shared by tests that need one over HTTP and nothing of their own of it (settings, its log from its
+start, its stop), each handed to the next test on an emptied Redis with its workers told the clock is gone
+(``conftest.fresh``), as ``demo_server`` is; and ``served_once``, for a module's tests that share settings.
+A server start costs 1 to 1.7 s of CPU with its workers (docs/performance.md, the suite's time). Loaded by
+``tests/conftest.py`` as a plugin, so its fixtures reach every test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cluster.sentinel_topology import LocalSentinel
+from cluster.topology import LocalCluster
+from conftest import ServerProcess, empty, fresh, start_server, stop_server
+
+from sls_server.store.embedded import EmbeddedRedis
+
+
+def served_once(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, folder: Path, workers: int, **env: str
+) -> Iterator[ServerProcess]:
+    """For a fixture of a wider scope than a test's: one ``sls serve`` on the session's Redis, flushed first
+    (it may hold another server's sealed secrets), stopped when the fixture ends. Each test takes it through
+    ``fresh``, on an emptied Redis (its ``redis_url``)."""
+    server = start_server(empty(redis_session), folder, workers, **env)
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def plain_server_once(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """One ``sls serve --workers 1`` on the default settings for this process's tests that need a server
+    over HTTP and nothing of their own of it (settings, its log from its start, its stop): a start each was
+    about 1 s of CPU a test (docs/performance.md, the suite's time)."""
+    yield from served_once(redis_session, tmp_path_factory.mktemp("plain-server"), workers=1)
+
+
+@pytest.fixture
+def plain_server(plain_server_once: ServerProcess, redis_url: str) -> ServerProcess:
+    """The session's one-worker server on an emptied Redis, as if just started (``fresh``)."""
+    return fresh(plain_server_once, redis_url)
+
+
+@pytest.fixture(scope="session")
+def racing_server_once(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """One ``sls serve --workers 2`` on the default settings for this process's tests that race requests
+    across a server's workers and need no settings of their own: a start of its own was about 1.7 s of CPU
+    a test (docs/performance.md, the suite's time). Started on a flushed Redis, as ``demo_server``."""
+    yield from served_once(redis_session, tmp_path_factory.mktemp("racing-server"), workers=2)
+
+
+@pytest.fixture
+def racing_server(racing_server_once: ServerProcess, redis_url: str) -> ServerProcess:
+    """The session's two-worker server on an emptied Redis, as if just started (``fresh``)."""
+    return fresh(racing_server_once, redis_url)
