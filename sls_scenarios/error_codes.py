@@ -60,6 +60,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "not_found",
         "nothing_to_migrate",
         "outbox_busy",
+        "phone_offline",
         "precondition_failed",
         "push_denied",
         "range_not_satisfiable",

@@ -144,8 +144,17 @@ def login_page() -> ResponseReturnValue:
         said.get("status", 200),
         said.get("username", ""),
         said.get("notice"),
-        signed_in_as=signed_in(),
+        signed_in_as=_signed_in_if_told(),
     )
+
+
+def _signed_in_if_told() -> str | None:
+    """:func:`signed_in` for the form's line only: during an outage the form is shown without it, as the
+    login form needs no state to be shown (its POST then answers the outage's page)."""
+    try:
+        return signed_in()
+    except StoreUnavailable:
+        return None
 
 
 @bp.get("/login")
