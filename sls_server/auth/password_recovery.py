@@ -37,6 +37,7 @@ from ..events import EventLog
 from ..factors.sms import new_code
 from ..store.keys import RECOVERY_WINDOWS
 from ..store.phones import PhoneRepo
+from ..store.records import LoginTxn
 from ..store.recoveries import RecoveryRepo
 from .errors import (
     AccountDisabled,
@@ -214,12 +215,7 @@ class PasswordRecovery:
         notifications (the broker's "IB Key Use Without Notifications"), as a login's and a step-up's may be;
         the new prompt. 410 ``challenge_expired`` when no recovery waits at its second factor; 400 naming
         ``recovery_token`` when that factor is not IB Key."""
-        digest = token_digest(token)
-        found = self._repo.get(digest)
-        if found.get("stage") != "factor" or not found.get("txn_id") or now >= int(found["expires_at"]):
-            raise ChallengeExpired("No recovery is waiting for a second factor: start again.")
-        self._require_address(digest, found["username"], ip)
-        txn = self._steps.load(found["txn_id"])
+        txn = self._at_second_factor(token, now=now, ip=ip)
         if txn.factor != "ibkey":
             raise InvalidRequest("only an IB Key step has a Challenge/Response mode", field="recovery_token")
         switched = self._prompts.switch(txn, "ibkey", txn.device_id, now=now, ip=ip, mode="challenge")
@@ -229,11 +225,7 @@ class PasswordRecovery:
         """The second factor: a typed response, or (none) a poll of an app approval. ``verified``: a new
         password may be set within ``validity`` seconds."""
         digest = token_digest(token)
-        found = self._repo.get(digest)
-        if found.get("stage") != "factor" or not found.get("txn_id") or now >= int(found["expires_at"]):
-            raise ChallengeExpired("No recovery is waiting for a second factor: start again.")
-        self._require_address(digest, found["username"], ip)
-        txn = self._steps.load(found["txn_id"])
+        txn = self._at_second_factor(token, now=now, ip=ip)
         if response is None:
             if self._steps.collect(txn.txn_id, now=now) != "ok":
                 pending = txn.state == "second_factor" and now < txn.expires_at
@@ -282,6 +274,16 @@ class PasswordRecovery:
             ) from None
         ended = self._sessions.end_all(name, now=now, ended_by="password_recovery")
         return {"state": "changed", "username": name, "sessions_ended": len(ended), "logins_ended": logins}
+
+    def _at_second_factor(self, token: str, *, now: int, ip: str | None) -> LoginTxn:
+        """The step of the recovery ``token`` names, waiting at its second factor and asked from an address
+        its user may use; 410 ``challenge_expired`` otherwise (an address refused ends the recovery)."""
+        digest = token_digest(token)
+        found = self._repo.get(digest)
+        if found.get("stage") != "factor" or not found.get("txn_id") or now >= int(found["expires_at"]):
+            raise ChallengeExpired("No recovery is waiting for a second factor: start again.")
+        self._require_address(digest, found["username"], ip)
+        return self._steps.load(found["txn_id"])
 
     def _require_address(self, digest: str, name: str, ip: str | None) -> None:
         """403 ``ip_restricted``, the recovery ended, from outside the user's IP Restrictions: at the code and
