@@ -1,5 +1,5 @@
 """The trainer's feed in words (``sls_server.web.event_words``): every event type the server writes has a
-sentence, and each tone says what the event means to the room, a defence apart from a breach."""
+sentence a room reads (each tone's meaning: ``test_event_tones.py``)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from event_kit import ATTACKERS, event
 
 import sls_server.web
 from sls_server import event_details
 from sls_server.auth.stepup import PURPOSES as STEPUP_PURPOSES
 from sls_server.event_types import EVENT_TYPES
 from sls_server.web.event_phrases import KILLED_BY, NOTICES
-from sls_server.web.event_tones import TONE_LABELS, tone
 from sls_server.web.event_words import WORDS, sentence
 
 #: The modules that word the trail, each one job.
 PARTS = ("event_line.py", "event_phrases.py", "event_words.py", "event_tones.py")
-ATTACKERS = frozenset({"198.51.100.66", "198.51.100.77", "198.51.100.99"})
 #: A flood's window, as a summary's detail gives it.
 FLOOD = {
     "type": "login.refused",
@@ -39,10 +38,6 @@ def test_each_sentence_is_words_without_its_dotted_name(kind: str) -> None:
     said = sentence({"type": kind, "user": "totp-tom", "ip": "198.51.100.66", "detail": {}}, ATTACKERS)
     assert said and kind not in said and "_" not in said.replace("totp-tom", ""), said
     assert said.endswith("from 198.51.100.66 (attacker)") or "198.51.100.66" in said
-
-
-def event(kind: str, **fields: Any) -> dict[str, Any]:
-    return {"type": kind, "at": 1_800_000_000, **fields}
 
 
 @pytest.mark.parametrize(
@@ -353,47 +348,6 @@ def test_every_reason_a_session_is_killed_and_every_notice_has_words() -> None:
 
 def test_an_unknown_type_has_no_sentence_so_the_page_shows_its_fields() -> None:
     assert sentence(event("login.teleported", user="ann"), ATTACKERS) is None
-
-
-@pytest.mark.parametrize(
-    ("given", "meant"),
-    [
-        (event("account.locked", user="card-carl", ip="198.51.100.66"), "defence"),
-        (event("login.refused", user="card-carl", ip="198.51.100.66", result="account_locked"), "defence"),
-        (event("challenge.rate_limited", user="card-carl"), "defence"),
-        (event("push.denied", user="iphone-ivy", ip="198.51.100.77"), "defence"),
-        (  # a wrong number picked: number matching ended the login, not a guess that failed
-            event(
-                "login.second_factor_failed",
-                user="android-ann",
-                ip="198.51.100.77",
-                detail={"attempts_left": 0, "wrong_number": True},
-            ),
-            "defence",
-        ),
-        (event("login.second_factor_failed", user="card-carl", ip="198.51.100.66"), "attempt"),
-        (event("events.summary", ip="198.51.100.66", detail={"type": "login.refused"}), "defence"),
-        (event("login.succeeded", user="iphone-ivy", ip="198.51.100.77"), "breach"),
-        (event("push.approved", user="iphone-ivy", ip="198.51.100.77"), "breach"),
-        (event("phone.conditions_changed", detail={"sim_swapped": True}), "breach"),
-        (event("sms.sent", user="sms-sam", detail={"notes": ["sim_swapped"]}), "breach"),
-        (event("device.activated", user="android-ann", ip="198.51.100.99"), "breach"),
-        (event("login.password_failed", user="card-carl", ip="127.0.0.1"), "attempt"),
-        (event("login.challenge_issued", user="iphone-ivy", ip="198.51.100.77"), "attempt"),
-        (event("login.succeeded", user="ann", ip="203.0.113.5", detail={"new_place": True}), "warn"),
-        (event("login.succeeded", user="ann", ip="127.0.0.1"), "good"),
-        (event("push.approved", user="ann", ip="127.0.0.1"), "good"),
-        (  # the trainer lifted the limit of the attacker's address: the address is the subject, not the actor
-            event("ip.throttle_lifted", ip="198.51.100.66", detail={"attempts": 30}),
-            "good",
-        ),
-        (event("session.replaced", user="ann"), ""),
-        (event("clock.moved", detail={"offset_s": 60}), ""),
-    ],
-)
-def test_each_tone_says_what_the_event_means(given: dict[str, Any], meant: str) -> None:
-    assert tone(given, ATTACKERS) == meant
-    assert meant == "" or TONE_LABELS[meant]
 
 
 def test_the_wording_of_the_trail_is_split_along_its_jobs() -> None:
