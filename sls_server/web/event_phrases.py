@@ -31,6 +31,13 @@ def purpose(line: Line) -> str:
     return PURPOSES.get(what, what.replace("_", " "))
 
 
+def code_budget(line: Line) -> str:
+    """Which count of a name's reset codes a try fell in (``recovery_codes``): a stranger spending the count
+    of addresses new to the user leaves the user's own addresses theirs."""
+    budget = line.d.get("budget")
+    return " from a new address" if budget == "new" else " from one of their addresses" if budget else ""
+
+
 def locked(line: Line) -> str:
     failures = line.d.get("failures")
     after = f" after {failures} wrong passwords" if failures else " after too many wrong passwords"
