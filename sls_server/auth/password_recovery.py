@@ -118,6 +118,8 @@ class PasswordRecovery:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         digest = token_digest(token)
         expires_at = now + self.code_ttl
+        # which lane of the send windows the text counts in: a stranger's starts leave the user's own a text
+        lane = self._codes.budget(name, ip)
         record = self._users.find_alike(name)
         # the decoy's keys are by the name's keyed digest: taken for every name, so both paths hash alike
         ref = self._codes.name_ref(name)
@@ -134,7 +136,9 @@ class PasswordRecovery:
             with self._events.caused(every=True) as cause:
                 sent = "sent"
                 try:
-                    self._phones.limit(name, record.phone, now=now, ip=ip, windows=RECOVERY_WINDOWS)
+                    self._phones.limit(
+                        name, record.phone, now=now, ip=ip, windows=RECOVERY_WINDOWS, lane=lane
+                    )
                     self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
                 except SlsError as exc:  # the send limits (``Texts.limit``), known here by their code
                     if exc.code != "rate_limited":
@@ -148,7 +152,7 @@ class PasswordRecovery:
                 cause.record("password_recovery.started", at=now, user=name, ip=ip, detail=told)
         else:  # a decoy, at the same cost: its code texted to nobody, its events where nobody reads them
             with self._events.caused(every=True) as cause:
-                rehearsed = self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE)
+                rehearsed = self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE, lane=lane)
                 fields["digest"] = ""  # every code wrong
                 self._repo.begin(digest, fields, expires_at=expires_at, now=now)
                 told = {

@@ -83,12 +83,17 @@ class RecoveryCodes:
         """What is kept of the code of the recovery whose token's digest is ``digest``."""
         return hmac.new(self._pepper, f"{digest}:{code}".encode(), hashlib.sha256).hexdigest()
 
+    def budget(self, name: str, ip: str | None) -> Budget:
+        """The budget of a try at ``name`` from ``ip``: ``known`` from an address the user signed in from.
+        Asked of Redis for every name, a user's or not, so both send the same commands."""
+        return "known" if ip and self._known(name, ip) else "new"
+
     def tried(self, name: str | None, ip: str | None, *, now: int) -> Tried:
         """Count a code tried at ``name`` (the recovery's; None: it has none) from ``ip``, in the budget of
         that address; its ``wait`` says the budget is spent, which a name no user has reaches alike. The
         address is looked up for every name, a user's or not, so both send the same commands."""
         ref, member = (self.name_ref(name) if name else ""), secrets.token_hex(8)
-        budget: Budget = "known" if name and ip and self._known(name, ip) else "new"
+        budget = self.budget(name, ip) if name else "new"
         wait = 0
         if ref:
             wait = self._windows.hit(

@@ -1,5 +1,6 @@
-"""The codes tried at one name, counted in two budgets (``/api/v1/auth/recovery/code``): one for the addresses
-the user has signed in from, one for every other address together. A stranger who knows the name spends the
+"""The codes tried at one name, counted in two budgets (``/api/v1/auth/recovery/code``), and the texts its
+starts send in two lanes alike: one for the addresses the user has signed in from, one for every other
+address together. A stranger who knows the name spends the
 second, never the first: the owner at home still resets the password (ASVS 5.0 6.1.1, no malicious lockout),
 and a guesser gets no more tries by changing address (NIST SP 800-63B-4 §3.2.2)."""
 
@@ -30,6 +31,10 @@ def _start(rose: Rose, ip: str, name: str = "rose") -> str:
     started = _post(rose, ip, "", {"username": name})
     assert started.status_code == 200, started.get_json()
     return str(started.get_json()["recovery_token"])
+
+
+def _codes_texted(rose: Rose) -> int:
+    return sum(m["purpose"] == "password_recovery" for m in rose.texts())
 
 
 def _spend(rose: Rose, addresses: tuple[str, ...], name: str = "rose") -> list[int]:
@@ -100,3 +105,28 @@ def test_the_trail_says_which_budget_a_try_and_a_refusal_came_from(app_config: d
         ("rose", STRANGERS[0], {"budget": "new", "retry_after": refused[0]["detail"]["retry_after"]})
     ]
     assert refused[0]["detail"]["retry_after"] > 0
+
+
+def test_a_strangers_starts_leave_the_owner_at_home_a_text(app_config: dict[str, Any]) -> None:
+    """The texts a recovery sends are bounded per account and per number (``SLS_SMS_SEND_LIMIT`` per window):
+    counted in one lane, a stranger starting a recovery every two minutes from anywhere kept every text from
+    the owner's own reset, for as long as the script ran. Counted as the codes are, the strangers' starts fill
+    the lane of addresses new to her, and hers from home still texts her the code."""
+    client = create_app({**app_config, "IP_THROTTLE_LIMIT": 1000, "SMS_SEND_LIMIT": 3}).test_client()
+    rose = Rose(client)
+    rose.log_in()
+    for turn in range(5):
+        _start(rose, STRANGERS[turn % len(STRANGERS)])
+    assert _codes_texted(rose) == 3, "the strangers' texts are still bounded"
+    started = rose.events("password_recovery.started")
+    assert [e["detail"]["text"] for e in started] == ["sent"] * 3 + ["refused"] * 2
+    token = _start(rose, HOME)
+    assert _codes_texted(rose) == 4, "her own start from home texts her"
+    step = _post(rose, HOME, "/code", {"recovery_token": token, "code": rose.recovery_code()})
+    assert step.status_code == 200, step.get_json()
+    for _ in range(2):
+        _start(rose, HOME)
+    assert _codes_texted(rose) == 6, "her lane is bounded alike"
+    _start(rose, HOME)
+    assert _codes_texted(rose) == 6
+    assert rose.events("password_recovery.started")[-1]["detail"]["text"] == "refused"
