@@ -16,10 +16,11 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from sls_devices.phone import SENDER, how_long
 
+from ..event_details import CodeBudget
 from ..secretbox import pepper as derive_pepper
 from ..store.phones import PhoneRepo
 from .errors import RateLimited
@@ -51,8 +52,9 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-#: Which count a try falls in: the user's own addresses', or every other address's.
-Budget = Literal["known", "new"]
+#: Which count a try falls in: the user's own addresses', or every other address's (the trail's
+#: ``detail.budget``).
+Budget = CodeBudget
 
 
 class Tried(NamedTuple):

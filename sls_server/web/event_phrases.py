@@ -31,11 +31,14 @@ def purpose(line: Line) -> str:
     return PURPOSES.get(what, what.replace("_", " "))
 
 
+#: Each of a name's counts of reset codes (``event_details.CODE_BUDGETS``), as said after the sentence.
+BUDGETS = {"new": " from a new address", "known": " from one of their addresses"}
+
+
 def code_budget(line: Line) -> str:
     """Which count of a name's reset codes a try fell in (``recovery_codes``): a stranger spending the count
     of addresses new to the user leaves the user's own addresses theirs."""
-    budget = line.d.get("budget")
-    return " from a new address" if budget == "new" else " from one of their addresses" if budget else ""
+    return BUDGETS.get(str(line.d.get("budget")), "")
 
 
 def locked(line: Line) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from event_kit import ATTACKERS, event
 
+from sls_server.event_details import CODE_BUDGETS
+from sls_server.web.event_phrases import BUDGETS
 from sls_server.web.event_words import sentence
 
 
@@ -46,3 +48,7 @@ from sls_server.web.event_words import sentence
 )
 def test_the_feed_says_which_count_a_reset_code_fell_in(given: dict[str, Any], said: str) -> None:
     assert sentence(given, ATTACKERS) == said
+
+
+def test_every_budget_has_its_words() -> None:
+    assert sorted(BUDGETS) == sorted(CODE_BUDGETS)
