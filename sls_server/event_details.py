@@ -6,6 +6,8 @@ plain word, never a secret.
   said "an administrator" for a password reset too, the very moment of the SIM-swap lesson.
 - ``sms.sent``'s ``detail.notice`` (with ``purpose: notice``): which security notice was texted, never its
   text.
+- ``password_recovery.code_failed``'s and ``password_recovery.refused``'s ``detail.budget``: which of a name's
+  two counts of reset codes the try fell in, so the room sees a stranger spend only the new addresses' one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ NoticeKind = Literal[
     "account_locked",
 ]
 NOTICE_KINDS: tuple[str, ...] = get_args(NoticeKind)
+
+#: Which count a password recovery's code (and text) fell in (``auth.recovery_codes``): from an address the
+#: user has signed in from, or from any other.
+CodeBudget = Literal["known", "new"]
+CODE_BUDGETS: tuple[str, ...] = get_args(CodeBudget)
 
 
 def deletion_detail(begun_at: int | None = None, *, import_taken_back: bool = False) -> dict[str, object]:

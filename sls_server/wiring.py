@@ -214,6 +214,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         validity=settings.stepup_validity,
         ip_limit=settings.ip_throttle_limit,
         ip_window=settings.ip_throttle_window,
+        known=store.lockout.is_known_ip,
     )
     attacker_waits = AttackerWaits(store.attacker_waits, logins, events, recovery)
     authenticator = AuthenticatorApp(devices, totp)

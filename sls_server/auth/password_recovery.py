@@ -23,6 +23,7 @@ the trail. The client's token is kept only as its SHA-256
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from sls_devices.phone import mask_number
@@ -49,7 +50,7 @@ from .errors import (
 )
 from .phone_change import Texts
 from .prompts import Prompts
-from .recovery_codes import CODE_ATTEMPTS, TOKEN_BYTES, RecoveryCodes, recovery_text, token_digest
+from .recovery_codes import CODE_ATTEMPTS, TOKEN_BYTES, RecoveryCodes, recovery_text, spent, token_digest
 from .second_factor import SecondFactor
 from .sessions import SessionService
 
@@ -77,6 +78,7 @@ class PasswordRecovery:
         validity: int,
         ip_limit: int,
         ip_window: int,
+        known: Callable[[str, str], bool],
     ) -> None:
         self._repo = repo
         self._users = users
@@ -87,7 +89,7 @@ class PasswordRecovery:
         self._events = events
         self._ip_rules = ip_rules
         self._windows = windows  # the send windows' store: codes tried at a name are counted there too
-        self._codes = RecoveryCodes(pepper, windows)
+        self._codes = RecoveryCodes(pepper, windows, known)
         self.code_ttl = code_ttl
         self.validity = validity
         self._ip_limit = ip_limit
@@ -116,6 +118,8 @@ class PasswordRecovery:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         digest = token_digest(token)
         expires_at = now + self.code_ttl
+        # which lane of the send windows the text counts in: a stranger's starts leave the user's own a text
+        lane = self._codes.budget(name, ip)
         record = self._users.find_alike(name)
         # the decoy's keys are by the name's keyed digest: taken for every name, so both paths hash alike
         ref = self._codes.name_ref(name)
@@ -132,7 +136,9 @@ class PasswordRecovery:
             with self._events.caused(every=True) as cause:
                 sent = "sent"
                 try:
-                    self._phones.limit(name, record.phone, now=now, ip=ip, windows=RECOVERY_WINDOWS)
+                    self._phones.limit(
+                        name, record.phone, now=now, ip=ip, windows=RECOVERY_WINDOWS, lane=lane
+                    )
                     self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
                 except SlsError as exc:  # the send limits (``Texts.limit``), known here by their code
                     if exc.code != "rate_limited":
@@ -146,7 +152,7 @@ class PasswordRecovery:
                 cause.record("password_recovery.started", at=now, user=name, ip=ip, detail=told)
         else:  # a decoy, at the same cost: its code texted to nobody, its events where nobody reads them
             with self._events.caused(every=True) as cause:
-                rehearsed = self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE)
+                rehearsed = self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE, lane=lane)
                 fields["digest"] = ""  # every code wrong
                 self._repo.begin(digest, fields, expires_at=expires_at, now=now)
                 told = {
@@ -159,10 +165,22 @@ class PasswordRecovery:
     def code(self, token: str, code: str, *, now: int, ip: str | None) -> dict[str, Any]:
         """Spend the code, then open the second factor on a device other than the phone; 401
         ``invalid_response`` with the tries left for a wrong one, 410 ``challenge_expired`` once none
-        lives."""
+        lives, 429 ``rate_limited`` once the name's tries from this address's budget are spent (the trail
+        says which budget: anyone may repeat it, so one event per address and window)."""
         digest = token_digest(token)
         name = self._repo.get(digest).get("username")
-        tried = self._codes.tried(name, now=now)
+        tried = self._codes.tried(name, ip, now=now)
+        if tried.wait:
+            self._events.record_flood(
+                "password_recovery.refused",
+                per="ip",
+                at=now,
+                user=self._user_of(name),
+                ip=ip,
+                result="rate_limited",
+                detail={"budget": tried.budget, "retry_after": tried.wait},
+            )
+            raise spent(tried.wait)
         status, left = self._repo.check_code(
             digest, self._codes.digest(digest, code), now=now, max_failures=CODE_ATTEMPTS
         )
@@ -174,7 +192,7 @@ class PasswordRecovery:
                 user=self._user_of(name),
                 ip=ip,
                 result="failure",
-                detail={"attempts_left": left},
+                detail={"attempts_left": left, "budget": tried.budget},
             )
             raise InvalidResponse(attempts_left=left)
         if status != "ok" or not name:

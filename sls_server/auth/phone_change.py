@@ -56,13 +56,16 @@ class Texts(Protocol):
         now: int,
         ip: str | None,
         windows: tuple[SendScope, SendScope] = SEND_WINDOWS,
+        lane: str = "",
     ) -> None: ...
 
     def send_sms(
         self, number: str, text: str, *, now: int, user: str | None, ip: str | None, purpose: str
     ) -> Any: ...
 
-    def rehearse(self, ref: str, text: str, *, now: int, ip: str | None, purpose: str) -> Any: ...
+    def rehearse(
+        self, ref: str, text: str, *, now: int, ip: str | None, purpose: str, lane: str = ""
+    ) -> Any: ...
 
 
 def pepper_from(secret_key: bytes) -> bytes:

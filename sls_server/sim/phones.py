@@ -118,13 +118,16 @@ class PhoneService:
         now: int,
         ip: str | None,
         windows: tuple[SendScope, SendScope] = SEND_WINDOWS,
+        lane: str = "",
     ) -> None:
         """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``.
         A send refused by the second window gives back its place in the first. ``ip``: the client that asked
         for the text, which the refusal's event names (as ``sms.sent`` would have). ``windows``: the account's
-        and the number's windows it counts in (a recovery's own: :data:`RECOVERY_WINDOWS`)."""
+        and the number's windows it counts in (a recovery's own: :data:`RECOVERY_WINDOWS`). ``lane``: a count
+        of their own in those windows (a recovery's, by who asked: ``recovery_codes.Budget``), so texts asked
+        from strangers' addresses leave the user's own a text."""
         user_window, number_window = windows
-        wait = self._count([(user_window, username), (number_window, number)], now=now)
+        wait = self._count([(user_window, _in(username, lane)), (number_window, _in(number, lane))], now=now)
         if wait:
             self._events.record_flood(  # repeatable at will: counted per user and window
                 "sms.rate_limited",
@@ -170,7 +173,7 @@ class PhoneService:
         return _sent(number, delivery)
 
     def rehearse(
-        self, ref: str, text: str, *, now: int, ip: str | None, purpose: str
+        self, ref: str, text: str, *, now: int, ip: str | None, purpose: str, lane: str = ""
     ) -> dict[str, Any] | None:
         """The work of :meth:`limit` then :meth:`send_sms`, for a name that is sent no text (no user has it,
         or its user has no phone), so that the answer's time does not tell which names are users'
@@ -184,7 +187,7 @@ class PhoneService:
         :attr:`decoy_number`, as it masks a user's phone. Answers as :meth:`send_sms` does (None when the
         limit refused it, where :meth:`limit` raises): its number masked for the answer too.
         ``tests/api/test_recovery_decoy.py`` holds this to the commands of the other path."""
-        if self._count([("decoy:user", ref), ("decoy:number", ref)], now=now):
+        if self._count([("decoy:user", _in(ref, lane)), ("decoy:number", _in(ref, lane))], now=now):
             refused = {"to": mask_number(DECOY_HANDSET)}
             self._events.record_decoy("sms.rate_limited", at=now, ip=ip, detail=refused, flood_of=ref)
             return None
@@ -294,3 +297,8 @@ class PhoneService:
 
     def calls(self, handset: str, *, now: int) -> list[dict[str, Any]]:
         return [c.as_dict() for c in self._store.phones.calls(handset) if c.at <= now]
+
+
+def _in(who: str, lane: str) -> str:
+    """``who``'s count in a send window's ``lane`` (none: its one count)."""
+    return f"{who}:{lane}" if lane else who

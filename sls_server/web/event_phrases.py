@@ -31,6 +31,16 @@ def purpose(line: Line) -> str:
     return PURPOSES.get(what, what.replace("_", " "))
 
 
+#: Each of a name's counts of reset codes (``event_details.CODE_BUDGETS``), as said after the sentence.
+BUDGETS = {"new": " from a new address", "known": " from one of their addresses"}
+
+
+def code_budget(line: Line) -> str:
+    """Which count of a name's reset codes a try fell in (``recovery_codes``): a stranger spending the count
+    of addresses new to the user leaves the user's own addresses theirs."""
+    return BUDGETS.get(str(line.d.get("budget")), "")
+
+
 def locked(line: Line) -> str:
     failures = line.d.get("failures")
     after = f" after {failures} wrong passwords" if failures else " after too many wrong passwords"

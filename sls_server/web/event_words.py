@@ -32,6 +32,7 @@ from .event_phrases import (
     at_offset,
     back_to_demo,
     called,
+    code_budget,
     how_deleted,
     killed,
     locked,
@@ -115,8 +116,12 @@ WORDS: dict[str, Say] = {
         if e.d.get("text") == "refused"
         else f"Password reset asked for {e.who}, code sent to {e.d.get('to', 'the phone')}"
     ),
-    "password_recovery.code_failed": lambda e: f"Wrong reset code for {e.who}",
-    "password_recovery.refused": lambda e: f"Password reset for {e.who} refused: Client Services must do it",
+    "password_recovery.code_failed": lambda e: f"Wrong reset code for {e.who}{code_budget(e)}",
+    "password_recovery.refused": lambda e: (
+        f"Reset codes for {e.who} refused: too many wrong{code_budget(e)}"
+        if e.result == "rate_limited"
+        else f"Password reset for {e.who} refused: Client Services must do it"
+    ),
     "password_recovery.verified": lambda e: f"Password reset for {e.who} went through",
     "withdrawal.requested": lambda e: (
         f"{e.who} asked to withdraw {e.d.get('amount', '')} {e.d.get('currency', '')}".rstrip()

@@ -6,7 +6,8 @@ person on that browser, who opened ``/recover`` while the verified stage lasted,
 that account: an account takeover on a shared computer. So the recovery is sealed to a key only its own
 tab's addresses carry (``/recover?told=KEY``, as the login pages key what they tell), and its refusals are
 told to that tab too. That address is in the browser's history as well, so past the second factor the page
-shows the tab a hold once, which the password form must send back (the tab's script keeps it for a reload).
+shows the tab a hold until the tab's script says it keeps it (``/recover/hold``), which the password form must
+send back (the script puts it back on a reload).
 Each test is one cookie jar: the person whose recovery it was, then the next person.
 """
 
@@ -17,8 +18,10 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from page_forms import csrf, recover_hold
+from page_forms import csrf, recover_hold, script_token
 from recovery_kit import ADMIN, NEW, Rose
+
+from sls_server.http.pages.recover import HOLD_VIEWS
 
 TAB = re.compile(r"/recover\?told=[A-Za-z0-9_-]{12}")
 
@@ -42,9 +45,18 @@ def _posted(client: FlaskClient, path: str, form: dict[str, str]) -> str:
     return here
 
 
-def _verified(rose: Rose) -> tuple[str, dict[str, str]]:
-    """rose's recovery on the page through the texted code and her card, the new-password form shown once
-    and never sent: the tab's address and the form as her tab would send it (the hold it was shown)."""
+def _kept(client: FlaskClient, here: str, hold: str) -> Any:
+    """The tab's script saying it keeps ``hold`` (``recover-hold.js``): the answer."""
+    token = script_token(client, "/recover")  # the browser's; not a view of the tab's page, which counts
+    return client.post(
+        here.replace("/recover?", "/recover/hold?"), json={"hold": hold}, headers={"X-CSRF-Token": token}
+    )
+
+
+def _verified(rose: Rose, *, keep: bool = True) -> tuple[str, dict[str, str]]:
+    """rose's recovery on the page through the texted code and her card, the new-password form shown and
+    never sent, its hold kept by the tab's script (unless not ``keep``): the tab's address and the form as
+    her tab would send it (the hold it was shown)."""
     token = csrf(rose.client.get("/recover").get_data(as_text=True))
     here = _posted(rose.client, "/recover", {"username": "rose", "csrf_token": token})
     here = _posted(rose.client, here.replace("/recover?", "/recover/code?"), _code(rose, token))
@@ -55,6 +67,8 @@ def _verified(rose: Rose) -> tuple[str, dict[str, str]]:
     here = _posted(rose.client, here.replace("/recover?", "/recover/verify?"), response)
     hold = recover_hold(rose.client.get(here).get_data(as_text=True))
     assert hold, "shown to the tab's first view"
+    if keep:
+        assert _kept(rose.client, here, hold).get_json() == {"state": "kept"}
     return here, {"new_password": NEW, "confirm_password": NEW, "csrf_token": token, "hold": hold}
 
 
@@ -83,7 +97,7 @@ def test_the_next_person_at_recover_starts_over_and_cannot_set_the_password(rose
     assert rose.events("user.password_changed") == []
 
     own = client.get(here).get_data(as_text=True)  # person A's own tab: a reload, or Back to it
-    assert _stage(own) == "verified" and recover_hold(own) == "", "the hold is shown once"
+    assert _stage(own) == "verified" and recover_hold(own) == "", "not shown once the tab kept it"
     assert _stage(client.get(here).get_data(as_text=True)) == "verified", "again on another reload"
     done = client.post(here.replace("/recover?", "/recover/password?"), data=own_form)
     assert done.status_code == 303 and done.headers["Location"].startswith("/?told=")
@@ -150,7 +164,7 @@ def test_the_tabs_address_reopened_from_the_history_cannot_set_the_password(rose
 
 def test_the_tabs_own_refused_form_is_shown_the_hold_again(rose: Rose) -> None:
     """Two new passwords that differ: the tab's next view shows the hold again (a browser without scripts
-    sends it on), once; then the form goes through."""
+    sends it on), until the tab keeps it; then the form goes through."""
     client = rose.client
     here, own_form = _verified(rose)
     password = here.replace("/recover?", "/recover/password?")
@@ -158,7 +172,8 @@ def test_the_tabs_own_refused_form_is_shown_the_hold_again(rose: Rose) -> None:
     told = _posted(client, password, {**own_form, "confirm_password": NEW + "x"})
     page = client.get(told).get_data(as_text=True)
     assert "do not match" in page and recover_hold(page) == own_form["hold"]
-    assert recover_hold(client.get(told).get_data(as_text=True)) == "", "once"
+    assert _kept(client, here, own_form["hold"]).get_json() == {"state": "kept"}
+    assert recover_hold(client.get(told).get_data(as_text=True)) == "", "not once kept"
     assert client.post(password, data=own_form).headers["Location"].startswith("/?told=")
     assert _logs_in(client, NEW)
 
@@ -174,7 +189,7 @@ def _offered(html: str) -> bool:
 
 
 def test_a_view_without_the_hold_offers_no_form_to_a_browser_without_scripts(rose: Rose) -> None:
-    """Past the hold's one view (a reload without scripts, the address reopened from the history), a form
+    """Once the tab kept the hold (the address reopened from the history), a form
     sent as shown would be refused and end the recovery: the page offers none, and says why; the tab's
     script shows the form again from the hold it kept (``recover-hold.js``)."""
     client = rose.client
@@ -184,3 +199,30 @@ def test_a_view_without_the_hold_offers_no_form_to_a_browser_without_scripts(ros
     assert not _offered(client.get(here).get_data(as_text=True))
     told = _posted(client, password, {**own_form, "confirm_password": NEW + "x"})
     assert _offered(client.get(told).get_data(as_text=True)), "the view that carries the hold"
+
+
+def test_a_reload_before_the_tabs_script_kept_the_hold_is_shown_it_again(rose: Rose) -> None:
+    """The hold shown once only, a reload or Back before ``recover-hold.js`` ran (a slow network, a loaded
+    machine) lost the reset: each view until the tab keeps it shows it again, at most ``HOLD_VIEWS`` (a
+    browser without scripts never keeps it); the form then goes through."""
+    client = rose.client
+    here, own_form = _verified(rose, keep=False)
+    for _ in range(HOLD_VIEWS - 1):
+        assert recover_hold(client.get(here).get_data(as_text=True)) == own_form["hold"]
+    assert recover_hold(client.get(here).get_data(as_text=True)) == "", "not past its views"
+    assert client.post(here.replace("/recover?", "/recover/password?"), data=own_form).status_code == 303
+    assert _logs_in(client, NEW)
+
+
+def test_the_hold_kept_is_the_tabs_own_only(rose: Rose) -> None:
+    """Another hold, or none at the new-password stage, changes nothing (400 naming ``hold`` for none); the
+    tab's own stops the page showing it."""
+    client = rose.client
+    here, own_form = _verified(rose, keep=False)
+    refused = _kept(client, here, "")
+    assert refused.status_code == 400 and refused.get_json()["field"] == "hold"
+    assert _kept(client, here, "A" * 12).get_json() == {"state": "ignored"}
+    assert _kept(client, "/recover?told=AAAAAAAAAAAA", own_form["hold"]).get_json() == {"state": "ignored"}
+    assert recover_hold(client.get(here).get_data(as_text=True)) == own_form["hold"], "still offered"
+    assert _kept(client, here, own_form["hold"]).get_json() == {"state": "kept"}
+    assert recover_hold(client.get(here).get_data(as_text=True)) == ""

@@ -1,13 +1,13 @@
 """The HTML pages: the login portal and its account page (``portal``, with ``portal_push`` the push wait's
-poll and ``recover`` a forgotten password; ``account``, ``stepup`` with ``account_tasks`` the tasks it
-verifies, ``phone_confirm`` a new number's code, ``password_form`` a new password and ``ip_form`` IP
-Restrictions, ``step_ends`` the refusals that end a step of either, ``outcome``, which their forms' POSTs
-redirect through, and ``said``, which seals what those redirects' addresses say was done), the simulated
-card and phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``trainer_admin``,
-``trainer_accounts``, ``trainer_sessions``, ``trainer_events``, ``trainer_limits``, ``feed``;
-``trainer_relay``, the attacker's screen of a phishing relay) and the API reference (``docs``).
-Server-rendered from ``sls_server/web/templates``, with static files from ``sls_server/web/static`` served
-here (no CDN, no build step).
+poll, ``recover`` a forgotten password and ``recover_hold`` its tab's hold kept; ``account``, ``stepup``
+with ``account_tasks`` the tasks it verifies, ``phone_confirm`` a new number's code, ``password_form`` a
+new password and ``ip_form`` IP Restrictions, ``step_ends`` the refusals that end a step of either,
+``outcome``, which their forms' POSTs redirect through, and ``said``, which seals what those redirects'
+addresses say was done), the simulated card and phone (``simulators``, ``sim_actions``), the trainer
+console (``trainer``, ``trainer_admin``, ``trainer_accounts``, ``trainer_sessions``, ``trainer_events``,
+``trainer_limits``, ``feed``; ``trainer_relay``, the attacker's screen of a phishing relay) and the API
+reference (``docs``). Server-rendered from ``sls_server/web/templates``, with static files from
+``sls_server/web/static`` served here (no CDN, no build step).
 
 Views call the same core services as the JSON API (no second login implementation) and, like every view,
 never the store. The JSON error handler still answers for URLs outside these pages.
@@ -40,6 +40,7 @@ from . import (  # noqa: E402
     portal,
     portal_push,
     recover,
+    recover_hold,
     sim_actions,
     simulators,
     stepup,
@@ -65,6 +66,7 @@ __all__ = [
     "portal",
     "portal_push",
     "recover",
+    "recover_hold",
     "sim_actions",
     "simulators",
     "stepup",

@@ -14,11 +14,14 @@ next person who opened ``/recover`` on that browser while the verified stage las
 Forward stay in the tab's addresses; ``/recover`` itself always starts over.
 
 **Its hold.** The tab's address is in the browser's history too, and the verified stage is a form that
-needs nothing more. So that stage draws a secret of its own, the hold, which the page shows once (the first
-view after the second factor, and the first after each refusal of the tab's own password form); the tab keeps
-it in ``sessionStorage`` (``recover-hold.js``), which a new tab does not share, and the password form must
-send it. The address opened again from the history is not offered the form, and a form sent without the
-hold ends the recovery.
+needs nothing more. So that stage draws a secret of its own, the hold, which the page shows until the tab
+says it keeps it (after the second factor, and after each refusal of the tab's own password form); the tab
+keeps it in ``sessionStorage`` (``recover-hold.js``), which a new tab does not share, tells the server so
+(``recover_hold``), and the password form must send it. Shown once only, a reload or Back before the script
+had run (a slow network, a loaded machine) lost it, and with it the reset; now the views before the tab has
+kept it are offered it too, at most :data:`HOLD_VIEWS` (a browser without scripts never says it kept it).
+The address opened again from the history once the tab kept it is not offered the form, and a form sent
+without the hold ends the recovery.
 """
 
 from __future__ import annotations
@@ -74,14 +77,14 @@ def _context(key: str) -> str:
     return f"recovery:{browser_id()}:{key}"
 
 
-def _state() -> dict[str, Any] | None:
+def tab_recovery() -> dict[str, Any] | None:
     """The recovery of the tab this request came from; none at ``/recover`` without a key (another tab,
     or the next person on the browser)."""
     key = tab_key()
     return seal("recovery").open(request.cookies.get(COOKIE), _context(key)) if key else None
 
 
-def _keep(state: dict[str, Any], answer: BaseResponse | None = None, key: str = "") -> BaseResponse:
+def keep(state: dict[str, Any], answer: BaseResponse | None = None, key: str = "") -> BaseResponse:
     """``state`` sealed into the recovery's cookie, to ``key`` (by default this tab's), on ``answer`` (by
     default the 303 to the tab's page)."""
     key = key or tab_key()
@@ -114,9 +117,28 @@ def _refused(exc: SlsError) -> BaseResponse:
     return answer
 
 
+#: Views of the verified stage offered the hold before the tab's script has said it keeps it: a reload or two
+#: before the script ran keep the form, and a browser without scripts gets it that often, as a form it sends.
+HOLD_VIEWS = 3
+
+
 def _verified(state: dict[str, Any]) -> dict[str, Any]:
     """The verified stage, with a new hold for the tab, not shown yet."""
-    return {"token": state["token"], "stage": "verified", "hold": new_key(), "username": _username(state)}
+    return {
+        "token": state["token"],
+        "stage": "verified",
+        "hold": new_key(),
+        "views": 0,
+        "username": _username(state),
+    }
+
+
+def _offered(state: dict[str, Any]) -> str:
+    """The hold this view of the tab's page shows: until the tab has kept it, for :data:`HOLD_VIEWS` views."""
+    views = state.get("views")
+    if state.get("stage") != "verified" or state.get("kept") or not isinstance(views, int):
+        return ""
+    return str(state["hold"]) if views < HOLD_VIEWS else ""
 
 
 def _username(state: dict[str, Any]) -> str:
@@ -130,14 +152,14 @@ def _username(state: dict[str, Any]) -> str:
 def _again(state: dict[str, Any], message: str) -> BaseResponse:
     """The tab's own password form refused (it sent the hold): the next view shows the hold again, so the form
     works on in a browser without scripts."""
-    return _keep({**state, "shown": False}, _tell(message, 400, invalid=True))
+    return keep({**state, "kept": False, "views": 0}, _tell(message, 400, invalid=True))
 
 
 @bp.get(PATH)
 def recover_page() -> ResponseReturnValue:
-    state = _state() or {}
+    state = tab_recovery() or {}
     said = told_tab(one_cookie=True)
-    hold = state["hold"] if state.get("stage") == "verified" and not state.get("shown") else ""
+    hold = _offered(state)
     html, status = page(
         "recover.html",
         said.get("status", 200),
@@ -151,12 +173,13 @@ def recover_page() -> ResponseReturnValue:
         ibkey_reasons=IBKEY_CHALLENGE_REASONS,
         tab=f"?{TOLD}={tab_key()}" if state else "",
         hold=hold,
+        kept_url=f"{PATH}/hold?{TOLD}={tab_key()}" if hold else "",
         username=_username(state) if state.get("stage") == "verified" else "",
         code_valid=how_long(core().recovery.code_ttl),  # as the text says it (recovery_codes.recovery_text)
         section="login",
     )
     answer = make_response(html, status)
-    return _keep({**state, "shown": True}, answer) if hold else answer
+    return keep({**state, "views": state["views"] + 1}, answer) if hold else answer
 
 
 @bp.post(PATH)
@@ -173,13 +196,13 @@ def recover_start() -> ResponseReturnValue:
         return _tell(say(exc), exc.status, invalid=True)
     key = new_key()  # the recovery is this tab's from here on
     state = {"token": started["recovery_token"], "stage": "code", "username": username[:128]}
-    return _keep(state, redirect(_here(key), 303), key)
+    return keep(state, redirect(_here(key), 303), key)
 
 
 @bp.post(PATH + "/code")
 def recover_code() -> ResponseReturnValue:
     require_browser_token()
-    state = _state()
+    state = tab_recovery()
     if not state or state.get("stage") != "code":
         return _back(state)
     code = typed("code")
@@ -191,13 +214,13 @@ def recover_code() -> ResponseReturnValue:
         raise
     except SlsError as exc:
         return _refused(exc)
-    return _keep({**state, "stage": "factor", "factor": step["factor"]})
+    return keep({**state, "stage": "factor", "factor": step["factor"]})
 
 
 @bp.post(PATH + "/verify")
 def recover_verify() -> ResponseReturnValue:
     require_browser_token()
-    state = _state()
+    state = tab_recovery()
     if not state or state.get("stage") != "factor":
         return _back(state)
     response = typed("response")
@@ -209,7 +232,7 @@ def recover_verify() -> ResponseReturnValue:
         raise
     except SlsError as exc:
         return _refused(exc)
-    return _keep(_verified(state))
+    return keep(_verified(state))
 
 
 @bp.post(PATH + "/challenge")
@@ -217,7 +240,7 @@ def recover_challenge_mode() -> ResponseReturnValue:
     """*Use Challenge/Response instead* on the push step: the broker's "IB Key Use Without Notifications",
     as the login page and "verify your identity" offer it."""
     require_browser_token()
-    state = _state()
+    state = tab_recovery()
     if not state or state.get("stage") != "factor":
         return _back(state)
     try:
@@ -226,14 +249,14 @@ def recover_challenge_mode() -> ResponseReturnValue:
         raise
     except SlsError as exc:
         return _refused(exc)
-    return _keep({**state, "factor": switched["factor"]})
+    return keep({**state, "factor": switched["factor"]})
 
 
 @bp.get(PATH + "/status")
 @answers_json
 def recover_status() -> ResponseReturnValue:
     """What the push step's page polls (``push-wait.js``): once approved, the recovery moves on."""
-    state = _state()
+    state = tab_recovery()
     if not state or state.get("stage") != "factor":
         return jsonify({"state": "ended", "message": "Nothing is waiting for approval: start again."})
     try:
@@ -245,13 +268,13 @@ def recover_status() -> ResponseReturnValue:
     if polled["state"] != "verified":
         messages = {"denied": "The request was denied on your phone.", "expired": "The notification expired."}
         return jsonify({"state": polled["state"], "message": messages.get(polled["state"], "")})
-    return _keep(_verified(state), jsonify({"state": "verified", "next": _here(tab_key())}))
+    return keep(_verified(state), jsonify({"state": "verified", "next": _here(tab_key())}))
 
 
 @bp.post(PATH + "/password")
 def recover_password() -> ResponseReturnValue:
     require_browser_token()
-    state = _state()
+    state = tab_recovery()
     if not state or state.get("stage") != "verified":
         return _back(state)
     if not secrets.compare_digest(
