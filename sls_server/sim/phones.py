@@ -102,12 +102,13 @@ class PhoneService:
         )
         return conditions
 
-    def restart(self, number: str, *, now: int) -> Conditions:
+    def restart(self, number: str, *, now: int, user: str | None = None) -> Conditions:
         """The subscriber powers the phone down and on again: it takes texts again (what was sent meanwhile
-        stays lost). Its other conditions are the network's and stay."""
+        stays lost). Its other conditions are the network's and stay. ``user``: whose phone it is, when the
+        caller knows (the user's phone page), so the event names them, as :meth:`set_conditions`'s does."""
         conditions = replace(self.conditions(number), needs_restart=False)
         self._store.phones.set_conditions(number, record_from_conditions(conditions))
-        self._events.record("phone.restarted", at=now, detail={"number": mask_number(number)})
+        self._events.record("phone.restarted", at=now, user=user, detail={"number": mask_number(number)})
         return conditions
 
     def limit(
