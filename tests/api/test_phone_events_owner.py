@@ -37,3 +37,26 @@ def test_the_ib_key_apps_setting_names_its_users(world: World) -> None:
         [event] = world.events("ibkey.settings_changed", name)
         assert event["detail"]["notifications"] is False
         assert event["detail"]["users"] == ["alice", "bob"]
+
+
+def test_phone_events_over_sim_v1_name_the_numbers_owners(world: World) -> None:
+    """``sls phone restart NUMBER`` and ``sls phone conditions NUMBER`` know only the number: the events name
+    each user whose phone it is now (a number changed away from is no longer theirs)."""
+    world.user("alice")
+    world.user("bob")
+    number = PHONES["alice"]
+    put = world.client.put(f"/sim/v1/phones/{number}/conditions", json={"needs_restart": True})
+    assert put.status_code == 200
+    assert world.client.post(f"/sim/v1/phones/{number}/restart").status_code == 200
+    [restarted] = world.events("phone.restarted", "alice")
+    [changed] = world.events("phone.conditions_changed", "alice")
+    assert restarted["detail"]["number"] == changed["detail"]["number"] == "+1•••••••0001"
+    assert world.events("phone.restarted", "bob") == []
+    moved = world.client.put(
+        "/admin/v1/users/alice/phone", json={"phone": "+15550100009"}, headers=world.headers
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert world.client.post(f"/sim/v1/phones/{number}/restart").status_code == 200
+    assert len(world.events("phone.restarted", "alice")) == 1  # the old number is no longer hers
+    assert world.client.post("/sim/v1/phones/+15550100009/restart").status_code == 200
+    assert len(world.events("phone.restarted", "alice")) == 2
