@@ -59,6 +59,7 @@ class UserPhones:
                 checked_phone(phone)
                 old = self._get(name).phone
                 self._store.users.set_fields(name, {"phone": phone})
+                self._store.phones.add_owner(phone, name)  # the new number's events name her
                 if move:
                     move(phone)
                 self._events.record("user.phone_changed", at=now, user=name)

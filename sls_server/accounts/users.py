@@ -76,6 +76,8 @@ class UserService:
         )
         if not self._store.users.create(record, allowlist):
             raise UserExists()
+        if phone:  # the phone's events name her (``PhoneService.owners``)
+            self._store.phones.add_owner(phone, name)
         self._events.record("user.created", at=now, user=name)
         if allowlist:
             detail = {"entries": len(allowlist)}

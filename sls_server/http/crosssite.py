@@ -7,7 +7,9 @@
   A bearer token is what authenticates when present (``session_token``), and a page on another site
   cannot set that header without a CORS preflight this server never approves;
 - it is not for ``/admin/v1`` or ``/sim/v1``, which never read a cookie (the admin token; the sim token or
-  nothing), so a cookie there carries no authority to abuse.
+  nothing), so a cookie there carries no authority to abuse. ``/sim/v1`` is judged by origin alone, cookie
+  or not, in its own guard (``http.sim.simulators_enabled``): without the sim token it needs no credential,
+  so any site's page could drive it.
 
 Such a request must show it comes from this server's own origin: ``Sec-Fetch-Site: same-origin`` or
 ``none`` (a typed URL, a bookmark), or, from a browser without Fetch Metadata, an ``Origin`` equal to ours

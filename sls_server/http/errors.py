@@ -87,6 +87,13 @@ class GatewayCrossSite(CrossSiteRequest):
     message = "The gateway's REST routes answer tools and the gateway's own pages, not pages of other sites."
 
 
+class SimCrossSite(CrossSiteRequest):
+    message = (
+        "The simulated cards and phones are played from this server's own pages, the sls command or a "
+        "script, not from pages of other sites."
+    )
+
+
 class GatewayRouteNotEmulated(NotFound):
     """A path under the gateway's prefixes that gateway mode lacks: most are real routes of the gateway (its
     accounts, portfolio, orders, market data), which a client such as ibind calls; it is told so."""

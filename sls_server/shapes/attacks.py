@@ -64,6 +64,17 @@ class AttackWaiting(TypedDict):
             ),
         ]
     ]
+    pushes: NotRequired[
+        Annotated[
+            int,
+            Field(
+                description="A push bombing's: how many of its logins wait on a push. Each ends with the "
+                "victim's answer (a denial, a wrong number picked, an approval the attacker was refused on); "
+                "once all have, nothing is pending and the defences held.",
+                ge=1,
+            ),
+        ]
+    ]
 
 
 class AttackReport(TypedDict):

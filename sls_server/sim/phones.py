@@ -62,6 +62,22 @@ class PhoneService:
     def conditions(self, number: str) -> Conditions:
         return conditions_from_record(self._store.phones.conditions(number))
 
+    def owners(self, number: str) -> list[str]:
+        """The users whose phone ``number`` is now: the number's owners as recorded when it was given to them
+        (``PhoneRepo.add_owner``), each read against their record, so one who changed number or was deleted
+        since is passed over. A few reads for the few users of one number, never a scan of the users."""
+        names = self._store.phones.owners(number)
+        records = [self._store.users.get(name) for name in names]
+        return [record.username for record in records if record is not None and record.phone == number]
+
+    def _record(self, type_: str, number: str, user: str | None, *, now: int, detail: dict[str, Any]) -> None:
+        """A phone's event, naming ``user`` when the caller knows whose phone it is, else each of its owners
+        (:meth:`owners`: one event each, so ``sls events --user`` and the feed tie it to every one); a number
+        nobody owns (an attacker's handset, a number typed at random), one event naming nobody."""
+        names: list[str | None] = [user] if user else list(self.owners(number))
+        for name in names or [None]:
+            self._events.record(type_, at=now, user=name, detail=detail)
+
     def set_conditions(
         self, number: str, conditions: Conditions, *, now: int, user: str | None = None
     ) -> Conditions:
@@ -85,10 +101,11 @@ class PhoneService:
                 f"roaming_loses_every must be 0 to {ROAMING_LOSS_MAX}", field="roaming_loses_every"
             )
         self._store.phones.set_conditions(number, record_from_conditions(conditions))
-        self._events.record(
+        self._record(
             "phone.conditions_changed",
-            at=now,
-            user=user,
+            number,
+            user,
+            now=now,
             detail={
                 "number": mask_number(number),
                 "carrier_blocks_sms": conditions.carrier_blocks_sms,
@@ -102,12 +119,13 @@ class PhoneService:
         )
         return conditions
 
-    def restart(self, number: str, *, now: int) -> Conditions:
+    def restart(self, number: str, *, now: int, user: str | None = None) -> Conditions:
         """The subscriber powers the phone down and on again: it takes texts again (what was sent meanwhile
-        stays lost). Its other conditions are the network's and stay."""
+        stays lost). Its other conditions are the network's and stay. ``user``: whose phone it is, when the
+        caller knows (the user's phone page), so the event names them, as :meth:`set_conditions`'s does."""
         conditions = replace(self.conditions(number), needs_restart=False)
         self._store.phones.set_conditions(number, record_from_conditions(conditions))
-        self._events.record("phone.restarted", at=now, detail={"number": mask_number(number)})
+        self._record("phone.restarted", number, user, now=now, detail={"number": mask_number(number)})
         return conditions
 
     def limit(

@@ -96,7 +96,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
             f"{hhmm(waiting_until)} UTC: if {report.target} approves one with its right number, the "
             f"attacker is in (login.succeeded from {report.ip})."
         )
-        report.waiting = {"ip": report.ip, "until": waiting_until}
+        report.waiting = {"ip": report.ip, "until": waiting_until, "pushes": pushes}
     elif limited:
         _say_limit_spent_before(core, report, limited)
         asked_for.clear()  # said above, with why

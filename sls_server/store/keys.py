@@ -245,6 +245,12 @@ def phone_conditions(number: str) -> str:
     return f"{PREFIX}{{p:{number}}}:conditions"
 
 
+def phone_owners(number: str) -> str:
+    """The users whose number it was made (``PhoneRepo.add_owner``): a hint read against each user's record,
+    so one who changed number or was deleted since is passed over; no expiry (a user's record has none)."""
+    return f"{PREFIX}{{p:{number}}}:owners"
+
+
 def phone_box(handset: str, box: str) -> str:
     return f"{PREFIX}{{p:{handset}}}:{box}"
 

@@ -33,6 +33,14 @@ class PhoneRepo:
             pipe.hset(key, items=pairs(fields))
         pipe.execute()
 
+    def add_owner(self, number: str, username: str) -> None:
+        """``username``'s phone is ``number`` now (their creation, a change of number, an import)."""
+        self._r.sadd(keys.phone_owners(number), username)
+
+    def owners(self, number: str) -> list[str]:
+        """Every user ever given ``number`` (:meth:`add_owner`), sorted; whose it is now, callers check."""
+        return sorted(texts(self._r.smembers(keys.phone_owners(number))))
+
     def count_roaming_text(self, number: str) -> int:
         """One more text counted while the number roams; its place in the count, from 1. Kept in the
         conditions' hash, so setting them again (``set_conditions`` rewrites it) starts the count over."""

@@ -138,6 +138,8 @@ class WorldWriter:
             account = None if account_id is None else (account_id, accounts[account_id])
             if self._store.users.create(user, allowlist, account):
                 made.append(name)
+                if user.phone:  # the phone's events name its owner (``PhoneService.owners``)
+                    self._store.phones.add_owner(user.phone, name)
                 continue
             self._undo(made, list(accounts))
             raise _refused("users", index, replaced=replaced)

@@ -203,7 +203,10 @@ WORDS: dict[str, Say] = {
     "sms.rate_limited": lambda e: f"Too many texts to {e.d.get('to', 'a phone')}: no more for now",
     "voice.called": called,
     "phone.conditions_changed": phone_conditions,
-    "phone.restarted": lambda e: f"Phone {e.d.get('number', '')} restarted: it takes texts again",
+    "phone.restarted": lambda e: (
+        (f"{e.who}'s phone" if e.named else f"Phone {e.d.get('number', '')}")
+        + " restarted: it takes texts again"
+    ),
     "gateway.session_established": lambda e: f"Gateway session opened for {e.who}",
     "gateway.session_ended": lambda e: f"Gateway session of {e.who} ended ({e.result.replace('_', ' ')})",
     "gateway.reauthenticated": lambda e: f"Gateway session of {e.who} authenticated again",

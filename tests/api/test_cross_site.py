@@ -103,7 +103,11 @@ def test_safe_methods_and_requests_without_cookies_pass(client: FlaskClient, ali
     assert started.status_code == 200, started.get_json()
 
 
-def test_sim_and_admin_do_not_read_cookies_so_are_not_judged(alice: EnrolledUser) -> None:
+def test_admin_reads_no_cookie_so_is_not_judged_and_sim_is_judged_by_origin_alone(
+    alice: EnrolledUser,
+) -> None:
+    """``/sim/v1`` reads no cookie either, but needs no credential at all without ``SLS_SIM_TOKEN``: another
+    site's page is refused there whatever it carries (``test_sim_cross_site``)."""
     alice.log_in()
     started = alice.start_login()
     answered = alice.client.post(
@@ -111,7 +115,7 @@ def test_sim_and_admin_do_not_read_cookies_so_are_not_judged(alice: EnrolledUser
         json={"pin": alice.pin, "challenge": started["factor"]["challenge"]},
         headers={"Origin": EVIL},
     )
-    assert answered.status_code == 200, answered.get_json()
+    assert answered.status_code == 403 and _code(answered) == "cross_site_request", answered.get_json()
     moved = alice.client.post("/admin/v1/clock", json={"advance_s": 1}, headers={**ADMIN, "Origin": EVIL})
     assert moved.status_code == 200
 
@@ -122,7 +126,8 @@ def test_the_document_lists_the_refusal(client: FlaskClient) -> None:
         assert "cross_site_request" in error_codes(spec, spec["paths"][path]["post"], 403), path
     session = spec["paths"]["/api/v1/session"]["get"]["responses"]
     assert "403" not in session or "cross_site_request" not in str(session["403"])
-    assert "cross_site_request" not in str(spec["paths"]["/sim/v1/dscplus/{device_id}/respond"])
+    assert "cross_site_request" in str(spec["paths"]["/sim/v1/dscplus/{device_id}/respond"])
+    assert "cross_site_request" not in str(spec["paths"]["/admin/v1/clock"])
 
 
 # --- the CSRF tokens the coming HTML forms will carry -----------------------------------------------------

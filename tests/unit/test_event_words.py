@@ -82,6 +82,14 @@ def test_each_sentence_is_words_without_its_dotted_name(kind: str) -> None:
             event("phone.conditions_changed", detail={"number": "+1•••0104", "sim_swapped": True}),
             "The SIM of +1•••0104 moved to the attacker's handset",
         ),
+        (  # the owner named (``PhoneService.owners``): whose phone, as the conditions' line says it
+            event("phone.restarted", user="sms-sam", detail={"number": "+1•••0104"}),
+            "sms-sam's phone restarted: it takes texts again",
+        ),
+        (
+            event("phone.restarted", detail={"number": "+1•••0104"}),
+            "Phone +1•••0104 restarted: it takes texts again",
+        ),
         (
             event("login.succeeded", user="iphone-ivy", ip="198.51.100.77", result="success"),
             "The attacker signed in as iphone-ivy, from 198.51.100.77 (attacker)",

@@ -96,7 +96,7 @@ def sim_phone_restart(username: str) -> ResponseReturnValue:
         number = core().users.get(username).phone
         if not number:
             raise InvalidRequest("this user has no phone number", field="number")
-        core().phones.restart(number, now=now())
+        core().phones.restart(number, now=now(), user=username)  # the page is the user's phone: named
         return phone_state(username)
 
     return guarded(restart)

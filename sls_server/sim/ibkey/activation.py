@@ -26,6 +26,7 @@ from ...store.records import UserRecord
 from ..errors import ActivationInProgress, AlreadyActivated, UnknownApp
 from ..phones import PhoneService
 from .migration import activation_of
+from .offline import require_data
 from .phone_storage import PhoneApps, refusal
 
 REPLACED = "replaced"
@@ -55,6 +56,18 @@ class Activation:
         self._phones = phones
         self._events = events
 
+    def _online(self, ref: str) -> None:
+        """409 ``phone_offline`` when the phone ``ref`` names roams (``offline``), before the password or
+        the code is looked at: an app already on the phone is judged at its own number, a new phone at the
+        number its enrolled IB Key is pushed to (its ``handset``, else the number the code went to)."""
+        app_id = self._apps.app_id_of(ref)
+        if app_id is not None:
+            require_data(self._phones, self._apps.number(app_id), "activate")
+            return
+        device = self._store.devices.get(ref)
+        if device and device.type == "ibkey":
+            require_data(self._phones, device.handset or device.phone, "activate")
+
     def _password_ok(self, username: str, password: str, *, now: int, ip: str | None) -> UserRecord:
         """The login's own password step, IP rules and lockout included: the app is no side door."""
         return self._password.verify(username, password, now=now, ip=ip, door="ibkey")
@@ -70,6 +83,7 @@ class Activation:
         now: int,
         ip: str | None,
     ) -> dict[str, Any]:
+        self._online(ref)
         name = self._password_ok(username, password, now=now, ip=ip).username
         app_id = self._apps.app_id_of(ref)
         new_phone = app_id is None
@@ -200,6 +214,7 @@ class Activation:
         with no device enrolled, no code texted or counted; the device carries its app and handset from its
         one create."""
         app_id = self._apps.resolve(ref)
+        require_data(self._phones, self._apps.number(app_id), "add_user")
         user = self._password_ok(username, password, now=now, ip=ip)
         name = user.username
         with self._apps.holding([], [app_id]):

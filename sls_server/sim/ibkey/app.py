@@ -43,10 +43,10 @@ from ...secretbox import SecretBox
 from ...store import Store
 from ...store.records import AppRecord, LoginTxn
 from ..attacker_waits import AttackerWaits
-from ..errors import PhoneOffline
 from ..phones import PhoneService
 from .activation import Activation
 from .migration import Migration
+from .offline import require_data
 from .phone_storage import PhoneApps
 from .settings import PhoneSettings
 
@@ -87,7 +87,7 @@ class IbKeyAppService:
         """Activating IB Key on a phone, and Add User (``activation``)."""
         self.migration = Migration(password, devices, phones, events)
         """Moving IB Key to a new smartphone, started on the new phone (``migration``)."""
-        self.settings = PhoneSettings(store, self._apps, devices, events, self.status)
+        self.settings = PhoneSettings(store, self._apps, devices, phones, events, self.status)
         """The app's notification switch and the iPhone's Touch ID / Face ID (``settings``)."""
 
     # --- using the app -------------------------------------------------------------------------------------
@@ -146,9 +146,7 @@ class IbKeyAppService:
         checked or changed (the push stays in the app, its login pending), as no push is sent to one."""
         app_id = self._apps.resolve(ref)
         note = self._apps.notification(app_id, notification_id)
-        number = self._apps.number(app_id)
-        if number and self._phones.conditions(number).roaming:
-            raise PhoneOffline()
+        require_data(self._phones, self._apps.number(app_id))
         if decision == "approve":
             signed = self._apps.mutate(app_id, lambda a, _: a.approve(note, match or "", **unlock))
         else:

@@ -18,6 +18,7 @@ from ...events import EventLog
 from ...store.records import DeviceChanges
 from ..errors import NothingToMigrate
 from ..phones import PhoneService
+from .offline import require_data
 
 
 def activation_of(enrolled: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +48,9 @@ class Migration:
         ip: str | None,
     ) -> dict[str, Any]:
         """Enrol the new phone's IB Key for a user who has an active one; the answer says how to confirm it.
-        The password is checked like the app's other screens (IP rules and lockout included)."""
+        The password is checked like the app's other screens (IP rules and lockout included), after the new
+        phone (``handset``) is known to have data: roaming, 409 ``phone_offline`` and nothing checked."""
+        require_data(self._phones, handset, "migrate")
         user = self._password.verify(username, password, now=now, ip=ip, door="ibkey")
         name = user.username
         if not any(d.type == "ibkey" for d in self._devices.active_of_user(name)):

@@ -204,6 +204,11 @@ class PhoneApps:
         record = self._repo.get_app(app_id)
         return sorted(user.device_id for user in record.users.values()) if record else []
 
+    def users(self, app_id: str) -> list[str]:
+        """The names of the app's users (its phone's owners), read without opening their keys."""
+        record = self._repo.get_app(app_id)
+        return sorted(record.users) if record else []
+
     @contextmanager
     def holding(self, device_ids: Iterable[str], app_ids: Iterable[str]) -> Iterator[None]:
         """Run the block holding the turn of each of ``device_ids`` and then of each app of ``app_ids`` (the

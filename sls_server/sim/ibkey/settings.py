@@ -16,6 +16,8 @@ from ...events import EventLog
 from ...store import Store
 from ...turns import RETRY_AFTER_S, WRITE_TRIES
 from ..errors import IbKeysBusy
+from ..phones import PhoneService
+from .offline import require_data
 from .phone_storage import PhoneApps
 
 
@@ -25,12 +27,14 @@ class PhoneSettings:
         store: Store,
         apps: PhoneApps,
         devices: DeviceService,
+        phones: PhoneService,
         events: EventLog,
         status: Callable[[str], dict[str, Any]],
     ) -> None:
         self._store = store
         self._apps = apps
         self._devices = devices
+        self._phones = phones
         self._events = events
         self._status = status
 
@@ -39,8 +43,10 @@ class PhoneSettings:
         or nothing: the turn of each of its users' devices and of the app are held first
         (``PhoneApps.holding``), so one kept by another request is 429 ``device_busy`` with the app and every
         device as they were, never the app switched and some devices still pushing. The app's users are read
-        again under its turn; one added or gone between (an activation, a deletion) reads the devices anew."""
+        again under its turn; one added or gone between (an activation, a deletion) reads the devices anew.
+        A roaming phone cannot register it: 409 ``phone_offline``, nothing changed (``offline``)."""
         app_id = self._apps.resolve(ref)
+        require_data(self._phones, self._apps.number(app_id), "notifications")
 
         def switch(a: IbKeyApp, _: dict[str, str]) -> None:
             a.state.notifications = enabled
@@ -67,10 +73,16 @@ class PhoneSettings:
         return self._status(app_id)
 
     def _changed(self, app_id: str, what: dict[str, bool], *, now: int) -> None:
-        self._events.record(
-            "ibkey.settings_changed",
-            at=now,
-            factor="ibkey",
-            device_id=app_id,
-            detail={"app_id": app_id, **what},
-        )
+        """One event per user on the phone, each naming them (the phone's users are its owners), so the
+        trainer's feed and ``sls events --user`` tie the change to each; ``detail.users`` names them all."""
+        users = self._apps.users(app_id)
+        named: list[str | None] = list(users) or [None]
+        for user in named:
+            self._events.record(
+                "ibkey.settings_changed",
+                at=now,
+                user=user,
+                factor="ibkey",
+                device_id=app_id,
+                detail={"app_id": app_id, "users": users, **what},
+            )

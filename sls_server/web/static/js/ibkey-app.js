@@ -35,9 +35,12 @@
     new MutationObserver(showBanner).observe(appTab, { attributes: true, attributeFilter: ["aria-selected"] });
   }
 
+  /* A refusal is brought into view: the line sits at the top of the app's screen, which scrolls, and a form
+     near its bottom (Add User, Migrate IB Key) refused on a roaming phone seemed to do nothing. */
   function say(text, bad) {
     message.textContent = text || "";
     message.classList.toggle("app-error", Boolean(bad));
+    if (bad && text) message.scrollIntoView({ block: "nearest" });
   }
 
   function unlock() {

@@ -95,10 +95,23 @@
      login's address). The attacker's screen said "Stopped by IB Key's number matching" at once, while the
      verdict here said "Not over yet" until the push's lifetime ran out. A push bombing's many logins are
      not over with one of them. */
-  function endsTheRelay(e) {
-    if (!waiting.relay && !waiting.reset) return false; // the SIM swap's reset waits on one push too
+  function endsALogin(e) {
     return e.type === "push.denied" ||
       (e.type === "login.second_factor_failed" && !!e.detail && e.detail.wrong_number === true);
+  }
+  function endsTheRelay(e) {
+    if (!waiting.relay && !waiting.reset) return false; // the SIM swap's reset waits on one push too
+    return endsALogin(e);
+  }
+
+  /* A push bombing's logins (report.waiting.pushes of them) each end with her answer: a denial, a wrong
+     number picked, or an approval the attacker was refused on (attack.wait_refused). Once every one has,
+     nothing is pending: the verdict concludes (the defences held) instead of saying "Not over yet" until
+     the last push's lifetime ran out. True when that answer was the last. */
+  function answeredTheLast(e) {
+    if (!waiting.pushes || !(endsALogin(e) || e.type === "attack.wait_refused")) return false;
+    waiting.pushes -= 1;
+    return waiting.pushes <= 0;
   }
 
   /* A push bombing's logins wait on the victim after its report (report.waiting, sim/attacker_waits.py): a
@@ -108,7 +121,9 @@
      a relay's login ended by her answer (endsTheRelay) is said the same way. */
   function lateWin(e) {
     if (!waiting || e.ip !== waiting.ip || e.user !== waiting.user) return;
-    const ended = endsTheRelay(e);
+    const last = answeredTheLast(e);
+    if (last && e.type !== "attack.wait_refused") { expired(); return; } // her answer ended the last one
+    const ended = endsTheRelay(e) || last;
     if ((e.type === "attack.wait_refused" || ended) && result.querySelector("[data-verdict]")) {
       const held = result.querySelector("[data-verdict]"); // her answer let nobody in: the defences held
       /* right under the verdict (and the relay's number): at the report's end, under its long sentences,
@@ -192,7 +207,7 @@
     button.removeAttribute("aria-disabled");
     if (!answer.ok) { refused(form, answer); return; }
     const r = answer.data;
-    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", reset: r.kind === "sim_swap_reset", until: r.waiting.until } : null;
+    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", reset: r.kind === "sim_swap_reset", until: r.waiting.until, pushes: r.waiting.pushes || 0 } : null;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
     const pending = waiting && r.verdict === "defences_held";
     const verdict = pending ? ["neutral", pendingVerdict(r.target, r.waiting.until)]

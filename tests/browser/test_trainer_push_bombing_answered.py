@@ -1,0 +1,56 @@
+"""A push bombing whose every notification the victim answered without letting the attacker in: the console's
+verdict concludes "The defences held." at once, not "Not over yet" until the pushes' lifetime runs out.
+
+The report left ``waiting`` (its logins keep polling, ``sim/attacker_waits.py``), and the card turned only on
+an approval or on the clock passing the last push's expiry: after ivy denied the last notification there was
+nothing left pending, yet it said the attacker still waited on her phone for minutes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import redis
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, stage_attack
+from .test_trainer_console import sign_in
+
+NOT_OVER = re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
+
+
+def _deny(world: World, app: str, note: dict[str, Any]) -> None:
+    answer = requests.post(
+        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/deny",
+        json={"pin": "12ab"},
+        headers=world.sim,
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_every_bombing_push_answered_concludes_the_verdict(world: World, page: Any, redis_url: str) -> None:
+    world.user("ivy", "+15555550103")
+    app = world.ibkey("ivy", "+15555550103")
+    sign_in(page, world)
+    stage_attack(page, "ivy", "push_bombing", PASSWORD)
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    expect(verdict).to_have_text(NOT_OVER)
+    notes = world.notifications(app)
+    assert len(notes) >= 2, notes
+    first, *middle, last = notes
+    # a wrong number picked ends that login too (number matching)
+    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{first['txn_id']}", "match")
+    assert match is not None
+    wrong = next(c for c in first["candidates"] if c != match.decode())
+    world.approve_push(app, wrong, txn=first["txn_id"], status=401)
+    for note in middle:
+        _deny(world, app, note)
+    feed = page.get_by_test_id("feed-event")
+    expect(feed.filter(has_text="denied")).to_have_count(len(middle))  # the console has read those answers
+    expect(feed.filter(has_text="picked the wrong number")).to_have_count(1)
+    expect(verdict).to_have_text(NOT_OVER)  # one push still waits
+    _deny(world, app, last)
+    expect(verdict).to_have_text("The defences held.")
+    expect(verdict).to_have_attribute("data-verdict", "defences_held")
