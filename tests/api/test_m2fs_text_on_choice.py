@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import World
 from page_forms import csrf
 
 from sls_server import create_app
@@ -144,3 +146,26 @@ def test_the_gateway_page_texts_only_once_sms_is_chosen(
     done = client.post(f"{path}/verify", data={"response": latest_code(client), "csrf_token": token})
     assert done.status_code == 303
     assert "Client login succeeds" in client.get(done.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_ib_key_by_default_is_pushed_only_once_chosen(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The same for IB Key: her last login was by push, so the chooser offers it first; its push used to
+    buzz her phone while the chooser still asked, a card chosen or not."""
+    world = World(client, admin_headers)
+    app = world.activated_user("alice", "android")
+    started = world.login("alice")  # IB Key alone: pushed, approved in the app, her default from now on
+    assert world.answer(app, started, "approve", pin="12ab").status_code == 200
+    assert world.poll(started["txn_id"])["state"] == "authenticated"
+    card = {"type": "dscplus", "pin": "1234"}
+    assert client.post("/admin/v1/users/alice/devices", json=card, headers=admin_headers).status_code == 201
+    token = csrf(client.get("/").get_data(as_text=True))
+    form = {"username": "alice", "password": IBKEY_PASSWORD, "csrf_token": token}
+    path = client.post("/login", data=form).headers["Location"]
+    assert "Select Second Factor Device" in client.get(path).get_data(as_text=True)
+    assert len(world.events("push.sent")) == 1  # only the first login's
+    chosen = client.post(f"{path}/select", data={"device": f"ibkey:{app}", "csrf_token": token})
+    assert chosen.status_code == 303
+    assert len(world.events("push.sent")) == 2
+    assert 'data-testid="push-match"' in client.get(path).get_data(as_text=True)
