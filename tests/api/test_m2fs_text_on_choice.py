@@ -169,3 +169,28 @@ def test_an_ib_key_by_default_is_pushed_only_once_chosen(
     assert chosen.status_code == 303
     assert len(world.events("push.sent")) == 2
     assert 'data-testid="push-match"' in client.get(path).get_data(as_text=True)
+
+
+def test_sms_chosen_past_the_send_limit_is_refused_on_the_chooser_and_the_card_still_works(
+    client: FlaskClient, sms_default: dict[str, str]
+) -> None:
+    """The limit (2 texts) spent, SMS confirmed is refused in the limit's words on the chooser itself, which
+    stays to choose another device: nothing sent, and the card logs her in."""
+    path, token = page_start(client)
+    client.post(f"{path}/select", data={"device": f"sms:{sms_default['sms']}", "csrf_token": token})
+    assert texts(client) == 2  # the limit is spent now
+    path, token = page_start(client)
+    refused = client.post(
+        f"{path}/select",
+        data={"device": f"sms:{sms_default['sms']}", "csrf_token": token},
+        follow_redirects=True,
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and "Select Second Factor Device" in html, html
+    assert "Too many security codes were sent to your phone recently." in html, html
+    assert texts(client) == 2
+    chosen = client.post(
+        f"{path}/select", data={"device": f"dscplus:{sms_default['dscplus']}", "csrf_token": token}
+    )
+    assert chosen.status_code == 303
+    assert 'data-testid="step-challenge"' in client.get(path).get_data(as_text=True)
