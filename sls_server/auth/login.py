@@ -83,12 +83,15 @@ class LoginService:
         now: int,
         ip: str | None,
         admit: Callable[[UserRecord], None] | None = None,
+        hold_for_choice: bool = False,
     ) -> dict[str, Any]:
         """The second-factor step and the ``login_token`` that binds it to this client. ``admit`` may refuse
         the user once the password is right and before any second factor is sent (a door's own rule, as
-        gateway mode's paper/live toggle), by raising an ``SlsError``."""
+        gateway mode's paper/live toggle), by raising an ``SlsError``. ``hold_for_choice``: the client asks
+        a user with several devices which one first (the login pages), so a phone code is sent only once
+        chosen (``Prompts.open``); the API begins the default at once, as its contract says."""
         with self._store.write_behind():  # the step's events and refunds: one round trip at its end
-            return self._start(username, password, now=now, ip=ip, admit=admit)
+            return self._start(username, password, now=now, ip=ip, admit=admit, hold=hold_for_choice)
 
     def _start(
         self,
@@ -98,6 +101,7 @@ class LoginService:
         now: int,
         ip: str | None,
         admit: Callable[[UserRecord], None] | None,
+        hold: bool = False,
     ) -> dict[str, Any]:
         user, view, notes = self._password.admit(username, password, now=now, ip=ip)
         if admit is not None:
@@ -118,6 +122,7 @@ class LoginService:
                 devices=view.devices if view else None,
                 suspicion=Suspicion.from_notes(notes),
                 lock_bucket=notes.get(BUCKET),
+                hold_for_choice=hold,
             )
         except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
             self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)

@@ -87,6 +87,7 @@ class Prompts:
         suspicion: Suspicion | None = None,
         lock_bucket: str | None = None,
         password_epoch: str | None = None,
+        hold_for_choice: bool = False,
     ) -> dict[str, Any]:
         """Open the step on what ``FactorChoice.pick`` picks; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
@@ -96,14 +97,17 @@ class Prompts:
         login's password was counted in, whose lock refuses its answer (``LoginTxn.lock_bucket``).
         ``password_epoch``: a login's, the user's as its password was checked ('' for none yet); a password
         changed since then stores no step, and the login is refused as a wrong password is (it was one by
-        then). None for a step-up, whose session's password is not in question."""
+        then). None for a step-up, whose session's password is not in question. ``hold_for_choice``: the
+        client asks the user which device first when there are several (the login pages' *Select Second
+        Factor Device*): a phone code the server picks is then not sent yet (``Begin.held``)."""
         factor, device, usable = self._choice.pick(
             username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
         txn_id = new_id(username, TXN_RANDOM_BYTES)
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
         found = suspicion or Suspicion()
-        step = Begin(txn_id, username, now, purpose, mode, dies_at, ip)
+        held = hold_for_choice and len({d.device_id for _, d in usable}) > 1
+        step = Begin(txn_id, username, now, purpose, mode, dies_at, ip, held=held)
         # the challenge goes in the trail ahead of the text, push or call that carried it (written with
         # the step itself: the write-behind's queue rides on the step's creation)
         with self._events.caused() as cause:
@@ -111,7 +115,8 @@ class Prompts:
                 factor, device, prompt = self._begin_picked(factor, device, usable, step)
             else:
                 prompt = factor.begin(device, step)
-            self._issued(cause, username, factor, device, now=now, ip=ip, purpose=purpose)
+            if not prompt.shown.get("held"):  # a code held back is issued when it is sent
+                self._issued(cause, username, factor, device, now=now, ip=ip, purpose=purpose)
         expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
         # one record, built with the prompt's fields (which win, as a ``replace`` would let them): a
         # frozen record built and then replaced was built twice

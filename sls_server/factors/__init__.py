@@ -68,6 +68,10 @@ class Begin:
     ip: str | None = None
     """The address the login or switch came from: the trail names it beside what was sent (a push bombing's
     pushes are the attacker's)."""
+    held: bool = False
+    """The user has yet to choose a device (M2FS, on a login page that asks first): a code for the phone or
+    an IB Key push is neither sent nor counted against its limit until they choose it (a switch sends it
+    then), as the broker texts a code only once SMS is chosen. A factor that sends nothing ignores it."""
 
 
 class Factor(Protocol):

@@ -75,6 +75,8 @@ class _PhoneCodeFactor(abc.ABC):
         number = device.number
         if number is None:
             raise CorruptRecord(f"phone device {device.device_id} has no number")
+        if step.held:  # nothing sent, no code sealed: no answer matches until a switch sends one
+            return Prompt({**self._shown(number), "held": True}, expires_in=self._code_ttl)
         # Counted before sending: a refused send must neither reach the phone nor replace the live code.
         self._phones.limit(step.username, number, now=step.now, ip=step.ip)
         code = new_code()

@@ -82,7 +82,7 @@ class Error(TypedDict):
             str,
             Field(
                 description="`no_session` after the gateway's session ended, beside `reason`: its cause. "
-                "`reason: session_expired` is `idle` (no tickle for the idle timeout) or `lifetime` (the "
+                "`reason: session_expired` is `idle` (no REST call for the idle timeout) or `lifetime` (the "
                 "session's absolute lifetime); any other reason has one cause, named as `reason` names it "
                 "(`daily_reset`, `sso_expired`, `gateway_restarted`, `logout`, `session_replaced`, "
                 "`session_revoked`, `session_ended`, `ip_restricted`). `session_expired` (an API session's "

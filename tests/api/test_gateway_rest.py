@@ -192,10 +192,8 @@ def test_automatic_logoff_applies_and_tickle_is_activity(
     for _ in range(3):
         gw.post("/admin/v1/clock", json={"advance_s": 600}, headers=admin_headers)
         assert gw.post("/v1/api/tickle").status_code == 200  # 30 minutes, kept alive by tickles
-    gw.post("/admin/v1/clock", json={"advance_s": 600}, headers=admin_headers)
-    assert gw.get("/v1/api/iserver/auth/status").status_code == 200  # a status read is no activity ...
-    gw.post("/admin/v1/clock", json={"advance_s": 301}, headers=admin_headers)
-    ended = gw.post("/v1/api/tickle")  # ... so 901 s after the last tickle the session is logged off
+    gw.post("/admin/v1/clock", json={"advance_s": 901}, headers=admin_headers)
+    ended = gw.post("/v1/api/tickle")  # 901 s without a request: the session is logged off
     assert ended.status_code == 401 and ended.get_json()["reason"] == "session_expired"
     # every later call says the same: it said "No gateway session: log in ... first", as if none had been
     for later in (gw.post("/v1/api/tickle"), gw.get("/v1/api/sso/validate")):
@@ -203,6 +201,28 @@ def test_automatic_logoff_applies_and_tickle_is_activity(
     assert ended.get_json()["message"] == (
         "The gateway's session has ended (session_expired): log in through the gateway's login page again."
     )
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/iserver/auth/status"), ("post", "/iserver/auth/status"), ("get", "/sso/validate")],
+)
+def test_any_rest_call_is_activity_not_only_a_tickle(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str], prefix: str, method: str, path: str
+) -> None:
+    """The broker's automatic logoff ends a session "after a specified period of inactivity", and the
+    gateway's own API reference says a session times out when the gateway "has not received any requests
+    for several minutes", the tickle being one way to send one. So a bot polling only the status or
+    ``sso/validate`` keeps its session: it used to be logged off 901 s after its last tickle."""
+    logged_in(gw, sam)
+    for _ in range(3):  # 30 minutes, twice the idle timeout, with no tickle at all
+        gw.post("/admin/v1/clock", json={"advance_s": 600}, headers=admin_headers)
+        assert call(gw, method, prefix + path).status_code == 200
+    assert gw.post("/v1/api/tickle").get_json()["ssoExpires"] == 900 * 1000
+    gw.post("/admin/v1/clock", json={"advance_s": 901}, headers=admin_headers)
+    ended = call(gw, method, prefix + path)  # a request that finds it idle too long does not revive it
+    assert ended.status_code == 401 and ended.get_json()["ended_by"] == "idle"
 
 
 def test_the_daily_reset_ends_the_session_at_its_time(

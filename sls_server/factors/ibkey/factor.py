@@ -129,6 +129,8 @@ class IbKeyFactor:
             return self._challenge(device, step, "notifications_off")
         if device.app_id is None:
             raise CorruptRecord(f"IB Key {device.device_id} is on no phone")
+        if step.held:  # no push until the user chooses IB Key (a switch pushes then); no nonce: none approves
+            return Prompt({"mode": "push", "held": True}, {"mode": "push"}, self.push_ttl)
         wait = self._store.phones.hit(
             "push",
             step.username,

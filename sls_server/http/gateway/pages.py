@@ -141,7 +141,9 @@ def gateway_login_start() -> ResponseReturnValue:
     if not username or not password or len(username) > 128 or len(password) > 1024:
         return tell_tab(LOGIN, WRONG_CREDENTIALS, 400, one_cookie=True, username=username[:128], paper=paper)
     try:
-        started = core().logins.start(username, password, now=now(), ip=client_ip(), admit=login_mode(paper))
+        started = core().logins.start(  # a user with several devices chooses first: texted once SMS is chosen
+            username, password, now=now(), ip=client_ip(), admit=login_mode(paper), hold_for_choice=True
+        )
     except StoreUnavailable as exc:  # an outage refused nothing: the same form, to send again
         return login_form(gateway_says(exc), exc.status, username, paper)
     except SlsError as exc:
@@ -172,9 +174,9 @@ def gateway_login_select(key: str) -> ResponseReturnValue:
     if not any(f["type"] == type_ and f["device_id"] == device_id for f in state["factors"]):
         return _refuse_step(key, "Select a second factor device.", 400)
     current = state["factor"]
-    if (current["type"], current["device_id"]) == (type_, device_id):
+    if (current["type"], current["device_id"]) == (type_, device_id) and not current.get("held"):
         return _keep(redirect(login_path(key), 303), key, {**state, "chosen": True})
-    return _switch(key, state, type_, device_id)
+    return _switch(key, state, type_, device_id)  # a held code (the default SMS confirmed) is sent now
 
 
 @bp.post(f"{LOGIN}/<key>/new-code")

@@ -41,15 +41,17 @@ def refuse_other_sites() -> None:
 
 
 def _tickle() -> Any:
-    """Counts as activity: the session's automatic logoff starts over (its absolute lifetime and the daily
-    reset still end it). 401 `no_session` when there is no gateway session (log in through `/sso/Login`)."""
+    """Counts as activity, as every request to the gateway does (the real one times a session out when it
+    "has not received any requests for several minutes"): the session's automatic logoff starts over (its
+    absolute lifetime and the daily reset still end it). The tickle is the request that does nothing else.
+    401 `no_session` when there is no gateway session (log in through `/sso/Login`)."""
     view = core().gateway.current(now=now(), ip=client_ip(), activity=True)
     return answers.tickle(view, core().gateway.instance, now())
 
 
 def _auth_status() -> Any:
-    """The brokerage session's state; does not count as activity."""
-    view = core().gateway.current(now=now(), ip=client_ip(), activity=False)
+    """The brokerage session's state; counts as activity, as every request to the gateway does."""
+    view = core().gateway.current(now=now(), ip=client_ip(), activity=True)
     return answers.auth_status_full(view, core().gateway.instance)
 
 
@@ -75,8 +77,9 @@ def _logout() -> Any:
 
 
 def _validate() -> Any:
-    """Who is logged in, since when, live or paper (`LOGIN_TYPE` 1 or 2); does not count as activity."""
-    view = core().gateway.current(now=now(), ip=client_ip(), activity=False)
+    """Who is logged in, since when, live or paper (`LOGIN_TYPE` 1 or 2); counts as activity, as every
+    request to the gateway does."""
+    view = core().gateway.current(now=now(), ip=client_ip(), activity=True)
     return answers.validation(view, now())
 
 

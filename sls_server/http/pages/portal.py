@@ -178,7 +178,8 @@ def login_start() -> ResponseReturnValue:
     if len(username) > 128 or len(password) > 1024:
         return _refused("The username or password you entered is incorrect. Please try again.", 400)
     try:
-        started = core().logins.start(username, password, now=now(), ip=client_ip())
+        # the step asks a user with several devices which one first: a code is texted once SMS is chosen
+        started = core().logins.start(username, password, now=now(), ip=client_ip(), hold_for_choice=True)
     except StoreUnavailable:
         raise  # the outage page (kit._unavailable), not a refusal
     except SlsError as exc:
@@ -289,9 +290,9 @@ def login_select(key: str) -> ResponseReturnValue:
     if choice is None:
         return _refuse_step(key, "Select a second factor device.", 400)
     current = state["factor"]
-    if (current["type"], current["device_id"]) == (type_, device_id):
+    if (current["type"], current["device_id"]) == (type_, device_id) and not current.get("held"):
         return _keep(redirect(login_path(key), 303), key, {**state, "chosen": True})
-    return _switch(key, state, type_, device_id, None)
+    return _switch(key, state, type_, device_id, None)  # a held code (the default SMS confirmed) is sent now
 
 
 @bp.post("/login/<key>/resend")
