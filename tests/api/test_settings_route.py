@@ -4,10 +4,12 @@ secret: the tokens and the key are named as set, never shown; a Redis URL's pass
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from conftest import ADMIN_TOKEN, config_on
+from page_forms import Console
 
 from sls_server import create_app
 from sls_server.config import load_settings
@@ -64,3 +66,20 @@ def test_a_secret_left_unset_is_not_listed_and_a_redis_password_is_masked() -> N
     assert view["secrets_set"] == ["SLS_ADMIN_TOKEN"]
     assert view["settings"]["SLS_GATEWAY_DAILY_RESET"] is None  # unset: null, not left out
     assert "s3cret-pw" not in str(view)
+
+
+def test_the_console_shows_the_settings_a_trainer_looks_up(redis_url: str, tmp_path: Path) -> None:
+    """Where a trainer asks "how many wrong passwords lock her out here?": the console's Server settings,
+    the route's values, secrets only said to be set."""
+    config = config_on(redis_url, tmp_path / "data", LOCKOUT_THRESHOLD=4, SIM_TOKEN=SIM_TOKEN)
+    client = create_app(config).test_client()
+    Console(client)
+
+    page = client.get("/trainer").get_data(as_text=True)
+
+    card = re.search(r'<section[^>]*data-testid="trainer-settings".*?</section>', page, re.S)
+    assert card, "no Server settings card on the console"
+    shown = card.group(0)
+    assert re.search(r'data-testid="setting-SLS_LOCKOUT_THRESHOLD".*?>4<', shown, re.S), shown
+    assert re.search(r'data-testid="setting-SLS_SIM_TOKEN".*?set, hidden', shown, re.S), shown
+    assert SIM_TOKEN not in page and ADMIN_TOKEN not in page

@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 
 from ...auth.errors import TokenGuessesLimited
 from ...errors import InvalidRequest, SlsError
+from ...settings_view import as_variable, settings_view
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
 from ...sim.users_table import users_table
@@ -108,8 +109,21 @@ def trainer_page() -> ResponseReturnValue:
         # the feed's event ids are the app's wall-clock ms (store/events.py): those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
         idle_warning=TRAINER.idle_warning("/trainer/users"),
+        settings=console_settings(),
         section="trainer",
     )
+
+
+def console_settings() -> dict[str, str]:
+    """The Server settings card's rows, by name: the route's values as a person reads them
+    (``settings_view``), each secret that is set as such, never its value."""
+    view = settings_view(core().settings)
+    rows = {
+        name: "(unset)" if value is None else as_variable(value) or "(empty)"
+        for name, value in view["settings"].items()
+    }
+    rows.update({name: "(set, hidden)" for name in view["secrets_set"]})
+    return dict(sorted(rows.items()))
 
 
 def sign_in_page() -> ResponseReturnValue:
