@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from answer_cutter import RequestCutter
+from answer_cutter import AnswerCutter, RequestCutter
 from conftest import ADMIN_TOKEN, config_on, trail
 from flask.testing import FlaskClient
 from kill_kit import race_once
@@ -100,3 +100,28 @@ def test_a_record_created_by_another_request_after_the_checks_is_a_conflict_with
     assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == ["bob"]
     assert client.get("/admin/v1/users/bob", headers=ADMIN).get_json()["devices"] == []
     assert trail(client, ADMIN, "state.imported") == []
+
+
+def test_an_import_whose_answer_is_lost_is_there_whole(tmp_path: Path) -> None:
+    """Redis ran the transaction and the connection was cut before its answer came back: 503, as the server
+    cannot tell, and the document is there whole (never a part of it), so importing it again with
+    ``replace`` (what the 503 leaves to do) finds nothing half written either."""
+    own = EmbeddedRedis(tmp_path / "own-redis", appendonly=False).start()
+    assert own.socket_path is not None
+    cutter = AnswerCutter(str(own.socket_path))
+    try:
+        client = create_app({**config_on(cutter.url, tmp_path / "data"), "REDIS_TIMEOUT": 2}).test_client()
+        document = a_world_saved_then_wiped(client)
+        third = next(u for u in document["users"] if u["record"]["username"] == "carol")
+        cutter.armed = third["record"]["password_hash"].encode()
+
+        cut = client.post("/admin/v1/state/import", json=document, headers=ADMIN)
+
+        assert cutter.cut == 1
+        assert (cut.status_code, cut.get_json()["error"]) == (503, "store_unavailable")
+        assert client.get("/admin/v1/users", headers=ADMIN).get_json()["users"] == sorted(NAMES)
+        for name in NAMES:
+            assert len(client.get(f"/admin/v1/users/{name}", headers=ADMIN).get_json()["devices"]) == 1
+    finally:
+        cutter.close()
+        own.stop()
