@@ -52,3 +52,19 @@ def as_variable(value: Any) -> str:
     if isinstance(value, list):
         return ",".join(str(v) for v in value)
     return str(value)
+
+
+#: How a secret setting that is set is shown: its name, never its value (the server never sends it).
+HIDDEN = "(set, hidden)"
+
+
+def readable(view: dict[str, Any]) -> dict[str, str]:
+    """A :func:`settings_view` (or the route's answer) as a person reads it, by name: each value as its
+    variable is written (``(unset)``, ``(empty)``), each secret that is set as :data:`HIDDEN`. The rows of
+    ``sls settings`` and of the console's Server settings card."""
+    rows = {
+        name: "(unset)" if value is None else as_variable(value) or "(empty)"
+        for name, value in view["settings"].items()
+    }
+    rows.update({name: HIDDEN for name in view["secrets_set"]})
+    return dict(sorted(rows.items()))

@@ -8,9 +8,6 @@ import click
 from .admin_commands import admin_options, call
 from .output import fields_table, print_json, print_renderable
 
-#: How a secret setting the server has set is shown: its name, never its value (the server never sends it).
-HIDDEN = "(set, hidden)"
-
 
 @click.command("settings")
 @admin_options
@@ -30,6 +27,6 @@ def settings(url: str | None, admin_token: str | None, as_json: bool) -> None:
     if as_json:
         print_json(read)
         return
-    shown = {name: "(unset)" if value is None else value for name, value in read["settings"].items()}
-    shown.update({name: HIDDEN for name in read["secrets_set"]})
-    print_renderable(fields_table("settings of the server", dict(sorted(shown.items()))))
+    from ..settings_view import readable  # here: `sls --help` imports no settings code
+
+    print_renderable(fields_table("settings of the server", readable(read)))

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 
 from ...auth.errors import TokenGuessesLimited
 from ...errors import InvalidRequest, SlsError
-from ...settings_view import as_variable, settings_view
+from ...settings_view import readable, settings_view
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
 from ...sim.users_table import users_table
@@ -115,15 +115,8 @@ def trainer_page() -> ResponseReturnValue:
 
 
 def console_settings() -> dict[str, str]:
-    """The Server settings card's rows, by name: the route's values as a person reads them
-    (``settings_view``), each secret that is set as such, never its value."""
-    view = settings_view(core().settings)
-    rows = {
-        name: "(unset)" if value is None else as_variable(value) or "(empty)"
-        for name, value in view["settings"].items()
-    }
-    rows.update({name: "(set, hidden)" for name in view["secrets_set"]})
-    return dict(sorted(rows.items()))
+    """The Server settings card's rows, by name, as ``sls settings`` shows them: never a secret's value."""
+    return readable(settings_view(core().settings))
 
 
 def sign_in_page() -> ResponseReturnValue:
