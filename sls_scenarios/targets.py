@@ -4,8 +4,10 @@ In-process (the default) there is one embedded redis-server and one app per run;
 ``setup.settings`` differ gets an app built with them, on the same Redis (apps are cached per settings).
 The world is wiped between scenarios through the API (``POST /admin/v1/reset``), like any client would.
 
-Against a server, settings cannot be applied over HTTP: a scenario that needs one the server is not known to
-run with (its own, a demo's raised limits, else the defaults) is skipped with the reason.
+Against a server, settings cannot be applied over HTTP: a scenario that needs one the server does not run
+with is skipped with the reason. What it runs with the server says itself (``GET /admin/v1/settings``, asked
+once, when a scenario names a setting the runner does not know already); an older server without that route
+is taken to run with its own (a server the runner started), a demo's raised limits, else the defaults.
 Actor addresses travel as ``X-Forwarded-For``; ``probe_addresses`` proves the server believed them, because
 a server that does not trust the runner would silently see every actor at the runner's own address.
 
@@ -28,7 +30,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from .settings_known import settings_lacking, variable
 from .transport import Client, InProcessClient, RemoteClient, Response
+
+__all__ = ["settings_lacking"]  # where ``sls scenario demo`` reads it (``cli.scenario_server``)
 
 
 class TargetError(Exception):
@@ -48,26 +53,6 @@ def _without_sls_environment() -> Iterator[None]:
         yield
     finally:
         os.environ.update(saved)
-
-
-def settings_lacking(settings: Mapping[str, Any], applied: Mapping[str, str]) -> dict[str, str | None]:
-    """The settings of ``settings`` a server is not known to run with, each with the value it is known to
-    have (``None``: its default). It runs with ``applied``, else the defaults (``sls config``), as for every
-    scenario that names no setting: so a limit a scenario names at its default runs on an ordinary server,
-    and is refused by a demo whose demo.json says it is raised."""
-    wanted = {name: str(value) for name, value in settings.items()}
-    if not set(wanted) - set(applied):
-        defaults: dict[str, str] = {}
-    else:
-        from .server import server_defaults  # a process that answers: only when a scenario needs it
-
-        defaults = server_defaults()
-    lacking: dict[str, str | None] = {}
-    for name, value in wanted.items():
-        has = applied.get(name, defaults.get(name))
-        if has is None or has.lower() != value.lower():
-            lacking[name] = applied.get(name)
-    return lacking
 
 
 class InProcessTarget:
@@ -156,11 +141,15 @@ class RemoteTarget:
         #: The runner started this server (and stops it): nothing of it needs to be put back.
         self.own = own
         self._clock_before: dict[str, Any] | None = None
+        #: What the server says it runs with (``GET /admin/v1/settings``), read once; {} when it cannot say.
+        self._served: dict[str, str] | None = None
         #: The server's world before the first scenario wiped it, put back by :meth:`close`.
         self._world_before: dict[str, Any] | None = None
 
     def prepare(self, settings: Mapping[str, Any]) -> None:
         lacking = settings_lacking(settings, self.applied)
+        if lacking:
+            lacking = settings_lacking(settings, {**self.served(), **self.applied})
         if lacking:
             from .schema import secret_setting
 
@@ -189,6 +178,22 @@ class RemoteTarget:
 
     def client(self, address: str | None) -> Client:
         return RemoteClient(self.url, address)
+
+    def served(self) -> dict[str, str]:
+        """The settings the server says it runs with (``GET /admin/v1/settings``), each as its variable is
+        written, read once: a scenario that counts on its lockout threshold or its timeouts no longer
+        guesses them. Its secrets are never among them (the server names them only): a scenario needing
+        one is known to the runner only for a server it started. {} from a server without the route (an
+        older one), which leaves the runner to what it knows otherwise."""
+        if self._served is None:
+            read = self._admin("GET", "/admin/v1/settings", None)
+            found = read.body.get("settings") if read.status == 200 and isinstance(read.body, dict) else None
+            self._served = (
+                {name: variable(value) for name, value in found.items() if value is not None}
+                if isinstance(found, dict)
+                else {}
+            )
+        return self._served
 
     def check(self) -> None:
         """One admin call before anything runs; ``TargetError`` when there is no server at the URL or it

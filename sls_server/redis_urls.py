@@ -144,3 +144,37 @@ def _node(entry: str, default_port: int, scheme: str) -> tuple[str, int]:
     if not 0 < port < 65536:
         raise ValueError(f"port {port} out of range in a {scheme} URL")
     return match["ipv6"] or match["host"], port
+
+
+def mask_url(url: str | None) -> str | None:
+    """``redis://:s3cret@host:6379/0`` -> ``redis://:***@host:6379/0``: never show a password. One in the
+    query (``unix:///run/redis.sock?password=s3cret``, the place redis-py reads a unix socket's from) is
+    masked too: it was printed whole in the banner, the start-up facts (a JSON log line), ``sls config``.
+    Here, not in the CLI, since ``GET /admin/v1/settings`` shows the URL too; the user info is cut by hand,
+    so a Cluster's or Sentinel's list of hosts (``h1:7000,h2:7001``, no port ``urlsplit`` reads) is masked
+    alike."""
+    if not url:
+        return url
+    base, asks, query = url.partition("?")
+    if asks:
+        query, hashed, fragment = query.partition("#")
+        url = f"{base}?{_mask_query(query)}{hashed}{fragment}"
+        base = url.partition("?")[0]
+    scheme, sep, rest = base.partition("://")
+    if not sep:
+        return url
+    netloc, slash, path = rest.partition("/")
+    userinfo, at, hosts = netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    user = userinfo.partition(":")[0]
+    return f"{scheme}://{user}:***@{hosts}{slash}{path}{url[len(base) :]}"
+
+
+def _mask_query(query: str) -> str:
+    """Each ``name=value`` whose name says password (``password``, ``sentinel_password``) as ``name=***``."""
+    fields = []
+    for field in query.split("&"):
+        name, equals, _ = field.partition("=")
+        fields.append(f"{name}=***" if equals and "password" in name.lower() else field)
+    return "&".join(fields)

@@ -121,3 +121,27 @@ def master_through(sentinel_client: Any, cutter: AnswerCutter) -> Iterator[None]
     finally:
         del manager.discover_master
         sentinel_client.connection_pool.disconnect()
+
+
+class RequestCutter(AnswerCutter):
+    """A connection lost in the middle of a request: armed with some bytes, it passes on what came before them
+    and closes both sides there, as a Redis killed (or a link cut) while the client was still writing. Redis
+    ran what it received whole; the rest never reaches it."""
+
+    def _requests(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
+        while data := _received(client):
+            armed = self.armed
+            if armed is not None and armed in data:
+                self.armed = None
+                _passed(redis_side, data[: data.index(armed)])
+                self.cut += 1
+                break
+            if not _passed(redis_side, data):
+                break
+        _close(client, redis_side)
+
+    def _answers(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
+        while data := _received(redis_side):
+            if not _passed(client, data):
+                break
+        _close(client, redis_side)

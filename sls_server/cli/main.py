@@ -53,6 +53,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "attackers",
             "ip-throttle",
             "state",
+            "settings",
             "gateway-state",
             "wipe",
             "openapi",
@@ -106,6 +107,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "scenario": ("scenario_commands:scenario", ("scenario_run_commands",)),
     "bench": ("bench_cmd:bench", ()),
     "state": ("state_cmd:state", ()),
+    "settings": ("settings_cmd:settings", ()),
 }
 
 

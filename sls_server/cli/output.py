@@ -21,13 +21,14 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import click
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+
+from ..redis_urls import mask_url as mask_url  # the rule is the server's too (GET /admin/v1/settings)
 
 #: Exit codes: 1 = the server (or the network) said no; 2 = the command line or configuration is wrong.
 EXIT_FAILED = 1
@@ -286,33 +287,3 @@ def print_renderable(renderable: Any) -> None:
     """Plain text is never broken by rich (keys and commands stay copyable); tables and panels lay out."""
     out().print(renderable, soft_wrap=isinstance(renderable, str | Text))
     sys.stdout.flush()
-
-
-def mask_url(url: str | None) -> str | None:
-    """``redis://:s3cret@host:6379/0`` -> ``redis://:***@host:6379/0``: never print a password. One in the
-    query (``unix:///run/redis.sock?password=s3cret``, the place redis-py reads a unix socket's from) is
-    masked too: it was printed whole in the banner, the start-up facts (a JSON log line), ``sls config``."""
-    if not url:
-        return url
-    base, asks, query = url.partition("?")
-    if asks:  # by hand: urlunsplit writes ``unix:///path`` (no host) back as ``unix:/path``
-        query, hashed, fragment = query.partition("#")
-        url = f"{base}?{_mask_query(query)}{hashed}{fragment}"
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
-
-
-def _mask_query(query: str) -> str:
-    """Each ``name=value`` whose name says password (``password``, ``sentinel_password``) as ``name=***``."""
-    fields = []
-    for field in query.split("&"):
-        name, equals, _ = field.partition("=")
-        fields.append(f"{name}=***" if equals and "password" in name.lower() else field)
-    return "&".join(fields)

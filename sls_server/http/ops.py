@@ -63,7 +63,8 @@ def instance_id() -> str:
 def metrics() -> Response:
     """Counted in each worker as requests are served, from the audit events and the routes (no Redis
     round trip on any request): `sls_login_attempts_total{result,factor}`, `sls_lockouts_total{kind}`,
-    `sls_messages_sent_total{channel}` (sms, voice, push), `sls_redis_errors_total{kind}`,
+    `sls_messages_sent_total{channel,outcome,reason}` (sms, voice, push; delivered, or dropped by the
+    network and why), `sls_redis_errors_total{kind}`,
     `sls_http_requests_total{route,method,status}` and `sls_http_request_duration_seconds{route,method}`
     (route patterns, never ids). Read from Redis at scrape time: `sls_active_sessions` and
     `sls_events_total{type}` (the trail's totals, the same from every instance), left out while Redis

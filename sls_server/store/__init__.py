@@ -7,6 +7,7 @@ is one Lua script, registered once per client (one ``Scripts``, made by ``Store`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import redis
@@ -35,6 +36,7 @@ from .phones import PhoneRepo
 from .recoveries import RecoveryRepo
 from .sessions import SessionRepo
 from .totp import TotpRepo
+from .transaction import Recorder, commit
 from .users import UserRepo
 from .writebehind import write_behind
 
@@ -126,18 +128,40 @@ class Store:
         server to start with another key (or none: it makes one) would claim it, and answer 500 for every
         card enrolled through the others, which would then be refused at their next start."""
         deleted = 0
-        batch: list[str] = []
-        for key in self.client.scan_iter(match=keys.EVERY_KEY, count=1000):
-            if text(key).startswith(keys.CONSOLE) or text(key) in KEPT_OVER_RESET:
-                continue
-            batch.append(text(key))
-            if len(batch) >= 500:
-                deleted += self.client.unlink(*batch)
-                batch.clear()
-        if batch:
-            deleted += self.client.unlink(*batch)
+        found = self.world_keys()
+        for start in range(0, len(found), 500):
+            deleted += self.client.unlink(*found[start : start + 500])
         self.clock.announce_reset()
         return deleted
+
+    def world_keys(self) -> list[str]:
+        """Every key a :meth:`reset` deletes: ours, but the console's sign-ins and :data:`KEPT_OVER_RESET`."""
+        return [
+            text(key)
+            for key in self.client.scan_iter(match=keys.EVERY_KEY, count=1000)
+            if not text(key).startswith(keys.CONSOLE) and text(key) not in KEPT_OVER_RESET
+        ]
+
+    @property
+    def transactional(self) -> bool:
+        """Whether writes can go as one MULTI/EXEC (:meth:`in_one_step`): on one Redis, not a Cluster."""
+        return isinstance(self.client, redis.Redis)
+
+    def recording(self) -> tuple[Store, Recorder]:
+        """A store whose writes are recorded, not sent (``transaction``), and its recorder."""
+        assert isinstance(self.client, redis.Redis), "a Cluster has no transaction across slots"
+        recorder = Recorder(self.client)
+        store = Store(recorder)
+        recorder.names = store.scripts.names()
+        return store, recorder
+
+    def in_one_step(
+        self, watched: list[str], checks: Callable[[], None], record: Callable[[], Recorder]
+    ) -> list[str] | None:
+        """``transaction.commit`` on this store's Redis, its failures told as every store call's are (a lost
+        connection: ``StoreUnavailable``)."""
+        assert isinstance(self.client, redis.Redis), "a Cluster has no transaction across slots"
+        return commit(self.client, watched, checks, record)
 
     def keep_demo_world(self, document: str, *, kept_at_ms: int) -> None:
         """Keep ``document`` (a state document, JSON) as the demo world, over the one kept before, and when

@@ -98,6 +98,11 @@ class Scripts:
             if entry.name.endswith(".lua")
         }
 
+    def names(self) -> dict[str, str]:
+        """Each script's name by its SHA-1: what a recorded transaction checks the answers of by
+        (``transaction.TOOK``)."""
+        return {script.sha: name for name, script in self._scripts.items()}
+
     def __call__(self, name: str, keys: list[str], args: Sequence[str | int]) -> Any:
         """Run a script for its answer; inside a ``write_behind`` block, the writes queued so far ride along
         in the same round trip."""

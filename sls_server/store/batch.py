@@ -44,6 +44,7 @@ import redis
 
 from .flights import UNANSWERED, Flight
 from .redirects import followed, read_slot_map
+from .transaction import Recorder
 
 if TYPE_CHECKING:
     from .writebehind import Queued
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 def send_all(client: Any, commands: Sequence[Queued]) -> list[Any]:
     """Send ``commands``, one round trip per server they go to; their answers in order, Redis's error
     replies as values (the caller judges its own). A server that does not answer raises."""
+    if isinstance(client, Recorder):  # a transaction being recorded: nothing is sent yet
+        return client.record_all(commands)
     if isinstance(client, redis.Redis):
         return _pipeline(client, commands)
     return _per_master(client, commands)

@@ -76,8 +76,10 @@ LOCKOUTS = Counter(
 )
 MESSAGES_SENT = Counter(
     "sls_messages_sent",
-    "Codes and notifications sent, by channel: sms, voice, push.",
-    ["channel"],
+    "Codes and notifications sent, by channel (sms, voice, push) and outcome: delivered (reason none, or "
+    "sim_swapped: to the handset holding a swapped SIM) or dropped by the network (reason carrier_blocked, "
+    "needs_restart, roaming_lost).",
+    ["channel", "outcome", "reason"],
     registry=REGISTRY,
 )
 REDIS_ERRORS = Counter(
@@ -128,6 +130,26 @@ _LOGIN_STEPS: dict[str, tuple[str | None, str | None]] = {
 }
 _LOCKS = {"account.locked": "account", "device.locked": "device", "card.pin_locked": "card_pin"}
 _SENT = {"sms.sent": "sms", "voice.called": "voice", "push.sent": "push"}
+#: Why the network dropped a text (``sls_devices.phone.route_sms``'s notes), and where one went instead of
+#: the subscriber's phone: a bounded set, the label's only values besides ``none``.
+DROP_REASONS = ("carrier_blocked", "needs_restart", "roaming_lost")
+DIVERTED = "sim_swapped"
+#: Every (channel, outcome, reason) a message can be counted under, at zero from the first scrape.
+MESSAGE_SERIES = (
+    *(("sms", "dropped", reason) for reason in DROP_REASONS),
+    *((channel, "delivered", reason) for channel in ("sms", "voice") for reason in ("none", DIVERTED)),
+    ("push", "delivered", "none"),
+)
+
+
+def _message_outcome(event: Event) -> tuple[str, str]:
+    """(outcome, reason) of a message's event. A text the network dropped was counted as sent like one
+    delivered, and one a swapped SIM took to another handset as the subscriber's: the event says which, in
+    its result and its notes."""
+    notes = (event.detail or {}).get("notes") or ()
+    if event.result == "dropped":
+        return "dropped", next((note for note in notes if note in DROP_REASONS), "unknown")
+    return "delivered", DIVERTED if DIVERTED in notes else "none"
 
 
 def observe_event(event: Event) -> None:
@@ -141,7 +163,7 @@ def observe_event(event: Event) -> None:
     elif event.type in _LOCKS:
         _child(LOCKOUTS, _LOCKS[event.type]).inc()
     elif event.type in _SENT:
-        _child(MESSAGES_SENT, _SENT[event.type]).inc()
+        _child(MESSAGES_SENT, _SENT[event.type], *_message_outcome(event)).inc()
 
 
 #: (metric, label values) -> its labelled child: ``labels()`` validates and locks on every call, and these
@@ -188,8 +210,8 @@ def zero_known_series() -> None:
 
     for kind in _LOCKS.values():
         _child(LOCKOUTS, kind)
-    for channel in _SENT.values():
-        _child(MESSAGES_SENT, channel)
+    for series in MESSAGE_SERIES:
+        _child(MESSAGES_SENT, *series)
     for failure in REDIS_ERROR_KINDS:
         _child(REDIS_ERRORS, failure)
     for held in KINDS:

@@ -7,9 +7,13 @@ request created one of its users after the checks (409 ``users``, ``writing``) l
 written, the users and accounts it had created deleted again (each ``user.deleted`` or ``account.deleted``
 with ``detail.import_taken_back``: the trail showed none of them created), and what the other requests did
 stands; before it, a deletion of one of its names or account ids left unfinished was finished (work owed,
-which any create of the name or id does first), and with ``replace`` the wipe stays. A Redis outage in the
-middle of the writes is the one way to leave part of a document written (503 ``store_unavailable``); importing
-the same document again with ``replace`` puts it right.
+which any create of the name or id does first), and with ``replace`` the wipe stays. That is the Cluster's
+way (record by record). On one Redis (plain or Sentinel's master) the wipe and every record go in one
+MULTI/EXEC under WATCH of the records' keys (``store.transaction``): another request's create since the
+checks is a 409 with nothing written, and a Redis lost in the middle (503 ``store_unavailable``) leaves the
+world as it was, or, the answer lost after Redis ran it, the document whole. On a Cluster, a Redis outage in
+the middle of the writes can leave part of a document written; importing it again with ``replace`` puts it
+right.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from ..accounts.errors import UnknownAccount, UserNotFound
+from ..errors import Conflict
 from ..shapes.clock import CLOCK_MAX, CLOCK_MIN
 from ..shapes.state import StateCounts, StateDocument
+from ..store.transaction import Recorder, created_keys
 from .export import counts_of, world_document
-from .plan import RecordChecks, plan
+from .plan import Plan, RecordChecks, plan
 from .reseal import Resealer
 from .writing import WorldWriter
 
@@ -32,6 +38,11 @@ if TYPE_CHECKING:
     from ..events import EventLog
     from ..store import Store
     from ..wiring import Core
+
+
+#: Times an import on one Redis is judged and sent again when another request wrote one of its records' keys
+#: meanwhile (the next judgement finds the clash, and refuses it).
+WATCH_TRIES = 3
 
 
 class StateTransfer:
@@ -135,6 +146,70 @@ class StateTransfer:
 
     # --- import ------------------------------------------------------------------------------------------
 
+    def _finish_deletions(self, checked: Plan) -> None:
+        """Finish the deletions of the document's names and account ids left unfinished, before an import
+        beside the world writes them."""
+        for account, _ in checked.accounts:  # likewise an account: its former members would join it
+            self._finish_account_deletion(account.account_id)
+        for user in checked.users:  # a user written over a deletion left half done would inherit it
+            self._finish_deletion(user.username)
+
+    def _write_in_one_step(self, checked: Plan, *, replace: bool, frozen_at: int | None) -> None:
+        """On one Redis: the wipe (with ``replace``) and every record in one MULTI/EXEC
+        (``store.transaction``), so a Redis lost in the middle leaves the world as it was, never part of the
+        document written; the clash checks under WATCH of the records' keys, so a create by another request
+        since is a 409 with nothing written. Then the world's settings, which the clock's readers are told
+        of at once (outside the transaction)."""
+        if not replace:
+            self._finish_deletions(checked)  # before the WATCH: they write the marks it watches
+        watched = created_keys(
+            [user.username for user in checked.users],
+            [device.device_id for device in checked.devices],
+            [account.account_id for account, _ in checked.accounts],
+            [app.app_id for app in checked.apps],
+        )
+
+        def checks() -> None:
+            if not replace:
+                self._writer.refuse_clashes(checked)
+
+        def record() -> Recorder:
+            store, recorder = self._store.recording()
+            if replace:
+                found = self._store.world_keys()
+                for start in range(0, len(found), 500):
+                    store.client.unlink(*found[start : start + 500])
+            self._writer.recorded(store).write_records(checked, replaced=replace)
+            return recorder
+
+        for _ in range(WATCH_TRIES):
+            refused = self._store.in_one_step(watched, checks, record)
+            if refused is None:  # another request wrote a watched key meanwhile: judged again
+                continue
+            if refused:
+                raise Conflict(
+                    "a deletion of one of the document's names or ids began while the import ran: import it "
+                    "again with replace=true",
+                    field="users",
+                )
+            break
+        else:
+            raise Conflict("the world kept changing while the import ran: nothing was written; try again")
+        if replace:
+            self._store.clock.announce_reset()
+        self._writer.write_settings(checked, replaced=replace, frozen_at=frozen_at)
+
+    def _write_record_by_record(self, checked: Plan, *, replace: bool, frozen_at: int | None) -> None:
+        """On a Redis Cluster, which has no transaction across slots: record by record, a create refused
+        taking back what the import wrote (``writing``); a Redis lost in the middle can leave part of the
+        document written, which importing it again with ``replace`` puts right."""
+        if not replace:
+            self._writer.refuse_clashes(checked)
+            self._finish_deletions(checked)
+        if replace:
+            self._store.reset()
+        self._writer.write(checked, replaced=replace, frozen_at=frozen_at)
+
     def import_(
         self,
         document: StateDocument,
@@ -159,15 +234,10 @@ class StateTransfer:
             clock_bounds=(CLOCK_MIN, CLOCK_MAX),
             system_now=system_now,
         )
-        if not replace:
-            self._writer.refuse_clashes(checked)
-            for account, _ in checked.accounts:  # likewise an account: its former members would join it
-                self._finish_account_deletion(account.account_id)
-            for user in checked.users:  # a user written over a deletion left half done would inherit it
-                self._finish_deletion(user.username)
-        if replace:
-            self._store.reset()
-        self._writer.write(checked, replaced=replace, frozen_at=frozen_at)
+        if self._store.transactional:
+            self._write_in_one_step(checked, replace=replace, frozen_at=frozen_at)
+        else:
+            self._write_record_by_record(checked, replace=replace, frozen_at=frozen_at)
         counts = counts_of(document.model_dump())
         detail: dict[str, Any] = {**counts, "replaced": replace}
         if demo_world:

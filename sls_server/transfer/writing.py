@@ -79,6 +79,12 @@ class WorldWriter:
         """Write the checked records; the world's settings (the clock, the gateway's daily reset) only over
         a world ``replaced``. 409 naming the account or user, and nothing of the document left written, when
         the store refuses its create (:meth:`_write_accounts`, :meth:`_write_users`)."""
+        self.write_records(checked, replaced=replaced)
+        self.write_settings(checked, replaced=replaced, frozen_at=frozen_at)
+
+    def write_records(self, checked: Plan, *, replaced: bool) -> None:
+        """:meth:`write` but the world's settings: what an import writes in one transaction, where it can
+        (``service``)."""
         store = self._store
         accounts = self._write_accounts(checked, replaced=replaced)
         self._write_users(checked, replaced=replaced, accounts=accounts)
@@ -97,6 +103,11 @@ class WorldWriter:
             store.ibkey.create_app(self._resealer.app(app) or app)
         for number, conditions in checked.phones:
             store.phones.set_conditions(number, conditions)
+
+    def write_settings(self, checked: Plan, *, replaced: bool, frozen_at: int | None) -> None:
+        """The world's settings, over a world ``replaced``: the clock (which every process is told of at
+        once, so not from inside a transaction) and the gateway's daily reset."""
+        store = self._store
         if replaced and frozen_at is not None:
             store.clock.set_at(frozen_at, system_now=int(time.time()), freeze=True)
         elif replaced:
@@ -104,6 +115,16 @@ class WorldWriter:
         if replaced and checked.daily_reset is not None:
             value, since = checked.daily_reset
             store.gateway.set_daily_reset(self._gateway_instance, value, since=since)
+
+    def recorded(self, store: Store) -> WorldWriter:
+        """The same writer on ``store`` (one recording its writes: ``Store.recording``)."""
+        return WorldWriter(
+            store,
+            self._resealer,
+            gateway_instance=self._gateway_instance,
+            delete_user=self._delete_user,
+            delete_account=self._delete_account,
+        )
 
     def _write_accounts(self, checked: Plan, *, replaced: bool) -> dict[str, str]:
         """Create every account of the document, each with its list, before its members exist (their creates

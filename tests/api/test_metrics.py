@@ -89,9 +89,48 @@ def test_codes_sent_are_counted_by_channel(client: FlaskClient, admin_headers: d
     )
     assert started.status_code == 200 and started.get_json()["factor"]["type"] == "sms"
     after = samples(client)
-    assert (
-        delta(before, after, 'sls_messages_sent_total{channel="sms"}') == 2
-    )  # the enrolment notice, the code
+    delivered = 'sls_messages_sent_total{channel="sms",outcome="delivered",reason="none"}'
+    assert delta(before, after, delivered) == 2  # the enrolment notice, the code
+
+
+def _sms_counts(before: dict[str, float], after: dict[str, float]) -> dict[tuple[str, str], float]:
+    """The SMS series that moved, by (outcome, reason)."""
+    found = {}
+    for name in after:
+        match = re.fullmatch(r'sls_messages_sent_total\{channel="sms",outcome="(\w+)",reason="(\w+)"\}', name)
+        if match and delta(before, after, name):
+            found[(match[1], match[2])] = delta(before, after, name)
+    return found
+
+
+def test_texts_the_network_drops_are_counted_apart_from_those_delivered(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A text the phone never got (off until restarted, the carrier blocking texts) was counted as sent,
+    like one delivered; and one a swapped SIM took to another handset was counted as the subscriber's."""
+    number = "+15550100078"
+    made = client.post(
+        "/admin/v1/users",
+        json={"username": "sid", "password": "Correct-Horse-Battery-9", "phone": number, "sms": False},
+        headers=admin_headers,
+    )
+    assert made.status_code == 201
+    conditions = f"/sim/v1/phones/{number}/conditions"
+    before = samples(client)
+    assert client.put(conditions, json={"needs_restart": True}).status_code == 200
+    enrolled = client.post("/admin/v1/users/sid/devices", json={"type": "sms"}, headers=admin_headers)
+    assert enrolled.status_code == 201  # its notice: lost, the phone needs a restart
+    assert client.put(conditions, json={"carrier_blocks_sms": True}).status_code == 200
+    login = {"username": "sid", "password": "Correct-Horse-Battery-9"}
+    assert client.post("/api/v1/auth/login", json=login).status_code == 200  # the code: blocked
+    assert client.put(conditions, json={"sim_swapped_to": "attacker"}).status_code == 200
+    assert client.post("/api/v1/auth/login", json=login).status_code == 200  # the code: the attacker's
+    after = samples(client)
+    assert _sms_counts(before, after) == {
+        ("dropped", "needs_restart"): 1,
+        ("dropped", "carrier_blocked"): 1,
+        ("delivered", "sim_swapped"): 1,
+    }
 
 
 def test_a_redis_that_cannot_serve_is_counted_and_the_scrape_still_answers(

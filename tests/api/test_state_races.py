@@ -24,8 +24,17 @@ from flask.testing import FlaskClient
 from test_state_transfer import export
 from test_user_deletion_resumed import WorkerKilled, alice_locked_and_logged_in, cut_deletion
 
+from sls_server.store import Store
 from sls_server.store.records import UserRecord
 from sls_server.web.event_words import sentence
+
+
+@pytest.fixture(autouse=True)
+def record_by_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These races are those of the import that writes record by record, as it does on a Redis Cluster
+    (no transaction across slots); on one Redis it writes in one MULTI/EXEC, whose races and cuts are
+    ``test_state_import_atomic.py``'s."""
+    monkeypatch.setattr(Store, "transactional", property(lambda _: False))
 
 
 @pytest.mark.parametrize("cut", ["worker_killed", "redis_lost"])

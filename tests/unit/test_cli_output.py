@@ -34,6 +34,15 @@ KEY_HEX = VECTORS["key_hex"]
         ("redis://host:6379/0?password=s3cret", "redis://host:6379/0?password=***"),
         ("rediss://user:s3cret@host/1?password=s3cret", "rediss://user:***@host/1?password=***"),
         ("redis://host/0?db=1&socket_timeout=2", "redis://host/0?db=1&socket_timeout=2"),
+        # a Cluster's or Sentinel's list of hosts has no port urlsplit reads: masking raised ValueError, and
+        # `sls config` and the start-up banner failed on the URL they were to show
+        ("redis+cluster://u:s3cret@h1:7000,h2:7001", "redis+cluster://u:***@h1:7000,h2:7001"),
+        (
+            "redis+sentinel://:s3cret@s1:26379,s2:26379/mymaster",
+            "redis+sentinel://:***@s1:26379,s2:26379/mymaster",
+        ),
+        ("redis://[::1]:6379/0", "redis://[::1]:6379/0"),
+        ("redis://:s3cret@[::1]:6379/0", "redis://:***@[::1]:6379/0"),
     ],
 )
 def test_mask_url(url: str | None, shown: str | None) -> None:

@@ -2,7 +2,8 @@
 
 Holds the blueprint, its guard and its surface (``http.operations``); the routes live in ``users`` (users,
 devices, sessions), ``access`` (IP allowlists, accounts), ``lockout`` (locks, disabling), ``control``
-(clock, events, reset) and ``state`` (the world exported and imported).
+(clock, events, reset), ``state`` (the world exported and imported) and ``settings`` (the settings it
+runs with, read-only).
 """
 
 from __future__ import annotations
@@ -37,6 +38,6 @@ def require_admin_token() -> None:
         raise AdminTokenRequired()
 
 
-from . import access, control, lockout, state, users  # noqa: E402  - each adds its routes to bp
+from . import access, control, lockout, settings, state, users  # noqa: E402  - each adds its routes to bp
 
-__all__ = ["access", "bp", "control", "lockout", "state", "users"]
+__all__ = ["access", "bp", "control", "lockout", "settings", "state", "users"]

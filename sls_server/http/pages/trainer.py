@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 
 from ...auth.errors import TokenGuessesLimited
 from ...errors import InvalidRequest, SlsError
+from ...settings_view import readable, settings_view
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
 from ...sim.users_table import users_table
@@ -108,8 +109,14 @@ def trainer_page() -> ResponseReturnValue:
         # the feed's event ids are the app's wall-clock ms (store/events.py): those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
         idle_warning=TRAINER.idle_warning("/trainer/users"),
+        settings=console_settings(),
         section="trainer",
     )
+
+
+def console_settings() -> dict[str, str]:
+    """The Server settings card's rows, by name, as ``sls settings`` shows them: never a secret's value."""
+    return readable(settings_view(core().settings))
 
 
 def sign_in_page() -> ResponseReturnValue:
