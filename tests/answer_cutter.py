@@ -27,6 +27,9 @@ class AnswerCutter:
         self.port = int(self._listener.getsockname()[1])
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.armed: bytes | None = None
+        #: Bytes that must follow the armed ones before the cut (a transaction's EXEC: Redis answers each
+        #: queued command as it comes, and a cut on those answers would drop the EXEC still on its way).
+        self.then: bytes | None = None
         self.cut = 0
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -48,25 +51,42 @@ class AnswerCutter:
                 return
             redis_side = self._connect_upstream()
             cutting = threading.Event()
-            threading.Thread(target=self._requests, args=(client, redis_side, cutting), daemon=True).start()
-            threading.Thread(target=self._answers, args=(client, redis_side, cutting), daemon=True).start()
+            turn = threading.Lock()  # a request passed on and judged before an answer is looked at
+            args = (client, redis_side, cutting, turn)
+            threading.Thread(target=self._requests, args=args, daemon=True).start()
+            threading.Thread(target=self._answers, args=args, daemon=True).start()
 
-    def _requests(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
+    def _requests(
+        self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event, turn: threading.Lock
+    ) -> None:
         tail = b""  # the end of what came before: TCP is a stream, and a request can arrive in two reads
+        awaited: bytes | None = None  # ``then`` (or nothing), once the armed bytes went by
         while data := _received(client):
+            seen = tail + data
             armed = self.armed
             # in this read, or across it and the last (never wholly in the last: a request from before arming)
-            if armed is not None and armed in tail + data and armed not in tail:
+            if armed is not None and armed in seen and armed not in tail:
                 self.armed = None
-                cutting.set()
-            tail = (tail + data)[-256:]
-            if not _passed(redis_side, data):
-                break
+                awaited = self.then or b""
+                seen = seen[seen.index(armed) :]  # what follows them: ``then`` looked for from there
+            tail = seen[-256:]
+            with (
+                turn
+            ):  # passed on before the cut is set, so all of it reaches Redis; judged before any answer
+                if not _passed(redis_side, data):
+                    break
+                if awaited is not None and awaited in seen:
+                    awaited = None
+                    cutting.set()
         _close(client, redis_side)  # a client gone is gone for Redis too (a replica's link, say)
 
-    def _answers(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
+    def _answers(
+        self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event, turn: threading.Lock
+    ) -> None:
         while data := _received(redis_side):
-            if cutting.is_set():
+            with turn:
+                cut = cutting.is_set()
+            if cut:
                 self.cut += 1
                 break
             if not _passed(client, data):
@@ -128,7 +148,9 @@ class RequestCutter(AnswerCutter):
     and closes both sides there, as a Redis killed (or a link cut) while the client was still writing. Redis
     ran what it received whole; the rest never reaches it."""
 
-    def _requests(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
+    def _requests(
+        self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event, turn: threading.Lock
+    ) -> None:
         while data := _received(client):
             armed = self.armed
             if armed is not None and armed in data:
@@ -140,7 +162,9 @@ class RequestCutter(AnswerCutter):
                 break
         _close(client, redis_side)
 
-    def _answers(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
+    def _answers(
+        self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event, turn: threading.Lock
+    ) -> None:
         while data := _received(redis_side):
             if not _passed(client, data):
                 break
