@@ -81,7 +81,9 @@ def shared_serve(
     from its start, its stop, a Redis of its own): one server per distinct settings per xdist worker, handed
     to each test on an emptied Redis (``fresh``). Tests in several files ask for the same few settings
     (a trusted proxy, concurrent sessions, a simulators' token), and a start of its own was about 1 s of CPU
-    a test (docs/performance.md, the suite's time)."""
+    a test (docs/performance.md, the suite's time). Once a test: a server starting on a Redis that holds
+    another's key check (written at its start) refuses it, as a second server with a data folder of its own
+    would, so a test that wants two takes ``sls_serve`` for the other, with this one's ``SLS_DATA_DIR``."""
 
     def serve(workers: int = 1, **env: str) -> ServerProcess:
         settings = json.dumps([workers, sorted(env.items())])
