@@ -1,12 +1,14 @@
 """Servers shared by tests that need one over HTTP and nothing of their own of it (settings, its log from its
 start, its stop), each handed to the next test on an emptied Redis with its workers told the clock is gone
-(``conftest.fresh``), as ``demo_server`` is; and ``served_once``, for a module's tests that share settings.
+(``conftest.fresh``), as ``demo_server`` is; ``served_once``, for a module's tests that share settings; and
+``shared_serve``, for tests in any file that ask for the same settings.
 A server start costs 1 to 1.7 s of CPU with its workers (docs/performance.md, the suite's time). Loaded by
 ``tests/conftest.py`` as a plugin, so its fixtures reach every test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,36 @@ def racing_server_once(
 def racing_server(racing_server_once: ServerProcess, redis_url: str) -> ServerProcess:
     """The session's two-worker server on an emptied Redis, as if just started (``fresh``)."""
     return fresh(racing_server_once, redis_url)
+
+
+@pytest.fixture(scope="session")
+def servers_by_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServerProcess]]:
+    """The servers ``shared_serve`` started in this process, by their settings; stopped when it ends."""
+    started: dict[str, ServerProcess] = {}
+    yield started
+    for server in started.values():
+        stop_server(server)
+
+
+@pytest.fixture
+def shared_serve(
+    servers_by_settings: dict[str, ServerProcess],
+    redis_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., ServerProcess]:
+    """``sls_serve``'s call for a test that needs settings of its own but nothing else of its server (its log
+    from its start, its stop, a Redis of its own): one server per distinct settings per xdist worker, handed
+    to each test on an emptied Redis (``fresh``). Tests in several files ask for the same few settings
+    (a trusted proxy, concurrent sessions, a simulators' token), and a start of its own was about 1 s of CPU
+    a test (docs/performance.md, the suite's time). Once a test: a server starting on a Redis that holds
+    another's key check (written at its start) refuses it, as a second server with a data folder of its own
+    would, so a test that wants two takes ``sls_serve`` for the other, with this one's ``SLS_DATA_DIR``."""
+
+    def serve(workers: int = 1, **env: str) -> ServerProcess:
+        settings = json.dumps([workers, sorted(env.items())])
+        if settings not in servers_by_settings:
+            folder = tmp_path_factory.mktemp("shared-serve")
+            servers_by_settings[settings] = start_server(redis_url, folder, workers, **env)
+        return fresh(servers_by_settings[settings], redis_url)
+
+    return serve

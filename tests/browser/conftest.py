@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import ServerProcess, empty, fresh, start_server, stop_server
+from conftest import ServerProcess, fresh
 
 from .journal import JOURNAL, Journal, add_to_report
 from .pages_kit import World
@@ -58,16 +58,13 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def shared_server(
-    browser: Any, redis_session: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
+def shared_server(browser: Any, plain_server_once: ServerProcess) -> ServerProcess:
     """One ``sls serve`` for this process's browser tests that need no settings of their own: starting one
-    per test was about a fifth of each test's time (a test with settings of its own takes ``sls_serve``)."""
-    # Session fixtures come before a test's own: the Redis may still hold the last test's, secrets sealed
-    # under another server's key among them, which a server refuses to start on.
-    server = start_server(empty(redis_session), tmp_path_factory.mktemp("browser-server"), workers=1)
-    yield server
-    stop_server(server)
+    per test was about a fifth of each test's time (a test with settings of its own takes ``shared_serve``,
+    or ``sls_serve`` for a server of its own). The same one as the e2e tests' ``plain_server``, where this
+    process runs both (a start of its own is about 1 s of CPU). After ``browser``: a test that skips for want
+    of Chromium starts no server."""
+    return plain_server_once
 
 
 @pytest.fixture

@@ -65,8 +65,8 @@ def test_errors_are_tied_to_the_fields_they_are_about(world: World, page: Any) -
     expect(page.get_by_test_id("trainer-token")).to_be_focused()  # straight back to the field to retype
 
 
-def test_a_wrong_sim_token_is_tied_to_its_field(browser: Any, sls_serve: Any, page: Any) -> None:
-    server = sls_serve(workers=1, SLS_SIM_TOKEN="sim-token-for-the-trainer-0123")
+def test_a_wrong_sim_token_is_tied_to_its_field(browser: Any, shared_serve: Any, page: Any) -> None:
+    server = shared_serve(workers=1, SLS_SIM_TOKEN="sim-token-for-the-trainer-0123")
     page.goto(server.url + "/sim")
     page.get_by_test_id("sim-token").fill("not-the-sim-token")
     page.get_by_test_id("sim-token-submit").click()

@@ -17,9 +17,11 @@ SIM_TOKEN = "sim-token-for-the-trainer-0123"
 
 
 def test_every_page_has_a_title_of_its_own(
-    sls_serve: Any, admin_headers: dict[str, str], context: Any
+    shared_serve: Any, admin_headers: dict[str, str], context: Any
 ) -> None:
-    server = sls_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)  # the simulators' sign-in form, in front of /sim
+    server = shared_serve(
+        workers=1, SLS_SIM_TOKEN=SIM_TOKEN
+    )  # the simulators' sign-in form, in front of /sim
     world = World(server.url, admin_headers, SIM_TOKEN)
     world.user("carol", phone="+15555550150")
     card = str(world.device("carol", "dscplus", pin="2468")["device_id"])

@@ -19,7 +19,7 @@ from sls_server.store import connect
 from .pages_kit import World, loaded, sign_in_trainer
 
 IDLE_S = 30 * 60  # SLS_CONSOLE_IDLE_TIMEOUT's default, which the shared server runs with
-SIM_TOKEN = "sim-token-for-the-idle-test-0123"
+SIM_TOKEN = "sim-token-for-the-trainer-0123"  # the same as other tests', so they share a server
 
 
 def idle_until(redis_url: str) -> int:
@@ -66,11 +66,11 @@ def test_the_console_warns_a_minute_before_it_idles_out_and_stay_keeps_the_sign_
 
 
 def test_the_phone_page_behind_the_sim_token_warns_too_and_stay_keeps_the_sign_in(
-    sls_serve: Any, page: Any, admin_headers: dict[str, str], redis_url: str
+    shared_serve: Any, page: Any, admin_headers: dict[str, str], redis_url: str
 ) -> None:
     """The simulators' sign-in idles out as the console's does (the phone's polls are not activity): a
     trainer projecting the phone is warned first, on the phone page itself."""
-    server = sls_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
+    server = shared_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
     World(server.url, admin_headers).user("sam", phone="+15555550170")
     page.clock.install()
     page.goto(server.url + "/sim/phone/sam")

@@ -32,9 +32,9 @@ def test_sign_out_everywhere_signs_out_a_browser_holding_a_copy_of_the_cookie(
 
 
 def test_the_simulators_sign_in_ends_when_the_operator_ends_them_all_and_on_sign_out(
-    browser: Any, sls_serve: Any, page: Any, admin_headers: dict[str, str]
+    browser: Any, shared_serve: Any, page: Any, admin_headers: dict[str, str]
 ) -> None:
-    server = sls_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
+    server = shared_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
     page.goto(server.url + "/sim")
     page.get_by_test_id("sim-token").fill(SIM_TOKEN)
     page.get_by_test_id("sim-token-submit").click()

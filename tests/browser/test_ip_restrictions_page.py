@@ -15,9 +15,9 @@ from .pages_kit import PASSWORD, World, log_in_with_card, verify_with_card
 
 
 @pytest.fixture
-def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
+def server(browser: Any, shared_serve: Callable[..., Any]) -> Any:
     """Trusting this machine's X-Forwarded-For, so a login can come from another address."""
-    return sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    return shared_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
 
 
 def _login_from(world: World, ip: str) -> int:

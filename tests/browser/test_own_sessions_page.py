@@ -14,9 +14,9 @@ from .pages_kit import World, confirm_identity, log_in_over_the_api, log_in_with
 
 
 @pytest.fixture
-def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
+def server(browser: Any, shared_serve: Callable[..., Any]) -> Any:
     """A server that keeps each login's session (SLS_SESSION_CONCURRENCY=allow), so there are others."""
-    return sls_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
+    return shared_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
 
 
 def test_your_sessions_marks_this_browser_and_logs_out_the_others_after_verifying(

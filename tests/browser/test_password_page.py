@@ -17,9 +17,9 @@ NEW = "Violet-Harbour-Lantern-42"
 
 
 @pytest.fixture
-def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
+def server(browser: Any, shared_serve: Callable[..., Any]) -> Any:
     """A server that keeps each login's session (SLS_SESSION_CONCURRENCY=allow), so there are others."""
-    return sls_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
+    return shared_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
 
 
 def _login_status(world: World, name: str, password: str) -> int:

@@ -20,9 +20,9 @@ from playwright.sync_api import expect
 
 
 def test_the_console_shows_the_demo_to_its_last_step_with_the_attacker_tagged(
-    sls_serve: Callable[..., ServerProcess], page: Any, tmp_path: Path
+    shared_serve: Callable[..., ServerProcess], page: Any, tmp_path: Path
 ) -> None:
-    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    server = shared_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
     page.goto(server.url + "/trainer")
     page.get_by_test_id("trainer-token").fill(ADMIN_TOKEN)
     page.get_by_test_id("trainer-sign-in").click()

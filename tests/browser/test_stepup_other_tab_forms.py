@@ -19,9 +19,9 @@ from .pages_kit import World, log_in_over_the_api, log_in_with_card, session_sta
 
 
 @pytest.fixture
-def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
+def server(browser: Any, shared_serve: Callable[..., Any]) -> Any:
     """A server that keeps each login's session (SLS_SESSION_CONCURRENCY=allow), so there are others."""
-    return sls_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
+    return shared_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
 
 
 def _tab_b(context: Any, world: World) -> Any:

@@ -50,13 +50,13 @@ def test_a_staged_brute_force_reads_as_sentences_and_its_lock_as_a_defence(world
 
 
 def test_an_approval_of_the_attacker_s_login_is_a_breach(
-    browser: Any, sls_serve: Any, admin_headers: dict[str, str], page: Any
+    browser: Any, shared_serve: Any, admin_headers: dict[str, str], page: Any
 ) -> None:
     """The victim's phone approves a push the attacker's login sent: the approval carries the login's
     address (as ``push.sent`` does), so it reads as the attacker's success, in red, labelled "breach", not
     as the victim's good news from the phone's address. Behind a proxy the server believes, so the login
     names the attacker's address."""
-    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    server = shared_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
     world = World(server.url, admin_headers)
     world.user("ivy", phone="+15555550171")
     app = world.ibkey("ivy", "+15555550171")

@@ -99,12 +99,12 @@ def test_a_relayed_login_s_text_is_the_attacker_s(world: World, page: Any) -> No
 
 
 def test_a_sign_in_from_a_new_place_is_amber_and_says_so(
-    browser: Any, sls_serve: Any, admin_headers: dict[str, str], page: Any
+    browser: Any, shared_serve: Any, admin_headers: dict[str, str], page: Any
 ) -> None:
     """A login from an address the user never signed in from (their sign-in notice's news) is amber, from any
     address, not only the staged attacks' own: a scenario's attacker, or the user on the road. Behind a proxy
     the server believes, so each login names its address."""
-    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    server = shared_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
     world = World(server.url, admin_headers)
     world.user("tess")
     secret = world.device("tess", "totp")["secret_b32"]

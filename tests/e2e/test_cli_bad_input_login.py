@@ -91,10 +91,10 @@ def test_auto_while_the_demo_is_still_seeding_says_so(demo: Demo) -> None:
     assert "--auto finds no password for card-carl: `sls demo` is still seeding" in asked.stderr
 
 
-def test_auto_on_a_server_no_demo_describes_names_what_is_missing(sls_serve: Any, tmp_path: Path) -> None:
+def test_auto_on_a_server_no_demo_describes_names_what_is_missing(plain_server: Any, tmp_path: Path) -> None:
     """``--auto`` against a server that is not the demo's (--url, no demo.json of it): the card's PIN is not
     "missing from demo.json" (there is no demo world at all); it says so, and that --pin gives it."""
-    server = sls_serve(workers=1)
+    server = plain_server
     card_user_over_http(server.url, "kim", "quartz-meadow-lantern-3")
     env = {"SLS_DATA_DIR": str(tmp_path / "elsewhere")}  # a data folder no demo ever wrote
     runner = CliRunner()

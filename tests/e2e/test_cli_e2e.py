@@ -123,8 +123,8 @@ def test_cli_sets_up_a_user_who_logs_in_over_http(racing_server: ServerProcess, 
         assert secret not in log
 
 
-def test_cli_reports_server_errors_and_moves_the_clock(sls_serve: Any, tmp_path: Path) -> None:
-    server = sls_serve(workers=1)
+def test_cli_reports_server_errors_and_moves_the_clock(plain_server: Any, tmp_path: Path) -> None:
+    server = plain_server
     env = clean_env(tmp_path / "cli-data")
     target = ["--url", server.url, "--admin-token", ADMIN_TOKEN]
     sls("user", "add", "dave", "--password", PASSWORD, *target, env=env)

@@ -12,7 +12,7 @@ PASSWORD = "Amber-Falcon-Ibkey-17"
 PHONES = {"alice": "+15550100001"}
 
 
-def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
+def test_cli_drives_the_phone_over_http(plain_server: Any, tmp_path: Any) -> None:
     """``sls device activate|notifications|approve|ibkey-respond`` against a real ``sls serve``."""
     import requests
     from click.testing import CliRunner
@@ -20,7 +20,7 @@ def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
 
     from sls_server.cli.main import cli
 
-    server = sls_serve(workers=1)
+    server = plain_server
     app = ibkey_user_over_http(server.url, "alice", PASSWORD, PHONES["alice"])
     inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONES['alice']}/messages", timeout=10).json()
     code = next(m["code"] for m in inbox["messages"] if "activation code" in m["text"])
@@ -82,7 +82,9 @@ def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
     assert wrong.exit_code == 1 and "unknown_notification" in wrong.stderr
 
 
-def test_enroll_says_the_commands_that_activate_the_phone_and_they_do(sls_serve: Any, tmp_path: Any) -> None:
+def test_enroll_says_the_commands_that_activate_the_phone_and_they_do(
+    plain_server: Any, tmp_path: Any
+) -> None:
     """``sls device enroll --type ibkey`` prints the next commands: the whole number to read the texted code
     from (it said ``<number>``), and for a user with an active card, which activates by the card's response
     and gets no text, the card's command (it said the code was "texted to None")."""
@@ -94,7 +96,7 @@ def test_enroll_says_the_commands_that_activate_the_phone_and_they_do(sls_serve:
 
     from sls_server.cli.main import cli
 
-    server = sls_serve(workers=1)
+    server = plain_server
     env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url, "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
 
     def sls(*args: str, typed: str | None = None) -> Any:

@@ -12,7 +12,7 @@ import pytest
 import requests
 from cli_world import seeded
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN, DEMO_ENV, ServerProcess
+from conftest import ADMIN_TOKEN, ServerProcess, fresh
 from json_error_kit import json_error
 from over_http_kit import ibkey_user_over_http
 
@@ -69,11 +69,11 @@ def test_the_cli_keys_the_iphones_passcode_and_sets_face_id(
 
 
 def test_auto_answers_for_the_demo_iphone_with_its_passcode_once_face_id_is_off(
-    sls_serve: Any, tmp_path: Path
+    demo_server: ServerProcess, redis_url: str, tmp_path: Path
 ) -> None:
     """QA: with Face ID off, `sls login iphone-ivy --auto` failed (it sent Face ID, as demo.json says). The
     demo gives her iPhone a passcode, demo.json keeps it, and --auto unlocks the way the phone asks."""
-    demo = seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+    demo = seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")  # the demo's limits, as `sls demo`'s
     app = demo.device("iphone-ivy", "ibkey")
     assert app["iphone_passcode"] == PASSCODE and app["biometric"] is True
     assert "iPhone passcode 482916" in demo.ok("world").stdout

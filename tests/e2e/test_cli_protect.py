@@ -16,8 +16,8 @@ def sls(server, *args: str) -> subprocess.CompletedProcess[str]:
     return server.sls(*args)
 
 
-def test_lockout_unlock_allowlist_and_device_unlock_from_the_cli(sls_serve) -> None:
-    server = sls_serve(workers=1)
+def test_lockout_unlock_allowlist_and_device_unlock_from_the_cli(plain_server) -> None:
+    server = plain_server
     assert sls(server, "user", "add", "alice", "--password", PASSWORD).returncode == 0
     card = json.loads(sls(server, "device", "enroll", "alice", "--pin", "1234", "--json").stdout)
     for _ in range(5):
@@ -77,10 +77,10 @@ def test_lockout_unlock_allowlist_and_device_unlock_from_the_cli(sls_serve) -> N
     assert json.loads(sls(server, "user", "lockout", "alice", "--json").stdout)["locked"] is True
 
 
-def test_unlock_says_what_it_changed(sls_serve) -> None:
+def test_unlock_says_what_it_changed(plain_server) -> None:
     """The state after an unlock is always "not locked": printed alone, with an empty table, it read as if
     the account had never been locked. The command says what it lifted or forgot."""
-    server = sls_serve(workers=1)
+    server = plain_server
     assert sls(server, "user", "add", "alice", "--password", PASSWORD).returncode == 0
 
     def fail(times: int) -> None:

@@ -15,7 +15,7 @@ from sls_server.cli import demofile
 from sls_server.cli.main import cli
 
 pytestmark = pytest.mark.e2e
-SIM_TOKEN = "trainer-sim-token-0123456789"
+SIM_TOKEN = "sim-token-for-the-trainer-0123"  # the browser tests', so they share a server
 PHONE = "+15550100077"
 PASSWORD = "Amber-Falcon-Ibkey-17"
 
@@ -24,8 +24,8 @@ def _sls(env: dict[str, str], *args: str) -> Result:
     return CliRunner().invoke(cli, list(args), env=env, prog_name="sls")
 
 
-def test_sim_commands_send_the_sim_token(sls_serve: Any, tmp_path: Path) -> None:
-    server = sls_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
+def test_sim_commands_send_the_sim_token(shared_serve: Any, tmp_path: Path) -> None:
+    server = shared_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
     app = ibkey_user_over_http(server.url, "alice", PASSWORD, PHONE)
     env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url, "SLS_SIM_TOKEN": ""}
 

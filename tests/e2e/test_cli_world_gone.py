@@ -28,8 +28,8 @@ def _world(tmp_path: Path, url: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env, check=False)
 
 
-def test_a_world_the_server_no_longer_holds_is_said_to_be_gone(sls_serve, tmp_path: Path) -> None:
-    server: ServerProcess = sls_serve(workers=1)
+def test_a_world_the_server_no_longer_holds_is_said_to_be_gone(plain_server, tmp_path: Path) -> None:
+    server: ServerProcess = plain_server
     shown = _world(tmp_path, server.url)
     assert shown.returncode == 0 and "ghost-gus" in shown.stdout
     said = " ".join(shown.stderr.split())

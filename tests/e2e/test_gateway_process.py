@@ -186,10 +186,10 @@ def test_on_every_interface_it_names_its_pages_at_the_network_address_its_certif
     assert page.status_code == 200 and "xyz-button-login" in page.text
 
 
-def test_gateway_state_against_a_server_without_the_gateway_says_so(sls_serve: Any) -> None:
+def test_gateway_state_against_a_server_without_the_gateway_says_so(plain_server: Any) -> None:
     """It printed the server's 404 words ("The requested URL was not found on the server. If you entered the
     URL manually please check your spelling and try again.") before the hint, and as --json's message."""
-    server = sls_serve(workers=1)
+    server = plain_server
     told = (
         f"error: the server at {server.url} is not in gateway mode: `sls gateway` serves one, on port 5000 "
         "by default (--url http://127.0.0.1:5000), and sls demo or sls serve started with SLS_GATEWAY=True "

@@ -55,8 +55,8 @@ def test_login_flow_over_real_http(racing_server: ServerProcess) -> None:
     assert requests.get(f"{base}/openapi.json", timeout=10).json()["openapi"].startswith("3.1")
 
 
-def test_server_errors_are_json_over_http(sls_serve) -> None:
-    base = sls_serve(workers=1).url
+def test_server_errors_are_json_over_http(plain_server) -> None:
+    base = plain_server.url
     broken = requests.post(
         f"{base}/api/v1/auth/login", data="{nope", headers={"Content-Type": "application/json"}, timeout=10
     )
@@ -68,8 +68,10 @@ def test_server_errors_are_json_over_http(sls_serve) -> None:
     assert requests.get(f"{base}/nope", timeout=10).json()["error"] == "not_found"
 
 
-def test_two_instances_on_one_redis_share_sessions_and_the_clock(sls_serve) -> None:
-    first, second = sls_serve(workers=1), sls_serve(workers=1)
+def test_two_instances_on_one_redis_share_sessions_and_the_clock(plain_server, sls_serve) -> None:
+    first = plain_server
+    # the other instance: the first's data folder, so the same secret key (``SLS_DATA_DIR``'s secret.key)
+    second = sls_serve(workers=1, SLS_DATA_DIR=str(first.log_path.parent / "serve-data"))
     password, card = _enrol(first.url)
     token = _log_in(first.url, requests.Session(), "alice", password, card)["session"]["token"]
     bearer = {"Authorization": f"Bearer {token}"}

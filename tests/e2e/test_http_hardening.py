@@ -163,8 +163,8 @@ def test_forwarded_proto_from_an_untrusted_peer_is_ignored(plain_server: ServerP
     assert "Strict-Transport-Security" not in done.headers  # a forged scheme pins nothing either
 
 
-def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(sls_serve) -> None:
-    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(shared_serve) -> None:
+    server = shared_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
     password, card = _enrol(server.url)
     done = _verify(server.url, password, card, {"X-Forwarded-Proto": "https"})
     cookie = done.headers["Set-Cookie"]

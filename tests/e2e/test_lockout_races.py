@@ -35,8 +35,8 @@ def _race(base: str, passwords: list[str]) -> list[tuple[str, int, str]]:
 
 
 @pytest.mark.parametrize("workers", [2, 3])
-def test_64_racing_wrong_passwords_give_exactly_threshold_failures(sls_serve, workers: int) -> None:
-    server = sls_serve(workers=workers, SLS_IP_THROTTLE_LIMIT="10000")
+def test_64_racing_wrong_passwords_give_exactly_threshold_failures(shared_serve, workers: int) -> None:
+    server = shared_serve(workers=workers, SLS_IP_THROTTLE_LIMIT="10000")
     _make_user(server.url)
     outcomes = _race(server.url, ["wrong-password-x"] * 64)
     codes = [code for _, _, code in outcomes]
@@ -49,8 +49,8 @@ def test_64_racing_wrong_passwords_give_exactly_threshold_failures(sls_serve, wo
     assert len(locked["events"]) == 1
 
 
-def test_racing_with_the_right_password_mixed_in(sls_serve) -> None:
-    server = sls_serve(workers=3, SLS_IP_THROTTLE_LIMIT="10000")
+def test_racing_with_the_right_password_mixed_in(shared_serve) -> None:
+    server = shared_serve(workers=3, SLS_IP_THROTTLE_LIMIT="10000")  # the one the test above raced on
     _make_user(server.url)
     passwords = ["wrong-password-x" if i % 4 else PASSWORD for i in range(64)]
     outcomes = _race(server.url, passwords)

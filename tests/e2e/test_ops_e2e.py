@@ -184,8 +184,8 @@ def test_json_logs_one_line_per_request_with_its_id_and_nothing_secret(sls_serve
     assert not text_lines, "every line is JSON, the start-up facts too (they were a box drawn in text)"
 
 
-def test_a_trusted_proxy_names_the_request(sls_serve) -> None:
-    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+def test_a_trusted_proxy_names_the_request(shared_serve) -> None:
+    server = shared_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
     named = requests.get(f"{server.url}/healthz", headers={"X-Request-Id": "edge-4f2a.77"}, timeout=10)
     assert named.headers["X-Request-Id"] == "edge-4f2a.77"
     for odd in ("two words", "x" * 65, "a/b"):  # not an id: replaced, never echoed

@@ -55,8 +55,8 @@ def world_of(demo: Demo) -> dict[str, Any]:
 
 
 @pytest.fixture
-def demo(sls_serve: Callable[..., ServerProcess], tmp_path: Path) -> Demo:
-    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32", **DEMO_ENV)
+def demo(shared_serve: Callable[..., ServerProcess], tmp_path: Path) -> Demo:
+    server = shared_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32", **DEMO_ENV)
     return seeded(server, tmp_path / "demo")
 
 

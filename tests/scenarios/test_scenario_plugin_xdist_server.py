@@ -8,7 +8,6 @@ in-process run (no ``--sls-server``) has a world of its own and is unaffected.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from conftest import ADMIN_TOKEN, ServerProcess
@@ -17,9 +16,9 @@ from test_scenario_pytest_plugin import TEXTED
 
 
 def test_a_server_shared_by_xdist_workers_is_one_usage_error_before_anything_runs(
-    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+    plain_server: ServerProcess, tmp_path: Path
 ) -> None:
-    server = sls_serve(workers=1)
+    server = plain_server
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     for n in range(4):
         (tmp_path / f"t{n}.scenario.yaml").write_text(TEXTED.replace("name: texted", f"name: texted-{n}"))

@@ -274,10 +274,10 @@ def test_scenario_files_run_against_a_server_with_its_tokens_from_options_or_env
 
 
 def test_a_wrong_admin_token_or_no_server_stops_the_session_once(
-    sls_serve: Callable[..., ServerProcess], tmp_path: Path, pytest_in: PytestIn
+    plain_server: ServerProcess, tmp_path: Path, pytest_in: PytestIn
 ) -> None:
     """Each scenario file was an error of its own ("setup: reset the world: ... 401"), the same one again."""
-    server = sls_serve(workers=1)
+    server = plain_server
     for name in ("one", "two"):
         (tmp_path / f"{name}.scenario.yaml").write_text(TEXTED.replace("name: texted", f"name: {name}"))
     wrong = pytest_in(
