@@ -1,7 +1,7 @@
 """The login flow (``/api/v1/auth/login``): the password, the second factor's prompt, switching factors, the
 answer, and polling a login that waits for an app."""
 
-from typing import Annotated, Literal, NotRequired, Self
+from typing import Annotated, Any, Literal, NotRequired, Self
 
 from pydantic import ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
@@ -14,6 +14,20 @@ from .sessions import SessionToken
 #: IB Key's Challenge/Response method asked for instead of a push ("IBKR Mobile Authentication (IB Key) Use
 #: Without Notifications"): the only mode a client may ask for; a push is the default where one can go.
 ChallengeMode = Literal["challenge"]
+
+
+#: :func:`check_mode`'s rule for the document, beside a body's other rules (its own keyword, so a body's
+#: ``if``/``then`` stays its own): a ``mode`` that is no null goes with ``"type": "ibkey"``.
+MODE_NEEDS_IBKEY: dict[str, Any] = {
+    "dependentSchemas": {
+        "mode": {
+            "anyOf": [
+                {"properties": {"mode": {"type": "null"}}},
+                {"required": ["type"], "properties": {"type": {"const": "ibkey"}}},
+            ]
+        }
+    }
+}
 
 
 def check_mode(mode: str | None, type_: str | None) -> None:
@@ -98,6 +112,8 @@ class LoginStarted(TypedDict):
 
 class FactorSwitchRequest(Request):
     """Another of the user's factors, or a new code on the same one."""
+
+    model_config = ConfigDict(json_schema_extra=MODE_NEEDS_IBKEY)
 
     type: FactorType = Field(description="The authenticator type, as in `factors`.")
     device_id: DeviceRef | None = Field(

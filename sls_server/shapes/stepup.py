@@ -8,7 +8,7 @@ from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
 from .common import DeviceRef, FactorType, Password, Phone, Refusal, Request, UnixTime, Username, by_state
-from .login import ChallengeMode, Factor, FactorOption, check_mode
+from .login import MODE_NEEDS_IBKEY, ChallengeMode, Factor, FactorOption, check_mode
 from .sessions import SessionToken
 
 Purpose = Literal["withdrawal", "change_contact", "add_device", "change_security", "trade_permissions"]
@@ -28,6 +28,7 @@ class StepUpRequest(Request):
         json_schema_extra={
             "if": {"properties": {"txn_id": {"type": "null"}}},
             "then": {"required": ["purpose"], "properties": {"purpose": {"type": "string"}}},
+            **MODE_NEEDS_IBKEY,
         }
     )
 
