@@ -23,11 +23,15 @@ class StepUpRequest(Request):
     # "purpose or txn_id" as if/then, not a top-level anyOf: code generators read an object that is also a
     # union as a union of its members (openapi-python-client typed the body as Any); validators keep it.
     # A null counts as absent, as the model's check has it: "txn_id absent or null" is the `if` (a property
-    # absent passes `properties`), and `then` wants a purpose that is no null.
+    # absent passes `properties`), and `then` wants a purpose that is no null, and no response (which
+    # finishes a step-up).
     model_config = ConfigDict(
         json_schema_extra={
             "if": {"properties": {"txn_id": {"type": "null"}}},
-            "then": {"required": ["purpose"], "properties": {"purpose": {"type": "string"}}},
+            "then": {
+                "required": ["purpose"],
+                "properties": {"purpose": {"type": "string"}, "response": {"type": "null"}},
+            },
             **MODE_NEEDS_IBKEY,
         }
     )

@@ -39,3 +39,14 @@ def test_what_the_server_reads_as_a_start_or_a_finish_the_document_takes(
     spec: dict[str, Any], body: dict[str, Any]
 ) -> None:
     assert schema_errors(spec, REQUEST, body) == []
+
+
+def test_a_response_without_txn_id_is_refused_by_both(alice: EnrolledUser, spec: dict[str, Any]) -> None:
+    """``response`` finishes a step-up: beside ``purpose`` alone the server refuses it, naming it (a
+    schema-driven fuzzer's body, valid by the document)."""
+    body = {"purpose": "withdrawal", "response": "12345678", "txn_id": None}
+    token = alice.log_in()
+    answer = alice.client.post("/api/v1/verify", json=body, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 400 and answer.get_json()["field"] == "response", answer.get_json()
+    assert schema_errors(spec, REQUEST, body) != []
+    assert schema_errors(spec, REQUEST, {"purpose": "withdrawal", "response": None}) == []
