@@ -24,13 +24,16 @@ class StepUpRequest(Request):
     # union as a union of its members (openapi-python-client typed the body as Any); validators keep it.
     # A null counts as absent, as the model's check has it: "txn_id absent or null" is the `if` (a property
     # absent passes `properties`), and `then` wants a purpose that is no null, and no response (which
-    # finishes a step-up).
+    # finishes a step-up); `else` (a txn_id goes on with one) wants none of the fields that start one.
     model_config = ConfigDict(
         json_schema_extra={
             "if": {"properties": {"txn_id": {"type": "null"}}},
             "then": {
                 "required": ["purpose"],
                 "properties": {"purpose": {"type": "string"}, "response": {"type": "null"}},
+            },
+            "else": {
+                "properties": {name: {"type": "null"} for name in ("purpose", "type", "device_id", "mode")}
             },
             **MODE_NEEDS_IBKEY,
         }

@@ -50,3 +50,18 @@ def test_a_response_without_txn_id_is_refused_by_both(alice: EnrolledUser, spec:
     assert answer.status_code == 400 and answer.get_json()["field"] == "response", answer.get_json()
     assert schema_errors(spec, REQUEST, body) != []
     assert schema_errors(spec, REQUEST, {"purpose": "withdrawal", "response": None}) == []
+
+
+@pytest.mark.parametrize("field", ["purpose", "type", "device_id", "mode"])
+def test_a_start_field_beside_txn_id_is_refused_by_both(
+    alice: EnrolledUser, spec: dict[str, Any], field: str
+) -> None:
+    """``txn_id`` goes on with a step-up: a field that starts one beside it is refused, naming it."""
+    value = {"purpose": "withdrawal", "type": "ibkey", "device_id": "dscplus-0", "mode": "challenge"}[field]
+    body = {"txn_id": "alice~abc", field: value}
+    if field == "mode":
+        body["type"] = "ibkey"  # mode's own rule aside: the field named is the first the server meets
+    token = alice.log_in()
+    answer = alice.client.post("/api/v1/verify", json=body, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 400, answer.get_json()
+    assert schema_errors(spec, REQUEST, body) != []
