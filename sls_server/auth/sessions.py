@@ -21,6 +21,12 @@ from .session_issuing import IpGuard, SessionIssuer
 from .session_state import Session
 from .session_tokens import session_id
 
+#: A request with no session token at all: where one goes (a token under another scheme reads as none).
+NO_SESSION = (
+    "No session: send the login's session token as Authorization: Bearer <token>, or the session cookie "
+    "the login set."
+)
+
 
 class SessionService:
     def __init__(
@@ -66,8 +72,8 @@ class SessionService:
         The address is checked on every request, not only at login: a session used from outside the
         user's allowed addresses is ended on the spot.
         """
-        if not token:
-            raise NotAuthenticated()
+        if not token:  # said with where a token goes: a client sending it under another scheme learns how
+            raise NotAuthenticated(NO_SESSION)
         sid = session_id(token)
         if sid is None:
             raise NotAuthenticated("No valid session: log in first.")

@@ -70,8 +70,8 @@ def strict_json(raw: bytes) -> None:
     """
     try:
         document = from_json(raw, allow_inf_nan=False)
-    except ValueError:
-        raise InvalidRequest(not_json(raw), field="body") from None
+    except ValueError as exc:
+        raise InvalidRequest(not_json(raw, exc), field="body") from None
     if not isinstance(document, dict) or raw.count(b":") == len(document):
         return  # not an object: the shape refuses it anyway
     try:
@@ -83,15 +83,23 @@ def strict_json(raw: bytes) -> None:
         raise InvalidRequest(f"{where} is given more than once; each key may appear once", field=where)
 
 
-def not_json(raw: bytes) -> str:
+def not_json(raw: bytes, exc: ValueError | None = None) -> str:
     """Why a body is no JSON, where the cause is its encoding rather than its syntax: JSON sent over a
     network is UTF-8 without a byte order mark (RFC 8259, 8.1), which some clients (PowerShell's, an editor
     saving "UTF-8 with BOM") break; "not valid JSON" alone sent their authors hunting for a syntax error in a
-    body that looks right."""
+    body that looks right. A syntax error says the parser's reason and place (``trailing comma at line 1
+    column 39``: words and numbers of the parser's, nothing of the body), ``NaN`` and ``Infinity`` that they
+    are no JSON numbers (the parser's own words for them, "expected value", point nowhere useful)."""
     if raw.startswith(codecs.BOM_UTF8):
         return "the body is not valid JSON: it starts with a byte order mark; send UTF-8 without one"
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
         return "the body is not valid JSON: it is not UTF-8 (JSON is UTF-8, whatever charset is declared)"
-    return "the body is not valid JSON"
+    if exc is None:
+        return "the body is not valid JSON"
+    try:
+        from_json(raw, allow_inf_nan=True)
+    except ValueError:
+        return f"the body is not valid JSON: {exc}"
+    return "the body is not valid JSON: NaN and Infinity are no JSON numbers"

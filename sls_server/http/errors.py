@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from flask import Flask, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import RoutingException
 
 from ..errors import Forbidden, NotFound, SlsError
 from .common import core
@@ -290,9 +291,9 @@ def register_error_handlers(app: Flask) -> None:
             from .pages.kit import refused_page  # the pages' own rendering (their token, their frame)
 
             body, status = refused_page(WrongMethod(SCRIPT_FORM_SENT_BY_THE_BROWSER), back=request.path)
-            return body, status, {ALLOW: ", ".join(_in_order(exc.valid_methods or ()))}
+            return body, status, {ALLOW: ", ".join(_in_order(_own_methods(exc.valid_methods or ())))}
         if isinstance(exc, MethodNotAllowed):
-            return _wrong_method(exc.valid_methods or ())
+            return _wrong_method(_own_methods(exc.valid_methods or ()))
         refusal = werkzeug_refusal(exc)
         if refusal is None:
             log.warning("werkzeug answered %s: %s", status, exc.name)
@@ -332,6 +333,24 @@ def _wrong_method(allowed: Iterable[str]) -> ResponseReturnValue:
     response = jsonify(refusal.body())
     response.headers[ALLOW] = ", ".join(methods)
     return response, refusal.status
+
+
+def _own_methods(allowed: Iterable[str]) -> list[str]:
+    """Of the methods werkzeug found for the path, those of a route that is this path itself, when there is
+    one: ``/api/v1/sessions/end-others`` (POST) also fits ``/api/v1/sessions/<session_id>`` (DELETE), and
+    ``Allow: POST, DELETE`` named a method the document does not list for that path. Only a 405 pays for
+    the matching, and a path no route spells out keeps every method werkzeug found."""
+    found = list(allowed)
+    routes = current_app.url_map.bind_to_environ(request.environ)
+    own = []
+    for method in found:
+        try:
+            rule, _ = routes.match(request.path, method=method, return_rule=True)
+        except (HTTPException, RoutingException):  # a redirect or a refusal: not a route of this path
+            continue
+        if not rule.arguments:
+            own.append(method)
+    return own or found
 
 
 def _methods_without_the_slash() -> list[str]:

@@ -81,6 +81,8 @@ def _find(items: Any) -> Refusal | None:
 # --- patterns the core enforces too (see the module's docstring) -----------------------------------------
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+#: A username as a client types it: any case (the core lower-cases it, then holds it to USERNAME_PATTERN).
+USERNAME_INPUT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$"
 PHONE_PATTERN = r"^\+[1-9][0-9]{6,14}$"
 ACCOUNT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 HANDSET_PATTERN = r"^(?:\+[1-9][0-9]{6,14}|[A-Za-z0-9_.+-]*[A-Za-z][A-Za-z0-9_.+-]*)$"
@@ -127,6 +129,9 @@ UsernameInput = Annotated[
         max_length=64,
         description="Case-insensitive: 3-64 letters, digits, `.`, `_` or `-`, starting with a letter or "
         "digit.",
+        # The form, declared for a client validating against the document; judged by the core (or by
+        # NewUsername's check) on the lower-cased text, so a 400 words it, not pydantic's regex.
+        json_schema_extra={"pattern": USERNAME_INPUT_PATTERN},
     ),
 ]
 USERNAME_FORM = "must be 3-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit"

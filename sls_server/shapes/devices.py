@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal, NotRequired, Self, get_args
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
@@ -46,8 +46,47 @@ Suite = Annotated[
 ]
 
 
+#: The one type each enrolment option is for (``sls device enroll``'s ``ONLY_FOR`` too).
+OPTION_TYPES = {
+    "pin": "dscplus",
+    "share_device_id": "dscplus",
+    "platform": "ibkey",
+    "days": "temporary",
+    "digits": "totp",
+    "algorithm": "totp",
+    "period": "totp",
+}
+
+
+def check_options_for_type(body: "DeviceEnrolRequest") -> None:
+    """400 naming an option of another type than the body's (``{"type": "totp", "days": 5}``), rather than
+    enrol without it and let the client believe it was obeyed. A type this server does not know is left to
+    the registry's ``unsupported_device_type``. (The trainer's form sends its hidden fields too, so it is
+    the admin route's check, not the model's.)"""
+    if body.type not in get_args(FactorType):
+        return
+    for option, for_type in OPTION_TYPES.items():
+        if getattr(body, option) is not None and body.type != for_type:
+            raise InvalidRequest(f"{option} is for type {for_type}, not {body.type}", field=option)
+
+
 class DeviceEnrolRequest(Request):
     """`type` plus that type's parameters. `share_device_id` shares an existing DSC+ card instead."""
+
+    # check_options_for_type's rule for the document: an option that is no null goes with its type.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "dependentSchemas": {
+                option: {
+                    "anyOf": [
+                        {"properties": {option: {"type": "null"}}},
+                        {"properties": {"type": {"const": for_type}}},
+                    ]
+                }
+                for option, for_type in OPTION_TYPES.items()
+            }
+        }
+    )
 
     # Validated as any string, so that an unknown type is 400 `unsupported_device_type` (from the factor
     # registry) rather than `invalid_request`; documented as the closed set, so generated clients type it.

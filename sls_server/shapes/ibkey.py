@@ -4,6 +4,7 @@ with number matching, challenge/response, and the notification switch."""
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from .common import EightDigits, Password, Refusal, Request, SixDigits, UnixTime
@@ -31,15 +32,27 @@ Pin = Annotated[
 ]
 
 
+MATCH_FORM = "must be the number the login page shows: text of 1-4 characters, or an integer 0-9999"
+
+
 def _number_as_text(value: Any) -> Any:
-    """The number shown is text ("42"); a client sending it as a JSON number means the same."""
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    """The number shown is text ("42"); a client sending it as a JSON number means the same, and ``42.0`` is
+    that integer as JSON Schema has it (``http.body_json.whole_numbers`` reads every other integer so). A
+    number the document refuses (below 0, above 9999, with a fraction) or another type is refused here in
+    the document's words, rather than taken as the text ``"-1"`` or worded as a list's length."""
+    if isinstance(value, str):
+        return value
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and (isinstance(value, int) or value.is_integer()) and 0 <= value <= 9999:
+        return str(int(value))
+    raise PydanticCustomError("refused", MATCH_FORM)
 
 
 MatchNumber = Annotated[
     str,
     BeforeValidator(_number_as_text),
     Field(min_length=1, max_length=4),
+    Refusal(MATCH_FORM),
     WithJsonSchema(
         {
             "description": "The number the login page shows, picked among the candidates (text or number).",

@@ -1,7 +1,8 @@
 """The login flow (``/api/v1/auth/login``): the password, the second factor's prompt, switching factors, the
 answer, and polling a login that waits for an app."""
 
-from typing import Annotated, Literal, NotRequired, Self
+import re
+from typing import Annotated, Any, Literal, NotRequired, Self
 
 from pydantic import ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
@@ -14,6 +15,20 @@ from .sessions import SessionToken
 #: IB Key's Challenge/Response method asked for instead of a push ("IBKR Mobile Authentication (IB Key) Use
 #: Without Notifications"): the only mode a client may ask for; a push is the default where one can go.
 ChallengeMode = Literal["challenge"]
+
+
+#: :func:`check_mode`'s rule for the document, beside a body's other rules (its own keyword, so a body's
+#: ``if``/``then`` stays its own): a ``mode`` that is no null goes with ``"type": "ibkey"``.
+MODE_NEEDS_IBKEY: dict[str, Any] = {
+    "dependentSchemas": {
+        "mode": {
+            "anyOf": [
+                {"properties": {"mode": {"type": "null"}}},
+                {"required": ["type"], "properties": {"type": {"const": "ibkey"}}},
+            ]
+        }
+    }
+}
 
 
 def check_mode(mode: str | None, type_: str | None) -> None:
@@ -99,6 +114,8 @@ class LoginStarted(TypedDict):
 class FactorSwitchRequest(Request):
     """Another of the user's factors, or a new code on the same one."""
 
+    model_config = ConfigDict(json_schema_extra=MODE_NEEDS_IBKEY)
+
     type: FactorType = Field(description="The authenticator type, as in `factors`.")
     device_id: DeviceRef | None = Field(
         None, description="Which authenticator of that type; the first usable one when absent or null."
@@ -125,6 +142,9 @@ class FactorSwitched(TypedDict):
     factor: Annotated[Factor, Field(description="The factor switched to, with its new prompt.")]
 
 
+_KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}")
+
+
 class VerifyRequest(Request):
     """The answer to the prompt. Other keys are ignored rather than refused: whatever a client sends beside
     the response (a claimed time, say) changes nothing, since only the server's clock counts."""
@@ -138,6 +158,21 @@ class VerifyRequest(Request):
         "voice code, 6 or 8 for a TOTP app, 10 letters and digits for a temporary passcode.",
         examples=["12345678"],
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _answer_under_another_name(cls, data: Any) -> Any:
+        """Without a ``response`` but with other keys (``{"code": "123456"}``), the 400 names what it did
+        not read: "response is required" beside a body that plainly held a code left its author guessing."""
+        if isinstance(data, dict) and "response" not in data and data:
+            # Only a key that reads as a name is echoed: a key that is the code itself is no name to show.
+            names = [repr(key) for key in data if isinstance(key, str) and _KEY_NAME.fullmatch(key)][:5]
+            verb = "is" if len(names) == 1 else "are"
+            unread = f"this body's {', '.join(names)} {verb}" if names else "this body's other keys are"
+            raise InvalidRequest(
+                f"response is required: the answer goes in response, and {unread} not read", field="response"
+            )
+        return data
 
 
 class Authenticated(TypedDict):

@@ -3,7 +3,7 @@ conditions for a number."""
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypedDict
 
 from .common import Handset, Request, UnixTime
@@ -110,6 +110,18 @@ class PhoneCalls(TypedDict):
 
 class PhoneConditionsUpdate(Request):
     """The whole set (PUT replaces): an absent field is the normal network (false, 0, null)."""
+
+    # The core's rule (``sim.phones.PhoneService.set_conditions``), declared for a client validating its
+    # body: a loss rule needs roaming.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {
+                "required": ["roaming_loses_every"],
+                "properties": {"roaming_loses_every": {"not": {"const": 0}}},
+            },
+            "then": {"required": ["roaming"], "properties": {"roaming": {"const": True}}},
+        }
+    )
 
     carrier_blocks_sms: bool = Field(
         False, description="Texts to this number are dropped; voice callbacks ring."

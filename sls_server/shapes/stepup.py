@@ -8,7 +8,7 @@ from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
 from .common import DeviceRef, FactorType, Password, Phone, Refusal, Request, UnixTime, Username, by_state
-from .login import ChallengeMode, Factor, FactorOption, check_mode
+from .login import MODE_NEEDS_IBKEY, ChallengeMode, Factor, FactorOption, check_mode
 from .sessions import SessionToken
 
 Purpose = Literal["withdrawal", "change_contact", "add_device", "change_security", "trade_permissions"]
@@ -22,8 +22,21 @@ class StepUpRequest(Request):
 
     # "purpose or txn_id" as if/then, not a top-level anyOf: code generators read an object that is also a
     # union as a union of its members (openapi-python-client typed the body as Any); validators keep it.
+    # A null counts as absent, as the model's check has it: "txn_id absent or null" is the `if` (a property
+    # absent passes `properties`), and `then` wants a purpose that is no null, and no response (which
+    # finishes a step-up); `else` (a txn_id goes on with one) wants none of the fields that start one.
     model_config = ConfigDict(
-        json_schema_extra={"if": {"not": {"required": ["txn_id"]}}, "then": {"required": ["purpose"]}}
+        json_schema_extra={
+            "if": {"properties": {"txn_id": {"type": "null"}}},
+            "then": {
+                "required": ["purpose"],
+                "properties": {"purpose": {"type": "string"}, "response": {"type": "null"}},
+            },
+            "else": {
+                "properties": {name: {"type": "null"} for name in ("purpose", "type", "device_id", "mode")}
+            },
+            **MODE_NEEDS_IBKEY,
+        }
     )
 
     purpose: Purpose | None = Field(None, description="Start: what the verification is for.")

@@ -35,11 +35,14 @@ def test_options_is_a_json_405_naming_the_methods(client: FlaskClient) -> None:
 
 def test_a_text_too_long_after_its_validator_is_said_in_characters(client: FlaskClient) -> None:
     """A length checked after a field's own validator comes from pydantic as "too_long" (of items): the
-    number to pick was said to "hold at most 4 entries"."""
+    number to pick was said to "hold at most 4 entries". It is now said in the document's words, a text of
+    1-4 characters or an integer (``test_match_number.py``)."""
     path = "/sim/v1/ibkey/ibkey-000000000000/notifications/0123456789abcdef/approve"
     answer = client.post(path, json={"match": "ABCDEFGH", "pin": "12ab"})
     assert answer.status_code == 400 and answer.get_json()["field"] == "match", answer.get_json()
-    assert answer.get_json()["message"].startswith("match must be at most 4 characters"), answer.get_json()
+    assert answer.get_json()["message"] == (
+        "match must be the number the login page shows: text of 1-4 characters, or an integer 0-9999"
+    ), answer.get_json()
 
 
 @pytest.mark.parametrize(
@@ -95,3 +98,25 @@ def test_a_query_parameter_no_route_reads_is_ignored_even_twice(
     answer = client.get("/admin/v1/events?_=1&_=2&limit=5", headers=admin_headers)
     assert answer.status_code == 200, answer.get_json()
     assert client.get("/admin/v1/clock?advance_s=60&advance_s=1", headers=admin_headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "takes"),
+    [
+        ("/api/v1/sessions/end-others", "POST"),
+        ("/sim/v1/ibkey/migrate", "POST"),
+        ("/api/v1/sessions/alice~0123456789abcdef", "DELETE"),
+        ("/sim/v1/ibkey/ibkey-000000000000", "GET, HEAD"),
+    ],
+)
+def test_a_405_names_the_methods_of_the_path_not_of_a_pattern_its_name_also_fits(
+    client: FlaskClient, path: str, takes: str
+) -> None:
+    """``/api/v1/sessions/end-others`` is a route of its own (POST), and also fits
+    ``/api/v1/sessions/<session_id>`` (DELETE): a schema-driven tester read ``Allow: POST, DELETE`` on it, a
+    method the document does not list for that path (and ``GET`` on ``/sim/v1/ibkey/migrate``, from
+    ``/sim/v1/ibkey/<device_id>``). A path that is a route of its own is answered with its own methods."""
+    answer = client.open(path, method="OPTIONS")
+    assert answer.status_code == 405, answer.get_json()
+    assert answer.headers["Allow"] == takes
+    assert answer.get_json()["message"] == f"This route takes {takes}, not OPTIONS."

@@ -91,7 +91,11 @@ def test_nan_and_infinity_are_not_json(alice: EnrolledUser, constant: str, templ
     status, body = _post(alice.client, "/api/v1/auth/login", template.format(c=constant))
     assert (status, body) == (
         400,
-        {"error": "invalid_request", "message": "the body is not valid JSON", "field": "body"},
+        {
+            "error": "invalid_request",
+            "message": "the body is not valid JSON: NaN and Infinity are no JSON numbers",
+            "field": "body",
+        },
     )
 
 

@@ -19,7 +19,7 @@ from ...accounts.user_fields import canonical_username, public_user
 from ...auth.errors import UnknownSession
 from ...errors import DeviceBusy, InvalidRequest, UnknownDevice
 from ...factors.errors import UnsupportedDeviceType
-from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
+from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList, check_options_for_type
 from ...shapes.sessions import SessionEnded, SessionList
 from ...shapes.users import (
     User,
@@ -179,7 +179,8 @@ def enrol_device(username: str, body: DeviceEnrolRequest) -> ResponseReturnValue
     phone number; a second is 409 `device_exists` (`device_id`, `type`: the one there), nothing sent. An
     SMS phone takes voice callbacks too. temporary: not right after another (KB69): while the user's newest
     device is a temporary passcode, live, lapsed or revoked, a new one is 409 `consecutive_temporary_passcode`
-    (`device_id`: that one)."""
+    (`device_id`: that one). An option of another type (`{"type": "totp", "days": 5}`) is a 400 naming it."""
+    check_options_for_type(body)
     name = core().users.get(username).username
     if body.share_device_id is not None:
         return core().devices.sharing.share(name, body.share_device_id, now=now())

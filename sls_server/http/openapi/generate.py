@@ -21,6 +21,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import CoreSchema
 
+from ...shapes.common import ACCOUNT_ID_PATTERN, HANDSET_PATTERN, USERNAME_INPUT_PATTERN
 from ...shapes.errors import Error
 from ..errors import ALLOW, RETRY_AFTER, WWW_AUTHENTICATE
 from ..operations import ErrorClass, Operation, Raw, operations, surfaces
@@ -223,6 +224,16 @@ def _with_headers(
     return {**response, "headers": {**response.get("headers", {}), **headers}}
 
 
+#: The form of a path parameter every route holds it to (else a 400 naming it), declared so that a client
+#: validating its requests refuses what the server would: ``accounts.user_fields.canonical_username``,
+#: ``sls_devices.phone.is_handset``, ``accounts.allowlists.ACCOUNT_ID_RE``.
+PATH_FORMS: dict[str, dict[str, Any]] = {
+    "username": {"pattern": USERNAME_INPUT_PATTERN},
+    "number": {"pattern": HANDSET_PATTERN, "maxLength": 32},
+    "account_id": {"pattern": ACCOUNT_ID_PATTERN},
+}
+
+
 def _path_parameters(op: Operation) -> list[dict[str, Any]]:
     return [
         {
@@ -230,7 +241,7 @@ def _path_parameters(op: Operation) -> list[dict[str, Any]]:
             "in": "path",
             "required": True,
             "description": op.parameters.get(name) or PARAMETERS.get(name, name),
-            "schema": {"type": "string"},
+            "schema": {"type": "string", **PATH_FORMS.get(name, {})},
         }
         for name in re.findall(r"{(\w+)}", op.path)
     ]
