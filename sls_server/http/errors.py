@@ -8,13 +8,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.routing import RoutingException
 
 from ..errors import Forbidden, NotFound, SlsError
 from .common import core
+from .route_lookup import (
+    GATEWAY_PREFIXES,
+    gateway_only,
+    in_order,
+    method_named,
+    methods_without_the_slash,
+    own_methods,
+)
 
 log = logging.getLogger("sls_server.http")
 
@@ -25,8 +32,6 @@ WWW_AUTHENTICATE = "WWW-Authenticate"
 
 #: Sent with every 405 (RFC 9110): the methods the route takes.
 ALLOW = "Allow"
-#: The order ``Allow`` lists methods in, whatever order the route declared them (one answer, one header).
-_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 # --- refusals -----------------------------------------------------------------------------------------------
 
@@ -276,14 +281,14 @@ def register_error_handlers(app: Flask) -> None:
 
             # The path is not repeated: a link would make it a sentence on the page (content spoofing).
             return page("not_found.html", 404, simulators=core().settings.sim_enabled)
-        if status == 404 and (methods := _methods_without_the_slash()):
+        if status == 404 and (methods := methods_without_the_slash()):
             takes = ", ".join(methods)
             return sls_error(
                 NotFound(f"No route ends with a slash: without it, this path is one, which takes {takes}.")
             )
-        if status == 404 and request.path.startswith(_GATEWAY_PREFIXES) and core().settings.gateway:
+        if status == 404 and request.path.startswith(GATEWAY_PREFIXES) and core().settings.gateway:
             return sls_error(GatewayRouteNotEmulated())
-        if status == 404 and _gateway_only(request.path) and not core().settings.gateway:
+        if status == 404 and gateway_only(request.path) and not core().settings.gateway:
             return sls_error(GatewayModeOff())
         if status == 404:
             return sls_error(NotFound(exc.description))
@@ -291,9 +296,9 @@ def register_error_handlers(app: Flask) -> None:
             from .pages.kit import refused_page  # the pages' own rendering (their token, their frame)
 
             body, status = refused_page(WrongMethod(SCRIPT_FORM_SENT_BY_THE_BROWSER), back=request.path)
-            return body, status, {ALLOW: ", ".join(_in_order(_own_methods(exc.valid_methods or ())))}
+            return body, status, {ALLOW: ", ".join(in_order(own_methods(exc.valid_methods or ())))}
         if isinstance(exc, MethodNotAllowed):
-            return _wrong_method(_own_methods(exc.valid_methods or ()))
+            return _wrong_method(own_methods(exc.valid_methods or ()))
         refusal = werkzeug_refusal(exc)
         if refusal is None:
             log.warning("werkzeug answered %s: %s", status, exc.name)
@@ -310,66 +315,12 @@ def register_error_handlers(app: Flask) -> None:
         return jsonify({"error": "internal_error", "message": "An unexpected error occurred."}), 500
 
 
-#: The gateway's REST prefixes (gateway mode's blueprints there serve only the session routes).
-_GATEWAY_PREFIXES = ("/v1/api/", "/v1/portal/")
-#: The folders only gateway mode's blueprints serve (``sls_server.http.gateway``), besides those.
-_GATEWAY_FOLDERS = ("/sim/v1/outbox", "/admin/v1/gateway")
-
-
-def _gateway_only(path: str) -> bool:
-    """Whether ``path`` lies where only gateway mode serves routes: a folder itself or below it, not a name
-    that merely begins like one (``/sim/v1/outboxes``)."""
-    return path.startswith(_GATEWAY_PREFIXES) or any(
-        path == folder or path.startswith(folder + "/") for folder in _GATEWAY_FOLDERS
-    )
-
-
 def _wrong_method(allowed: Iterable[str]) -> ResponseReturnValue:
     """The 405 in the contract's body, naming the methods the route takes, which ``Allow`` lists in one
     order (werkzeug's came in the order of a set, so two answers of one route could differ)."""
-    methods = _in_order(allowed)
-    said = f"This route takes {', '.join(methods)}, not {_said(request.method)}." if methods else None
-    refusal = WrongMethod(said)
+    methods = in_order(allowed)
+    told = f"This route takes {', '.join(methods)}, not {method_named(request.method)}." if methods else None
+    refusal = WrongMethod(told)
     response = jsonify(refusal.body())
     response.headers[ALLOW] = ", ".join(methods)
     return response, refusal.status
-
-
-def _own_methods(allowed: Iterable[str]) -> list[str]:
-    """Of the methods werkzeug found for the path, those of a route that is this path itself, when there is
-    one: ``/api/v1/sessions/end-others`` (POST) also fits ``/api/v1/sessions/<session_id>`` (DELETE), and
-    ``Allow: POST, DELETE`` named a method the document does not list for that path. Only a 405 pays for
-    the matching, and a path no route spells out keeps every method werkzeug found."""
-    found = list(allowed)
-    routes = current_app.url_map.bind_to_environ(request.environ)
-    own = []
-    for method in found:
-        try:
-            rule, _ = routes.match(request.path, method=method, return_rule=True)
-        except (HTTPException, RoutingException):  # a redirect or a refusal: not a route of this path
-            continue
-        if not rule.arguments:
-            own.append(method)
-    return own or found
-
-
-def _methods_without_the_slash() -> list[str]:
-    """The methods the request's path takes without its trailing slash (none: no route is there either).
-
-    A client joining a base URL and a path (``/admin/v1/clock/``) got werkzeug's "The requested URL was not
-    found on the server", which sent it looking for a typo. No route is redirected (a 308 would resend a
-    POST's body on a second request): the 404 says what to send instead, without echoing the path."""
-    path = request.path
-    if len(path) < 2 or not path.endswith("/"):
-        return []
-    routes = current_app.url_map.bind_to_environ(request.environ)
-    return _in_order(routes.allowed_methods(path.rstrip("/")))
-
-
-def _in_order(methods: Iterable[str]) -> list[str]:
-    return sorted(set(methods), key=lambda m: (*_METHOD_ORDER, m).index(m))
-
-
-def _said(method: str) -> str:
-    """The request's method, named when it is one of HTTP's own (an invented one is not echoed)."""
-    return method if method in _METHOD_ORDER or method in ("CONNECT", "TRACE") else "that method"
