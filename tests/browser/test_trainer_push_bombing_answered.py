@@ -51,6 +51,13 @@ def test_every_bombing_push_answered_concludes_the_verdict(world: World, page: A
     expect(feed.filter(has_text="denied")).to_have_count(len(middle))  # the console has read those answers
     expect(feed.filter(has_text="picked the wrong number")).to_have_count(1)
     expect(verdict).to_have_text(NOT_OVER)  # one push still waits
+    answered = page.get_by_test_id("attack-all-answered")
+    expect(answered).to_have_count(0)
     _deny(world, app, last)
     expect(verdict).to_have_text("The defences held.")
     expect(verdict).to_have_attribute("data-verdict", "defences_held")
+    # the report's sentences were written while the pushes waited ("keeps waiting on them until ..."): the
+    # line under the verdict says they no longer do, where a room reads it first
+    expect(answered).to_have_text(
+        "ivy answered every push: none waits on their phone now, and the attacker is not in."
+    )

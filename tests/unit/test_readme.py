@@ -50,6 +50,17 @@ def test_the_readme_names_the_command_line_s_own_variables() -> None:
     assert len(plain) == 3 and [n for n, d in plain.items() if f"`{n}` (`{d}`)" not in words] == []
 
 
+def test_the_guide_says_every_place_sls_url_falls_back_to() -> None:
+    """The guide said ``SLS_URL`` fell back to demo.json's URL alone, while the commands also follow a running
+    ``sls serve`` (serve.json) and a gateway: each place the CLI's own description names is in the guide's."""
+    default, _ = CLI_ENV["SLS_URL"]
+    places = re.findall(r"\w+\.json|gateway|http://[\d.:]+", default)
+    assert len(places) == 4, places
+    words = " ".join(CONFIGURATION.split())
+    sentence = words[words.index("`SLS_URL`") :].split(").")[0]
+    assert [place for place in places if place not in sentence] == []
+
+
 #: ``SLS_X`` (then at most 40 characters of the same clause) ``(default 5``, ``(15 min``, ``(3 per 10 min``.
 _PROSE_DEFAULT = re.compile(
     r"`(SLS_[A-Z_]+)(?:=\S+)?`[^()`.;:]{0,40}?"

@@ -47,6 +47,17 @@
     delete line.dataset.waiting;
   }
 
+  /* A push bombing whose every push the victim answered (answeredTheLast): the verdict concludes as at the
+     clock's passing, and a line under it says why, for the report's sentences were written while the pushes
+     waited ("The attacker's page keeps waiting on them until ..."), which is no longer so. */
+  function answeredAll(user) {
+    const line = result.querySelector("[data-waiting]");
+    expired();
+    if (!line) return;
+    line.after(SLS.el("p", { "data-testid": "attack-all-answered",
+      text: user + " answered every push: none waits on their phone now, and the attacker is not in." }));
+  }
+
   /* A reset, or a world loaded over it (Back to the demo world too), took the trail with it: the lines the
      feed showed are of a world that is gone, so they go, and the new trail starts with this event. The last
      attack's report and verdict ("The attacker got in.") go with them, for the same reason, and a wait on
@@ -122,7 +133,7 @@
   function lateWin(e) {
     if (!waiting || e.ip !== waiting.ip || e.user !== waiting.user) return;
     const last = answeredTheLast(e);
-    if (last && e.type !== "attack.wait_refused") { expired(); return; } // her answer ended the last one
+    if (last && e.type !== "attack.wait_refused") { answeredAll(waiting.user); return; } // her answer ended the last one
     const ended = endsTheRelay(e) || last;
     if ((e.type === "attack.wait_refused" || ended) && result.querySelector("[data-verdict]")) {
       const held = result.querySelector("[data-verdict]"); // her answer let nobody in: the defences held
