@@ -185,10 +185,11 @@ class Attacks:
             report.lines.append("The victim has no phone number: there is nothing to swap.")
             return
         before = self._core.phones.conditions(number)
-        self._core.phones.set_conditions(
-            number, replace(before, sim_swapped_to=ATTACKER_HANDSET), now=now, user=report.target
-        )
         was = " already" if before.sim_swapped_to == ATTACKER_HANDSET else " now"
+        if was == " now":  # moved once: a second write would tell the trail of a second swap
+            self._core.phones.set_conditions(
+                number, replace(before, sim_swapped_to=ATTACKER_HANDSET), now=now, user=report.target
+            )
         report.lines.append(
             f"The SIM of {number}{was} sits in the attacker's handset, and stays there until it is given "
             f"back (the victim's phone page, or sls phone conditions {number} --restore-sim)."

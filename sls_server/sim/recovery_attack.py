@@ -43,8 +43,11 @@ def sim_swap_reset(core: Core, report: Report, *, now: int) -> None:
         report.lines.append("The victim has no phone number: there is no SIM to swap and no code to steal.")
         return
     before = core.phones.conditions(number)
-    core.phones.set_conditions(number, replace(before, sim_swapped_to=ATTACKER_HANDSET), now=now, user=name)
     was = "already" if before.sim_swapped_to == ATTACKER_HANDSET else "now"
+    if was == "now":  # moved once: a second write would tell the trail of a second swap
+        core.phones.set_conditions(
+            number, replace(before, sim_swapped_to=ATTACKER_HANDSET), now=now, user=name
+        )
     report.lines.append(
         f"The SIM of {number} {was} sits in the attacker's handset. Without the password, the attacker "
         'clicks "Forgot your password?" and types the victim\'s username.'

@@ -97,3 +97,23 @@ def test_ib_key_asking_for_challenge_response_sends_her_nothing_to_deny(
         "IB Key sends a roaming phone no notification): only the app on her own phone can answer it"
     ) in result["summary"]
     assert _password_changes(client, "bob") == 0
+
+
+def test_a_sim_already_in_the_attackers_handset_is_not_moved_again(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A reset staged after a SIM swap finds the SIM already moved: the trail tells the move once (a second
+    'SIM moved' read as a second swap in the feed), and the report says it was already there."""
+    world = IbkeyWorld(client, admin_headers)
+    swapped(world)
+
+    def moves() -> int:
+        changed = trail(client, ADMIN, user="alice", limit=1000)
+        return sum(
+            1 for e in changed if e["type"] == "phone.conditions_changed" and e["detail"]["sim_swapped"]
+        )
+
+    before = moves()
+    result = attack(client, "sim_swap_reset", "alice")
+    assert moves() == before == 1
+    assert "already sits in the attacker's handset" in result["summary"], result["summary"]
