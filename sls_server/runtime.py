@@ -26,6 +26,7 @@ from .store.base import outage_said_by_caller
 from .store.connection import database
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
 from .store.faults import StoreBug, outage_reason
+from .store.upgrade import upgrade_stored_state
 
 log = logging.getLogger(__name__)
 
@@ -187,3 +188,22 @@ def claim_secret_key(settings: Settings, *, quiet: bool = False) -> bool:
             "server on this Redis and delete the emulator's keys first (docs/operations.md#scaling-out)",
         )
     return True
+
+
+def upgrade_state(settings: Settings) -> None:
+    """Carry over what an earlier release stored on this Redis (``store.upgrade``), once, before any request
+    is served: a scan at start-up, never on a request's path. A Redis that does not answer now is left for
+    the next start (``claim_secret_key`` has said so); requests meanwhile read the state as it is."""
+    assert settings.redis_url is not None
+    try:
+        store = Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)
+        try:
+            upgrade_stored_state(store)
+        finally:
+            store.close()
+    except StoreUnavailable as exc:
+        log.warning(
+            "SLS_REDIS_URL: the stored state of an earlier release was not carried over (%s): it will be at "
+            "the next start",
+            outage_reason(exc.__cause__ or exc),
+        )

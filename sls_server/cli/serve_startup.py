@@ -19,7 +19,7 @@ from ..config import ADMIN_TOKEN_FILE, Settings, load_settings, unknown_variable
 from ..errors import InvalidConfig
 from ..exposure import admin_token_reused, metrics_exposure, simulators_exposure
 from ..hostnames import admitted, host_name
-from ..runtime import claim_secret_key, new_instance_id, resolve_secrets, start_embedded_redis
+from ..runtime import claim_secret_key, new_instance_id, resolve_secrets, start_embedded_redis, upgrade_state
 from ..store.embedded import EmbeddedRedis
 from .gunicorn_app import Listener
 from .gunicorn_logs import log_to_stderr
@@ -101,6 +101,8 @@ def _start(overrides: dict[str, Any], host: str, port: int) -> Startup:
                 embedded = start_embedded_redis(settings)
                 settings = dataclasses.replace(settings, redis_url=embedded.url)
             key_checked = claim_secret_key(settings)
+            if key_checked:  # on the Redis the key was checked on: ours to bring to this release's form
+                upgrade_state(settings)
     except BaseException:
         listener.close()
         if embedded is not None:

@@ -45,7 +45,7 @@ __all__ = ["OUTAGE_ERRORS", "Store", "StoreBug", "connect", "is_outage"]
 #: Lifetime of the key /readyz writes: long enough to outlive one probe, short enough to leave nothing.
 READY_PROBE_TTL_MS = 10_000
 #: Keys a reset leaves (beside the console's sign-ins): not the world (``reset``).
-KEPT_OVER_RESET = (keys.SECRET_KEY_CHECK, keys.DEMO_WORLD, keys.DEMO_WORLD_KEPT_AT)
+KEPT_OVER_RESET = (keys.SECRET_KEY_CHECK, keys.STATE_FORM, keys.DEMO_WORLD, keys.DEMO_WORLD_KEPT_AT)
 
 
 @guarded

@@ -23,6 +23,9 @@ READY_PROBE = f"{PREFIX}{{ready}}:probe"
 #: key refuses to start on it (``runtime.claim_secret_key``). Not the world: a reset keeps it
 #: (``Store.reset``).
 SECRET_KEY_CHECK = f"{PREFIX}{{keycheck}}:secret_key"
+#: The form of stored state this Redis has been brought to (``store.upgrade``): the release whose start-up
+#: carried over what an earlier one wrote. Not the world: a reset keeps it, so a wipe costs no scan again.
+STATE_FORM = f"{PREFIX}{{stateform}}:form"
 #: The world ``sls demo`` seeded, as a state document (``transfer.demo_world``): what the console's "Back to
 #: the demo world" puts back. Not the world: a reset and a replacing import keep it (``Store.reset``).
 DEMO_WORLD = f"{PREFIX}{{demoworld}}:document"
