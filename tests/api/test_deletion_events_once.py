@@ -22,7 +22,7 @@ from device_race_kit import ADMIN, race_once
 from flask.testing import FlaskClient
 from kill_kit import WorkerKilled, die_after, finished_made_again_and_cut
 from test_account_deletion_resumed import DESK, cut_account_deletion, deleted_events
-from test_state_races import a_document_of_two, their_bob_made_after_alice
+from test_state_races import a_document_of_two, record_by_record, their_bob_made_after_alice
 from test_user_deletion_resumed import keys_of
 
 from sls_server.store import connect, keys
@@ -211,7 +211,10 @@ def test_a_refused_import_s_taking_back_killed_is_told_as_one_when_finished(
 ) -> None:
     """An import refused midway (another request made bob after the import made alice) takes alice back, and
     that deletion is killed after her record went: the ``DELETE`` finishing it says what the deletion was,
-    a taking back, as the import would have (the mark keeps it), not an administrator's deletion."""
+    a taking back, as the import would have (the mark keeps it), not an administrator's deletion. The import
+    that takes back is the one that writes record by record, as on a Redis Cluster (on one Redis it is one
+    transaction: nothing to take back, ``test_state_import_atomic.py``)."""
+    record_by_record(monkeypatch)
     document = a_document_of_two(client, enrol)
     made = their_bob_made_after_alice(client, monkeypatch)
     die_after(monkeypatch, client.application.extensions["sls"].store.users, "delete", 1)

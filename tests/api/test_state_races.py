@@ -29,7 +29,11 @@ from sls_server.store.records import UserRecord
 from sls_server.web.event_words import sentence
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, name="record_by_record")
+def record_by_record_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    record_by_record(monkeypatch)
+
+
 def record_by_record(monkeypatch: pytest.MonkeyPatch) -> None:
     """These races are those of the import that writes record by record, as it does on a Redis Cluster
     (no transaction across slots); on one Redis it writes in one MULTI/EXEC, whose races and cuts are
