@@ -20,7 +20,7 @@ before starting the new release on it (docs/operations.md, upgrading).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from . import keys
 from .base import text
@@ -85,7 +85,8 @@ def _carry_windows(store: Store, scope: keys.SendScope) -> int:
         who = _between(key, keys.send_window(scope, ""))
         if not who or who.rsplit(":", 1)[-1] in LANES:
             continue
-        tries: list[tuple[bytes, float]] = store.client.zrange(key, 0, -1, withscores=True)  # type: ignore[assignment]
+        # redis-py types a reply as "Awaitable or not"; a sync ZRANGE WITHSCORES gives (member, score) pairs
+        tries = cast("list[tuple[bytes, float]]", store.client.zrange(key, 0, -1, withscores=True))
         target = keys.send_window(scope, f"{who}:{CARRIED_TO}")
         if tries:
             store.client.zadd(target, {text(member): score for member, score in tries})
