@@ -1,10 +1,10 @@
-"""Shared fixtures: one real redis-server per session, flushed before each test; apps and servers on it."""
+"""Shared fixtures: one real redis-server per session, flushed before each test; apps on it. The ``sls serve``
+child processes tests start on it are ``serve_processes``'s, the servers they share ``shared_servers``'s."""
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +13,6 @@ from typing import Any
 
 import freezegun
 import pytest
-import requests
 import server_log_kit
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
@@ -23,8 +22,7 @@ from freezegun import freeze_time
 
 from sls_server import create_app
 from sls_server.cli.demo_world import DEMO_LIMITS
-from sls_server.stopping import end_child
-from sls_server.store.embedded import EmbeddedRedis, free_port
+from sls_server.store.embedded import EmbeddedRedis
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 #: For a pytest a test starts as another project's: plugins of this venv that project would not have, and
@@ -36,8 +34,9 @@ DEMO_ENV = {name: str(value) for name, (value, _) in DEMO_LIMITS.items()}
 FROZEN_AT = "2030-01-01 12:00:00"
 VECTORS = Path(__file__).parent / "vectors"
 #: pytester, for the scenario plugin's runs of another project inside the test's process
-#: (tests/scenarios/inner_pytest.py); the servers tests share (shared_servers.py).
-pytest_plugins = ("pytester", "shared_servers")
+#: (tests/scenarios/inner_pytest.py); the ``sls serve`` processes tests start (serve_processes.py) and the
+#: servers they share (shared_servers.py).
+pytest_plugins = ("pytester", "serve_processes", "shared_servers")
 
 # Some shells and CI images set PYTHONDONTWRITEBYTECODE: then every Python process the suite starts (each
 # xdist worker, `sls serve`, `sls` command and nested pytest; all inherit this process's environment, and the
@@ -185,110 +184,6 @@ def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-class ServerProcess:
-    """A real ``sls serve`` child process on a free port."""
-
-    def __init__(self, process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
-        self.process = process
-        self.url = url
-        self.log_path = log_path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def sls(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run an ``sls`` command against this server, as a user in another terminal would."""
-        command = [
-            sys.executable,
-            "-m",
-            "sls_server.cli.main",
-            *args,
-            "--url",
-            self.url,
-            "--admin-token",
-            ADMIN_TOKEN,
-        ]
-        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-
-
-def start_server(
-    redis_url: str, folder: Path, workers: int = 2, port: int | None = None, **env: str
-) -> ServerProcess:
-    """A ``sls serve`` child on ``port`` (a free one if None), its data and log in ``folder``, answering once
-    this returns."""
-    port = port or free_port()
-    log_path = folder / f"serve-{port}.log"
-    environment = {
-        **os.environ,
-        "SLS_ADMIN_TOKEN": ADMIN_TOKEN,
-        "SLS_HASH_PROFILE": "test",
-        "SLS_DATA_DIR": str(folder / "serve-data"),
-        **env,
-    }
-    command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", str(workers), "--redis-url", redis_url]
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(command, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
-    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
-    server_log_kit.follow(server.url, log_path, from_start=True)
-    try:
-        wait_until_serving(server)
-    except BaseException:
-        stop_server(server)
-        raise
-    return server
-
-
-def stop_server(server: ServerProcess) -> None:
-    end_child(server.process, 15)
-
-
-def fresh(server: ServerProcess, redis_url: str) -> ServerProcess:
-    """A server shared by a process's tests, handed to the next test on an emptied Redis (``redis_url``
-    flushed it) as a server just started would be: its workers told that the clock is gone (a worker keeps
-    the clock it last heard, and a flush says nothing), so a clock a test before moved does not outlive it."""
-    if server.process.poll() is not None:
-        pytest.fail(f"a shared sls serve exited:\n{server.log()}")
-    server_log_kit.follow(server.url, server.log_path)
-    from sls_server.store import Store
-
-    store = Store.from_url(redis_url)
-    try:
-        store.clock.announce_reset()
-    finally:
-        store.close()
-    return server
-
-
-@pytest.fixture(scope="session")
-def demo_server(
-    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
-    """One ``sls serve`` with the demo's limits for this process's CLI tests that need no settings of their
-    own (``tests/e2e/cli_world.py``'s ``seeded`` seeds it for each): a server start per test was most of a
-    short CLI test's time. Started on a flushed Redis: it may hold another server's sealed secrets."""
-    server = start_server(empty(redis_session), tmp_path_factory.mktemp("demo-server"), workers=1, **DEMO_ENV)
-    yield server
-    stop_server(server)
-
-
-@pytest.fixture
-def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
-    """Start ``sls serve`` processes (``--workers`` etc. as keyword arguments); all are stopped afterwards."""
-    started: list[ServerProcess] = []
-
-    def start(
-        workers: int = 2, redis: str | None = None, port: int | None = None, **env: str
-    ) -> ServerProcess:
-        server = start_server(redis or redis_url, tmp_path, workers, port, **env)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        stop_server(server)
-
-
 def trail(client: FlaskClient, headers: dict[str, str], type_: str | None = None, **query: Any) -> Any:
     """The audit trail's events, oldest first (in the order they were written, as ``GET /admin/v1/events``
     answers), through the admin API: of ``type_`` when given, ``query`` its other filters (``user``,
@@ -306,20 +201,6 @@ def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0, what: str
     while not condition():
         assert time.monotonic() < deadline, f"{what}: not met within {timeout_s} s"
         time.sleep(0.02)
-
-
-def wait_until_serving(server: ServerProcess, timeout_s: float = 30.0) -> None:
-    """Poll /healthz until the child answers: waiting on a condition, not on the clock."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"sls serve exited early:\n{server.log()}")
-        try:
-            if requests.get(f"{server.url}/healthz", timeout=1).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine: poll again
-            time.sleep(0.05)
-    raise RuntimeError(f"sls serve did not answer in {timeout_s}s:\n{server.log()}")
 
 
 class EnrolledUser:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 import urllib3
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess
 
 from sls_server.stopping import end_child
 from sls_server.store.embedded import free_port

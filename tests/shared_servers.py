@@ -1,7 +1,7 @@
 """Servers shared by tests that need one over HTTP and nothing of their own of it (settings, its log from its
 start, its stop), each handed to the next test on an emptied Redis with its workers told the clock is gone
-(``conftest.fresh``), as ``demo_server`` is; ``served_once``, for a module's tests that share settings; and
-``shared_serve``, for tests in any file that ask for the same settings.
+(``serve_processes.fresh``), as ``demo_server`` is; ``served_once``, for a module's tests that share
+settings; and ``shared_serve``, for tests in any file that ask for the same settings.
 A server start costs 1 to 1.7 s of CPU with its workers (docs/performance.md, the suite's time). Loaded by
 ``tests/conftest.py`` as a plugin, so its fixtures reach every test."""
 
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
-from conftest import ServerProcess, empty, fresh, start_server, stop_server
+from conftest import empty
+from serve_processes import ServerProcess, fresh, start_server, stop_server
 
 from sls_server.store.embedded import EmbeddedRedis
 

@@ -18,7 +18,8 @@ work, the same commands to Redis in the same round trips (``Texts.rehearse``), i
 its events written where nobody reads them (``EventLog.record_decoy``), with nothing texted and nothing in
 the trail. The client's token is kept only as its SHA-256
 (``store.recoveries``), the code only as an HMAC digest under a pepper derived from the server's key
-(``recovery_codes``)."""
+(``recovery_codes``). The second factor's step, and the address rule every step after the code keeps, are
+``recovery_step``'s."""
 
 from __future__ import annotations
 
@@ -30,20 +31,18 @@ from sls_devices.phone import mask_number
 
 from ..accounts.access import IpRestrictions
 from ..accounts.clientip import client_block
-from ..accounts.errors import IpRestricted, StandingChanged
+from ..accounts.errors import StandingChanged
 from ..accounts.user_fields import canonical_username
 from ..accounts.users import UserService
-from ..errors import InvalidRequest, SlsError
+from ..errors import SlsError
 from ..events import EventLog
 from ..factors.sms import new_code
 from ..store.keys import RECOVERY_WINDOWS
 from ..store.phones import PhoneRepo
-from ..store.records import LoginTxn
 from ..store.recoveries import RecoveryRepo
 from .errors import (
     AccountDisabled,
     ChallengeExpired,
-    ClientServicesRequired,
     InvalidResponse,
     RateLimited,
     ReauthRequired,
@@ -51,13 +50,9 @@ from .errors import (
 from .phone_change import Texts
 from .prompts import Prompts
 from .recovery_codes import CODE_ATTEMPTS, TOKEN_BYTES, RecoveryCodes, recovery_text, spent, token_digest
+from .recovery_step import PURPOSE, RecoveryStep
 from .second_factor import SecondFactor
 from .sessions import SessionService
-
-#: What the texts and the step are for, in events, texts and the IB Key notification.
-PURPOSE = "password_recovery"
-#: The factors a recovery's step may open on, best first: none of them is the phone the code went to.
-STEP_FACTORS = ("ibkey", "dscplus", "totp", "temporary")
 
 
 class PasswordRecovery:
@@ -83,13 +78,11 @@ class PasswordRecovery:
         self._repo = repo
         self._users = users
         self._phones = phones
-        self._prompts = prompts
-        self._steps = steps
         self._sessions = sessions
         self._events = events
-        self._ip_rules = ip_rules
         self._windows = windows  # the send windows' store: codes tried at a name are counted there too
         self._codes = RecoveryCodes(pepper, windows, known)
+        self._step = RecoveryStep(repo, prompts, steps, events, ip_rules)
         self.code_ttl = code_ttl
         self.validity = validity
         self._ip_limit = ip_limit
@@ -201,68 +194,17 @@ class PasswordRecovery:
         if user.disabled:
             self._repo.end(digest)
             raise AccountDisabled()
-        self._require_address(digest, name, ip)  # told only now: the code shows the phone is in hand
-        pairs = [(f, d) for f, d in self._prompts.usable(name, now=now) if f in STEP_FACTORS]
-        if not pairs:
-            self._repo.end(digest)
-            self._events.record(
-                "password_recovery.refused", at=now, user=name, ip=ip, result="client_services_required"
-            )
-            raise ClientServicesRequired()
-        factor, device = min(
-            pairs, key=lambda pair: (pair[1].device_id != user.default_device, STEP_FACTORS.index(pair[0]))
-        )
-        opened = self._prompts.open(
-            name,
-            now=now,
-            ip=ip,
-            purpose=PURPOSE,
-            type_=factor,
-            device_id=device.device_id,
-            epoch=user.epoch or "",
-        )
-        # the code's script moved it to "factor" already; the user's standing now is what the password needs
-        self._repo.note(
-            digest, txn_id=opened["txn_id"], epoch=user.epoch or "", password_epoch=user.password_epoch or ""
-        )
-        opened["factors"] = [f for f in opened["factors"] if f["type"] in STEP_FACTORS]
-        return {"state": "second_factor", **opened}
+        self._step.require_address(digest, name, ip)  # told only now: the code shows the phone is in hand
+        return self._step.open(digest, name, user, now=now, ip=ip)
 
     def challenge_mode(self, token: str, *, now: int, ip: str | None) -> dict[str, Any]:
-        """The IB Key push of the recovery's step replaced by its Challenge/Response, for a phone that gets no
-        notifications (the broker's "IB Key Use Without Notifications"), as a login's and a step-up's may be;
-        the new prompt. 410 ``challenge_expired`` when no recovery waits at its second factor; 400 naming
-        ``recovery_token`` when that factor is not IB Key."""
-        txn = self._at_second_factor(token, now=now, ip=ip)
-        if txn.factor != "ibkey":
-            raise InvalidRequest("only an IB Key step has a Challenge/Response mode", field="recovery_token")
-        switched = self._prompts.switch(txn, "ibkey", txn.device_id, now=now, ip=ip, mode="challenge")
-        return {"state": "second_factor", **switched}
+        """The IB Key step's Challenge/Response mode (``RecoveryStep.challenge_mode``)."""
+        return self._step.challenge_mode(token, now=now, ip=ip)
 
     def verify(self, token: str, response: str | None, *, now: int, ip: str | None) -> dict[str, Any]:
-        """The second factor: a typed response, or (none) a poll of an app approval. ``verified``: a new
-        password may be set within ``validity`` seconds."""
-        digest = token_digest(token)
-        txn = self._at_second_factor(token, now=now, ip=ip)
-        if response is None:
-            if self._steps.collect(txn.txn_id, now=now) != "ok":
-                pending = txn.state == "second_factor" and now < txn.expires_at
-                self._steps.record_if_expired(txn, now)
-                return {"state": "pending" if pending else "denied" if txn.state == "denied" else "expired"}
-        else:
-            self._steps.answer(txn, response, now=now, ip=ip)
-        valid_until = now + self.validity
-        if not self._repo.advance(digest, "factor", "verified", expires_at=str(valid_until)):
-            raise ChallengeExpired("No recovery is waiting for a second factor: start again.")
-        self._events.record(
-            "password_recovery.verified",
-            at=now,
-            user=txn.username,
-            ip=ip,
-            factor=txn.factor,
-            device_id=txn.device_id,
-        )
-        return {"state": "verified", "valid_until": valid_until}
+        """The second factor (``RecoveryStep.verify``): ``verified``, a new password may be set within
+        ``validity`` seconds."""
+        return self._step.verify(token, response, now=now, ip=ip, validity=self.validity)
 
     def set_password(self, token: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
         """The new password, once verified: the policy applies; logins in progress and every session end;
@@ -276,7 +218,7 @@ class PasswordRecovery:
                 purpose=PURPOSE,
             )
         name = found["username"]
-        self._require_address(digest, name, ip)
+        self._step.require_address(digest, name, ip)
         self._users.passwords.check_new_password(name, password, field="new_password")
         if not self._repo.end(digest):
             raise ChallengeExpired("This recovery was used already: start again.")
@@ -292,24 +234,6 @@ class PasswordRecovery:
             ) from None
         ended = self._sessions.end_all(name, now=now, ended_by="password_recovery")
         return {"state": "changed", "username": name, "sessions_ended": len(ended), "logins_ended": logins}
-
-    def _at_second_factor(self, token: str, *, now: int, ip: str | None) -> LoginTxn:
-        """The step of the recovery ``token`` names, waiting at its second factor and asked from an address
-        its user may use; 410 ``challenge_expired`` otherwise (an address refused ends the recovery)."""
-        digest = token_digest(token)
-        found = self._repo.get(digest)
-        if found.get("stage") != "factor" or not found.get("txn_id") or now >= int(found["expires_at"]):
-            raise ChallengeExpired("No recovery is waiting for a second factor: start again.")
-        self._require_address(digest, found["username"], ip)
-        return self._steps.load(found["txn_id"])
-
-    def _require_address(self, digest: str, name: str, ip: str | None) -> None:
-        """403 ``ip_restricted``, the recovery ended, from outside the user's IP Restrictions: at the code and
-        at every step after it, as a login checks the address at its verify too (an allowed address that
-        passed the code hands nothing on to another)."""
-        if not self._ip_rules.allowed(name, ip):
-            self._repo.end(digest)
-            raise IpRestricted()
 
     def _user_of(self, name: str | None) -> str | None:
         """The username an event may name: a user's (a decoy's name is whatever was typed: no event names

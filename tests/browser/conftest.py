@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import ServerProcess, fresh
+from serve_processes import ServerProcess, fresh
 
 from .journal import JOURNAL, Journal, add_to_report
 from .pages_kit import World

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -9,6 +10,8 @@ import requests
 from playwright.sync_api import expect
 
 PASSWORD = "plum-sketch-harbour-9"
+#: A card's key as the console shows it once: hex, at least 160 bits.
+CARD_KEY = re.compile(r"^[0-9a-f]{40,}$")
 
 
 class World:
@@ -173,6 +176,13 @@ def log_in_over_the_api(world: World, name: str, card_id: str, pin: str) -> str:
     )
     assert done.status_code == 200, done.text
     return str(done.json()["session"]["token"])
+
+
+def admin_get(world: World, path: str) -> Any:
+    """``GET /admin/v1<path>``'s answer, asserted 200: what the server holds, after the console's work."""
+    answer = requests.get(world.url + "/admin/v1" + path, headers=world.admin, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
 
 
 def session_status(world: World, token: str) -> int:

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
 from playwright.sync_api import expect
+from serve_processes import ServerProcess
 
 
 def test_the_console_shows_the_demo_to_its_last_step_with_the_attacker_tagged(

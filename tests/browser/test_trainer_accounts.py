@@ -9,8 +9,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, sign_in_trainer
-from .test_trainer_admin import admin_get
+from .pages_kit import World, admin_get, sign_in_trainer
 
 
 def test_a_trainer_takes_a_user_out_of_an_account_then_deletes_it(world: World, page: Any) -> None:

@@ -26,8 +26,7 @@ from .a11y_kit import (
     tab_through,
     unnamed_controls,
 )
-from .pages_kit import PASSWORD, World, log_in_over_the_api, sign_in_trainer
-from .test_trainer_admin import admin_get
+from .pages_kit import PASSWORD, World, admin_get, log_in_over_the_api, sign_in_trainer
 
 
 def audit(page: Any) -> list[str]:

@@ -9,8 +9,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer
-from .test_trainer_admin import admin_get
+from .pages_kit import PASSWORD, World, admin_get, sign_in_trainer
 
 
 def _login(world: World, name: str, password: str) -> int:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import requests
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN, ServerProcess, fresh
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess, fresh
 
 from sls_server.cli import demofile, world_marks
 from sls_server.cli.admin_client import AdminClient

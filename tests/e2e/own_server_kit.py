@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import redis
-from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess, wait_until_serving
 
 from sls_server.store.embedded import free_port
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ServerProcess, wait_until_serving
+from serve_processes import ServerProcess, wait_until_serving
 from test_cli_e2e import clean_env, log_in, sls
 
 from sls_server.cli import recorded_process

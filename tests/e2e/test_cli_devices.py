@@ -11,7 +11,8 @@ import requests
 from cli_world import Demo, seeded
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
-from conftest import DEMO_ENV, ServerProcess, fresh
+from conftest import DEMO_ENV
+from serve_processes import ServerProcess, fresh
 from shared_servers import served_once
 
 from sls_server.store import connect, keys

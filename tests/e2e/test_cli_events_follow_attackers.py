@@ -18,7 +18,8 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, fresh
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess, fresh
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,10 @@ import pytest
 import requests
 from cli_world import seeded
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN, ServerProcess, fresh
+from conftest import ADMIN_TOKEN
 from json_error_kit import json_error
 from over_http_kit import ibkey_user_over_http
+from serve_processes import ServerProcess, fresh
 
 from sls_server.cli.main import cli
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Copper-Lantern-Sms-31"

@@ -7,7 +7,8 @@ import json
 from collections.abc import Callable
 
 import pytest
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess
 
 pytestmark = pytest.mark.e2e
 

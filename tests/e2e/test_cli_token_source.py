@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ServerProcess, fresh
+from serve_processes import ServerProcess, fresh
 from test_cli_e2e import clean_env, sls
 
 from sls_server.cli import demofile

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess
 
 from sls_server.cli import demofile
 from sls_server.store.embedded import free_port

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import redis
 import requests
-from conftest import ServerProcess, wait_until_serving
 from over_http_kit import card_user_over_http, trainer_console
 from own_server_kit import own_server
+from serve_processes import ServerProcess, wait_until_serving
 from test_cli_demo import wait_for_world
 from test_cli_e2e import clean_env
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ServerProcess
 from over_http_kit import signs_in_to_the_console
+from serve_processes import ServerProcess
 from test_cli_demo import (
     demo,  # noqa: F401 - the fixture that starts sls demo and waits for its world
     stop,

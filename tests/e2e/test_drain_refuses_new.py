@@ -16,8 +16,8 @@ from contextlib import ExitStack, closing
 from pathlib import Path
 
 import pytest
-from conftest import ServerProcess
 from own_server_kit import own_server
+from serve_processes import ServerProcess
 from test_ops_e2e import PASSWORD, _exits_cleanly, _user
 
 pytestmark = pytest.mark.e2e

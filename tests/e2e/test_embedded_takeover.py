@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 import redis
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, wait_until, wait_until_serving
+from conftest import ADMIN_TOKEN, wait_until
 from over_http_kit import card_user_over_http
 from own_server_kit import own_server, wait_until_the_aof_is_written
+from serve_processes import ServerProcess, wait_until_serving
 from test_cli_demo import demo, redis_processes_in  # noqa: F401
 from test_cli_e2e import clean_env
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
 from over_http_kit import card_user_over_http
+from serve_processes import ServerProcess
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess
 
 from sls_server.http.security import CSP_API, HSTS
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess, wait_until_serving
 
 from sls_server.secretbox import key_check
 from sls_server.store import Store, keys

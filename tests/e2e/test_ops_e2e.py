@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 import redis
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
+from conftest import ADMIN_TOKEN
 from over_http_kit import card_user_over_http
 from own_server_kit import own_server, wait_until_the_aof_is_written
+from serve_processes import ServerProcess, wait_until_serving
 
 from sls_server.store import keys
 from sls_server.store.embedded import EmbeddedRedis, free_port

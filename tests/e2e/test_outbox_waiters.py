@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
 from over_http_kit import card_user_over_http
+from serve_processes import ServerProcess
 
 from sls_server.gateway.outbox import BUSY_RETRY_S
 from sls_server.long_held import budget_for

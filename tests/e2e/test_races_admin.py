@@ -14,7 +14,7 @@ from functools import partial
 
 import pytest
 import requests
-from conftest import ServerProcess
+from serve_processes import ServerProcess
 from test_races_stepup import ADMIN, PASSWORD, _at_once
 
 pytestmark = pytest.mark.e2e

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from conftest import ServerProcess
 from over_http_kit import device_busy, ibkey_user_over_http
+from serve_processes import ServerProcess
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Amber-Falcon-Ibkey-17"

@@ -19,8 +19,9 @@ import pytest
 import requests
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
-from conftest import ADMIN_TOKEN, ServerProcess, fresh
+from conftest import ADMIN_TOKEN
 from over_http_kit import card_user_over_http
+from serve_processes import ServerProcess, fresh
 from shared_servers import served_once
 from test_session_races import _live_sessions_in_redis
 

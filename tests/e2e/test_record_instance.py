@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, stop_server
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess, stop_server
 
 from sls_server.cli import demofile, listen_file
 

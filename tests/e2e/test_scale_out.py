@@ -17,8 +17,9 @@ import pytest
 import requests
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
-from conftest import ADMIN_TOKEN, ServerProcess, empty, fresh, start_server, stop_server
+from conftest import ADMIN_TOKEN, empty
 from over_http_kit import card_user_over_http
+from serve_processes import ServerProcess, fresh, start_server, stop_server
 
 from sls_server.store.embedded import EmbeddedRedis
 

@@ -21,8 +21,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from cli_world import Demo, seeded
-from conftest import ADMIN_TOKEN, DEMO_ENV, ServerProcess, wait_until_serving
+from conftest import ADMIN_TOKEN, DEMO_ENV
 from over_http_kit import network_address
+from serve_processes import ServerProcess, wait_until_serving
 from test_cli_demo import wait_for_world
 from test_cli_e2e import clean_env
 

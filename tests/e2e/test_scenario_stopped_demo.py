@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import ServerProcess, fresh
 from pid_kit import a_dead_pid
+from serve_processes import ServerProcess, fresh
 
 from sls_server.cli import demofile
 from sls_server.cli.scenario_server import running_demo

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, ServerProcess, stop_server
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess, stop_server
 
 pytestmark = pytest.mark.e2e
 

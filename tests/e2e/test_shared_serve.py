@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, empty
+from conftest import ADMIN_TOKEN, empty
+from serve_processes import ServerProcess
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from conftest import ServerProcess
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
+from serve_processes import ServerProcess
 
 from sls_server.cli.gunicorn_worker import CLIENT_READ_TIMEOUT_S
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
 from inner_pytest import pytest_child
+from serve_processes import ServerProcess
 from test_scenario_pytest_plugin import TEXTED
 
 

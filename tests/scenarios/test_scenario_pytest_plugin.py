@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
 from inner_pytest import PytestIn, inner_pytest  # noqa: F401 (the fixture pytest_in)
+from serve_processes import ServerProcess
 
 pytestmark = pytest.mark.e2e
 SIM_TOKEN = "plugin-sim-token-0123456789"

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
-from conftest import ADMIN_TOKEN, ServerProcess, fresh
+from conftest import ADMIN_TOKEN
 from json_error_kit import json_error
+from serve_processes import ServerProcess, fresh
 from shared_servers import served_once
 
 from sls_server.store.embedded import EmbeddedRedis

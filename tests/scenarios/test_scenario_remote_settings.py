@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN
+from serve_processes import ServerProcess
 
 from sls_scenarios.targets import RemoteTarget, SettingsUnavailable
 

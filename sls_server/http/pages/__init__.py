@@ -1,5 +1,6 @@
-"""The HTML pages: the login portal and its account page (``portal``, with ``portal_push`` the push wait's
-poll, ``recover`` a forgotten password and ``recover_hold`` its tab's hold kept; ``account``, ``stepup``
+"""The HTML pages: the login portal and its account page (``portal``, with ``portal_step`` the login's
+second-factor step, ``portal_push`` the push wait's poll, ``recover`` a forgotten password and
+``recover_hold`` its tab's hold kept; ``account``, ``stepup``
 with ``account_tasks`` the tasks it verifies, ``phone_confirm`` a new number's code, ``password_form`` a
 new password and ``ip_form`` IP Restrictions, ``step_ends`` the refusals that end a step of either,
 ``outcome``, which their forms' POSTs redirect through, and ``said``, which seals what those redirects'
@@ -39,6 +40,7 @@ from . import (  # noqa: E402
     phone_confirm,
     portal,
     portal_push,
+    portal_step,
     recover,
     recover_hold,
     sim_actions,
@@ -65,6 +67,7 @@ __all__ = [
     "phone_confirm",
     "portal",
     "portal_push",
+    "portal_step",
     "recover",
     "recover_hold",
     "sim_actions",
