@@ -105,3 +105,12 @@ def test_another_victim_s_bombing_is_read_by_name(client: FlaskClient, admin_hea
 def test_a_malformed_name_is_refused(client: FlaskClient, admin_headers: dict[str, str]) -> None:
     answer = client.get("/admin/v1/attacks/push-bombing?username=no%20such!", headers=admin_headers)
     assert answer.status_code == 400 and answer.get_json()["field"] == "username", answer.get_json()
+
+
+def test_it_goes_with_the_victim(client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    """Deleted with the user, as the attacker's waits are: a new user of the name has no bombing of hers."""
+    world = World(client, admin_headers)
+    world.activated_user("alice", "android")
+    attack(client, "push_bombing", "alice", PASSWORD)
+    assert client.delete("/admin/v1/users/alice", headers=admin_headers).status_code == 200
+    assert state(client, admin_headers)["staged"] is False
