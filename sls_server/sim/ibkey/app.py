@@ -191,7 +191,8 @@ class IbKeyAppService:
         by_itself: bool = False,
     ) -> str:
         """The signed answer to the login it belongs to, the notification off the phone, and a staged
-        attacker let in by an approval."""
+        attacker let in by an approval; an answer that ends a push bombing's login (an approval, a denial, a
+        wrong number picked) counted on the server for the console and the CLI (``attacker_waits``)."""
         try:
             state = self._steps.answer_push(note.txn_id, signed, now=now, ip=ip, by_itself=by_itself)
         except InvalidResponse as exc:  # a wrong number picked (number matching) ends the login: counted
