@@ -216,7 +216,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         ip_window=settings.ip_throttle_window,
         known=store.lockout.is_known_ip,
     )
-    attacker_waits = AttackerWaits(store.attacker_waits, logins, events, recovery)
+    attacker_waits = AttackerWaits(store.attacker_waits, logins, events, recovery, store.push_bombings)
     authenticator = AuthenticatorApp(devices, totp)
     ibkey_apps = IbKeyAppService(
         store,

@@ -7,8 +7,9 @@ simulated user's side (``sim``) uses only what this package exports here.
 
 from __future__ import annotations
 
+from .errors import InvalidResponse
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .suspicious import Suspicion, sign_in_text
 
-__all__ = ["PasswordStep", "SecondFactor", "Suspicion", "sign_in_text"]
+__all__ = ["InvalidResponse", "PasswordStep", "SecondFactor", "Suspicion", "sign_in_text"]

@@ -196,6 +196,7 @@ class SecondFactor:
             ok_state="approved",
             ends=verdict == "wrong_number",
             wrong_answer=_wrong_answer_trail(txn, ip, verdict),
+            strikes_device=verdict != "wrong_number",
         )
         detail = _answer_detail(txn, ip)
         if by_itself:
@@ -252,15 +253,20 @@ class SecondFactor:
         ends: bool = False,
         lock_bucket: str | None = None,
         wrong_answer: tuple[str | None, dict[str, Any]] | None = None,
+        strikes_device: bool = True,
     ) -> DeviceRecord:
         """Settle the answer. ``ends``: a wrong answer that ends the step, whatever attempts are left;
         ``lock_bucket``: a lockout bucket whose lock refuses the answer, right or wrong, settling nothing;
         ``wrong_answer``: the address and detail a wrong answer is recorded with, when not the caller's own
-        (an app's answer to a push: :func:`_wrong_answer_trail`)."""
+        (an app's answer to a push: :func:`_wrong_answer_trail`); ``strikes_device`` False: a wrong answer
+        that is no guess at the device and counts nothing on it (a wrong number picked on a push, signed by
+        the holder's own key: number matching ending a login, most often an attacker's in a push bombing,
+        whose ten would otherwise disable the victim's own IB Key; the push limit bounds them)."""
         outcome = "ok" if correct else "end" if ends else "bad"
         if correct and self._device_lockout and self._device_lockout.disabled_by_another_user(device):
             raise DeviceLocked()  # another user's wrong responses disabled the shared card since the read
-        strikes = self._device_lockout.strikes(device) if self._device_lockout else None
+        counted = self._device_lockout if correct or strikes_device else None
+        strikes = counted.strikes(device) if counted else None
 
         def settled(strikes: DeviceStrikes | None) -> tuple[str, int]:
             return self._store.logins.settle(
@@ -292,9 +298,7 @@ class SecondFactor:
                 detail={"attempts_left": left, **extra},
             )
             # the lock they lead to is recorded where the wrong answers are (a push's: at its login's address)
-            if self._device_lockout and self._device_lockout.failed(
-                device, txn.username, now=now, ip=trail_ip
-            ):
+            if counted and counted.failed(device, txn.username, now=now, ip=trail_ip):
                 raise DeviceLocked(attempts_left=0)
             if ok_state == "approved":  # an app's answer: no challenge, the number or signature is off
                 raise InvalidResponse(PUSH_MISMATCH, attempts_left=left)

@@ -13,6 +13,7 @@ from ..sim.attacks import KINDS, PHISHED
 from . import world_sync
 from .admin_client import AdminClient
 from .admin_commands import admin_options, connect
+from .attack_follow import concluded, follow
 from .demo_world import World
 from .output import CliError, fields_table, note, print_json, print_renderable
 from .reading import ask
@@ -37,9 +38,21 @@ VERDICTS = {
     help="The victim's password, as if phished: push-bombing, sim-swap and phishing-relay start from it.  "
     "[default: demo.json's for a demo user on the demo's server, else asked for, hidden]",
 )
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help="push-bombing: report and exit, without following its pushes to the verdict "
+    "(GET /admin/v1/attacks/push-bombing).",
+)
 @admin_options
 def attack(
-    kind: str, username: str, password: str | None, url: str | None, admin_token: str | None, as_json: bool
+    kind: str,
+    username: str,
+    password: str | None,
+    no_wait: bool,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
 ) -> None:
     """Stage an attack on a user (POST /admin/v1/attacks), as the trainer console does: the attacker drives
     the real login service from documentation addresses, so the defences fire for real.
@@ -59,6 +72,9 @@ def attack(
     own is revoked). On `sls demo`, `sls state restore-demo` (the console's "Back to the demo world") puts
     the demo's world back as it was seeded; elsewhere `sls state export -o before.json` first, then
     `sls state import before.json --replace`, puts the whole world back (`sls wipe` only empties it).
+    push-bombing then waits, a progress line on stderr, until the victim has answered every push or they
+    expired (GET /admin/v1/attacks/push-bombing), and prints the final verdict with her count of answers
+    (--json: the report with the final `verdict` and `push_bombing`); --no-wait reports and exits.
     Exits 0 whether or not the attacker got in; --json says which (`attacker_succeeded`, `verdict`).
     Exits 1 when the attack could not run (a phished password that is not the victim's; the victim still
     locked by an earlier attack: `sls user unlock USER` first), and the server refuses push bombing a user
@@ -72,7 +88,8 @@ def attack(
       sls attack phishing-relay card-carl           # a demo user: demo.json's password, the card relayed
       sls attack sim-swap alice --password "$PASSWORD"
       sls attack sim-swap-reset sms-sam             # needs no password: stopped at Client Services
-      sls attack push-bombing android-ann --json | jq .attacker_succeeded
+      sls attack push-bombing android-ann --json | jq .attacker_succeeded   # once every push is answered
+      sls attack push-bombing android-ann --no-wait   # the report alone, while the pushes wait
     """
     chosen = TYPED[kind]
     client = connect(url, admin_token)
@@ -86,10 +103,14 @@ def attack(
     if report.get("verdict") == "not_run":  # no win for the defences: a failure, with the report's reason
         summary = str(report.get("summary") or "the attack could not run")
         raise CliError(f"the attack could not run: {summary}", code="not_run", details={"report": report})
+    followed = None  # a push bombing followed to its verdict: where it ended
+    if chosen == "push_bombing" and report.get("waiting") and not no_wait:
+        followed = follow(client, str(report.get("target") or username))
+        report = concluded(report, followed)
     if as_json:
         print_json(report)
         return
-    verdict, style = pending_verdict(report) or VERDICTS.get(
+    verdict, style = (None if followed else pending_verdict(report)) or VERDICTS.get(
         str(report.get("verdict")), VERDICTS["defences_held"]
     )
     print_renderable(Text(verdict, style=style))
@@ -98,6 +119,8 @@ def attack(
     if outcomes:
         shown = {"attempts": report.get("attempts", 0), **outcomes}
         print_renderable(fields_table(f"{kind} on {report.get('target', username)}", shown))
+    if followed:  # her answers, counted by the server, as the console shows them under its verdict
+        click.echo(str(followed.get("said", "")))
     if chosen == "phishing_relay":  # what the room sees on /trainer/attacks/relay, in its words
         with server_errors():
             screen = client.request("GET", "/admin/v1/attacks/relay-screen")

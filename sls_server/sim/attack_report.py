@@ -67,6 +67,8 @@ class Report:
     #: Logins left waiting on the victim's approval (push bombing): the attacker's address and until when
     #: (``sim.attacker_waits``); an approval lets the attacker in after the report.
     waiting: AttackWaiting | None = None
+    #: A push bombing's logins left waiting on a push: txn id -> its expiry (``.push_bombing_state``).
+    pushes_waiting: dict[str, int] = field(default_factory=dict)
     #: The address the attacker logs in from, for the attacks that log in with a phished password: the
     #: first of its range the victim never signed in from (:func:`fresh_address`).
     ip: str = ""

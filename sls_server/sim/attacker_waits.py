@@ -15,6 +15,10 @@ defence that held after the report, said in the feed and the attack's report on 
 and logged as every event is (no login token nor transaction id in it). It is not raised: the victim's
 approval was taken and stands, and a refusal of the attacker's page is not the victim's app's error. An outage
 is no refusal: it is raised (503), as for any request.
+
+Each answer to a push bombing's push is counted on the server (``store.push_bombings``, once per push): an
+approval here (the attacker in, or refused), a denial or a wrong number picked by :meth:`AttackerWaits.ended`,
+so the console after a reload and ``sls attack push-bombing`` following it read the same count and verdict.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any, Protocol
 from ..errors import SlsError, StoreUnavailable
 from ..events import EventLog
 from ..store.attacker_waits import AttackerWaitRepo
+from ..store.push_bombings import PushBombingRepo
 
 
 class LoginStatus(Protocol):
@@ -50,9 +55,15 @@ def attackers_password() -> str:
 
 class AttackerWaits:
     def __init__(
-        self, repo: AttackerWaitRepo, logins: LoginStatus, events: EventLog, recovery: Recovery
+        self,
+        repo: AttackerWaitRepo,
+        logins: LoginStatus,
+        events: EventLog,
+        recovery: Recovery,
+        bombings: PushBombingRepo,
     ) -> None:
         self._repo = repo
+        self._bombings = bombings
         self._logins = logins
         self._events = events
         self._recovery = recovery
@@ -93,5 +104,13 @@ class AttackerWaits:
             self._events.record(  # no txn_id: each event is a log line too, and logs carry no transaction id
                 "attack.wait_refused", at=now, user=username, ip=ip, result=exc.code
             )
+            self.ended(username, txn_id, "refused")
             return False
+        if session is not None:
+            self.ended(username, txn_id, "got_in")
         return session is not None
+
+    def ended(self, username: str, txn_id: str, how: str) -> None:
+        """The victim's answer ended ``txn_id``'s login (``how``: ``denied``, ``wrong_number``, ``refused``,
+        ``got_in``): counted once if it is one of the last push bombing's pushes, nothing otherwise."""
+        self._bombings.answered(username, txn_id, how)

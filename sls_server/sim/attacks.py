@@ -39,6 +39,7 @@ from .guessing import (
 from .ibkey_takeover import held_by, log_in_on_app, move_ibkey
 from .prior_lock import lock_from_before, say_not_run
 from .push_bombing import PUSH_IP, has_ibkey, push_bombing
+from .push_bombing_state import keep as keep_bombing
 from .recovery_attack import sim_swap_reset
 from .relay import ATTACKER_HANDSET, PHONE_FACTORS, RELAY_IP, login_codes, phishing_relay
 from .relay_screen import Screen
@@ -130,7 +131,10 @@ class Attacks:
                 f"No sign-in notice: {name} has signed in from {report.ip} before (every address of this "
                 "attack's range is known to them now), so the attacker's login was no new place."
             )
-        return report.as_dict()
+        answer = report.as_dict()
+        if kind == "push_bombing":  # its count of her answers kept on the server, beside its report
+            keep_bombing(self._core, answer, report.pushes_waiting, ip=report.ip, now=now)
+        return answer
 
     def mark(self, addresses: list[str], *, now: int) -> list[str]:
         """Mark ``addresses`` as an attacker's for the trainer's feed (``PUT /admin/v1/attackers``): stored

@@ -68,6 +68,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
                 report.target, {**started, "expires_at": expires_at}, ip=report.ip, now=now
             )
             waiting_until = max(waiting_until, int(expires_at))
+            report.pushes_waiting[str(started["txn_id"])] = int(expires_at)
         elif factor.get("reason") == "push_limited":  # said below with the limit, not again as asked_for
             limited += 1
         else:

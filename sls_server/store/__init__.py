@@ -33,6 +33,7 @@ from .lockout import LockoutRepo
 from .logins import LoginRepo
 from .phone_changes import PhoneChangeRepo
 from .phones import PhoneRepo
+from .push_bombings import PushBombingRepo
 from .recoveries import RecoveryRepo
 from .sessions import SessionRepo
 from .totp import TotpRepo
@@ -61,6 +62,7 @@ class Store:
         self.devices = DeviceRepo(client, scripts)
         self.logins = LoginRepo(client, scripts, hints)
         self.attacker_waits = AttackerWaitRepo(client, scripts)
+        self.push_bombings = PushBombingRepo(client, scripts)
         self.lockout = LockoutRepo(client, scripts)
         self.phones = PhoneRepo(client, scripts)
         self.phone_changes = PhoneChangeRepo(client, scripts)

@@ -153,6 +153,17 @@ MARKED_ATTACKERS = f"{PREFIX}attackers:marked"
 RELAY_SCREENS = f"{PREFIX}{{attack}}:relay_screens"
 
 
+#: The victim of the last push bombing staged (``store.push_bombings``), so the trainer console opened or
+#: reloaded later shows that attack's count and verdict; kept as long as the bombing's own state.
+LAST_PUSH_BOMBING = f"{PREFIX}{{attack}}:push_bombing_last"
+
+
+def push_bombing(username: str) -> str:
+    """The last push bombing staged on the user (hash: its address, report and count of the pushes she
+    answered, and ``t:<txn id>`` -> the expiry of each push still unanswered), on the user's slot."""
+    return f"{PREFIX}{{u:{username}}}:push_bombing"
+
+
 def attacker_waits(username: str) -> str:
     """A staged attack's logins still waiting for the victim's approval (hash: txn id -> the attacker's
     address and login token), so an approval after the attack's report still lets the attacker in."""

@@ -139,9 +139,10 @@ class UserRepo:
         taken them off; a device joined since the caller read them among the rest), and the sessions
         ``ended`` (their short ids). Then the name leaves the index (another slot, so another command: a
         cluster pipeline cannot carry a multi-key DEL). A staged attacker's logins waiting on the user's
-        approval (``keys.attacker_waits``, on the user's slot) go in the same step: left to their TTL, they
-        outlived the user. False, and nothing done, when there is no such user (another deletion got there
-        first). ``import_taken_back`` is kept in the mark, for whoever finishes the deletion to say."""
+        approval (``keys.attacker_waits``, on the user's slot) go in the same step, with the count of the
+        last push bombing's answers (``keys.push_bombing``): left to their TTL, they outlived the user.
+        False, and nothing done, when there is no such user (another deletion got there first).
+        ``import_taken_back`` is kept in the mark, for whoever finishes the deletion to say."""
         own = [
             keys.user(username),
             keys.user_devices(username),
@@ -151,6 +152,7 @@ class UserRepo:
             keys.user_phone_change(username),
             keys.user_phone_change_tries(username),
             keys.attacker_waits(username),
+            keys.push_bombing(username),
             *user_lockout_keys(username),
         ]
         deletion_id = secrets.token_hex(8)  # its events' places and its mark's owner: DeletionLeft.id

@@ -49,13 +49,20 @@ def test_the_attacker_refused_when_the_victim_approves_is_said_under_the_report(
     world: World, page: Any, redis_url: str
 ) -> None:
     """An allowlist set after the bombing leaves the attacker's address out: the card says why the approval
-    let nobody in (``attack.wait_refused``), and the verdict stays the defences'."""
+    let nobody in (``attack.wait_refused``), and counts it; the verdict is the server's, which waits on the
+    two pushes still on her phone (it said "The defences held." at once, while they could still be approved),
+    then concludes with the defences' once they expire."""
     verdict = bomb_and_approve_later(world, page, redis_url, allow=["127.0.0.1"])
     expect(page.get_by_test_id("attack-late-refusal")).to_contain_text(
         "ivy approved a push the attacker's login waited on, but the attacker was refused: the address is "
         "outside the account's IP restrictions"
     )
-    expect(verdict).to_have_text("The defences held.")  # her approval let nobody in: the wait is over
+    expect(page.get_by_test_id("attack-answered")).to_have_text(
+        re.compile(r"^ivy answered 1 of 3 pushes \(1 approved, the attacker refused\); 2 still wait on")
+    )
+    expect(verdict).to_have_text(re.compile(r"^Not over yet: "))
+    world.advance(600)
+    expect(verdict).to_have_text("The defences held.")
 
 
 def test_a_bombing_staged_again_within_the_push_window_says_the_limit_was_spent(

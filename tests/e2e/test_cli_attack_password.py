@@ -92,7 +92,7 @@ def test_push_bombing_a_victim_a_brute_force_left_locked_could_not_run(demo: Dem
     assert "error: the attack could not run: android-ann's account was locked" in bombed.stderr
     assert "sls user unlock android-ann" in bombed.stderr
     demo.ok("user", "unlock", "android-ann")
-    assert demo.json("attack", "push-bombing", "android-ann")["verdict"] == "defences_held"
+    assert demo.json("attack", "push-bombing", "android-ann", "--no-wait")["verdict"] == "defences_held"
 
 
 def test_auto_login_after_a_sim_swap_moved_the_ib_key_says_so_and_how_to_put_it_back(demo: Demo) -> None:

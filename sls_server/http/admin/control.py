@@ -19,8 +19,10 @@ from ...shapes.attacks import (
 )
 from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, MAX_CLOCK_S, Clock, ClockMove, ResetDone
 from ...shapes.events import EventsPage, EventsQuery
+from ...shapes.push_bombing import PushBombingQuery, PushBombingState
 from ...shapes.sessions import ConsoleSignInsEnded
 from ...sim.attacks import Attacks, attacker_addresses
+from ...sim.push_bombing_state import read_state
 from ...sim.relay_screen import read_screen
 from ..common import core, now, wall_now
 from ..operations import operation
@@ -142,6 +144,24 @@ def relay_screen() -> ResponseReturnValue:
     (`/trainer/attacks/relay`): a push still waiting on the victim's phone is read as it stands now, so
     her pick (the right number or a wrong one) shows as the attacker in or number matching's stop."""
     return read_screen(core(), now=now())
+
+
+@operation(
+    bp,
+    "get",
+    "/attacks/push-bombing",
+    summary="Read where the last push bombing stands",
+    query=PushBombingQuery,
+    ok=PushBombingState,
+    returns="Its pushes, how many the victim answered and how, those still waiting, and the verdict.",
+)
+def push_bombing_state(query: PushBombingQuery) -> ResponseReturnValue:
+    """The last `push_bombing` staged (on `username`, else on anyone), as the server counted the victim's
+    answers to its pushes (a denial, a wrong number picked, an approval: the attacker in, or refused) and
+    judges its pushes' expiry at its clock now. The trainer console draws it (a reload shows the same count
+    and verdict), and `sls attack push-bombing` follows it to its verdict. `verdict` is `pending` while a
+    push waits on her phone."""
+    return read_state(core(), query.username, now=now())
 
 
 @operation(

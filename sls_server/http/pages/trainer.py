@@ -21,6 +21,7 @@ from ...errors import InvalidRequest, SlsError
 from ...settings_view import readable, settings_view
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
+from ...sim.push_bombing_state import read_state
 from ...sim.users_table import users_table
 from ...transfer.demo_world import DemoWorld
 from ...web.wording import duration, factor_name
@@ -247,6 +248,17 @@ def trainer_attack() -> ResponseReturnValue:
         return Attacks(core()).run(asked.attack, asked.username, password=asked.password, now=now())
 
     return action(attack)
+
+
+@bp.get("/trainer/attacks/push-bombing")
+@answers_json
+def trainer_push_bombing() -> ResponseReturnValue:
+    """``GET /admin/v1/attacks/push-bombing``'s twin for the last one staged: what the console draws again
+    after a reload, and reads as the victim answers (her count and the verdict are the server's)."""
+    refused = json_guard()
+    if refused:
+        return refused
+    return jsonify(read_state(core(), None, now=now()))
 
 
 @bp.post("/trainer/users/<username>/unlock")

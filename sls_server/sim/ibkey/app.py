@@ -35,7 +35,7 @@ from sls_devices.ibkey_state import Notification
 from ...accounts.devices import DeviceService
 from ...accounts.user_fields import canonical_username
 from ...accounts.users import UserService
-from ...auth import PasswordStep, SecondFactor
+from ...auth import InvalidResponse, PasswordStep, SecondFactor
 from ...errors import SlsError, StoreUnavailable
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
@@ -191,11 +191,20 @@ class IbKeyAppService:
         by_itself: bool = False,
     ) -> str:
         """The signed answer to the login it belongs to, the notification off the phone, and a staged
-        attacker let in by an approval."""
-        state = self._steps.answer_push(note.txn_id, signed, now=now, ip=ip, by_itself=by_itself)
+        attacker let in by an approval; an answer that ends a push bombing's login (an approval, a denial, a
+        wrong number picked) counted on the server for the console and the CLI (``attacker_waits``)."""
+        try:
+            state = self._steps.answer_push(note.txn_id, signed, now=now, ip=ip, by_itself=by_itself)
+        except InvalidResponse as exc:  # a wrong number picked (number matching) ends the login: counted
+            if exc.extra.get("attempts_left") == 0 and self._attacker_waits is not None:
+                self._attacker_waits.ended(note.username, note.txn_id, "wrong_number")
+            raise
         self._repo.discard(app_id, note.id)
-        if state == "approved" and self._attacker_waits is not None:
-            self._attacker_waits.collect(note.username, note.txn_id, now=now)
+        if self._attacker_waits is not None:
+            if state == "approved":
+                self._attacker_waits.collect(note.username, note.txn_id, now=now)
+            elif state == "denied":
+                self._attacker_waits.ended(note.username, note.txn_id, "denied")
         return state
 
     def respond(

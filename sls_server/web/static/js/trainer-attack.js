@@ -1,7 +1,10 @@
 /* The trainer console's "Stage an attack" card: the form (POST /trainer/attack), the report and its verdict,
    which turns when the victim answers a wait the report left (the feed's events, `trainer:audit` from
    trainer-feed.js) or the server's clock passes it (`trainer:tick` from trainer.js), and goes with a wiped
-   world. It asks trainer.js to read the users table again after each attack (`trainer:changed`, through
+   world. A push bombing's count of her answers and its verdict are the server's (GET
+   /trainer/attacks/push-bombing, sim/push_bombing_state.py): read when one of her answers shows in the feed,
+   every few seconds while a push waits, and at the page's load, so a reload shows the same report, count and
+   verdict (counted here from the feed, a reload lost them and the verdict fell back to the pushes' expiry). It asks trainer.js to read the users table again after each attack (`trainer:changed`, through
    SLS.trainer from trainer-admin.js). */
 "use strict";
 (function () {
@@ -47,15 +50,46 @@
     delete line.dataset.waiting;
   }
 
-  /* A push bombing whose every push the victim answered (answeredTheLast): the verdict concludes as at the
-     clock's passing, and a line under it says why, for the report's sentences were written while the pushes
-     waited ("The attacker's page keeps waiting on them until ..."), which is no longer so. */
-  function answeredAll(user) {
-    const line = result.querySelector("[data-waiting]");
-    expired();
-    if (!line) return;
-    line.after(SLS.el("p", { "data-testid": "attack-all-answered",
-      text: user + " answered every push: none waits on their phone now, and the attacker is not in." }));
+  /* The last push bombing as the server counts it: her answers in a line under the verdict
+     (`attack-answered`), and its verdict: "Not over yet" while a push waits, then the attacker's win or the
+     defences', with a line saying she answered every push when she did, for the report's sentences were
+     written while the pushes waited ("The attacker's page keeps waiting on them until ..."). */
+  function showBombing(s) {
+    const line = result.querySelector("[data-verdict]");
+    if (!s.staged || !line || !waiting || !waiting.bombing || s.target !== waiting.user || s.ip !== waiting.ip) return;
+    let count = result.querySelector("[data-testid=attack-answered]");
+    if (!count) {
+      count = SLS.el("p", { "data-testid": "attack-answered" });
+      line.after(count);
+    }
+    count.textContent = s.said;
+    if (s.verdict === "pending") {
+      waiting.until = s.until;
+      line.textContent = pendingVerdict(s.target, s.until);
+      return;
+    }
+    const user = waiting.user;
+    waiting = null;
+    delete line.dataset.waiting;
+    const got = s.verdict === "attacker_got_in";
+    const verdict = VERDICTS[s.verdict] || VERDICTS.defences_held;
+    line.className = "verdict " + verdict[0];
+    line.dataset.verdict = s.verdict;
+    line.textContent = got && s.answers.got_in ? user + " approved one: the attacker is in." : verdict[1];
+    if (!got && s.pushes && s.answered === s.pushes && !result.querySelector("[data-testid=attack-all-answered]")) {
+      line.after(SLS.el("p", { "data-testid": "attack-all-answered",
+        text: user + " answered every push: none waits on their phone now, and the attacker is not in." }));
+    }
+  }
+  let reading = null; // a read of the bombing under way; one asked meanwhile follows it
+  let readAgain = false;
+  async function readBombing() {
+    if (reading) { readAgain = true; return; }
+    reading = SLS.call("GET", "/trainer/attacks/push-bombing", undefined, { background: true });
+    const answer = await reading;
+    reading = null;
+    if (answer.ok) showBombing(answer.data);
+    if (readAgain) { readAgain = false; readBombing(); }
   }
 
   /* A reset, or a world loaded over it (Back to the demo world too), took the trail with it: the lines the
@@ -71,7 +105,14 @@
     if (event.detail.wiped) forgetReport();
     lateWin(event.detail.event);
   });
+  let ticks = 0;
   root.addEventListener("trainer:tick", function (event) {
+    if (waiting && waiting.bombing) {
+      /* the server judges the pushes' expiry; and an answer counted just after its event reached the feed */
+      ticks += 1;
+      if (event.detail.now >= waiting.until || ticks % 3 === 0) readBombing();
+      return;
+    }
     if (waiting && event.detail.now >= waiting.until) expired();
   });
 
@@ -115,16 +156,6 @@
     return endsALogin(e);
   }
 
-  /* A push bombing's logins (report.waiting.pushes of them) each end with her answer: a denial, a wrong
-     number picked, or an approval the attacker was refused on (attack.wait_refused). Once every one has,
-     nothing is pending: the verdict concludes (the defences held) instead of saying "Not over yet" until
-     the last push's lifetime ran out. True when that answer was the last. */
-  function answeredTheLast(e) {
-    if (!waiting.pushes || !(endsALogin(e) || e.type === "attack.wait_refused")) return false;
-    waiting.pushes -= 1;
-    return waiting.pushes <= 0;
-  }
-
   /* A push bombing's logins wait on the victim after its report (report.waiting, sim/attacker_waits.py): a
      login.succeeded from the attacker's address for the victim, while they wait, is her approving one, and
      the verdict shown turns to the attacker's win; an attack.wait_refused is her approving one and the
@@ -132,9 +163,8 @@
      a relay's login ended by her answer (endsTheRelay) is said the same way. */
   function lateWin(e) {
     if (!waiting || e.ip !== waiting.ip || e.user !== waiting.user) return;
-    const last = answeredTheLast(e);
-    if (last && e.type !== "attack.wait_refused") { answeredAll(waiting.user); return; } // her answer ended the last one
-    const ended = endsTheRelay(e) || last;
+    if (waiting.bombing) { bombingAnswered(e); return; }
+    const ended = endsTheRelay(e);
     if ((e.type === "attack.wait_refused" || ended) && result.querySelector("[data-verdict]")) {
       const held = result.querySelector("[data-verdict]"); // her answer let nobody in: the defences held
       /* right under the verdict (and the relay's number): at the report's end, under its long sentences,
@@ -159,6 +189,17 @@
       : waiting.user + (waiting.relay ? " picked the attacker's number" : " approved one") + ": the attacker is in.";
     waiting = null;
     numberPicked();
+  }
+
+  /* One of her answers to a push bombing's pushes: the server's count and verdict read again; an approval the
+     attacker was refused on is said under the verdict, as for a relay. */
+  function bombingAnswered(e) {
+    if (!endsALogin(e) && e.type !== "attack.wait_refused" && e.type !== "login.succeeded") return;
+    const held = result.querySelector("[data-verdict]");
+    if (e.type === "attack.wait_refused" && held) {
+      held.after(SLS.el("p", { "data-testid": "attack-late-refusal", text: (e.said || e.type) + "." }));
+    }
+    readBombing();
   }
 
   const attackForm = root.querySelector("[data-form=attack]");
@@ -217,8 +258,15 @@
     const answer = await SLS.call("POST", "/trainer/attack", asked);
     button.removeAttribute("aria-disabled");
     if (!answer.ok) { refused(form, answer); return; }
-    const r = answer.data;
-    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", reset: r.kind === "sim_swap_reset", until: r.waiting.until, pushes: r.waiting.pushes || 0 } : null;
+    draw(answer.data, asked);
+    showReport();
+    refreshUsers();
+    if (waiting && waiting.bombing) readBombing();
+  }
+
+  /* A report under the form: staged now, or (``asked`` null) the last push bombing's, kept by the server. */
+  function draw(r, asked) {
+    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", reset: r.kind === "sim_swap_reset", bombing: r.kind === "push_bombing", until: r.waiting.until } : null;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
     const pending = waiting && r.verdict === "defences_held";
     const verdict = pending ? ["neutral", pendingVerdict(r.target, r.waiting.until)]
@@ -230,7 +278,7 @@
       ? [SLS.el("p", { "data-testid": "attack-number", "data-number": r.waiting.number, text: "Number the victim must pick on their phone: " + r.waiting.number })]
       : [];
     /* the way on, right under the verdict: the report's sentences beneath can run long */
-    const unlock = r.verdict === "not_run" && r.victim_locked ? [unlockAndRerun(asked)] : [];
+    const unlock = asked && r.verdict === "not_run" && r.victim_locked ? [unlockAndRerun(asked)] : [];
     result.replaceChildren(
       SLS.el("p", line),
       ...unlock,
@@ -238,7 +286,14 @@
       SLS.el("p", { text: r.summary }),
       SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt" : " attempts") + (counts ? ": " + counts : ".") })
     );
-    showReport();
-    refreshUsers();
   }
+
+  /* A reload, or a console opened later: the last push bombing's report, count and verdict, as the server
+     keeps them (a day), unless an attack was staged here meanwhile. */
+  (async function restore() {
+    const answer = await SLS.call("GET", "/trainer/attacks/push-bombing", undefined, { background: true });
+    if (!answer.ok || !answer.data.staged || !answer.data.report || result.childElementCount) return;
+    draw(answer.data.report, null);
+    if (waiting && waiting.bombing) showBombing(answer.data);
+  })();
 })();

@@ -1,0 +1,77 @@
+"""A push bombing staged from the console, the console reloaded while the victim answers: it shows the same
+report, count of her answers and verdict, the server's (``GET /trainer/attacks/push-bombing``). The console
+counted her answers in the browser: a reload lost the report, the count, and the verdict, which could then
+only fall back to the pushes' expiry."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, loaded, stage_attack
+from .test_trainer_console import sign_in
+
+NOT_OVER = re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
+
+
+def _deny(world: World, app: str, note: dict[str, Any]) -> None:
+    answer = requests.post(
+        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/deny",
+        json={"pin": "12ab"},
+        headers=world.sim,
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_reload_mid_attack_keeps_the_count_and_the_verdict(world: World, page: Any) -> None:
+    world.user("ivy", "+15555550103")
+    app = world.ibkey("ivy", "+15555550103")
+    sign_in(page, world)
+    stage_attack(page, "ivy", "push_bombing", PASSWORD)
+    result = page.get_by_test_id("attack-result")
+    verdict = result.locator("[data-verdict]")
+    expect(verdict).to_have_text(NOT_OVER)
+    first, second, last = world.notifications(app)
+    _deny(world, app, first)
+    count = page.get_by_test_id("attack-answered")
+    expect(count).to_have_text(re.compile(r"^ivy answered 1 of 3 pushes \(1 denied\); 2 still wait on"))
+    page.reload()
+    loaded(page.get_by_test_id("feed-state"))
+    # the same report, count and verdict, read from the server
+    expect(result).to_contain_text("3 notifications reached the victim's phone")
+    expect(count).to_have_text(re.compile(r"^ivy answered 1 of 3 pushes \(1 denied\); 2 still wait on"))
+    expect(verdict).to_have_text(NOT_OVER)
+    # and it goes on counting after the reload, to the verdict at her last answer, not at the pushes' expiry
+    _deny(world, app, second)
+    expect(count).to_have_text(re.compile(r"^ivy answered 2 of 3 pushes \(2 denied\); 1 still wait"))
+    _deny(world, app, last)
+    expect(verdict).to_have_text("The defences held.")
+    expect(verdict).to_have_attribute("data-verdict", "defences_held")
+    expect(count).to_have_text("ivy answered 3 of 3 pushes (3 denied).")
+    expect(page.get_by_test_id("attack-all-answered")).to_have_text(
+        "ivy answered every push: none waits on their phone now, and the attacker is not in."
+    )
+    page.reload()
+    loaded(page.get_by_test_id("feed-state"))
+    expect(verdict).to_have_text("The defences held.")
+    expect(count).to_have_text("ivy answered 3 of 3 pushes (3 denied).")
+
+
+def test_a_reload_after_the_pushes_expired_says_the_defences_held(world: World, page: Any) -> None:
+    world.user("ivy", "+15555550103")
+    world.ibkey("ivy", "+15555550103")
+    sign_in(page, world)
+    stage_attack(page, "ivy", "push_bombing", PASSWORD)
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    expect(verdict).to_have_text(NOT_OVER)
+    world.advance(600)
+    page.reload()
+    loaded(page.get_by_test_id("feed-state"))
+    expect(verdict).to_have_text("The defences held.")
+    expect(page.get_by_test_id("attack-answered")).to_have_text(
+        "ivy answered 0 of 3 pushes; 3 expired unanswered."
+    )
