@@ -25,13 +25,13 @@ def follow(client: AdminClient, username: str, *, interval_s: float = INTERVAL_S
     server judges each push's expiry at its own clock, so the wait ends at the last push's expiry at the
     latest (or at once when the clock is moved past it)."""
     path = f"/admin/v1/attacks/push-bombing?username={quote(username)}"
-    with err().status(Text("Waiting on the victim's phone…"), spinner="dots") as line:
+    with err().status(Text("Waiting on the victim's phone… (Ctrl-C stops waiting)"), spinner="dots") as line:
         while True:
             with server_errors():
                 state = client.request("GET", path)
             if state.get("verdict") != "pending":
                 return state
-            line.update(Text(f"Not over yet: {state.get('said', '')}"))
+            line.update(Text(f"Not over yet: {state.get('said', '')} (Ctrl-C stops waiting)"))
             time.sleep(interval_s)  # the victim answers on her phone: the CLI waits (tests never sleep)
 
 
