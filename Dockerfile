@@ -5,7 +5,7 @@
 
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY sls_server ./sls_server
 COPY sls_devices ./sls_devices
 COPY sls_scenarios ./sls_scenarios

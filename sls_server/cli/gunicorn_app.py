@@ -73,7 +73,12 @@ class Listener:
                     EXIT_USAGE,
                 ) from None
             in_use = exc.errno == errno.EADDRINUSE
-            reason = "is already in use" if in_use else f"cannot be bound: {exc.strerror}"
+            reason = (
+                "is already in use: another program listens there; give another port (--port 8080), "
+                "or 0 for a free one"
+                if in_use
+                else f"cannot be bound: {exc.strerror}"
+            )
             raise CliError(f"--port: {host}:{port} {reason}", EXIT_USAGE) from None
         self.sock: socket.socket | None = sock
         self.host = host

@@ -203,7 +203,11 @@ def test_serve_refuses_a_port_in_use_in_one_line(redis_url: str, tmp_path: Path)
             "serve", "--port", str(port), "--redis-url", redis_url, env=clean_env(tmp_path), check=False
         )
     assert done.returncode == 2
-    assert done.stderr.strip() == f"error: --port: 127.0.0.1:{port} is already in use"
+    # a newcomer's `sls demo` on a machine where another program has 8000: the line says what to do
+    assert done.stderr.strip() == (
+        f"error: --port: 127.0.0.1:{port} is already in use: another program listens there;"
+        " give another port (--port 8080), or 0 for a free one"
+    )
 
 
 def test_serve_refuses_bad_config_in_one_line(tmp_path: Path) -> None:

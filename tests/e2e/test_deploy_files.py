@@ -15,6 +15,7 @@ import shlex
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,21 @@ def test_the_environment_names_only_settings_that_exist_and_valid_values() -> No
     url = environment["SLS_REDIS_URL"]
     assert url.startswith("redis://redis:6379"), "the URL names the redis service and its port"
     assert "redis" in SLS["depends_on"] and SLS["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_the_build_stage_copies_every_file_the_package_is_built_from() -> None:
+    """The build stage copied pyproject.toml, README.md and the packages but not LICENSE: setuptools puts the
+    files matching its default license patterns into the wheel's metadata, so the image's installed package
+    came without the Apache License it is distributed under (a wheel built from the checkout has it)."""
+    text = re.sub(r"\\\n\s*", " ", (ROOT / "Dockerfile").read_text())
+    build = text.split("\nFROM ", 2)[1]
+    copied = {name for line in build.splitlines() if line.startswith("COPY ") for name in line.split()[1:-1]}
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = {name.rstrip("*") for name in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]}
+    licences = {p.name for p in ROOT.iterdir() if re.match(r"(LICEN[CS]E|COPYING|NOTICE|AUTHORS)", p.name)}
+    assert licences, "no licence file found beside pyproject.toml"
+    wanted = {"pyproject.toml", pyproject["project"]["readme"], *packages, *licences}
+    assert sorted(wanted - copied) == []
 
 
 def test_the_image_runs_as_a_user_on_a_slim_base_with_its_data_in_the_volume() -> None:

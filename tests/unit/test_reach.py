@@ -5,6 +5,7 @@ the routes it sets up and a host name of its own, so the routing table the probe
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,10 @@ def elsewhere(hostname: str, network: str = "true") -> list[str]:
     """``public_url`` for ``::``, ``0.0.0.0`` and ``""`` (port 5000), on a machine named
     ``hostname`` whose network is only loopback and what the shell command ``network`` sets up."""
     if shutil.which("unshare") is None or shutil.which("ip") is None:
-        pytest.skip("no unshare or ip here")
+        # .ci/run installs ip (iproute2): under CI, a missing one is a failure, not a silent skip
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            "no unshare or ip here (apt-get install iproute2)"
+        )
     if subprocess.run(["unshare", "-n", "-u", "true"], capture_output=True).returncode != 0:
         pytest.skip("no network namespace of its own here (unshare needs root)")
     built = subprocess.run(

@@ -93,6 +93,13 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert "pip install -e '.[test]' && pytest" in head
 
 
+def test_readme_says_what_a_debian_machine_needs_beside_python() -> None:
+    """ "Python 3.11+ is all a machine needs": on a fresh Debian or Ubuntu, python3 comes without its venv
+    module, and the first command stopped at ``python3 -m venv`` ("ensurepip is not available")."""
+    head = README[: README.index("## Who it is for")]
+    assert "python3-venv" in head
+
+
 def test_the_command_map_names_every_attack_sls_attack_takes() -> None:
     """The map's ``Attacks`` line (docs/cli.md) lacked ``sim-swap-reset``, which ``sls attack`` takes."""
     from sls_server.cli.attack_cmd import TYPED

@@ -4,6 +4,7 @@ real sockets, the threshold made short so the waits are brief."""
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import threading
 from collections.abc import Iterator
@@ -26,6 +27,29 @@ def pairs() -> Iterator[list[tuple[socket.socket, socket.socket]]]:
     for server_side, client_side in made:
         server_side.close()
         client_side.close()
+
+
+#: A descriptor number past ``select``'s FD_SETSIZE (1,024).
+HIGH_FD = 1500
+
+
+@pytest.fixture
+def descriptors_past_select() -> Iterator[None]:
+    """Room for descriptor ``HIGH_FD`` in this process. A Debian login's soft open-file limit is 1,024 (the
+    hard one far higher), where ``os.dup2`` to 1,500 fails with EBADF: the README's ``pytest`` failed there on
+    a fresh machine. A worker under load has the room (a container's limit, or the hard limit raised to), so
+    the soft limit is raised for this test alone, and put back."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft > HIGH_FD:
+        yield
+        return
+    if hard != resource.RLIM_INFINITY and hard <= HIGH_FD:
+        pytest.skip(f"the hard open-file limit here is {hard}: no descriptor {HIGH_FD} can be made")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (HIGH_FD + 1, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def paced_pair(made: list[tuple[socket.socket, socket.socket]]) -> tuple[socket.socket, socket.socket]:
@@ -80,13 +104,13 @@ def test_the_cap_is_half_the_threads_and_at_least_one() -> None:
 
 
 def test_a_connection_numbered_past_select_s_limit_is_read(
-    pairs: list[tuple[socket.socket, socket.socket]],
+    descriptors_past_select: None, pairs: list[tuple[socket.socket, socket.socket]]
 ) -> None:
     """A worker holding many connections (a container's open-file limit is often far above 1,024) gives a
     client a descriptor past ``select``'s FD_SETSIZE: its read must work as any other (``select.select``
     raised ``ValueError``, and every such client's connection was dropped unanswered)."""
     server_side, client_side = paced_pair(pairs)
-    high = os.dup2(server_side.fileno(), 1500)  # the soft limit here is 20,000
+    high = os.dup2(server_side.fileno(), HIGH_FD)
     far = socket.socket(fileno=high)
     far.settimeout(2.0)
     far.__class__ = PacedSocket
