@@ -142,7 +142,8 @@ class UserService:
         ``import_taken_back``: a refused state import deleting again a user it wrote, which ``user.deleted``
         says (``event_details.deletion_detail``)."""
         name = canonical_username(username)
-        if self._store.users.get(name) is None:
+        record = self._store.users.get(name)
+        if record is None:
             if self.finish_deletion(name, now=now):
                 return
             raise UserNotFound()
@@ -159,6 +160,10 @@ class UserService:
             self._store.users.delete(
                 name, dropped=device_ids, ended=sessions, now=now, import_taken_back=import_taken_back
             )
+        if (
+            record.phone
+        ):  # a number nobody has any more takes its simulated phone along (``PhoneRepo.release``)
+            self._store.phones.release(record.phone, name)
         self._finish(name, now=now, resumed=False, import_taken_back=import_taken_back)
 
     def finish_deletion(self, username: str, *, now: int) -> bool:

@@ -37,6 +37,18 @@ class PhoneRepo:
         """``username``'s phone is ``number`` now (their creation, a change of number, an import)."""
         self._r.sadd(keys.phone_owners(number), username)
 
+    def release(self, number: str, username: str) -> bool:
+        """``username`` no longer has ``number`` (their deletion): True when nobody else was given it, and the
+        simulated phone went with it (``phone_release.lua``)."""
+        phone = [
+            keys.phone_box(number, MESSAGES),
+            keys.phone_box(number, CALLS),
+            keys.phone_sent_count(number),
+            keys.phone_conditions(number),
+            keys.outbox_cursor(number),
+        ]
+        return bool(self._scripts("phone_release", [keys.phone_owners(number), *phone], [username]))
+
     def owners(self, number: str) -> list[str]:
         """Every user ever given ``number`` (:meth:`add_owner`), sorted; whose it is now, callers check."""
         return sorted(texts(self._r.smembers(keys.phone_owners(number))))
