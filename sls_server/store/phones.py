@@ -9,6 +9,9 @@ from .records import PhoneConditions, TextMessage, VoiceCall
 from .records.codec import pairs
 
 KEEP_MESSAGES = 200
+#: Seconds (real time: a Redis TTL) a number nobody has any more is kept once its user moved away from it,
+#: so the notice of the change stays readable there a while (``phone_release.lua``).
+MOVED_AWAY_KEPT_S = 30 * 86400
 MESSAGES, CALLS = "messages", "calls"
 ROAMING_TEXTS = "roaming_texts"  # a count beside the conditions, not one of them
 
@@ -34,20 +37,28 @@ class PhoneRepo:
         pipe.execute()
 
     def add_owner(self, number: str, username: str) -> None:
-        """``username``'s phone is ``number`` now (their creation, a change of number, an import)."""
-        self._r.sadd(keys.phone_owners(number), username)
+        """``username``'s phone is ``number`` now (their creation, a change of number, an import): kept for
+        good again if a move away from it had set it to expire (``phone_own.lua``)."""
+        self._scripts("phone_own", [keys.phone_owners(number), *self._phone(number)[:-1]], [username])
 
-    def release(self, number: str, username: str) -> bool:
-        """``username`` no longer has ``number`` (their deletion): True when nobody else was given it, and the
-        simulated phone went with it (``phone_release.lua``)."""
-        phone = [
+    def release(self, number: str, username: str, *, keep_s: int | None = None) -> bool:
+        """``username`` no longer has ``number``: True when nobody else was given it, and the simulated phone
+        went with it, at once (their deletion) or after ``keep_s`` seconds of real time (a move to another
+        number: ``phone_release.lua``)."""
+        args = [username, "" if keep_s is None else keep_s]
+        return bool(self._scripts("phone_release", [keys.phone_owners(number), *self._phone(number)], args))
+
+    @staticmethod
+    def _phone(number: str) -> list[str]:
+        """The number's phone's keys but its owners: what goes with it when nobody has it; the last, the
+        outbox cursor, has an expiry of its own (``GatewayRepo``), which a number given again keeps."""
+        return [
             keys.phone_box(number, MESSAGES),
             keys.phone_box(number, CALLS),
             keys.phone_sent_count(number),
             keys.phone_conditions(number),
             keys.outbox_cursor(number),
         ]
-        return bool(self._scripts("phone_release", [keys.phone_owners(number), *phone], [username]))
 
     def owners(self, number: str) -> list[str]:
         """Every user ever given ``number`` (:meth:`add_owner`), sorted; whose it is now, callers check."""
