@@ -9,8 +9,9 @@ from .records import PhoneConditions, TextMessage, VoiceCall
 from .records.codec import pairs
 
 KEEP_MESSAGES = 200
-#: Seconds (real time: a Redis TTL) a number nobody has any more is kept once its user moved away from it,
-#: so the notice of the change stays readable there a while (``phone_release.lua``).
+#: Seconds (real time: a Redis TTL) a number nobody has is kept: once its user moved away from it, so the
+#: notice of the change stays readable there a while (``phone_release.lua``), and after its last text, call
+#: or conditions set (a number typed in a change never confirmed, one typed at random over /sim/v1).
 MOVED_AWAY_KEPT_S = 30 * 86400
 MESSAGES, CALLS = "messages", "calls"
 ROAMING_TEXTS = "roaming_texts"  # a count beside the conditions, not one of them
@@ -27,14 +28,12 @@ class PhoneRepo:
         return PhoneConditions.from_hash(hash_reply(self._r.hgetall(keys.phone_conditions(number))))
 
     def set_conditions(self, number: str, conditions: PhoneConditions) -> None:
-        key = keys.phone_conditions(number)
-        fields = conditions.to_hash()
-        # a MULTI/EXEC redis-py sends again after a lost connection: harmless, twice leaves the same hash
-        pipe = self._r.pipeline(transaction=True)
-        pipe.delete(key)
-        if fields:
-            pipe.hset(key, items=pairs(fields))
-        pipe.execute()
+        """In one script: a number nobody has keeps them :data:`MOVED_AWAY_KEPT_S`
+        (``phone_conditions_set.lua``)."""
+        args: list[str | int] = [MOVED_AWAY_KEPT_S, *pairs(conditions.to_hash())]
+        self._scripts(
+            "phone_conditions_set", [keys.phone_conditions(number), keys.phone_owners(number)], args
+        )
 
     def add_owner(self, number: str, username: str) -> None:
         """``username``'s phone is ``number`` now (their creation, a change of number, an import): kept for
@@ -76,10 +75,10 @@ class PhoneRepo:
         return int(self._r.incr(keys.phone_sent_count(handset)))
 
     def push_message(self, handset: str, message: TextMessage) -> None:
-        self._push(keys.phone_box(handset, MESSAGES), message.to_json())
+        self._push(handset, MESSAGES, message.to_json())
 
     def push_call(self, handset: str, call: VoiceCall) -> None:
-        self._push(keys.phone_box(handset, CALLS), call.to_json())
+        self._push(handset, CALLS, call.to_json())
 
     def messages(self, handset: str) -> list[TextMessage]:
         """Newest first."""
@@ -103,10 +102,13 @@ class PhoneRepo:
         """Every try counted in the window: a right code forgets the wrong ones before it."""
         self._r.delete(keys.send_window(scope, who))
 
-    def _push(self, key: str, value: str) -> None:
+    def _push(self, handset: str, box: str, value: str) -> None:
         """One script, never a MULTI/EXEC: redis-py sends a transaction again after a lost connection, when
-        Redis may have run it, and the text showed twice; the script's batch is never sent again."""
-        self._scripts("list_push_capped", [key], [value, KEEP_MESSAGES])
+        Redis may have run it, and the text showed twice; the script's batch is never sent again. A handset
+        nobody has is kept :data:`MOVED_AWAY_KEPT_S` after its last text or call
+        (``list_push_capped.lua``)."""
+        phone = [keys.phone_box(handset, box), keys.phone_owners(handset), keys.phone_sent_count(handset)]
+        self._scripts("list_push_capped", phone, [value, KEEP_MESSAGES, MOVED_AWAY_KEPT_S])
 
     def _box(self, key: str) -> list[str]:
         return texts(self._r.lrange(key, 0, -1))

@@ -8,6 +8,7 @@ The TTL is real time (Redis's own), so the test reads it rather than waiting for
 
 from __future__ import annotations
 
+from conftest import EnrolledUser
 from ibkey_world import PASSWORD, PHONES, World, ibkey_world  # noqa: F401  (the world fixture)
 
 from sls_server.store import connect
@@ -44,3 +45,19 @@ def test_a_number_moved_away_from_is_kept_a_while_then_given_back_for_good(
     )
     assert again.status_code == 201, again.get_json()
     assert all(ttl == -1 for ttl in ttls(redis_url, old).values()), ttls(redis_url, old)
+
+
+def test_a_number_nobody_has_is_reclaimed_after_its_last_text(alice: EnrolledUser, redis_url: str) -> None:
+    """A number typed in a change never confirmed (a mistyped one) was texted its code and kept it for good;
+    conditions set over /sim/v1 on a number nobody has, the same."""
+    mistyped, typed = "+15550109998", "+15550109997"
+    bearer = {"Authorization": f"Bearer {alice.step_up(purpose='change_contact')}"}
+    asked = alice.client.post("/api/v1/account/phone", json={"phone": mistyped}, headers=bearer)
+    assert asked.status_code == 200, asked.get_json()
+    assert alice.client.get(f"/sim/v1/phones/{mistyped}/messages").get_json()["messages"]
+    set_ = alice.client.put(f"/sim/v1/phones/{typed}/conditions", json={"roaming": True})
+    assert set_.status_code == 200, set_.get_json()
+
+    for number in (mistyped, typed):
+        kept = ttls(redis_url, number)
+        assert kept and all(0 < ttl <= MOVED_AWAY_KEPT_S for ttl in kept.values()), kept
