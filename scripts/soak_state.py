@@ -9,8 +9,11 @@ that round, so what a census finds growing with the rounds, and not with the use
 Each round: a user per authenticator (card, IB Key Android and iPhone, SMS, voice, several factors) logs in
 through the simulators (``--auto``'s answerer), steps up and logs out; wrong passwords lock one out, from an
 address of the round's own (the demo believes ``X-Forwarded-For`` from loopback); a recovery is started and
-left; a device is revoked; every staged attack is run; a gateway login if ``--gateway-url`` is given; then
-every user of the round is deleted and the clock moves a day (a week every seventh round).
+left; a device is revoked; every staged attack is run; a login on ``sls gateway``'s page if ``--gateway-url``
+is given (a gateway on the same data folder); the demo's own users log in from a new address of the round's
+(``--demo-logins``); the whole scenario library runs every N rounds (``--scenarios-every``: the runner puts
+the kept world back after); then every user of the round is deleted and the clock moves a day (a week every
+seventh round).
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import requests
 
 from sls_server.cli.admin_client import AdminClient, ApiError
 from sls_server.cli.answering import Answerer
@@ -30,6 +37,7 @@ from sls_server.cli.step_flow import Flow
 from sls_server.cli.step_loop import run_flow
 
 PASSWORD = "granite-willow-harbour-42"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 KINDS: dict[str, list[dict[str, Any]]] = {
     "card": [{"type": "dscplus", "pin": "1234"}],
     "andr": [{"type": "ibkey", "platform": "android", "pin": "12ab"}],
@@ -237,13 +245,39 @@ def demo_logins(url: str, data_dir: str, number: int, failures: list[str]) -> No
             failures.append(f"demo login {name}: {exc}")
 
 
-def gateway_login(url: str, failures: list[str]) -> None:
-    """A login through gateway mode's own page's API: its user is the demo's card user (seeded there)."""
-    gateway = AdminClient(url, None)
+def scenario_runs(url: str, token: str, failures: list[str]) -> None:
+    """The whole scenario library against the server, as a QA farm runs it: the runner wipes the world before
+    each scenario and puts the kept world back after (``sls scenario run --server``)."""
+    ran = subprocess.run(
+        ["sls", "scenario", "run", "--all", "--server", url, "--admin-token", token, "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if ran.returncode != 0:
+        failures.append(f"scenarios: exit {ran.returncode}")
+
+
+def gateway_login(url: str, username: str, failures: list[str]) -> None:
+    """A login on ``sls gateway``'s page (``/sso/Login``) with the code from its outbox hook, as IBeam does
+    (the round's SMS user: the gateway shares the demo's Redis), then a tickle and its logout."""
+    browser = requests.Session()
     try:
-        gateway.request("GET", "/v1/api/iserver/auth/status")
-    except ApiError as exc:
-        failures.append(f"gateway status: {exc.code}")
+        page = browser.get(f"{url}/sso/Login?forwardTo=22&RL=1&ip2loc=on", timeout=10)
+        csrf = CSRF.search(page.text)
+        form = {"username": username, "password": PASSWORD, "csrf_token": csrf.group(1) if csrf else ""}
+        started = browser.post(f"{url}/sso/Login", data=form, allow_redirects=False, timeout=10)
+        step = started.headers.get("Location", "")
+        code = browser.get(f"{url}/sim/v1/outbox/latest-code", params={"user": username}, timeout=10)
+        answer = {"response": code.text, "csrf_token": form["csrf_token"]}
+        done = browser.post(f"{url}{step}/verify", data=answer, allow_redirects=False, timeout=10)
+        if done.headers.get("Location") != "/sso/Dispatcher":
+            failures.append(f"gateway login: {done.status_code}")
+            return
+        browser.post(f"{url}/v1/api/tickle", timeout=10)
+        browser.post(f"{url}/v1/api/logout", timeout=10)
+    except requests.RequestException as exc:
+        failures.append(f"gateway login: {type(exc).__name__}")
 
 
 def main() -> int:
@@ -255,6 +289,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--first", type=int, default=0, help="the first round's number (to run more later)")
     parser.add_argument("--gateway-url", default=None)
+    parser.add_argument("--scenarios-every", type=int, default=0, help="run the library every N rounds")
     parser.add_argument("--demo-logins", action="store_true", help="the demo's users log in too (sls demo)")
     args = parser.parse_args()
     token = (Path(args.data_dir) / "admin.token").read_text().strip()
@@ -268,8 +303,10 @@ def main() -> int:
         one.drive()
         if args.demo_logins:
             demo_logins(args.url, args.data_dir, number, one.failures)
+        if args.scenarios_every and number % args.scenarios_every == args.scenarios_every - 1:
+            scenario_runs(args.url, token, one.failures)
         if args.gateway_url:
-            gateway_login(args.gateway_url, one.failures)
+            gateway_login(args.gateway_url, one.name("smsu"), one.failures)
         one.delete()
         admin.move_clock(advance_s=7 * 86400 if number % 7 == 6 else 86400)
         for failure in one.failures:
