@@ -127,7 +127,7 @@ class UserService:
         sessions and kills the logins in progress in one step, so nothing begun under this user can finish
         while the rest is deleted. Failed attempts on the name after this count again, as for any
         unknown name. The user leaves every IB Key app on a phone that held them (``leave_apps``), a phone
-        shared with other users included.
+        shared with other users included; an app, and a number, left with nobody goes too.
 
         All or nothing: the turn of every device the user holds (a card shared with them too) and of every
         IB Key app they are on is taken before anything changes (``user_deletion.turns_for_deletion``), so
@@ -160,9 +160,7 @@ class UserService:
             self._store.users.delete(
                 name, dropped=device_ids, ended=sessions, now=now, import_taken_back=import_taken_back
             )
-        if (
-            record.phone
-        ):  # a number nobody has any more takes its simulated phone along (``PhoneRepo.release``)
+        if record.phone:  # a number nobody has now takes its simulated phone along (``PhoneRepo.release``)
             self._store.phones.release(record.phone, name)
         self._finish(name, now=now, resumed=False, import_taken_back=import_taken_back)
 

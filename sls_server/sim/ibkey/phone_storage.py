@@ -229,7 +229,7 @@ class PhoneApps:
         added, with their pushes. Every turn is taken before the step can run (``turns.turns``): a deletion
         refused for an app kept busy has left each app as it was. The other users of a shared phone stay as
         they were; an app left without users, nor any being added, goes with its push inbox: no one could
-        use it again (its id was the deleted user's device's), and it stayed in Redis for good."""
+        use it again (no device names it any more), and it stayed in Redis for good."""
         app_ids = sorted({d.app_id for d in devices if d.type == "ibkey" and d.app_id})
         with turns(self._repo, app_ids, AppBusy):
             yield lambda: self._leave_held(username, app_ids)
