@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from ..events import EventLog
 from ..store import Store
+from ..store.phones import MOVED_AWAY_KEPT_S
 from ..store.records import UserRecord
 from .notify import Notify
 from .user_fields import checked_phone
@@ -68,6 +69,8 @@ class UserPhones:
                     if old:
                         self._notify(name, what, kind="phone_changed", now=now, number=old)
                     self._notify(name, what, kind="phone_changed", now=now, number=phone)
+                if old and old != phone:  # nobody's now: kept a while for the notice, then reclaimed
+                    self._store.phones.release(old, name, keep_s=MOVED_AWAY_KEPT_S)
                 return {"username": name, "phone": phone, "previous_phone": old}
 
             yield change

@@ -127,7 +127,7 @@ class UserService:
         sessions and kills the logins in progress in one step, so nothing begun under this user can finish
         while the rest is deleted. Failed attempts on the name after this count again, as for any
         unknown name. The user leaves every IB Key app on a phone that held them (``leave_apps``), a phone
-        shared with other users included.
+        shared with other users included; an app, and a number, left with nobody goes too.
 
         All or nothing: the turn of every device the user holds (a card shared with them too) and of every
         IB Key app they are on is taken before anything changes (``user_deletion.turns_for_deletion``), so
@@ -142,7 +142,8 @@ class UserService:
         ``import_taken_back``: a refused state import deleting again a user it wrote, which ``user.deleted``
         says (``event_details.deletion_detail``)."""
         name = canonical_username(username)
-        if self._store.users.get(name) is None:
+        record = self._store.users.get(name)
+        if record is None:
             if self.finish_deletion(name, now=now):
                 return
             raise UserNotFound()
@@ -159,6 +160,8 @@ class UserService:
             self._store.users.delete(
                 name, dropped=device_ids, ended=sessions, now=now, import_taken_back=import_taken_back
             )
+        if record.phone:  # a number nobody has now takes its simulated phone along (``PhoneRepo.release``)
+            self._store.phones.release(record.phone, name)
         self._finish(name, now=now, resumed=False, import_taken_back=import_taken_back)
 
     def finish_deletion(self, username: str, *, now: int) -> bool:

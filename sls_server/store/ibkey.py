@@ -41,6 +41,12 @@ class IbKeyRepo:
         found, _ = self._scripts.together([("HGETALL", keys.ibkey_app(a)) for a in app_ids], [])
         return [AppRecord.from_hash(hash_reply(raw)) for raw in found if raw]
 
+    def delete_app(self, app_id: str) -> None:
+        """The app and its push inbox, gone (its last user deleted: ``PhoneApps.leaving``); two slots, so two
+        commands: an inbox left by a cut between them expires by itself."""
+        self._r.delete(keys.ibkey_app(app_id))
+        self._r.delete(keys.ibkey_inbox(app_id))
+
     def take_turn(self, app_id: str, token: str, *, lease_ms: int) -> bool:
         """Take the turn to change the app (``keys.ibkey_app_turn``, a lease: ``leases``) for ``token``; False
         while another request holds it (``sls_server.turns``)."""

@@ -21,6 +21,9 @@ DECOY = "outside"
 BUCKETS = ("all", "known", "other", DECOY)
 #: The script that keeps an address's sliding window of password attempts.
 IP_WINDOW = "sliding_window"
+#: The addresses a user's set of known ones keeps (``known_place_add.lua``): about 64 bytes each, so at most
+#: some 6 KB a user, however many machines they log in from.
+KNOWN_IPS_KEPT = 100
 RESERVATION_S = 30
 #: Which window a wrong token counts in: the admin API's and the simulators' (one, shared), or /metrics'.
 GuessPool = Literal["doors", "metrics"]
@@ -187,7 +190,8 @@ class LockoutRepo:
             self._r.sadd(keys.known_ips(username), *ips)
 
     def remember_ip(self, username: str, ip: str) -> None:
-        later(self._r, Queued(("SADD", keys.known_ips(username), ip)))
+        """With the login's other writes, as the SADD it replaced was: one round trip still."""
+        self._scripts.later(self._r, "known_place_add", [keys.known_ips(username)], [ip, KNOWN_IPS_KEPT])
 
     def ip_window(self, ip: str, *, now: int, window_s: int, limit: int, attempt_id: str) -> ScriptCall:
         """The call that reserves an attempt in the address's window of ``window_s`` seconds; it answers 0 if

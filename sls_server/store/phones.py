@@ -9,6 +9,10 @@ from .records import PhoneConditions, TextMessage, VoiceCall
 from .records.codec import pairs
 
 KEEP_MESSAGES = 200
+#: Seconds (real time: a Redis TTL) a number nobody has is kept: once its user moved away from it, so the
+#: notice of the change stays readable there a while (``phone_release.lua``), and after its last text, call
+#: or conditions set (a number typed in a change never confirmed, one typed at random over /sim/v1).
+MOVED_AWAY_KEPT_S = 30 * 86400
 MESSAGES, CALLS = "messages", "calls"
 ROAMING_TEXTS = "roaming_texts"  # a count beside the conditions, not one of them
 
@@ -24,18 +28,36 @@ class PhoneRepo:
         return PhoneConditions.from_hash(hash_reply(self._r.hgetall(keys.phone_conditions(number))))
 
     def set_conditions(self, number: str, conditions: PhoneConditions) -> None:
-        key = keys.phone_conditions(number)
-        fields = conditions.to_hash()
-        # a MULTI/EXEC redis-py sends again after a lost connection: harmless, twice leaves the same hash
-        pipe = self._r.pipeline(transaction=True)
-        pipe.delete(key)
-        if fields:
-            pipe.hset(key, items=pairs(fields))
-        pipe.execute()
+        """In one script: a number nobody has keeps them :data:`MOVED_AWAY_KEPT_S`
+        (``phone_conditions_set.lua``)."""
+        args: list[str | int] = [MOVED_AWAY_KEPT_S, *pairs(conditions.to_hash())]
+        self._scripts(
+            "phone_conditions_set", [keys.phone_conditions(number), keys.phone_owners(number)], args
+        )
 
     def add_owner(self, number: str, username: str) -> None:
-        """``username``'s phone is ``number`` now (their creation, a change of number, an import)."""
-        self._r.sadd(keys.phone_owners(number), username)
+        """``username``'s phone is ``number`` now (their creation, a change of number, an import): kept for
+        good again if a move away from it had set it to expire (``phone_own.lua``)."""
+        self._scripts("phone_own", [keys.phone_owners(number), *self._phone(number)[:-1]], [username])
+
+    def release(self, number: str, username: str, *, keep_s: int | None = None) -> bool:
+        """``username`` no longer has ``number``: True when nobody else was given it, and the simulated phone
+        went with it, at once (their deletion) or after ``keep_s`` seconds of real time (a move to another
+        number: ``phone_release.lua``)."""
+        args = [username, "" if keep_s is None else keep_s]
+        return bool(self._scripts("phone_release", [keys.phone_owners(number), *self._phone(number)], args))
+
+    @staticmethod
+    def _phone(number: str) -> list[str]:
+        """The number's phone's keys but its owners: what goes with it when nobody has it; the last, the
+        outbox cursor, has an expiry of its own (``GatewayRepo``), which a number given again keeps."""
+        return [
+            keys.phone_box(number, MESSAGES),
+            keys.phone_box(number, CALLS),
+            keys.phone_sent_count(number),
+            keys.phone_conditions(number),
+            keys.outbox_cursor(number),
+        ]
 
     def owners(self, number: str) -> list[str]:
         """Every user ever given ``number`` (:meth:`add_owner`), sorted; whose it is now, callers check."""
@@ -53,10 +75,10 @@ class PhoneRepo:
         return int(self._r.incr(keys.phone_sent_count(handset)))
 
     def push_message(self, handset: str, message: TextMessage) -> None:
-        self._push(keys.phone_box(handset, MESSAGES), message.to_json())
+        self._push(handset, MESSAGES, message.to_json())
 
     def push_call(self, handset: str, call: VoiceCall) -> None:
-        self._push(keys.phone_box(handset, CALLS), call.to_json())
+        self._push(handset, CALLS, call.to_json())
 
     def messages(self, handset: str) -> list[TextMessage]:
         """Newest first."""
@@ -80,10 +102,13 @@ class PhoneRepo:
         """Every try counted in the window: a right code forgets the wrong ones before it."""
         self._r.delete(keys.send_window(scope, who))
 
-    def _push(self, key: str, value: str) -> None:
+    def _push(self, handset: str, box: str, value: str) -> None:
         """One script, never a MULTI/EXEC: redis-py sends a transaction again after a lost connection, when
-        Redis may have run it, and the text showed twice; the script's batch is never sent again."""
-        self._scripts("list_push_capped", [key], [value, KEEP_MESSAGES])
+        Redis may have run it, and the text showed twice; the script's batch is never sent again. A handset
+        nobody has is kept :data:`MOVED_AWAY_KEPT_S` after its last text or call
+        (``list_push_capped.lua``)."""
+        phone = [keys.phone_box(handset, box), keys.phone_owners(handset), keys.phone_sent_count(handset)]
+        self._scripts("list_push_capped", phone, [value, KEEP_MESSAGES, MOVED_AWAY_KEPT_S])
 
     def _box(self, key: str) -> list[str]:
         return texts(self._r.lrange(key, 0, -1))

@@ -98,9 +98,10 @@ def test_a_deletion_meeting_a_busy_turn_changes_nothing_and_the_next_deletes_all
     assert client.delete("/admin/v1/users/alice", headers=headers).get_json() == {"deleted": "alice"}
     assert client.get("/admin/v1/users/alice", headers=headers).status_code == 404
     assert not valid(client, held["token"])
-    gone = ("{u:alice}", f"{{d:{held['card']}}}", f"{{d:{held['app']}}}")  # the user's keys, her devices'
+    # the user's keys, her devices', her phone's app (no other user on it: test_deletion_leaves_no_phone)
+    gone = ("{u:alice}", f"{{d:{held['card']}}}", f"{{d:{held['app']}}}", f"{{ibapp:{held['app']}}}:app")
     assert [k for k in snapshot(redis_url) if any(tag in k for tag in gone)] == []
-    assert client.get(f"/sim/v1/ibkey/{held['app']}").get_json()["users"] == []
+    assert client.get(f"/sim/v1/ibkey/{held['app']}").status_code == 404
 
 
 def test_a_card_shared_by_two_users_busy_keeps_both_as_they_were(

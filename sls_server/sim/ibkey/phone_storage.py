@@ -228,20 +228,25 @@ class PhoneApps:
         devices go) and give the step that takes the user being deleted off them, activated or still being
         added, with their pushes. Every turn is taken before the step can run (``turns.turns``): a deletion
         refused for an app kept busy has left each app as it was. The other users of a shared phone stay as
-        they were; an app left without users stays installed."""
+        they were; an app left without users, nor any being added, goes with its push inbox: no one could
+        use it again (no device names it any more), and it stayed in Redis for good."""
         app_ids = sorted({d.app_id for d in devices if d.type == "ibkey" and d.app_id})
         with turns(self._repo, app_ids, AppBusy):
             yield lambda: self._leave_held(username, app_ids)
 
     def _leave_held(self, username: str, app_ids: Sequence[str]) -> None:
-        def leave(app: IbKeyApp, pending: dict[str, str]) -> None:
+        def leave(app: IbKeyApp, pending: dict[str, str]) -> bool:
             app.remove_user(username)
             pending.pop(username, None)
+            return not app.state.users and not pending
 
         for app_id in app_ids:
             try:
-                self.mutate_held(app_id, leave)
+                emptied = self.mutate_held(app_id, leave)
             except UnknownApp:  # the phone's record is gone (a world imported without it): nothing to drop
+                continue
+            if emptied:  # under its turn, still held: nobody joins it between the write and this
+                self._repo.delete_app(app_id)
                 continue
             self._repo.discard(app_id, *(n.id for n in self._repo.inbox(app_id) if n.username == username))
 
