@@ -146,3 +146,9 @@ def test_the_walk_reads_at_most_max_hops_entries(trusted_hops: int, expected: st
 )
 def test_a_bracket_or_port_that_is_not_one_stops_the_walk(entry: str) -> None:
     assert resolve_client_ip("10.0.0.1", entry, PROXIES) == "10.0.0.1"
+
+
+def test_a_network_with_a_zone_is_refused_in_words() -> None:
+    """``SLS_TRUSTED_PROXIES`` and an allowlist's entries say this to whoever wrote the zone."""
+    with pytest.raises(ValueError, match=r"^a zone is not part of a network: 'fe80::/64%eth0'$"):
+        parse_network("fe80::/64%eth0")
