@@ -119,3 +119,36 @@ def test_normalise_ip_refuses(text: str) -> None:
 )
 def test_parse_network(text: str, expected: str) -> None:
     assert network_text(parse_network(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("trusted_hops", "expected"),
+    [(63, "198.51.100.7"), (64, "10.0.0.2")],
+    ids=["client-at-the-last-hop-walked", "client-one-hop-beyond"],
+)
+def test_the_walk_reads_at_most_max_hops_entries(trusted_hops: int, expected: str) -> None:
+    """The header's last 64 entries (``MAX_HOPS``) are read, no more: a client behind 63 trusted hops is
+    found, one behind 64 is not (the walk stops at the last trusted hop it read)."""
+    header = ", ".join(["198.51.100.7"] + ["10.0.0.2"] * trusted_hops)
+    assert resolve_client_ip("10.0.0.1", header, PROXIES) == expected
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "[2001:db8::7]x",
+        "[2001:db8::7]:",
+        "[2001:db8::7]:44a",
+        "[2001:db8::7]:a4",
+        "[2001:db8::7]443",
+        "198.51.100.7:",
+    ],
+)
+def test_a_bracket_or_port_that_is_not_one_stops_the_walk(entry: str) -> None:
+    assert resolve_client_ip("10.0.0.1", entry, PROXIES) == "10.0.0.1"
+
+
+def test_a_network_with_a_zone_is_refused_in_words() -> None:
+    """``SLS_TRUSTED_PROXIES`` and an allowlist's entries say this to whoever wrote the zone."""
+    with pytest.raises(ValueError, match=r"^a zone is not part of a network: 'fe80::/64%eth0'$"):
+        parse_network("fe80::/64%eth0")

@@ -168,6 +168,14 @@ def test_encode_question_is_128_bytes() -> None:
     for suite, q in (("OCRA-1:HOTP-SHA1-6:QN08", "1"), ("OCRA-1:HOTP-SHA1-6:QA64", "x" * 64)):
         assert len(encode_question(suite, q)) == 128
     assert len(encode_question("OCRA-1:HOTP-SHA1-6:QH64", ("f" * 64, "e" * 64))) == 128
+    # two 64-character parts of an A suite fill the Q field to its last byte: still a question, not too long
+    assert encode_question("OCRA-1:HOTP-SHA1-6:QA64", ("x" * 64, "y" * 64)) == b"x" * 64 + b"y" * 64
+
+
+def test_only_trailing_zero_bytes_leave_the_key() -> None:
+    """88 = 0x58, the byte of ``X``: the key strips the Q field's zero padding and nothing else."""
+    assert encoded_question_key(DSC_SUITE, "88") == "58"
+    assert encoded_question_key("OCRA-1:HOTP-SHA1-6:QA08", "AXX") == b"AXX".hex()
 
 
 # --- layouts no published vector covers: checked against hand-built DataInput + stdlib HMAC -------

@@ -4,6 +4,7 @@ questions, wrong responses, and the error codes (the published vectors: ``test_o
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import pytest
@@ -17,9 +18,13 @@ from sls_devices.ocra import (
     OcraError,
     OcraSuite,
     OcraSuiteError,
+    data_input,
     encoded_question_key,
     verify,
 )
+
+PSHA1 = "OCRA-1:HOTP-SHA256-8:QN08-PSHA1"
+T1M = "OCRA-1:HOTP-SHA512-8:QN08-T1M"
 
 # --- suite parsing --------------------------------------------------------------------------------
 
@@ -143,14 +148,75 @@ def test_invalid_inputs(suite: str, kwargs: dict[str, Any]) -> None:
     assert exc.value.code == "invalid_input"
 
 
+@pytest.mark.parametrize(
+    ("suite", "kwargs", "message"),
+    [
+        (
+            "OCRA-1:HOTP-SHA1-6:QN08",
+            {"pin": "1234"},
+            "suite OCRA-1:HOTP-SHA1-6:QN08 does not use a PIN, but one was given",
+        ),
+        (PSHA1, {"pin": "1234", "pin_hash": PIN_SHA1}, "give either pin or pin_hash, not both"),
+        (PSHA1, {"pin": 1234}, "pin must be a string, not int"),
+        (PSHA1, {}, f"suite {PSHA1} needs a PIN (pin= or pin_hash=)"),
+        (PSHA1, {"pin_hash": PIN_SHA1[:19]}, "pin_hash must be 20 bytes (sha1 digest)"),
+        ("OCRA-1:HOTP-SHA512-8:C-QN08", {"counter": -1}, "counter must be an integer in 0..2**64-1, got -1"),
+        ("OCRA-1:HOTP-SHA512-8:C-QN08", {}, "suite OCRA-1:HOTP-SHA512-8:C-QN08 needs a counter (counter=)"),
+        (
+            "OCRA-1:HOTP-SHA1-6:QN08",
+            {"counter": 0},
+            "suite OCRA-1:HOTP-SHA1-6:QN08 has no counter, but one was given",
+        ),
+        (
+            "OCRA-1:HOTP-SHA1-6:QN08",
+            {"timestamp": 0},
+            "suite OCRA-1:HOTP-SHA1-6:QN08 is not time-based, but a time was given",
+        ),
+        (T1M, {"timestamp": 60, "time_steps": 1}, "give either timestamp or time_steps, not both"),
+        (T1M, {}, f"suite {T1M} needs a time (timestamp= or time_steps=)"),
+        (T1M, {"time_steps": -1}, "time_steps must be an integer in 0..2**64-1, got -1"),
+        (T1M, {"timestamp": 60.0}, "timestamp must be non-negative integer unix seconds, got 60.0"),
+        (T1M, {"timestamp": True}, "timestamp must be non-negative integer unix seconds, got True"),
+        (T1M, {"timestamp": -1}, "timestamp must be non-negative integer unix seconds, got -1"),
+        (T1M, {"timestamp": 2**64 * 60}, f"time_steps must be an integer in 0..2**64-1, got {2**64}"),
+        (
+            "OCRA-1:HOTP-SHA1-6:QN08",
+            {"session": b"x"},
+            "suite OCRA-1:HOTP-SHA1-6:QN08 does not use session information, but it was given",
+        ),
+        (
+            "OCRA-1:HOTP-SHA1-6:QN08-S064",
+            {},
+            "suite OCRA-1:HOTP-SHA1-6:QN08-S064 needs session information (session=)",
+        ),
+        ("OCRA-1:HOTP-SHA1-6:QN08-S002", {"session": b"abc"}, "session must be bytes of at most 2 bytes"),
+    ],
+)
+def test_an_input_is_refused_in_words_that_name_it(suite: str, kwargs: dict[str, Any], message: str) -> None:
+    """Each refusal names the input and what the suite wants of it (the IB Key app passes them on)."""
+    with pytest.raises(OcraError, match=f"^{re.escape(message)}$"):
+        ocra.ocra(suite, KEY32, "12345678", **kwargs)
+
+
+def test_the_earliest_time_and_the_longest_session_are_inputs_like_any_other() -> None:
+    """Unix second 0 is step 0 (not a negative time), and a session of exactly the suite's length is whole."""
+    assert ocra.ocra(T1M, KEY32, "12345678", timestamp=0) == ocra.ocra(T1M, KEY32, "12345678", time_steps=0)
+    assert ocra.ocra(T1M, KEY32, "12345678", timestamp=59) == ocra.ocra(T1M, KEY32, "12345678", time_steps=0)
+    suite = "OCRA-1:HOTP-SHA1-6:QN08-S002"
+    assert data_input(suite, "12345678", session=b"ab").endswith(b"ab")
+    assert data_input(suite, "12345678", session=b"b").endswith(b"\0b")
+
+
 def test_misspelt_keyword_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         ocra.ocra("OCRA-1:HOTP-SHA1-6:QN08", KEY32, "1234", countr=1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^unexpected OCRA input\(s\): countr, pn$"):
+        ocra.ocra("OCRA-1:HOTP-SHA1-6:QN08", KEY32, "1234", pn="1", countr=1)  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize("key", [b"", "3132", None])
 def test_bad_key(key: Any) -> None:
-    with pytest.raises(InvalidOcraInput):
+    with pytest.raises(InvalidOcraInput, match=r"^key must be non-empty bytes$"):
         ocra.ocra("OCRA-1:HOTP-SHA1-6:QN08", key, "1234")
 
 
@@ -222,3 +288,39 @@ def test_error_codes() -> None:
     for cls in (OcraSuiteError, InvalidChallenge, MissingOcraInput, InvalidOcraInput):
         assert issubclass(cls, OcraError)
         assert issubclass(cls, ValueError)
+
+
+@pytest.mark.parametrize("hash_name", ["sha1", "sha256", "sha512"])
+def test_a_pin_hash_of_the_suites_length_stands_for_the_pin(hash_name: str) -> None:
+    """Each P hash takes its own digest's length, no byte more or less, and means the same as the PIN."""
+    suite = f"OCRA-1:HOTP-SHA1-6:QN08-P{hash_name.upper()}"
+    pin_hash = hashlib.new(hash_name, b"1234").digest()
+    by_pin = ocra.ocra(suite, KEY32, "12345678", pin="1234")
+    assert ocra.ocra(suite, KEY32, "12345678", pin_hash=pin_hash) == by_pin
+    for wrong in (pin_hash[:-1], pin_hash + b"\0"):
+        with pytest.raises(InvalidOcraInput, match=f"pin_hash must be {len(pin_hash)} bytes"):
+            ocra.ocra(suite, KEY32, "12345678", pin_hash=wrong)
+
+
+@pytest.mark.parametrize(
+    ("suite", "question", "message"),
+    [
+        ("OCRA-1:HOTP-SHA1-6:QN08", 12345678, "challenge must be a string, not int"),
+        (
+            "OCRA-1:HOTP-SHA1-6:QN08",
+            "123456789",
+            "challenge is 9 characters; suite OCRA-1:HOTP-SHA1-6:QN08 allows at most 8",
+        ),
+        ("OCRA-1:HOTP-SHA1-6:QN08", "1234567a", "challenge '1234567a' must be 1..8 decimal digits 0-9"),
+        ("OCRA-1:HOTP-SHA1-6:QH08", "xyz", "challenge 'xyz' must be 1..8 hexadecimal digits"),
+        ("OCRA-1:HOTP-SHA1-6:QA08", "abc\n", "challenge 'abc\\n' must be 1..8 printable ASCII characters"),
+        ("OCRA-1:HOTP-SHA1-6:QA08", ("a", "b", "c"), "a mutual-mode question must be a (first, second) pair"),
+    ],
+)
+def test_a_bad_question_is_refused_in_words_that_say_what_fits(
+    suite: str, question: Any, message: str
+) -> None:
+    """The IB Key app's challenge box answers these words (400 naming ``challenge``): what was typed, and
+    the suite's length and alphabet, so the user can see what to type instead."""
+    with pytest.raises(InvalidChallenge, match=f"^{re.escape(message)}$"):
+        ocra.ocra(suite, KEY32, question)

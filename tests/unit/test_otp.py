@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,30 @@ def test_hotp_refuses_arguments_outside_the_rfc(kwargs: dict[str, Any], message:
     counter = arguments.pop("counter")
     with pytest.raises(OtpError, match=message):
         hotp(HOTP_KEY, counter, **arguments)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"counter": -1}, "counter must be between 0 and 2**64-1, not -1"),
+        ({"digits": 11}, "digits must be between 6 and 10, not 11"),
+        ({"algorithm": "md5"}, "algorithm must be one of sha1, sha256, sha512, not 'md5'"),
+    ],
+)
+def test_hotp_refusals_say_the_range_and_the_value_refused(kwargs: dict[str, Any], message: str) -> None:
+    """The whole message, from its first word to the value refused: the caller reads what to send instead."""
+    arguments: dict[str, Any] = {"counter": 0, **kwargs}
+    counter = arguments.pop("counter")
+    with pytest.raises(OtpError, match=f"^{re.escape(message)}$"):
+        hotp(HOTP_KEY, counter, **arguments)
+    with pytest.raises(OtpError, match=r"^the key must not be empty$"):
+        hotp(b"", 0)
+
+
+@pytest.mark.parametrize("vector", HOTP_VECTORS, ids=lambda v: f"C{v['counter']}")
+def test_hotp_accepts_the_longest_ten_digits(vector: dict[str, Any]) -> None:
+    """Ten digits is the most a 31-bit truncated value fills, and still inside the range."""
+    assert hotp(HOTP_KEY, vector["counter"], digits=10) == f"{vector['truncated_dec']:010d}"
 
 
 def test_hotp_accepts_the_largest_counter() -> None:
@@ -132,6 +157,31 @@ def test_step_boundaries_are_exact() -> None:
     assert [time_step(t, 30) for t in (0, 29, 30, 59, 60)] == [0, 0, 1, 1, 2]
 
 
+def test_totp_defaults_are_sha1_six_digits_every_30_seconds() -> None:
+    """What an authenticator app assumes when the otpauth URI says nothing: the RFC's SHA1 rows, cut to 6."""
+    for vector in (v for v in TOTP_VECTORS if v["mode"] == "SHA1"):
+        assert totp_at(bytes.fromhex(vector["key_hex"]), vector["time_unix"]) == vector["expected"][-6:]
+
+
+def test_a_one_second_period_and_the_instant_t0_are_valid() -> None:
+    assert [time_step(t, 1) for t in (0, 1, 59)] == [0, 1, 59]
+    assert time_step(1_000, 30, 1_000) == 0
+    assert time_step(1_029, 30, 1_000) == 0
+    assert time_step(1_030, 30, 1_000) == 1
+
+
+@pytest.mark.parametrize(
+    ("unix_time", "period", "t0", "message"),
+    [
+        (10, 0, 0, "period must be a positive number of seconds, not 0"),
+        (10, 30, 11, "the time must not be before T0"),
+    ],
+)
+def test_time_step_refusals_say_why(unix_time: int, period: int, t0: int, message: str) -> None:
+    with pytest.raises(OtpError, match=f"^{re.escape(message)}$"):
+        time_step(unix_time, period, t0)
+
+
 @pytest.mark.parametrize(("unix_time", "period", "t0"), [(10, 0, 0), (10, -30, 0), (10, 30, 11)])
 def test_time_step_refuses_a_bad_period_or_a_time_before_t0(unix_time: int, period: int, t0: int) -> None:
     with pytest.raises(OtpError):
@@ -143,6 +193,7 @@ def test_time_step_refuses_a_bad_period_or_a_time_before_t0(unix_time: int, peri
 
 def test_unpadded_base32() -> None:
     assert b32(HOTP_KEY) == HOTP["secret_base32"]
+    assert b32(b"\x01" * 19 + b"\x17") == "AEAQCAIBAEAQCAIBAEAQCAIBAEAQCAIX"  # only padding is cut, not an X
     assert "=" not in b32(b"\x00" * 32)
     assert base64.b32decode(b32(b"\x00" * 32) + "====") == b"\x00" * 32
 

@@ -30,6 +30,7 @@ from sls_server.store.records import (
     VoiceCall,
 )
 from sls_server.store.records.codec import Fields, changes_hash, encode, from_pairs, to_hash
+from sls_server.store.records.lockout import STAMP_SKEW_S
 
 SECRET = "s3cr3t-sealed-value"
 
@@ -257,6 +258,40 @@ def test_lockout_state_says_whether_and_how_long() -> None:
     assert LockoutState(locked_until=100).retry_after(40) == 60
     assert not LockoutState(locked_until=100).locked(100)
     assert LockoutState(permanent=True).locked(0) and LockoutState(permanent=True).retry_after(0) is None
+
+
+def test_a_lockout_bucket_reads_back_what_it_wrote_and_starts_empty() -> None:
+    """Every field under the name the Lua scripts write (``lockout_settle.lua``), and a bucket never written
+    reads as the empty state: no failures, no lock, not permanent."""
+    state = LockoutState(failures=2, locks=3, locked_until=900, permanent=True, failed=7, locked_at=600)
+    raw = state.to_hash()
+    assert raw == {
+        "failures": "2",
+        "locks": "3",
+        "locked_until": "900",
+        "permanent": "1",
+        "failed": "7",
+        "locked_at": "600",
+    }
+    assert LockoutState.from_hash(raw) == state
+    assert LockoutState() == LockoutState.from_hash({}) == LockoutState(0, 0, None, False, 0, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        state.failures = 0  # type: ignore[misc]
+    with pytest.raises(CorruptRecord, match=r"^the lockout bucket's 'failures' is not an integer$"):
+        LockoutState.from_hash({"failures": "two"})
+
+
+def test_a_lock_stamped_after_now_holds_within_the_skew_and_not_beyond() -> None:
+    """A lock another request placed up to ``STAMP_SKEW_S`` ahead of this one's "now" holds (they raced
+    across a second); one placed further ahead is from a future the clock was moved back from."""
+    now, until = 1_000, 1_100
+    assert LockoutState(locked_until=until, locked_at=None).retry_after(now) == 100
+    assert LockoutState(locked_until=until, locked_at=now - 500).retry_after(now) == 100
+    assert LockoutState(locked_until=until, locked_at=now + STAMP_SKEW_S).retry_after(now) == 100
+    assert LockoutState(locked_until=until, locked_at=now + STAMP_SKEW_S + 1).retry_after(now) is None
+    assert not LockoutState(locked_until=until, locked_at=now + STAMP_SKEW_S + 1).locked(now)
+    assert LockoutState(locked_until=until, locked_at=now + STAMP_SKEW_S + 1, permanent=True).locked(now)
+    assert STAMP_SKEW_S == 30  # the Lua scripts' literal (test_store_hygiene holds them to this value)
 
 
 @pytest.mark.parametrize("record", [*RECORDS, *JSON_RECORDS], ids=lambda r: type(r).__name__)
