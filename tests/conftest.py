@@ -68,6 +68,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     them all again, about a fifth of an in-process test's CPU; frozen (``gc.freeze``, as ``sls serve``'s
     workers freeze their app) it walks only what the tests made since (docs/performance.md, the suite's
     time). A test that unfreezes takes ``collector_unfrozen``."""
+    with freeze_time(FROZEN_AT):  # freezegun's cache of what each module holds, built now to be frozen too
+        pass
     gc.collect()
     gc.freeze()
 
