@@ -3,6 +3,7 @@ child processes tests start on it are ``serve_processes``'s, the servers they sh
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -58,6 +59,31 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     computes: on two CPUs, 779 s with three workers against 918 s with two (docs/performance.md)."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, cpus * 3 // 2)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection built lives as long as this process: the modules every test file imports (Flask,
+    redis-py, pydantic, schemathesis, Playwright, the server: some 2,600 in a worker that collected the
+    whole suite) and the items, about 300,000 objects. Each full collection of the cyclic collector walked
+    them all again, about a fifth of an in-process test's CPU; frozen (``gc.freeze``, as ``sls serve``'s
+    workers freeze their app) it walks only what the tests made since (docs/performance.md, the suite's
+    time). A test that unfreezes takes ``collector_unfrozen``."""
+    with freeze_time(FROZEN_AT):  # freezegun's cache of what each module holds, built now to be frozen too
+        pass
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture
+def collector_unfrozen() -> Iterator[None]:
+    """For a test that unfreezes the cyclic collector (to see what the code under test freezes): this
+    process's freeze (``pytest_collection_finish``) is back after it, the test's own objects collected
+    first, so later tests in the worker do not pay for walking every module again."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.hookimpl(tryfirst=True)

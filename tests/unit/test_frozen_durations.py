@@ -49,7 +49,9 @@ def test_durations_of_frozen_tests_are_real_times() -> None:
         f"{Path(__file__).relative_to(ROOT)}::test_frozen_by_the_decorator",
         "tests/api/test_clock_bounds.py::test_bounds_are_2000_and_2100",  # the autouse frozen_time fixture
     ]
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--durations=0"]
+    # One xdist worker, as the suite's are (a worker times its tests and reports them): more, each paying its
+    # own start-up and collection, add nothing to what is checked.
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "1", "-q", "--durations=0"]
     ran = subprocess.run(
         [*command, "--durations-min=0", *targets],
         cwd=ROOT,

@@ -123,7 +123,7 @@ def test_a_workers_first_interrupt_waits_for_the_masters_graceful_stop_and_a_sec
             signal.signal(sig, handler)
 
 
-def test_a_worker_freezes_what_it_built_so_a_full_collection_skips_it(app_config) -> None:
+def test_a_worker_freezes_what_it_built_so_a_full_collection_skips_it(app_config, collector_unfrozen) -> None:
     """A full collection in a worker must not walk the app it built at start-up (tens of thousands of
     objects, every thread stalled meanwhile): ``load`` leaves them in the collector's permanent generation."""
     import gc
@@ -168,7 +168,7 @@ def test_a_forked_worker_takes_its_share_of_the_cores_for_password_hashes() -> N
 
 
 def test_a_worker_of_a_start_that_could_not_check_the_key_checks_it_before_serving(
-    redis_url: str, tmp_path, admin_headers
+    redis_url: str, tmp_path, admin_headers, collector_unfrozen: None
 ) -> None:
     """``serve_run`` hands each worker its start's ``key_checked``: False (Redis did not answer then) and the
     worker's app checks ``SLS_SECRET_KEY`` itself before it serves (``key_gate``)."""
