@@ -13,6 +13,7 @@ import ipaddress
 from pathlib import Path
 
 import pytest
+import yaml
 from fuzz_settings import fuzzing
 from hypothesis import given
 from hypothesis import strategies as st
@@ -153,3 +154,57 @@ def test_a_scenario_file_is_loaded_or_refused_with_its_problems(
     except ScenarioInvalid as invalid:
         assert invalid.problems
         assert all(problem.line >= 1 and problem.column >= 1 for problem in invalid.problems)
+
+
+_YAML_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.floats(),
+        st.text(max_size=12),
+        st.sampled_from(
+            ["1s", "-5m", "99999999999d", "${missing}", "${world.users}", "PT5M", "\x00", "0o17"]
+        ),
+    ),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=5,
+)
+
+
+@fuzzing(20)  # each check takes about 0.2 s of the schema's validator
+@given(st.data())
+def test_a_scenario_with_a_value_changed_is_loaded_or_refused_with_its_problems(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Past the YAML: a scenario that parses, with one value of another type or range, meets the schema's
+    checks and the cross-checks (durations, references, expectations), which must tell, not raise."""
+    document = yaml.safe_load(data.draw(st.sampled_from(_LIBRARY_FILES)).read_text())
+    places = _places(document)
+    for _ in range(data.draw(st.integers(1, 3))):
+        *head, last = data.draw(st.sampled_from(places))
+        parent = document
+        for step in head:
+            parent = parent[step]
+        try:
+            parent[last] = data.draw(_YAML_VALUES)
+        except (IndexError, KeyError, TypeError):
+            continue
+        places = _places(document)
+    file = tmp_path_factory.mktemp("scenario") / "fuzzed.scenario.yaml"
+    file.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8", errors="surrogatepass")
+    try:
+        load(file)
+    except ScenarioInvalid as invalid:
+        assert invalid.problems
+
+
+def _places(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path] if path else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _places(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _places(value, (*path, index))
+    return found
