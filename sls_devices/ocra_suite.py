@@ -14,13 +14,16 @@ _TIME_UNIT_S = {"S": 1, "M": 60, "H": 3600}
 # RFC 6287 section 6.3: G = [1-59]S | [1-59]M | [0-48]H. A zero-length step is meaningless, so 0H is refused.
 _TIME_MAX = {"S": 59, "M": 59, "H": 48}
 
-_CRYPTO_RE = re.compile(r"HOTP-SHA(1|256|512)-(\d{1,2})")
+# re.ASCII: a bare \d also matches the digits of other scripts (U+0666), which int() reads; the suite's text
+# is hashed into every response as ASCII, so such a suite could never answer (found by tests/fuzz).
+_CRYPTO_RE = re.compile(r"HOTP-SHA(1|256|512)-(\d{1,2})", re.ASCII)
 _DATA_RE = re.compile(
     r"(?P<c>C-)?"
     r"Q(?P<qf>[ANH])(?P<ql>\d\d)"
     r"(?:-P(?P<p>SHA1|SHA256|SHA512))?"
     r"(?:-(?P<S>S)(?P<s>\d{3})?)?"
-    r"(?:-T(?P<tn>\d{1,2})(?P<tu>[SMH]))?"
+    r"(?:-T(?P<tn>\d{1,2})(?P<tu>[SMH]))?",
+    re.ASCII,
 )
 
 

@@ -119,6 +119,7 @@ class Operation:
     headers: Mapping[str, str]
     parameters: Mapping[str, str]
     body_required: bool = True
+    links: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 _SURFACES: dict[Blueprint, Surface] = {}
@@ -158,6 +159,7 @@ def operation(
     store: bool = True,
     description: str | None = None,
     rules: validation.Rules | None = None,
+    links: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Callable[[View], View]:
     """Register the view as ``method rule`` on ``bp`` and record it (see the module's docstring).
 
@@ -168,7 +170,10 @@ def operation(
     are judged too on the fields it let through, and the 400 lists every field at fault.
     ``body_required=False``: a request without a body (or an empty one) gets the model's defaults, for the
     gateway's routes that real clients call both with a body (ibind) and without one (IBeam); one that is
-    sent is judged as any body.
+    sent is judged as any body. ``links`` names the calls a client makes next with an id of the answer:
+    the next view's name → {its parameter: where the value is, ``response.txn_id`` (the answer's field, or a
+    path into it, ``response.calls/0/call_id``) or ``path.username`` (this request's)}; the document says it
+    as OpenAPI links, which generated clients and schemathesis's stateful testing follow.
     """
     method = method.lower()
     where = _SURFACES[bp]
@@ -207,6 +212,7 @@ def operation(
                 headers=headers or {},
                 parameters=parameters or {},
                 body_required=body_required,
+                links={camel_case(view): dict(filled) for view, filled in (links or {}).items()},
             )
         )
 

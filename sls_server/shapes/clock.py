@@ -90,33 +90,28 @@ class ClockMove(Request):
         cls, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         """One alternative per move, each with its field alone (and an optional ``freeze``), ``freeze`` alone
-        and ``reset`` alone, so the document says what the validator above does (which also lets the others be
-        null)."""
+        and ``reset`` alone, so the document says what the validator above does; as there, a null counts as
+        absent, so each alternative lets the fields it does not require be null (the others only null)."""
         generated = handler.resolve_ref_schema(handler(schema))
         properties = generated["properties"]
+        names = list(properties)
 
         def field(name: str) -> dict[str, Any]:
             given = next(s for s in properties[name]["anyOf"] if s.get("type") != "null")
             return {**given, "description": properties[name]["description"]}
 
-        alternatives = [
-            {
+        def alternative(required: str, optional: tuple[str, ...]) -> dict[str, Any]:
+            nullable = {name: {"anyOf": [field(name), {"type": "null"}]} for name in optional}
+            absent = {name: {"type": "null"} for name in names if name not in (required, *optional)}
+            return {
                 "type": "object",
-                "properties": {name: field(name), "freeze": field("freeze")},
-                "required": [name],
+                "properties": {required: field(required), **nullable, **absent},
+                "required": [required],
                 "additionalProperties": False,
             }
-            for name in _MOVES
-        ]
-        alternatives += [
-            {
-                "type": "object",
-                "properties": {name: field(name)},
-                "required": [name],
-                "additionalProperties": False,
-            }
-            for name in ("freeze", "reset")
-        ]
+
+        alternatives = [alternative(name, ("freeze",)) for name in _MOVES]
+        alternatives += [alternative(name, ()) for name in ("freeze", "reset")]
         for key in ("properties", "required", "additionalProperties", "type"):
             generated.pop(key, None)
         generated["oneOf"] = alternatives

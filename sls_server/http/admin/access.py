@@ -100,6 +100,10 @@ def list_accounts() -> ResponseReturnValue:
     description="The account's IP allowlist applies to all its users; a user's own list narrows it (an "
     "address must pass both). A user belongs to at most one account; an account may have none. 404 "
     "`unknown_account` only if the account was deleted while it was being created. " + ALLOWLIST_NOTE,
+    links={
+        name: {"account_id": "response.account_id"}
+        for name in ("get_account", "set_account_ip_allowlist", "add_account_user", "delete_account")
+    },
 )
 def create_account(body: AccountCreate) -> ResponseReturnValue:
     return core().ip_rules.create_account(

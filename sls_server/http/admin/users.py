@@ -55,6 +55,17 @@ def _user_view(username: str) -> dict[str, Any]:
     returns="The new user, with the SMS authenticator enrolled on their phone unless `sms` is false.",
     errors=(WeakPassword, UserExists, DeviceBusy),
     rules=rules.new_user,
+    links={
+        name: {"username": "response.username"}
+        for name in (
+            "get_user",
+            "enrol_device",
+            "list_devices",
+            "get_lockout",
+            "list_user_sessions",
+            "delete_user",
+        )
+    },
 )
 def create_user(body: UserCreate) -> ResponseReturnValue:
     """400 `weak_password` with `reason` for a weak or blocklisted password; 400 `invalid_request` for a
@@ -171,6 +182,13 @@ def set_user_phone(username: str, body: UserPhoneRequest) -> ResponseReturnValue
         ConsecutiveTemporaryPasscode,
         DeviceBusy,
     ),
+    links={
+        "revoke_device": {"username": "path.username", "device_id": "response.device_id"},
+        **{
+            name: {"device_id": "response.device_id"}
+            for name in ("get_card_status", "get_totp_code", "get_ib_key_app", "reset_card", "unlock_device")
+        },
+    },
 )
 def enrol_device(username: str, body: DeviceEnrolRequest) -> ResponseReturnValue:
     """dscplus: `{"type": "dscplus", "pin": "1234"}` returns the card's `serial`, `suite` and `secret_hex` so
@@ -239,6 +257,7 @@ def reset_card(device_id: str) -> ResponseReturnValue:
     ok=SessionList,
     returns="The live sessions.",
     errors=USER_ERRORS,
+    links={"kill_session": {"session_id": "response.sessions/0/id"}},
 )
 def list_user_sessions(username: str) -> ResponseReturnValue:
     name = core().users.get(username).username

@@ -115,6 +115,9 @@ def _logged_in(result: Authenticated, body: Any = None) -> Response:
         DeviceLocked,
         SendLimited,
     ),
+    links={
+        name: {"txn_id": "response.txn_id"} for name in ("verify_login", "get_login_status", "switch_factor")
+    },
 )
 def start_login(body: LoginRequest) -> Response:
     """401 `invalid_credentials` is the same for an unknown user and a wrong password, in body and timing.

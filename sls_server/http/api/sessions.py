@@ -29,6 +29,7 @@ SESSION_ID = (
     ok=OwnSessionList,
     returns="Your live sessions, this one marked `current`; never a token.",
     security="session",
+    links={"end_own_session": {"session_id": "response.sessions/0/id"}},
 )
 def list_own_sessions() -> ResponseReturnValue:
     """Every live session of the caller's user, as the admin's list shows it, the asking one `current:

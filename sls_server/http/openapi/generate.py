@@ -58,6 +58,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
     if clash := codes.keys() & components.keys():
         raise RuntimeError(f"shapes named like an error code's component: {sorted(clash)}")
     components = dict(sorted({**components, **codes}.items()))
+    if unknown := {t for op in found for t in op.links} - {op.operation_id for op in found}:
+        raise RuntimeError(f"links to no operation: {sorted(unknown)}")
     paths: dict[str, dict[str, Any]] = {}
     for op in found:
         paths.setdefault(op.path, {})[op.method] = _operation(op, refs)
@@ -139,7 +141,25 @@ def _success(op: Operation, refs: dict[Any, Schema]) -> dict[str, Any]:
         response["headers"] = {
             name: {"description": text, "schema": {"type": "string"}} for name, text in op.headers.items()
         }
+    if op.links:
+        response["links"] = {
+            target[0].upper() + target[1:]: {
+                "operationId": target,
+                "parameters": {name: _runtime_expression(where) for name, where in filled.items()},
+            }
+            for target, filled in op.links.items()
+        }
     return response
+
+
+def _runtime_expression(where: str) -> str:
+    """``response.txn_id`` is ``$response.body#/txn_id``, ``path.username`` ``$request.path.username``."""
+    source, _, rest = where.partition(".")
+    if source == "response":
+        return f"$response.body#/{rest}"
+    if source == "path":
+        return f"$request.path.{rest}"
+    raise RuntimeError(f"a link's value comes from response.<field> or path.<parameter>, not {where!r}")
 
 
 def _error_name(code: str) -> str:

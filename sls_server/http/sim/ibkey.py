@@ -211,6 +211,10 @@ def get_ib_key_app(device_id: str) -> ResponseReturnValue:
     returns="Unanswered, unexpired pushes for any user on the phone.",
     errors=(UnknownApp,),
     parameters=PARAMETERS,
+    links={
+        name: {"device_id": "path.device_id", "notification_id": "response.notifications/0/id"}
+        for name in ("approve_ib_key_notification", "deny_ib_key_notification")
+    },
 )
 def list_ib_key_notifications(device_id: str) -> ResponseReturnValue:
     return {"notifications": core().ibkey.notifications(_ref(device_id), now=now())}

@@ -107,6 +107,7 @@ def list_phone_messages(number: str) -> Response:
     returns="The calls received, newest first, with transcripts.",
     errors=(InvalidRequest,),
     parameters=PARAMETERS,
+    links={"get_phone_call_audio": {"number": "path.number", "call_id": "response.calls/0/id"}},
 )
 def list_phone_calls(number: str) -> Response:
     name = handset(number)
