@@ -1,0 +1,165 @@
+"""A reference model of the login policy, written from the documents alone (docs/security.md's Lockout,
+Automatic logoff and IP restrictions, docs/authenticators.md's Challenges, docs/integration.md's readings of
+the contract, /work/shared/design/api.md and the settings' defaults in docs/operations.md), never from the
+code: ``test_login_model.py`` drives the real app with random steps and holds every answer to what this
+model predicts, so a disagreement is either a bug in the app or a gap in the documents.
+
+One user with one DSC+ card and no phone (so no notice is texted), at the default settings. Every
+prediction is an :class:`Expect`: the status, the error code, and the numbers the answer must carry. Time is
+the app's clock in Unix seconds, read from the admin API's answers; the model never reads it itself.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+#: docs/operations.md's defaults, the ones the test runs with.
+LOCKOUT_THRESHOLD = 5
+LOCKOUT_WAIT_INCREMENT = 60
+LOCKOUT_MAX_WAIT = 3600
+CHALLENGE_TTL = 300
+#: A login lapses at 3 x SLS_CHALLENGE_TTL from its start (security.md's shared-browser row, integration.md).
+LOGIN_LIFETIME = 3 * CHALLENGE_TTL
+VERIFY_ATTEMPTS = 3
+DEVICE_FAILURE_LIMIT = 10
+IDLE_TIMEOUT = 900
+ABSOLUTE_TIMEOUT = 86400
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What the app must answer: ``status``, ``error`` (None for a success), and ``fields`` the body must
+    hold with these values (``retry_after``, ``attempts_left``)."""
+
+    status: int
+    error: str | None = None
+    fields: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Login:
+    """A login past its password, waiting on the card's response."""
+
+    started_at: int
+    expires_at: int
+    attempts_left: int = VERIFY_ATTEMPTS
+    done: bool = False
+
+
+@dataclass
+class Session:
+    created_at: int
+    idle_expires_at: int
+    ended: str | None = None
+    """Why it ended, as every later request with its token is told: the error code."""
+
+
+@dataclass
+class Model:
+    now: int
+    failures: int = 0
+    locks: int = 0
+    locked_until: int = 0
+    allowlist: list[str] = field(default_factory=list)
+    device_failures: int = 0
+    login: Login | None = None
+    sessions: list[Session] = field(default_factory=list)
+
+    # -- what the documents say, one rule each -------------------------------------------------------------
+
+    def allowed(self, ip: str) -> bool:
+        """An empty list means unrestricted (security.md, IP restrictions)."""
+        address = ipaddress.ip_address(ip)
+        return not self.allowlist or any(address in ipaddress.ip_network(n) for n in self.allowlist)
+
+    def locked(self) -> bool:
+        """``retry_after`` is the whole wait: a second earlier is still refused, exactly then gets through."""
+        return self.now < self.locked_until
+
+    def lock_expect(self) -> Expect:
+        return Expect(423, "account_locked", {"retry_after": self.locked_until - self.now})
+
+    def device_disabled(self) -> bool:
+        return self.device_failures >= DEVICE_FAILURE_LIMIT
+
+    # -- the steps ----------------------------------------------------------------------------------------
+
+    def password(self, right: bool, ip: str) -> Expect:
+        """``POST /api/v1/auth/login``: the address first (never the password judged from outside, so no
+        lock either), then the lock whatever the password, then the password."""
+        if not self.allowed(ip):
+            return Expect(403, "ip_restricted")
+        if self.locked():
+            return self.lock_expect()
+        if not right:
+            self.failures += 1
+            if self.failures >= LOCKOUT_THRESHOLD:
+                self.failures = 0  # a lock resets the lockout's run
+                self.locks += 1
+                self.locked_until = self.now + min(LOCKOUT_WAIT_INCREMENT * self.locks, LOCKOUT_MAX_WAIT)
+            return Expect(401, "invalid_credentials")
+        if self.device_disabled():
+            return Expect(403, "no_second_factor")
+        self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL)
+        return Expect(200)
+
+    def verify(self, right: bool, ip: str) -> Expect:
+        """``POST /api/v1/auth/login/<txn>/verify`` on the latest login, from the address that started it."""
+        login = self.login
+        assert login is not None
+        if not self.allowed(ip):
+            return Expect(403, "ip_restricted")  # the address before anything else, as at the password
+        if login.done:
+            return Expect(409, "challenge_used")  # a replayed response
+        if login.attempts_left == 0 or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
+            return Expect(410, "challenge_expired")
+        if self.locked():
+            return self.lock_expect()
+        if self.device_disabled():
+            return Expect(423, "device_locked")
+        if not right:
+            login.attempts_left -= 1
+            self.device_failures += 1
+            if self.device_disabled():
+                return Expect(423, "device_locked")
+            return Expect(401, "invalid_response", {"attempts_left": login.attempts_left})
+        login.done = True
+        self.failures = 0  # a completed login forgets the failures
+        self.device_failures = 0
+        for older in self.sessions:
+            if older.ended is None:
+                older.ended = "session_replaced"  # SLS_SESSION_CONCURRENCY=replace
+        self.sessions.append(Session(created_at=self.now, idle_expires_at=self.now + IDLE_TIMEOUT))
+        return Expect(200)
+
+    def use(self, index: int, ip: str) -> Expect:
+        """``GET /api/v1/session``: an ended session tells why every time; a live one is judged on its
+        lifetime, then the address (one from outside the list ends it), and extends idle."""
+        session = self.sessions[index]
+        if session.ended is not None:
+            return Expect(401, session.ended)
+        if self.now >= session.created_at + ABSOLUTE_TIMEOUT or self.now >= session.idle_expires_at:
+            session.ended = "session_expired"
+            return Expect(401, "session_expired")
+        if not self.allowed(ip):
+            session.ended = "session_revoked"
+            return Expect(403, "ip_restricted")
+        session.idle_expires_at = self.now + IDLE_TIMEOUT
+        return Expect(200)
+
+    def logout(self, index: int, ip: str) -> Expect:
+        """``POST /api/v1/auth/logout``: it leaves no tombstone, so later it is ``not_authenticated``."""
+        answer = self.use(index, ip)
+        session = self.sessions[index]
+        if answer.status == 200 or answer.error == "ip_restricted":
+            session.ended = "not_authenticated"
+        return answer
+
+    def unlock(self) -> None:
+        """``POST /admin/v1/users/<u>/unlock``: the lock and the run of failures go."""
+        self.failures = 0
+        self.locked_until = 0
+
+    def advance(self, now: int) -> None:
+        self.now = now
