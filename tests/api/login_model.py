@@ -23,6 +23,7 @@ CHALLENGE_TTL = 300
 LOGIN_LIFETIME = 3 * CHALLENGE_TTL
 VERIFY_ATTEMPTS = 3
 DEVICE_FAILURE_LIMIT = 10
+IP_THROTTLE_WINDOW = 300
 IDLE_TIMEOUT = 900
 ABSOLUTE_TIMEOUT = 86400
 
@@ -65,6 +66,10 @@ class Model:
     device_failures: int = 0
     login: Login | None = None
     sessions: list[Session] = field(default_factory=list)
+    throttle_limit: int = 1_000_000
+    """``SLS_IP_THROTTLE_LIMIT``: failed logins one address may make in ``IP_THROTTLE_WINDOW``."""
+    failed_from: dict[str, list[int]] = field(default_factory=dict)
+    """Each address's failed logins, when."""
 
     # -- what the documents say, one rule each -------------------------------------------------------------
 
@@ -77,8 +82,26 @@ class Model:
         """``retry_after`` is the whole wait: a second earlier is still refused, exactly then gets through."""
         return self.now < self.locked_until
 
+    def throttled(self, ip: str) -> Expect | None:
+        """The address's sliding window: ``429 rate_limited`` with the wait until one failure leaves it."""
+        window = [t for t in self.failed_from.get(ip, []) if t > self.now - IP_THROTTLE_WINDOW]
+        self.failed_from[ip] = window
+        if len(window) < self.throttle_limit:
+            return None
+        leaves = window[len(window) - self.throttle_limit] + IP_THROTTLE_WINDOW
+        return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
+
+    def failed(self, ip: str, expect: Expect) -> Expect:
+        """Count a failed login in the address's window, unless the window is full already."""
+        if self.throttled(ip) is None:
+            self.failed_from.setdefault(ip, []).append(self.now)
+        return expect
+
     def lock_expect(self) -> Expect:
         return Expect(423, "account_locked", {"retry_after": self.locked_until - self.now})
+
+    def expired(self, session: Session) -> bool:
+        return self.now >= min(session.created_at + ABSOLUTE_TIMEOUT, session.idle_expires_at)
 
     def device_disabled(self) -> bool:
         return self.device_failures >= DEVICE_FAILURE_LIMIT
@@ -86,19 +109,22 @@ class Model:
     # -- the steps ----------------------------------------------------------------------------------------
 
     def password(self, right: bool, ip: str) -> Expect:
-        """``POST /api/v1/auth/login``: the address first (never the password judged from outside, so no
-        lock either), then the lock whatever the password, then the password."""
+        """``POST /api/v1/auth/login``: the allowlist first (never the password judged from outside, so no
+        lock either), then the address's window, then the lock whatever the password, then the password."""
         if not self.allowed(ip):
-            return Expect(403, "ip_restricted")
+            return self.failed(ip, Expect(403, "ip_restricted"))  # its own refusal, counted where it can be
+        limited = self.throttled(ip)
+        if limited:
+            return limited  # every login from the address, a right password too
         if self.locked():
-            return self.lock_expect()
+            return self.failed(ip, self.lock_expect())
         if not right:
             self.failures += 1
             if self.failures >= LOCKOUT_THRESHOLD:
                 self.failures = 0  # a lock resets the lockout's run
                 self.locks += 1
                 self.locked_until = self.now + min(LOCKOUT_WAIT_INCREMENT * self.locks, LOCKOUT_MAX_WAIT)
-            return Expect(401, "invalid_credentials")
+            return self.failed(ip, Expect(401, "invalid_credentials"))
         if self.device_disabled():
             return Expect(403, "no_second_factor")
         self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL)
@@ -110,12 +136,12 @@ class Model:
         assert login is not None
         if not self.allowed(ip):
             return Expect(403, "ip_restricted")  # the address before anything else, as at the password
+        if self.locked():
+            return self.lock_expect()  # whatever the response, to any login of the user's
         if login.done:
             return Expect(409, "challenge_used")  # a replayed response
         if login.attempts_left == 0 or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
             return Expect(410, "challenge_expired")
-        if self.locked():
-            return self.lock_expect()
         if self.device_disabled():
             return Expect(423, "device_locked")
         if not right:
@@ -128,8 +154,8 @@ class Model:
         self.failures = 0  # a completed login forgets the failures
         self.device_failures = 0
         for older in self.sessions:
-            if older.ended is None:
-                older.ended = "session_replaced"  # SLS_SESSION_CONCURRENCY=replace
+            if older.ended is None:  # SLS_SESSION_CONCURRENCY=replace, but one past its limits ended first
+                older.ended = "session_expired" if self.expired(older) else "session_replaced"
         self.sessions.append(Session(created_at=self.now, idle_expires_at=self.now + IDLE_TIMEOUT))
         return Expect(200)
 
@@ -139,7 +165,7 @@ class Model:
         session = self.sessions[index]
         if session.ended is not None:
             return Expect(401, session.ended)
-        if self.now >= session.created_at + ABSOLUTE_TIMEOUT or self.now >= session.idle_expires_at:
+        if self.expired(session):
             session.ended = "session_expired"
             return Expect(401, "session_expired")
         if not self.allowed(ip):
