@@ -24,6 +24,9 @@ LOGIN_LIFETIME = 3 * CHALLENGE_TTL
 VERIFY_ATTEMPTS = 3
 DEVICE_FAILURE_LIMIT = 10
 IP_THROTTLE_WINDOW = 300
+#: docs/authenticators.md, Challenges: per card and per user, in a sliding window.
+CHALLENGE_ISSUE_LIMIT = 20
+CHALLENGE_ISSUE_WINDOW = 600
 IDLE_TIMEOUT = 900
 ABSOLUTE_TIMEOUT = 86400
 
@@ -35,7 +38,7 @@ class Expect:
 
     status: int
     error: str | None = None
-    fields: dict[str, int] = field(default_factory=dict)
+    fields: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,8 +55,8 @@ class Login:
 class Session:
     created_at: int
     idle_expires_at: int
-    ended: str | None = None
-    """Why it ended, as every later request with its token is told: the error code."""
+    ended: Expect | None = None
+    """Why it ended, as every later request with its token is told."""
 
 
 @dataclass
@@ -66,10 +69,14 @@ class Model:
     device_failures: int = 0
     login: Login | None = None
     sessions: list[Session] = field(default_factory=list)
+    absolute_timeout: int = ABSOLUTE_TIMEOUT
+    device_limit: int = DEVICE_FAILURE_LIMIT
     throttle_limit: int = 1_000_000
     """``SLS_IP_THROTTLE_LIMIT``: failed logins one address may make in ``IP_THROTTLE_WINDOW``."""
     failed_from: dict[str, list[int]] = field(default_factory=dict)
     """Each address's failed logins, when."""
+    challenges: list[int] = field(default_factory=list)
+    """When each challenge was issued to the card."""
 
     # -- what the documents say, one rule each -------------------------------------------------------------
 
@@ -100,11 +107,16 @@ class Model:
     def lock_expect(self) -> Expect:
         return Expect(423, "account_locked", {"retry_after": self.locked_until - self.now})
 
-    def expired(self, session: Session) -> bool:
-        return self.now >= min(session.created_at + ABSOLUTE_TIMEOUT, session.idle_expires_at)
+    def expired(self, session: Session) -> Expect | None:
+        """``401 session_expired`` naming the limit it met first (``ended_by``: ``idle`` or ``lifetime``)."""
+        lifetime_ends = session.created_at + self.absolute_timeout
+        if self.now < min(lifetime_ends, session.idle_expires_at):
+            return None
+        ended_by = "lifetime" if lifetime_ends <= session.idle_expires_at else "idle"
+        return Expect(401, "session_expired", {"ended_by": ended_by})
 
     def device_disabled(self) -> bool:
-        return self.device_failures >= DEVICE_FAILURE_LIMIT
+        return self.device_failures >= self.device_limit
 
     # -- the steps ----------------------------------------------------------------------------------------
 
@@ -126,7 +138,12 @@ class Model:
                 self.locked_until = self.now + min(LOCKOUT_WAIT_INCREMENT * self.locks, LOCKOUT_MAX_WAIT)
             return self.failed(ip, Expect(401, "invalid_credentials"))
         if self.device_disabled():
-            return Expect(403, "no_second_factor")
+            return Expect(423, "device_locked")  # her only factor: no login starts
+        self.challenges = [t for t in self.challenges if t > self.now - CHALLENGE_ISSUE_WINDOW]
+        if len(self.challenges) >= CHALLENGE_ISSUE_LIMIT:
+            leaves = self.challenges[len(self.challenges) - CHALLENGE_ISSUE_LIMIT] + CHALLENGE_ISSUE_WINDOW
+            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
+        self.challenges.append(self.now)
         self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL)
         return Expect(200)
 
@@ -155,7 +172,7 @@ class Model:
         self.device_failures = 0
         for older in self.sessions:
             if older.ended is None:  # SLS_SESSION_CONCURRENCY=replace, but one past its limits ended first
-                older.ended = "session_expired" if self.expired(older) else "session_replaced"
+                older.ended = self.expired(older) or Expect(401, "session_replaced")
         self.sessions.append(Session(created_at=self.now, idle_expires_at=self.now + IDLE_TIMEOUT))
         return Expect(200)
 
@@ -164,12 +181,13 @@ class Model:
         lifetime, then the address (one from outside the list ends it), and extends idle."""
         session = self.sessions[index]
         if session.ended is not None:
-            return Expect(401, session.ended)
-        if self.expired(session):
-            session.ended = "session_expired"
-            return Expect(401, "session_expired")
+            return session.ended
+        expired = self.expired(session)
+        if expired:
+            session.ended = expired
+            return expired
         if not self.allowed(ip):
-            session.ended = "session_revoked"
+            session.ended = Expect(401, "session_revoked")
             return Expect(403, "ip_restricted")
         session.idle_expires_at = self.now + IDLE_TIMEOUT
         return Expect(200)
@@ -179,13 +197,17 @@ class Model:
         answer = self.use(index, ip)
         session = self.sessions[index]
         if answer.status == 200 or answer.error == "ip_restricted":
-            session.ended = "not_authenticated"
+            session.ended = Expect(401, "not_authenticated")
         return answer
 
     def unlock(self) -> None:
         """``POST /admin/v1/users/<u>/unlock``: the lock and the run of failures go."""
         self.failures = 0
         self.locked_until = 0
+
+    def unlock_device(self) -> None:
+        """``POST /admin/v1/devices/<id>/unlock``: the card's run of wrong responses goes."""
+        self.device_failures = 0
 
     def advance(self, now: int) -> None:
         self.now = now

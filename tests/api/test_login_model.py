@@ -43,6 +43,9 @@ PIN = "2580"
 HOME = "198.51.100.7"
 AWAY = "203.0.113.9"
 ADDRESSES = st.sampled_from([HOME, AWAY])
+#: A roll of the die: right when under the variant's share (``LoginPolicy.shares``), so one variant meets
+#: locks and another sessions and disabled cards; it shrinks towards right.
+ROLL = st.integers(0, 5)
 ALLOWLISTS = st.sampled_from(
     [[], ["198.51.100.0/24"], ["203.0.113.0/24"], ["198.51.100.7/32", "203.0.113.0/24"]]
 )
@@ -50,8 +53,8 @@ ALLOWLISTS = st.sampled_from(
 EDGES = [1, 29, 30, 59, 60, 61, 119, 120, 121, 299, 300, 301, 899, 900, 901, 1199, 1200, 3600]
 MOVES = st.one_of(st.sampled_from(EDGES), st.integers(0, 2000), st.just(ABSOLUTE_TIMEOUT))
 
-EXAMPLES = int(os.environ.get("SLS_MODEL_EXAMPLES", "12"))
-STEPS = int(os.environ.get("SLS_MODEL_STEPS", "30"))
+EXAMPLES = int(os.environ.get("SLS_MODEL_EXAMPLES", "8"))
+STEPS = int(os.environ.get("SLS_MODEL_STEPS", "25"))
 #: CI's profile: the same examples every run; a hunt (SLS_MODEL_EXAMPLES set) draws new ones.
 PROFILE = settings(
     max_examples=EXAMPLES,
@@ -80,7 +83,10 @@ class LoginPolicy(RuleBasedStateMachine):
     """One user with a DSC+ card, her logins and sessions, against the model."""
 
     client: FlaskClient
-    throttle_limit: int
+    limits: dict[str, int]
+    shares: tuple[int, int]
+    """How many of :data:`ROLL`'s six faces are a right password, and a right response."""
+    """The settings the model is given: those the app was made with."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -103,22 +109,30 @@ class LoginPolicy(RuleBasedStateMachine):
         )
         assert card.status_code == 201, card.get_json()
         self.key = bytes.fromhex(card.get_json()["secret_hex"])
-        self.model = Model(now=int(clock.get_json()["now"]), throttle_limit=self.throttle_limit)
+        self.device_id = card.get_json()["device_id"]
+        self.model = Model(now=int(clock.get_json()["now"]), **self.limits)
 
-    @rule(right=st.booleans(), ip=ADDRESSES)
+    @rule(roll=ROLL, ip=ADDRESSES)
+    def password_roll(self, roll: int, ip: str) -> None:
+        self.password(roll < self.shares[0], ip)
+
     def password(self, right: bool, ip: str) -> None:
         sent = {"username": USER, "password": PASSWORD if right else PASSWORD + "-wrong"}
         answer = self.client.post("/api/v1/auth/login", json=sent, environ_base={"REMOTE_ADDR": ip})
         expect = self.model.password(right, ip)
         body = _check(answer, expect, f"password(right={right}, ip={ip})")
-        if expect.status == 200:
+        self.started = expect.status == 200
+        if self.started:
             assert body["expires_at"] == self.model.login.expires_at  # type: ignore[union-attr]
             self.txn, self.login_token = body["txn_id"], body["login_token"]
             self.challenge = body["factor"]["challenge"]
             self.login_ip = ip
 
     @precondition(lambda self: self.txn is not None)
-    @rule(right=st.booleans(), wrong=st.integers(0, 99_999_999))
+    @rule(roll=ROLL, wrong=st.integers(0, 99_999_999))
+    def verify_roll(self, roll: int, wrong: int) -> None:
+        self.verify(roll < self.shares[1], wrong)
+
     def verify(self, right: bool, wrong: int) -> None:
         response = expected_response(self.key, hash_pin(PIN), self.challenge)
         if not right:
@@ -134,8 +148,15 @@ class LoginPolicy(RuleBasedStateMachine):
         if expect.status == 200:
             session = self.model.sessions[-1]
             assert body["session"]["idle_expires_at"] == session.idle_expires_at
-            assert body["session"]["expires_at"] == session.created_at + ABSOLUTE_TIMEOUT
+            assert body["session"]["expires_at"] == session.created_at + self.model.absolute_timeout
             self.tokens.append(body["session"]["token"])
+
+    @rule(ip=ADDRESSES)
+    def log_in(self, ip: str) -> None:
+        """Both factors right at once, each answer held to the model: most sequences reach sessions."""
+        self.password(True, ip)
+        if self.started:
+            self.verify(True, 0)
 
     @rule(bound=st.booleans())
     def verify_unknown(self, bound: bool) -> None:
@@ -180,6 +201,12 @@ class LoginPolicy(RuleBasedStateMachine):
         assert answer.status_code == 200, answer.get_json()
         self.model.unlock()
 
+    @rule()
+    def unlock_device(self) -> None:
+        answer = self.client.post(f"/admin/v1/devices/{self.device_id}/unlock", headers=ADMIN)
+        assert answer.status_code == 200, answer.get_json()
+        self.model.unlock_device()
+
     @rule(allowlist=ALLOWLISTS)
     def allowlist(self, allowlist: list[str]) -> None:
         answer = self.client.put(
@@ -205,13 +232,34 @@ class LoginPolicy(RuleBasedStateMachine):
         assert bool(view.get_json().get("locked")) == self.model.locked(), view.get_json()
 
 
-@pytest.mark.parametrize("throttle_limit", [1_000_000, 7], ids=["account", "address-throttle"])
-def test_the_login_policy_is_the_documented_one(app_config: dict[str, Any], throttle_limit: int) -> None:
-    """Default settings, with the address throttle out of reach (the account's policy alone), then low
-    enough that the sequences meet it beside the lockout."""
-    app = create_app({**app_config, "IP_THROTTLE_LIMIT": throttle_limit})
+@pytest.mark.parametrize(
+    ("throttle_limit", "lifetime", "device_limit", "shares"),
+    [
+        (1_000_000, ABSOLUTE_TIMEOUT, 10, (3, 4)),
+        (7, ABSOLUTE_TIMEOUT, 10, (3, 3)),
+        (1_000_000, 1500, 4, (5, 1)),
+    ],
+    ids=["account", "address-throttle", "short-limits"],
+)
+def test_the_login_policy_is_the_documented_one(
+    app_config: dict[str, Any], throttle_limit: int, lifetime: int, device_limit: int, shares: tuple[int, int]
+) -> None:
+    """Default settings, with the address throttle out of reach (the account's policy alone); then low
+    enough that the sequences meet it beside the lockout; then a session lifetime and a card's limit of
+    wrong responses short enough that the sequences meet them too."""
+    settings = {
+        "IP_THROTTLE_LIMIT": throttle_limit,
+        "ABSOLUTE_TIMEOUT": lifetime,
+        "DEVICE_FAILURE_LIMIT": device_limit,
+    }
+    app = create_app({**app_config, **settings})
     LoginPolicy.client = app.test_client(use_cookies=False)
-    LoginPolicy.throttle_limit = throttle_limit
+    LoginPolicy.shares = shares
+    LoginPolicy.limits = {
+        "throttle_limit": throttle_limit,
+        "absolute_timeout": lifetime,
+        "device_limit": device_limit,
+    }
     SEEN.clear()
     try:
         run_state_machine_as_test(LoginPolicy, settings=PROFILE)
