@@ -24,9 +24,11 @@ LOGIN_LIFETIME = 3 * CHALLENGE_TTL
 VERIFY_ATTEMPTS = 3
 DEVICE_FAILURE_LIMIT = 10
 IP_THROTTLE_WINDOW = 300
-#: docs/authenticators.md, Challenges: per card and per user, in a sliding window.
+#: docs/authenticators.md, Challenges: per card and per user, in a sliding window; and SMS and voice: texts
+#: per account and per number (``SLS_SMS_SEND_LIMIT`` per ``SLS_SMS_SEND_WINDOW``).
 CHALLENGE_ISSUE_LIMIT = 20
-CHALLENGE_ISSUE_WINDOW = 600
+SMS_SEND_LIMIT = 5
+ISSUE_WINDOW = 600
 IDLE_TIMEOUT = 900
 ABSOLUTE_TIMEOUT = 86400
 
@@ -71,12 +73,14 @@ class Model:
     sessions: list[Session] = field(default_factory=list)
     absolute_timeout: int = ABSOLUTE_TIMEOUT
     device_limit: int = DEVICE_FAILURE_LIMIT
+    issue_limit: int = CHALLENGE_ISSUE_LIMIT
+    """Prompts her one device may be given in ``ISSUE_WINDOW``: a card's challenges, or a phone's texts."""
     throttle_limit: int = 1_000_000
     """``SLS_IP_THROTTLE_LIMIT``: failed logins one address may make in ``IP_THROTTLE_WINDOW``."""
     failed_from: dict[str, list[int]] = field(default_factory=dict)
     """Each address's failed logins, when."""
     challenges: list[int] = field(default_factory=list)
-    """When each challenge was issued to the card."""
+    """When each challenge was issued to the card, or code texted to the phone."""
 
     # -- what the documents say, one rule each -------------------------------------------------------------
 
@@ -139,9 +143,9 @@ class Model:
             return self.failed(ip, Expect(401, "invalid_credentials"))
         if self.device_disabled():
             return Expect(423, "device_locked")  # her only factor: no login starts
-        self.challenges = [t for t in self.challenges if t > self.now - CHALLENGE_ISSUE_WINDOW]
-        if len(self.challenges) >= CHALLENGE_ISSUE_LIMIT:
-            leaves = self.challenges[len(self.challenges) - CHALLENGE_ISSUE_LIMIT] + CHALLENGE_ISSUE_WINDOW
+        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
+        if len(self.challenges) >= self.issue_limit:
+            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
             return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
         self.challenges.append(self.now)
         self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL)

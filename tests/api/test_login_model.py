@@ -30,7 +30,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from login_model import ABSOLUTE_TIMEOUT, Expect, Model
+from login_model import ABSOLUTE_TIMEOUT, CHALLENGE_ISSUE_LIMIT, SMS_SEND_LIMIT, Expect, Model
 from werkzeug.test import TestResponse
 
 from sls_devices.dscplus import expected_response, hash_pin
@@ -40,6 +40,7 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 USER = "mona"
 PASSWORD = "Correct-Horse-Model-Battery"
 PIN = "2580"
+PHONE = "+15550100042"
 HOME = "198.51.100.7"
 AWAY = "203.0.113.9"
 ADDRESSES = st.sampled_from([HOME, AWAY])
@@ -84,6 +85,8 @@ class LoginPolicy(RuleBasedStateMachine):
 
     client: FlaskClient
     limits: dict[str, int]
+    factor: str
+    """Her one second factor: ``dscplus`` or ``sms``."""
     shares: tuple[int, int]
     """How many of :data:`ROLL`'s six faces are a right password, and a right response."""
     """The settings the model is given: those the app was made with."""
@@ -102,14 +105,19 @@ class LoginPolicy(RuleBasedStateMachine):
         assert client.post("/admin/v1/reset", headers=ADMIN).status_code == 200
         clock = client.post("/admin/v1/clock", json={"reset": True}, headers=ADMIN)
         assert clock.status_code == 200, clock.get_json()
-        made = client.post("/admin/v1/users", json={"username": USER, "password": PASSWORD}, headers=ADMIN)
+        user: dict[str, Any] = {"username": USER, "password": PASSWORD}
+        if self.factor == "sms":  # a phone at creation is an SMS authenticator at once
+            user["phone"] = PHONE
+        made = client.post("/admin/v1/users", json=user, headers=ADMIN)
         assert made.status_code == 201, made.get_json()
-        card = client.post(
-            f"/admin/v1/users/{USER}/devices", json={"type": "dscplus", "pin": PIN}, headers=ADMIN
-        )
-        assert card.status_code == 201, card.get_json()
-        self.key = bytes.fromhex(card.get_json()["secret_hex"])
-        self.device_id = card.get_json()["device_id"]
+        if self.factor == "dscplus":
+            card = client.post(
+                f"/admin/v1/users/{USER}/devices", json={"type": "dscplus", "pin": PIN}, headers=ADMIN
+            )
+            assert card.status_code == 201, card.get_json()
+            self.key = bytes.fromhex(card.get_json()["secret_hex"])
+        devices = client.get(f"/admin/v1/users/{USER}", headers=ADMIN).get_json()["devices"]
+        self.device_id = devices[0]["device_id"]
         self.model = Model(now=int(clock.get_json()["now"]), **self.limits)
 
     @rule(roll=ROLL, ip=ADDRESSES)
@@ -125,7 +133,10 @@ class LoginPolicy(RuleBasedStateMachine):
         if self.started:
             assert body["expires_at"] == self.model.login.expires_at  # type: ignore[union-attr]
             self.txn, self.login_token = body["txn_id"], body["login_token"]
-            self.challenge = body["factor"]["challenge"]
+            self.challenge = body["factor"].get("challenge", "")
+            if self.factor == "sms":
+                inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
+                self.code = next(m["code"] for m in inbox if m["purpose"] == "login")
             self.login_ip = ip
 
     @precondition(lambda self: self.txn is not None)
@@ -134,9 +145,14 @@ class LoginPolicy(RuleBasedStateMachine):
         self.verify(roll < self.shares[1], wrong)
 
     def verify(self, right: bool, wrong: int) -> None:
-        response = expected_response(self.key, hash_pin(PIN), self.challenge)
+        if self.factor == "sms":
+            digits, response = 6, self.code
+        else:
+            digits, response = 8, expected_response(self.key, hash_pin(PIN), self.challenge)
         if not right:
-            response = f"{wrong:08d}" if f"{wrong:08d}" != response else f"{(wrong + 1) % 10**8:08d}"
+            wrong %= 10**digits
+            other = f"{(wrong + 1) % 10**digits:0{digits}d}"
+            response = f"{wrong:0{digits}d}" if f"{wrong:0{digits}d}" != response else other
         answer = self.client.post(
             f"/api/v1/auth/login/{self.txn}/verify",
             json={"response": response},
@@ -233,20 +249,26 @@ class LoginPolicy(RuleBasedStateMachine):
 
 
 @pytest.mark.parametrize(
-    ("throttle_limit", "lifetime", "device_limit", "shares"),
+    ("factor", "throttle_limit", "lifetime", "device_limit", "shares"),
     [
-        (1_000_000, ABSOLUTE_TIMEOUT, 10, (3, 4)),
-        (7, ABSOLUTE_TIMEOUT, 10, (3, 3)),
-        (1_000_000, 1500, 4, (5, 1)),
+        ("dscplus", 1_000_000, ABSOLUTE_TIMEOUT, 10, (3, 4)),
+        ("dscplus", 7, ABSOLUTE_TIMEOUT, 10, (3, 3)),
+        ("dscplus", 1_000_000, 1500, 4, (5, 1)),
+        ("sms", 1_000_000, ABSOLUTE_TIMEOUT, 4, (3, 2)),
     ],
-    ids=["account", "address-throttle", "short-limits"],
+    ids=["account", "address-throttle", "short-limits", "sms"],
 )
 def test_the_login_policy_is_the_documented_one(
-    app_config: dict[str, Any], throttle_limit: int, lifetime: int, device_limit: int, shares: tuple[int, int]
+    app_config: dict[str, Any],
+    factor: str,
+    throttle_limit: int,
+    lifetime: int,
+    device_limit: int,
+    shares: tuple[int, int],
 ) -> None:
     """Default settings, with the address throttle out of reach (the account's policy alone); then low
     enough that the sequences meet it beside the lockout; then a session lifetime and a card's limit of
-    wrong responses short enough that the sequences meet them too."""
+    wrong responses short enough that the sequences meet them too; then a user whose factor is her phone."""
     settings = {
         "IP_THROTTLE_LIMIT": throttle_limit,
         "ABSOLUTE_TIMEOUT": lifetime,
@@ -255,10 +277,12 @@ def test_the_login_policy_is_the_documented_one(
     app = create_app({**app_config, **settings})
     LoginPolicy.client = app.test_client(use_cookies=False)
     LoginPolicy.shares = shares
+    LoginPolicy.factor = factor
     LoginPolicy.limits = {
         "throttle_limit": throttle_limit,
         "absolute_timeout": lifetime,
         "device_limit": device_limit,
+        "issue_limit": SMS_SEND_LIMIT if factor == "sms" else CHALLENGE_ISSUE_LIMIT,
     }
     SEEN.clear()
     try:
