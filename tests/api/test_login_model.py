@@ -54,8 +54,8 @@ ALLOWLISTS = st.sampled_from(
 EDGES = [1, 29, 30, 59, 60, 61, 119, 120, 121, 299, 300, 301, 899, 900, 901, 1199, 1200, 3600]
 MOVES = st.one_of(st.sampled_from(EDGES), st.integers(0, 2000), st.just(ABSOLUTE_TIMEOUT))
 
-EXAMPLES = int(os.environ.get("SLS_MODEL_EXAMPLES", "8"))
-STEPS = int(os.environ.get("SLS_MODEL_STEPS", "25"))
+EXAMPLES = int(os.environ.get("SLS_MODEL_EXAMPLES", "6"))
+STEPS = int(os.environ.get("SLS_MODEL_STEPS", "20"))
 #: CI's profile: the same examples every run; a hunt (SLS_MODEL_EXAMPLES set) draws new ones.
 PROFILE = settings(
     max_examples=EXAMPLES,
