@@ -256,7 +256,7 @@ class LoginPolicy(RuleBasedStateMachine):
         ("dscplus", 1_000_000, ABSOLUTE_TIMEOUT, 10, (3, 4)),
         ("dscplus", 7, ABSOLUTE_TIMEOUT, 10, (3, 3)),
         ("dscplus", 1_000_000, 1500, 4, (5, 1)),
-        ("sms", 1_000_000, ABSOLUTE_TIMEOUT, 4, (3, 2)),
+        ("sms", 1_000_000, ABSOLUTE_TIMEOUT, 4, (4, 1)),
     ],
     ids=["account", "address-throttle", "short-limits", "sms"],
 )
