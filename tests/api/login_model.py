@@ -193,7 +193,7 @@ class Model:
         if not self.allowed(ip):
             session.ended = Expect(401, "session_revoked")
             return Expect(403, "ip_restricted")
-        session.idle_expires_at = self.now + IDLE_TIMEOUT
+        session.idle_expires_at = min(self.now + IDLE_TIMEOUT, session.created_at + self.absolute_timeout)
         return Expect(200)
 
     def logout(self, index: int, ip: str) -> Expect:
