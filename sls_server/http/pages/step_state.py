@@ -24,8 +24,9 @@ def started_state(started: dict[str, Any]) -> dict[str, Any]:
     """What a browser keeps (sealed, in its login cookie) of a login it just started: the same for the portal
     and the gateway's pages, so their steps read it alike. ``txn``: the login's transaction id, which its
     page's address does not say (``page_key``); ``dies_at``, when the cookie lapses: three
-    challenge lifetimes past the first challenge's expiry (a code sent again, or another device, carries the
-    login on past it); ``chosen``: one device leaves nothing to choose."""
+    challenge lifetimes past the first challenge's expiry, one lifetime after the login itself lapses
+    (``prompts.LIFETIME_TTLS`` from its start, which no new code or other device extends), so the step
+    still reads its login and says it ended; ``chosen``: one device leaves nothing to choose."""
     return {
         "txn": started["txn_id"],
         "token": started["login_token"],

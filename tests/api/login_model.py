@@ -1,0 +1,217 @@
+"""A reference model of the login policy, written from the documents alone (docs/security.md's Lockout,
+Automatic logoff and IP restrictions, docs/authenticators.md's Challenges, docs/integration.md's readings of
+the contract, /work/shared/design/api.md and the settings' defaults in docs/operations.md), never from the
+code: ``test_login_model.py`` drives the real app with random steps and holds every answer to what this
+model predicts, so a disagreement is either a bug in the app or a gap in the documents.
+
+One user with one DSC+ card and no phone (so no notice is texted), at the default settings. Every
+prediction is an :class:`Expect`: the status, the error code, and the numbers the answer must carry. Time is
+the app's clock in Unix seconds, read from the admin API's answers; the model never reads it itself.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+#: docs/operations.md's defaults, the ones the test runs with.
+LOCKOUT_THRESHOLD = 5
+LOCKOUT_WAIT_INCREMENT = 60
+LOCKOUT_MAX_WAIT = 3600
+CHALLENGE_TTL = 300
+#: A login lapses at 3 x SLS_CHALLENGE_TTL from its start (security.md's shared-browser row, integration.md).
+LOGIN_LIFETIME = 3 * CHALLENGE_TTL
+VERIFY_ATTEMPTS = 3
+DEVICE_FAILURE_LIMIT = 10
+IP_THROTTLE_WINDOW = 300
+#: docs/authenticators.md, Challenges: per card and per user, in a sliding window; and SMS and voice: texts
+#: per account and per number (``SLS_SMS_SEND_LIMIT`` per ``SLS_SMS_SEND_WINDOW``).
+CHALLENGE_ISSUE_LIMIT = 20
+SMS_SEND_LIMIT = 5
+ISSUE_WINDOW = 600
+IDLE_TIMEOUT = 900
+ABSOLUTE_TIMEOUT = 86400
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What the app must answer: ``status``, ``error`` (None for a success), and ``fields`` the body must
+    hold with these values (``retry_after``, ``attempts_left``)."""
+
+    status: int
+    error: str | None = None
+    fields: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Login:
+    """A login past its password, waiting on the card's response."""
+
+    started_at: int
+    expires_at: int
+    attempts_left: int = VERIFY_ATTEMPTS
+    done: bool = False
+
+
+@dataclass
+class Session:
+    created_at: int
+    idle_expires_at: int
+    ended: Expect | None = None
+    """Why it ended, as every later request with its token is told."""
+
+
+@dataclass
+class Model:
+    now: int
+    failures: int = 0
+    locks: int = 0
+    locked_until: int = 0
+    allowlist: list[str] = field(default_factory=list)
+    device_failures: int = 0
+    login: Login | None = None
+    sessions: list[Session] = field(default_factory=list)
+    absolute_timeout: int = ABSOLUTE_TIMEOUT
+    device_limit: int = DEVICE_FAILURE_LIMIT
+    issue_limit: int = CHALLENGE_ISSUE_LIMIT
+    """Prompts her one device may be given in ``ISSUE_WINDOW``: a card's challenges, or a phone's texts."""
+    throttle_limit: int = 1_000_000
+    """``SLS_IP_THROTTLE_LIMIT``: failed logins one address may make in ``IP_THROTTLE_WINDOW``."""
+    failed_from: dict[str, list[int]] = field(default_factory=dict)
+    """Each address's failed logins, when."""
+    challenges: list[int] = field(default_factory=list)
+    """When each challenge was issued to the card, or code texted to the phone."""
+
+    # -- what the documents say, one rule each -------------------------------------------------------------
+
+    def allowed(self, ip: str) -> bool:
+        """An empty list means unrestricted (security.md, IP restrictions)."""
+        address = ipaddress.ip_address(ip)
+        return not self.allowlist or any(address in ipaddress.ip_network(n) for n in self.allowlist)
+
+    def locked(self) -> bool:
+        """``retry_after`` is the whole wait: a second earlier is still refused, exactly then gets through."""
+        return self.now < self.locked_until
+
+    def throttled(self, ip: str) -> Expect | None:
+        """The address's sliding window: ``429 rate_limited`` with the wait until one failure leaves it."""
+        window = [t for t in self.failed_from.get(ip, []) if t > self.now - IP_THROTTLE_WINDOW]
+        self.failed_from[ip] = window
+        if len(window) < self.throttle_limit:
+            return None
+        leaves = window[len(window) - self.throttle_limit] + IP_THROTTLE_WINDOW
+        return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
+
+    def failed(self, ip: str, expect: Expect) -> Expect:
+        """Count a failed login in the address's window, unless the window is full already."""
+        if self.throttled(ip) is None:
+            self.failed_from.setdefault(ip, []).append(self.now)
+        return expect
+
+    def lock_expect(self) -> Expect:
+        return Expect(423, "account_locked", {"retry_after": self.locked_until - self.now})
+
+    def expired(self, session: Session) -> Expect | None:
+        """``401 session_expired`` naming the limit it met first (``ended_by``: ``idle`` or ``lifetime``)."""
+        lifetime_ends = session.created_at + self.absolute_timeout
+        if self.now < min(lifetime_ends, session.idle_expires_at):
+            return None
+        ended_by = "lifetime" if lifetime_ends <= session.idle_expires_at else "idle"
+        return Expect(401, "session_expired", {"ended_by": ended_by})
+
+    def device_disabled(self) -> bool:
+        return self.device_failures >= self.device_limit
+
+    # -- the steps ----------------------------------------------------------------------------------------
+
+    def password(self, right: bool, ip: str) -> Expect:
+        """``POST /api/v1/auth/login``: the allowlist first (never the password judged from outside, so no
+        lock either), then the address's window, then the lock whatever the password, then the password."""
+        if not self.allowed(ip):
+            return self.failed(ip, Expect(403, "ip_restricted"))  # its own refusal, counted where it can be
+        limited = self.throttled(ip)
+        if limited:
+            return limited  # every login from the address, a right password too
+        if self.locked():
+            return self.failed(ip, self.lock_expect())
+        if not right:
+            self.failures += 1
+            if self.failures >= LOCKOUT_THRESHOLD:
+                self.failures = 0  # a lock resets the lockout's run
+                self.locks += 1
+                self.locked_until = self.now + min(LOCKOUT_WAIT_INCREMENT * self.locks, LOCKOUT_MAX_WAIT)
+            return self.failed(ip, Expect(401, "invalid_credentials"))
+        if self.device_disabled():
+            return Expect(423, "device_locked")  # her only factor: no login starts
+        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
+        if len(self.challenges) >= self.issue_limit:
+            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
+            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
+        self.challenges.append(self.now)
+        self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL)
+        return Expect(200)
+
+    def verify(self, right: bool, ip: str) -> Expect:
+        """``POST /api/v1/auth/login/<txn>/verify`` on the latest login, from the address that started it."""
+        login = self.login
+        assert login is not None
+        if not self.allowed(ip):
+            return Expect(403, "ip_restricted")  # the address before anything else, as at the password
+        if self.locked():
+            return self.lock_expect()  # whatever the response, to any login of the user's
+        if login.done:
+            return Expect(409, "challenge_used")  # a replayed response
+        if login.attempts_left == 0 or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
+            return Expect(410, "challenge_expired")
+        if self.device_disabled():
+            return Expect(423, "device_locked")
+        if not right:
+            login.attempts_left -= 1
+            self.device_failures += 1
+            if self.device_disabled():
+                return Expect(423, "device_locked")
+            return Expect(401, "invalid_response", {"attempts_left": login.attempts_left})
+        login.done = True
+        self.failures = 0  # a completed login forgets the failures
+        self.device_failures = 0
+        for older in self.sessions:
+            if older.ended is None:  # SLS_SESSION_CONCURRENCY=replace, but one past its limits ended first
+                older.ended = self.expired(older) or Expect(401, "session_replaced")
+        self.sessions.append(Session(created_at=self.now, idle_expires_at=self.now + IDLE_TIMEOUT))
+        return Expect(200)
+
+    def use(self, index: int, ip: str) -> Expect:
+        """``GET /api/v1/session``: an ended session tells why every time; a live one is judged on its
+        lifetime, then the address (one from outside the list ends it), and extends idle."""
+        session = self.sessions[index]
+        if session.ended is not None:
+            return session.ended
+        expired = self.expired(session)
+        if expired:
+            session.ended = expired
+            return expired
+        if not self.allowed(ip):
+            session.ended = Expect(401, "session_revoked")
+            return Expect(403, "ip_restricted")
+        session.idle_expires_at = min(self.now + IDLE_TIMEOUT, session.created_at + self.absolute_timeout)
+        return Expect(200)
+
+    def logout(self, index: int, ip: str) -> Expect:
+        """``POST /api/v1/auth/logout``: it leaves no tombstone, so later it is ``not_authenticated``."""
+        answer = self.use(index, ip)
+        session = self.sessions[index]
+        if answer.status == 200 or answer.error == "ip_restricted":
+            session.ended = Expect(401, "not_authenticated")
+        return answer
+
+    def unlock(self) -> None:
+        """``POST /admin/v1/users/<u>/unlock``: the lock and the run of failures go."""
+        self.failures = 0
+        self.locked_until = 0
+
+    def unlock_device(self) -> None:
+        """``POST /admin/v1/devices/<id>/unlock``: the card's run of wrong responses goes."""
+        self.device_failures = 0
+
+    def advance(self, now: int) -> None:
+        self.now = now

@@ -1,0 +1,297 @@
+"""A model-based test of the login policy: Hypothesis drives the real app (the Flask test client on the
+session's real redis-server) with random sequences of right and wrong passwords, right and wrong card
+responses (the device model's) or texted codes (read from the simulated phone), answers to logins that are
+no more, session use and logout, the admin's unlocks, IP allowlist changes and moves of the clock across the
+lockout's waits, the challenge's and the login's expiry and the session's idle and absolute limits; after
+every step the app's answer (status, error code, ``retry_after``, ``attempts_left``, ``ended_by``, the
+instants a session ends) must be what ``login_model.Model``, written from the documents alone, predicts. A
+disagreement is a bug in the app or a gap in the documents.
+
+CI runs a few derandomised examples of each variant (about 4 s of CPU in all). To hunt, run it long and
+random: ``SLS_MODEL_EXAMPLES=2000 SLS_MODEL_STEPS=60 pytest -n 0 --timeout=0 -s`` on this file (``-s``
+prints which answers the sequences met; ``SLS_MODEL_SHRINK=0`` reports a failure at once, unshrunk).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections import Counter
+from typing import Any
+
+import pytest
+from conftest import ADMIN_TOKEN
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from login_model import ABSOLUTE_TIMEOUT, CHALLENGE_ISSUE_LIMIT, SMS_SEND_LIMIT, Expect, Model
+from werkzeug.test import TestResponse
+
+from sls_devices.dscplus import expected_response, hash_pin
+from sls_server import create_app
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+USER = "mona"
+PASSWORD = "Correct-Horse-Model-Battery"
+PIN = "2580"
+PHONE = "+15550100042"
+HOME = "198.51.100.7"
+AWAY = "203.0.113.9"
+ADDRESSES = st.sampled_from([HOME, AWAY])
+#: A roll of the die: right when under the variant's share (``LoginPolicy.shares``), so one variant meets
+#: locks and another sessions and disabled cards; it shrinks towards right.
+ROLL = st.integers(0, 5)
+ALLOWLISTS = st.sampled_from(
+    [[], ["198.51.100.0/24"], ["203.0.113.0/24"], ["198.51.100.7/32", "203.0.113.0/24"]]
+)
+#: Moves of the clock: the edges of every wait the policy has, and anything up to a day and a bit.
+EDGES = [1, 29, 30, 59, 60, 61, 119, 120, 121, 299, 300, 301, 899, 900, 901, 1199, 1200, 3600]
+MOVES = st.one_of(st.sampled_from(EDGES), st.integers(0, 2000), st.just(ABSOLUTE_TIMEOUT))
+
+EXAMPLES = int(os.environ.get("SLS_MODEL_EXAMPLES", "6"))
+STEPS = int(os.environ.get("SLS_MODEL_STEPS", "20"))
+#: CI's profile: the same examples every run; a hunt (SLS_MODEL_EXAMPLES set) draws new ones.
+PROFILE = settings(
+    max_examples=EXAMPLES,
+    stateful_step_count=STEPS,
+    deadline=None,
+    derandomize="SLS_MODEL_EXAMPLES" not in os.environ,
+    suppress_health_check=list(HealthCheck),
+    print_blob=True,
+    phases=[p for p in Phase if p != Phase.shrink or os.environ.get("SLS_MODEL_SHRINK", "1") == "1"],
+)
+
+
+#: Which answers the run met, by step: printed after a hunt (``-s``) to show what the sequences reached.
+SEEN: Counter[tuple[str, int, str | None]] = Counter()
+
+
+def _check(answer: TestResponse, expect: Expect, step: str) -> dict[str, Any]:
+    body: dict[str, Any] = answer.get_json(silent=True) or {}
+    SEEN[(step.split("(")[0], answer.status_code, body.get("error"))] += 1
+    told = (answer.status_code, body.get("error"), {k: body.get(k) for k in expect.fields})
+    assert told == (expect.status, expect.error, expect.fields), f"{step}: the app {told}, the model {expect}"
+    return body
+
+
+class LoginPolicy(RuleBasedStateMachine):
+    """One user with one second factor (a DSC+ card, or SMS), her logins and sessions, against the model."""
+
+    client: FlaskClient
+    limits: dict[str, int]
+    """The settings the model is given: those the app was made with."""
+    factor: str
+    """Her one second factor: ``dscplus`` or ``sms``."""
+    shares: tuple[int, int]
+    """How many of :data:`ROLL`'s six faces are a right password, and a right response."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.txn: str | None = None
+        self.login_token = ""
+        self.challenge = ""
+        self.tokens: list[str] = []
+        self.model = Model(now=0)
+
+    @initialize()
+    def world(self) -> None:
+        client = self.client
+        assert client.post("/admin/v1/reset", headers=ADMIN).status_code == 200
+        clock = client.post("/admin/v1/clock", json={"reset": True}, headers=ADMIN)
+        assert clock.status_code == 200, clock.get_json()
+        user: dict[str, Any] = {"username": USER, "password": PASSWORD}
+        if self.factor == "sms":  # a phone at creation is an SMS authenticator at once
+            user["phone"] = PHONE
+        made = client.post("/admin/v1/users", json=user, headers=ADMIN)
+        assert made.status_code == 201, made.get_json()
+        if self.factor == "dscplus":
+            card = client.post(
+                f"/admin/v1/users/{USER}/devices", json={"type": "dscplus", "pin": PIN}, headers=ADMIN
+            )
+            assert card.status_code == 201, card.get_json()
+            self.key = bytes.fromhex(card.get_json()["secret_hex"])
+        devices = client.get(f"/admin/v1/users/{USER}", headers=ADMIN).get_json()["devices"]
+        self.device_id = devices[0]["device_id"]
+        self.model = Model(now=int(clock.get_json()["now"]), **self.limits)
+
+    @rule(roll=ROLL, ip=ADDRESSES)
+    def password_roll(self, roll: int, ip: str) -> None:
+        self.password(roll < self.shares[0], ip)
+
+    def password(self, right: bool, ip: str) -> None:
+        sent = {"username": USER, "password": PASSWORD if right else PASSWORD + "-wrong"}
+        answer = self.client.post("/api/v1/auth/login", json=sent, environ_base={"REMOTE_ADDR": ip})
+        expect = self.model.password(right, ip)
+        body = _check(answer, expect, f"password(right={right}, ip={ip})")
+        self.started = expect.status == 200
+        if self.started:
+            assert self.model.login is not None and body["expires_at"] == self.model.login.expires_at
+            self.txn, self.login_token = body["txn_id"], body["login_token"]
+            self.challenge = body["factor"].get("challenge", "")
+            if self.factor == "sms":
+                inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
+                self.code = next(m["code"] for m in inbox if m["purpose"] == "login")
+            self.login_ip = ip
+
+    @precondition(lambda self: self.txn is not None)
+    @rule(roll=ROLL, wrong=st.integers(0, 99_999_999))
+    def verify_roll(self, roll: int, wrong: int) -> None:
+        self.verify(roll < self.shares[1], wrong)
+
+    def verify(self, right: bool, wrong: int) -> None:
+        if self.factor == "sms":
+            digits, response = 6, self.code
+        else:
+            digits, response = 8, expected_response(self.key, hash_pin(PIN), self.challenge)
+        if not right:
+            wrong %= 10**digits
+            other = f"{(wrong + 1) % 10**digits:0{digits}d}"
+            response = f"{wrong:0{digits}d}" if f"{wrong:0{digits}d}" != response else other
+        answer = self.client.post(
+            f"/api/v1/auth/login/{self.txn}/verify",
+            json={"response": response},
+            headers={"X-Login-Token": self.login_token},
+            environ_base={"REMOTE_ADDR": self.login_ip},
+        )
+        expect = self.model.verify(right, self.login_ip)
+        body = _check(answer, expect, f"verify(right={right})")
+        if expect.status == 200:
+            session = self.model.sessions[-1]
+            assert body["session"]["idle_expires_at"] == session.idle_expires_at
+            assert body["session"]["expires_at"] == session.created_at + self.model.absolute_timeout
+            self.tokens.append(body["session"]["token"])
+
+    @rule(ip=ADDRESSES)
+    def log_in(self, ip: str) -> None:
+        """Both factors right at once, each answer held to the model: most sequences reach sessions."""
+        self.password(True, ip)
+        if self.started:
+            self.verify(True, 0)
+
+    @rule(bound=st.booleans())
+    def verify_unknown(self, bound: bool) -> None:
+        """A response to a login that never was: ``404`` with a binding, ``401`` without (integration.md)."""
+        headers = {"X-Login-Token": secrets.token_urlsafe(32)} if bound else {}
+        answer = self.client.post(
+            f"/api/v1/auth/login/{secrets.token_hex(16)}/verify",
+            json={"response": "12345678"},
+            headers=headers,
+        )
+        expect = Expect(404, "unknown_transaction") if bound else Expect(401, "login_binding_required")
+        _check(answer, expect, f"verify_unknown(bound={bound})")
+
+    @precondition(lambda self: self.tokens)
+    @rule(which=st.integers(0, 100), ip=ADDRESSES)
+    def use_session(self, which: int, ip: str) -> None:
+        index = which % len(self.tokens)
+        answer = self.client.get(
+            "/api/v1/session",
+            headers={"Authorization": f"Bearer {self.tokens[index]}"},
+            environ_base={"REMOTE_ADDR": ip},
+        )
+        expect = self.model.use(index, ip)
+        body = _check(answer, expect, f"use_session({index}, ip={ip})")
+        if expect.status == 200:
+            assert body["idle_expires_at"] == self.model.sessions[index].idle_expires_at
+
+    @precondition(lambda self: self.tokens)
+    @rule(which=st.integers(0, 100), ip=ADDRESSES)
+    def logout(self, which: int, ip: str) -> None:
+        index = which % len(self.tokens)
+        answer = self.client.post(
+            "/api/v1/auth/logout",
+            headers={"Authorization": f"Bearer {self.tokens[index]}"},
+            environ_base={"REMOTE_ADDR": ip},
+        )
+        _check(answer, self.model.logout(index, ip), f"logout({index}, ip={ip})")
+
+    @rule()
+    def unlock(self) -> None:
+        answer = self.client.post(f"/admin/v1/users/{USER}/unlock", headers=ADMIN)
+        assert answer.status_code == 200, answer.get_json()
+        self.model.unlock()
+
+    @rule()
+    def unlock_device(self) -> None:
+        answer = self.client.post(f"/admin/v1/devices/{self.device_id}/unlock", headers=ADMIN)
+        assert answer.status_code == 200, answer.get_json()
+        self.model.unlock_device()
+
+    @rule(allowlist=ALLOWLISTS)
+    def allowlist(self, allowlist: list[str]) -> None:
+        answer = self.client.put(
+            f"/admin/v1/users/{USER}/ip-allowlist", json={"ip_allowlist": allowlist}, headers=ADMIN
+        )
+        assert answer.status_code == 200, answer.get_json()
+        self.model.allowlist = list(allowlist)
+
+    @rule(seconds=MOVES)
+    def move_clock(self, seconds: int) -> None:
+        moved = self.client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=ADMIN)
+        assert moved.status_code == 200, moved.get_json()
+        assert moved.get_json()["now"] == self.model.now + seconds
+        self.model.advance(self.model.now + seconds)
+
+    @invariant()
+    def lockout_view(self) -> None:
+        """The admin's view of the lock says what the answers say."""
+        if not hasattr(self, "key"):
+            return
+        view = self.client.get(f"/admin/v1/users/{USER}/lockout", headers=ADMIN)
+        assert view.status_code == 200, view.get_json()
+        assert bool(view.get_json().get("locked")) == self.model.locked(), view.get_json()
+
+
+@pytest.mark.parametrize(
+    ("factor", "throttle_limit", "lifetime", "device_limit", "shares"),
+    [
+        ("dscplus", 1_000_000, ABSOLUTE_TIMEOUT, 10, (3, 4)),
+        ("dscplus", 7, ABSOLUTE_TIMEOUT, 10, (3, 3)),
+        ("dscplus", 1_000_000, 1500, 4, (5, 1)),
+        ("sms", 1_000_000, ABSOLUTE_TIMEOUT, 4, (4, 1)),
+    ],
+    ids=["account", "address-throttle", "short-limits", "sms"],
+)
+def test_the_login_policy_is_the_documented_one(
+    app_config: dict[str, Any],
+    factor: str,
+    throttle_limit: int,
+    lifetime: int,
+    device_limit: int,
+    shares: tuple[int, int],
+) -> None:
+    """Default settings, with the address throttle out of reach (the account's policy alone); then low
+    enough that the sequences meet it beside the lockout; then a session lifetime and a card's limit of
+    wrong responses short enough that the sequences meet them too; then a user whose factor is her phone."""
+    settings = {
+        "IP_THROTTLE_LIMIT": throttle_limit,
+        "ABSOLUTE_TIMEOUT": lifetime,
+        "DEVICE_FAILURE_LIMIT": device_limit,
+    }
+    app = create_app({**app_config, **settings})
+    LoginPolicy.client = app.test_client(use_cookies=False)
+    LoginPolicy.shares = shares
+    LoginPolicy.factor = factor
+    LoginPolicy.limits = {
+        "throttle_limit": throttle_limit,
+        "absolute_timeout": lifetime,
+        "device_limit": device_limit,
+        "issue_limit": SMS_SEND_LIMIT if factor == "sms" else CHALLENGE_ISSUE_LIMIT,
+    }
+    SEEN.clear()
+    try:
+        run_state_machine_as_test(LoginPolicy, settings=PROFILE)
+    finally:
+        if "SLS_MODEL_EXAMPLES" in os.environ:
+            print(
+                *(f"{n:6d} {step} {status} {error}" for (step, status, error), n in sorted(SEEN.items())),
+                sep="\n",
+            )
