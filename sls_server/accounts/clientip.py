@@ -44,18 +44,23 @@ def _networks(cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     return tuple(parse_network(cidr) for cidr in cidrs)
 
 
+def _is_port(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes superscripts and other scripts' digits, no port's."""
+    return text.isascii() and text.isdigit()
+
+
 def _forwarded_entry(text: str) -> IPAddress:
     """One X-Forwarded-For entry; tolerates the ``[v6]``, ``[v6]:port`` and ``v4:port`` forms some proxies
     write. ``ValueError`` for anything else."""
     entry = text.strip()
     if entry.startswith("["):
         host, bracket, rest = entry[1:].partition("]")
-        if not bracket or (rest and not (rest.startswith(":") and rest[1:].isdigit())):
+        if not bracket or (rest and not (rest.startswith(":") and _is_port(rest[1:]))):
             raise ValueError(f"not an address: {text!r}")
         return parse_ip(host)
     if entry.count(":") == 1:
         host, _, port = entry.partition(":")
-        if not port.isdigit():
+        if not _is_port(port):
             raise ValueError(f"not an address: {text!r}")
         entry = host
     return parse_ip(entry)

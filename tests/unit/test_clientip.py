@@ -142,6 +142,8 @@ def test_the_walk_reads_at_most_max_hops_entries(trusted_hops: int, expected: st
         "[2001:db8::7]:a4",
         "[2001:db8::7]443",
         "198.51.100.7:",
+        "198.51.100.7:\u00b2",  # a superscript two: str.isdigit() takes it, a port is ASCII digits
+        "[2001:db8::7]:\u0664\u0664\u0663",  # Arabic-Indic digits
     ],
 )
 def test_a_bracket_or_port_that_is_not_one_stops_the_walk(entry: str) -> None:
