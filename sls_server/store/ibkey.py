@@ -47,6 +47,14 @@ class IbKeyRepo:
         self._r.delete(keys.ibkey_app(app_id))
         self._r.delete(keys.ibkey_inbox(app_id))
 
+    def delete_app_at(self, app_id: str, version: int) -> bool:
+        """:meth:`delete_app` if nobody wrote the app since ``version`` was read (a user joined it meanwhile:
+        kept, False); the record's check and delete are one step."""
+        if not self._scripts("hash_drop_at_version", [keys.ibkey_app(app_id)], [str(version)]):
+            return False
+        self._r.delete(keys.ibkey_inbox(app_id))
+        return True
+
     def take_turn(self, app_id: str, token: str, *, lease_ms: int) -> bool:
         """Take the turn to change the app (``keys.ibkey_app_turn``, a lease: ``leases``) for ``token``; False
         while another request holds it (``sls_server.turns``)."""

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, cast
 
 from . import keys
 from .base import text
+from .upgrade_orphans import reclaim_orphans
 
 if TYPE_CHECKING:
     from . import Store
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The form this release writes; :func:`upgrade_stored_state` brings an earlier one to it.
-STATE_FORM = 2
+STATE_FORM = 3
 #: The windows counted in lanes since form 2 (``PhoneService.limit``'s ``lane``, ``RecoveryCodes.tried``):
 #: a window of theirs without a lane is from before.
 LANED_SCOPES: tuple[keys.SendScope, ...] = (
@@ -48,32 +49,45 @@ CARRIED_TO = "new"
 
 def upgrade_stored_state(store: Store) -> bool:
     """Bring the state an earlier release wrote to this release's form, once; whether it ran (False: done
-    before)."""
+    before). Each step is one a world already at its form takes as it is: a form 2 world is given owners it
+    has and has no window without a lane."""
     recorded = store.client.get(keys.STATE_FORM)
     if recorded is not None and int(text(recorded)) >= STATE_FORM:
         return False
-    owners = _give_numbers_their_owners(store)
+    holders, users = _give_numbers_their_owners(store)
     windows = sum(_carry_windows(store, scope) for scope in LANED_SCOPES)
+    reclaimed = reclaim_orphans(store, holders, users)
     store.client.set(keys.STATE_FORM, STATE_FORM)
-    if owners or windows:
-        log.info(
-            "stored state from an earlier release carried over: %d users' numbers given their owner, "
-            "%d recovery windows moved to the other addresses' budget",
-            owners,
-            windows,
-        )
+    if not (holders or windows or reclaimed.any):
+        return True
+    log.info(
+        "stored state from an earlier release carried over: %d users' numbers given their owner, "
+        "%d recovery windows moved to the other addresses' budget, %d phones of numbers nobody has "
+        "dropped, %d kept 30 days, %d IB Key apps with nobody on them dropped",
+        sum(len(names) for names in holders.values()),
+        windows,
+        reclaimed.phones_dropped,
+        reclaimed.phones_expiring,
+        reclaimed.apps_dropped,
+    )
     return True
 
 
-def _give_numbers_their_owners(store: Store) -> int:
-    given = 0
+def _give_numbers_their_owners(store: Store) -> tuple[dict[str, set[str]], set[str]]:
+    """Each number to the users whose record has it, and every user there is (what
+    :func:`.reclaim_orphans` judges the numbers' owners against)."""
+    holders: dict[str, set[str]] = {}
+    users: set[str] = set()
     for key in store.client.scan_iter(match=keys.user("*"), count=1000):
         name = _between(text(key), keys.user(""))
         record = store.users.get(name) if name else None
-        if record is not None and record.phone:
+        if record is None:
+            continue
+        users.add(record.username)
+        if record.phone:
             store.phones.add_owner(record.phone, record.username)
-            given += 1
-    return given
+            holders.setdefault(record.phone, set()).add(record.username)
+    return holders, users
 
 
 def _carry_windows(store: Store, scope: keys.SendScope) -> int:
