@@ -220,9 +220,11 @@ def trail(client: FlaskClient, headers: dict[str, str], type_: str | None = None
     return page.get_json()["events"]
 
 
-def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0, what: str = "the condition") -> None:
+def wait_until(condition: Callable[[], bool], timeout_s: float = 60.0, what: str = "the condition") -> None:
     """Poll a condition with a deadline (not a sleep for time to pass), yielding the CPU between looks: the
-    process it waits on shares this machine's cores."""
+    process it waits on shares this machine's cores. The deadline guards against a hang, it is no budget for
+    the work: a met condition returns at once, so it costs nothing to be generous, and a child process (a
+    redis-server stopping, an AOF rewrite) on a 2-CPU machine running the suite can take well over 10 s."""
     deadline = time.monotonic() + timeout_s
     while not condition():
         assert time.monotonic() < deadline, f"{what}: not met within {timeout_s} s"

@@ -42,8 +42,9 @@ def sls(*args: str, env: dict[str, str], check: bool = True) -> subprocess.Compl
     return done
 
 
-def wait_for_log(server: ServerProcess, needle: str, timeout_s: float = 10.0) -> str:
-    """The access log line is written just after the response is sent: wait for it, not for the clock."""
+def wait_for_log(server: ServerProcess, needle: str, timeout_s: float = 60.0) -> str:
+    """The access log line is written just after the response is sent: wait for it, not for the clock (the
+    deadline guards against a hang; a loaded machine can be slow to write the line)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         log = server.log()

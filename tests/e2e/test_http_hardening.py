@@ -180,11 +180,11 @@ def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(shared_ser
 # --- the access log -------------------------------------------------------------------------------------
 
 
-def _wait_for_log(server, *texts: str, timeout_s: float = 10.0) -> str:  # type: ignore[no-untyped-def]
+def _wait_for_log(server, *texts: str, timeout_s: float = 60.0) -> str:  # type: ignore[no-untyped-def]
     """The server's log once it holds each of ``texts`` as many times as it is given (or at the deadline, for
     the caller's asserts to name what is missing). Gunicorn writes a request's access line after its answer,
     each thread its own: the line of one request can land after the line of the next, so wait for each, not
-    for the last."""
+    for the last. The deadline guards against a hang (a loaded machine can be slow to write the line)."""
     deadline = time.monotonic() + timeout_s
     while True:
         log = server.log()

@@ -10,6 +10,7 @@ tests/api's frozen clock: the deadline is on ``time.monotonic``)."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,11 +65,19 @@ def test_a_start_whose_step_redis_does_not_answer_in_time_serves_503_then_runs_i
 ) -> None:
     monkeypatch.setattr(gateway_restart, "ANSWER_S", 0.5)
     monkeypatch.setattr(gateway_lease, "RETRY_S", 0.2)
-    begun: list[float] = []  # the master's retries as they begin, and what each found (the real step runs)
+    # the deadline each try waits, set by the try itself as it begins (under the lock), not by this thread
+    # from outside: a try begun just before a change from here read ANSWER_S only later, after its fork (slow
+    # on a loaded machine), so it could wait the long deadline while counted among the short ones
+    # the tries' deadlines as they begin, and what each found (the real step runs)
+    deadlines: list[float] = []
     tries: list[str] = []
+    answer_s = [0.5]
+    choosing = threading.Lock()
 
     def counted(*args: Any, **kwargs: Any) -> gateway_restart.Outcome:
-        begun.append(time.monotonic())
+        with choosing:
+            deadlines.append(answer_s[0])
+            gateway_restart.ANSWER_S = answer_s[0]  # read by this try only: the retries run one at a time
         tries.append(gateway_restart.end_previous_session(*args, **kwargs))
         return tries[-1]  # type: ignore[return-value]
 
@@ -96,9 +105,12 @@ def test_a_start_whose_step_redis_does_not_answer_in_time_serves_503_then_runs_i
         # the tries from now on wait long enough for the step to finish once Redis answers: one cut at the
         # short deadline as Redis wakes, between its script and its events, has them recorded by the next try
         # (the test below), but one cut inside that close could record its event twice
-        short = len(begun)  # those begun so far have the short deadline (one begun just now may not: slower)
-        monkeypatch.setattr(gateway_restart, "ANSWER_S", 30.0)
-        wait_until(lambda: len(tries) >= short, 30, what="the retry in flight, cut")
+        with choosing:
+            answer_s[0] = 30.0
+            short = len(deadlines)  # exactly those begun so far wait the short deadline
+        assert deadlines[:short] == [0.5] * short
+        # each is cut 0.5 s after it begins: the 30 s are a guard against a hang, not a budget for the work
+        wait_until(lambda: len(tries) >= short, 30, what="the retries in flight with the short deadline, cut")
         assert tries == ["unknown"] * len(tries) and gw.post("/v1/api/tickle").status_code == 503
         raw.execute_command("CLIENT", "UNPAUSE")
 
