@@ -252,7 +252,7 @@ class PhoneService:
             seq=self._store.phones.next_seq(delivery.handset) if delivery.delivered else None,
         )
         if delivery.delivered:
-            self._store.phones.push_message(delivery.handset, message)
+            self._store.phones.push_message(delivery.handset, message, kept=delivery.handset == DECOY_HANDSET)
         return delivery
 
     def call(

@@ -74,8 +74,10 @@ class PhoneRepo:
         # sent again by redis-py after a lost connection, a number is skipped: harmless, it only orders
         return int(self._r.incr(keys.phone_sent_count(handset)))
 
-    def push_message(self, handset: str, message: TextMessage) -> None:
-        self._push(handset, MESSAGES, message.to_json())
+    def push_message(self, handset: str, message: TextMessage, *, kept: bool = False) -> None:
+        """``kept``: the box is kept for good whoever owns the number (a decoy's, whose text must cost
+        Redis what one to a user's phone does: ``PhoneService.rehearse``)."""
+        self._push(handset, MESSAGES, message.to_json(), kept=kept)
 
     def push_call(self, handset: str, call: VoiceCall) -> None:
         self._push(handset, CALLS, call.to_json())
@@ -102,12 +104,15 @@ class PhoneRepo:
         """Every try counted in the window: a right code forgets the wrong ones before it."""
         self._r.delete(keys.send_window(scope, who))
 
-    def _push(self, handset: str, box: str, value: str) -> None:
+    def _push(self, handset: str, box: str, value: str, *, kept: bool = False) -> None:
         """One script, never a MULTI/EXEC: redis-py sends a transaction again after a lost connection, when
         Redis may have run it, and the text showed twice; the script's batch is never sent again. A handset
         nobody has is kept :data:`MOVED_AWAY_KEPT_S` after its last text or call
-        (``list_push_capped.lua``)."""
-        phone = [keys.phone_box(handset, box), keys.phone_owners(handset), keys.phone_sent_count(handset)]
+        (``list_push_capped.lua``); a ``kept`` box is its own "owner", there once the text is, so the script
+        keeps it as it keeps an owned phone's, with the same commands."""
+        list_key = keys.phone_box(handset, box)
+        owners = list_key if kept else keys.phone_owners(handset)
+        phone = [list_key, owners, keys.phone_sent_count(handset)]
         self._scripts("list_push_capped", phone, [value, KEEP_MESSAGES, MOVED_AWAY_KEPT_S])
 
     def _box(self, key: str) -> list[str]:
