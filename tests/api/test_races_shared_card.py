@@ -126,19 +126,22 @@ def test_a_sharers_step_up_checked_while_the_owner_disables_the_shared_card_is_r
     assert client.get("/api/v1/session", headers=bearer).status_code == 200  # not rotated: no step-up
 
 
-def test_an_approval_checked_while_a_wrong_pick_disables_the_ib_key_is_refused(
+def test_an_approval_checked_while_a_wrong_response_disables_the_ib_key_is_refused(
     app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An IB Key push: its approval is settled by ``login_verify.lua``, and a wrong number picked on another
-    login's push disables the app's key meanwhile (limit 1): the approval is refused, the poll gets no
-    session."""
+    """An IB Key push: its approval is settled by ``login_verify.lua``, and a wrong challenge/response
+    answer on another login disables the app's key meanwhile (limit 1): the approval is refused, the poll
+    gets no session. (A wrong number picked on a push strikes nothing since push bombing could use it to
+    disable the victim's key; a wrong response typed from the app still does.)"""
     app = app_with_limit(app_config, 1)
     world = World(app.test_client(), ADMIN)
     phone = world.activated_user("alice", "ios")
     right, right_note = push_login(world, "alice", phone)
+    turned = world.client.put(f"/sim/v1/ibkey/{phone}/settings", json={"notifications": False})
+    assert turned.status_code == 200, turned.get_json()
     other = World(app.test_client(), ADMIN)
-    wrong, wrong_note = push_login(other, "alice", phone)
-    picked = next(c for c in wrong_note["candidates"] if c != wrong["factor"]["match"])
+    typed = other.login("alice")
+    assert typed["factor"]["mode"] == "challenge", typed["factor"]  # no push: challenge/response
     factor = app.extensions["sls"].factors.get("ibkey")
     real = factor.check_approval
     raced: list[Any] = []
@@ -148,7 +151,7 @@ def test_an_approval_checked_while_a_wrong_pick_disables_the_ib_key_is_refused(
         if not raced:
             raced.append(None)
             with ThreadPoolExecutor(1) as pool:
-                raced[0] = pool.submit(other.approve, phone, wrong_note, picked, **UNLOCK["ios"]).result()
+                raced[0] = pool.submit(other.verify, typed["txn_id"], "00000000").result()
         return verdict
 
     monkeypatch.setattr(factor, "check_approval", check_then)
