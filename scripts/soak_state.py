@@ -101,23 +101,8 @@ class Round:
 
     def login(self, name: str, *, factor: str | None = None) -> str | None:
         """A whole login through the simulators; the session token, or None (said in ``failures``)."""
-        api = self.admin.with_token(None)
-        answerer = self.answerer()
         try:
-            seen = answerer.snapshot(name)
-            started = api.request("POST", "/api/v1/auth/login", {"username": name, "password": PASSWORD})
-            flow = Flow(
-                "login",
-                name,
-                started["txn_id"],
-                started["factor"],
-                started.get("factors") or [],
-                login_token=started["login_token"],
-                seen=seen,
-            )
-            if factor and factor != flow.factor.get("type"):
-                flow.switch(api, factor, None)
-            done = run_flow(flow, api, answerer, response=None, auto=True, timeout=10, remember=_ignore)
+            done = log_in(self.admin.with_token(None), self.answerer(), name, PASSWORD, factor=factor)
             return str(done["session"]["token"])
         except (ApiError, KeyError, StopIteration) as exc:
             self.failures.append(f"login {name}: {exc}")
@@ -218,6 +203,27 @@ def _ignore(flow: Flow) -> None:
     """``run_flow`` remembers each step for the CLI's next command; the soak has none."""
 
 
+def log_in(
+    api: AdminClient, answerer: Answerer, name: str, password: str, *, factor: str | None = None
+) -> dict[str, Any]:
+    """A whole login through the simulators, as ``sls login --auto`` makes it (on ``factor`` if given);
+    the flow's last answer, with the session."""
+    seen = answerer.snapshot(name)
+    started = api.request("POST", "/api/v1/auth/login", {"username": name, "password": password})
+    flow = Flow(
+        "login",
+        name,
+        started["txn_id"],
+        started["factor"],
+        started.get("factors") or [],
+        login_token=started["login_token"],
+        seen=seen,
+    )
+    if factor and factor != flow.factor.get("type"):
+        flow.switch(api, factor, None)
+    return run_flow(flow, api, answerer, response=None, auto=True, timeout=10, remember=_ignore)
+
+
 def demo_logins(url: str, data_dir: str, number: int, failures: list[str]) -> None:
     """The demo's own users log in as a class would, each from an address of the round's own (a trainee's
     machine): what grows with a kept world's logins (known addresses, a card's used challenges)."""
@@ -228,19 +234,7 @@ def demo_logins(url: str, data_dir: str, number: int, failures: list[str]) -> No
     api = admin.with_token(None)
     for name in ("card-carl", "sms-sam", "totp-tom", "android-ann", "multi-mia"):
         try:
-            seen = answerer.snapshot(name)
-            password = info["users"][name]["password"]
-            started = api.request("POST", "/api/v1/auth/login", {"username": name, "password": password})
-            flow = Flow(
-                "login",
-                name,
-                started["txn_id"],
-                started["factor"],
-                started.get("factors") or [],
-                login_token=started["login_token"],
-                seen=seen,
-            )
-            run_flow(flow, api, answerer, response=None, auto=True, timeout=10, remember=_ignore)
+            log_in(api, answerer, name, info["users"][name]["password"])
         except (ApiError, KeyError) as exc:  # a session left open: the next login replaces it
             failures.append(f"demo login {name}: {exc}")
 
