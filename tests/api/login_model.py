@@ -37,6 +37,8 @@ PUSH_LIMIT = 3
 PUSH_WINDOW = 600
 PUSH_TTL = 120
 PUSH_COLLECT_GRACE = 30
+#: security.md: at most 5 switches or new codes per login, the next one ends it.
+MAX_SWITCHES = 5
 IDLE_TIMEOUT = 900
 ABSOLUTE_TIMEOUT = 86400
 
@@ -61,8 +63,11 @@ class Login:
     done: bool = False
     mode: str = "challenge"
     """``push`` (an IB Key's notification) or ``challenge`` (a card's, or the app's Challenge/Response)."""
+    switches: int = 0
+    """Switches and new codes asked for: ``MAX_SWITCHES`` at most (security.md)."""
     push: str = "pending"
-    """A push's fate in the app: ``pending``, ``approved``, ``denied``, ``wrong_number``, ``collected``."""
+    """A push's fate: ``pending``, ``approved``, ``denied``, ``wrong_number``, ``collected``, ``lapsed``
+    (approved, but not collected in time)."""
 
 
 @dataclass
@@ -222,6 +227,36 @@ class Model:
         login.push = "approved"
         return Expect(200, fields={"state": "approved"})
 
+    def can_ask_for_challenge(self, ip: str) -> bool:
+        """The plain case of the login page's *Use Challenge/Response instead*: a push still waiting, on a
+        login neither locked, refused its address, nor past its switches (the rest is other tests')."""
+        login = self.login
+        return (
+            login is not None
+            and login.mode == "push"
+            and login.push == "pending"
+            and self.now < login.expires_at
+            and login.switches < MAX_SWITCHES
+            and not self.locked()
+            and self.allowed(ip)
+            and not self.device_disabled()
+        )
+
+    def ask_for_challenge(self) -> Expect:
+        """``POST …/factor {"type": "ibkey", "mode": "challenge"}``: the push withdrawn, a challenge issued
+        within the issue limit (a refusal gives the switch back), no later than the login's lifetime."""
+        login = self.login
+        assert login is not None
+        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
+        if len(self.challenges) >= self.issue_limit:
+            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
+            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
+        self.challenges.append(self.now)
+        login.switches += 1
+        login.mode = "challenge"
+        login.expires_at = min(self.now + CHALLENGE_TTL, login.started_at + LOGIN_LIFETIME)
+        return Expect(200)
+
     def poll(self, ip: str) -> Expect:
         """``GET /api/v1/auth/login/<txn>`` on the latest push login, from its address: the first poll after
         the approval collects the session (until 30 s past the login's expiry); the lock and the allowlist
@@ -234,11 +269,16 @@ class Model:
             return Expect(200, fields={"state": "denied"})
         if login.push == "wrong_number":
             return Expect(200, fields={"state": "expired", "reason": "too_many_wrong_responses"})
-        if login.push == "approved" and self.now < login.expires_at + PUSH_COLLECT_GRACE:
-            if not self.allowed(ip):  # the address and the lock judge only the poll that would collect
+        if login.push == "lapsed":
+            return Expect(200, fields={"state": "expired"})
+        if login.push == "approved":  # the address, the lock, then the time, as at a verify
+            if not self.allowed(ip):
                 return Expect(403, "ip_restricted")
             if self.locked():
                 return self.lock_expect()
+            if self.now >= login.expires_at + PUSH_COLLECT_GRACE:
+                login.push = "lapsed"
+                return Expect(200, fields={"state": "expired"})
             login.push = "collected"
             self.start_session()
             return Expect(200, fields={"state": "authenticated"})

@@ -232,6 +232,23 @@ class LoginPolicy(RuleBasedStateMachine):
         )
         _check(sent, self.model.answer_push(answer), f"answer_push({answer})")
 
+    @precondition(lambda self: self.mode == "push" and self.model.can_ask_for_challenge(self.login_ip))
+    @rule()
+    def ask_for_challenge(self) -> None:
+        """The login page's *Use Challenge/Response instead*: the app's challenge, answered by ``verify``."""
+        answer = self.client.post(
+            f"/api/v1/auth/login/{self.txn}/factor",
+            json={"type": "ibkey", "mode": "challenge"},
+            headers={"X-Login-Token": self.login_token},
+            environ_base={"REMOTE_ADDR": self.login_ip},
+        )
+        expect = self.model.ask_for_challenge()
+        body = _check(answer, expect, "ask_for_challenge")
+        if expect.status == 200:
+            factor = body["factor"]
+            assert (factor["mode"], factor.get("reason")) == ("challenge", "requested"), factor
+            self.mode, self.challenge = "challenge", factor["challenge"]
+
     @precondition(lambda self: self.mode == "push")
     @rule()
     def poll(self) -> None:
