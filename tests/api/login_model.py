@@ -4,7 +4,9 @@ the contract, /work/shared/design/api.md and the settings' defaults in docs/oper
 code: ``test_login_model.py`` drives the real app with random steps and holds every answer to what this
 model predicts, so a disagreement is either a bug in the app or a gap in the documents.
 
-One user with one DSC+ card and no phone (so no notice is texted), at the default settings. Every
+One user with one second factor at the default settings: a DSC+ card (no phone, so no notice is texted),
+SMS, or an IB Key (authenticators.md's IB Key: a push with number matching, approved, denied, a wrong number
+picked or left to expire; past ``SLS_PUSH_LIMIT`` the app's Challenge/Response). Every
 prediction is an :class:`Expect`: the status, the error code, and the numbers the answer must carry. Time is
 the app's clock in Unix seconds, read from the admin API's answers; the model never reads it itself.
 """
@@ -29,6 +31,14 @@ IP_THROTTLE_WINDOW = 300
 CHALLENGE_ISSUE_LIMIT = 20
 SMS_SEND_LIMIT = 5
 ISSUE_WINDOW = 600
+#: authenticators.md, IB Key: ``SLS_PUSH_LIMIT`` pushes per ``SLS_PUSH_WINDOW`` per account, each approvable
+#: for ``SLS_PUSH_TTL``; security.md: an approval is collected until 30 s past its login's expiry.
+PUSH_LIMIT = 3
+PUSH_WINDOW = 600
+PUSH_TTL = 120
+PUSH_COLLECT_GRACE = 30
+#: security.md: at most 5 switches or new codes per login, the next one ends it.
+MAX_SWITCHES = 5
 IDLE_TIMEOUT = 900
 ABSOLUTE_TIMEOUT = 86400
 
@@ -51,6 +61,13 @@ class Login:
     expires_at: int
     attempts_left: int = VERIFY_ATTEMPTS
     done: bool = False
+    mode: str = "challenge"
+    """``push`` (an IB Key's notification) or ``challenge`` (a card's, or the app's Challenge/Response)."""
+    switches: int = 0
+    """Switches and new codes asked for: ``MAX_SWITCHES`` at most (security.md)."""
+    push: str = "pending"
+    """A push's fate: ``pending``, ``approved``, ``denied``, ``wrong_number``, ``collected``, ``lapsed``
+    (approved, but not collected in time)."""
 
 
 @dataclass
@@ -81,6 +98,10 @@ class Model:
     """Each address's failed logins, when."""
     challenges: list[int] = field(default_factory=list)
     """When each challenge was issued to the card, or code texted to the phone."""
+    ibkey: bool = False
+    """Her one factor is an IB Key: a login pushes while the push limit allows, else asks for a challenge."""
+    pushes: list[int] = field(default_factory=list)
+    """When each push was sent."""
 
     # -- what the documents say, one rule each -------------------------------------------------------------
 
@@ -143,6 +164,12 @@ class Model:
             return self.failed(ip, Expect(401, "invalid_credentials"))
         if self.device_disabled():
             return Expect(423, "device_locked")  # her only factor: no login starts
+        if self.ibkey:
+            self.pushes = [t for t in self.pushes if t > self.now - PUSH_WINDOW]
+            if len(self.pushes) < PUSH_LIMIT:
+                self.pushes.append(self.now)
+                self.login = Login(started_at=self.now, expires_at=self.now + PUSH_TTL, mode="push")
+                return Expect(200)
         self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
         if len(self.challenges) >= self.issue_limit:
             leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
@@ -172,13 +199,92 @@ class Model:
                 return Expect(423, "device_locked")
             return Expect(401, "invalid_response", {"attempts_left": login.attempts_left})
         login.done = True
+        self.start_session()
+        return Expect(200)
+
+    def start_session(self) -> None:
+        """A completed login: the failures go, and the one session rule replaces the older ones."""
         self.failures = 0  # a completed login forgets the failures
         self.device_failures = 0
         for older in self.sessions:
             if older.ended is None:  # SLS_SESSION_CONCURRENCY=replace, but one past its limits ended first
                 older.ended = self.expired(older) or Expect(401, "session_replaced")
         self.sessions.append(Session(created_at=self.now, idle_expires_at=self.now + IDLE_TIMEOUT))
+
+    def answer_push(self, answer: str) -> Expect:
+        """The app's approve (``right`` or ``wrong`` number) or ``deny`` of the latest login's push: judged
+        on the push's expiry; a wrong number ends the login with no strike on the device, a deny ends it."""
+        login = self.login
+        assert login is not None and login.mode == "push" and login.push == "pending"
+        if self.now >= login.expires_at:
+            return Expect(410, "challenge_expired")
+        if answer == "deny":
+            login.push = "denied"
+            return Expect(200, fields={"state": "denied"})
+        if answer == "wrong":
+            login.push = "wrong_number"
+            return Expect(401, "invalid_response", {"attempts_left": 0})
+        login.push = "approved"
+        return Expect(200, fields={"state": "approved"})
+
+    def can_ask_for_challenge(self, ip: str) -> bool:
+        """The plain case of the login page's *Use Challenge/Response instead*: a push still waiting, on a
+        login neither locked, refused its address, nor past its switches (the rest is other tests')."""
+        login = self.login
+        return (
+            login is not None
+            and login.mode == "push"
+            and login.push == "pending"
+            and self.now < login.expires_at
+            and login.switches < MAX_SWITCHES
+            and not self.locked()
+            and self.allowed(ip)
+            and not self.device_disabled()
+        )
+
+    def ask_for_challenge(self) -> Expect:
+        """``POST …/factor {"type": "ibkey", "mode": "challenge"}``: the push withdrawn, a challenge issued
+        within the issue limit (a refusal gives the switch back), no later than the login's lifetime."""
+        login = self.login
+        assert login is not None
+        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
+        if len(self.challenges) >= self.issue_limit:
+            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
+            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
+        self.challenges.append(self.now)
+        login.switches += 1
+        login.mode = "challenge"
+        login.expires_at = min(self.now + CHALLENGE_TTL, login.started_at + LOGIN_LIFETIME)
         return Expect(200)
+
+    def poll(self, ip: str) -> Expect:
+        """``GET /api/v1/auth/login/<txn>`` on the latest push login, from its address: the first poll after
+        the approval collects the session (until 30 s past the login's expiry); the lock and the allowlist
+        refuse that poll (security.md's Lockout), and leave one that only reads where the login stands."""
+        login = self.login
+        assert login is not None and login.mode == "push"
+        if login.push == "collected":
+            return Expect(200, fields={"state": "authenticated"})
+        if login.push == "denied":
+            return Expect(200, fields={"state": "denied"})
+        if login.push == "wrong_number":
+            return Expect(200, fields={"state": "expired", "reason": "too_many_wrong_responses"})
+        if login.push == "lapsed":
+            return Expect(200, fields={"state": "expired"})
+        if login.push == "approved":  # the address, the lock, then the time, as at a verify
+            if not self.allowed(ip):
+                return Expect(403, "ip_restricted")
+            if self.locked():
+                return self.lock_expect()
+            if self.now >= login.expires_at + PUSH_COLLECT_GRACE:
+                login.push = "lapsed"
+                return Expect(200, fields={"state": "expired"})
+            login.push = "collected"
+            self.start_session()
+            return Expect(200, fields={"state": "authenticated"})
+        if self.now >= login.expires_at:
+            return Expect(200, fields={"state": "expired"})
+        return Expect(200, fields={"state": "pending"})
 
     def use(self, index: int, ip: str) -> Expect:
         """``GET /api/v1/session``: an ended session tells why every time; a live one is judged on its

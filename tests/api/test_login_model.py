@@ -1,13 +1,15 @@
 """A model-based test of the login policy: Hypothesis drives the real app (the Flask test client on the
 session's real redis-server) with random sequences of right and wrong passwords, right and wrong card
-responses (the device model's) or texted codes (read from the simulated phone), answers to logins that are
-no more, session use and logout, the admin's unlocks, IP allowlist changes and moves of the clock across the
-lockout's waits, the challenge's and the login's expiry and the session's idle and absolute limits; after
-every step the app's answer (status, error code, ``retry_after``, ``attempts_left``, ``ended_by``, the
-instants a session ends) must be what ``login_model.Model``, written from the documents alone, predicts. A
-disagreement is a bug in the app or a gap in the documents.
+responses (the device model's), texted codes (read from the simulated phone) or an IB Key's push (approved,
+denied, a wrong number picked, left to expire, collected by the login's poll) and Challenge/Response,
+answers to logins that are no more, session use, tickle and logout, the admin's unlocks, IP allowlist
+changes and moves of the clock across the lockout's waits, the challenge's and the login's expiry and the
+session's idle and absolute limits; after every step the app's answer (status, error code, ``retry_after``,
+``attempts_left``, ``ended_by``, a poll's ``state`` and ``reason``, the instants a session ends) must be
+what ``login_model.Model``, written from the documents alone, predicts. A disagreement is a bug in the app
+or a gap in the documents.
 
-CI runs a few derandomised examples of each variant (about 4 s of CPU in all). To hunt, run it long and
+CI runs a few derandomised examples of each variant (about 5 s of CPU in all). To hunt, run it long and
 random: ``SLS_MODEL_EXAMPLES=2000 SLS_MODEL_STEPS=60 pytest -n 0 --timeout=0 -s`` on this file (``-s``
 prints which answers the sequences met; ``SLS_MODEL_SHRINK=0`` reports a failure at once, unshrunk).
 """
@@ -43,6 +45,7 @@ USER = "mona"
 PASSWORD = "Correct-Horse-Model-Battery"
 PIN = "2580"
 PHONE = "+15550100042"
+APP_PIN = "12ab"
 HOME = "198.51.100.7"
 AWAY = "203.0.113.9"
 ADDRESSES = st.sampled_from([HOME, AWAY])
@@ -70,13 +73,14 @@ PROFILE = settings(
 )
 
 
-#: Which answers the run met, by step: printed after a hunt (``-s``) to show what the sequences reached.
+#: Which answers the run met, by step (the error, else the ``state``): printed after a hunt (``-s``) to show
+#: what the sequences reached.
 SEEN: Counter[tuple[str, int, str | None]] = Counter()
 
 
 def _check(answer: TestResponse, expect: Expect, step: str) -> dict[str, Any]:
     body: dict[str, Any] = answer.get_json(silent=True) or {}
-    SEEN[(step.split("(")[0], answer.status_code, body.get("error"))] += 1
+    SEEN[(step.split("(")[0], answer.status_code, body.get("error") or body.get("state"))] += 1
     told = (answer.status_code, body.get("error"), {k: body.get(k) for k in expect.fields})
     assert told == (expect.status, expect.error, expect.fields), f"{step}: the app {told}, the model {expect}"
     return body
@@ -89,7 +93,7 @@ class LoginPolicy(RuleBasedStateMachine):
     limits: dict[str, int]
     """The settings the model is given: those the app was made with."""
     factor: str
-    """Her one second factor: ``dscplus`` or ``sms``."""
+    """Her one second factor: ``dscplus``, ``sms`` or ``ibkey``."""
     shares: tuple[int, int]
     """How many of :data:`ROLL`'s six faces are a right password, and a right response."""
 
@@ -99,6 +103,8 @@ class LoginPolicy(RuleBasedStateMachine):
         self.login_token = ""
         self.challenge = ""
         self.tokens: list[str] = []
+        self.mode = ""
+        self.note: dict[str, Any] = {}
         self.model = Model(now=0)
 
     @initialize()
@@ -110,6 +116,8 @@ class LoginPolicy(RuleBasedStateMachine):
         user: dict[str, Any] = {"username": USER, "password": PASSWORD}
         if self.factor == "sms":  # a phone at creation is an SMS authenticator at once
             user["phone"] = PHONE
+        if self.factor == "ibkey":  # the phone the activation code goes to, and no SMS beside the app
+            user.update(phone=PHONE, sms=False)
         made = client.post("/admin/v1/users", json=user, headers=ADMIN)
         assert made.status_code == 201, made.get_json()
         if self.factor == "dscplus":
@@ -118,9 +126,23 @@ class LoginPolicy(RuleBasedStateMachine):
             )
             assert card.status_code == 201, card.get_json()
             self.key = bytes.fromhex(card.get_json()["secret_hex"])
+        if self.factor == "ibkey":
+            self.activate_ibkey()
         devices = client.get(f"/admin/v1/users/{USER}", headers=ADMIN).get_json()["devices"]
         self.device_id = devices[0]["device_id"]
-        self.model = Model(now=int(clock.get_json()["now"]), **self.limits)
+        self.model = Model(now=int(clock.get_json()["now"]), ibkey=self.factor == "ibkey", **self.limits)
+
+    def activate_ibkey(self) -> None:
+        enrolled = self.client.post(
+            f"/admin/v1/users/{USER}/devices", json={"type": "ibkey", "platform": "android"}, headers=ADMIN
+        )
+        assert enrolled.status_code == 201, enrolled.get_json()
+        app = enrolled.get_json()["device_id"]
+        inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
+        code = next(m["code"] for m in inbox if m["purpose"] == "ibkey_activation")
+        body = {"username": USER, "password": PASSWORD, "activation_code": code, "pin": APP_PIN}
+        done = self.client.post(f"/sim/v1/ibkey/{app}/activate", json=body)
+        assert done.status_code == 200, done.get_json()
 
     @rule(roll=ROLL, ip=ADDRESSES)
     def password_roll(self, roll: int, ip: str) -> None:
@@ -136,12 +158,18 @@ class LoginPolicy(RuleBasedStateMachine):
             assert self.model.login is not None and body["expires_at"] == self.model.login.expires_at
             self.txn, self.login_token = body["txn_id"], body["login_token"]
             self.challenge = body["factor"].get("challenge", "")
+            self.mode = body["factor"].get("mode", "challenge")
+            assert self.mode == self.model.login.mode, body["factor"]
+            if self.mode == "push":
+                self.match = body["factor"]["match"]
+                notes = self.client.get(f"/sim/v1/ibkey/{self.device_id}/notifications").get_json()
+                self.note = next(n for n in notes["notifications"] if n["txn_id"] == self.txn)
             if self.factor == "sms":
                 inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
                 self.code = next(m["code"] for m in inbox if m["purpose"] == "login")
             self.login_ip = ip
 
-    @precondition(lambda self: self.txn is not None)
+    @precondition(lambda self: self.txn is not None and self.mode == "challenge")
     @rule(roll=ROLL, wrong=st.integers(0, 99_999_999))
     def verify_roll(self, roll: int, wrong: int) -> None:
         self.verify(roll < self.shares[1], wrong)
@@ -149,6 +177,11 @@ class LoginPolicy(RuleBasedStateMachine):
     def verify(self, right: bool, wrong: int) -> None:
         if self.factor == "sms":
             digits, response = 6, self.code
+        elif self.factor == "ibkey":
+            typed = {"challenge": self.challenge, "pin": APP_PIN}
+            answered = self.client.post(f"/sim/v1/ibkey/{self.device_id}/respond", json=typed)
+            assert answered.status_code == 200, answered.get_json()
+            digits, response = 8, answered.get_json()["response"]
         else:
             digits, response = 8, expected_response(self.key, hash_pin(PIN), self.challenge)
         if not right:
@@ -173,8 +206,66 @@ class LoginPolicy(RuleBasedStateMachine):
     def log_in(self, ip: str) -> None:
         """Both factors right at once, each answer held to the model: most sequences reach sessions."""
         self.password(True, ip)
-        if self.started:
+        if self.started and self.mode == "push":
+            self.answer_push("right")
+            self.poll()
+        elif self.started:
             self.verify(True, 0)
+
+    @precondition(
+        lambda self: self.mode == "push" and self.model.login and self.model.login.push == "pending"
+    )
+    @rule(answer=st.sampled_from(["right", "right", "wrong", "deny"]))
+    def answer_push(self, answer: str) -> None:
+        """The app's answer to the latest login's push, with the app's PIN: the number the login shows,
+        another of the three, or Deny."""
+        route = "deny" if answer == "deny" else "approve"
+        body: dict[str, Any] = {"pin": APP_PIN}
+        if answer != "deny":
+            body["match"] = (
+                self.match
+                if answer == "right"
+                else next(c for c in self.note["candidates"] if c != self.match)
+            )
+        sent = self.client.post(
+            f"/sim/v1/ibkey/{self.device_id}/notifications/{self.note['id']}/{route}", json=body
+        )
+        _check(sent, self.model.answer_push(answer), f"answer_push({answer})")
+
+    @precondition(lambda self: self.mode == "push" and self.model.can_ask_for_challenge(self.login_ip))
+    @rule()
+    def ask_for_challenge(self) -> None:
+        """The login page's *Use Challenge/Response instead*: the app's challenge, answered by ``verify``."""
+        answer = self.client.post(
+            f"/api/v1/auth/login/{self.txn}/factor",
+            json={"type": "ibkey", "mode": "challenge"},
+            headers={"X-Login-Token": self.login_token},
+            environ_base={"REMOTE_ADDR": self.login_ip},
+        )
+        expect = self.model.ask_for_challenge()
+        body = _check(answer, expect, "ask_for_challenge")
+        if expect.status == 200:
+            factor = body["factor"]
+            assert (factor["mode"], factor.get("reason")) == ("challenge", "requested"), factor
+            self.mode, self.challenge = "challenge", factor["challenge"]
+
+    @precondition(lambda self: self.mode == "push")
+    @rule()
+    def poll(self) -> None:
+        """The login page's poll of the latest push login, with its binding, from its address."""
+        answer = self.client.get(
+            f"/api/v1/auth/login/{self.txn}",
+            headers={"X-Login-Token": self.login_token},
+            environ_base={"REMOTE_ADDR": self.login_ip},
+        )
+        before = len(self.model.sessions)
+        body = _check(answer, self.model.poll(self.login_ip), "poll")
+        if len(self.model.sessions) > before:
+            session = self.model.sessions[-1]
+            assert body["session"]["idle_expires_at"] == session.idle_expires_at, body
+            self.tokens.append(body["session"]["token"])
+        else:
+            assert "session" not in body, body
 
     @rule(bound=st.booleans())
     def verify_unknown(self, bound: bool) -> None:
@@ -199,6 +290,21 @@ class LoginPolicy(RuleBasedStateMachine):
         )
         expect = self.model.use(index, ip)
         body = _check(answer, expect, f"use_session({index}, ip={ip})")
+        if expect.status == 200:
+            assert body["idle_expires_at"] == self.model.sessions[index].idle_expires_at
+
+    @precondition(lambda self: self.tokens)
+    @rule(which=st.integers(0, 100), ip=ADDRESSES)
+    def tickle(self, which: int, ip: str) -> None:
+        """``POST /api/v1/session/tickle``: the keep-alive, judged and answered as ``GET /api/v1/session``."""
+        index = which % len(self.tokens)
+        answer = self.client.post(
+            "/api/v1/session/tickle",
+            headers={"Authorization": f"Bearer {self.tokens[index]}"},
+            environ_base={"REMOTE_ADDR": ip},
+        )
+        expect = self.model.use(index, ip)
+        body = _check(answer, expect, f"tickle({index}, ip={ip})")
         if expect.status == 200:
             assert body["idle_expires_at"] == self.model.sessions[index].idle_expires_at
 
@@ -257,8 +363,9 @@ class LoginPolicy(RuleBasedStateMachine):
         ("dscplus", 7, ABSOLUTE_TIMEOUT, 10, (3, 3)),
         ("dscplus", 1_000_000, 1500, 4, (5, 1)),
         ("sms", 1_000_000, ABSOLUTE_TIMEOUT, 4, (4, 1)),
+        ("ibkey", 1_000_000, ABSOLUTE_TIMEOUT, 4, (4, 2)),
     ],
-    ids=["account", "address-throttle", "short-limits", "sms"],
+    ids=["account", "address-throttle", "short-limits", "sms", "ibkey"],
 )
 def test_the_login_policy_is_the_documented_one(
     app_config: dict[str, Any],
@@ -270,7 +377,8 @@ def test_the_login_policy_is_the_documented_one(
 ) -> None:
     """Default settings, with the address throttle out of reach (the account's policy alone); then low
     enough that the sequences meet it beside the lockout; then a session lifetime and a card's limit of
-    wrong responses short enough that the sequences meet them too; then a user whose factor is her phone."""
+    wrong responses short enough that the sequences meet them too; then a user whose factor is her phone; then
+    one whose factor is an IB Key (pushes, and Challenge/Response past the push limit)."""
     settings = {
         "IP_THROTTLE_LIMIT": throttle_limit,
         "ABSOLUTE_TIMEOUT": lifetime,
