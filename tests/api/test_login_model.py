@@ -10,8 +10,8 @@ what ``login_model.Model``, written from the documents alone, predicts. A disagr
 or a gap in the documents.
 
 CI runs a few derandomised examples of each variant (about 5 s of CPU in all). To hunt, run it long and
-random: ``SLS_MODEL_EXAMPLES=2000 SLS_MODEL_STEPS=60 pytest -n 0 --timeout=0 -s`` on this file (``-s``
-prints which answers the sequences met; ``SLS_MODEL_SHRINK=0`` reports a failure at once, unshrunk).
+random: ``MODEL_EXAMPLES=2000 MODEL_STEPS=60 pytest -n 0 --timeout=0 -s`` on this file (``-s``
+prints which answers the sequences met; ``MODEL_SHRINK=0`` reports a failure at once, unshrunk).
 """
 
 from __future__ import annotations
@@ -59,17 +59,17 @@ ALLOWLISTS = st.sampled_from(
 EDGES = [1, 29, 30, 59, 60, 61, 119, 120, 121, 299, 300, 301, 899, 900, 901, 1199, 1200, 3600]
 MOVES = st.one_of(st.sampled_from(EDGES), st.integers(0, 2000), st.just(ABSOLUTE_TIMEOUT))
 
-EXAMPLES = int(os.environ.get("SLS_MODEL_EXAMPLES", "6"))
-STEPS = int(os.environ.get("SLS_MODEL_STEPS", "20"))
-#: CI's profile: the same examples every run; a hunt (SLS_MODEL_EXAMPLES set) draws new ones.
+EXAMPLES = int(os.environ.get("MODEL_EXAMPLES", "6"))
+STEPS = int(os.environ.get("MODEL_STEPS", "20"))
+#: CI's profile: the same examples every run; a hunt (MODEL_EXAMPLES set) draws new ones.
 PROFILE = settings(
     max_examples=EXAMPLES,
     stateful_step_count=STEPS,
     deadline=None,
-    derandomize="SLS_MODEL_EXAMPLES" not in os.environ,
+    derandomize="MODEL_EXAMPLES" not in os.environ,
     suppress_health_check=list(HealthCheck),
     print_blob=True,
-    phases=[p for p in Phase if p != Phase.shrink or os.environ.get("SLS_MODEL_SHRINK", "1") == "1"],
+    phases=[p for p in Phase if p != Phase.shrink or os.environ.get("MODEL_SHRINK", "1") == "1"],
 )
 
 
@@ -398,7 +398,7 @@ def test_the_login_policy_is_the_documented_one(
     try:
         run_state_machine_as_test(LoginPolicy, settings=PROFILE)
     finally:
-        if "SLS_MODEL_EXAMPLES" in os.environ:
+        if "MODEL_EXAMPLES" in os.environ:
             print(
                 *(f"{n:6d} {step} {status} {error}" for (step, status, error), n in sorted(SEEN.items())),
                 sep="\n",
