@@ -4,6 +4,7 @@ the test admin token; stopped by its own pid (never by name) when the test ends.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,6 +19,10 @@ from serve_processes import ServerProcess
 
 from sls_server.stopping import end_child
 from sls_server.store.embedded import free_port
+
+GATEWAY_ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+GATEWAY_PASSWORD = "plum-sketch-harbour-9"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class GatewayProcess(ServerProcess):
@@ -86,3 +91,24 @@ def sls_gateway(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Gatewa
     yield start
     for server in started:
         end_child(server.process, 15)
+
+
+def log_in_through_the_gateway(url: str, username: str, phone: str = "+15555550182") -> None:
+    """A user with an SMS device, logged in on the gateway's page with the code from the outbox hook, as
+    IBeam does (its EXTERNAL_REQUEST)."""
+    user = {"username": username, "password": GATEWAY_PASSWORD, "phone": phone, "sms": False}
+    assert requests.post(f"{url}/admin/v1/users", json=user, headers=GATEWAY_ADMIN, timeout=10).ok
+    devices = f"{url}/admin/v1/users/{username}/devices"
+    assert requests.post(devices, json={"type": "sms"}, headers=GATEWAY_ADMIN, timeout=10).ok
+    browser = requests.Session()
+    page = browser.get(f"{url}/sso/Login?forwardTo=22&RL=1&ip2loc=on", timeout=10)
+    csrf = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    form = {"username": username, "password": GATEWAY_PASSWORD, "csrf_token": csrf}
+    started = browser.post(f"{url}/sso/Login", data=form, allow_redirects=False, timeout=10)
+    assert started.status_code == 303, started.text
+    step = started.headers["Location"]
+    code = browser.get(f"{url}/sim/v1/outbox/latest-code", params={"user": username}, timeout=10)
+    assert code.status_code == 200
+    answer = {"response": code.text, "csrf_token": csrf}
+    done = browser.post(f"{url}{step}/verify", data=answer, allow_redirects=False, timeout=10)
+    assert done.status_code == 303 and done.headers["Location"] == "/sso/Dispatcher"

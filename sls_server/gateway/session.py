@@ -116,6 +116,19 @@ class GatewayService:
             raise NoGatewaySession.ended(why, ended_by) from None
         return self._view(record, session, reset_at)
 
+    def forwarded(self, *, now: int, ip: str | None) -> bool:
+        """A request the real gateway would forward to the broker but this emulator does not serve (its
+        accounts, portfolio, orders, market data): activity of the live session all the same, as the
+        broker's session times out only when the gateway "has not received any requests for several
+        minutes". Whether it counted: False when there is no live session (none, or found ended by this
+        very request, which is then told to the next REST call as to any), and nothing is renewed or
+        revived. Judged as a tickle is (the session's address rule, its lifetimes, the daily reset)."""
+        try:
+            self.current(now=now, ip=ip, activity=True)
+        except NoGatewaySession:
+            return False
+        return True
+
     def reauthenticate(self, *, now: int, ip: str | None, compete: bool = True) -> GatewayView:
         """The brokerage session again, while the SSO session is valid (also taking it over from a competing
         platform, unless not ``compete``: ``ssodh/init``'s ``"compete": false`` leaves another platform's

@@ -12,7 +12,7 @@ from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..errors import Forbidden, NotFound, SlsError
+from ..errors import Forbidden, NotFound, SlsError, StoreUnavailable
 from .common import core
 from .route_lookup import (
     GATEWAY_PREFIXES,
@@ -32,6 +32,12 @@ WWW_AUTHENTICATE = "WWW-Authenticate"
 
 #: Sent with every 405 (RFC 9110): the methods the route takes.
 ALLOW = "Allow"
+
+#: The gateway's routes gateway mode serves, as its 404 for the others lists them.
+EMULATED_GATEWAY_ROUTES = (
+    "GET or POST /tickle, GET or POST /iserver/auth/status, POST /iserver/reauthenticate, "
+    "POST /iserver/auth/ssodh/init, POST /logout, GET /sso/validate"
+)
 
 # --- refusals -----------------------------------------------------------------------------------------------
 
@@ -102,14 +108,24 @@ class SimCrossSite(CrossSiteRequest):
 
 class GatewayRouteNotEmulated(NotFound):
     """A path under the gateway's prefixes that gateway mode lacks: most are real routes of the gateway (its
-    accounts, portfolio, orders, market data), which a client such as ibind calls; it is told so."""
+    accounts, portfolio, orders, market data), which a client such as ibind calls; it is told so, with the
+    request it sent (``http.gateway.unserved``: it counts as the gateway session's activity)."""
 
     message = (
         "sls gateway emulates only the gateway's login and session routes, under /v1/api and /v1/portal: "
-        "GET or POST /tickle, GET or POST /iserver/auth/status, POST /iserver/reauthenticate, "
-        "POST /iserver/auth/ssodh/init, POST /logout, GET /sso/validate. This route (accounts, portfolio, "
-        "orders, contracts, market data...) is not emulated."
+        f"{EMULATED_GATEWAY_ROUTES}. This route (accounts, portfolio, orders, contracts, market data...) is "
+        "not emulated."
     )
+
+    @classmethod
+    def of(cls, request_named: str) -> GatewayRouteNotEmulated:
+        """Said of ``request_named`` (``GET /v1/api/portfolio/accounts``, or ``this path``)."""
+        return cls(
+            f"sls gateway does not serve {request_named}: it is not emulated. It emulates only the gateway's "
+            f"login and session routes, under /v1/api and /v1/portal: {EMULATED_GATEWAY_ROUTES}. A route it "
+            "does not serve (accounts, portfolio, orders, contracts, market data...) answers this 404, and "
+            "counts as activity of the gateway's session, as the real gateway forwards it to the broker."
+        )
 
 
 class GatewayModeOff(NotFound):
@@ -287,7 +303,12 @@ def register_error_handlers(app: Flask) -> None:
                 NotFound(f"No route ends with a slash: without it, this path is one, which takes {takes}.")
             )
         if status == 404 and request.path.startswith(GATEWAY_PREFIXES) and core().settings.gateway:
-            return sls_error(GatewayRouteNotEmulated())
+            from .gateway.unserved import unserved  # gateway mode's own (its session's activity)
+
+            try:
+                return sls_error(unserved())
+            except StoreUnavailable as down:  # the session's state unread: fail closed, as every route
+                return sls_error(down)
         if status == 404 and gateway_only(request.path) and not core().settings.gateway:
             return sls_error(GatewayModeOff())
         if status == 404:

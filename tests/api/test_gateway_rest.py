@@ -5,6 +5,7 @@ Time moves only with /admin/v1/clock; the test clock is frozen (conftest)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from flask.testing import FlaskClient
 from gateway_kit import PASSWORD, logged_in
 
 from sls_server import create_app
+from sls_server.store.embedded import EmbeddedRedis
 
 PREFIXES = ("/v1/api", "/v1/portal")
 ROUTES = [
@@ -316,3 +318,18 @@ def test_staging_without_a_session_changes_nothing(gw: FlaskClient, admin_header
         "daily_reset": None,
         "processes": [],  # no sls gateway process: an app in gateway mode holds no lease
     }
+
+
+def test_with_redis_down_a_route_not_emulated_answers_503(app_config: dict[str, Any], tmp_path: Path) -> None:
+    """It counts as the session's activity, which needs Redis: unread, it is the outage every route answers
+    (a client retries, as after a tickle's 503), never a 404 that would pass for a session kept."""
+    own = EmbeddedRedis(tmp_path / "own-redis", appendonly=True).start()
+    try:
+        app = create_app({**app_config, "GATEWAY": True, "REDIS_URL": own.url, "REDIS_TIMEOUT": 0.5})
+        client = app.test_client()
+        assert client.get("/v1/api/portfolio/accounts").status_code == 404
+        own.stop()
+        down = client.get("/v1/api/portfolio/accounts")
+        assert down.status_code == 503 and down.get_json()["error"] == "store_unavailable"
+    finally:
+        own.stop()

@@ -5,39 +5,15 @@ instance."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 import requests
 from conftest import ADMIN_TOKEN
-from gateway_process import sls_gateway  # noqa: F401 - the fixture
+from gateway_process import log_in_through_the_gateway, sls_gateway  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-PASSWORD = "plum-sketch-harbour-9"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def log_in_through_the_gateway(url: str, username: str, phone: str = "+15555550182") -> None:
-    """A user with an SMS device, logged in on the gateway's page with the code from the outbox hook, as
-    IBeam does (its EXTERNAL_REQUEST)."""
-    user = {"username": username, "password": PASSWORD, "phone": phone, "sms": False}
-    assert requests.post(f"{url}/admin/v1/users", json=user, headers=ADMIN, timeout=10).ok
-    devices = f"{url}/admin/v1/users/{username}/devices"
-    assert requests.post(devices, json={"type": "sms"}, headers=ADMIN, timeout=10).ok
-    browser = requests.Session()
-    page = browser.get(f"{url}/sso/Login?forwardTo=22&RL=1&ip2loc=on", timeout=10)
-    csrf = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
-    form = {"username": username, "password": PASSWORD, "csrf_token": csrf}
-    started = browser.post(f"{url}/sso/Login", data=form, allow_redirects=False, timeout=10)
-    assert started.status_code == 303, started.text
-    step = started.headers["Location"]
-    code = browser.get(f"{url}/sim/v1/outbox/latest-code", params={"user": username}, timeout=10)
-    assert code.status_code == 200
-    answer = {"response": code.text, "csrf_token": csrf}
-    done = browser.post(f"{url}{step}/verify", data=answer, allow_redirects=False, timeout=10)
-    assert done.status_code == 303 and done.headers["Location"] == "/sso/Dispatcher"
 
 
 def restart(sls_gateway: Any, server: Any, *args: str) -> Any:  # noqa: F811

@@ -104,7 +104,8 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
     wrong code the same way (the recovery's and the phone change's): ``lua/lib/wrong_try.lua``; the two
     halves of a factor switch refused a login no longer waiting on its second factor the same way:
     ``lua/lib/switch_refusal.lua``. The user's strikes on a device are counted, judged and cleared by
-    ``lua/lib/device_strikes.lua`` alone."""
+    ``lua/lib/device_strikes.lua`` alone. The markers a session's step-ups left go with it, whichever script
+    ends it for good (a logout, the user's deletion), by ``lua/lib/drop_retired.lua``."""
     from importlib import resources
 
     from sls_server.store.base import INCLUDE, script_source
@@ -116,6 +117,7 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
         "wrong_try": [],
         "switch_refusal": [],
         "device_strikes": [],
+        "drop_retired": [],
     }
     for entry in folder.iterdir():
         if not entry.name.endswith(".lua"):
@@ -157,3 +159,4 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
         "login_verify.lua",
         "session_create.lua",
     ]
+    assert sorted(including["drop_retired"]) == ["session_end.lua", "session_touch.lua", "user_revoke.lua"]

@@ -4,7 +4,7 @@
 -- KEYS[1] session hash   KEYS[2] user hash   KEYS[3] the user's session index   KEYS[4] the user's IP rules
 -- ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[4] session id   ARGV[5] seconds of real time a tombstone is kept
 -- ARGV[3] 'extend' (the idle expiry, a request's activity) | 'check' (only) | 'end' (a logout: ended in the
--- same step, and the record returned as it was)
+-- same step, with the markers its step-ups left (lib/drop_retired.lua), and the record returned as it was)
 -- A session that ended for a reason its holder did not choose is left a tombstone: the hash with only 'state' (why:
 -- 'expired_idle', 'expired_absolute', 'replaced', 'revoked', 'killed', ...) and 'at' (when it ended, on the app
 -- clock: an expiry's own instant, however long after it the session was found), kept ARGV[5] s of real time (a
@@ -14,6 +14,7 @@
 --         record)
 --       | {'ended', state, at}: a tombstone, ended before (its event recorded then)
 -- include: user_stands
+-- include: drop_retired
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then
   return {'missing'}
@@ -65,6 +66,7 @@ end
 if ARGV[3] == 'end' then
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[3], ARGV[4])
+  drop_retired(KEYS[1], ARGV[4], s['retired'])
 elseif ARGV[3] == 'extend' then
   local idle = tostring(math.min(now + tonumber(ARGV[2]), tonumber(s['expires_at'])))
   local seen = tostring(now)

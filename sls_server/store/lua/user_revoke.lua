@@ -2,9 +2,11 @@
 -- epoch makes every login and step-up they had in progress dead too: each later step compares epochs.
 -- KEYS[1] user hash   KEYS[2] the user's session index
 -- ARGV[1] '1' disable | '0' enable   ARGV[2] the new epoch ('' = keep)   ARGV[3] key prefix of the user's sessions
--- ARGV[4] '1': leave each ended session a tombstone | '0': delete it (the user is being deleted)
+-- ARGV[4] '1': leave each ended session a tombstone | '0': delete it (the user is being deleted), and the
+-- markers of the tokens its step-ups retired, which it names
 -- ARGV[5] now (the app clock)   ARGV[6] seconds of real time a tombstone is kept
 -- Returns false if there is no such user, else {ended session ids...}.
+-- include: drop_retired
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
 end
@@ -19,6 +21,8 @@ if ARGV[1] == '1' then
     -- every later request with its token is told why, until Redis reclaims it (ARGV[6] s of real time)
     local key = ARGV[3] .. id
     if ARGV[4] == '0' then
+      -- the markers its step-ups left (lib/drop_retired.lua): gone with it, not outliving the user a day
+      drop_retired(key, id, redis.call('HGET', key, 'retired'))
       if redis.call('DEL', key) == 1 then
         ended[#ended + 1] = id
       end
