@@ -3,7 +3,8 @@
    trainer-feed.js) or the server's clock passes it (`trainer:tick` from trainer.js), and goes with a wiped
    world. A push bombing's count of her answers and its verdict are the server's (GET
    /trainer/attacks/push-bombing, sim/push_bombing_state.py): read when one of her answers shows in the feed,
-   every few seconds while a push waits, and at the page's load, so a reload shows the same report, count and
+   every few seconds while a push waits. At the page's load, the last attack staged, whatever its kind (GET
+   /trainer/attacks/last), its Attack and Victim chosen in the form, so a reload shows the same report, count and
    verdict (counted here from the feed, a reload lost them and the verdict fell back to the pushes' expiry). It asks trainer.js to read the users table again after each attack (`trainer:changed`, through
    SLS.trainer from trainer-admin.js). */
 "use strict";
@@ -264,7 +265,7 @@
     if (waiting && waiting.bombing) readBombing();
   }
 
-  /* A report under the form: staged now, or (``asked`` null) the last push bombing's, kept by the server. */
+  /* A report under the form: staged now, or (``asked`` null) the last attack's, kept by the server. */
   function draw(r, asked) {
     waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", reset: r.kind === "sim_swap_reset", bombing: r.kind === "push_bombing", until: r.waiting.until } : null;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
@@ -288,12 +289,22 @@
     );
   }
 
-  /* A reload, or a console opened later: the last push bombing's report, count and verdict, as the server
-     keeps them (a day), unless an attack was staged here meanwhile. */
+  /* A reload, or a console opened later: the last attack staged, whatever its kind, as the server keeps it
+     (a day; GET /trainer/attacks/last), unless an attack was staged here meanwhile, with the Attack and the
+     Victim it was staged with, unless the trainer chose others meanwhile. It drew the last push bombing's
+     even after a brute force staged since, beside the Attack select's first choice, "Password spray". A push
+     bombing's comes with its count of her answers and its verdict as they stand now. */
+  let choseHere = false;
+  attackForm.addEventListener("change", function () { choseHere = true; });
+  function chooseAsStaged(last) {
+    attackForm.attack.value = last.kind;
+    if (Array.from(victims.options).some(function (o) { return o.value === last.target; })) victims.value = last.target;
+  }
   (async function restore() {
-    const answer = await SLS.call("GET", "/trainer/attacks/push-bombing", undefined, { background: true });
+    const answer = await SLS.call("GET", "/trainer/attacks/last", undefined, { background: true });
     if (!answer.ok || !answer.data.staged || !answer.data.report || result.childElementCount) return;
     draw(answer.data.report, null);
-    if (waiting && waiting.bombing) showBombing(answer.data);
+    if (!choseHere) chooseAsStaged(answer.data);
+    if (waiting && waiting.bombing && answer.data.push_bombing) showBombing(answer.data.push_bombing);
   })();
 })();
