@@ -102,9 +102,18 @@
     result.replaceChildren();
     if (SLS.trainer) SLS.trainer.clearErrors(root.querySelector("[data-form=attack]")); // trainer-admin.js's
   }
+  /* The feed's backlog (its last 30 min, trainer-feed.js) can hold a wipe from before the page was drawn: the
+     report drawn again at the load outlived it (the server keeps none past a wipe), so it stays. Heard
+     after that report was drawn, it took the report with it, as a wipe made now does. */
+  const drawnMs = Number(root.dataset.drawnMs);
+  function heard(detail) {
+    if (detail.wiped && Number(String(detail.event.id).split("-")[0]) > drawnMs) forgetReport();
+    lateWin(detail.event);
+  }
+  let early = []; // the feed's events heard while the last attack's report is read at the load (restore)
   root.addEventListener("trainer:audit", function (event) {
-    if (event.detail.wiped) forgetReport();
-    lateWin(event.detail.event);
+    if (early) early.push(event.detail);
+    else heard(event.detail);
   });
   let ticks = 0;
   root.addEventListener("trainer:tick", function (event) {
@@ -300,11 +309,22 @@
     attackForm.attack.value = last.kind;
     if (Array.from(victims.options).some(function (o) { return o.value === last.target; })) victims.value = last.target;
   }
+  /* Her answers given before the reload are in the feed's backlog, which may come before that report: held
+     until it is drawn (`early`), then heard, those from its staging on, so a relay's verdict turns as it
+     did live ("Not over yet" until the push expired, then "The defences held.", though she let them in). */
   (async function restore() {
-    const answer = await SLS.call("GET", "/trainer/attacks/last", undefined, { background: true });
-    if (!answer.ok || !answer.data.staged || !answer.data.report || result.childElementCount) return;
-    draw(answer.data.report, null);
-    if (!choseHere) chooseAsStaged(answer.data);
-    if (waiting && waiting.bombing && answer.data.push_bombing) showBombing(answer.data.push_bombing);
+    let since = -Infinity;
+    try {
+      const answer = await SLS.call("GET", "/trainer/attacks/last", undefined, { background: true });
+      if (!answer.ok || !answer.data.staged || !answer.data.report || result.childElementCount) return;
+      draw(answer.data.report, null);
+      since = answer.data.at;
+      if (!choseHere) chooseAsStaged(answer.data);
+      if (waiting && waiting.bombing && answer.data.push_bombing) showBombing(answer.data.push_bombing);
+    } finally {
+      const held = early;
+      early = null;
+      held.forEach(function (detail) { if (detail.wiped || detail.event.at >= since) heard(detail); });
+    }
   })();
 })();
