@@ -142,3 +142,19 @@ def test_a_wipe_before_the_attack_in_the_backlog_leaves_its_report(world: World,
     expect(page.locator("[data-testid=feed-event][data-type='emulator.reset']")).to_have_count(1)
     expect(page.locator("[data-testid=feed-event][data-type='login.password_failed']")).not_to_have_count(0)
     expect(verdict).to_have_text("The defences held.")
+
+
+def test_an_attack_staged_while_the_last_one_is_still_read_hears_her_answer(world: World, page: Any) -> None:
+    """The feed's events wait for the last attack's report at the load: one staged here meanwhile (that read
+    never answered) hears them, and her answer to it, at once."""
+    world.user("ivy", "+15555550103")
+    app = world.ibkey("ivy", "+15555550103")
+    held = _hold(page, "**/trainer/attacks/last")  # never let go
+    sign_in(page, world)
+    _until_held(page, held)
+    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    expect(verdict).to_have_attribute("data-waiting", "true")
+    number = page.get_by_test_id("attack-number").inner_text().rsplit(" ", 1)[-1]
+    world.approve_push(app, number)
+    expect(verdict).to_have_text("ivy picked the attacker's number: the attacker is in.")

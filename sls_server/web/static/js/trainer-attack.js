@@ -268,6 +268,7 @@
     const answer = await SLS.call("POST", "/trainer/attack", asked);
     button.removeAttribute("aria-disabled");
     if (!answer.ok) { refused(form, answer); return; }
+    release(-Infinity); // the feed's events held at the load (restore), heard before this report is drawn
     draw(answer.data, asked);
     showReport();
     refreshUsers();
@@ -322,9 +323,14 @@
       if (!choseHere) chooseAsStaged(answer.data);
       if (waiting && waiting.bombing && answer.data.push_bombing) showBombing(answer.data.push_bombing);
     } finally {
-      const held = early;
-      early = null;
-      held.forEach(function (detail) { if (detail.wiped || detail.event.at >= since) heard(detail); });
+      release(since);
     }
   })();
+  /* ``since``: the drawn report's staging (app clock); an attack staged here meanwhile releases them all,
+     before its report is drawn, so a restore that never answers holds nothing for long. */
+  function release(since) {
+    const held = early || [];
+    early = null;
+    held.forEach(function (detail) { if (detail.wiped || detail.event.at >= since) heard(detail); });
+  }
 })();
