@@ -107,7 +107,8 @@
      after that report was drawn, it took the report with it, as a wipe made now does. */
   const drawnMs = Number(root.dataset.drawnMs);
   function heard(detail) {
-    if (detail.wiped && Number(String(detail.event.id).split("-")[0]) > drawnMs) forgetReport();
+    const older = Number(String(detail.event.id).split("-")[0]) <= drawnMs; // its id: wall-clock ms
+    if (detail.wiped && !older) forgetReport();
     lateWin(detail.event);
   }
   let early = []; // the feed's events heard while the last attack's report is read at the load (restore)
