@@ -13,7 +13,7 @@ from ..sim.attacks import KINDS, PHISHED
 from . import world_sync
 from .admin_client import AdminClient
 from .admin_commands import admin_options, connect
-from .attack_follow import concluded, follow
+from .attack_follow import concluded, follow, still_pending
 from .demo_world import World
 from .output import CliError, fields_table, note, print_json, print_renderable
 from .reading import ask
@@ -44,12 +44,21 @@ VERDICTS = {
     help="push-bombing: report and exit, without following its pushes to the verdict "
     "(GET /admin/v1/attacks/push-bombing).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="push-bombing: stop waiting for the verdict after this many seconds (real time, whatever the "
+    "server's clock): exit 3, `attack_pending`, the report and the count so far (--json: in "
+    "error.details.report). [default: wait until every push is answered or expired]",
+)
 @admin_options
 def attack(
     kind: str,
     username: str,
     password: str | None,
     no_wait: bool,
+    timeout: float | None,
     url: str | None,
     admin_token: str | None,
     as_json: bool,
@@ -75,6 +84,9 @@ def attack(
     push-bombing then waits, a progress line on stderr, until the victim has answered every push or they
     expired (GET /admin/v1/attacks/push-bombing), and prints the final verdict with her count of answers
     (--json: the report with the final `verdict` and `push_bombing`); --no-wait reports and exits.
+    On a frozen server clock (sls clock --freeze) the pushes expire only when it moves: it says so at once,
+    with the `sls clock --advance` that ends the wait; --timeout SECONDS ends it in any case, exit 3
+    (`attack_pending`; --json: the report, `verdict` "pending", under error.details.report on stderr).
     Exits 0 whether or not the attacker got in; --json says which (`attacker_succeeded`, `verdict`).
     Exits 1 when the attack could not run (a phished password that is not the victim's; the victim still
     locked by an earlier attack: `sls user unlock USER` first), and the server refuses push bombing a user
@@ -90,6 +102,7 @@ def attack(
       sls attack sim-swap-reset sms-sam             # needs no password: stopped at Client Services
       sls attack push-bombing android-ann --json | jq .attacker_succeeded   # once every push is answered
       sls attack push-bombing android-ann --no-wait   # the report alone, while the pushes wait
+      sls attack push-bombing android-ann --timeout 60 --json   # exit 3 if a push still waits after 60 s
     """
     chosen = TYPED[kind]
     client = connect(url, admin_token)
@@ -104,13 +117,17 @@ def attack(
         summary = str(report.get("summary") or "the attack could not run")
         raise CliError(f"the attack could not run: {summary}", code="not_run", details={"report": report})
     followed = None  # a push bombing followed to its verdict: where it ended
+    staged = report
     if chosen == "push_bombing" and report.get("waiting") and not no_wait:
-        followed = follow(client, str(report.get("target") or username))
+        followed = follow(client, str(report.get("target") or username), timeout_s=timeout)
         report = concluded(report, followed)
+    pending = followed is not None and followed.get("verdict") == "pending"  # --timeout ran out
     if as_json:
+        if pending:
+            raise still_pending(report, timeout or 0)
         print_json(report)
         return
-    verdict, style = (None if followed else pending_verdict(report)) or VERDICTS.get(
+    verdict, style = (None if followed and not pending else pending_verdict(staged)) or VERDICTS.get(
         str(report.get("verdict")), VERDICTS["defences_held"]
     )
     print_renderable(Text(verdict, style=style))
@@ -121,6 +138,8 @@ def attack(
         print_renderable(fields_table(f"{kind} on {report.get('target', username)}", shown))
     if followed:  # her answers, counted by the server, as the console shows them under its verdict
         click.echo(str(followed.get("said", "")))
+    if pending:
+        raise still_pending(report, timeout or 0)
     if chosen == "phishing_relay":  # what the room sees on /trainer/attacks/relay, in its words
         with server_errors():
             screen = client.request("GET", "/admin/v1/attacks/relay-screen")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from .attacks import AttackReport
+from .attacks import AttackKind, AttackReport
 from .common import Query, Username, UsernameInput
 
 BombingVerdict = Literal["pending", "attacker_got_in", "defences_held", "not_run"]
@@ -64,4 +64,25 @@ class PushBombingState(TypedDict):
     ]
     report: NotRequired[
         Annotated[AttackReport, Field(description="The attack's report as it was made, when it was staged.")]
+    ]
+
+
+class LastAttackState(TypedDict):
+    """The last attack staged, whatever its kind, as the trainer console draws it again after a reload."""
+
+    staged: Annotated[bool, Field(description="False when none was staged (or kept: a day).")]
+    kind: NotRequired[AttackKind]
+    target: NotRequired[Username]
+    at: NotRequired[Annotated[int, Field(description="When it was staged (Unix seconds, server clock).")]]
+    report: NotRequired[
+        Annotated[AttackReport, Field(description="Its report as it was made, when it was staged.")]
+    ]
+    push_bombing: NotRequired[
+        Annotated[
+            PushBombingState,
+            Field(
+                description="A push bombing's count of her answers and verdict as they stand now "
+                "(`GET /admin/v1/attacks/push-bombing`'s, without its report)."
+            ),
+        ]
     ]

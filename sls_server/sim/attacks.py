@@ -37,6 +37,7 @@ from .guessing import (
     stuffing_addresses,
 )
 from .ibkey_takeover import held_by, log_in_on_app, move_ibkey
+from .last_attack import keep as keep_last
 from .prior_lock import lock_from_before, say_not_run
 from .push_bombing import PUSH_IP, has_ibkey, push_bombing
 from .push_bombing_state import keep as keep_bombing
@@ -87,7 +88,13 @@ class Attacks:
         self._core = core
 
     def run(self, kind: AttackKind, username: str, *, password: str | None, now: int) -> AttackReport:
-        """``kind`` as ``AttackRequest`` validated it (the admin route and its console twin both use it)."""
+        """``kind`` as ``AttackRequest`` validated it (the admin route and its console twin both use it). Its
+        report is kept as the last attack's (``last_attack``), for a console opened or reloaded later."""
+        report = self._run(kind, username, password=password, now=now)
+        keep_last(self._core, report, now=now)
+        return report
+
+    def _run(self, kind: AttackKind, username: str, *, password: str | None, now: int) -> AttackReport:
         victim = self._core.users.get(username)
         name = victim.username
         if kind in PHISHED and not password:

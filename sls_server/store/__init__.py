@@ -29,6 +29,7 @@ from .gateway import GatewayRepo
 from .hints import DeviceHints
 from .ibkey import IbKeyRepo
 from .inventory import InventoryRepo
+from .last_attack import LastAttackRepo
 from .lockout import LockoutRepo
 from .logins import LoginRepo
 from .phone_changes import PhoneChangeRepo
@@ -63,6 +64,7 @@ class Store:
         self.logins = LoginRepo(client, scripts, hints)
         self.attacker_waits = AttackerWaitRepo(client, scripts)
         self.push_bombings = PushBombingRepo(client, scripts)
+        self.last_attack = LastAttackRepo(client)
         self.lockout = LockoutRepo(client, scripts)
         self.phones = PhoneRepo(client, scripts)
         self.phone_changes = PhoneChangeRepo(client, scripts)

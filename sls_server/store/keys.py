@@ -158,6 +158,11 @@ RELAY_SCREENS = f"{PREFIX}{{attack}}:relay_screens"
 LAST_PUSH_BOMBING = f"{PREFIX}{{attack}}:push_bombing_last"
 
 
+#: The last attack staged, whatever its kind (``store.last_attack``): its kind, victim, time and report
+#: (JSON), so the trainer console reloaded shows that attack's report, not an older push bombing's; a day.
+LAST_ATTACK = f"{PREFIX}{{attack}}:last"
+
+
 def push_bombing(username: str) -> str:
     """The last push bombing staged on the user (hash: its address, report and count of the pushes she
     answered, and ``t:<txn id>`` -> the expiry of each push still unanswered), on the user's slot."""

@@ -6,6 +6,7 @@ moves the server's clock while the command waits; it never sleeps (it polls, wit
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from typing import Any
@@ -79,3 +80,59 @@ def test_no_wait_reports_at_once(demo: Demo) -> None:
     assert told.exit_code == 0, told.output
     assert told.stdout.startswith("Not over yet: the attacker waits on android-ann's phone until ")
     assert _bombing(demo)["verdict"] == "pending"  # it did not wait: nothing is answered
+
+
+def _frozen(demo: Demo) -> None:
+    frozen = demo.admin("POST", "/admin/v1/clock", {"freeze": True})
+    assert frozen.status_code == 200 and frozen.json()["frozen"] is True, frozen.text
+
+
+def _ended(demo: Demo, *args: str) -> Result:
+    """The command run to its end, within the hang guard: on a frozen clock it waited until Ctrl-C."""
+    thread, done = _in_background(demo, *args)
+    thread.join(DEADLINE_S)
+    assert done, f"sls {' '.join(args)} never ended on a frozen clock"
+    return done[0]
+
+
+def test_on_a_frozen_clock_it_says_so_at_once_and_a_timeout_ends_the_wait(demo: Demo) -> None:
+    """The pushes expire only when a frozen clock moves: unless the victim answered, the command waited
+    until Ctrl-C. It says so at once with the move that ends the wait, and --timeout (real seconds) ends it:
+    exit 3, ``attack_pending``, the report and the count so far in the error's details, stdout empty."""
+    _frozen(demo)
+    result = _ended(demo, "attack", "push-bombing", "android-ann", "--timeout", "0.3", "--json")
+    assert result.exit_code == 3, result.output
+    assert result.stdout == ""
+    error = json.loads(result.stderr.strip().splitlines()[-1])["error"]
+    assert error["code"] == "attack_pending" and error["status"] is None, error
+    report = error["details"]["report"]
+    assert report["verdict"] == "pending" and report["attacker_succeeded"] is False, report
+    pushes = report["push_bombing"]["pushes"]
+    assert pushes > 1 and report["push_bombing"]["waiting"] == pushes, report
+    assert report["push_bombing"]["answered"] == 0 and report["push_bombing"]["expired"] == 0, report
+    assert error["message"].startswith(
+        f"no verdict within 0.3 s: {pushes} pushes still wait on android-ann's"
+    )
+    said = " ".join(result.stderr.split())
+    assert "The server's clock is frozen: the pushes expire only when it moves" in said, said
+    move = re.search(r"To let them expire now: sls clock --advance (\d+) ", said)
+    assert move, said
+    # the move it names is the one that ends the bombing
+    assert _bombing(demo)["verdict"] == "pending"
+    moved = demo.admin("POST", "/admin/v1/clock", {"advance_s": int(move.group(1))})
+    assert moved.status_code == 200, moved.text
+    assert _bombing(demo)["verdict"] == "defences_held"
+
+
+def test_a_timeout_prints_the_report_and_where_it_stands_then_exits_3(demo: Demo) -> None:
+    _frozen(demo)
+    result = _ended(demo, "attack", "push-bombing", "android-ann", "--timeout", "0.3")
+    assert result.exit_code == 3, result.output
+    assert result.stdout.startswith("Not over yet: the attacker waits on android-ann's phone until "), result
+    pushes = _bombing(demo)["pushes"]
+    assert (
+        f"android-ann answered 0 of {pushes} pushes; {pushes} still wait on their phone until"
+        in result.stdout
+    )
+    said = " ".join(result.stderr.split())
+    assert f"error: no verdict within 0.3 s: {pushes} pushes still wait on android-ann's phone" in said, said

@@ -14,3 +14,14 @@ def test_attack_help_names_the_way_back_to_the_demo_world(runner: CliRunner) -> 
     said = " ".join(result.stdout.split())
     assert "sls state restore-demo" in said
     assert "Back to the demo world" in said
+
+
+def test_attack_help_says_how_a_wait_on_a_frozen_clock_ends(runner: CliRunner) -> None:
+    """On a frozen clock the pushes never expire, and the command waited until Ctrl-C: the help says the
+    way out for a script (--timeout, its exit status and code) and the clock's move."""
+    result = sls(runner, "attack", "--help")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "--timeout SECONDS" in said
+    assert "exit 3" in said and "attack_pending" in said
+    assert "frozen server clock" in said and "sls clock --advance" in said

@@ -19,9 +19,10 @@ from ...shapes.attacks import (
 )
 from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, MAX_CLOCK_S, Clock, ClockMove, ResetDone
 from ...shapes.events import EventsPage, EventsQuery
-from ...shapes.push_bombing import PushBombingQuery, PushBombingState
+from ...shapes.push_bombing import LastAttackState, PushBombingQuery, PushBombingState
 from ...shapes.sessions import ConsoleSignInsEnded
 from ...sim.attacks import Attacks, attacker_addresses
+from ...sim.last_attack import read_last
 from ...sim.push_bombing_state import read_state
 from ...sim.relay_screen import read_screen
 from ..common import core, now, wall_now
@@ -162,6 +163,21 @@ def push_bombing_state(query: PushBombingQuery) -> ResponseReturnValue:
     and verdict), and `sls attack push-bombing` follows it to its verdict. `verdict` is `pending` while a
     push waits on her phone."""
     return read_state(core(), query.username, now=now())
+
+
+@operation(
+    bp,
+    "get",
+    "/attacks/last",
+    summary="Read the last attack staged, whatever its kind",
+    ok=LastAttackState,
+    returns="Its kind, victim, when, its report, and a push bombing's count and verdict as they stand now.",
+)
+def last_attack() -> ResponseReturnValue:
+    """The last attack staged (`POST /admin/v1/attacks`, or the console's), kept a day: the trainer console
+    draws its report again after a reload, with the Attack and the Victim it was staged with. A
+    `push_bombing` comes with `push_bombing`, its count of the victim's answers and verdict now."""
+    return read_last(core(), now=now())
 
 
 @operation(

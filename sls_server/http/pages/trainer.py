@@ -21,6 +21,7 @@ from ...errors import InvalidRequest, SlsError
 from ...settings_view import readable, settings_view
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
+from ...sim.last_attack import read_last
 from ...sim.push_bombing_state import read_state
 from ...sim.users_table import users_table
 from ...transfer.demo_world import DemoWorld
@@ -259,6 +260,18 @@ def trainer_push_bombing() -> ResponseReturnValue:
     if refused:
         return refused
     return jsonify(read_state(core(), None, now=now()))
+
+
+@bp.get("/trainer/attacks/last")
+@answers_json
+def trainer_last_attack() -> ResponseReturnValue:
+    """``GET /admin/v1/attacks/last``'s twin: the report the console draws again after a reload, with the
+    Attack and the Victim it was staged with, whatever its kind (it drew the last push bombing's, even
+    after a brute force staged since, beside the Attack select's first choice)."""
+    refused = json_guard()
+    if refused:
+        return refused
+    return jsonify(read_last(core(), now=now()))
 
 
 @bp.post("/trainer/users/<username>/unlock")

@@ -3,7 +3,8 @@
    trainer-feed.js) or the server's clock passes it (`trainer:tick` from trainer.js), and goes with a wiped
    world. A push bombing's count of her answers and its verdict are the server's (GET
    /trainer/attacks/push-bombing, sim/push_bombing_state.py): read when one of her answers shows in the feed,
-   every few seconds while a push waits, and at the page's load, so a reload shows the same report, count and
+   every few seconds while a push waits. At the page's load, the last attack staged, whatever its kind (GET
+   /trainer/attacks/last), its Attack and Victim chosen in the form, so a reload shows the same report, count and
    verdict (counted here from the feed, a reload lost them and the verdict fell back to the pushes' expiry). It asks trainer.js to read the users table again after each attack (`trainer:changed`, through
    SLS.trainer from trainer-admin.js). */
 "use strict";
@@ -101,9 +102,19 @@
     result.replaceChildren();
     if (SLS.trainer) SLS.trainer.clearErrors(root.querySelector("[data-form=attack]")); // trainer-admin.js's
   }
+  /* The feed's backlog (its last 30 min, trainer-feed.js) can hold a wipe from before the page was drawn: the
+     report drawn again at the load outlived it (the server keeps none past a wipe), so it stays. Heard
+     after that report was drawn, it took the report with it, as a wipe made now does. */
+  const drawnMs = Number(root.dataset.drawnMs);
+  function heard(detail) {
+    const older = Number(String(detail.event.id).split("-")[0]) <= drawnMs; // its id: wall-clock ms
+    if (detail.wiped && !older) forgetReport();
+    lateWin(detail.event);
+  }
+  let early = []; // the feed's events heard while the last attack's report is read at the load (restore)
   root.addEventListener("trainer:audit", function (event) {
-    if (event.detail.wiped) forgetReport();
-    lateWin(event.detail.event);
+    if (early) early.push(event.detail);
+    else heard(event.detail);
   });
   let ticks = 0;
   root.addEventListener("trainer:tick", function (event) {
@@ -258,13 +269,14 @@
     const answer = await SLS.call("POST", "/trainer/attack", asked);
     button.removeAttribute("aria-disabled");
     if (!answer.ok) { refused(form, answer); return; }
+    release(-Infinity); // the feed's events held at the load (restore), heard before this report is drawn
     draw(answer.data, asked);
     showReport();
     refreshUsers();
     if (waiting && waiting.bombing) readBombing();
   }
 
-  /* A report under the form: staged now, or (``asked`` null) the last push bombing's, kept by the server. */
+  /* A report under the form: staged now, or (``asked`` null) the last attack's, kept by the server. */
   function draw(r, asked) {
     waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", reset: r.kind === "sim_swap_reset", bombing: r.kind === "push_bombing", until: r.waiting.until } : null;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
@@ -288,12 +300,38 @@
     );
   }
 
-  /* A reload, or a console opened later: the last push bombing's report, count and verdict, as the server
-     keeps them (a day), unless an attack was staged here meanwhile. */
+  /* A reload, or a console opened later: the last attack staged, whatever its kind, as the server keeps it
+     (a day; GET /trainer/attacks/last), unless an attack was staged here meanwhile, with the Attack and the
+     Victim it was staged with, unless the trainer chose others meanwhile. It drew the last push bombing's
+     even after a brute force staged since, beside the Attack select's first choice, "Password spray". A push
+     bombing's comes with its count of her answers and its verdict as they stand now. */
+  let choseHere = false;
+  attackForm.addEventListener("change", function () { choseHere = true; });
+  function chooseAsStaged(last) {
+    attackForm.attack.value = last.kind;
+    if (Array.from(victims.options).some(function (o) { return o.value === last.target; })) victims.value = last.target;
+  }
+  /* Her answers given before the reload are in the feed's backlog, which may come before that report: held
+     until it is drawn (`early`), then heard, those from its staging on, so a relay's verdict turns as it
+     did live ("Not over yet" until the push expired, then "The defences held.", though she let them in). */
   (async function restore() {
-    const answer = await SLS.call("GET", "/trainer/attacks/push-bombing", undefined, { background: true });
-    if (!answer.ok || !answer.data.staged || !answer.data.report || result.childElementCount) return;
-    draw(answer.data.report, null);
-    if (waiting && waiting.bombing) showBombing(answer.data);
+    let since = -Infinity;
+    try {
+      const answer = await SLS.call("GET", "/trainer/attacks/last", undefined, { background: true });
+      if (!answer.ok || !answer.data.staged || !answer.data.report || result.childElementCount) return;
+      draw(answer.data.report, null);
+      since = answer.data.at;
+      if (!choseHere) chooseAsStaged(answer.data);
+      if (waiting && waiting.bombing && answer.data.push_bombing) showBombing(answer.data.push_bombing);
+    } finally {
+      release(since);
+    }
   })();
+  /* ``since``: the drawn report's staging (app clock); an attack staged here meanwhile releases them all,
+     before its report is drawn, so a restore that never answers holds nothing for long. */
+  function release(since) {
+    const held = early || [];
+    early = null;
+    held.forEach(function (detail) { if (detail.wiped || detail.event.at >= since) heard(detail); });
+  }
 })();
