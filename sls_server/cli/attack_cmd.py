@@ -127,6 +127,23 @@ def attack(
             raise still_pending(report, timeout or 0)
         print_json(report)
         return
+    say_report(kind, username, staged, followed)
+    if pending:
+        raise still_pending(report, timeout or 0)
+    if chosen == "phishing_relay":  # what the room sees on /trainer/attacks/relay, in its words
+        with server_errors():
+            screen = client.request("GET", "/admin/v1/attacks/relay-screen")
+        say_screen(screen)
+
+
+def say_report(
+    kind: str, username: str, staged: dict[str, Any], followed: dict[str, Any] | None = None
+) -> None:
+    """A report as the console draws it: the verdict in its colour, the summary, the outcomes, and a push
+    bombing's count of her answers (``followed``: where it stands, which decides the verdict once no push
+    waits)."""
+    report = concluded(staged, followed) if followed else staged
+    pending = followed is not None and followed.get("verdict") == "pending"
     verdict, style = (None if followed and not pending else pending_verdict(staged)) or VERDICTS.get(
         str(report.get("verdict")), VERDICTS["defences_held"]
     )
@@ -138,12 +155,34 @@ def attack(
         print_renderable(fields_table(f"{kind} on {report.get('target', username)}", shown))
     if followed:  # her answers, counted by the server, as the console shows them under its verdict
         click.echo(str(followed.get("said", "")))
-    if pending:
-        raise still_pending(report, timeout or 0)
-    if chosen == "phishing_relay":  # what the room sees on /trainer/attacks/relay, in its words
-        with server_errors():
-            screen = client.request("GET", "/admin/v1/attacks/relay-screen")
-        say_screen(screen)
+
+
+@click.command("attack-last")
+@admin_options
+def attack_last(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """The last attack staged, whatever its kind, kept a day (GET /admin/v1/attacks/last): its report as the
+    trainer console draws it again after a reload, and a push bombing's count of the victim's answers and
+    verdict as they stand now. Exits 0 when none was staged (it says so; --json: `staged` false).
+
+    \b
+    Examples:
+      sls attack-last
+      sls attack-last --json | jq .report.verdict
+    """
+    client = connect(url, admin_token)
+    with server_errors():
+        last = client.request("GET", "/admin/v1/attacks/last")
+    if as_json:
+        print_json(last)
+        return
+    if not last.get("staged"):
+        note("no attack was staged in the last day (sls attack KIND USER stages one)")
+        return
+    kind = str(last.get("kind", "")).replace("_", "-")
+    target = str(last.get("target", ""))
+    at = datetime.fromtimestamp(int(last.get("at", 0)), UTC).strftime("%Y-%m-%d %H:%M:%S")
+    note(f"{kind} on {target}, staged at {at} UTC (server time)")
+    say_report(kind, target, dict(last.get("report") or {}), last.get("push_bombing"))
 
 
 def pending_verdict(report: dict[str, Any]) -> tuple[str, str] | None:

@@ -99,6 +99,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "clock": ("clock_cmd:clock", ()),
     "attack": ("attack_cmd:attack", ()),
     "attack-screen": ("attack_cmd:attack_screen", ()),
+    "attack-last": ("attack_cmd:attack_last", ()),
     "attackers": ("attack_cmd:attackers", ()),
     "ip-throttle": ("ip_throttle_cmd:ip_throttle", ()),
     "wipe": ("control_commands:wipe", ()),

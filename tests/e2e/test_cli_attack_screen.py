@@ -4,6 +4,8 @@ password and what the victim typed only as captured, never themselves."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from cli_world import (
     Demo,
@@ -27,3 +29,18 @@ def test_the_relay_prints_the_attacker_s_screen_as_the_page_says_it(demo: Demo) 
     again = demo.ok("attack-screen")
     assert again.stdout == relayed.stdout[relayed.stdout.index("The attacker's screen:") :]
     assert demo.user("card-carl")["password"] not in relayed.output + again.output
+
+
+def test_attack_last_prints_the_last_attack_staged_whatever_its_kind(demo: Demo) -> None:
+    """``sls attack-last`` reads ``GET /admin/v1/attacks/last``: nothing before an attack, then the last one's
+    report as ``sls attack`` printed it, a later attack of another kind taking its place."""
+    none = demo.ok("attack-last")
+    assert "no attack was staged" in none.output and demo.json("attack-last") == {"staged": False}
+    demo.ok("attack", "phishing-relay", "card-carl")
+    brute = demo.ok("attack", "brute-force", "sms-sam")
+    last = demo.json("attack-last")
+    assert (last["staged"], last["kind"], last["target"]) == (True, "brute_force", "sms-sam"), last
+    said = demo.ok("attack-last")
+    assert "brute-force on sms-sam, staged at " in said.output
+    assert said.stdout == brute.stdout  # the verdict, the summary and the outcomes, as staged
+    assert demo.user("card-carl")["password"] not in said.output + json.dumps(last)
