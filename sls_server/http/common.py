@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Request, Response, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
@@ -38,7 +39,19 @@ def extension(name: str, kind: type[_T]) -> _T:
 
 
 def core() -> Core:
-    return extension("sls", Core)
+    """The app's :class:`~sls_server.wiring.Core`, as :func:`extension` gives it, read in one call for the
+    wiring it always is (some twenty a flow); anything else goes through :func:`extension`'s check."""
+    found = this_app().extensions.get("sls")
+    return found if type(found) is Core else extension("sls", Core)
+
+
+# The proxies' own lookups (werkzeug's documented ``_get_current_object``: a function of the proxy that
+# finds the object in its context variable each time it is called), taken once here rather than read off
+# the proxy by a function of ours on each call: some eighty calls a flow. The proxies are typed as the
+# objects they stand for, whose types do not have that method.
+_request_now: Callable[[], Request] = cast(Any, request)._get_current_object
+_app_now: Callable[[], Flask] = cast(Any, current_app)._get_current_object
+_g_now: Callable[[], Any] = cast(Any, g)._get_current_object
 
 
 def this_request() -> Request:
@@ -49,17 +62,13 @@ def this_request() -> Request:
     object once with the proxy's documented ``_get_current_object()`` and reads it directly; the object is
     the same one, so what is read is too. Even for one read this is the cheaper way (a fifth of the
     attribute read's cost: the proxy's attribute lookup, not the context variable, is most of it)."""
-    proxy: Any = request  # typed as the Request it stands for; the proxy's own method is not on that type
-    found: Request = proxy._get_current_object()
-    return found
+    return _request_now()
 
 
 def this_app() -> Flask:
     """The app itself rather than ``flask.current_app``, as :func:`this_request` for the request: every
     :func:`core` reads the app (some twenty a flow)."""
-    proxy: Any = current_app
-    found: Flask = proxy._get_current_object()
-    return found
+    return _app_now()
 
 
 def json_answer(body: Any, status: int = 200) -> Response:
@@ -86,8 +95,7 @@ def json_answer(body: Any, status: int = 200) -> Response:
 
 def _this_g() -> Any:
     """``flask.g`` itself (see :func:`this_request`): an object that takes any attribute."""
-    proxy: Any = g
-    return proxy._get_current_object()
+    return _g_now()
 
 
 def header(name: str, current: Request | None = None) -> str | None:
@@ -98,8 +106,17 @@ def header(name: str, current: Request | None = None) -> str | None:
     absent, about 4 µs, and most of the headers a request is asked for are absent (``X-Request-Id``,
     ``X-Forwarded-For``, ``Sec-Fetch-Site``, ``Origin``, ``Authorization`` on a login)."""
     environ = (current or this_request()).environ
-    found = environ.get("HTTP_" + name.upper().replace("-", "_"))
+    key = _ENVIRON_KEYS.get(name)
+    if key is None:  # the names are the code's own, a few dozen: each worked out once (bounded all the same)
+        key = "HTTP_" + name.upper().replace("-", "_")
+        if len(_ENVIRON_KEYS) < 256:
+            _ENVIRON_KEYS[name] = key
+    found = environ.get(key)
     return found if isinstance(found, str) else None
+
+
+#: A header's name -> its key in the WSGI environ, for :func:`header`.
+_ENVIRON_KEYS: dict[str, str] = {}
 
 
 def path_value(name: str) -> str:
