@@ -47,28 +47,24 @@ def core() -> Core:
 
 # The proxies' own lookups (werkzeug's documented ``_get_current_object``: a function of the proxy that
 # finds the object in its context variable each time it is called), taken once here rather than read off
-# the proxy by a function of ours on each call: some eighty calls a flow. The proxies are typed as the
-# objects they stand for, whose types do not have that method.
-_request_now: Callable[[], Request] = cast(Any, request)._get_current_object
-_app_now: Callable[[], Flask] = cast(Any, current_app)._get_current_object
-_g_now: Callable[[], Any] = cast(Any, g)._get_current_object
+# the proxy on each call, and called directly, with no function of ours around them: some eighty calls a
+# flow. The proxies are typed as the objects they stand for, whose types do not have that method.
 
+this_request: Callable[[], Request] = cast(Any, request)._get_current_object
+"""The request itself rather than ``flask.request``, for a function that reads it several times.
 
-def this_request() -> Request:
-    """The request itself rather than ``flask.request``, for a function that reads it several times.
+``flask.request`` is a proxy that looks the request up in its context variable on every attribute read
+(about a microsecond each: some 30 a request across our hooks and helpers). A hot function binds the object
+once with the proxy's documented ``_get_current_object()`` and reads it directly; the object is the same
+one, so what is read is too. Even for one read this is the cheaper way (a fifth of the attribute read's
+cost: the proxy's attribute lookup, not the context variable, is most of it)."""
 
-    ``flask.request`` is a proxy that looks the request up in its context variable on every attribute read
-    (about a microsecond each: some 30 a request across our hooks and helpers). A hot function binds the
-    object once with the proxy's documented ``_get_current_object()`` and reads it directly; the object is
-    the same one, so what is read is too. Even for one read this is the cheaper way (a fifth of the
-    attribute read's cost: the proxy's attribute lookup, not the context variable, is most of it)."""
-    return _request_now()
+this_app: Callable[[], Flask] = cast(Any, current_app)._get_current_object
+"""The app itself rather than ``flask.current_app``, as :data:`this_request` for the request: every
+:func:`core` reads the app (some twenty a flow)."""
 
-
-def this_app() -> Flask:
-    """The app itself rather than ``flask.current_app``, as :func:`this_request` for the request: every
-    :func:`core` reads the app (some twenty a flow)."""
-    return _app_now()
+_this_g: Callable[[], Any] = cast(Any, g)._get_current_object
+"""``flask.g`` itself (see :data:`this_request`): an object that takes any attribute."""
 
 
 def json_answer(body: Any, status: int = 200) -> Response:
@@ -91,11 +87,6 @@ def json_answer(body: Any, status: int = 200) -> Response:
         status=status,
         mimetype=provider.mimetype,
     )
-
-
-def _this_g() -> Any:
-    """``flask.g`` itself (see :func:`this_request`): an object that takes any attribute."""
-    return _g_now()
 
 
 def header(name: str, current: Request | None = None) -> str | None:
