@@ -262,7 +262,9 @@ def _log(level: int, event: Event, *, counted: bool = False, to: logging.Logger 
     if not to.isEnabledFor(level):
         return
     fields = event.as_dict()
-    words = " ".join(f"{k}={v}" for k, v in fields.items() if k not in ("type", "at"))
+    words = " ".join(
+        [f"{k}={v}" for k, v in fields.items() if k not in ("type", "at")]
+    )  # a list: no generator
     how = " (counted in its window)" if counted else ""
     # The record made here with the caller ``to.log`` would have ``findCaller`` walk the stack back to
     # (this line of this function; some 10,000 instructions a line, four lines a flow). The frame is not
