@@ -130,14 +130,16 @@ class Flight:
 
         An answer that must be read from the socket is read by redis-py (``parse_response``: its timeouts,
         its words for a lost connection, its disconnect). The answers that came in the same read, most of a
-        batch's, are taken from hiredis's reader as they are (:func:`_buffered`), without redis-py's three
+        batch's, are taken from hiredis's reader as they are (:func:`_judged`), without redis-py's three
         calls around each (some 1.5 µs a command), and judged as redis-py judges them."""
         client, connection, commands = self._client, self._connection, self._commands
         callbacks = client.response_callbacks
         buffered = None  # the first answer is on its way: read from the socket
         replies: list[Any] = []
         for command in commands:
-            reply = _NOT_THERE if buffered is None else _buffered(connection, buffered)
+            reply = _NOT_THERE if buffered is None else buffered.gets()
+            if type(reply) not in _PLAIN and reply is not _NOT_THERE:  # a list, an error or a push
+                reply = _judged(connection, reply)
             if reply is _NOT_THERE:
                 try:
                     reply = client.parse_response(  # type: ignore[no-untyped-call]  # unannotated
@@ -179,13 +181,14 @@ def _buffered_reader(connection: Any) -> Any:
     return parser._reader
 
 
-def _buffered(connection: Any, reader: Any) -> Any:
-    """The next reply if hiredis has all of it already, judged as redis-py's ``read_response`` judges it (a
+#: Replies that are neither an error, nor a list (which may hold one), nor a push: taken as they are.
+_PLAIN = frozenset({str, int, float, bool, dict, set, type(None)})
+
+
+def _judged(connection: Any, reply: Any) -> Any:
+    """A reply hiredis had all of already, judged as redis-py's ``read_response`` judges it (a
     ``ConnectionError`` among the replies, Redis's ``LOADING`` or ``MASTERDOWN``, is raised, the connection
-    closed); :data:`_NOT_THERE` when it has not, or when it is a push (redis-py handles that, then reads)."""
-    reply = reader.gets()
-    if reply is _NOT_THERE:
-        return _NOT_THERE
+    closed); :data:`_NOT_THERE` for a push (redis-py handles that, then reads the reply after it)."""
     if _PUSH is not None and isinstance(reply, _PUSH):
         connection._parser.handle_push_response(reply)
         return _NOT_THERE
