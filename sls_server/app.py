@@ -33,7 +33,7 @@ class SlsFlask(Flask):
         self._sync = _SyncAnswers(self, self.SYNC_CACHE)
         # The kept answers' own lookup, a C method, stands in for this method on the instance: an answer
         # kept costs Flask no call of Python (seven a request); one not kept is worked out by ``__missing__``.
-        self.ensure_sync = self._sync.__getitem__  # type: ignore[method-assign, assignment]
+        self.ensure_sync = self._sync.__getitem__  # type: ignore[method-assign, assignment]  # the same call
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         return self._sync[func]
