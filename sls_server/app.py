@@ -30,14 +30,27 @@ class SlsFlask(Flask):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
+        self._sync = _SyncAnswers(self, self.SYNC_CACHE)
+        # The kept answers' own lookup, a C method, stands in for this method on the instance: an answer
+        # kept costs Flask no call of Python (seven a request); one not kept is worked out by ``__missing__``.
+        self.ensure_sync = self._sync.__getitem__  # type: ignore[method-assign, assignment]  # the same call
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        found = self._sync.get(func)
-        if found is None:
-            found = super().ensure_sync(func)
-            if len(self._sync) < self.SYNC_CACHE:
-                self._sync[func] = found
+        return self._sync[func]
+
+
+class _SyncAnswers(dict[Callable[..., Any], Callable[..., Any]]):
+    """Flask's ``ensure_sync`` answers for ``app`` by function, at most ``limit`` of them kept."""
+
+    def __init__(self, app: Flask, limit: int) -> None:
+        super().__init__()
+        self._app = app
+        self._limit = limit
+
+    def __missing__(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        found = Flask.ensure_sync(self._app, func)
+        if len(self) < self._limit:
+            self[func] = found
         return found
 
 

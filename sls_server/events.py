@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 from typing import Any, Literal
 
@@ -63,8 +61,7 @@ class EventLog(Recorder):
         _log(logging.INFO, event)
         observe_event(event)  # the Prometheus counters, in-process: no Redis round trip
 
-    @contextmanager
-    def caused(self, *, every: bool = False) -> Iterator[Cause]:
+    def caused(self, *, every: bool = False) -> _Caused:
         """Hold back the events :meth:`record` is given in the block, and write them when it ends (well or
         by an error: an event recorded before a refusal still lands), after those given to the yielded
         :class:`Cause`: the challenge issued, then the text that carried its code. The writes go together,
@@ -77,26 +74,7 @@ class EventLog(Recorder):
         order; a flood's answer then read by nobody), for a cause known only at the block's end that must
         still come first: a password reset's start, recorded once it happened, ahead of its text's refusal
         (``PasswordRecovery.start``)."""
-        held: list[Held] = []
-        cause = Cause(self)
-        token = HELD.set(held)
-        every_token = HOLDS_EVERY.set(every)
-        try:
-            yield cause
-        finally:
-            HOLDS_EVERY.reset(every_token)
-            HELD.reset(token)
-            outer = HELD.get()  # nested: the inner block's writes, of either kind, go to the outer's
-            # The cause and what it held in one round trip: a cause's write cut short then takes the rest
-            # with it, or lands with them (a text the phone got is never missing behind its cause's event).
-            with self._repo.together():
-                for item in [*cause.events, *held]:
-                    if isinstance(item, Event):
-                        self._write(item)
-                    elif outer is not None:
-                        outer.append(item)
-                    else:
-                        item()
+        return _Caused(self, every)
 
     def record_flood(
         self,
@@ -231,6 +209,40 @@ class EventLog(Recorder):
         return self._repo.counters()
 
 
+class _Caused:
+    """:meth:`EventLog.caused`'s block. A class, not a ``contextmanager`` generator: one every login
+    (``tests/unit/test_block_costs.py``)."""
+
+    __slots__ = ("_cause", "_every", "_every_token", "_held", "_log", "_token")
+
+    def __init__(self, log: EventLog, every: bool) -> None:
+        self._log = log
+        self._every = every
+
+    def __enter__(self) -> Cause:
+        self._held: list[Held] = []
+        self._cause = Cause(self._log)
+        self._token = HELD.set(self._held)
+        self._every_token = HOLDS_EVERY.set(self._every)
+        return self._cause
+
+    def __exit__(self, *exc: object) -> None:
+        HOLDS_EVERY.reset(self._every_token)
+        HELD.reset(self._token)
+        outer = HELD.get()  # nested: the inner block's writes, of either kind, go to the outer's
+        log = self._log
+        # The cause and what it held in one round trip: a cause's write cut short then takes the rest
+        # with it, or lands with them (a text the phone got is never missing behind its cause's event).
+        with log._repo.together():
+            for item in [*self._cause.events, *self._held]:
+                if isinstance(item, Event):
+                    log._write(item)
+                elif outer is not None:
+                    outer.append(item)
+                else:
+                    item()
+
+
 def _flood_group(type_: str, result: str | None, per: str, client: str | None) -> dict[str, str]:
     """The flood window an event repeatable at will is counted in: its type, result and client."""
     return {"type": type_, "result": result or "", per: client or "-"}
@@ -250,7 +262,9 @@ def _log(level: int, event: Event, *, counted: bool = False, to: logging.Logger 
     if not to.isEnabledFor(level):
         return
     fields = event.as_dict()
-    words = " ".join(f"{k}={v}" for k, v in fields.items() if k not in ("type", "at"))
+    words = " ".join(
+        [f"{k}={v}" for k, v in fields.items() if k not in ("type", "at")]
+    )  # a list: no generator
     how = " (counted in its window)" if counted else ""
     # The record made here with the caller ``to.log`` would have ``findCaller`` walk the stack back to
     # (this line of this function; some 10,000 instructions a line, four lines a flow). The frame is not

@@ -26,10 +26,12 @@ MAX_HOPS = 64
 CLIENT_V6_PREFIX = 64
 
 
+@functools.lru_cache(maxsize=4096)
 def client_block(ip: str) -> str:
     """What a per-address limit counts ``ip`` (normalised, as :func:`resolve_client_ip` gives it) under: an
     IPv4 address itself, an IPv6 address its /64 (``2001:db8:1:2::/64``). Text that is no address is counted
-    as it is."""
+    as it is. Remembered, as :func:`resolve_client_ip`'s answers are, and for the same reason: a login asks
+    twice, its client many times, and ``ipaddress`` parses in Python (a bounded number: a flood evicts)."""
     try:
         address = parse_ip(ip)
     except ValueError:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Request, Response, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
@@ -38,28 +39,32 @@ def extension(name: str, kind: type[_T]) -> _T:
 
 
 def core() -> Core:
-    return extension("sls", Core)
+    """The app's :class:`~sls_server.wiring.Core`, as :func:`extension` gives it, read in one call for the
+    wiring it always is (some twenty a flow); anything else goes through :func:`extension`'s check."""
+    found = this_app().extensions.get("sls")
+    return found if type(found) is Core else extension("sls", Core)
 
 
-def this_request() -> Request:
-    """The request itself rather than ``flask.request``, for a function that reads it several times.
+# The proxies' own lookups (werkzeug's documented ``_get_current_object``: a function of the proxy that
+# finds the object in its context variable each time it is called), taken once here rather than read off
+# the proxy on each call, and called directly, with no function of ours around them: some eighty calls a
+# flow. The proxies are typed as the objects they stand for, whose types do not have that method.
 
-    ``flask.request`` is a proxy that looks the request up in its context variable on every attribute read
-    (about a microsecond each: some 30 a request across our hooks and helpers). A hot function binds the
-    object once with the proxy's documented ``_get_current_object()`` and reads it directly; the object is
-    the same one, so what is read is too. Even for one read this is the cheaper way (a fifth of the
-    attribute read's cost: the proxy's attribute lookup, not the context variable, is most of it)."""
-    proxy: Any = request  # typed as the Request it stands for; the proxy's own method is not on that type
-    found: Request = proxy._get_current_object()
-    return found
+this_request: Callable[[], Request] = cast(Any, request)._get_current_object
+"""The request itself rather than ``flask.request``, for a function that reads it several times.
 
+``flask.request`` is a proxy that looks the request up in its context variable on every attribute read
+(about a microsecond each: some 30 a request across our hooks and helpers). A hot function binds the object
+once with the proxy's documented ``_get_current_object()`` and reads it directly; the object is the same
+one, so what is read is too. Even for one read this is the cheaper way (a fifth of the attribute read's
+cost: the proxy's attribute lookup, not the context variable, is most of it)."""
 
-def this_app() -> Flask:
-    """The app itself rather than ``flask.current_app``, as :func:`this_request` for the request: every
-    :func:`core` reads the app (some twenty a flow)."""
-    proxy: Any = current_app
-    found: Flask = proxy._get_current_object()
-    return found
+this_app: Callable[[], Flask] = cast(Any, current_app)._get_current_object
+"""The app itself rather than ``flask.current_app``, as :data:`this_request` for the request: every
+:func:`core` reads the app (some twenty a flow)."""
+
+_this_g: Callable[[], Any] = cast(Any, g)._get_current_object
+"""``flask.g`` itself (see :data:`this_request`): an object that takes any attribute."""
 
 
 def json_answer(body: Any, status: int = 200) -> Response:
@@ -84,12 +89,6 @@ def json_answer(body: Any, status: int = 200) -> Response:
     )
 
 
-def _this_g() -> Any:
-    """``flask.g`` itself (see :func:`this_request`): an object that takes any attribute."""
-    proxy: Any = g
-    return proxy._get_current_object()
-
-
 def header(name: str, current: Request | None = None) -> str | None:
     """The request's header ``name`` (not ``Content-Type`` or ``Content-Length``, which the environ keeps
     under other keys), as ``request.headers.get(name)`` gives it: the same environ value, read directly.
@@ -98,8 +97,17 @@ def header(name: str, current: Request | None = None) -> str | None:
     absent, about 4 µs, and most of the headers a request is asked for are absent (``X-Request-Id``,
     ``X-Forwarded-For``, ``Sec-Fetch-Site``, ``Origin``, ``Authorization`` on a login)."""
     environ = (current or this_request()).environ
-    found = environ.get("HTTP_" + name.upper().replace("-", "_"))
+    key = _ENVIRON_KEYS.get(name)
+    if key is None:  # the names are the code's own, a few dozen: each worked out once (bounded all the same)
+        key = "HTTP_" + name.upper().replace("-", "_")
+        if len(_ENVIRON_KEYS) < 256:
+            _ENVIRON_KEYS[name] = key
+    found = environ.get(key)
     return found if isinstance(found, str) else None
+
+
+#: A header's name -> its key in the WSGI environ, for :func:`header`.
+_ENVIRON_KEYS: dict[str, str] = {}
 
 
 def path_value(name: str) -> str:

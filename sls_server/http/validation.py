@@ -76,12 +76,20 @@ def no_body() -> None:
     honoured: a body nothing reads is refused, not ignored. No body, or an empty JSON object (``{}``, which
     some clients send with every POST), says nothing and passes."""
     current = this_request()
-    if current.content_length == 0:  # declared empty (and not chunked), as the body's stream reads it
+    if _declared_empty(current.environ) or current.content_length == 0:  # declared empty (and not chunked)
         return  # nothing to read: werkzeug's read of an empty body costs some 20 µs
     raw = current.get_data(cache=True)
     if not raw.strip() or (raw.lstrip().startswith(b"{") and empty_object(raw)):
         return
     raise InvalidRequest("this route takes no body; send the request without one", field="body")
+
+
+def _declared_empty(environ: dict[str, Any]) -> bool:
+    """``Content-Length: 0`` and no ``Transfer-Encoding`` at all, read from the environ: what werkzeug's
+    ``content_length`` then says too (0), without its two lookups through ``EnvironHeaders``, the absent
+    one raising and catching a ``KeyError`` (some 4 µs; every session, tickle and logout). Any other case
+    is werkzeug's to judge (a chunked body, a length it reads as 0 or as none)."""
+    return environ.get("CONTENT_LENGTH") == "0" and "HTTP_TRANSFER_ENCODING" not in environ
 
 
 def query(model: type[Model]) -> Model:

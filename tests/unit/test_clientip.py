@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import pytest
 
 from sls_server.accounts.clientip import client_block, resolve_client_ip
@@ -95,6 +98,27 @@ def test_normalise_ip(text: str, expected: str) -> None:
 )
 def test_per_address_limits_count_an_ipv6_client_by_its_64(ip: str, expected: str) -> None:
     assert client_block(ip) == expected
+    assert client_block(ip) == expected  # and again, as remembered
+
+
+def test_a_clients_block_is_worked_out_once_per_address() -> None:
+    """A login asks for its client's block twice (the password's throttle, then its refund or count), and a
+    client sends many: ``ipaddress`` parses an address in some 15 µs of Python, so the answers of this pure
+    function are remembered, a bounded number (a flood of addresses only evicts)."""
+    client_block("2001:db8:7:7::1")
+    calls: list[str] = []
+
+    def watch(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code.co_filename.endswith("ipaddress.py"):
+            calls.append(frame.f_code.co_name)
+
+    sys.setprofile(watch)
+    try:
+        again = client_block("2001:db8:7:7::1")
+    finally:
+        sys.setprofile(None)
+    assert again == "2001:db8:7:7::/64"
+    assert calls == []
 
 
 @pytest.mark.parametrize("text", ["", "hello", "203.0.113.0/24", "1.2.3", "010.0.0.1"])

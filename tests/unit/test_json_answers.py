@@ -7,6 +7,7 @@ changed: the same values, the same key order, compact, strict.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -184,3 +185,27 @@ def test_an_answer_built_in_one_step_is_jsonifys_byte_for_byte(answer: Any, stat
 
 def test_in_debug_mode_an_answer_built_in_one_step_is_still_indented() -> None:
     _answers_alike(True, {"b": 1, "a": [1]}, 201)
+
+
+def test_a_kept_sync_answer_costs_no_call_of_python() -> None:
+    """Flask asks ``ensure_sync`` seven times a request: a kept answer is the dict's own lookup (C), with no
+    Python frame; a function not yet asked about is checked by Flask, once."""
+    app = SlsFlask(__name__)
+
+    def view() -> str:
+        return "ok"
+
+    assert app.ensure_sync(view) is view
+    frames: list[str] = []
+
+    def watch(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            frames.append(frame.f_code.co_name)
+
+    sys.setprofile(watch)
+    try:
+        again = app.ensure_sync(view)
+    finally:
+        sys.setprofile(None)
+    assert again is view
+    assert frames == []

@@ -337,3 +337,30 @@ def test_a_records_hash_names_its_fields_in_order_without_those_it_encodes_itsel
         **{"id": "s", "username": "u", "authenticated_at": "1", "idle_expires_at": "2"},
         **{"expires_at": "3", "last_seen_at": "4", "factor": "totp", "verified:withdrawal": "9"},
     }
+
+
+def test_a_records_hash_is_each_value_encoded() -> None:
+    """``codec.to_hash`` writes a text or a plain integer itself: the same as :func:`codec.encode` for every
+    kind of value, a bool and a subclass of int or str among them, absent values left out."""
+    from enum import StrEnum
+
+    from sls_server.store.records.codec import encode, to_hash
+
+    class Word(StrEnum):
+        ONE = "one"
+
+    values: dict[str, object] = {
+        "text": "a",
+        "empty": "",
+        "zero": 0,
+        "number": -12,
+        "yes": True,
+        "no": False,
+        "names": ("x", "y"),
+        "none": None,
+        "word": Word.ONE,
+    }
+    expected = {name: text for name, value in values.items() if (text := encode(value)) is not None}
+    assert to_hash(values) == expected
+    assert list(to_hash(values)) == list(expected)
+    assert type(to_hash({"word": Word.ONE})["word"]) is type(encode(Word.ONE))

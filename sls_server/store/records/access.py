@@ -28,8 +28,8 @@ class UserAccess:
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> UserAccess:
-        f = Fields("user access", raw)
-        return cls(decode_allowlist(f.maybe_text("allowlist")), f.maybe_text("account"))
+        get = raw.get  # a text that may be absent, read inline: ``Fields.maybe_text``
+        return cls(decode_allowlist(get("allowlist") or None), get("account") or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +55,11 @@ class AccountDeletionLeft:
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> AccountDeletionLeft:
         f = Fields("account deletion", raw)
+        get = raw.get  # a text that may be absent, read inline: ``Fields.maybe_text``
         return cls(
             at=f.integer("at"),
             users=f.names("users"),
-            id=f.maybe_text("id") or "",
+            id=get("id") or None or "",
             import_taken_back=bool(f.maybe_flag("import_taken_back")),
             incarnation=raw.get("incarnation"),  # '' and absent differ here
             events_written=bool(f.maybe_flag("events")),
@@ -78,10 +79,11 @@ class AccountRecord:
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> AccountRecord:
         f = Fields("account", raw)
+        get = raw.get  # a text that may be absent, read inline: ``Fields.maybe_text``
         return cls(
             account_id=f.text("account_id"),
             created_at=f.integer("created_at"),
-            allowlist=decode_allowlist(f.maybe_text("allowlist")),
+            allowlist=decode_allowlist(get("allowlist") or None),
         )
 
     def to_hash(self) -> dict[str, str]:

@@ -45,12 +45,18 @@ def encode(value: object) -> str | None:
 
 
 def to_hash(fields: Mapping[str, object]) -> dict[str, str]:
-    """A whole record as hash fields: absent (None) values are left out, in one pass."""
-    return {
-        name: text
-        for name, value in fields.items()
-        if value is not None and (text := encode(value)) is not None
-    }
+    """A whole record as hash fields: absent (None) values are left out, in one pass. A text or a plain
+    integer, most fields, is written here as :func:`encode` writes it, without a call of it each."""
+    found: dict[str, str] = {}
+    for name, value in fields.items():
+        kind = type(value)
+        if kind is str:
+            found[name] = value  # type: ignore[assignment]  # checked: a str
+        elif kind is int:
+            found[name] = str(value)
+        elif value is not None and (text := encode(value)) is not None:
+            found[name] = text
+    return found
 
 
 def changes_hash(changes: Mapping[str, object]) -> dict[str, str]:

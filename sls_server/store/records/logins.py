@@ -94,6 +94,7 @@ class LoginTxn:
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> LoginTxn:
         f = Fields("login", raw)
+        get = raw.get  # a text that may be absent, read inline: ``Fields.maybe_text``
         return cls(
             txn_id=f.text("txn_id"),
             username=f.text("username"),
@@ -107,22 +108,22 @@ class LoginTxn:
             dies_at=f.maybe_integer("dies_at"),
             switches_left=f.maybe_integer("switches_left"),
             prompt_no=f.maybe_integer("prompt_no"),
-            epoch=f.maybe_text("epoch"),
-            ip=f.maybe_text("ip"),
+            epoch=get("epoch") or None,
+            ip=get("ip") or None,
             failed_before=f.maybe_integer("failed_before"),
             new_place=f.maybe_flag("new_place"),
-            lock_bucket=f.maybe_text("lock_bucket"),
-            binding=f.maybe_text("binding"),
-            session_id=f.maybe_text("session_id"),
-            challenge=f.maybe_text("challenge"),
-            mode=f.maybe_text("mode"),
-            match=f.maybe_text("match"),
-            nonce=f.maybe_text("nonce"),
-            notification_id=f.maybe_text("notification_id"),
-            code_sealed=f.maybe_text("code_sealed"),
+            lock_bucket=get("lock_bucket") or None,
+            binding=get("binding") or None,
+            session_id=get("session_id") or None,
+            challenge=get("challenge") or None,
+            mode=get("mode") or None,
+            match=get("match") or None,
+            nonce=get("nonce") or None,
+            notification_id=get("notification_id") or None,
+            code_sealed=get("code_sealed") or None,
             settled_at=f.maybe_integer("settled_at"),
             collected_at=f.maybe_integer("collected_at"),
-            device_gone=f.maybe_text("device_gone"),
+            device_gone=get("device_gone") or None,
         )
 
     def to_hash(self) -> dict[str, str]:

@@ -41,6 +41,7 @@ class SessionRecord:
     def from_hash(cls, raw: dict[str, str], *, id: str | None = None) -> SessionRecord:
         """``id``: the id the index names it by, for a record that does not hold its own."""
         f = Fields("session", raw)
+        get = raw.get  # a text that may be absent, read inline: ``Fields.maybe_text``
         return cls(
             id=id or f.text("id"),
             username=f.text("username"),
@@ -49,10 +50,10 @@ class SessionRecord:
             expires_at=f.integer("expires_at"),
             last_seen_at=f.integer("last_seen_at"),
             factor=f.text("factor"),
-            device_id=f.maybe_text("device_id"),
-            ip=f.maybe_text("ip"),
-            epoch=f.maybe_text("epoch"),
-            state=f.maybe_text("state"),
+            device_id=get("device_id") or None,
+            ip=get("ip") or None,
+            epoch=get("epoch") or None,
+            state=get("state") or None,
             verified=f.prefixed(VERIFIED_PREFIX),
             retired=f.names("retired"),
         )

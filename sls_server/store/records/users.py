@@ -34,17 +34,18 @@ class UserRecord:
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> UserRecord:
         f = Fields("user", raw)
+        get = raw.get  # a text that may be absent, read inline: ``Fields.maybe_text``
         return cls(
             username=f.text("username"),
             password_hash=f.text("password_hash"),
             created_at=f.integer("created_at"),
-            phone=f.maybe_text("phone"),
+            phone=get("phone") or None,
             disabled=f.flag("disabled"),
-            epoch=f.maybe_text("epoch"),
-            default_device=f.maybe_text("default_device"),
+            epoch=get("epoch") or None,
+            default_device=get("default_device") or None,
             paper=f.flag("paper"),
-            password_epoch=f.maybe_text("password_epoch"),
-            temporary_passcode=f.maybe_text("temporary_passcode"),
+            password_epoch=get("password_epoch") or None,
+            temporary_passcode=get("temporary_passcode") or None,
         )
 
     def to_hash(self) -> dict[str, str]:
@@ -96,11 +97,12 @@ class DeletionLeft:
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> DeletionLeft:
         f = Fields("deletion", raw)
+        get = raw.get  # a text that may be absent, read inline: ``Fields.maybe_text``
         return cls(
             at=f.integer("at"),
             devices=f.names("devices"),
             sessions=f.names("sessions"),
-            id=f.maybe_text("id") or "",
+            id=get("id") or None or "",
             import_taken_back=bool(f.maybe_flag("import_taken_back")),
             events_written=bool(f.maybe_flag("events")),
         )
