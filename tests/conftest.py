@@ -38,8 +38,8 @@ FROZEN_AT = "2030-01-01 12:00:00"
 VECTORS = Path(__file__).parent / "vectors"
 #: pytester, for the scenario plugin's runs of another project inside the test's process
 #: (tests/scenarios/inner_pytest.py); the ``sls serve`` processes tests start (serve_processes.py) and the
-#: servers they share (shared_servers.py); the order the tests run in (slow_first.py).
-pytest_plugins = ("pytester", "serve_processes", "shared_servers", "slow_first")
+#: servers they share (shared_servers.py).
+pytest_plugins = ("pytester", "serve_processes", "shared_servers")
 
 # Some shells and CI images set PYTHONDONTWRITEBYTECODE: then every Python process the suite starts (each
 # xdist worker, `sls serve`, `sls` command and nested pytest; all inherit this process's environment, and the
