@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import api_clock
 import freezegun
 import pytest
 import server_log_kit
+import template_cache
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
 from flask import Flask
@@ -51,6 +53,8 @@ sys.dont_write_bytecode = False
 # freezegun also gives real time to any call with an ignored module among its five nearest callers, and a
 # test's own body is called straight from ``_pytest.python``, so ignoring all of pytest would unfreeze it.
 freezegun.configure(extend_ignore_list=["_pytest.timing"])
+#: Every app this process makes compiles each page's template once (``template_cache``).
+SHARED_TEMPLATES = template_cache.share_compiled_templates()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -89,6 +93,7 @@ def collector_unfrozen() -> Iterator[None]:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     server_log_kit.forget()
+    API_CLOCK.in_test = False
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -98,16 +103,42 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     server_log_kit.add_to_report(outcome.get_result())
 
 
+#: The frozen instant of the API tests, started once for a run of them in a worker (``api_clock``).
+API_CLOCK = api_clock.SharedFreeze(FROZEN_AT)
+
+
+def is_api_test(item: pytest.Item | None) -> bool:
+    return item is not None and item.path.parent.name == "api"
+
+
 @pytest.fixture(autouse=True)
-def frozen_time(request: pytest.FixtureRequest) -> Iterator[None]:
+def frozen_time(request: pytest.FixtureRequest) -> None:
     """API tests run at a frozen instant, so every expiry they assert is exact, never off by a second that
     ticked while the test ran; time moves only through ``POST /admin/v1/clock`` or a test's own freezegun.
-    Other tests keep real time: they talk to processes freezegun cannot reach."""
-    if request.path.parent.name != "api":
-        yield
-        return
-    with freeze_time(FROZEN_AT):
-        yield
+    Other tests keep real time: they talk to processes freezegun cannot reach. The freeze outlives the test
+    when the next is an API test too (``pytest_runtest_teardown``): starting one costs a walk of every
+    module."""
+    if is_api_test(request.node):
+        API_CLOCK.freeze()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After an API test's teardown, real time again unless the next test is an API test as well."""
+    yield
+    if not is_api_test(nextitem):
+        API_CLOCK.thaw()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any]) -> Iterator[None]:
+    """A fixture wider than a test is made, and torn down, in real time, as before the API tests' freeze
+    outlived a test (``api_clock``): unless a test asked for it as it ran, frozen as it always was."""
+    if fixturedef.scope != "function" and not API_CLOCK.in_test:
+        API_CLOCK.thaw()
+    yield
+    if fixturedef.scope != "function":
+        fixturedef.addfinalizer(API_CLOCK.thaw)  # the last added runs first: before the fixture's teardown
 
 
 #: Which Redis the tests that take ``redis_url`` run on: ``single`` (default), or ``cluster`` / ``sentinel``
