@@ -67,7 +67,9 @@ def test_the_console_counts_each_lease_down_and_reads_again_when_one_runs_out(
     # (a tenth of a second was past already once on a loaded machine: "Cannot fast-forward to the past")
     page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)
     left = int(re.search(held, line.inner_text())[1])  # type: ignore[index]
-    assert 4 <= left <= 10, left  # renewed every 3.3 s of its 10: at least 6.7 s were left when served
+    # renewed every 3.3 s of its 10: at least 6.7 s were left when served, less a renewal late on a loaded
+    # machine (3 s was read once under a load of 15); the steps below need one second after two
+    assert 3 <= left <= 10, left
     page.clock.run_for(2_000)
     expect(line).to_contain_text(f"lease {left - 2} s left)")
     with page.expect_response(
