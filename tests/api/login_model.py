@@ -68,6 +68,8 @@ class Login:
     push: str = "pending"
     """A push's fate: ``pending``, ``approved``, ``denied``, ``wrong_number``, ``collected``, ``lapsed``
     (approved, but not collected in time)."""
+    reason: str | None = None
+    """Why an IB Key login asks for Challenge/Response: ``push_limited``, ``roaming``, ``requested``."""
 
 
 @dataclass
@@ -102,6 +104,11 @@ class Model:
     """Her one factor is an IB Key: a login pushes while the push limit allows, else asks for a challenge."""
     pushes: list[int] = field(default_factory=list)
     """When each push was sent."""
+    texts_lost: bool = False
+    """Roaming with ``roaming_loses_every: 1``: every text is sent (and counted) but never arrives."""
+    roaming: bool = False
+    """Her phone is abroad without data (authenticators.md, *Without notifications*): an IB Key login sends
+    no push (nor counts one) and asks for Challenge/Response; an answer to a push is ``409 phone_offline``."""
 
     # -- what the documents say, one rule each -------------------------------------------------------------
 
@@ -164,9 +171,11 @@ class Model:
             return self.failed(ip, Expect(401, "invalid_credentials"))
         if self.device_disabled():
             return Expect(423, "device_locked")  # her only factor: no login starts
+        reason = None
         if self.ibkey:
             self.pushes = [t for t in self.pushes if t > self.now - PUSH_WINDOW]
-            if len(self.pushes) < PUSH_LIMIT:
+            reason = "roaming" if self.roaming else "push_limited"
+            if not self.roaming and len(self.pushes) < PUSH_LIMIT:
                 self.pushes.append(self.now)
                 self.login = Login(started_at=self.now, expires_at=self.now + PUSH_TTL, mode="push")
                 return Expect(200)
@@ -175,7 +184,7 @@ class Model:
             leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
             return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
         self.challenges.append(self.now)
-        self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL)
+        self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL, reason=reason)
         return Expect(200)
 
     def verify(self, right: bool, ip: str) -> Expect:
@@ -227,33 +236,37 @@ class Model:
         login.push = "approved"
         return Expect(200, fields={"state": "approved"})
 
-    def can_ask_for_challenge(self, ip: str) -> bool:
-        """The plain case of the login page's *Use Challenge/Response instead*: a push still waiting, on a
-        login neither locked, refused its address, nor past its switches (the rest is other tests')."""
-        login = self.login
-        return (
-            login is not None
-            and login.mode == "push"
-            and login.push == "pending"
-            and self.now < login.expires_at
-            and login.switches < MAX_SWITCHES
-            and not self.locked()
-            and self.allowed(ip)
-            and not self.device_disabled()
-        )
-
-    def ask_for_challenge(self) -> Expect:
-        """``POST …/factor {"type": "ibkey", "mode": "challenge"}``: the push withdrawn, a challenge issued
-        within the issue limit (a refusal gives the switch back), no later than the login's lifetime."""
+    def ask_for_challenge(self, ip: str) -> Expect:
+        """``POST …/factor {"type": "ibkey", "mode": "challenge"}`` on the latest login, from its address, in
+        any state: the address and the lock first (security.md: a locked login "gets no new code"); a denied
+        push is ``401 push_denied`` for good (authenticators.md); a login over (answered, its attempts or
+        its number spent, its push or challenge expired) is ``410 challenge_expired``; past its switches
+        the next one ends it (``429 login_exhausted``); a disabled IB Key gives no challenge. Else the push
+        withdrawn (or a new challenge for one asked already), within the issue limit (a refusal gives the
+        switch back), no later than the login's lifetime."""
         login = self.login
         assert login is not None
+        if not self.allowed(ip):
+            return Expect(403, "ip_restricted")
+        if self.locked():
+            return self.lock_expect()
+        if login.push == "denied":
+            return Expect(401, "push_denied")
+        over = login.done or login.push in ("wrong_number", "collected", "lapsed") or login.attempts_left == 0
+        if over or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
+            return Expect(410, "challenge_expired")
+        if login.switches >= MAX_SWITCHES:  # integration.md: "the next is 429 login_exhausted"
+            login.attempts_left = 0  # ended
+            return Expect(429, "login_exhausted")
+        if self.device_disabled():
+            return Expect(423, "device_locked")
         self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
         if len(self.challenges) >= self.issue_limit:
             leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
             return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
         self.challenges.append(self.now)
         login.switches += 1
-        login.mode = "challenge"
+        login.mode, login.reason, login.push = "challenge", "requested", "withdrawn"
         login.expires_at = min(self.now + CHALLENGE_TTL, login.started_at + LOGIN_LIFETIME)
         return Expect(200)
 

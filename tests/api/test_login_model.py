@@ -34,6 +34,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from ibkey_app_model import APP_PIN_ATTEMPTS, AppModel
 from login_model import ABSOLUTE_TIMEOUT, CHALLENGE_ISSUE_LIMIT, SMS_SEND_LIMIT, Expect, Model
 from werkzeug.test import TestResponse
 
@@ -46,6 +47,11 @@ PASSWORD = "Correct-Horse-Model-Battery"
 PIN = "2580"
 PHONE = "+15550100042"
 APP_PIN = "12ab"
+PASSCODE = "482916"
+#: What the phone is unlocked with, right, and a wrong one of the right form (so it counts).
+SECRETS = {"pin": (APP_PIN, "34cd"), "passcode": (PASSCODE, "111111")}
+#: How the app is unlocked at each answer: mostly right, sometimes a wrong secret or the wrong kind.
+UNLOCKS = st.sampled_from(["right"] * 5 + ["wrong", "kind"])
 HOME = "198.51.100.7"
 AWAY = "203.0.113.9"
 ADDRESSES = st.sampled_from([HOME, AWAY])
@@ -106,6 +112,8 @@ class LoginPolicy(RuleBasedStateMachine):
         self.mode = ""
         self.note: dict[str, Any] = {}
         self.model = Model(now=0)
+        self.app = AppModel()
+        self.code = ""
 
     @initialize()
     def world(self) -> None:
@@ -116,7 +124,7 @@ class LoginPolicy(RuleBasedStateMachine):
         user: dict[str, Any] = {"username": USER, "password": PASSWORD}
         if self.factor == "sms":  # a phone at creation is an SMS authenticator at once
             user["phone"] = PHONE
-        if self.factor == "ibkey":  # the phone the activation code goes to, and no SMS beside the app
+        if self.factor.startswith("ibkey"):  # the phone the activation code goes to, and no SMS beside it
             user.update(phone=PHONE, sms=False)
         made = client.post("/admin/v1/users", json=user, headers=ADMIN)
         assert made.status_code == 201, made.get_json()
@@ -126,21 +134,29 @@ class LoginPolicy(RuleBasedStateMachine):
             )
             assert card.status_code == 201, card.get_json()
             self.key = bytes.fromhex(card.get_json()["secret_hex"])
-        if self.factor == "ibkey":
+        if self.factor.startswith("ibkey"):
             self.activate_ibkey()
         devices = client.get(f"/admin/v1/users/{USER}", headers=ADMIN).get_json()["devices"]
         self.device_id = devices[0]["device_id"]
-        self.model = Model(now=int(clock.get_json()["now"]), ibkey=self.factor == "ibkey", **self.limits)
+        ibkey = self.factor.startswith("ibkey")
+        self.model = Model(now=int(clock.get_json()["now"]), ibkey=ibkey, **self.limits)
 
     def activate_ibkey(self) -> None:
+        """Android with the app's PIN; an iPhone with its passcode (no Touch ID / Face ID set up yet: the
+        ``biometrics`` rule sets them up and takes them off again)."""
+        ios = self.factor == "ibkey-ios"
+        self.app = AppModel(unlock="passcode", passcode_set=True) if ios else AppModel()
         enrolled = self.client.post(
-            f"/admin/v1/users/{USER}/devices", json={"type": "ibkey", "platform": "android"}, headers=ADMIN
+            f"/admin/v1/users/{USER}/devices",
+            json={"type": "ibkey", "platform": "ios" if ios else "android"},
+            headers=ADMIN,
         )
         assert enrolled.status_code == 201, enrolled.get_json()
         app = enrolled.get_json()["device_id"]
         inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
         code = next(m["code"] for m in inbox if m["purpose"] == "ibkey_activation")
-        body = {"username": USER, "password": PASSWORD, "activation_code": code, "pin": APP_PIN}
+        body = {"username": USER, "password": PASSWORD, "activation_code": code}
+        body.update({"passcode": PASSCODE} if ios else {"pin": APP_PIN})
         done = self.client.post(f"/sim/v1/ibkey/{app}/activate", json=body)
         assert done.status_code == 200, done.get_json()
 
@@ -150,6 +166,7 @@ class LoginPolicy(RuleBasedStateMachine):
 
     def password(self, right: bool, ip: str) -> None:
         sent = {"username": USER, "password": PASSWORD if right else PASSWORD + "-wrong"}
+        texted = self.login_codes()
         answer = self.client.post("/api/v1/auth/login", json=sent, environ_base={"REMOTE_ADDR": ip})
         expect = self.model.password(right, ip)
         body = _check(answer, expect, f"password(right={right}, ip={ip})")
@@ -160,28 +177,54 @@ class LoginPolicy(RuleBasedStateMachine):
             self.challenge = body["factor"].get("challenge", "")
             self.mode = body["factor"].get("mode", "challenge")
             assert self.mode == self.model.login.mode, body["factor"]
+            assert body["factor"].get("reason") == self.model.login.reason, body["factor"]
             if self.mode == "push":
                 self.match = body["factor"]["match"]
                 notes = self.client.get(f"/sim/v1/ibkey/{self.device_id}/notifications").get_json()
                 self.note = next(n for n in notes["notifications"] if n["txn_id"] == self.txn)
-            if self.factor == "sms":
-                inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
-                self.code = next(m["code"] for m in inbox if m["purpose"] == "login")
+            if self.factor == "sms":  # a text roaming lost never arrives: she has no code to type
+                codes = self.login_codes()
+                arrived = len(codes) > len(texted)
+                assert arrived != self.model.texts_lost, (codes, texted)
+                self.code = codes[0] if arrived else ""
             self.login_ip = ip
 
-    @precondition(lambda self: self.txn is not None and self.mode == "challenge")
-    @rule(roll=ROLL, wrong=st.integers(0, 99_999_999))
-    def verify_roll(self, roll: int, wrong: int) -> None:
-        self.verify(roll < self.shares[1], wrong)
+    def login_codes(self) -> list[str]:
+        """The login codes in the phone's inbox, newest first."""
+        inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
+        return [m["code"] for m in inbox if m["purpose"] == "login"]
 
-    def verify(self, right: bool, wrong: int) -> None:
+    def open_app(self, how: str) -> tuple[dict[str, Any], Expect | None]:
+        """What the app is unlocked with (``right``, a ``wrong`` secret, or the wrong ``kind``), and the
+        app model's refusal of it, if any (a biometric cannot be wrong: Face ID failing sends nothing)."""
+        kind = self.app.unlock
+        if how == "kind":
+            other = (
+                "biometric" if kind != "biometric" else ("passcode" if self.factor == "ibkey-ios" else "pin")
+            )
+            body: dict[str, Any] = {"biometric": True} if other == "biometric" else {other: SECRETS[other][0]}
+            return body, self.app.open(other, True)
+        if kind == "biometric":
+            return {"biometric": True}, self.app.open(kind, True)
+        right = how == "right"
+        return {kind: SECRETS[kind][0 if right else 1]}, self.app.open(kind, right)
+
+    @precondition(lambda self: self.txn is not None and self.mode == "challenge")
+    @rule(roll=ROLL, wrong=st.integers(0, 99_999_999), how=UNLOCKS)
+    def verify_roll(self, roll: int, wrong: int, how: str) -> None:
+        self.verify(roll < self.shares[1], wrong, how)
+
+    def verify(self, right: bool, wrong: int, how: str = "right") -> None:
+        """The response typed: the card's, the texted code (a guess when none arrived), or the app's
+        Generate Passcode, which the phone may refuse (a guess is typed then)."""
         if self.factor == "sms":
-            digits, response = 6, self.code
-        elif self.factor == "ibkey":
-            typed = {"challenge": self.challenge, "pin": APP_PIN}
+            digits, response, right = 6, self.code, right and self.code != ""
+        elif self.factor.startswith("ibkey"):
+            unlocked, refusal = self.open_app(how)
+            typed = {"challenge": self.challenge, **unlocked}
             answered = self.client.post(f"/sim/v1/ibkey/{self.device_id}/respond", json=typed)
-            assert answered.status_code == 200, answered.get_json()
-            digits, response = 8, answered.get_json()["response"]
+            _check(answered, refusal or Expect(200), f"respond({how})")
+            digits, response, right = 8, answered.get_json().get("response", ""), right and refusal is None
         else:
             digits, response = 8, expected_response(self.key, hash_pin(PIN), self.challenge)
         if not right:
@@ -215,12 +258,17 @@ class LoginPolicy(RuleBasedStateMachine):
     @precondition(
         lambda self: self.mode == "push" and self.model.login and self.model.login.push == "pending"
     )
-    @rule(answer=st.sampled_from(["right", "right", "wrong", "deny"]))
-    def answer_push(self, answer: str) -> None:
-        """The app's answer to the latest login's push, with the app's PIN: the number the login shows,
-        another of the three, or Deny."""
+    @rule(answer=st.sampled_from(["right", "right", "wrong", "deny"]), how=UNLOCKS)
+    def answer_push(self, answer: str, how: str = "right") -> None:
+        """The app's answer to the latest login's push, unlocked as ``how`` says: the number the login
+        shows, another of the three, or Deny. From a roaming phone nothing is checked (``phone_offline``);
+        a refused unlock never reaches the server."""
         route = "deny" if answer == "deny" else "approve"
-        body: dict[str, Any] = {"pin": APP_PIN}
+        if self.model.roaming:
+            body: dict[str, Any] = {"pin": APP_PIN}
+            expect: Expect | None = Expect(409, "phone_offline")
+        else:
+            body, expect = self.open_app(how)
         if answer != "deny":
             body["match"] = (
                 self.match
@@ -230,19 +278,21 @@ class LoginPolicy(RuleBasedStateMachine):
         sent = self.client.post(
             f"/sim/v1/ibkey/{self.device_id}/notifications/{self.note['id']}/{route}", json=body
         )
-        _check(sent, self.model.answer_push(answer), f"answer_push({answer})")
+        _check(sent, expect or self.model.answer_push(answer), f"answer_push({answer}, {how})")
 
-    @precondition(lambda self: self.mode == "push" and self.model.can_ask_for_challenge(self.login_ip))
+    @precondition(lambda self: self.txn is not None and self.factor.startswith("ibkey"))
     @rule()
     def ask_for_challenge(self) -> None:
-        """The login page's *Use Challenge/Response instead*: the app's challenge, answered by ``verify``."""
+        """The login page's *Use Challenge/Response instead*, at any point of the latest login (a push
+        waiting, denied, answered, expired; a challenge asked already; the app locked, the IB Key disabled,
+        the account locked): the app's challenge, answered by ``verify``."""
         answer = self.client.post(
             f"/api/v1/auth/login/{self.txn}/factor",
             json={"type": "ibkey", "mode": "challenge"},
             headers={"X-Login-Token": self.login_token},
             environ_base={"REMOTE_ADDR": self.login_ip},
         )
-        expect = self.model.ask_for_challenge()
+        expect = self.model.ask_for_challenge(self.login_ip)
         body = _check(answer, expect, "ask_for_challenge")
         if expect.status == 200:
             factor = body["factor"]
@@ -339,6 +389,40 @@ class LoginPolicy(RuleBasedStateMachine):
         assert answer.status_code == 200, answer.get_json()
         self.model.allowlist = list(allowlist)
 
+    @precondition(lambda self: self.factor != "dscplus")
+    @rule(roaming=st.booleans(), loses=st.booleans())
+    def roam(self, roaming: bool, loses: bool) -> None:
+        """Her phone abroad without data or home again; abroad, every text lost or none (the whole set of
+        conditions is replaced, so home ends the loss too)."""
+        conditions: dict[str, Any] = {"roaming": roaming}
+        if roaming and loses:
+            conditions["roaming_loses_every"] = 1
+        answer = self.client.put(f"/sim/v1/phones/{PHONE}/conditions", json=conditions)
+        assert answer.status_code == 200, answer.get_json()
+        self.model.roaming, self.model.texts_lost = roaming, roaming and loses
+
+    @precondition(lambda self: self.factor.startswith("ibkey"))
+    @rule(times=st.sampled_from([1, 2, 3, APP_PIN_ATTEMPTS]))
+    def mistype(self, times: int) -> None:
+        """Wrong PINs (or iPhone passcodes) typed at the app's Generate Passcode, a few or ten in a row:
+        each refused on the phone and counted there, the tenth locking the app; the server sees nothing."""
+        for _ in range(times):
+            kind = self.app.unlock
+            typed = {kind: SECRETS[kind][1]} if kind != "biometric" else {"biometric": True}
+            answer = self.client.post(
+                f"/sim/v1/ibkey/{self.device_id}/respond", json={"challenge": "123456", **typed}
+            )
+            _check(answer, self.app.open(kind, False) or Expect(200), f"mistype({kind})")
+
+    @precondition(lambda self: self.factor == "ibkey-ios")
+    @rule(enabled=st.booleans(), right=st.sampled_from([True, True, False]))
+    def biometrics(self, enabled: bool, right: bool) -> None:
+        """The iPhone's Settings, Face ID & Passcode: set up (the app then asks for Face ID) or removed
+        (the passcode again), with the iPhone's passcode, right or not."""
+        body = {"enabled": enabled, "passcode": SECRETS["passcode"][0 if right else 1]}
+        answer = self.client.put(f"/sim/v1/ibkey/{self.device_id}/biometrics", json=body)
+        _check(answer, self.app.set_biometrics(enabled, right), f"biometrics({enabled}, right={right})")
+
     @rule(seconds=MOVES)
     def move_clock(self, seconds: int) -> None:
         moved = self.client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=ADMIN)
@@ -364,8 +448,9 @@ class LoginPolicy(RuleBasedStateMachine):
         ("dscplus", 1_000_000, 1500, 4, (5, 1)),
         ("sms", 1_000_000, ABSOLUTE_TIMEOUT, 4, (4, 1)),
         ("ibkey", 1_000_000, ABSOLUTE_TIMEOUT, 4, (4, 2)),
+        ("ibkey-ios", 1_000_000, ABSOLUTE_TIMEOUT, 10, (5, 3)),
     ],
-    ids=["account", "address-throttle", "short-limits", "sms", "ibkey"],
+    ids=["account", "address-throttle", "short-limits", "sms", "ibkey", "ibkey-ios"],
 )
 def test_the_login_policy_is_the_documented_one(
     app_config: dict[str, Any],
