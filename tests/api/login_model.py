@@ -65,6 +65,8 @@ class Login:
     """``push`` (an IB Key's notification) or ``challenge`` (a card's, or the app's Challenge/Response)."""
     switches: int = 0
     """Switches and new codes asked for: ``MAX_SWITCHES`` at most (security.md)."""
+    exhausted: bool = False
+    """Ended by one switch too many: every later step of it is ``429 login_exhausted`` (integration.md)."""
     push: str = "pending"
     """A push's fate: ``pending``, ``approved``, ``denied``, ``wrong_number``, ``collected``, ``lapsed``
     (approved, but not collected in time)."""
@@ -147,6 +149,16 @@ class Model:
         ended_by = "lifetime" if lifetime_ends <= session.idle_expires_at else "idle"
         return Expect(401, "session_expired", {"ended_by": ended_by})
 
+    def issue(self) -> Expect | None:
+        """A prompt to her one device (a challenge, or a text), within the issue limit's sliding window:
+        ``429 rate_limited`` with the wait until the oldest leaves it, else counted."""
+        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
+        if len(self.challenges) >= self.issue_limit:
+            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
+            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
+        self.challenges.append(self.now)
+        return None
+
     def device_disabled(self) -> bool:
         return self.device_failures >= self.device_limit
 
@@ -179,11 +191,9 @@ class Model:
                 self.pushes.append(self.now)
                 self.login = Login(started_at=self.now, expires_at=self.now + PUSH_TTL, mode="push")
                 return Expect(200)
-        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
-        if len(self.challenges) >= self.issue_limit:
-            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
-            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
-        self.challenges.append(self.now)
+        limited = self.issue()
+        if limited:
+            return limited
         self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL, reason=reason)
         return Expect(200)
 
@@ -197,6 +207,8 @@ class Model:
             return self.lock_expect()  # whatever the response, to any login of the user's
         if login.done:
             return Expect(409, "challenge_used")  # a replayed response
+        if login.exhausted:
+            return Expect(429, "login_exhausted")  # ended by its switches
         if login.attempts_left == 0 or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
             return Expect(410, "challenge_expired")
         if self.device_disabled():
@@ -238,12 +250,14 @@ class Model:
 
     def ask_for_challenge(self, ip: str) -> Expect:
         """``POST …/factor {"type": "ibkey", "mode": "challenge"}`` on the latest login, from its address, in
-        any state: the address and the lock first (security.md: a locked login "gets no new code"); a denied
-        push is ``401 push_denied`` for good (authenticators.md); a login over (answered, its attempts or
-        its number spent, its push or challenge expired) is ``410 challenge_expired``; past its switches
-        the next one ends it (``429 login_exhausted``); a disabled IB Key gives no challenge. Else the push
-        withdrawn (or a new challenge for one asked already), within the issue limit (a refusal gives the
-        switch back), no later than the login's lifetime."""
+        any state: the address and the lock first (security.md: a locked login "gets no new code", and the
+        address is judged at every step); a denied push is ``401 push_denied`` for good (authenticators.md);
+        one answered (a push approved, collected or not) is ``409 challenge_used``, as a replayed response
+        to it; one ended by its switches stays ``429 login_exhausted``; one over (its attempts or its number
+        spent, its push or challenge expired) is ``410 challenge_expired``; past its switches the next one
+        ends it (``429 login_exhausted``); a disabled IB Key gives no challenge. Else the push withdrawn (or
+        a new challenge for one asked already), within the issue limit (a refusal gives the switch back), no
+        later than the login's lifetime."""
         login = self.login
         assert login is not None
         if not self.allowed(ip):
@@ -252,19 +266,21 @@ class Model:
             return self.lock_expect()
         if login.push == "denied":
             return Expect(401, "push_denied")
-        over = login.done or login.push in ("wrong_number", "collected", "lapsed") or login.attempts_left == 0
+        if login.done or login.push in ("approved", "collected"):
+            return Expect(409, "challenge_used")  # answered (approved, collected or not): as a replay
+        if login.exhausted:
+            return Expect(429, "login_exhausted")
+        over = login.push in ("wrong_number", "lapsed") or login.attempts_left == 0
         if over or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
             return Expect(410, "challenge_expired")
         if login.switches >= MAX_SWITCHES:  # integration.md: "the next is 429 login_exhausted"
-            login.attempts_left = 0  # ended
+            login.exhausted = True
             return Expect(429, "login_exhausted")
         if self.device_disabled():
             return Expect(423, "device_locked")
-        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
-        if len(self.challenges) >= self.issue_limit:
-            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
-            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
-        self.challenges.append(self.now)
+        limited = self.issue()
+        if limited:
+            return limited
         login.switches += 1
         login.mode, login.reason, login.push = "challenge", "requested", "withdrawn"
         login.expires_at = min(self.now + CHALLENGE_TTL, login.started_at + LOGIN_LIFETIME)

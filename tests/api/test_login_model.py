@@ -36,6 +36,7 @@ from hypothesis.stateful import (
 )
 from ibkey_app_model import APP_PIN_ATTEMPTS, AppModel
 from login_model import ABSOLUTE_TIMEOUT, CHALLENGE_ISSUE_LIMIT, SMS_SEND_LIMIT, Expect, Model
+from stepup_model import StepUps
 from werkzeug.test import TestResponse
 
 from sls_devices.dscplus import expected_response, hash_pin
@@ -114,6 +115,10 @@ class LoginPolicy(RuleBasedStateMachine):
         self.model = Model(now=0)
         self.app = AppModel()
         self.code = ""
+        self.steps = StepUps(self.model)
+        self.step_txn = ""
+        self.step_challenge = ""
+        self.step_code = ""
 
     @initialize()
     def world(self) -> None:
@@ -140,6 +145,7 @@ class LoginPolicy(RuleBasedStateMachine):
         self.device_id = devices[0]["device_id"]
         ibkey = self.factor.startswith("ibkey")
         self.model = Model(now=int(clock.get_json()["now"]), ibkey=ibkey, **self.limits)
+        self.steps = StepUps(self.model)
 
     def activate_ibkey(self) -> None:
         """Android with the app's PIN; an iPhone with its passcode (no Touch ID / Face ID set up yet: the
@@ -189,10 +195,10 @@ class LoginPolicy(RuleBasedStateMachine):
                 self.code = codes[0] if arrived else ""
             self.login_ip = ip
 
-    def login_codes(self) -> list[str]:
-        """The login codes in the phone's inbox, newest first."""
+    def login_codes(self, purpose: str = "login") -> list[str]:
+        """The codes texted for ``purpose`` in the phone's inbox, newest first."""
         inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
-        return [m["code"] for m in inbox if m["purpose"] == "login"]
+        return [m["code"] for m in inbox if m["purpose"] == purpose]
 
     def open_app(self, how: str) -> tuple[dict[str, Any], Expect | None]:
         """What the app is unlocked with (``right``, a ``wrong`` secret, or the wrong ``kind``), and the
@@ -215,22 +221,7 @@ class LoginPolicy(RuleBasedStateMachine):
         self.verify(roll < self.shares[1], wrong, how)
 
     def verify(self, right: bool, wrong: int, how: str = "right") -> None:
-        """The response typed: the card's, the texted code (a guess when none arrived), or the app's
-        Generate Passcode, which the phone may refuse (a guess is typed then)."""
-        if self.factor == "sms":
-            digits, response, right = 6, self.code, right and self.code != ""
-        elif self.factor.startswith("ibkey"):
-            unlocked, refusal = self.open_app(how)
-            typed = {"challenge": self.challenge, **unlocked}
-            answered = self.client.post(f"/sim/v1/ibkey/{self.device_id}/respond", json=typed)
-            _check(answered, refusal or Expect(200), f"respond({how})")
-            digits, response, right = 8, answered.get_json().get("response", ""), right and refusal is None
-        else:
-            digits, response = 8, expected_response(self.key, hash_pin(PIN), self.challenge)
-        if not right:
-            wrong %= 10**digits
-            other = f"{(wrong + 1) % 10**digits:0{digits}d}"
-            response = f"{wrong:0{digits}d}" if f"{wrong:0{digits}d}" != response else other
+        response, right = self.response(self.challenge, self.code, right, wrong, how)
         answer = self.client.post(
             f"/api/v1/auth/login/{self.txn}/verify",
             json={"response": response},
@@ -244,6 +235,25 @@ class LoginPolicy(RuleBasedStateMachine):
             assert body["session"]["idle_expires_at"] == session.idle_expires_at
             assert body["session"]["expires_at"] == session.created_at + self.model.absolute_timeout
             self.tokens.append(body["session"]["token"])
+
+    def response(self, challenge: str, code: str, right: bool, wrong: int, how: str) -> tuple[str, bool]:
+        """The response typed, and whether it is right: the card's, the texted ``code`` (a guess when none
+        arrived), or the app's Generate Passcode, which the phone may refuse (a guess is typed then)."""
+        if self.factor == "sms":
+            digits, response, right = 6, code, right and code != ""
+        elif self.factor.startswith("ibkey"):
+            unlocked, refusal = self.open_app(how)
+            typed = {"challenge": challenge, **unlocked}
+            answered = self.client.post(f"/sim/v1/ibkey/{self.device_id}/respond", json=typed)
+            _check(answered, refusal or Expect(200), f"respond({how})")
+            digits, response, right = 8, answered.get_json().get("response", ""), right and refusal is None
+        else:
+            digits, response = 8, expected_response(self.key, hash_pin(PIN), challenge)
+        if not right:
+            wrong %= 10**digits
+            other = f"{(wrong + 1) % 10**digits:0{digits}d}"
+            response = f"{wrong:0{digits}d}" if f"{wrong:0{digits}d}" != response else other
+        return response, right
 
     @rule(ip=ADDRESSES)
     def log_in(self, ip: str) -> None:
@@ -369,6 +379,65 @@ class LoginPolicy(RuleBasedStateMachine):
         )
         _check(answer, self.model.logout(index, ip), f"logout({index}, ip={ip})")
 
+    def bearer(self, index: int, ip: str) -> dict[str, Any]:
+        return {
+            "headers": {"Authorization": f"Bearer {self.tokens[index]}"},
+            "environ_base": {"REMOTE_ADDR": ip},
+        }
+
+    @precondition(lambda self: self.tokens)
+    @rule(which=st.integers(0, 100), ip=ADDRESSES)
+    def stepup(self, which: int, ip: str) -> None:
+        """*Verify your identity* for a withdrawal, from a session: the card's challenge, a text, or (the
+        broker's procedure) the IB Key's Challenge Code."""
+        index = which % len(self.tokens)
+        asked: dict[str, Any] = {"purpose": "withdrawal"}
+        if self.model.ibkey:
+            asked.update(type="ibkey", mode="challenge")
+        texted = self.login_codes("withdrawal")
+        answer = self.client.post("/api/v1/verify", json=asked, **self.bearer(index, ip))
+        expect = self.steps.begin(index, ip)
+        body = _check(answer, expect, f"stepup({index}, ip={ip})")
+        if expect.status == 200:
+            self.step_txn, self.step_challenge = body["txn_id"], body["factor"].get("challenge", "")
+            self.step_ip = ip
+            if self.factor == "sms":
+                codes = self.login_codes("withdrawal")
+                arrived = len(codes) > len(texted)
+                assert arrived != self.model.texts_lost, (codes, texted)
+                self.step_code = codes[0] if arrived else ""
+
+    @precondition(lambda self: self.steps.step is not None)
+    @rule(roll=ROLL, wrong=st.integers(0, 99_999_999), how=UNLOCKS)
+    def stepup_answer(self, roll: int, wrong: int, how: str) -> None:
+        """The step-up's response, with the token of the session that asked, from where it asked."""
+        step = self.steps.step
+        assert step is not None
+        response, right = self.response(
+            self.step_challenge, self.step_code, roll < self.shares[1], wrong, how
+        )
+        answer = self.client.post(
+            "/api/v1/verify",
+            json={"txn_id": self.step_txn, "response": response},
+            **self.bearer(step.session, self.step_ip),
+        )
+        before = len(self.model.sessions)
+        expect = self.steps.answer(right, self.step_ip)
+        body = _check(answer, expect, f"stepup_answer(right={right})")
+        if len(self.model.sessions) > before:
+            session = self.model.sessions[-1]
+            assert body["session"]["idle_expires_at"] == session.idle_expires_at, body
+            assert body["session"]["expires_at"] == session.created_at + self.model.absolute_timeout, body
+            self.tokens.append(body["session"]["token"])
+
+    @precondition(lambda self: self.tokens)
+    @rule(which=st.integers(0, 100), ip=ADDRESSES)
+    def withdraw(self, which: int, ip: str) -> None:
+        """A withdrawal: it needs, and spends, the session's fresh step-up."""
+        index = which % len(self.tokens)
+        answer = self.client.post("/api/v1/withdrawals", json={"amount": 100}, **self.bearer(index, ip))
+        _check(answer, self.steps.withdraw(index, ip), f"withdraw({index}, ip={ip})")
+
     @rule()
     def unlock(self) -> None:
         answer = self.client.post(f"/admin/v1/users/{USER}/unlock", headers=ADMIN)
@@ -402,7 +471,7 @@ class LoginPolicy(RuleBasedStateMachine):
         self.model.roaming, self.model.texts_lost = roaming, roaming and loses
 
     @precondition(lambda self: self.factor.startswith("ibkey"))
-    @rule(times=st.sampled_from([1, 2, 3, APP_PIN_ATTEMPTS]))
+    @rule(times=st.sampled_from([1, 1, 2, 3, APP_PIN_ATTEMPTS]))
     def mistype(self, times: int) -> None:
         """Wrong PINs (or iPhone passcodes) typed at the app's Generate Passcode, a few or ten in a row:
         each refused on the phone and counted there, the tenth locking the app; the server sees nothing."""
