@@ -6,7 +6,9 @@ model predicts, so a disagreement is either a bug in the app or a gap in the doc
 
 One user with one second factor at the default settings: a DSC+ card (no phone, so no notice is texted),
 SMS, or an IB Key (authenticators.md's IB Key: a push with number matching, approved, denied, a wrong number
-picked or left to expire; past ``SLS_PUSH_LIMIT`` the app's Challenge/Response). Every
+picked or left to expire; past ``SLS_PUSH_LIMIT``, from a roaming phone, or asked for, the app's
+Challenge/Response). ``ibkey_app_model`` holds the app's own side (its PIN, an iPhone's passcode or Face ID,
+its lock), ``stepup_model`` a session's step-up for a withdrawal. Every
 prediction is an :class:`Expect`: the status, the error code, and the numbers the answer must carry. Time is
 the app's clock in Unix seconds, read from the admin API's answers; the model never reads it itself.
 """

@@ -1,8 +1,11 @@
 """A model-based test of the login policy: Hypothesis drives the real app (the Flask test client on the
 session's real redis-server) with random sequences of right and wrong passwords, right and wrong card
 responses (the device model's), texted codes (read from the simulated phone) or an IB Key's push (approved,
-denied, a wrong number picked, left to expire, collected by the login's poll) and Challenge/Response,
-answers to logins that are no more, session use, tickle and logout, the admin's unlocks, IP allowlist
+denied, a wrong number picked, left to expire, collected by the login's poll) and Challenge/Response
+(asked for at any point of a login), the app unlocked with an Android PIN or an iPhone's passcode or Face ID
+(wrong ones, the app's own lock), the phone roaming (no push, answers offline, texts lost), step-ups for a
+withdrawal and withdrawals, answers to logins that are no more, session use, tickle and logout, the admin's
+unlocks, IP allowlist
 changes and moves of the clock across the lockout's waits, the challenge's and the login's expiry and the
 session's idle and absolute limits; after every step the app's answer (status, error code, ``retry_after``,
 ``attempts_left``, ``ended_by``, a poll's ``state`` and ``reason``, the instants a session ends) must be
@@ -94,13 +97,14 @@ def _check(answer: TestResponse, expect: Expect, step: str) -> dict[str, Any]:
 
 
 class LoginPolicy(RuleBasedStateMachine):
-    """One user with one second factor (a DSC+ card, or SMS), her logins and sessions, against the model."""
+    """One user with one second factor (a DSC+ card, SMS, or an IB Key on Android or an iPhone), her logins,
+    sessions and step-ups, against the model."""
 
     client: FlaskClient
     limits: dict[str, int]
     """The settings the model is given: those the app was made with."""
     factor: str
-    """Her one second factor: ``dscplus``, ``sms`` or ``ibkey``."""
+    """Her one second factor: ``dscplus``, ``sms``, ``ibkey`` (Android) or ``ibkey-ios``."""
     shares: tuple[int, int]
     """How many of :data:`ROLL`'s six faces are a right password, and a right response."""
 
@@ -532,7 +536,8 @@ def test_the_login_policy_is_the_documented_one(
     """Default settings, with the address throttle out of reach (the account's policy alone); then low
     enough that the sequences meet it beside the lockout; then a session lifetime and a card's limit of
     wrong responses short enough that the sequences meet them too; then a user whose factor is her phone; then
-    one whose factor is an IB Key (pushes, and Challenge/Response past the push limit)."""
+    one whose factor is an IB Key (pushes, and Challenge/Response past the push limit); then one whose IB
+    Key is on an iPhone (its passcode, Face ID set up and removed)."""
     settings = {
         "IP_THROTTLE_LIMIT": throttle_limit,
         "ABSOLUTE_TIMEOUT": lifetime,
