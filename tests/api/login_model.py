@@ -234,10 +234,11 @@ class Model:
                 older.ended = self.expired(older) or Expect(401, "session_replaced")
         self.sessions.append(Session(created_at=self.now, idle_expires_at=self.now + IDLE_TIMEOUT))
 
-    def answer_push(self, answer: str) -> Expect:
-        """The app's approve (``right`` or ``wrong`` number) or ``deny`` of the latest login's push: judged
-        on the push's expiry; a wrong number ends the login with no strike on the device, a deny ends it."""
-        login = self.login
+    def answer_push(self, answer: str, login: Login | None = None) -> Expect:
+        """The app's approve (``right`` or ``wrong`` number) or ``deny`` of the latest login's push (or a
+        step-up's): judged on the push's expiry; a wrong number ends the login with no strike on the device,
+        a deny ends it."""
+        login = login or self.login
         assert login is not None and login.mode == "push" and login.push == "pending"
         if self.now >= login.expires_at:
             return Expect(410, "challenge_expired")

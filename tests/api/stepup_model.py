@@ -9,20 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from login_model import CHALLENGE_TTL, IDLE_TIMEOUT, VERIFY_ATTEMPTS, Expect, Model, Session
+from login_model import (
+    CHALLENGE_TTL,
+    IDLE_TIMEOUT,
+    PUSH_COLLECT_GRACE,
+    PUSH_LIMIT,
+    PUSH_TTL,
+    PUSH_WINDOW,
+    Expect,
+    Login,
+    Model,
+    Session,
+)
 
 #: docs/operations.md's default ``SLS_STEPUP_VALIDITY``.
 STEPUP_VALIDITY = 300
 
 
 @dataclass
-class Step:
-    """A step-up waiting on its response: the session (by index) it was asked from."""
+class Step(Login):
+    """A step-up waiting on its second factor, as a login's (a challenge, or an IB Key push): the session
+    (by index) it was asked from."""
 
-    session: int
-    expires_at: int
-    attempts_left: int = VERIFY_ATTEMPTS
-    done: bool = False
+    session: int = -1
 
 
 @dataclass
@@ -32,9 +41,11 @@ class StepUps:
     verified: dict[int, int] = field(default_factory=dict)
     """Each session's unspent ``withdrawal`` verification: until when it holds."""
 
-    def begin(self, index: int, ip: str) -> Expect:
+    def begin(self, index: int, ip: str, push: bool = False) -> Expect:
         """``POST /api/v1/verify {"purpose": "withdrawal"}``: the session judged as any request with it
-        (and kept alive), then the lock, the disabled device, the issue limit, as a login's prompt."""
+        (and kept alive), then the lock, the disabled device, then the prompt as a login's: ``push`` (an IB
+        Key asked without ``mode``) while the push limit allows and the phone is home, else a challenge
+        within the issue limit."""
         model = self.model
         used = model.use(index, ip)
         if used.status != 200:
@@ -43,10 +54,18 @@ class StepUps:
             return model.lock_expect()
         if model.device_disabled():
             return Expect(423, "device_locked")
+        reason = "requested" if model.ibkey else None
+        if push:
+            model.pushes = [t for t in model.pushes if t > model.now - PUSH_WINDOW]
+            reason = "roaming" if model.roaming else "push_limited"
+            if not model.roaming and len(model.pushes) < PUSH_LIMIT:
+                model.pushes.append(model.now)
+                self.step = Step(model.now, model.now + PUSH_TTL, mode="push", session=index)
+                return Expect(200, fields={"state": "second_factor"})
         limited = model.issue()
         if limited:
             return limited
-        self.step = Step(session=index, expires_at=model.now + CHALLENGE_TTL)
+        self.step = Step(model.now, model.now + CHALLENGE_TTL, reason=reason, session=index)
         return Expect(200, fields={"state": "second_factor"})
 
     def answer(self, right: bool, ip: str) -> Expect:
@@ -74,6 +93,38 @@ class StepUps:
             return Expect(401, "invalid_response", {"attempts_left": step.attempts_left})
         step.done = True
         model.device_failures = 0
+        return self.rotate(step)
+
+    def poll(self, ip: str) -> Expect:
+        """``POST /api/v1/verify {"txn_id"}`` on a push step-up, with the token of the session that asked:
+        the session first; then where the push stands, as a login's poll: once approved, the lock, then
+        the time (until 30 s past the push's expiry), then verified, the token rotated."""
+        model, step = self.model, self.step
+        assert step is not None and step.mode == "push"
+        used = model.use(step.session, ip)
+        if used.status != 200:
+            return used
+        if step.push == "denied":
+            return Expect(200, fields={"state": "denied"})
+        if step.push in ("wrong_number", "lapsed"):
+            return Expect(200, fields={"state": "expired"})
+        if step.push == "approved":
+            if model.locked():
+                return model.lock_expect()
+            if model.now >= step.expires_at + PUSH_COLLECT_GRACE:
+                step.push = "lapsed"
+                return Expect(200, fields={"state": "expired"})
+            step.push = "collected"
+            return self.rotate(step)
+        if model.now >= step.expires_at:
+            return Expect(200, fields={"state": "expired"})
+        return Expect(200, fields={"state": "pending"})
+
+    def rotate(self, step: Step) -> Expect:
+        """A verified step-up: the asking session's token retired (``session_replaced`` from now on), the
+        session living on under a new one (its lifetime unchanged, its idle time begun again), verified for
+        a withdrawal for ``STEPUP_VALIDITY``."""
+        model = self.model
         old = model.sessions[step.session]
         old.ended = Expect(401, "session_replaced")
         idle = min(model.now + IDLE_TIMEOUT, old.created_at + model.absolute_timeout)

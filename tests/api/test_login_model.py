@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -38,7 +39,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from ibkey_app_model import APP_PIN_ATTEMPTS, AppModel
-from login_model import ABSOLUTE_TIMEOUT, CHALLENGE_ISSUE_LIMIT, SMS_SEND_LIMIT, Expect, Model
+from login_model import ABSOLUTE_TIMEOUT, CHALLENGE_ISSUE_LIMIT, SMS_SEND_LIMIT, Expect, Login, Model
 from stepup_model import StepUps
 from werkzeug.test import TestResponse
 
@@ -68,6 +69,9 @@ ALLOWLISTS = st.sampled_from(
 #: Moves of the clock: the edges of every wait the policy has, and anything up to a day and a bit.
 EDGES = [1, 29, 30, 59, 60, 61, 119, 120, 121, 299, 300, 301, 899, 900, 901, 1199, 1200, 3600]
 MOVES = st.one_of(st.sampled_from(EDGES), st.integers(0, 2000), st.just(ABSOLUTE_TIMEOUT))
+
+#: Which session a step-up or withdrawal uses: mostly the newest (-1), else any (modulo their number).
+WHICH = st.one_of(st.just(-1), st.integers(0, 100))
 
 EXAMPLES = int(os.environ.get("MODEL_EXAMPLES", "6"))
 STEPS = int(os.environ.get("MODEL_STEPS", "20"))
@@ -274,9 +278,14 @@ class LoginPolicy(RuleBasedStateMachine):
     )
     @rule(answer=st.sampled_from(["right", "right", "wrong", "deny"]), how=UNLOCKS)
     def answer_push(self, answer: str, how: str = "right") -> None:
-        """The app's answer to the latest login's push, unlocked as ``how`` says: the number the login
-        shows, another of the three, or Deny. From a roaming phone nothing is checked (``phone_offline``);
-        a refused unlock never reaches the server."""
+        """The app's answer to the latest login's push."""
+        assert self.model.login is not None
+        self.answer_note(self.note, self.match, answer, how, self.model.login)
+
+    def answer_note(self, note: dict[str, Any], match: str, answer: str, how: str, login: Login) -> None:
+        """The app's answer to a push, unlocked as ``how`` says: the number the page shows, another of the
+        three, or Deny. From a roaming phone nothing is checked (``phone_offline``); a refused unlock never
+        reaches the server."""
         route = "deny" if answer == "deny" else "approve"
         if self.model.roaming:
             body: dict[str, Any] = {"pin": APP_PIN}
@@ -284,15 +293,11 @@ class LoginPolicy(RuleBasedStateMachine):
         else:
             body, expect = self.open_app(how)
         if answer != "deny":
-            body["match"] = (
-                self.match
-                if answer == "right"
-                else next(c for c in self.note["candidates"] if c != self.match)
-            )
+            body["match"] = match if answer == "right" else next(c for c in note["candidates"] if c != match)
         sent = self.client.post(
-            f"/sim/v1/ibkey/{self.device_id}/notifications/{self.note['id']}/{route}", json=body
+            f"/sim/v1/ibkey/{self.device_id}/notifications/{note['id']}/{route}", json=body
         )
-        _check(sent, expect or self.model.answer_push(answer), f"answer_push({answer}, {how})")
+        _check(sent, expect or self.model.answer_push(answer, login), f"answer_push({answer}, {how})")
 
     @precondition(lambda self: self.txn is not None and self.factor.startswith("ibkey"))
     @rule()
@@ -390,28 +395,69 @@ class LoginPolicy(RuleBasedStateMachine):
         }
 
     @precondition(lambda self: self.tokens)
-    @rule(which=st.integers(0, 100), ip=ADDRESSES)
-    def stepup(self, which: int, ip: str) -> None:
-        """*Verify your identity* for a withdrawal, from a session: the card's challenge, a text, or (the
-        broker's procedure) the IB Key's Challenge Code."""
+    @rule(which=WHICH, ip=ADDRESSES, push=st.booleans())
+    def stepup(self, which: int, ip: str, push: bool) -> None:
+        """*Verify your identity* for a withdrawal, from a session (mostly the newest): the card's
+        challenge, a text, or the IB Key's push or (the broker's procedure) its Challenge Code."""
         index = which % len(self.tokens)
         asked: dict[str, Any] = {"purpose": "withdrawal"}
-        if self.model.ibkey:
+        push = push and self.model.ibkey
+        if self.model.ibkey and not push:
             asked.update(type="ibkey", mode="challenge")
         texted = self.login_codes("withdrawal")
         answer = self.client.post("/api/v1/verify", json=asked, **self.bearer(index, ip))
-        expect = self.steps.begin(index, ip)
-        body = _check(answer, expect, f"stepup({index}, ip={ip})")
+        expect = self.steps.begin(index, ip, push)
+        body = _check(answer, expect, f"stepup({index}, ip={ip}, push={push})")
         if expect.status == 200:
-            self.step_txn, self.step_challenge = body["txn_id"], body["factor"].get("challenge", "")
+            step = self.steps.step
+            assert step is not None
+            factor = body["factor"]
+            assert (factor.get("mode", "challenge"), factor.get("reason")) == (step.mode, step.reason), factor
+            self.step_txn, self.step_challenge = body["txn_id"], factor.get("challenge", "")
             self.step_ip = ip
+            if step.mode == "push":
+                self.step_match = factor["match"]
+                notes = self.client.get(f"/sim/v1/ibkey/{self.device_id}/notifications").get_json()
+                self.step_note = next(n for n in notes["notifications"] if n["txn_id"] == self.step_txn)
             if self.factor == "sms":
                 codes = self.login_codes("withdrawal")
                 arrived = len(codes) > len(texted)
                 assert arrived != self.model.texts_lost, (codes, texted)
                 self.step_code = codes[0] if arrived else ""
 
-    @precondition(lambda self: self.steps.step is not None)
+    @precondition(lambda self: self.steps.step is not None and self.steps.step.mode == "push")
+    @rule(answer=st.sampled_from(["right", "right", "wrong", "deny"]), how=UNLOCKS)
+    def stepup_push(self, answer: str, how: str) -> None:
+        """The app's answer to the step-up's push (once: a push is answered once)."""
+        step = self.steps.step
+        assert step is not None
+        if step.push == "pending":
+            self.answer_note(self.step_note, self.step_match, answer, how, step)
+
+    @precondition(lambda self: self.steps.step is not None and self.steps.step.mode == "push")
+    @rule()
+    def stepup_poll(self) -> None:
+        """The step-up's poll, ``{"txn_id"}``, with the asking session's token, from where it asked."""
+        step = self.steps.step
+        assert step is not None
+        answer = self.client.post(
+            "/api/v1/verify", json={"txn_id": self.step_txn}, **self.bearer(step.session, self.step_ip)
+        )
+        self.rotated(answer, lambda: self.steps.poll(self.step_ip), "stepup_poll")
+
+    def rotated(self, answer: TestResponse, predict: Callable[[], Expect], step: str) -> None:
+        """A step-up's answer held to the model's prediction, and the rotated token kept when it verified."""
+        before = len(self.model.sessions)
+        body = _check(answer, predict(), step)
+        if len(self.model.sessions) > before:
+            session = self.model.sessions[-1]
+            assert body["session"]["idle_expires_at"] == session.idle_expires_at, body
+            assert body["session"]["expires_at"] == session.created_at + self.model.absolute_timeout, body
+            self.tokens.append(body["session"]["token"])
+        else:
+            assert "session" not in body, body
+
+    @precondition(lambda self: self.steps.step is not None and self.steps.step.mode == "challenge")
     @rule(roll=ROLL, wrong=st.integers(0, 99_999_999), how=UNLOCKS)
     def stepup_answer(self, roll: int, wrong: int, how: str) -> None:
         """The step-up's response, with the token of the session that asked, from where it asked."""
@@ -425,17 +471,27 @@ class LoginPolicy(RuleBasedStateMachine):
             json={"txn_id": self.step_txn, "response": response},
             **self.bearer(step.session, self.step_ip),
         )
-        before = len(self.model.sessions)
-        expect = self.steps.answer(right, self.step_ip)
-        body = _check(answer, expect, f"stepup_answer(right={right})")
-        if len(self.model.sessions) > before:
-            session = self.model.sessions[-1]
-            assert body["session"]["idle_expires_at"] == session.idle_expires_at, body
-            assert body["session"]["expires_at"] == session.created_at + self.model.absolute_timeout, body
-            self.tokens.append(body["session"]["token"])
+        self.rotated(answer, lambda: self.steps.answer(right, self.step_ip), f"stepup_answer(right={right})")
 
     @precondition(lambda self: self.tokens)
-    @rule(which=st.integers(0, 100), ip=ADDRESSES)
+    @rule(which=WHICH, ip=ADDRESSES, push=st.booleans())
+    def verify_identity(self, which: int, ip: str, push: bool) -> None:
+        """A step-up answered right at once (approved and polled, or the response typed), then a
+        withdrawal, each answer held to the model: most sequences reach a rotated token and a spent one."""
+        before = self.steps.step
+        self.stepup(which, ip, push)
+        step = self.steps.step
+        if step is None or step is before:
+            return  # refused: no step-up began
+        if step.mode == "push":
+            self.stepup_push("right", "right")
+            self.stepup_poll()
+        else:
+            self.stepup_answer(0, 0, "right")
+        self.withdraw(-1, ip)
+
+    @precondition(lambda self: self.tokens)
+    @rule(which=WHICH, ip=ADDRESSES)
     def withdraw(self, which: int, ip: str) -> None:
         """A withdrawal: it needs, and spends, the session's fresh step-up."""
         index = which % len(self.tokens)
