@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from login_model import Expect
+from login_model import Expect, Model
 
 #: authenticators.md (*iPhone without Touch ID / Face ID*): "10 in a row lock the app as 10 wrong PINs do".
 APP_PIN_ATTEMPTS = 10
@@ -62,3 +62,14 @@ class AppModel:
         self.failures = 0
         self.unlock = "biometric" if enabled else "passcode"
         return Expect(200)
+
+
+def replace_ibkey(model: Model) -> None:
+    """A new IB Key activated for her (a new enrolment, its code texted, the app activated with her
+    password): the old one stops at once, so a login or step-up still in progress on it is marked
+    (security.md: ``logins_device_revoked.lua``), and the new device has no wrong responses counted."""
+    model.device_failures = 0
+    login = model.login
+    in_progress = login and not (login.done or login.exhausted or login.attempts_left == 0)
+    if login and in_progress and login.push in ("pending", "approved", "withdrawn"):
+        login.revoked = True

@@ -68,6 +68,9 @@ class Login:
     switches: int = 0
     """Switches and new codes asked for: ``MAX_SWITCHES`` at most (security.md)."""
     exhausted: bool = False
+    revoked: bool = False
+    """Its IB Key replaced by a new activation while it was in progress: ``403 device_inactive`` to a
+    response or a switch, and its poll ``expired`` with ``reason: device_revoked`` (security.md)."""
     """Ended by one switch too many: every later step of it is ``429 login_exhausted`` (integration.md)."""
     push: str = "pending"
     """A push's fate: ``pending``, ``approved``, ``denied``, ``wrong_number``, ``collected``, ``lapsed``
@@ -166,9 +169,9 @@ class Model:
 
     # -- the steps ----------------------------------------------------------------------------------------
 
-    def password(self, right: bool, ip: str) -> Expect:
-        """``POST /api/v1/auth/login``: the allowlist first (never the password judged from outside, so no
-        lock either), then the address's window, then the lock whatever the password, then the password."""
+    def gate(self, ip: str) -> Expect | None:
+        """What a password meets before it is judged: the allowlist (never the password judged from outside,
+        so no lock either), then the address's window, then the lock whatever the password."""
         if not self.allowed(ip):
             return self.failed(ip, Expect(403, "ip_restricted"))  # its own refusal, counted where it can be
         limited = self.throttled(ip)
@@ -176,6 +179,13 @@ class Model:
             return limited  # every login from the address, a right password too
         if self.locked():
             return self.failed(ip, self.lock_expect())
+        return None
+
+    def password(self, right: bool, ip: str) -> Expect:
+        """``POST /api/v1/auth/login``: :meth:`gate`, then the password, then the prompt."""
+        refused = self.gate(ip)
+        if refused:
+            return refused
         if not right:
             self.failures += 1
             if self.failures >= LOCKOUT_THRESHOLD:
@@ -211,6 +221,8 @@ class Model:
             return Expect(409, "challenge_used")  # a replayed response
         if login.exhausted:
             return Expect(429, "login_exhausted")  # ended by its switches
+        if login.revoked:
+            return Expect(403, "device_inactive")
         if login.attempts_left == 0 or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
             return Expect(410, "challenge_expired")
         if self.device_disabled():
@@ -269,10 +281,12 @@ class Model:
             return self.lock_expect()
         if login.push == "denied":
             return Expect(401, "push_denied")
-        if login.done or login.push in ("approved", "collected"):
+        if login.done or login.push == "collected" or (login.push == "approved" and not login.revoked):
             return Expect(409, "challenge_used")  # answered (approved, collected or not): as a replay
         if login.exhausted:
             return Expect(429, "login_exhausted")
+        if login.revoked:
+            return Expect(403, "device_inactive")
         over = login.push in ("wrong_number", "lapsed") or login.attempts_left == 0
         if over or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
             return Expect(410, "challenge_expired")
@@ -301,6 +315,8 @@ class Model:
             return Expect(200, fields={"state": "denied"})
         if login.push == "wrong_number":
             return Expect(200, fields={"state": "expired", "reason": "too_many_wrong_responses"})
+        if login.revoked:
+            return Expect(200, fields={"state": "expired", "reason": "device_revoked"})
         if login.push == "lapsed":
             return Expect(200, fields={"state": "expired"})
         if login.push == "approved":  # the address, the lock, then the time, as at a verify

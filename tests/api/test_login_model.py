@@ -38,7 +38,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from ibkey_app_model import APP_PIN_ATTEMPTS, AppModel
+from ibkey_app_model import APP_PIN_ATTEMPTS, AppModel, replace_ibkey
 from login_model import ABSOLUTE_TIMEOUT, CHALLENGE_ISSUE_LIMIT, SMS_SEND_LIMIT, Expect, Login, Model
 from stepup_model import StepUps
 from werkzeug.test import TestResponse
@@ -155,11 +155,11 @@ class LoginPolicy(RuleBasedStateMachine):
         self.model = Model(now=int(clock.get_json()["now"]), ibkey=ibkey, **self.limits)
         self.steps = StepUps(self.model)
 
-    def activate_ibkey(self) -> None:
+    def activate_ibkey(self, ip: str = "127.0.0.1", expect: Expect | None = None) -> str:
         """Android with the app's PIN; an iPhone with its passcode (no Touch ID / Face ID set up yet: the
-        ``biometrics`` rule sets them up and takes them off again)."""
+        ``biometrics`` rule sets them up and takes them off again); the new device's id. ``expect``: what
+        the activation must answer (its password step's refusal), else it must work."""
         ios = self.factor == "ibkey-ios"
-        self.app = AppModel(unlock="passcode", passcode_set=True) if ios else AppModel()
         enrolled = self.client.post(
             f"/admin/v1/users/{USER}/devices",
             json={"type": "ibkey", "platform": "ios" if ios else "android"},
@@ -171,8 +171,24 @@ class LoginPolicy(RuleBasedStateMachine):
         code = next(m["code"] for m in inbox if m["purpose"] == "ibkey_activation")
         body = {"username": USER, "password": PASSWORD, "activation_code": code}
         body.update({"passcode": PASSCODE} if ios else {"pin": APP_PIN})
-        done = self.client.post(f"/sim/v1/ibkey/{app}/activate", json=body)
-        assert done.status_code == 200, done.get_json()
+        done = self.client.post(f"/sim/v1/ibkey/{app}/activate", json=body, environ_base={"REMOTE_ADDR": ip})
+        _check(done, expect or Expect(200), f"activate(ip={ip})")
+        if done.status_code == 200:
+            self.app = AppModel(unlock="passcode", passcode_set=True) if ios else AppModel()
+        return str(app)
+
+    @precondition(lambda self: self.factor.startswith("ibkey") and self.app.locked and not self.model.roaming)
+    @rule(ip=ADDRESSES)
+    def reactivate(self, ip: str) -> None:
+        """IB Key activated again after the app locked itself (the admin enrols a new one, its code texted,
+        the app activated with her password through the login's password step): the old one stops, and a
+        login in progress on it with it."""
+        refused = self.model.gate(ip)
+        app = self.activate_ibkey(ip, refused)
+        if refused is None:
+            replace_ibkey(self.model)
+            self.device_id = app
+            self.steps.step = None  # a step-up on the old one: not modelled
 
     @rule(roll=ROLL, ip=ADDRESSES)
     def password_roll(self, roll: int, ip: str) -> None:
@@ -274,7 +290,12 @@ class LoginPolicy(RuleBasedStateMachine):
             self.verify(True, 0)
 
     @precondition(
-        lambda self: self.mode == "push" and self.model.login and self.model.login.push == "pending"
+        lambda self: (
+            self.mode == "push"
+            and self.model.login
+            and self.model.login.push == "pending"
+            and not self.model.login.revoked
+        )
     )
     @rule(answer=st.sampled_from(["right", "right", "wrong", "deny"]), how=UNLOCKS)
     def answer_push(self, answer: str, how: str = "right") -> None:
