@@ -71,5 +71,7 @@ def replace_ibkey(model: Model) -> None:
     model.device_failures = 0
     login = model.login
     in_progress = login and not (login.done or login.exhausted or login.attempts_left == 0)
-    if login and in_progress and login.push in ("pending", "approved", "withdrawn"):
-        login.revoked = True
+    if login and in_progress and login.push == "approved":
+        login.push = "device_revoked"  # an approval not collected ends (its poll's reason)
+    elif login and in_progress and login.push in ("pending", "withdrawn"):
+        login.revoked = True  # left pending: a right response is refused, a switch takes the new one

@@ -69,8 +69,9 @@ class Login:
     """Switches and new codes asked for: ``MAX_SWITCHES`` at most (security.md)."""
     exhausted: bool = False
     revoked: bool = False
-    """Its IB Key replaced by a new activation while it was in progress: ``403 device_inactive`` to a
-    response or a switch, and its poll ``expired`` with ``reason: device_revoked`` (security.md)."""
+    """Its IB Key replaced by a new activation while it waited (security.md): a right response is ``403
+    device_inactive``, the login left pending (a poll says so) to switch, which takes the new IB Key. An
+    approved push not yet collected ends instead (``push == "device_revoked"``)."""
     """Ended by one switch too many: every later step of it is ``429 login_exhausted`` (integration.md)."""
     push: str = "pending"
     """A push's fate: ``pending``, ``approved``, ``denied``, ``wrong_number``, ``collected``, ``lapsed``
@@ -221,10 +222,10 @@ class Model:
             return Expect(409, "challenge_used")  # a replayed response
         if login.exhausted:
             return Expect(429, "login_exhausted")  # ended by its switches
-        if login.revoked:
-            return Expect(403, "device_inactive")
         if login.attempts_left == 0 or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
             return Expect(410, "challenge_expired")
+        if login.revoked:  # judged after the login's end: the login left pending, to switch
+            return Expect(403, "device_inactive")
         if self.device_disabled():
             return Expect(423, "device_locked")
         if not right:
@@ -281,11 +282,11 @@ class Model:
             return self.lock_expect()
         if login.push == "denied":
             return Expect(401, "push_denied")
-        if login.done or login.push == "collected" or (login.push == "approved" and not login.revoked):
+        if login.done or login.push in ("approved", "collected"):
             return Expect(409, "challenge_used")  # answered (approved, collected or not): as a replay
         if login.exhausted:
             return Expect(429, "login_exhausted")
-        if login.revoked:
+        if login.push == "device_revoked":
             return Expect(403, "device_inactive")
         over = login.push in ("wrong_number", "lapsed") or login.attempts_left == 0
         if over or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
@@ -300,6 +301,7 @@ class Model:
             return limited
         login.switches += 1
         login.mode, login.reason, login.push = "challenge", "requested", "withdrawn"
+        login.revoked = False  # security.md: a login whose device was revoked "may switch"; now the new one's
         login.expires_at = min(self.now + CHALLENGE_TTL, login.started_at + LOGIN_LIFETIME)
         return Expect(200)
 
@@ -315,7 +317,7 @@ class Model:
             return Expect(200, fields={"state": "denied"})
         if login.push == "wrong_number":
             return Expect(200, fields={"state": "expired", "reason": "too_many_wrong_responses"})
-        if login.revoked:
+        if login.push == "device_revoked":  # approved, not collected, when the IB Key was replaced: ended
             return Expect(200, fields={"state": "expired", "reason": "device_revoked"})
         if login.push == "lapsed":
             return Expect(200, fields={"state": "expired"})
