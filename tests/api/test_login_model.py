@@ -183,12 +183,13 @@ class LoginPolicy(RuleBasedStateMachine):
         """IB Key activated again after the app locked itself (the admin enrols a new one, its code texted,
         the app activated with her password through the login's password step): the old one stops, and a
         login in progress on it with it."""
-        refused = self.model.gate(ip)
-        app = self.activate_ibkey(ip, refused)
-        if refused is None:
-            replace_ibkey(self.model)
-            self.device_id = app
-            self.steps.step = None  # a step-up on the old one: not modelled
+        model = self.model
+        if not model.allowed(ip) or model.throttled(ip) or model.locked():
+            return  # not modelled: the enrolment alone stops the old IB Key (authenticators.md), and then
+            # the activation's password step refuses, leaving her no IB Key that works
+        self.device_id = self.activate_ibkey(ip)
+        replace_ibkey(model)
+        self.steps.step = None  # a step-up on the old one: not modelled
 
     @rule(roll=ROLL, ip=ADDRESSES)
     def password_roll(self, roll: int, ip: str) -> None:
