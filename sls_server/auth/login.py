@@ -141,6 +141,9 @@ class LoginService:
         mode: str | None = None,
     ) -> dict[str, Any]:
         txn, read = self._login_txn(txn_id, login_token)
+        # Nor one from outside the user's IP restrictions (403, as its verify), judged on the rules read with
+        # the login: a list narrowed since the password keeps whoever is outside it from texting the owner.
+        self._issuer.require_ip(txn.username, ip, now=now, access=read.access, result="switch_refused")
         # A locked account gets no new code either (423, as its verify): anyone holding the password could
         # otherwise keep texting and calling its owner while the lock lasts. Read with the login.
         raise_if_locked(read.lock, now=now)

@@ -46,11 +46,18 @@ class SessionIssuer:
         self._ip_guard = ip_guard
 
     def require_ip(
-        self, username: str, ip: str | None, *, now: int, access: UserAccess | None = None
+        self,
+        username: str,
+        ip: str | None,
+        *,
+        now: int,
+        access: UserAccess | None = None,
+        result: str = "verify_refused",
     ) -> None:
-        """The address rule at the moment a session would be created (the verify step), not only after."""
+        """The address rule at every step of a login after its password (the verify step, the poll that
+        collects a push, a new code or factor: ``result`` says which), not only after."""
         if self._ip_guard is not None and not self._ip_guard(username, ip, access):
-            self._events.record("ip.rejected", at=now, user=username, ip=ip, result="verify_refused")
+            self._events.record("ip.rejected", at=now, user=username, ip=ip, result=result)
             raise SessionIpRejected("This address may not log in to this account.")
 
     def refuse_if_busy(self, username: str, *, now: int) -> None:

@@ -159,6 +159,7 @@ WORDS: dict[str, Say] = {
         {
             "session_ended": f"{e.Whose} session ended",
             "verify_refused": f"{e.Whose} code refused",
+            "switch_refused": f"{e.Whose} new code refused",
         }.get(e.result, f"Login as {e.who} refused")
         + ": the address is outside the IP restrictions"
     ),

@@ -6,7 +6,9 @@ model predicts, so a disagreement is either a bug in the app or a gap in the doc
 
 One user with one second factor at the default settings: a DSC+ card (no phone, so no notice is texted),
 SMS, or an IB Key (authenticators.md's IB Key: a push with number matching, approved, denied, a wrong number
-picked or left to expire; past ``SLS_PUSH_LIMIT`` the app's Challenge/Response). Every
+picked or left to expire; past ``SLS_PUSH_LIMIT``, from a roaming phone, or asked for, the app's
+Challenge/Response). ``ibkey_app_model`` holds the app's own side (its PIN, an iPhone's passcode or Face ID,
+its lock), ``stepup_model`` a session's step-up for a withdrawal. Every
 prediction is an :class:`Expect`: the status, the error code, and the numbers the answer must carry. Time is
 the app's clock in Unix seconds, read from the admin API's answers; the model never reads it itself.
 """
@@ -65,9 +67,17 @@ class Login:
     """``push`` (an IB Key's notification) or ``challenge`` (a card's, or the app's Challenge/Response)."""
     switches: int = 0
     """Switches and new codes asked for: ``MAX_SWITCHES`` at most (security.md)."""
+    exhausted: bool = False
+    revoked: bool = False
+    """Its IB Key replaced by a new activation while it waited (security.md): a right response is ``403
+    device_inactive``, the login left pending (a poll says so) to switch, which takes the new IB Key. An
+    approved push not yet collected ends instead (``push == "device_revoked"``)."""
+    """Ended by one switch too many: every later step of it is ``429 login_exhausted`` (integration.md)."""
     push: str = "pending"
     """A push's fate: ``pending``, ``approved``, ``denied``, ``wrong_number``, ``collected``, ``lapsed``
     (approved, but not collected in time)."""
+    reason: str | None = None
+    """Why an IB Key login asks for Challenge/Response: ``push_limited``, ``roaming``, ``requested``."""
 
 
 @dataclass
@@ -102,6 +112,11 @@ class Model:
     """Her one factor is an IB Key: a login pushes while the push limit allows, else asks for a challenge."""
     pushes: list[int] = field(default_factory=list)
     """When each push was sent."""
+    texts_lost: bool = False
+    """Roaming with ``roaming_loses_every: 1``: every text is sent (and counted) but never arrives."""
+    roaming: bool = False
+    """Her phone is abroad without data (authenticators.md, *Without notifications*): an IB Key login sends
+    no push (nor counts one) and asks for Challenge/Response; an answer to a push is ``409 phone_offline``."""
 
     # -- what the documents say, one rule each -------------------------------------------------------------
 
@@ -140,14 +155,24 @@ class Model:
         ended_by = "lifetime" if lifetime_ends <= session.idle_expires_at else "idle"
         return Expect(401, "session_expired", {"ended_by": ended_by})
 
+    def issue(self) -> Expect | None:
+        """A prompt to her one device (a challenge, or a text), within the issue limit's sliding window:
+        ``429 rate_limited`` with the wait until the oldest leaves it, else counted."""
+        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
+        if len(self.challenges) >= self.issue_limit:
+            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
+            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
+        self.challenges.append(self.now)
+        return None
+
     def device_disabled(self) -> bool:
         return self.device_failures >= self.device_limit
 
     # -- the steps ----------------------------------------------------------------------------------------
 
-    def password(self, right: bool, ip: str) -> Expect:
-        """``POST /api/v1/auth/login``: the allowlist first (never the password judged from outside, so no
-        lock either), then the address's window, then the lock whatever the password, then the password."""
+    def gate(self, ip: str) -> Expect | None:
+        """What a password meets before it is judged: the allowlist (never the password judged from outside,
+        so no lock either), then the address's window, then the lock whatever the password."""
         if not self.allowed(ip):
             return self.failed(ip, Expect(403, "ip_restricted"))  # its own refusal, counted where it can be
         limited = self.throttled(ip)
@@ -155,6 +180,13 @@ class Model:
             return limited  # every login from the address, a right password too
         if self.locked():
             return self.failed(ip, self.lock_expect())
+        return None
+
+    def password(self, right: bool, ip: str) -> Expect:
+        """``POST /api/v1/auth/login``: :meth:`gate`, then the password, then the prompt."""
+        refused = self.gate(ip)
+        if refused:
+            return refused
         if not right:
             self.failures += 1
             if self.failures >= LOCKOUT_THRESHOLD:
@@ -164,18 +196,18 @@ class Model:
             return self.failed(ip, Expect(401, "invalid_credentials"))
         if self.device_disabled():
             return Expect(423, "device_locked")  # her only factor: no login starts
+        reason = None
         if self.ibkey:
             self.pushes = [t for t in self.pushes if t > self.now - PUSH_WINDOW]
-            if len(self.pushes) < PUSH_LIMIT:
+            reason = "roaming" if self.roaming else "push_limited"
+            if not self.roaming and len(self.pushes) < PUSH_LIMIT:
                 self.pushes.append(self.now)
                 self.login = Login(started_at=self.now, expires_at=self.now + PUSH_TTL, mode="push")
                 return Expect(200)
-        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
-        if len(self.challenges) >= self.issue_limit:
-            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
-            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
-        self.challenges.append(self.now)
-        self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL)
+        limited = self.issue()
+        if limited:
+            return limited
+        self.login = Login(started_at=self.now, expires_at=self.now + CHALLENGE_TTL, reason=reason)
         return Expect(200)
 
     def verify(self, right: bool, ip: str) -> Expect:
@@ -188,8 +220,12 @@ class Model:
             return self.lock_expect()  # whatever the response, to any login of the user's
         if login.done:
             return Expect(409, "challenge_used")  # a replayed response
+        if login.exhausted:
+            return Expect(429, "login_exhausted")  # ended by its switches
         if login.attempts_left == 0 or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
             return Expect(410, "challenge_expired")
+        if login.revoked:  # judged after the login's end: the login left pending, to switch
+            return Expect(403, "device_inactive")
         if self.device_disabled():
             return Expect(423, "device_locked")
         if not right:
@@ -211,10 +247,11 @@ class Model:
                 older.ended = self.expired(older) or Expect(401, "session_replaced")
         self.sessions.append(Session(created_at=self.now, idle_expires_at=self.now + IDLE_TIMEOUT))
 
-    def answer_push(self, answer: str) -> Expect:
-        """The app's approve (``right`` or ``wrong`` number) or ``deny`` of the latest login's push: judged
-        on the push's expiry; a wrong number ends the login with no strike on the device, a deny ends it."""
-        login = self.login
+    def answer_push(self, answer: str, login: Login | None = None) -> Expect:
+        """The app's approve (``right`` or ``wrong`` number) or ``deny`` of the latest login's push (or a
+        step-up's): judged on the push's expiry; a wrong number ends the login with no strike on the device,
+        a deny ends it."""
+        login = login or self.login
         assert login is not None and login.mode == "push" and login.push == "pending"
         if self.now >= login.expires_at:
             return Expect(410, "challenge_expired")
@@ -227,33 +264,44 @@ class Model:
         login.push = "approved"
         return Expect(200, fields={"state": "approved"})
 
-    def can_ask_for_challenge(self, ip: str) -> bool:
-        """The plain case of the login page's *Use Challenge/Response instead*: a push still waiting, on a
-        login neither locked, refused its address, nor past its switches (the rest is other tests')."""
-        login = self.login
-        return (
-            login is not None
-            and login.mode == "push"
-            and login.push == "pending"
-            and self.now < login.expires_at
-            and login.switches < MAX_SWITCHES
-            and not self.locked()
-            and self.allowed(ip)
-            and not self.device_disabled()
-        )
-
-    def ask_for_challenge(self) -> Expect:
-        """``POST …/factor {"type": "ibkey", "mode": "challenge"}``: the push withdrawn, a challenge issued
-        within the issue limit (a refusal gives the switch back), no later than the login's lifetime."""
+    def ask_for_challenge(self, ip: str) -> Expect:
+        """``POST …/factor {"type": "ibkey", "mode": "challenge"}`` on the latest login, from its address, in
+        any state: the address and the lock first (security.md: a locked login "gets no new code", and the
+        address is judged at every step); a denied push is ``401 push_denied`` for good (authenticators.md);
+        one answered (a push approved, collected or not) is ``409 challenge_used``, as a replayed response
+        to it; one ended by its switches stays ``429 login_exhausted``; one over (its attempts or its number
+        spent, its push or challenge expired) is ``410 challenge_expired``; past its switches the next one
+        ends it (``429 login_exhausted``); a disabled IB Key gives no challenge. Else the push withdrawn (or
+        a new challenge for one asked already), within the issue limit (a refusal gives the switch back), no
+        later than the login's lifetime."""
         login = self.login
         assert login is not None
-        self.challenges = [t for t in self.challenges if t > self.now - ISSUE_WINDOW]
-        if len(self.challenges) >= self.issue_limit:
-            leaves = self.challenges[len(self.challenges) - self.issue_limit] + ISSUE_WINDOW
-            return Expect(429, "rate_limited", {"retry_after": leaves - self.now})
-        self.challenges.append(self.now)
+        if not self.allowed(ip):
+            return Expect(403, "ip_restricted")
+        if self.locked():
+            return self.lock_expect()
+        if login.push == "denied":
+            return Expect(401, "push_denied")
+        if login.done or login.push in ("approved", "collected"):
+            return Expect(409, "challenge_used")  # answered (approved, collected or not): as a replay
+        if login.exhausted:
+            return Expect(429, "login_exhausted")
+        if login.push == "device_revoked":
+            return Expect(403, "device_inactive")
+        over = login.push in ("wrong_number", "lapsed") or login.attempts_left == 0
+        if over or self.now >= min(login.expires_at, login.started_at + LOGIN_LIFETIME):
+            return Expect(410, "challenge_expired")
+        if login.switches >= MAX_SWITCHES:  # integration.md: "the next is 429 login_exhausted"
+            login.exhausted = True
+            return Expect(429, "login_exhausted")
+        if self.device_disabled():
+            return Expect(423, "device_locked")
+        limited = self.issue()
+        if limited:
+            return limited
         login.switches += 1
-        login.mode = "challenge"
+        login.mode, login.reason, login.push = "challenge", "requested", "withdrawn"
+        login.revoked = False  # security.md: a login whose device was revoked "may switch"; now the new one's
         login.expires_at = min(self.now + CHALLENGE_TTL, login.started_at + LOGIN_LIFETIME)
         return Expect(200)
 
@@ -269,6 +317,8 @@ class Model:
             return Expect(200, fields={"state": "denied"})
         if login.push == "wrong_number":
             return Expect(200, fields={"state": "expired", "reason": "too_many_wrong_responses"})
+        if login.push == "device_revoked":  # approved, not collected, when the IB Key was replaced: ended
+            return Expect(200, fields={"state": "expired", "reason": "device_revoked"})
         if login.push == "lapsed":
             return Expect(200, fields={"state": "expired"})
         if login.push == "approved":  # the address, the lock, then the time, as at a verify

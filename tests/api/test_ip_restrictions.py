@@ -374,3 +374,36 @@ def test_answers_match_the_openapi_document(alice: EnrolledUser, admin_headers: 
         if status >= 400:
             documented = error_codes(spec, spec["paths"][template][method], status)
             assert answer.get_json()["error"] in documented
+
+
+def test_a_login_from_outside_a_list_changed_since_its_password_gets_no_new_code(
+    alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    """The address is judged again at every step of a login, as a lock is (security.md): a login begun
+    inside the list, asking for a new code (or Challenge/Response) from an address the list no longer admits,
+    is ``403 ip_restricted``, and nothing is texted, called or drawn: whoever holds the password there cannot
+    keep texting the owner. The login model found it: ``/factor`` from there texted a new code."""
+    phone = "+15550100077"
+    assert (
+        alice.client.put(
+            "/admin/v1/users/alice/phone", json={"phone": phone}, headers=admin_headers
+        ).status_code
+        == 200
+    )
+    sms = alice.client.post("/admin/v1/users/alice/devices", json={"type": "sms"}, headers=admin_headers)
+    assert sms.status_code == 201, sms.get_json()
+    at(alice.client, GOOD)
+    started = alice.start_login()  # the card, the user's default
+    binding = {"X-Login-Token": started["login_token"]}
+    texts = len(alice.client.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"])
+    set_list(alice.client, admin_headers, "users/alice", ["10.0.0.0/8"])
+    for asked in ({"type": "sms"}, {"type": "voice"}, {"type": "dscplus"}):
+        switched = alice.client.post(
+            f"/api/v1/auth/login/{started['txn_id']}/factor", json=asked, headers=binding
+        )
+        assert (switched.status_code, switched.get_json().get("error")) == (403, "ip_restricted"), asked
+    assert len(alice.client.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]) == texts
+    assert alice.client.get(f"/sim/v1/phones/{phone}/calls").get_json()["calls"] == []
+    assert [e["type"] for e in trail(alice.client, admin_headers, "login.challenge_issued")] == [
+        "login.challenge_issued"
+    ]
