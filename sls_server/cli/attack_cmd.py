@@ -16,7 +16,7 @@ from .admin_commands import admin_options, connect
 from .attack_follow import concluded, follow, still_pending
 from .demo_world import World
 from .output import CliError, fields_table, note, print_json, print_renderable
-from .reading import ask
+from .reading import Seconds, ask
 from .server_errors import server_errors
 
 #: The kinds as typed on the command line: ``brute-force`` for the API's ``brute_force``.
@@ -46,7 +46,7 @@ VERDICTS = {
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0),
+    type=Seconds(min=0),
     metavar="SECONDS",
     help="push-bombing: stop waiting for the verdict after this many seconds (real time, whatever the "
     "server's clock): exit 3, `attack_pending`, the report and the count so far (--json: in "

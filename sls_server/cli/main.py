@@ -50,6 +50,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "clock",
             "attack",
             "attack-screen",
+            "attack-last",
             "attackers",
             "ip-throttle",
             "state",

@@ -80,7 +80,9 @@ def test_every_repository_hangs_off_store_on_one_scripts(redis_url: str) -> None
     reachable = {type(value): value for value in vars(store).values() if type(value) in repo_classes}
     assert set(reachable) == repo_classes, f"not on Store: {repo_classes - set(reachable)}"
     assert isinstance(store.scripts, Scripts)
-    assert {id(repo._scripts) for repo in reachable.values()} == {id(store.scripts)}
+    # a repository that runs no script (the last attack: one SET, one GET) holds none
+    held = {id(repo._scripts) for repo in reachable.values() if hasattr(repo, "_scripts")}
+    assert held == {id(store.scripts)}
 
 
 def test_the_scripts_that_judge_stamps_allow_the_skew_the_records_do() -> None:
