@@ -23,10 +23,10 @@ trainer's feed already counts its backlog on; its microseconds within the millis
 two workers' events in one millisecond do not both start at 0), and never below a floor this worker passes:
 past the highest id it has seen, one it was answered (a grouped append's), read, or given as a reader's cursor
 (one within :data:`CURSOR_AHEAD_MS` of its clock: a made-up cursor far ahead cannot push every later id
-there). The
-floor is taken as the append goes to Redis, not as the event is recorded (:class:`_Append`). Redis still keeps
-them in one order: an id at or below the stream's last is refused, and the event goes in with Redis's next id
-past it (``XADD *``, ``lua/events_append.lua``), never below the floor it was refused."""
+there).
+The floor is taken as the append goes to Redis, not as the event is recorded (:class:`_Append`). Redis still
+keeps them in one order: an id at or below the stream's last is refused, and the event goes in with Redis's
+next id past that last (``XADD *``, ``lua/events_append.lua``), so past the floor it tried too."""
 
 from __future__ import annotations
 
