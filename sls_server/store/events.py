@@ -91,7 +91,7 @@ def _append_args(
 _FLOOR_AT = 7
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Append(Queued):
     """A call of ``events_append`` whose id floor is taken as it goes on the wire, not as the event is
     recorded. An event recorded in a ``write_behind`` block waits for the block's round trip; taken as it

@@ -53,3 +53,27 @@ def test_the_flows_blocks_are_opened_without_contextlib(store: Store) -> None:
             pass
 
     assert _contextlib_calls(blocks) == []
+
+
+def test_a_queued_write_is_made_without_setting_its_fields_through_object_setattr() -> None:
+    """Some 25 a flow (``writebehind.Queued``, and the trail's appends, ``store.events._Append``): a frozen
+    dataclass set each field through ``object.__setattr__`` and kept an instance dict besides."""
+    from types import SimpleNamespace
+
+    from sls_server.store.events import _Append
+    from sls_server.store.writebehind import Queued
+
+    calls: list[str] = []
+
+    def watch(frame: Any, event: str, arg: Any) -> None:
+        if event == "c_call" and getattr(arg, "__name__", "") == "__setattr__":
+            calls.append(event)
+
+    script = SimpleNamespace(sha="abc")
+    sys.setprofile(watch)
+    try:
+        made = [Queued(("HGETALL", "k")), Queued(("a", 1), script, ("k",)), _Append(("a",), script, ("k",))]
+    finally:
+        sys.setprofile(None)
+    assert calls == []
+    assert not any(hasattr(write, "__dict__") for write in made)
