@@ -30,6 +30,7 @@ from .store.events import EventRepo
 from .store.records import Event
 from .telemetry.decoy_log import decoy_log
 from .telemetry.jsonlog import EVENT_FIELD
+from .telemetry.line_records import LineRecords
 from .telemetry.metrics import observe_event
 
 log = logging.getLogger("sls_server.events")
@@ -266,21 +267,11 @@ def _log(level: int, event: Event, *, counted: bool = False, to: logging.Logger 
         [f"{k}={v}" for k, v in fields.items() if k not in ("type", "at")]
     )  # a list: no generator
     how = " (counted in its window)" if counted else ""
-    # The record made here with the caller ``to.log`` would have ``findCaller`` walk the stack back to
-    # (this line of this function; some 10,000 instructions a line, four lines a flow). The frame is not
-    # kept in a local: it would hold itself, and the record, in a cycle.
-    record = to.makeRecord(
-        to.name,
-        level,
-        _LOG_CODE.co_filename,
-        sys._getframe().f_lineno,
-        "%s%s %s",
-        (event.type, how, words),
-        None,
-        _LOG_CODE.co_name,
-        {EVENT_FIELD: fields},
-    )
+    # Made for this line (``telemetry.line_records``): with the caller ``to.log`` would have ``findCaller``
+    # walk the stack back to (this function; some 10,000 instructions a line, four lines a flow), and
+    # ``makeRecord`` split this file's name twice each time.
+    record = _LINES.make(to, level, sys._getframe().f_lineno, (event.type, how, words), {EVENT_FIELD: fields})
     to.handle(record)
 
 
-_LOG_CODE = _log.__code__
+_LINES = LineRecords(_log.__code__.co_filename, _log.__code__.co_name, "%s%s %s")

@@ -106,7 +106,11 @@ class Scripts:
     def __call__(self, name: str, keys: list[str], args: Sequence[str | int]) -> Any:
         """Run a script for its answer; inside a ``write_behind`` block, the writes queued so far ride along
         in the same round trip."""
-        call = Queued(tuple(args), self._scripts[name], tuple(keys))
+        return self.ask(Queued(tuple(args), self._scripts[name], tuple(keys)))
+
+    def ask(self, call: Queued) -> Any:
+        """:meth:`__call__` for a call made already: a subclass of ``Queued`` that puts itself on the wire
+        its own way (``EventRepo``'s appends, whose ids are taken as they go to Redis)."""
         carrier = carrying(self._client)
         if carrier is None:
             return call.send(self._client)
@@ -139,6 +143,10 @@ class Scripts:
                 raise reply
         answers = found[len(commands) :]
         return replies, [resolved(call, self._client, a) for call, a in zip(queued, answers, strict=True)]
+
+    def script(self, name: str) -> Any:
+        """The registered script ``lua/<name>.lua`` (redis-py's ``Script``), for a call :meth:`ask` sends."""
+        return self._scripts[name]
 
     def later(self, client: Any, name: str, keys: list[str], args: Sequence[str | int]) -> None:
         """Run a script whose answer nobody reads: now, or with the open ``write_behind`` block's writes."""

