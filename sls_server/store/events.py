@@ -35,9 +35,9 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any
 
+from ..frozen import frozen
 from . import keys
 from .base import Scripts, guarded, text
 from .connection import Client
@@ -91,7 +91,7 @@ def _append_args(
 _FLOOR_AT = 7
 
 
-@dataclass(slots=True)
+@frozen
 class _Append(Queued):
     """A call of ``events_append`` whose id floor is taken as it goes on the wire, not as the event is
     recorded. An event recorded in a ``write_behind`` block waits for the block's round trip; taken as it

@@ -53,26 +53,3 @@ def test_the_flows_blocks_are_opened_without_contextlib(store: Store) -> None:
             pass
 
     assert _contextlib_calls(blocks) == []
-
-
-def test_a_queued_write_and_an_event_are_made_without_setting_fields_through_object_setattr() -> None:
-    """Some 25 queued writes a flow (``writebehind.Queued``, and the trail's appends,
-    ``store.events._Append``) and four events (``records.Event``): a frozen dataclass set each field through
-    ``object.__setattr__`` (an event's eight, some 11,000 instructions), and a queued write kept an instance
-    dict besides."""
-    from types import SimpleNamespace
-
-    from sls_server.event_hold import build_event
-    from sls_server.store.events import _Append
-    from sls_server.store.writebehind import Queued
-
-    made = [
-        Queued(("HGETALL", "k")),
-        Queued(("a", 1), SimpleNamespace(sha="abc"), ("k",)),
-        _Append(("a",), SimpleNamespace(sha="abc"), ("k",)),
-        build_event("login.succeeded", 1, "alice", "192.0.2.7", "dscplus", "d-1", "success", {"n": 1}),
-    ]
-    # The profiler does not see a slot wrapper's call (``object.__setattr__``): its name in the code does.
-    for kind in {type(write) for write in made}:
-        assert "__setattr__" not in kind.__init__.__code__.co_names, kind
-    assert not any(hasattr(write, "__dict__") for write in made)

@@ -7,8 +7,8 @@ list or the new one, never a mix. An empty list is no field: no list, no restric
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
+from ...frozen import frozen
 from .codec import Fields, to_hash
 
 
@@ -20,7 +20,7 @@ def decode_allowlist(text: str | None) -> tuple[str, ...]:
     return tuple(str(entry) for entry in json.loads(text)) if text else ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class UserAccess:
     allowlist: tuple[str, ...] = ()
     account_id: str | None = None
@@ -32,7 +32,7 @@ class UserAccess:
         return cls(decode_allowlist(get("allowlist") or None), get("account") or None)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AccountDeletionLeft:
     """What an account's deletion has left to do once its record is gone (``keys.account_deletion``): the
     members whose links may still name it. Then ``account.deleted``. No secret: names and an instant."""
@@ -70,7 +70,7 @@ class AccountDeletionLeft:
         return f"a:{account_id}:{self.id or self.at}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AccountRecord:
     account_id: str
     created_at: int

@@ -19,13 +19,14 @@ fields are simply ``None`` on the others. Which type writes what:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TypedDict
 
+from ...frozen import frozen
 from .codec import Fields, dataclass_fields, to_hash
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DeviceRecord:
     device_id: str
     type: str

@@ -7,17 +7,15 @@ it); the fields every event shares are typed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import to_json
 
+from ...frozen import frozen
 
-@dataclass(slots=True)
+
+@frozen
 class Event:
-    """Never changed once built, but not a frozen dataclass: four a flow, and a frozen one's ``__init__`` sets
-    each of the eight fields through ``object.__setattr__`` (some 11,000 instructions an event)."""
-
     at: int
     type: str
     user: str | None = None
@@ -93,7 +91,7 @@ class Event:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EventRecord:
     """An event as read: its stream id (the reader's cursor) and the event."""
 

@@ -3,13 +3,13 @@ the brokerage session's state beside it (what the gateway's REST routes report).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple, TypedDict
 
+from ...frozen import frozen
 from .codec import Fields, dataclass_fields, to_hash
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class GatewayRecord:
     session_id: str
     """The public id of the session the login created (never its token): every rule of that session

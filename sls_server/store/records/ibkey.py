@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from ...frozen import frozen
 from .codec import Fields, dataclass_fields, json_record, json_text, record_from_json, to_hash
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppUser:
     """One user on the phone: their server device, and their private keys sealed for this phone."""
 
@@ -18,7 +19,7 @@ class AppUser:
     sealed: str = field(repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppRecord:
     app_id: str
     platform: str
@@ -62,7 +63,7 @@ class AppRecord:
         return {**to_hash(fields), "users": json.dumps(users), "pending": json.dumps(self.pending)}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PushNotification:
     id: str
     txn_id: str

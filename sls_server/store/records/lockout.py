@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ...frozen import frozen
 from .codec import Fields, dataclass_fields, to_hash
 
 #: How far after a request's "now" a stamp (a lock's start, an attempt in a window) may be and still be
@@ -15,7 +14,7 @@ from .codec import Fields, dataclass_fields, to_hash
 STAMP_SKEW_S = 30
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LockoutState:
     failures: int = 0
     """Consecutive wrong passwords since the last lock or success."""

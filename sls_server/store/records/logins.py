@@ -9,9 +9,10 @@ the poll collected it). A pending step whose device was revoked or replaced stay
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TypedDict
 
+from ...frozen import frozen
 from .codec import Fields, dataclass_fields, to_hash
 
 
@@ -32,7 +33,7 @@ class PromptFields(TypedDict, total=False):
     code_sealed: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LoginTxn:
     txn_id: str
     username: str

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from ...frozen import frozen
 from .codec import Fields, dataclass_fields, json_record, json_text, record_from_json, to_hash
 
 #: A text's and a call's ``sender`` is ``from`` as stored and shown (a keyword in Python).
 _FROM = {"sender": "from"}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PhoneConditions:
     """What the carrier does with this number; no record means the normal network."""
 
@@ -46,7 +46,7 @@ class PhoneConditions:
         return to_hash(dataclass_fields(self))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TextMessage:
     id: str
     at: int
@@ -74,7 +74,7 @@ class TextMessage:
         return record_from_json(cls, raw, renamed=_FROM)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class VoiceCall:
     id: str
     at: int

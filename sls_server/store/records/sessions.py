@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ...frozen import frozen
 from .codec import Fields, dataclass_fields, to_hash
 
 #: A verified step-up is the field ``verified:<purpose>`` holding its deadline.
@@ -14,7 +15,7 @@ VERIFIED_PREFIX = "verified:"
 RETIRED_KEPT = 8
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SessionRecord:
     id: str
     username: str

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TypedDict
 
+from ...frozen import frozen
 from .access import UserAccess
 from .codec import Fields, dataclass_fields, to_hash
 from .devices import DeviceRecord
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class UserRecord:
     username: str
     password_hash: str = field(repr=False)
@@ -61,7 +62,7 @@ class UserChanges(TypedDict, total=False):
     default_device: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LoginView:
     """What a password step reads of a user, in one round trip: the record (None: no such user), their IP
     rules, their devices' ids (the second factor's choice follows) and, when this process knew the ids
@@ -73,7 +74,7 @@ class LoginView:
     devices: tuple[DeviceRecord, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DeletionLeft:
     """What a user's deletion has left to do once their record is gone (``keys.user_deletion``): the devices
     still naming them (those that joined while it worked, or all it had not yet taken them off when it was
