@@ -21,10 +21,10 @@ A change a person asks for (``POST /admin/v1/clock``, the trainer console's butt
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import InvalidRequest
+from .frozen import frozen
 from .shapes.clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE
 from .store.clock import UNBOUNDED, ClockRepo
 from .store.clock_state import ClockState
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .events import EventLog
 
 
-@dataclass(frozen=True)
+@frozen
 class ClockReading:
     now: int
     offset_s: int

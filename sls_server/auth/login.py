@@ -13,11 +13,11 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SlsError
 from ..events import EventLog
+from ..frozen import frozen
 from ..store import Store
 from ..store.lockout import DeviceStrikes
 from ..store.logins import LoginRead
@@ -40,7 +40,7 @@ def binding_digest(login_token: str) -> str:
     return hashlib.sha256(login_token.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@frozen
 class Authenticated:
     token: str
     session: Session

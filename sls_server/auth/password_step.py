@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, NamedTuple, Protocol
 
 from ..accounts.access import IpRestrictions
@@ -21,13 +21,14 @@ from ..accounts.user_fields import canonical_username
 from ..accounts.users import UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
+from ..frozen import frozen
 from ..store.base import ScriptCall
 from ..store.records import LoginView, UserAccess, UserRecord
 from .errors import AccountDisabled, InvalidCredentials
 from .lockout_terms import NO_ONE, SILENT_REFUSAL, EventSubject, event_subject, lock_name
 
 
-@dataclass(frozen=True)
+@frozen
 class Attempt:
     """One password attempt as the policy checks see it. ``id`` names its reservations in Redis."""
 

@@ -7,13 +7,14 @@ them); it is built only from what the store read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from ..frozen import frozen
 from ..store.records import SessionRecord
 
 
-@dataclass(frozen=True)
+@frozen
 class Session:
     id: str
     username: str

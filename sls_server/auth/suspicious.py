@@ -17,9 +17,9 @@ instead, which is disabled at ``SLS_DEVICE_FAILURE_LIMIT``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from ..accounts.notify import Notify
+from ..frozen import frozen
 from ..store.base import ScriptCall
 from ..store.lockout import LockoutRepo
 from .lockout_terms import FAILED_BEFORE, INVALID_PREFIX
@@ -34,7 +34,7 @@ AFTER_FAILURES = 3
 NEW_PLACE = "new_place"
 
 
-@dataclass(frozen=True)
+@frozen
 class Suspicion:
     """What the password step found that a login's success tells the user of (kept on the login step)."""
 

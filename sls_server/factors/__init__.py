@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 
 from sls_devices.phone import mask_number
 
+from ..frozen import frozen
 from ..store.records import DeviceChanges, DeviceRecord, LoginTxn, PromptFields
 from .errors import UnsupportedDeviceType
 
@@ -38,7 +39,7 @@ class Enrolment:
     """Fields returned to the enrolling admin one time only (a card's key, like a token import file)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Prompt:
     shown: dict[str, Any]
     """What the login page shows, merged into the ``factor`` object of the response."""
@@ -52,7 +53,7 @@ class Prompt:
     so a push to any other phone costs no read more."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Begin:
     """Who a login step is for: factors that send something (SMS, a push) need to say where and for what."""
 

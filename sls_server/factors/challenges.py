@@ -33,12 +33,12 @@ card at worst) or lowering the limit lengthens the 35 days in proportion. Guessi
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from sls_devices.ocra import OcraSuite, encoded_question_key
 
 from ..config import Settings
 from ..events import EventLog
+from ..frozen import frozen
 from ..store.devices import DeviceRepo
 from ..store.records import DeviceRecord
 from . import Begin
@@ -48,7 +48,7 @@ _CANDIDATES_PER_TRY = 8
 _TRIES = 16
 
 
-@dataclass(frozen=True)
+@frozen
 class ChallengePolicy:
     limit: int
     window: int

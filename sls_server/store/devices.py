@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..frozen import frozen
 from . import keys, leases
 from .base import Scripts, guarded, hash_reply, texts
 from .connection import Client
@@ -11,7 +10,7 @@ from .records import DeviceChanges, DeviceRecord
 from .records.codec import changes_hash, pairs
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Issued:
     """What issuing a challenge found: ``wait`` seconds (0: room in both windows) and which ``scope``
     refused, else the 1-based index of the candidate ``claimed`` (0: the card remembers them all)."""

@@ -7,9 +7,9 @@ user was disabled or deleted is refused on its next request even if disabling mi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from ..frozen import frozen
 from . import keys
 from .base import Scripts, guarded, text, texts
 from .connection import Client
@@ -30,7 +30,7 @@ from .records.sessions import VERIFIED_PREFIX
 ENDED_KEEP_S = 86400
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Touched:
     """What touching a session found: ``ok`` with the record as extended; ``missing``; or why it ended
     (``expired_idle``, ``expired_absolute``, ``replaced``, ``revoked``, ``killed``, ...: its tombstone's
