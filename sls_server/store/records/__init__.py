@@ -1,4 +1,5 @@
-"""Typed records in and out of the store: what each Redis hash (or JSON value) holds, as frozen dataclasses.
+"""Typed records in and out of the store: what each Redis hash (or JSON value) holds, as `@frozen` classes
+(``sls_server.frozen``: frozen for the type checker, plain slotted dataclasses at run time).
 
 Repositories take and return these, never raw ``dict[str, str]``. Each record's ``from_hash``/``to_hash``
 (``from_json``/``to_json`` for JSON values) is the one place its fields are decoded and encoded, by the rules
