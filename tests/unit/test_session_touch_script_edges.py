@@ -98,3 +98,23 @@ def test_a_request_near_the_absolute_end_is_still_seen(store: Store) -> None:
     assert later.record is not None and later.record.last_seen_at == NOW + 300
     read = store.sessions.touch(SESSION.id, now=NOW + 300, idle_timeout=600, mode="check")
     assert read.record is not None and read.record.last_seen_at == NOW + 300
+
+
+@pytest.mark.parametrize(
+    ("user_epoch", "change"),
+    [("e1", "disabled"), ("", "deleted")],  # a record from before epochs has none: ''
+)
+def test_a_disabled_or_deleted_user_revokes_the_session_even_on_the_same_epoch(
+    store: Store, user_epoch: str, change: str
+) -> None:
+    """Disabling or deleting a user moves the epoch too; each alone still revokes (lib/user_stands.lua)."""
+    store.client.hset(keys.user("alice"), "epoch", user_epoch)
+    assert store.sessions.create(
+        replace(SESSION, epoch=user_epoch or None), now=NOW, concurrency="replace", limit=10, epoch=user_epoch
+    ) == ("ok", [])
+    if change == "disabled":
+        store.client.hset(keys.user("alice"), "disabled", "1")
+    else:
+        store.client.delete(keys.user("alice"))
+    touched = store.sessions.touch(SESSION.id, now=NOW + 10, idle_timeout=600, mode="extend")
+    assert (touched.status, touched.username) == ("revoked", "alice")
