@@ -154,6 +154,12 @@ def mutants(text: str) -> list[Mutant]:
     return [Mutant(k, *entry) for k, entry in enumerate(found, start=1)]
 
 
+#: The mutant every run starts with, which the tests must kill: the script (or the lib file, taken in at the
+#: top level of the scripts including it) raises before it does anything. Survived, the tests never run the
+#: script, or the app does not read it from this file (another checkout installed), and nothing is measured.
+BROKEN = Mutant(0, 1, 0, "broken on purpose", "", "error('lua_mutation: broken on purpose') ")
+
+
 def apply(text: str, mutant: Mutant) -> str:
     """``text`` with ``mutant`` written in (the other lines untouched)."""
     lines = text.split("\n")
@@ -240,6 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"the tests do not pass on the real script ({clean}): nothing to measure", file=sys.stderr)
         return 2
     limit = args.timeout or 3 * seconds + 30
+    for _ in each_mutant(args.script, [BROKEN]):
+        if run_tests(args.tests, limit)[0] == "passed":
+            print("the tests pass on a script that raises: they never run it from this file", file=sys.stderr)
+            return 2
     print(f"clean run {seconds:.1f} s; {len(chosen)} mutants, {limit:.0f} s each at most", file=sys.stderr)
     outcomes = []
     for mutant in each_mutant(args.script, chosen):

@@ -123,3 +123,9 @@ def test_the_script_is_the_original_again_after_each_mutant_and_after_an_excepti
             assert script.read_text() != original
             raise KeyboardInterrupt
     assert script.read_text() == original
+
+
+def test_the_broken_mutant_raises_before_the_script_does_anything() -> None:
+    assert lm.apply("-- a comment\nlocal a = 1", lm.BROKEN) == (
+        "error('lua_mutation: broken on purpose') -- a comment\nlocal a = 1"
+    )
