@@ -252,11 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     print(f"clean run {seconds:.1f} s; {len(chosen)} mutants, {limit:.0f} s each at most", file=sys.stderr)
     outcomes = []
-    for mutant in each_mutant(args.script, chosen):
+    for done, mutant in enumerate(each_mutant(args.script, chosen), start=1):
         verdict, took = run_tests(args.tests, limit)
         status = {"passed": "survived", "failed": "killed"}.get(verdict, verdict)
         outcomes.append(Outcome(mutant, status, round(took, 1)))
-        print(f"  {mutant.id}/{len(chosen)} {status} ({took:.1f} s)", file=sys.stderr)
+        print(f"  {done}/{len(chosen)} mutant {mutant.id} {status} ({took:.1f} s)", file=sys.stderr)
     if args.json:
         print(json.dumps([{**asdict(o.mutant), "status": o.status, "seconds": o.seconds} for o in outcomes]))
     else:
