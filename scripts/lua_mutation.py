@@ -53,6 +53,7 @@ _TOKEN = re.compile(
     r"|(?P<rel><=|>=|==|~=|<|>)"
     r"|(?P<not>\bnot\s+)"
 )
+_LONG_OPEN = re.compile(r"(--)?\[(=*)\[")
 _STATEMENT_CALL = re.compile(r"^\s*redis\.call\(.*\)\s*$")
 _RETURN = re.compile(r"^(?P<lead>\s*return\s+)(?P<value>.+?)\s*$")
 
@@ -72,6 +73,9 @@ class Mutant:
 
 @dataclass
 class Outcome:
+    """What the tests did with one mutant: ``killed`` (they failed), ``survived`` (an assertion missing, or an
+    equivalent mutant) or ``timeout`` (a mutant that makes a loop endless or a wait never end)."""
+
     mutant: Mutant
     status: str  # killed | survived | timeout
     seconds: float
@@ -91,10 +95,10 @@ def code_mask(text: str) -> str:
 
     while i < n:
         c = text[i]
-        long_open = re.match(r"(--)?\[(=*)\[", text[i:])
+        long_open = _LONG_OPEN.match(text, i)
         if long_open and (long_open.group(1) or c == "["):
             close = "]" + long_open.group(2) + "]"
-            end = text.find(close, i + long_open.end())
+            end = text.find(close, long_open.end())
             end = n if end < 0 else end + len(close)
             blank(i, end)
             i = end
