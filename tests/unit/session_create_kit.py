@@ -1,0 +1,50 @@
+"""What the tests of ``session_create.lua``'s edges share: a user, a login at its second factor, a session
+and the call that completes the one with the other, on a real redis-server through ``SessionRepo``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sls_server.store import Store, keys
+from sls_server.store.records import LoginTxn, SessionRecord
+
+NOW = 1_900_000_000
+TXN = LoginTxn(
+    "alice~txn-0000000000000000",
+    "alice",
+    "login",
+    "second_factor",
+    "dscplus",
+    "card",
+    NOW,
+    NOW + 60,
+    3,
+    prompt_no=1,
+)
+SESSION = SessionRecord("alice~" + "a" * 64, "alice", NOW, NOW + 600, NOW + 3600, NOW, "dscplus", epoch="e1")
+
+
+def session(n: int, **changes: Any) -> SessionRecord:
+    """Another session of alice's: ``n`` names it."""
+    return replace(SESSION, id=f"alice~{n:064d}", **changes)
+
+
+def create(store: Store, record: SessionRecord = SESSION, **options: Any) -> tuple[str, list[str]]:
+    """Store ``record`` at NOW under 'replace' (``options`` override any argument)."""
+    arguments: dict[str, Any] = {"now": NOW, "concurrency": "replace", "limit": 10, "epoch": "e1", **options}
+    return store.sessions.create(record, **arguments)
+
+
+def login_state(store: Store) -> str | None:
+    value = store.client.hget(keys.login("alice", TXN.txn_id), "state")
+    return None if value is None else str(value)
+
+
+def indexed(store: Store) -> list[str]:
+    return [str(sid) for sid in store.client.zrange(keys.user_sessions("alice"), 0, -1)]
+
+
+def state_of(store: Store, record: SessionRecord) -> str | None:
+    value = store.client.hget(keys.session("alice", record.id), "state")
+    return None if value is None else str(value)
