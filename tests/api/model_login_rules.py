@@ -83,12 +83,7 @@ class LoginRules(ModelMachine):
             self.verify(True, 0)
 
     @precondition(
-        lambda self: (
-            self.mode == "push"
-            and self.model.login
-            and self.model.login.push == "pending"
-            and not self.model.login.revoked
-        )
+        lambda self: self.mode == "push" and self.model.login and self.model.login.push == "pending"
     )
     @rule(answer=st.sampled_from(["right", "right", "wrong", "deny"]), how=UNLOCKS)
     def answer_push(self, answer: str, how: str = "right") -> None:
@@ -108,12 +103,43 @@ class LoginRules(ModelMachine):
             headers={"X-Login-Token": self.login_token},
             environ_base={"REMOTE_ADDR": self.login_ip},
         )
-        expect = self.model.ask_for_challenge(self.login_ip)
+        expect = self.model.switch(self.login_ip)
         body = _check(answer, expect, "ask_for_challenge")
         if expect.status == 200:
             factor = body["factor"]
             assert (factor["mode"], factor.get("reason")) == ("challenge", "requested"), factor
             self.mode, self.challenge = "challenge", factor["challenge"]
+
+    @precondition(lambda self: self.txn is not None and self.factor == "sms")
+    @rule(kind=st.sampled_from(["sms", "sms", "voice"]))
+    def resend(self, kind: str) -> None:
+        """*Didn't receive a security code?* at any point of the latest login: a new text, or a voice
+        callback, one of the login's switches; the code before is dead, the attempts left carry over. A text
+        roaming lost never arrives; a call rings wherever the phone is."""
+        texted, called = self.login_codes(), self.called_codes()
+        answer = self.on_login("POST", "/factor", json={"type": kind})
+        expect = self.model.switch(self.login_ip)
+        body = _check(answer, expect, f"resend({kind})")
+        if expect.status == 200:
+            assert self.model.login is not None and body["expires_at"] == self.model.login.expires_at, body
+            assert (body["factor"]["type"], body["factor"].get("channel")) == (
+                kind,
+                kind if kind == "voice" else None,
+            )
+            codes, before = (self.called_codes(), called) if kind == "voice" else (self.login_codes(), texted)
+            arrived = len(codes) > len(before)
+            assert arrived != (self.model.texts_lost and kind == "sms"), (codes, before)
+            self.old_codes += [self.code] if self.code else []
+            self.code = codes[0] if arrived else ""
+
+    @precondition(lambda self: self.txn is not None and self.mode == "challenge" and self.old_codes)
+    @rule()
+    def verify_old_code(self) -> None:
+        """A code a new one replaced, typed into the latest login: a wrong response like any other."""
+        if self.old_codes[-1] == self.code:
+            return  # the new code happens to be the old one: no wrong code to type
+        answer = self.on_login("POST", "/verify", json={"response": self.old_codes[-1]})
+        _check(answer, self.model.verify(False, self.login_ip), "verify_old_code")
 
     @precondition(lambda self: self.mode == "push")
     @rule()

@@ -110,6 +110,8 @@ class ModelMachine(RuleBasedStateMachine):
         self.step_txn = ""
         self.step_challenge = ""
         self.step_code = ""
+        self.old_codes: list[str] = []
+        """Codes a new one replaced ("Didn't receive a security code?"): dead, typed they are wrong."""
 
     @initialize()
     def world(self) -> None:
@@ -165,6 +167,21 @@ class ModelMachine(RuleBasedStateMachine):
         inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
         return [m["code"] for m in inbox if m["purpose"] == purpose]
 
+    def called_codes(self) -> list[str]:
+        """The codes read out by the voice callbacks the phone took for a login, newest first."""
+        calls = self.client.get(f"/sim/v1/phones/{PHONE}/calls").get_json()["calls"]
+        return [c["code"] for c in calls if c["purpose"] == "login"]
+
+    def on_login(self, method: str, path: str = "", **kwargs: Any) -> TestResponse:
+        """A request on the latest login, with its binding, from the address that started it."""
+        return self.client.open(
+            f"/api/v1/auth/login/{self.txn}{path}",
+            method=method,
+            headers={"X-Login-Token": self.login_token},
+            environ_base={"REMOTE_ADDR": self.login_ip},
+            **kwargs,
+        )
+
     def open_app(self, how: str) -> tuple[dict[str, Any], Expect | None]:
         """What the app is unlocked with (``right``, a ``wrong`` secret, or the wrong ``kind``), and the
         app model's refusal of it, if any (a biometric cannot be wrong: Face ID failing sends nothing)."""
@@ -202,10 +219,19 @@ class ModelMachine(RuleBasedStateMachine):
     def answer_note(self, note: dict[str, Any], match: str, answer: str, how: str, login: Login) -> None:
         """The app's answer to a push, unlocked as ``how`` says: the number the page shows, another of the
         three, or Deny. From a roaming phone nothing is checked (``phone_offline``); a refused unlock never
-        reaches the server."""
+        reaches the server. A push to an IB Key since replaced is answered from the phone she holds now,
+        which never had it: ``404 unknown_notification``, looked up before anything else (the old phone's
+        app is locked: that is why she activated again)."""
         route = "deny" if answer == "deny" else "approve"
+        if note["device_id"] != self.device_id:
+            body: dict[str, Any] = {"pin": APP_PIN, **({"match": match} if route == "approve" else {})}
+            sent = self.client.post(
+                f"/sim/v1/ibkey/{self.device_id}/notifications/{note['id']}/{route}", json=body
+            )
+            _check(sent, Expect(404, "unknown_notification"), f"answer_push({answer}, replaced)")
+            return
         if self.model.roaming:
-            body: dict[str, Any] = {"pin": APP_PIN}
+            body = {"pin": APP_PIN}
             expect: Expect | None = Expect(409, "phone_offline")
         else:
             body, expect = self.open_app(how)

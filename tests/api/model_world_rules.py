@@ -70,15 +70,15 @@ class WorldRules(ModelMachine):
     @rule(ip=ADDRESSES)
     def reactivate(self, ip: str) -> None:
         """IB Key activated again after the app locked itself (the admin enrols a new one, its code texted,
-        the app activated with her password through the login's password step): the old one stops, and a
-        login in progress on it with it."""
-        model = self.model
-        if not model.allowed(ip) or model.throttled(ip) or model.locked():
-            return  # not modelled: the enrolment alone stops the old IB Key (authenticators.md), and then
-            # the activation's password step refuses, leaving her no IB Key that works
-        self.device_id = self.activate_ibkey(ip)
-        replace_ibkey(model)
-        self.steps.step = None  # a step-up on the old one: not modelled
+        the app activated with her password through the login's password step, judged as a login's: the
+        allowlist, the address's window, the lock). Activated, the old one stops, and a login or step-up in
+        progress on it with it (``replace_ibkey``). Refused, the enrolment alone changes nothing: the old IB
+        Key stays her active one (its app still locked), the new one waits for its activation."""
+        refused = self.model.gate(ip)
+        app = self.activate_ibkey(ip, refused)
+        if refused is None:
+            self.device_id = app
+            replace_ibkey(self.model, self.steps.step)
 
     @rule()
     def unlock(self) -> None:

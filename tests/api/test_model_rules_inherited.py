@@ -15,8 +15,8 @@ from test_login_model import LoginPolicy
 #: The rules of the machine CI runs, by topic module: a rule added to a topic is added here.
 RULES = {
     "model_login_rules": {
-        "password_roll", "verify_roll", "log_in", "answer_push", "ask_for_challenge", "poll",
-        "verify_unknown",
+        "password_roll", "verify_roll", "log_in", "answer_push", "ask_for_challenge", "resend",
+        "verify_old_code", "poll", "verify_unknown",
     },
     "model_stepup_rules": {
         "stepup", "stepup_push", "stepup_poll", "stepup_answer", "verify_identity", "withdraw",
