@@ -366,10 +366,11 @@ class Model:
         answer = self.use(index, ip)
         session = self.sessions[index]
         if answer.status == 200 or answer.error == "ip_restricted":
-            session.ended = Expect(401, "not_authenticated")
-        if answer.status == 200:  # a logout proper: an address refused ends the session as revoked
-            for retired in session.retired:
-                self.sessions[retired].ended = Expect(401, "not_authenticated")
+            for ended in [
+                index,
+                *session.retired,
+            ]:  # from outside the list too: ended as a logout, with a 403
+                self.sessions[ended].ended = Expect(401, "not_authenticated")
         return answer
 
     def unlock(self) -> None:
