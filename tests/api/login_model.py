@@ -4,13 +4,14 @@ the contract, /work/shared/design/api.md and the settings' defaults in docs/oper
 code: ``test_login_model.py`` drives the real app with random steps and holds every answer to what this
 model predicts, so a disagreement is either a bug in the app or a gap in the documents.
 
-One user with one second factor at the default settings: a DSC+ card (no phone, so no notice is texted),
-SMS, or an IB Key (authenticators.md's IB Key: a push with number matching, approved, denied, a wrong number
-picked or left to expire; past ``SLS_PUSH_LIMIT``, from a roaming phone, or asked for, the app's
-Challenge/Response). ``ibkey_app_model`` holds the app's own side (its PIN, an iPhone's passcode or Face ID,
-its lock), ``stepup_model`` a session's step-up for a withdrawal. Every
-prediction is an :class:`Expect`: the status, the error code, and the numbers the answer must carry. Time is
-the app's clock in Unix seconds, read from the admin API's answers; the model never reads it itself.
+One user with one second factor at the default settings: a DSC+ card (no phone, so no notice is texted), SMS
+(a new text or a voice callback asked for: :meth:`Model.switch`), or an IB Key (authenticators.md's IB Key: a
+push with number matching, approved, denied, a wrong number picked or left to expire; past ``SLS_PUSH_LIMIT``,
+from a roaming phone, or asked for, the app's Challenge/Response). ``ibkey_app_model`` holds the app's own
+side (its PIN, an iPhone's passcode or Face ID, its lock, and ``replace_ibkey``: a new one activated),
+``stepup_model`` a session's step-up for a withdrawal. Every prediction is an :class:`Expect`: the status, the
+error code, and the numbers the answer must carry. Time is the app's clock in Unix seconds, read from the
+admin API's answers; the model never reads it itself.
 """
 
 from __future__ import annotations

@@ -220,15 +220,14 @@ class ModelMachine(RuleBasedStateMachine):
         """The app's answer to a push, unlocked as ``how`` says: the number the page shows, another of the
         three, or Deny. From a roaming phone nothing is checked (``phone_offline``); a refused unlock never
         reaches the server. A push to an IB Key since replaced is answered from the phone she holds now,
-        which never had it: ``404 unknown_notification``, looked up before anything else (the old phone's
-        app is locked: that is why she activated again)."""
+        which never had it: ``404 unknown_notification``, looked up before anything else."""
         route = "deny" if answer == "deny" else "approve"
         if note["device_id"] != self.device_id:
             body: dict[str, Any] = {"pin": APP_PIN, **({"match": match} if route == "approve" else {})}
             sent = self.client.post(
                 f"/sim/v1/ibkey/{self.device_id}/notifications/{note['id']}/{route}", json=body
             )
-            _check(sent, Expect(404, "unknown_notification"), f"answer_push({answer}, replaced)")
+            _check(sent, Expect(404, "unknown_notification"), f"answer_replaced_push({answer})")
             return
         if self.model.roaming:
             body = {"pin": APP_PIN}

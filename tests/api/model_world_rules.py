@@ -66,14 +66,14 @@ class WorldRules(ModelMachine):
         )
         _check(answer, self.model.logout(index, ip), f"logout({index}, ip={ip})")
 
-    @precondition(lambda self: self.factor.startswith("ibkey") and self.app.locked and not self.model.roaming)
+    @precondition(lambda self: self.factor.startswith("ibkey") and not self.model.roaming)
     @rule(ip=ADDRESSES)
     def reactivate(self, ip: str) -> None:
-        """IB Key activated again after the app locked itself (the admin enrols a new one, its code texted,
-        the app activated with her password through the login's password step, judged as a login's: the
-        allowlist, the address's window, the lock). Activated, the old one stops, and a login or step-up in
-        progress on it with it (``replace_ibkey``). Refused, the enrolment alone changes nothing: the old IB
-        Key stays her active one (its app still locked), the new one waits for its activation."""
+        """IB Key activated again, after the app locked itself or on a new phone: the admin enrols a new one,
+        its code texted, the app activated with her password through the login's password step, judged as a
+        login's (the allowlist, the address's window, the lock). Activated, the old one stops, and a login or
+        step-up in progress on it with it (``replace_ibkey``). Refused, the enrolment alone changes nothing:
+        the old IB Key stays her active one (its app as it was), the new one waits for its activation."""
         refused = self.model.gate(ip)
         app = self.activate_ibkey(ip, refused)
         if refused is None:

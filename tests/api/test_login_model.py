@@ -1,16 +1,17 @@
 """A model-based test of the login policy: Hypothesis drives the real app (the Flask test client on the
 session's real redis-server) with random sequences of right and wrong passwords, right and wrong card
-responses (the device model's), texted codes (read from the simulated phone) or an IB Key's push (approved,
-denied, a wrong number picked, left to expire, collected by the login's poll) and Challenge/Response
-(asked for at any point of a login), the app unlocked with an Android PIN or an iPhone's passcode or Face ID
-(wrong ones, the app's own lock), the phone roaming (no push, answers offline, texts lost), step-ups for a
-withdrawal and withdrawals, answers to logins that are no more, session use, tickle and logout, the admin's
-unlocks, IP allowlist
-changes and moves of the clock across the lockout's waits, the challenge's and the login's expiry and the
-session's idle and absolute limits; after every step the app's answer (status, error code, ``retry_after``,
-``attempts_left``, ``ended_by``, a poll's ``state`` and ``reason``, the instants a session ends) must be
-what ``login_model.Model``, written from the documents alone, predicts. A disagreement is a bug in the app
-or a gap in the documents.
+responses (the device model's), texted codes (read from the simulated phone; a new text or a voice callback
+asked for, the code before typed too) or an IB Key's push (approved, denied, a wrong number picked, left to
+expire, collected by the login's poll) and Challenge/Response (asked for at any point of a login), the app
+unlocked with an Android PIN or an iPhone's passcode or Face ID (wrong ones, the app's own lock), IB Key
+activated again on a new phone (its activation refused or not, a login or step-up waiting on the old one), the
+phone roaming (no push, answers offline, texts lost), step-ups for a withdrawal and withdrawals, answers to
+logins that are no more, session use, tickle and logout, the admin's unlocks, IP allowlist changes and moves
+of the clock across the lockout's waits, the challenge's and the login's expiry and the session's idle and
+absolute limits; after every step the app's answer (status, error code, ``retry_after``, ``attempts_left``,
+``ended_by``, a poll's ``state`` and ``reason``, the instants a session ends) must be what
+``login_model.Model``, written from the documents alone, predicts. A disagreement is a bug in the app or a gap
+in the documents.
 
 CI runs a few derandomised examples of each variant (about 5 s of CPU in all). To hunt, run it long and
 random: ``MODEL_EXAMPLES=2000 MODEL_STEPS=60 pytest -n 0 --timeout=0 -s`` on this file (``-s``
