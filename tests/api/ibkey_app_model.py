@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from login_model import Expect, Model
+from login_model import Expect, Login, Model
 
 #: authenticators.md (*iPhone without Touch ID / Face ID*): "10 in a row lock the app as 10 wrong PINs do".
 APP_PIN_ATTEMPTS = 10
@@ -64,14 +64,17 @@ class AppModel:
         return Expect(200)
 
 
-def replace_ibkey(model: Model) -> None:
+def replace_ibkey(model: Model, step: Login | None) -> None:
     """A new IB Key activated for her (a new enrolment, its code texted, the app activated with her
-    password): the old one stops at once, so a login or step-up still in progress on it is marked
-    (security.md: ``logins_device_revoked.lua``), and the new device has no wrong responses counted."""
+    password; the enrolment alone stops nothing): the old one stops at once, so the login and the step-up
+    still in progress on it are marked (security.md: ``logins_device_revoked.lua``), and the new device has
+    no wrong responses counted. A marked one is left pending: a response is ``403 device_inactive``, a
+    login may switch (to the new one), a step-up only waits for its expiry; an approval not collected ends
+    (a login's poll says ``expired`` with ``reason: device_revoked``, a step-up's ``expired``)."""
     model.device_failures = 0
-    login = model.login
-    in_progress = login and not (login.done or login.exhausted or login.attempts_left == 0)
-    if login and in_progress and login.push == "approved":
-        login.push = "device_revoked"  # an approval not collected ends (its poll's reason)
-    elif login and in_progress and login.push in ("pending", "withdrawn"):
-        login.revoked = True  # left pending: a right response is refused, a switch takes the new one
+    for login in (model.login, step):
+        in_progress = login and not (login.done or login.exhausted or login.attempts_left == 0)
+        if login and in_progress and login.push == "approved":
+            login.push = "device_revoked"
+        elif login and in_progress and login.push in ("pending", "withdrawn"):
+            login.revoked = True

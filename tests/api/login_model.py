@@ -4,13 +4,14 @@ the contract, /work/shared/design/api.md and the settings' defaults in docs/oper
 code: ``test_login_model.py`` drives the real app with random steps and holds every answer to what this
 model predicts, so a disagreement is either a bug in the app or a gap in the documents.
 
-One user with one second factor at the default settings: a DSC+ card (no phone, so no notice is texted),
-SMS, or an IB Key (authenticators.md's IB Key: a push with number matching, approved, denied, a wrong number
-picked or left to expire; past ``SLS_PUSH_LIMIT``, from a roaming phone, or asked for, the app's
-Challenge/Response). ``ibkey_app_model`` holds the app's own side (its PIN, an iPhone's passcode or Face ID,
-its lock), ``stepup_model`` a session's step-up for a withdrawal. Every
-prediction is an :class:`Expect`: the status, the error code, and the numbers the answer must carry. Time is
-the app's clock in Unix seconds, read from the admin API's answers; the model never reads it itself.
+One user with one second factor at the default settings: a DSC+ card (no phone, so no notice is texted), SMS
+(a new text or a voice callback asked for: :meth:`Model.switch`), or an IB Key (authenticators.md's IB Key: a
+push with number matching, approved, denied, a wrong number picked or left to expire; past ``SLS_PUSH_LIMIT``,
+from a roaming phone, or asked for, the app's Challenge/Response). ``ibkey_app_model`` holds the app's own
+side (its PIN, an iPhone's passcode or Face ID, its lock, and ``replace_ibkey``: a new one activated),
+``stepup_model`` a session's step-up for a withdrawal. Every prediction is an :class:`Expect`: the status, the
+error code, and the numbers the answer must carry. Time is the app's clock in Unix seconds, read from the
+admin API's answers; the model never reads it itself.
 """
 
 from __future__ import annotations
@@ -68,14 +69,16 @@ class Login:
     switches: int = 0
     """Switches and new codes asked for: ``MAX_SWITCHES`` at most (security.md)."""
     exhausted: bool = False
-    revoked: bool = False
-    """Its IB Key replaced by a new activation while it waited (security.md): a right response is ``403
-    device_inactive``, the login left pending (a poll says so) to switch, which takes the new IB Key. An
-    approved push not yet collected ends instead (``push == "device_revoked"``)."""
     """Ended by one switch too many: every later step of it is ``429 login_exhausted`` (integration.md)."""
+    revoked: bool = False
+    """Its IB Key replaced by a new activation while it waited (security.md): a response is ``403
+    device_inactive``, the login left pending (a poll says so) to switch, which takes the new IB Key (a
+    step-up cannot switch: it waits for its expiry). An approved push not yet collected ends instead
+    (``push == "device_revoked"``)."""
     push: str = "pending"
     """A push's fate: ``pending``, ``approved``, ``denied``, ``wrong_number``, ``collected``, ``lapsed``
-    (approved, but not collected in time)."""
+    (approved, but not collected in time), ``device_revoked`` (approved, not collected, its IB Key replaced),
+    ``withdrawn`` (switched to Challenge/Response)."""
     reason: str | None = None
     """Why an IB Key login asks for Challenge/Response: ``push_limited``, ``roaming``, ``requested``."""
 
@@ -86,6 +89,8 @@ class Session:
     idle_expires_at: int
     ended: Expect | None = None
     """Why it ended, as every later request with its token is told."""
+    retired: list[int] = field(default_factory=list)
+    """The sessions (by index) whose tokens its step-ups retired: a logout drops their markers too."""
 
 
 @dataclass
@@ -264,16 +269,19 @@ class Model:
         login.push = "approved"
         return Expect(200, fields={"state": "approved"})
 
-    def ask_for_challenge(self, ip: str) -> Expect:
-        """``POST …/factor {"type": "ibkey", "mode": "challenge"}`` on the latest login, from its address, in
-        any state: the address and the lock first (security.md: a locked login "gets no new code", and the
+    def switch(self, ip: str) -> Expect:
+        """``POST …/factor`` on the latest login, from its address, in any state: IB Key's Challenge/Response
+        (``{"type": "ibkey", "mode": "challenge"}``), or an SMS user's "Didn't receive a security code?"
+        (``{"type": "sms"}`` texts a new code, ``{"type": "voice"}`` calls with one: authenticators.md's SMS
+        and voice). The address and the lock first (security.md: a locked login "gets no new code", and the
         address is judged at every step); a denied push is ``401 push_denied`` for good (authenticators.md);
-        one answered (a push approved, collected or not) is ``409 challenge_used``, as a replayed response
-        to it; one ended by its switches stays ``429 login_exhausted``; one over (its attempts or its number
-        spent, its push or challenge expired) is ``410 challenge_expired``; past its switches the next one
-        ends it (``429 login_exhausted``); a disabled IB Key gives no challenge. Else the push withdrawn (or
-        a new challenge for one asked already), within the issue limit (a refusal gives the switch back), no
-        later than the login's lifetime."""
+        one answered (a push approved, collected or not; a right code) is ``409 challenge_used``, as a
+        replayed response to it; one ended by its switches stays ``429 login_exhausted``; one over (its
+        attempts or its number spent, its push, challenge or code expired) is ``410 challenge_expired``; past
+        its switches the next one ends it (``429 login_exhausted``); a disabled device gives no prompt. Else
+        the push withdrawn, or a new challenge or code (the one before dead, the attempts left carried
+        over), within the issue limit (texts and calls share the send limit; a refusal gives the switch
+        back), no later than the login's lifetime."""
         login = self.login
         assert login is not None
         if not self.allowed(ip):
@@ -300,9 +308,10 @@ class Model:
         if limited:
             return limited
         login.switches += 1
-        login.mode, login.reason, login.push = "challenge", "requested", "withdrawn"
-        login.revoked = False  # security.md: a login whose device was revoked "may switch"; now the new one's
         login.expires_at = min(self.now + CHALLENGE_TTL, login.started_at + LOGIN_LIFETIME)
+        if self.ibkey:
+            login.mode, login.reason, login.push = "challenge", "requested", "withdrawn"
+            login.revoked = False  # security.md: a login whose device was revoked "may switch": the new one's
         return Expect(200)
 
     def poll(self, ip: str) -> Expect:
@@ -353,11 +362,16 @@ class Model:
         return Expect(200)
 
     def logout(self, index: int, ip: str) -> Expect:
-        """``POST /api/v1/auth/logout``: it leaves no tombstone, so later it is ``not_authenticated``."""
+        """``POST /api/v1/auth/logout``: it leaves no tombstone, so later it is ``not_authenticated``, and
+        the tokens its step-ups retired too (security.md: their markers go with it)."""
         answer = self.use(index, ip)
         session = self.sessions[index]
         if answer.status == 200 or answer.error == "ip_restricted":
-            session.ended = Expect(401, "not_authenticated")
+            for ended in [
+                index,
+                *session.retired,
+            ]:  # from outside the list too: ended as a logout, with a 403
+                self.sessions[ended].ended = Expect(401, "not_authenticated")
         return answer
 
     def unlock(self) -> None:

@@ -83,6 +83,8 @@ class StepUps:
             return Expect(409, "challenge_used")
         if step.attempts_left == 0 or model.now >= step.expires_at:
             return Expect(410, "challenge_expired")
+        if step.revoked:  # its IB Key replaced while it waited: as a login's verify
+            return Expect(403, "device_inactive")
         if model.device_disabled():
             return Expect(423, "device_locked")
         if not right:
@@ -106,7 +108,7 @@ class StepUps:
             return used
         if step.push == "denied":
             return Expect(200, fields={"state": "denied"})
-        if step.push in ("wrong_number", "lapsed"):
+        if step.push in ("wrong_number", "lapsed", "device_revoked"):
             return Expect(200, fields={"state": "expired"})
         if step.push == "approved":
             if model.locked():
@@ -128,7 +130,8 @@ class StepUps:
         old = model.sessions[step.session]
         old.ended = Expect(401, "session_replaced")
         idle = min(model.now + IDLE_TIMEOUT, old.created_at + model.absolute_timeout)
-        model.sessions.append(Session(created_at=old.created_at, idle_expires_at=idle))
+        retired = [*old.retired, step.session]
+        model.sessions.append(Session(created_at=old.created_at, idle_expires_at=idle, retired=retired))
         self.verified.pop(step.session, None)
         self.verified[len(model.sessions) - 1] = model.now + STEPUP_VALIDITY
         return Expect(200, fields={"state": "verified", "valid_until": model.now + STEPUP_VALIDITY})
