@@ -25,6 +25,7 @@ from freezegun import freeze_time
 
 from sls_server import create_app
 from sls_server.cli.demo_world import DEMO_LIMITS
+from sls_server.store import Store
 from sls_server.store.embedded import EmbeddedRedis
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
@@ -199,6 +200,15 @@ def empty(redis_session: EmbeddedRedis | LocalCluster | LocalSentinel) -> str:
 def redis_url(redis_session: EmbeddedRedis | LocalCluster | LocalSentinel) -> str:
     """An empty Redis of the session's topology (``SLS_TEST_REDIS``), as a ``SLS_REDIS_URL``."""
     return empty(redis_session)
+
+
+@pytest.fixture
+def store(redis_url: str) -> Iterator[Store]:
+    """The store on that Redis, as the app builds it. A module that needs a world in it first overrides this
+    with a ``store`` fixture of its own that takes this one."""
+    store = Store.from_url(redis_url)
+    yield store
+    store.close()
 
 
 def config_on(redis_url: str, data_dir: Path, **settings: Any) -> dict[str, Any]:

@@ -7,21 +7,12 @@ and the API's tests of the trail."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, cast
-
-import pytest
 
 from sls_server.auth.step_trail import refusals_recorded
 from sls_server.events import EventLog
 from sls_server.store import Store
-
-
-@pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
-    yield store
-    store.close()
 
 
 def _contextlib_calls(block: Callable[[], Any]) -> list[str]:

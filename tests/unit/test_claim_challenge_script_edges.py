@@ -7,22 +7,11 @@ however large. On a real redis-server, through ``DeviceRepo``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from sls_server.store import Store, keys
 from sls_server.store.devices import Issued
 
 NOW = 1_900_000_000
 WINDOW = 600
-
-
-@pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
-    yield store
-    store.client.close()
 
 
 def issue(store: Store, member: str, *, now: int, encodings: list[str], limit: int = 5) -> Issued:

@@ -6,18 +6,9 @@ redis-server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sls_server.store import Store, keys
-
-
-@pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
-    yield store
-    store.client.close()
 
 
 @pytest.mark.parametrize(("held", "cleared", "left"), [(1, 1, 0), (3, 1, 2), (2, 5, 0), (2, 0, 2)])

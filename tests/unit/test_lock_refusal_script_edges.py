@@ -6,8 +6,6 @@ holds (a racing request's), one stamped later is no lock on this clock (it was m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sls_server.store import Store, keys
@@ -21,12 +19,10 @@ SESSION = SessionRecord("alice~" + "a" * 64, "alice", NOW, NOW + 600, NOW + 3600
 
 
 @pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
+def store(store: Store) -> Store:
     store.users.create(UserRecord("alice", "hash", NOW, epoch="e1"))
     assert store.logins.create(TXN, now=NOW)
-    yield store
-    store.client.close()
+    return store
 
 
 def complete(store: Store) -> tuple[str, list[str]]:

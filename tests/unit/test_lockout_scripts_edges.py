@@ -6,22 +6,11 @@ On a real redis-server; the store's clock is the ``now`` each call passes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from sls_server.store import Store, keys
 from sls_server.store.lockout import RECLAIM_S, RESERVATION_S
 
 NOW = 1_900_000_000
 THRESHOLD = 3
-
-
-@pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
-    yield store
-    store.client.close()
 
 
 def reserve(store: Store, n: int, *, now: int) -> str:

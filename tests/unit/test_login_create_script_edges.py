@@ -5,22 +5,11 @@ user's deletion walks stays as small as the logins alive. On a real redis-server
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from sls_server.store import Store, keys
 from sls_server.store.logins import RECLAIM_MARGIN_S
 from sls_server.store.records import LoginTxn
 
 NOW = 1_900_000_000
-
-
-@pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
-    yield store
-    store.client.close()
 
 
 def txn(n: int, *, at: int) -> LoginTxn:

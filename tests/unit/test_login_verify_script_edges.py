@@ -6,7 +6,6 @@ answer that ends the step spend it. Through ``LoginRepo.settle``, on a real redi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -32,12 +31,10 @@ TXN = LoginTxn(
 
 
 @pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
+def store(store: Store) -> Store:
     store.users.create(UserRecord("alice", "hash", NOW, epoch="e1"))
     assert store.logins.create(TXN, now=NOW)
-    yield store
-    store.client.close()
+    return store
 
 
 def settle(store: Store, outcome: str = "ok", **options: Any) -> tuple[str, int]:

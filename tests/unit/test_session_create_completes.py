@@ -7,8 +7,6 @@ cleared by as many as the right answer cleared. On a real redis-server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from session_create_kit import NOW, TXN, create, login_state, session
 
@@ -18,12 +16,10 @@ from sls_server.store.records import UserRecord
 
 
 @pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
+def store(store: Store) -> Store:
     store.users.create(UserRecord("alice", "hash", NOW, epoch="e1"))
     assert store.logins.create(TXN, now=NOW)
-    yield store
-    store.client.close()
+    return store
 
 
 def test_a_login_completes_once(store: Store) -> None:

@@ -7,8 +7,6 @@ redis-server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from session_create_kit import NOW, SESSION, create, indexed, session, state_of
 
@@ -17,11 +15,9 @@ from sls_server.store.records import UserRecord
 
 
 @pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
+def store(store: Store) -> Store:
     store.users.create(UserRecord("alice", "hash", NOW, epoch="e1"))
-    yield store
-    store.client.close()
+    return store
 
 
 def test_an_entry_past_its_end_leaves_the_index_and_counts_for_nothing(store: Store) -> None:

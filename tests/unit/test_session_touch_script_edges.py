@@ -7,7 +7,6 @@ idle expiry can grow no more, still records when it was seen. On a real redis-se
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -30,11 +29,9 @@ SESSION = SessionRecord(
 
 
 @pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
+def store(store: Store) -> Store:
     store.users.create(UserRecord("alice", "hash", NOW, epoch="e1"))
-    yield store
-    store.client.close()
+    return store
 
 
 def create(store: Store, session: SessionRecord = SESSION) -> None:

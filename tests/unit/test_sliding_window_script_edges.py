@@ -6,21 +6,10 @@ redis-server, through ``PhoneRepo.hit``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from sls_server.store import Store, keys
 
 NOW = 1_900_000_000
 WINDOW = 600
-
-
-@pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
-    yield store
-    store.client.close()
 
 
 def hit(store: Store, member: str, *, now: int) -> int:

@@ -24,13 +24,6 @@ one_server_only = pytest.mark.skipif(
 
 
 @pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def observer(redis_url: str) -> Iterator[Any]:
     """A client of its own to look at Redis with (one Redis, the master Sentinel names, or a Cluster)."""
     client = connect(redis_url)
