@@ -208,17 +208,10 @@ def _closed_by_redis(connection: Any) -> bool:
     """Whether Redis closed ``connection`` while it sat idle (its ``timeout`` setting, a restart, ``CLIENT
     KILL``, a firewall's idle cut): the socket polls readable though nothing of ours awaits an answer on it (a
     batch that left answers unread closed it itself: :meth:`Flight.land`), so what it holds is the end of the
-    stream. One zero-timeout poll, no read; nothing has been sent on it, so opening another is safe.
-
-    The poll object is kept with the connection for its socket (``_sls_poll``), made again only for a new
-    socket: one was made and registered every round trip. A connection serves one thread at a time (each
-    thread's own, or one taken from the pool), so no two poll it at once."""
+    stream. One zero-timeout poll, no read; nothing has been sent on it, so opening another is safe."""
     sock = getattr(connection, "_sock", None)
     if sock is None:
         return False
-    kept = getattr(connection, "_sls_poll", None)
-    if kept is None or kept[0] is not sock:
-        poller = select.poll()
-        poller.register(sock, select.POLLIN)
-        kept = connection._sls_poll = (sock, poller)
-    return bool(kept[1].poll(0))
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
