@@ -55,7 +55,7 @@ _TOKEN = re.compile(
 )
 _LONG_OPEN = re.compile(r"(--)?\[(=*)\[")
 _STATEMENT_CALL = re.compile(r"^\s*redis\.call\(.*\)\s*$")
-_RETURN = re.compile(r"^(?P<lead>\s*return\s+)(?P<value>.+?)\s*$")
+_RETURN = re.compile(r"^(?P<lead>\s*return\s+)(?P<value>\S.*?)\s*$")
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,8 @@ def test_a_returned_table_loses_its_last_element_and_anything_else_becomes_nil()
     assert ("return changed", "{'busy'}", "nil") in changes("return {'busy'}")
     assert ("return changed", "x", "nil") in changes("return x")
     assert changes("return nil") == []
+    assert changes("return  -- nothing to say: written already") == []  # a bare return, its comment kept
+    assert changes("return x  -- the id") == [("return changed", "x", "nil")]
 
 
 def test_comments_and_strings_are_never_mutated() -> None:
