@@ -7,21 +7,17 @@ redis-server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sls_server.store import Store, keys
 
 
 @pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
+def store(store: Store) -> Store:
     store.client.hset(
         keys.device("card-1"), mapping={"type": "card", "owner": "alice", "shared_with": "bob,carol"}
     )
-    yield store
-    store.client.close()
+    return store
 
 
 @pytest.mark.parametrize("user", ["bob", "carol"])

@@ -6,19 +6,15 @@ below the highest dropped stays refused. Through ``TotpRepo.accept_step``, on a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sls_server.store import Store, keys
 
 
 @pytest.fixture
-def store(redis_url: str) -> Iterator[Store]:
-    store = Store.from_url(redis_url)
+def store(store: Store) -> Store:
     store.client.hset(keys.device("ibkey-1"), mapping={"type": "ibkey", "owner": "alice"})
-    yield store
-    store.client.close()
+    return store
 
 
 def test_a_deleted_device_accepts_nothing_and_is_not_made_again(store: Store) -> None:
@@ -60,7 +56,8 @@ def test_steps_dropped_from_the_sixteen_kept_stay_refused(store: Store, step: in
         assert store.totp.accept_step("ibkey-1", accepted)
     fields = store.client.hmget(keys.device("ibkey-1"), "used_steps", "floor_step")
     assert fields == [",".join(str(n) for n in range(5, 21)), "4"]
-    assert not store.totp.accept_step("ibkey-1", step, current=step)  # every kept step is ahead of it
+    # no drift: every kept step is ahead of the window, so the floor alone refuses 4 (the highest dropped)
+    assert not store.totp.accept_step("ibkey-1", step, current=step, drift=0)
 
 
 def test_the_floor_never_moves_down(store: Store) -> None:
