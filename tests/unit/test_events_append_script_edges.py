@@ -14,18 +14,13 @@ from typing import Any
 
 import redis
 from freezegun import freeze_time
+from test_event_store import RETENTION, _log, _summary_of
 
 from sls_server.events import EventLog
 from sls_server.store import Store, keys
 from sls_server.store.records import Event
 
-RETENTION = 3600
 HOUR_MS = 3600 * 1000
-
-
-def _log(redis_url: str) -> tuple[EventLog, redis.Redis]:
-    store = Store.from_url(redis_url)
-    return EventLog(store.events, retention_s=RETENTION, window_s=60), store.client
 
 
 def _old_events(r: redis.Redis, first_ms: int) -> None:
@@ -74,19 +69,11 @@ def test_a_summary_and_the_event_after_it_take_consecutive_ids_on_the_apps_clock
 
 def _summary(events: EventLog, users: list[str | None]) -> dict[str, Any]:
     """The summary of one address's refusals at ``users`` (None: a name no user has, each its own)."""
-    for n, user in enumerate(users):
-        detail = None if user else {"unknown_username": True, "name_ref": f"ref{n}"}
-        events.record_flood(
-            "login.refused",
-            per="ip",
-            at=600,
-            user=user,
-            ip="203.0.113.9",
-            result="rate_limited",
-            detail=detail,
-        )
-    (summary,) = [e for e in events.page(limit=100, now=700)[0] if e["type"] == "events.summary"]
-    return summary
+    refused = [
+        (user, None if user else {"unknown_username": True, "name_ref": f"ref{n}"})
+        for n, user in enumerate(users)
+    ]
+    return _summary_of(events, *refused)
 
 
 def test_a_summary_at_names_no_user_has_counts_no_users(redis_url: str) -> None:
