@@ -1,5 +1,6 @@
-"""What the tests of ``session_create.lua``'s edges share: a user, a login at its second factor, a session
-and the call that completes the one with the other, on a real redis-server through ``SessionRepo``."""
+"""What the tests of the login scripts' edges share (``session_create.lua``'s, ``login_verify.lua``'s,
+the factor switch's): a user, a login at its second factor, a session and the call that completes the one
+with the other, and the user gone, disabled or re-created, on a real redis-server through the store."""
 
 from __future__ import annotations
 
@@ -48,3 +49,15 @@ def indexed(store: Store) -> list[str]:
 def state_of(store: Store, record: SessionRecord) -> str | None:
     value = store.client.hget(keys.session("alice", record.id), "state")
     return None if value is None else str(value)
+
+
+#: A user changed under a login step: re-created (a new epoch), disabled, or gone (None).
+USER_CHANGES = [{"epoch": "e2"}, {"disabled": "1"}, None]
+
+
+def change_user(store: Store, change: dict[str, str] | None) -> None:
+    """Alice changed as ``change`` says (one of :data:`USER_CHANGES`)."""
+    if change is None:
+        store.client.delete(keys.user("alice"))
+    else:
+        store.client.hset(keys.user("alice"), mapping=change)

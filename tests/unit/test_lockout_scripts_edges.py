@@ -17,6 +17,29 @@ def reserve(store: Store, n: int, *, now: int) -> str:
     return store.lockout.reserve("alice", "all", now=now, threshold=THRESHOLD, attempt_id=f"a{n}").status
 
 
+def settle(
+    store: Store,
+    attempt_id: str,
+    *,
+    now: int,
+    ok: bool = False,
+    threshold: int = THRESHOLD,
+    permanent_after: int = 0,
+) -> tuple[str, int, int]:
+    """``lockout_settle.lua`` on alice's bucket with a 60 s wait a lock, 600 s at most."""
+    return store.lockout.settle(
+        "alice",
+        "all",
+        now=now,
+        attempt_id=attempt_id,
+        ok=ok,
+        threshold=threshold,
+        wait_increment_s=60,
+        max_wait_s=600,
+        permanent_after=permanent_after,
+    )
+
+
 def test_a_reservation_never_settled_lapses_after_its_lifetime(store: Store) -> None:
     assert [reserve(store, n, now=NOW) for n in range(THRESHOLD)] == ["ok"] * THRESHOLD
     assert reserve(store, 9, now=NOW + RESERVATION_S - 1) == "busy"  # the crashed ones still in flight
@@ -31,33 +54,13 @@ def test_the_in_flight_reservations_are_reclaimed_by_redis(store: Store) -> None
 
 def test_a_wrong_password_s_count_is_reclaimed_by_redis(store: Store) -> None:
     assert reserve(store, 0, now=NOW) == "ok"
-    settled = store.lockout.settle(
-        "alice",
-        "all",
-        now=NOW,
-        attempt_id="a0",
-        ok=False,
-        threshold=THRESHOLD,
-        wait_increment_s=60,
-        max_wait_s=600,
-        permanent_after=0,
-    )
+    settled = settle(store, "a0", now=NOW)
     assert settled[:2] == ("failed", 1)
     assert 0 < store.client.ttl(keys.lockout("alice", "all")) <= RECLAIM_S
 
 
 def wrong(store: Store, n: int, *, now: int) -> tuple[str, int, int]:
-    return store.lockout.settle(
-        "alice",
-        "all",
-        now=now,
-        attempt_id=f"w{n}",
-        ok=False,
-        threshold=2,
-        wait_increment_s=60,
-        max_wait_s=600,
-        permanent_after=3,
-    )
+    return settle(store, f"w{n}", now=now, threshold=2, permanent_after=3)
 
 
 def test_each_lock_starts_a_fresh_count_numbers_itself_and_the_last_one_never_lapses(store: Store) -> None:
@@ -78,34 +81,11 @@ def test_each_lock_starts_a_fresh_count_numbers_itself_and_the_last_one_never_la
 def test_a_right_password_settled_only_hands_its_reservation_back(store: Store) -> None:
     """The app hands a right password's reservation back with ``release``; ``settle`` does the same."""
     assert reserve(store, 0, now=NOW) == "ok"
-    settled = store.lockout.settle(
-        "alice",
-        "all",
-        now=NOW,
-        attempt_id="a0",
-        ok=True,
-        threshold=THRESHOLD,
-        wait_increment_s=60,
-        max_wait_s=600,
-        permanent_after=0,
-    )
+    settled = settle(store, "a0", now=NOW, ok=True)
     assert settled == ("ok", 0, 0)
     assert store.client.zcard(keys.lockout_inflight("alice", "all")) == 0
     assert store.lockout.state("alice") == {}
 
 
 def test_permanent_after_one_makes_the_first_lock_permanent(store: Store) -> None:
-    def settle(n: int) -> tuple[str, int, int]:
-        return store.lockout.settle(
-            "alice",
-            "all",
-            now=NOW,
-            attempt_id=f"w{n}",
-            ok=False,
-            threshold=1,
-            wait_increment_s=60,
-            max_wait_s=600,
-            permanent_after=1,
-        )
-
-    assert settle(0) == ("permanent", 0, 1)
+    assert settle(store, "w0", now=NOW, threshold=1, permanent_after=1) == ("permanent", 0, 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from session_create_kit import USER_CHANGES, change_user
 
 from sls_server.store import Store, keys
 from sls_server.store.records import LoginTxn, UserRecord
@@ -91,14 +92,11 @@ def test_a_commit_on_a_step_gone_or_settled_writes_nothing(store: Store) -> None
     assert not store.client.exists(key)
 
 
-@pytest.mark.parametrize("change", [{"epoch": "e2"}, {"disabled": "1"}, None])
+@pytest.mark.parametrize("change", USER_CHANGES)
 def test_a_commit_for_a_user_gone_disabled_or_re_created_revokes_the_step(
     store: Store, change: dict[str, str] | None
 ) -> None:
-    if change is None:
-        store.client.delete(keys.user("alice"))
-    else:
-        store.client.hset(keys.user("alice"), mapping=change)
+    change_user(store, change)
     assert commit(store) == ("revoked", 0)
     after = login(store)
     assert (after["state"], after["settled_at"]) == ("revoked", str(NOW + 2))

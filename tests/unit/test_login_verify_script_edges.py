@@ -6,28 +6,18 @@ answer that ends the step spend it. Through ``LoginRepo.settle``, on a real redi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from session_create_kit import NOW, USER_CHANGES, change_user
+from session_create_kit import TXN as KIT_TXN
 
 from sls_server.store import Store, keys
 from sls_server.store.lockout import DeviceStrikes
-from sls_server.store.records import LoginTxn, UserRecord
+from sls_server.store.records import UserRecord
 
-NOW = 1_900_000_000
-TXN = LoginTxn(
-    "alice~txn-0000000000000000",
-    "alice",
-    "login",
-    "second_factor",
-    "dscplus",
-    "card",
-    NOW,
-    NOW + 60,
-    3,
-    prompt_no=1,
-    epoch="e1",
-)
+TXN = replace(KIT_TXN, epoch="e1")
 
 
 @pytest.fixture
@@ -64,14 +54,11 @@ def test_each_state_of_a_step_has_its_answer(store: Store, state: str, answer: s
     assert field(store, "state") == state
 
 
-@pytest.mark.parametrize("change", [{"epoch": "e2"}, {"disabled": "1"}, None])
+@pytest.mark.parametrize("change", USER_CHANGES)
 def test_a_user_gone_disabled_or_re_created_revokes_the_step(
     store: Store, change: dict[str, str] | None
 ) -> None:
-    if change is None:
-        store.client.delete(keys.user("alice"))
-    else:
-        store.client.hset(keys.user("alice"), mapping=change)
+    change_user(store, change)
     assert settle(store) == ("revoked", 0)
     assert (field(store, "state"), field(store, "settled_at")) == ("revoked", str(NOW + 1))
 

@@ -8,7 +8,7 @@ cleared by as many as the right answer cleared. On a real redis-server."""
 from __future__ import annotations
 
 import pytest
-from session_create_kit import NOW, TXN, create, login_state, session
+from session_create_kit import NOW, TXN, change_user, create, login_state, session
 
 from sls_server.store import Store, keys
 from sls_server.store.lockout import DeviceStrikes
@@ -63,10 +63,7 @@ def test_a_login_found_at_its_end_expires(store: Store) -> None:
 def test_a_user_gone_disabled_or_re_created_spends_the_login(
     store: Store, change: dict[str, str] | None, answer: str
 ) -> None:
-    if change is None:
-        store.client.delete(keys.user("alice"))
-    else:
-        store.client.hset(keys.user("alice"), mapping=change)
+    change_user(store, change)
     assert create(store, completes=TXN.txn_id) == (answer, [])
     assert login_state(store) == "revoked"
     assert store.client.hget(keys.login("alice", TXN.txn_id), "settled_at") == str(NOW)
