@@ -68,11 +68,13 @@ def test_a_verify_on_a_card_shared_and_taken_off_again_takes_a_one_user_cards_ro
     assert measured_flow(alice, redis_url) == BUDGET
 
 
-def _another_worker(app_config: dict[str, Any], enrol: Callable[..., EnrolledUser]) -> FlaskClient:
+def _another_worker(
+    app_config: dict[str, Any], enrol: Callable[..., EnrolledUser], name: str = "bob"
+) -> FlaskClient:
     """A second app on the same Redis (a second worker): its connections, scripts and clock warmed by
     another user's flow, and no hints about alice."""
     worker = create_app(app_config).test_client()
-    bob = enrol("bob", "5678")
+    bob = enrol(name, "5678")
     bob.client = worker
     flow(bob, lambda _, run: run())
     return worker
@@ -92,15 +94,20 @@ def test_a_verify_on_a_worker_that_never_saw_the_user_reads_the_device_once_more
     alice: EnrolledUser, redis_url: str, app_config: dict[str, Any], enrol: Callable[..., EnrolledUser]
 ) -> None:
     flow(alice, lambda _, run: run())
-    other = _another_worker(app_config, enrol)
     observer = redis.Redis.from_url(redis_url)
-    started = alice.start_login()
-    response = alice.card_response(started["factor"]["challenge"])
-    before = reads(observer)  # the load balancer sends the verify to the other worker
-    done = other.post(
-        f"/api/v1/auth/login/{started['txn_id']}/verify",
-        json={"response": response},
-        headers={"X-Login-Token": started["login_token"]},
-    )
-    assert done.status_code == 200, done.get_json()
-    assert reads(observer) - before - own_reads(observer) == COLD_VERIFY
+    counted = []
+    for attempt in range(3):  # the least of three: anything else on this Redis only adds reads, never removes
+        other = _another_worker(app_config, enrol, f"bob{attempt}")
+        started = alice.start_login()
+        response = alice.card_response(started["factor"]["challenge"])
+        before = reads(observer)  # the load balancer sends the verify to the other worker
+        done = other.post(
+            f"/api/v1/auth/login/{started['txn_id']}/verify",
+            json={"response": response},
+            headers={"X-Login-Token": started["login_token"]},
+        )
+        assert done.status_code == 200, done.get_json()
+        counted.append(reads(observer) - before - own_reads(observer))
+        if counted[-1] == COLD_VERIFY:
+            break
+    assert min(counted) == COLD_VERIFY, counted
