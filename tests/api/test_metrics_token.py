@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import ADMIN_TOKEN, TOPOLOGY
 from flask.testing import FlaskClient
-from round_trip_kit import own_reads, reads
+from round_trip_kit import collector_held, own_reads, reads
 
 from sls_server import create_app
 from sls_server.config import load_settings
@@ -84,9 +84,10 @@ def test_the_other_open_routes_stay_open(guarded: FlaskClient) -> None:
 def test_the_check_costs_no_redis_round_trip(guarded: FlaskClient, redis_url: str) -> None:
     guarded.get("/healthz")  # the app's connections are open
     observer = connect(redis_url)
-    before = reads(observer)
-    assert guarded.get("/metrics").status_code == 401
-    assert reads(observer) - before == own_reads(observer)
+    with collector_held(observer):
+        before = reads(observer)
+        assert guarded.get("/metrics").status_code == 401
+        assert reads(observer) - before == own_reads(observer)
 
 
 def test_the_setting_must_be_a_real_token() -> None:

@@ -17,6 +17,7 @@ import pytest
 import redis
 from conftest import ADMIN_TOKEN, TOPOLOGY, trail
 from flask.testing import FlaskClient
+from round_trip_kit import collector_held
 
 from sls_bench.redis_stats import client_reads
 from sls_server import create_app
@@ -51,9 +52,10 @@ def sent_by(redis_url: str, run: Callable[[], Any]) -> tuple[list[str], list[str
     marker = f"end-{secrets.token_hex(4)}"
     try:
         with observer.monitor() as monitor:
-            before = client_reads(observer.info("all"))
-            run()
-            trips = client_reads(observer.info("all")) - before - 1  # less this INFO
+            with collector_held(observer):
+                before = client_reads(observer.info("all"))
+                run()
+                trips = client_reads(observer.info("all")) - before - 1  # less this INFO
             observer.echo(marker)
             commands: list[str] = []
             scripted: list[str] = []

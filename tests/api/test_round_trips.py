@@ -16,7 +16,7 @@ import pytest
 import redis
 from conftest import TOPOLOGY, EnrolledUser
 from flask.testing import FlaskClient
-from round_trip_kit import BUDGET, flow, measured_flow, own_reads, reads
+from round_trip_kit import BUDGET, collector_held, flow, measured_flow, own_reads, reads
 
 from sls_server import create_app
 
@@ -94,20 +94,17 @@ def test_a_verify_on_a_worker_that_never_saw_the_user_reads_the_device_once_more
     alice: EnrolledUser, redis_url: str, app_config: dict[str, Any], enrol: Callable[..., EnrolledUser]
 ) -> None:
     flow(alice, lambda _, run: run())
+    other = _another_worker(app_config, enrol)
+    started = alice.start_login()
+    response = alice.card_response(started["factor"]["challenge"])
     observer = redis.Redis.from_url(redis_url)
-    counted = []
-    for attempt in range(3):  # the least of three: anything else on this Redis only adds reads, never removes
-        other = _another_worker(app_config, enrol, f"bob{attempt}")
-        started = alice.start_login()
-        response = alice.card_response(started["factor"]["challenge"])
+    with collector_held(observer):
         before = reads(observer)  # the load balancer sends the verify to the other worker
         done = other.post(
             f"/api/v1/auth/login/{started['txn_id']}/verify",
             json={"response": response},
             headers={"X-Login-Token": started["login_token"]},
         )
-        assert done.status_code == 200, done.get_json()
-        counted.append(reads(observer) - before - own_reads(observer))
-        if counted[-1] == COLD_VERIFY:
-            break
-    assert min(counted) == COLD_VERIFY, counted
+        counted = reads(observer) - before - own_reads(observer)
+    assert done.status_code == 200, done.get_json()
+    assert counted == COLD_VERIFY
