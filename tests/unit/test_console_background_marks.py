@@ -18,6 +18,7 @@ SCRIPTS = (
     "trainer-enrol.js",
     "trainer-world.js",
     "trainer-attack.js",
+    "trainer-attack-wait.js",
     "trainer-feed.js",
     "trainer-events.js",
     "trainer-limits.js",

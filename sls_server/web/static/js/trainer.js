@@ -66,7 +66,7 @@
       else lapsed = true;
     });
     if (lapsed) refreshUsers();
-    // trainer-attack.js: a wait its report left may be over
+    // trainer-attack-wait.js: a wait the attack report left may be over
     root.dispatchEvent(new CustomEvent("trainer:tick", { detail: { now: server.now + gone } }));
   }
 
