@@ -6,6 +6,7 @@ an authenticator app, so generated ids sometimes hit real records. Every operati
 ``/sim/v1`` and ``/admin/v1`` gets ``EXAMPLES`` requests of valid data and ``EXAMPLES`` of invalid data
 (which must be refused with a 4xx the document lists; the admin routes get the token), and
 the test fails listing every operation that broke the contract, with the request that did it.
+``FUZZ_EXAMPLES`` (``fuzz_settings.py``) draws that many fresh ones per operation and mode instead.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from fuzz_settings import LOCAL, fuzzing
+from hypothesis import given
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -27,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from sls_server import create_app
 
-EXAMPLES = 25
+EXAMPLES = int(LOCAL) if LOCAL else 25
 SURFACES = ("/api/v1", "/sim/v1", "/admin/v1")
 ADMIN_TOKEN = "fuzz-admin-token-0123456789"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -47,7 +49,7 @@ def fuzzed_app(app_config: dict[str, Any]) -> Flask:
 
 def _fuzzer(operation: Any, mode: GenerationMode, headers: dict[str, str] | None, counter: list[int]) -> Any:
     @given(case=operation.as_strategy(mode))
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @fuzzing(EXAMPLES)
     def fuzz(case: schemathesis.Case) -> None:
         counter[0] += 1
         case.call_and_validate(headers=headers, checks=CHECKS)
