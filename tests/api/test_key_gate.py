@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import redis
 from conftest import config_on
 
 from sls_server.app import create_app
 from sls_server.config import load_settings
 from sls_server.runtime import claim_secret_key
-from sls_server.store import keys
+from sls_server.store import connect, keys
 
 OTHER_KEY = "cd" * 32
 OWN_KEY = "ab" * 32
@@ -39,7 +38,7 @@ def test_a_worker_told_the_key_is_unchecked_refuses_every_request_on_a_redis_of_
         "/admin/v1/users", json={"username": "alice", "password": "Tulip-Harbour-2030"}, headers=admin_headers
     )
     assert made.status_code == 503 and made.get_json()["error"] == "store_unavailable", made.get_json()
-    assert not redis.Redis.from_url(redis_url).exists(keys.user("alice")), "nothing written"
+    assert not connect(redis_url).exists(keys.user("alice")), "nothing written"
     assert client.get("/readyz").status_code == 503
     assert client.get("/healthz").status_code == 200  # liveness needs no key
 

@@ -6,12 +6,13 @@ Now the attacker's page takes the approval, sets a password of their own, and he
 
 from __future__ import annotations
 
-import redis
 from conftest import ADMIN_TOKEN, trail
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD as IBKEY_PASSWORD
 from ibkey_world import World as IbkeyWorld
 from test_trainer_attacks import attack
+
+from sls_server.store import connect
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 RESET_IP = "198.51.100.99"
@@ -40,9 +41,9 @@ def test_her_approval_after_the_report_lets_the_attacker_reset_the_password(
 ) -> None:
     world, app, _ = _staged(client, admin_headers)
     [note] = world.notifications(app)
-    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:bob}}:login:{note['txn_id']}", "match")
+    match = connect(redis_url).hget(f"sls:{{u:bob}}:login:{note['txn_id']}", "match")
     assert match is not None
-    assert world.approve(app, note, match.decode(), pin="12ab").status_code == 200
+    assert world.approve(app, note, match, pin="12ab").status_code == 200
     old = client.post("/api/v1/auth/login", json={"username": "bob", "password": IBKEY_PASSWORD})
     assert old.status_code == 401  # the attacker's password replaced hers
     types = [(e["type"], e.get("ip")) for e in trail(client, ADMIN, user="bob", limit=1000)]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import redis
 import requests
 from playwright.sync_api import expect
+
+from sls_server.store import connect
 
 from .pages_kit import PASSWORD, World, stage_attack
 from .test_trainer_console import sign_in
@@ -41,9 +42,9 @@ def test_every_bombing_push_answered_concludes_the_verdict(world: World, page: A
     assert len(notes) >= 2, notes
     first, *middle, last = notes
     # a wrong number picked ends that login too (number matching)
-    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{first['txn_id']}", "match")
+    match = connect(redis_url).hget(f"sls:{{u:ivy}}:login:{first['txn_id']}", "match")
     assert match is not None
-    wrong = next(c for c in first["candidates"] if c != match.decode())
+    wrong = next(c for c in first["candidates"] if c != match)
     world.approve_push(app, wrong, txn=first["txn_id"], status=401)
     for note in middle:
         _deny(world, app, note)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import redis
 from playwright.sync_api import expect
+
+from sls_server.store import connect
 
 from .pages_kit import PASSWORD, World, stage_attack
 from .test_trainer_console import sign_in
@@ -31,9 +32,9 @@ def bomb_and_approve_later(world: World, page: Any, redis_url: str, *, allow: li
         world.put("/admin/v1/users/ivy/ip-allowlist", {"ip_allowlist": allow})
     note = world.notifications(app)[0]
     # the number on the attacker's page: only the attacker sees it, so the test reads the login's record
-    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
+    match = connect(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
     assert match is not None
-    world.approve_push(app, match.decode(), txn=note["txn_id"])
+    world.approve_push(app, match, txn=note["txn_id"])
     return verdict
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from playwright.sync_api import expect
+
+from sls_server.store import connect
 
 from .pages_kit import PASSWORD, World, sign_in_trainer, stage_attack
 
@@ -78,9 +79,9 @@ def test_a_wrong_pick_on_one_bombing_login_leaves_the_others_waiting(
     expect(verdict).to_have_attribute("data-waiting", "true")
     note = world.notifications(app)[0]
     # the number on the attacker's page: only the attacker sees it, so the test reads the login's record
-    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
+    match = connect(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
     assert match is not None
-    wrong = next(str(c) for c in note["candidates"] if str(c) != match.decode())
+    wrong = next(str(c) for c in note["candidates"] if str(c) != match)
     world.approve_push(app, wrong, txn=note["txn_id"], status=401)
 
     line = page.get_by_test_id("feed-event").filter(has_text="picked the wrong number").first

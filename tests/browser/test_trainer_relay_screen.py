@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import redis
 import requests
 from playwright.sync_api import expect
+
+from sls_server.store import connect
 
 from .pages_kit import PASSWORD, World, sign_in_trainer, stage_attack
 
@@ -70,9 +71,9 @@ def test_the_victim_picking_the_relay_s_number_turns_the_console_s_verdict(
     expect(verdict).to_have_class(re.compile(r"\bneutral\b"))
     note = world.notifications(app)[0]
     # the number on the attacker's page: the test reads the login's record
-    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
+    match = connect(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
     assert match is not None
-    world.approve_push(app, match.decode())
+    world.approve_push(app, match)
     expect(verdict).to_have_text("ivy picked the attacker's number: the attacker is in.")
     expect(verdict).to_have_attribute("data-verdict", "attacker_got_in")
     expect(verdict).not_to_have_attribute("data-waiting", "true")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import redis
 from playwright.sync_api import expect
+
+from sls_server.store import connect
 
 from .pages_kit import World, sign_in_trainer, stage_attack
 
@@ -30,9 +31,9 @@ def _reset_waiting(world: World, page: Any) -> tuple[str, dict[str, Any], Any]:
 
 def test_her_approval_of_the_reset_turns_the_verdict(world: World, page: Any, redis_url: str) -> None:
     app, note, verdict = _reset_waiting(world, page)
-    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
+    match = connect(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
     assert match is not None
-    world.approve_push(app, match.decode(), txn=note["txn_id"])
+    world.approve_push(app, match, txn=note["txn_id"])
     expect(verdict).to_have_text(
         "ivy approved the attacker's password reset: the attacker sets a password of their own."
     )
