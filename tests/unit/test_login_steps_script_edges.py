@@ -177,7 +177,9 @@ def test_every_login_on_a_revoked_device_is_marked_or_ended_the_last_too(store: 
         "t5": ("second_factor", "ibkey-1"),  # the last of the index
     }
     for n, (name, (state, device)) in enumerate(on.items()):
-        txn = replace(TXN, txn_id=f"alice~txn-{name:0>16}", state=state, device_id=device, dies_at=NOW + 180 + n)
+        txn = replace(
+            TXN, txn_id=f"alice~txn-{name:0>16}", state=state, device_id=device, dies_at=NOW + 180 + n
+        )
         add(store, txn)
     assert store.logins.device_revoked("alice", "ibkey-1", now=NOW + 7) == 3
     assert [login(store, f"alice~txn-{t:0>16}").get("device_gone") for t in on] == [
