@@ -55,7 +55,6 @@ class PushBombingRepo:
             "ip": ip,
             "at": str(at),
             "pushes": str(len(pushes)),
-            "answered": "0",
             "report": json.dumps(report, separators=(",", ":")),
             **{f"{_PENDING}{txn_id}": str(until) for txn_id, until in pushes.items()},
         }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from sls_server.store import Store
+from sls_server.store import Store, connect, keys
 
 NOW = 1_900_000_000
 
@@ -45,3 +45,11 @@ def test_an_answer_to_a_login_none_of_its_pushes_counts_nothing(store: Store) ->
     assert record is not None
     assert record.answers == {}
     assert len(record.pending) == 2
+
+
+def test_the_bombing_keeps_no_total_beside_its_answers(store: Store, redis_url: str) -> None:
+    """The count the console shows is the answers' sum (``sim/push_bombing_state.py``); a stored total beside
+    them was read by nothing and could only disagree with them."""
+    assert store.push_bombings.answered("alice", "alice~t1", "denied") is True
+    fields = set(connect(redis_url).hkeys(keys.push_bombing("alice")))
+    assert fields == {"ip", "at", "pushes", "report", "a:denied", "t:alice~t2"}

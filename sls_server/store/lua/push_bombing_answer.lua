@@ -6,6 +6,5 @@
 if redis.call('HDEL', KEYS[1], 't:' .. ARGV[1]) == 0 then
   return 0
 end
-redis.call('HINCRBY', KEYS[1], 'answered', 1)
 redis.call('HINCRBY', KEYS[1], 'a:' .. ARGV[2], 1)
 return 1
