@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from sls_bench.redis_stats import masters
 from sls_server.store import Store, keys
 from sls_server.store.clock_state import ClockState
 from sls_server.store.connection import database
@@ -114,3 +115,25 @@ def test_a_set_keeps_a_frozen_clock_frozen_unless_told_to_run(
     assert store.clock.reset(system_now=SYS) == ClockState(frozen_at=SYS + 80)  # what it undid
     assert stored(store) == "0" and heard(told, store) == ["0"]
     assert store.clock.reset(system_now=SYS) == ClockState(offset=0)
+
+
+def exists_calls(redis_url: str) -> int:
+    """EXISTS's calls so far on every master, counted by Redis."""
+    return sum(
+        int(node.info("commandstats").get("cmdstat_exists", {}).get("calls", 0))
+        for node in masters(redis_url)
+    )
+
+
+def test_a_freeze_waits_for_its_message_only_when_it_sent_one(store: Store, redis_url: str) -> None:
+    """The caller's one read after a change (``ClockRepo._delivered``) proves the message reached every
+    local subscriber; a freeze or a thaw of a clock already so sent none, and spends no round trip on it."""
+    before = exists_calls(redis_url)
+    freeze(store, True)
+    assert exists_calls(redis_url) == before + 1
+    freeze(store, True)
+    assert exists_calls(redis_url) == before + 1
+    freeze(store, False)
+    assert exists_calls(redis_url) == before + 2
+    freeze(store, False)
+    assert exists_calls(redis_url) == before + 2
