@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import redis
 from playwright.sync_api import expect
 
 from sls_server.secretbox import SecretBox, device_box
-from sls_server.store import keys
+from sls_server.store import connect, keys
 
 from .a11y_kit import tab_to
 from .pages_kit import CARD_KEY, PASSWORD, World, admin_get, log_in_over_the_api, sign_in_trainer
@@ -199,7 +198,7 @@ def test_the_console_reseals_a_card_an_older_server_sealed_under_the_key_itself(
     world.user("erin")
     card = world.device("erin", "dscplus", pin="1357")["device_id"]
     where, context = keys.device(card), f"dscplus:{card}"
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = connect(redis_url)
     try:
         sealed = device_box(key).open(client.hget(where, "sealed"), context)
         client.hset(where, "sealed", SecretBox(key).seal(sealed, context))  # as a server before v2 left it

@@ -9,13 +9,12 @@ import stat
 from pathlib import Path
 
 import pytest
-import redis
 import requests
 from over_http_kit import card_user_over_http
 
 from sls_devices.dscplus import expected_response
 from sls_server.secretbox import SecretBox, device_box
-from sls_server.store import keys
+from sls_server.store import connect, keys
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-Battery-9"
@@ -51,7 +50,7 @@ def test_sls_state_secrets_and_reseal_move_an_old_cards_key_and_it_still_logs_in
     server = sls_serve(workers=1, SLS_SECRET_KEY=key.hex())
     card = card_user_over_http(server.url, "carol", PASSWORD, pin="2468")
     context = f"dscplus:{card['device_id']}"
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = connect(redis_url)
     try:
         stored = client.hget(keys.device(card["device_id"]), "sealed")
         old = SecretBox(key).seal(device_box(key).open(stored, context), context)  # as stored before v2
