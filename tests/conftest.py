@@ -237,8 +237,13 @@ def no_sls_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any]) -> Flask:
-    return create_app(app_config)
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """The app on the test's Redis; its store's connections closed after the test: left to the collector,
+    one was closed during a later test as an unclosed socket, a ResourceWarning that failed the run at its
+    end (``filterwarnings = error``; ``tests/api/test_upgrade_orphans.py`` run alone)."""
+    made = create_app(app_config)
+    yield made
+    made.extensions["sls"].store.close()
 
 
 @pytest.fixture
