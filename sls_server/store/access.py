@@ -79,7 +79,7 @@ class AccessRepo:
         incarnation = secrets.token_hex(8)
         fields = pairs({**record.to_hash(), "incarnation": incarnation})
         marked = [keys.account(record.account_id), keys.account_deletion(record.account_id)]
-        return incarnation if self._scripts("create_hash", marked, [0, *fields]) else None
+        return incarnation if self._scripts("create_hash", marked, fields) else None
 
     def delete_account(self, account_id: str, incarnation: str) -> None:
         """Both keys at once (a create taken back once its links are released), only while the account is

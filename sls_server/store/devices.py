@@ -32,7 +32,7 @@ class DeviceRepo:
         an enrolment, ``turns.turn_of_new``), so no request can take it between the create and the take."""
         fields = {**record.to_hash(), "version": "0"}
         if turn is None:
-            return bool(self._scripts("create_hash", [keys.device(record.device_id)], [0, *pairs(fields)]))
+            return bool(self._scripts("create_hash", [keys.device(record.device_id)], pairs(fields)))
         held = [keys.device(record.device_id), keys.device_turn(record.device_id)]
         return bool(self._scripts("device_create_held", held, [turn, lease_ms, *pairs(fields)]))
 

@@ -28,7 +28,7 @@ class IbKeyRepo:
     def create_app(self, record: AppRecord) -> bool:
         """False if the app exists already; the check and the write are one step. Stored at version 0."""
         fields = {**record.to_hash(), "version": "0"}
-        return bool(self._scripts("create_hash", [keys.ibkey_app(record.app_id)], [0, *pairs(fields)]))
+        return bool(self._scripts("create_hash", [keys.ibkey_app(record.app_id)], pairs(fields)))
 
     def get_app(self, app_id: str) -> AppRecord | None:
         raw = hash_reply(self._r.hgetall(keys.ibkey_app(app_id)))
