@@ -109,6 +109,8 @@ class Model:
     """Prompts her one device may be given in ``ISSUE_WINDOW``: a card's challenges, or a phone's texts."""
     throttle_limit: int = 1_000_000
     """``SLS_IP_THROTTLE_LIMIT``: failed logins one address may make in ``IP_THROTTLE_WINDOW``."""
+    lockout_threshold: int = LOCKOUT_THRESHOLD
+    """``SLS_LOCKOUT_THRESHOLD``: wrong passwords in a row that lock the account."""
     failed_from: dict[str, list[int]] = field(default_factory=dict)
     """Each address's failed logins, when."""
     challenges: list[int] = field(default_factory=list)
@@ -194,7 +196,7 @@ class Model:
             return refused
         if not right:
             self.failures += 1
-            if self.failures >= LOCKOUT_THRESHOLD:
+            if self.failures >= self.lockout_threshold:
                 self.failures = 0  # a lock resets the lockout's run
                 self.locks += 1
                 self.locked_until = self.now + min(LOCKOUT_WAIT_INCREMENT * self.locks, LOCKOUT_MAX_WAIT)
@@ -245,7 +247,7 @@ class Model:
 
     def start_session(self) -> None:
         """A completed login: the failures go, and the one session rule replaces the older ones."""
-        self.failures = 0  # a completed login forgets the failures
+        self.failures = self.locks = 0  # a completed login forgets the failures and the locks before
         self.device_failures = 0
         for older in self.sessions:
             if older.ended is None:  # SLS_SESSION_CONCURRENCY=replace, but one past its limits ended first
@@ -375,8 +377,9 @@ class Model:
         return answer
 
     def unlock(self) -> None:
-        """``POST /admin/v1/users/<u>/unlock``: the lock and the run of failures go."""
-        self.failures = 0
+        """``POST /admin/v1/users/<u>/unlock``: the lock, the run of failures and the locks before go (the
+        next lock waits the first increment, security.md)."""
+        self.failures = self.locks = 0
         self.locked_until = 0
 
     def unlock_device(self) -> None:

@@ -132,6 +132,16 @@ class LoginRules(ModelMachine):
             self.old_codes += [self.code] if self.code else []
             self.code = codes[0] if arrived else ""
 
+    @precondition(lambda self: self.txn is not None and self.factor == "sms")
+    @rule(kinds=st.lists(st.sampled_from(["sms", "sms", "voice"]), min_size=2, max_size=7))
+    def resend_burst(self, kinds: list[str]) -> None:
+        """*Didn't receive a security code?* pressed again and again on the latest login, each a text or a
+        call: a burst past the login's five switches, so the sequences meet whichever limit comes first,
+        the send limit's ``429 rate_limited`` or the switches' ``429 login_exhausted`` (integration.md's two
+        429s), and every step of the login after it."""
+        for kind in kinds:
+            self.resend(kind)
+
     @precondition(lambda self: self.txn is not None and self.mode == "challenge" and self.old_codes)
     @rule()
     def verify_old_code(self) -> None:

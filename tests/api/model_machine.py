@@ -112,6 +112,9 @@ class ModelMachine(RuleBasedStateMachine):
         self.step_code = ""
         self.old_codes: list[str] = []
         """Codes a new one replaced ("Didn't receive a security code?"): dead, typed they are wrong."""
+        self.refused: str | None = None
+        """The error of the last IB Key activation refused at its password step since one went through: the
+        IB Key she holds is the old one, still hers (:meth:`old_ibkey` counts what it does)."""
 
     @initialize()
     def world(self) -> None:
@@ -140,10 +143,12 @@ class ModelMachine(RuleBasedStateMachine):
         self.model = Model(now=int(clock.get_json()["now"]), ibkey=ibkey, **self.limits)
         self.steps = StepUps(self.model)
 
-    def activate_ibkey(self, ip: str = "127.0.0.1", expect: Expect | None = None) -> str:
+    def activate_ibkey(
+        self, ip: str = "127.0.0.1", expect: Expect | None = None, password: str = PASSWORD
+    ) -> str:
         """Android with the app's PIN; an iPhone with its passcode (no Touch ID / Face ID set up yet: the
-        ``biometrics`` rule sets them up and takes them off again); the new device's id. ``expect``: what
-        the activation must answer (its password step's refusal), else it must work."""
+        ``biometrics`` rule sets them up and takes them off again), with ``password``; the new device's id.
+        ``expect``: what the activation must answer (its password step's refusal), else it must work."""
         ios = self.factor == "ibkey-ios"
         enrolled = self.client.post(
             f"/admin/v1/users/{USER}/devices",
@@ -154,7 +159,7 @@ class ModelMachine(RuleBasedStateMachine):
         app = enrolled.get_json()["device_id"]
         inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
         code = next(m["code"] for m in inbox if m["purpose"] == "ibkey_activation")
-        body = {"username": USER, "password": PASSWORD, "activation_code": code}
+        body = {"username": USER, "password": password, "activation_code": code}
         body.update({"passcode": PASSCODE} if ios else {"pin": APP_PIN})
         done = self.client.post(f"/sim/v1/ibkey/{app}/activate", json=body, environ_base={"REMOTE_ADDR": ip})
         _check(done, expect or Expect(200), f"activate(ip={ip})")
@@ -207,6 +212,7 @@ class ModelMachine(RuleBasedStateMachine):
             typed = {"challenge": challenge, **unlocked}
             answered = self.client.post(f"/sim/v1/ibkey/{self.device_id}/respond", json=typed)
             _check(answered, refusal or Expect(200), f"respond({how})")
+            self.old_ibkey(answered, "respond")
             digits, response, right = 8, answered.get_json().get("response", ""), right and refusal is None
         else:
             digits, response = 8, expected_response(self.key, hash_pin(PIN), challenge)
@@ -240,6 +246,16 @@ class ModelMachine(RuleBasedStateMachine):
             f"/sim/v1/ibkey/{self.device_id}/notifications/{note['id']}/{route}", json=body
         )
         _check(sent, expect or self.model.answer_push(answer, login), f"answer_push({answer}, {how})")
+        self.old_ibkey(sent, "push")
+
+    def old_ibkey(self, answer: TestResponse, step: str) -> None:
+        """Counts (in :data:`SEEN`, as ``old_ibkey_after_<error>``) what the IB Key she holds answered after
+        an activation of a new one was refused (``423``, ``429``, ``403`` at its password step): it is still
+        her active one, so its pushes and passcodes go on as before."""
+        if self.refused is not None:
+            body = answer.get_json(silent=True) or {}
+            told = body.get("error") or body.get("state") or ("response" if step == "respond" else None)
+            SEEN[(f"old_ibkey_after_{self.refused}", answer.status_code, told)] += 1
 
     def bearer(self, index: int, ip: str) -> dict[str, Any]:
         return {

@@ -15,6 +15,7 @@ from model_machine import (
     ADMIN,
     ALLOWLISTS,
     MOVES,
+    PASSWORD,
     PHONE,
     SECRETS,
     USER,
@@ -67,15 +68,17 @@ class WorldRules(ModelMachine):
         _check(answer, self.model.logout(index, ip), f"logout({index}, ip={ip})")
 
     @precondition(lambda self: self.factor.startswith("ibkey") and not self.model.roaming)
-    @rule(ip=ADDRESSES)
-    def reactivate(self, ip: str) -> None:
+    @rule(ip=ADDRESSES, right=st.sampled_from([True, True, True, False]))
+    def reactivate(self, ip: str, right: bool = True) -> None:
         """IB Key activated again, after the app locked itself or on a new phone: the admin enrols a new one,
-        its code texted, the app activated with her password through the login's password step, judged as a
-        login's (the allowlist, the address's window, the lock). Activated, the old one stops, and a login or
-        step-up in progress on it with it (``replace_ibkey``). Refused, the enrolment alone changes nothing:
-        the old IB Key stays her active one (its app as it was), the new one waits for its activation."""
-        refused = self.model.gate(ip)
-        app = self.activate_ibkey(ip, refused)
+        its code texted, the app activated with her password (or a wrong one) through the login's password
+        step, judged as a login's (the allowlist, the address's window, the lock, then the password: a wrong
+        one is a failed login, counted toward the lock). Activated, the old one stops, and a login or step-up
+        in progress on it with it (``replace_ibkey``). Refused, the enrolment alone changes nothing: the old
+        IB Key stays her active one (its app as it was), the new one waits for its activation."""
+        refused = self.model.gate(ip) if right else self.model.password(False, ip)
+        app = self.activate_ibkey(ip, refused, PASSWORD if right else PASSWORD + "-wrong")
+        self.refused = refused.error if refused else None
         if refused is None:
             self.device_id = app
             replace_ibkey(self.model, self.steps.step)
