@@ -42,6 +42,8 @@ PUSH_TTL = 120
 PUSH_COLLECT_GRACE = 30
 #: security.md: at most 5 switches or new codes per login, the next one ends it.
 MAX_SWITCHES = 5
+#: A lock's end when only the admin's unlock lifts it (security.md, ``SLS_LOCKOUT_PERMANENT_AFTER``).
+PERMANENT = 2**62
 IDLE_TIMEOUT = 900
 ABSOLUTE_TIMEOUT = 86400
 
@@ -111,6 +113,9 @@ class Model:
     """``SLS_IP_THROTTLE_LIMIT``: failed logins one address may make in ``IP_THROTTLE_WINDOW``."""
     lockout_threshold: int = LOCKOUT_THRESHOLD
     """``SLS_LOCKOUT_THRESHOLD``: wrong passwords in a row that lock the account."""
+    permanent_after: int = 0
+    """``SLS_LOCKOUT_PERMANENT_AFTER``: the lock (counted since a completed login or the admin's unlock)
+    that lasts until the admin's unlock; 0, none does."""
     failed_from: dict[str, list[int]] = field(default_factory=dict)
     """Each address's failed logins, when."""
     challenges: list[int] = field(default_factory=list)
@@ -152,7 +157,9 @@ class Model:
         return expect
 
     def lock_expect(self) -> Expect:
-        return Expect(423, "account_locked", {"retry_after": self.locked_until - self.now})
+        """``retry_after`` the whole wait; absent when only the admin's unlock lifts the lock."""
+        wait = None if self.locked_until == PERMANENT else self.locked_until - self.now
+        return Expect(423, "account_locked", {"retry_after": wait})
 
     def expired(self, session: Session) -> Expect | None:
         """``401 session_expired`` naming the limit it met first (``ended_by``: ``idle`` or ``lifetime``)."""
@@ -200,6 +207,8 @@ class Model:
                 self.failures = 0  # a lock resets the lockout's run
                 self.locks += 1
                 self.locked_until = self.now + min(LOCKOUT_WAIT_INCREMENT * self.locks, LOCKOUT_MAX_WAIT)
+                if self.permanent_after and self.locks >= self.permanent_after:
+                    self.locked_until = PERMANENT
             return self.failed(ip, Expect(401, "invalid_credentials"))
         if self.device_disabled():
             return Expect(423, "device_locked")  # her only factor: no login starts

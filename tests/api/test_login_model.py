@@ -78,6 +78,7 @@ def configure(
         "device_limit": settings.get("DEVICE_FAILURE_LIMIT", DEVICE_FAILURE_LIMIT),
         "issue_limit": settings.get("SMS_SEND_LIMIT", issue_limit),
         "lockout_threshold": settings.get("LOCKOUT_THRESHOLD", LOCKOUT_THRESHOLD),
+        "permanent_after": settings.get("LOCKOUT_PERMANENT_AFTER", 0),
     }
 
 
@@ -90,7 +91,7 @@ def configure(
         ("sms", {"DEVICE_FAILURE_LIMIT": 4}, (4, 1)),
         ("sms", {"SMS_SEND_LIMIT": 7}, (5, 1)),
         ("ibkey", {"DEVICE_FAILURE_LIMIT": 4}, (4, 2)),
-        ("ibkey", {"LOCKOUT_THRESHOLD": 2, "IP_THROTTLE_LIMIT": 4}, (3, 2)),
+        ("ibkey", {"LOCKOUT_THRESHOLD": 2, "LOCKOUT_PERMANENT_AFTER": 3, "IP_THROTTLE_LIMIT": 4}, (3, 2)),
         ("ibkey-ios", {}, (5, 3)),
     ],
     ids=[
@@ -116,9 +117,9 @@ def test_the_login_policy_is_the_documented_one(
     wrong responses short enough that the sequences meet them too; then a user whose factor is her phone, at
     the default send limit (which refuses a new code before the login's switches run out) and at one that
     leaves the switches to run out first; then one whose factor is an IB Key (pushes, and
-    Challenge/Response past the push limit), with a lockout and an address throttle low enough that its
-    activation again is refused by each; then one whose IB Key is on an iPhone (its passcode, Face ID set
-    up and removed)."""
+    Challenge/Response past the push limit), and one with a lockout (its third lock one only the admin
+    lifts) and an address throttle low enough that its activation again is refused by each; then one whose
+    IB Key is on an iPhone (its passcode, Face ID set up and removed)."""
     configure(app_config, factor, settings, shares)
     variant = request.node.callspec.id
     SEEN.clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from login_model import PERMANENT
 from model_machine import AWAY, HOME, SEEN
 from test_login_model import LoginPolicy, configure
 
@@ -110,3 +111,32 @@ def test_an_activation_refused_by_the_lock_or_the_address_window_leaves_the_old_
         assert reached in SEEN, (reached, sorted(SEEN))
     assert SEEN[("poll", 200, "authenticated")] == 2
     assert SEEN[("verify", 200, "authenticated")] == 1
+
+
+def test_locks_counted_since_the_last_login_become_permanent_and_refuse_the_activation_too(
+    app_config: dict[str, Any],
+) -> None:
+    """With ``SLS_LOCKOUT_PERMANENT_AFTER=2`` the second lock since the last completed login lasts until the
+    admin's unlock (``423`` without ``retry_after``, a day later too), an IB Key activation refused by it
+    as a login is; a completed login between two locks starts the count again."""
+    policy = machine(app_config, "ibkey", {"LOCKOUT_THRESHOLD": 2, "LOCKOUT_PERMANENT_AFTER": 2})
+    for _ in range(2):
+        policy.password(False, HOME)
+    policy.move_clock(60)
+    policy.log_in(HOME)  # forgets the lock: the next is the first again
+    for _ in range(2):
+        policy.password(False, HOME)
+    assert policy.model.locked_until == policy.model.now + 60
+    policy.move_clock(60)
+    for _ in range(3):
+        policy.password(False, HOME)  # the second lock since the login, then refused by it
+    assert policy.model.locked_until == PERMANENT
+    policy.move_clock(86400)
+    policy.password(True, HOME)
+    policy.reactivate(HOME)
+    assert policy.refused == "account_locked"
+    policy.unlock()
+    policy.log_in(HOME)
+    assert SEEN[("password", 423, "account_locked")] == 2
+    assert SEEN[("activate", 423, "account_locked")] == 1
+    assert SEEN[("poll", 200, "authenticated")] == 2
