@@ -7,9 +7,11 @@ import secrets
 
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
-from login_model import Expect
+from login_model import IP_THROTTLE_WINDOW, Expect
 from model_machine import (
     ADDRESSES,
+    AWAY,
+    HOME,
     PASSWORD,
     ROLL,
     UNLOCKS,
@@ -81,6 +83,27 @@ class LoginRules(ModelMachine):
             self.poll()
         elif self.started:
             self.verify(True, 0)
+
+    @precondition(lambda self: self.factor.startswith("ibkey") and not self.model.roaming)
+    @rule(ip=ADDRESSES, right=st.booleans(), login_ip=ADDRESSES)
+    def log_in_on_the_old_ibkey(self, ip: str, right: bool, login_ip: str) -> None:
+        """IB Key activated again (``activate_again``), and if its password step refused it (a wrong
+        password, the allowlist, the address's window, the lock: ``self.refused``), a login at once on the
+        IB Key she still holds: its push approved and collected, or its Challenge/Response typed. What
+        refused the activation is got past first, as she would (a random sequence seldom reaches the old
+        IB Key past a lock or a full window): a lock lifted by the admin's unlock (her call to Client
+        Services), an address past its window left for the other one, or the window waited out when both
+        are."""
+        self.activate_again(ip, right)
+        if self.refused is None:
+            return
+        if self.model.locked():
+            self.admin_unlock()
+        if self.model.throttled(login_ip):
+            login_ip = AWAY if login_ip == HOME else HOME
+            if self.model.throttled(login_ip):
+                self.advance(IP_THROTTLE_WINDOW)
+        self.log_in(login_ip)
 
     @precondition(
         lambda self: self.mode == "push" and self.model.login and self.model.login.push == "pending"

@@ -22,7 +22,7 @@ from hypothesis.stateful import (
     initialize,
     invariant,
 )
-from ibkey_app_model import AppModel
+from ibkey_app_model import AppModel, replace_ibkey
 from login_model import ABSOLUTE_TIMEOUT, Expect, Login, Model
 from stepup_model import StepUps
 from werkzeug.test import TestResponse
@@ -166,6 +166,33 @@ class ModelMachine(RuleBasedStateMachine):
         if done.status_code == 200:
             self.app = AppModel(unlock="passcode", passcode_set=True) if ios else AppModel()
         return str(app)
+
+    def admin_unlock(self) -> None:
+        """``POST /admin/v1/users/<u>/unlock``: the account's lock and its history gone."""
+        answer = self.client.post(f"/admin/v1/users/{USER}/unlock", headers=ADMIN)
+        assert answer.status_code == 200, answer.get_json()
+        self.model.unlock()
+
+    def advance(self, seconds: int) -> None:
+        """``POST /admin/v1/clock {"advance_s"}``: the app's clock and the model's moved alike."""
+        moved = self.client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=ADMIN)
+        assert moved.status_code == 200, moved.get_json()
+        assert moved.get_json()["now"] == self.model.now + seconds
+        self.model.advance(self.model.now + seconds)
+
+    def activate_again(self, ip: str, right: bool) -> None:
+        """IB Key activated again, after the app locked itself or on a new phone: the admin enrols a new one,
+        its code texted, the app activated with her password (or a wrong one) through the login's password
+        step, judged as a login's (the allowlist, the address's window, the lock, then the password: a wrong
+        one is a failed login, counted toward the lock). Activated, the old one stops, and a login or step-up
+        in progress on it with it (``replace_ibkey``). Refused, the enrolment alone changes nothing: the old
+        IB Key stays her active one (its app as it was), the new one waits for its activation."""
+        refused = self.model.gate(ip) if right else self.model.password(False, ip)
+        app = self.activate_ibkey(ip, refused, PASSWORD if right else PASSWORD + "-wrong")
+        self.refused = refused.error if refused else None
+        if refused is None:
+            self.device_id = app
+            replace_ibkey(self.model, self.steps.step)
 
     def login_codes(self, purpose: str = "login") -> list[str]:
         """The codes texted for ``purpose`` in the phone's inbox, newest first."""

@@ -45,8 +45,9 @@ class LoginPolicy(LoginRules, StepUpRules, WorldRules):
     sessions and step-ups, against the model: every topic's rules in one machine (``model_machine``)."""
 
 
-#: What a hunt's sequences must reach in each variant, by step, status and error (``old_ibkey_after_<error>``:
-#: what the IB Key she holds answered after a new one's activation was refused: ``ModelMachine.old_ibkey``).
+#: What a hunt's sequences must reach in each variant, by step, status and error or state (``*``: any;
+#: ``old_ibkey_after_<error>``: what the IB Key she holds answered after a new one's activation was refused,
+#: ``ModelMachine.old_ibkey``).
 #: CI's few derandomised examples are too short to meet them: ``test_model_reach.py`` walks to each in a
 #: fixed sequence instead, and a hunt (``MODEL_EXAMPLES`` set) fails when its random ones never got there.
 TARGETS: dict[str, set[tuple[str, int, str | None]]] = {
@@ -55,10 +56,16 @@ TARGETS: dict[str, set[tuple[str, int, str | None]]] = {
     "ibkey-refused": {
         ("activate", 423, "account_locked"),
         ("activate", 429, "rate_limited"),
-        ("old_ibkey_after_account_locked", 200, "approved"),
-        ("old_ibkey_after_rate_limited", 200, "approved"),
+        ("old_ibkey_after_account_locked", 200, "*"),
+        ("old_ibkey_after_rate_limited", 200, "*"),
     },
 }
+
+
+def reached(target: tuple[str, int, str | None]) -> bool:
+    """Whether the run's answers (:data:`SEEN`) met ``target``."""
+    step, status, told = target
+    return any((s, n) == (step, status) and told in ("*", t) for s, n, t in SEEN)
 
 
 def configure(
@@ -128,7 +135,8 @@ def test_the_login_policy_is_the_documented_one(
         # the rules assert each answer against the model; this, that they ran: passwords were answered
         assert any(step == "password" for step, _, _ in SEEN), sorted(SEEN)
         if "MODEL_EXAMPLES" in os.environ:
-            assert TARGETS.get(variant, set()) <= set(SEEN), sorted(TARGETS[variant] - set(SEEN))
+            missed = [t for t in TARGETS.get(variant, set()) if not reached(t)]
+            assert not missed, missed
     finally:
         if "MODEL_EXAMPLES" in os.environ:
             print(
