@@ -44,8 +44,7 @@ class LoginRules(ModelMachine):
             assert body["factor"].get("reason") == self.model.login.reason, body["factor"]
             if self.mode == "push":
                 self.match = body["factor"]["match"]
-                notes = self.client.get(f"/sim/v1/ibkey/{self.device_id}/notifications").get_json()
-                self.note = next(n for n in notes["notifications"] if n["txn_id"] == self.txn)
+                self.note = self.note_of(self.txn)
             if self.factor == "sms":  # a text roaming lost never arrives: she has no code to type
                 codes = self.login_codes()
                 arrived = len(codes) > len(texted)

@@ -112,6 +112,8 @@ class ModelMachine(RuleBasedStateMachine):
         self.step_code = ""
         self.old_codes: list[str] = []
         """Codes a new one replaced ("Didn't receive a security code?"): dead, typed they are wrong."""
+        self.listed_at = -1
+        """When the phone's notifications were last listed: a push past its expiry then is dropped from it."""
         self.refused: str | None = None
         """The error of the last IB Key activation refused at its password step since one went through: the
         IB Key she holds is the old one, still hers (:meth:`old_ibkey` counts what it does)."""
@@ -194,6 +196,14 @@ class ModelMachine(RuleBasedStateMachine):
             self.device_id = app
             replace_ibkey(self.model, self.steps.step)
 
+    def note_of(self, txn: str) -> dict[str, Any]:
+        """The push of login or step-up ``txn`` in the phone's notifications: the list read as the phone
+        opens it, which drops every push past its expiry (authenticators.md), so answered later it is
+        ``404 unknown_notification`` (:meth:`answer_note`)."""
+        notes = self.client.get(f"/sim/v1/ibkey/{self.device_id}/notifications").get_json()
+        self.listed_at = self.model.now
+        return next(n for n in notes["notifications"] if n["txn_id"] == txn)
+
     def login_codes(self, purpose: str = "login") -> list[str]:
         """The codes texted for ``purpose`` in the phone's inbox, newest first."""
         inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
@@ -252,15 +262,18 @@ class ModelMachine(RuleBasedStateMachine):
     def answer_note(self, note: dict[str, Any], match: str, answer: str, how: str, login: Login) -> None:
         """The app's answer to a push, unlocked as ``how`` says: the number the page shows, another of the
         three, or Deny. From a roaming phone nothing is checked (``phone_offline``); a refused unlock never
-        reaches the server. A push to an IB Key since replaced is answered from the phone she holds now,
-        which never had it: ``404 unknown_notification``, looked up before anything else."""
+        reaches the server. A push the phone no longer has is ``404 unknown_notification``, looked up before
+        anything else: one to an IB Key since replaced (answered from the phone she holds now, which never
+        had it), or one dropped from the list read since its expiry (:meth:`note_of`)."""
         route = "deny" if answer == "deny" else "approve"
-        if note["device_id"] != self.device_id:
+        replaced = note["device_id"] != self.device_id
+        if replaced or self.listed_at >= login.expires_at:
             body: dict[str, Any] = {"pin": APP_PIN, **({"match": match} if route == "approve" else {})}
             sent = self.client.post(
                 f"/sim/v1/ibkey/{self.device_id}/notifications/{note['id']}/{route}", json=body
             )
-            _check(sent, Expect(404, "unknown_notification"), f"answer_replaced_push({answer})")
+            step = "answer_replaced_push" if replaced else "answer_dropped_push"
+            _check(sent, Expect(404, "unknown_notification"), f"{step}({answer})")
             return
         if self.model.roaming:
             body = {"pin": APP_PIN}
