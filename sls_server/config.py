@@ -73,11 +73,13 @@ class Settings:
     lockout_threshold: int = 5
     """Consecutive wrong passwords that lock an account for a while; 1..100 (NIST 800-63B caps it at 100)."""
     lockout_wait_increment: int = 60
-    """Seconds of the first temporary lock; each further lock waits this much longer (Keycloak's model)."""
+    """Seconds of the first temporary lock; each further lock waits this much longer (Keycloak's model),
+    counted since the last completed login or admin unlock."""
     lockout_max_wait: int = 3600
     """The longest temporary lock, in seconds, however many locks came before."""
     lockout_permanent_after: int = 0
-    """Temporary locks after which the account stays locked until an admin unlocks it; 0 = never."""
+    """Temporary locks (since the last completed login or admin unlock) after which the account stays locked
+    until an admin unlocks it; 0 = never."""
     lockout_known_ips: bool = False
     """Count failures from addresses the user never logged in from apart, so they cannot lock the user out
     of addresses they did log in from (lockout-as-DoS mitigation NIST 800-63B permits)."""

@@ -42,6 +42,8 @@ PUSH_TTL = 120
 PUSH_COLLECT_GRACE = 30
 #: security.md: at most 5 switches or new codes per login, the next one ends it.
 MAX_SWITCHES = 5
+#: A lock's end when only the admin's unlock lifts it (security.md, ``SLS_LOCKOUT_PERMANENT_AFTER``).
+PERMANENT = 2**62
 IDLE_TIMEOUT = 900
 ABSOLUTE_TIMEOUT = 86400
 
@@ -109,6 +111,11 @@ class Model:
     """Prompts her one device may be given in ``ISSUE_WINDOW``: a card's challenges, or a phone's texts."""
     throttle_limit: int = 1_000_000
     """``SLS_IP_THROTTLE_LIMIT``: failed logins one address may make in ``IP_THROTTLE_WINDOW``."""
+    lockout_threshold: int = LOCKOUT_THRESHOLD
+    """``SLS_LOCKOUT_THRESHOLD``: wrong passwords in a row that lock the account."""
+    permanent_after: int = 0
+    """``SLS_LOCKOUT_PERMANENT_AFTER``: the lock (counted since a completed login or the admin's unlock)
+    that lasts until the admin's unlock; 0, none does."""
     failed_from: dict[str, list[int]] = field(default_factory=dict)
     """Each address's failed logins, when."""
     challenges: list[int] = field(default_factory=list)
@@ -150,7 +157,9 @@ class Model:
         return expect
 
     def lock_expect(self) -> Expect:
-        return Expect(423, "account_locked", {"retry_after": self.locked_until - self.now})
+        """``retry_after`` the whole wait; absent when only the admin's unlock lifts the lock."""
+        wait = None if self.locked_until == PERMANENT else self.locked_until - self.now
+        return Expect(423, "account_locked", {"retry_after": wait})
 
     def expired(self, session: Session) -> Expect | None:
         """``401 session_expired`` naming the limit it met first (``ended_by``: ``idle`` or ``lifetime``)."""
@@ -194,10 +203,12 @@ class Model:
             return refused
         if not right:
             self.failures += 1
-            if self.failures >= LOCKOUT_THRESHOLD:
+            if self.failures >= self.lockout_threshold:
                 self.failures = 0  # a lock resets the lockout's run
                 self.locks += 1
                 self.locked_until = self.now + min(LOCKOUT_WAIT_INCREMENT * self.locks, LOCKOUT_MAX_WAIT)
+                if self.permanent_after and self.locks >= self.permanent_after:
+                    self.locked_until = PERMANENT
             return self.failed(ip, Expect(401, "invalid_credentials"))
         if self.device_disabled():
             return Expect(423, "device_locked")  # her only factor: no login starts
@@ -245,7 +256,7 @@ class Model:
 
     def start_session(self) -> None:
         """A completed login: the failures go, and the one session rule replaces the older ones."""
-        self.failures = 0  # a completed login forgets the failures
+        self.failures = self.locks = 0  # a completed login forgets the failures and the locks before
         self.device_failures = 0
         for older in self.sessions:
             if older.ended is None:  # SLS_SESSION_CONCURRENCY=replace, but one past its limits ended first
@@ -375,8 +386,9 @@ class Model:
         return answer
 
     def unlock(self) -> None:
-        """``POST /admin/v1/users/<u>/unlock``: the lock and the run of failures go."""
-        self.failures = 0
+        """``POST /admin/v1/users/<u>/unlock``: the lock, the run of failures and the locks before go (the
+        next lock waits the first increment, security.md)."""
+        self.failures = self.locks = 0
         self.locked_until = 0
 
     def unlock_device(self) -> None:

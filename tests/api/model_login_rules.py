@@ -7,9 +7,11 @@ import secrets
 
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
-from login_model import Expect
+from login_model import IP_THROTTLE_WINDOW, Expect
 from model_machine import (
     ADDRESSES,
+    AWAY,
+    HOME,
     PASSWORD,
     ROLL,
     UNLOCKS,
@@ -42,8 +44,7 @@ class LoginRules(ModelMachine):
             assert body["factor"].get("reason") == self.model.login.reason, body["factor"]
             if self.mode == "push":
                 self.match = body["factor"]["match"]
-                notes = self.client.get(f"/sim/v1/ibkey/{self.device_id}/notifications").get_json()
-                self.note = next(n for n in notes["notifications"] if n["txn_id"] == self.txn)
+                self.note = self.note_of(self.txn)
             if self.factor == "sms":  # a text roaming lost never arrives: she has no code to type
                 codes = self.login_codes()
                 arrived = len(codes) > len(texted)
@@ -81,6 +82,27 @@ class LoginRules(ModelMachine):
             self.poll()
         elif self.started:
             self.verify(True, 0)
+
+    @precondition(lambda self: self.factor.startswith("ibkey") and not self.model.roaming)
+    @rule(ip=ADDRESSES, right=st.booleans(), login_ip=ADDRESSES)
+    def log_in_on_the_old_ibkey(self, ip: str, right: bool, login_ip: str) -> None:
+        """IB Key activated again (``activate_again``), and if its password step refused it (a wrong
+        password, the allowlist, the address's window, the lock: ``self.refused``), a login at once on the
+        IB Key she still holds: its push approved and collected, or its Challenge/Response typed. What
+        refused the activation is got past first, as she would (a random sequence seldom reaches the old
+        IB Key past a lock or a full window): a lock lifted by the admin's unlock (her call to Client
+        Services), an address past its window left for the other one, or the window waited out when both
+        are."""
+        self.activate_again(ip, right)
+        if self.refused is None:
+            return
+        if self.model.locked():
+            self.admin_unlock()
+        if self.model.throttled(login_ip):
+            login_ip = AWAY if login_ip == HOME else HOME
+            if self.model.throttled(login_ip):
+                self.advance(IP_THROTTLE_WINDOW)
+        self.log_in(login_ip)
 
     @precondition(
         lambda self: self.mode == "push" and self.model.login and self.model.login.push == "pending"
@@ -131,6 +153,16 @@ class LoginRules(ModelMachine):
             assert arrived != (self.model.texts_lost and kind == "sms"), (codes, before)
             self.old_codes += [self.code] if self.code else []
             self.code = codes[0] if arrived else ""
+
+    @precondition(lambda self: self.txn is not None and self.factor == "sms")
+    @rule(kinds=st.lists(st.sampled_from(["sms", "sms", "voice"]), min_size=2, max_size=7))
+    def resend_burst(self, kinds: list[str]) -> None:
+        """*Didn't receive a security code?* pressed again and again on the latest login, each a text or a
+        call: a burst past the login's five switches, so the sequences meet whichever limit comes first,
+        the send limit's ``429 rate_limited`` or the switches' ``429 login_exhausted`` (integration.md's two
+        429s), and every step of the login after it."""
+        for kind in kinds:
+            self.resend(kind)
 
     @precondition(lambda self: self.txn is not None and self.mode == "challenge" and self.old_codes)
     @rule()

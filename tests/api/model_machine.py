@@ -22,7 +22,7 @@ from hypothesis.stateful import (
     initialize,
     invariant,
 )
-from ibkey_app_model import AppModel
+from ibkey_app_model import AppModel, replace_ibkey
 from login_model import ABSOLUTE_TIMEOUT, Expect, Login, Model
 from stepup_model import StepUps
 from werkzeug.test import TestResponse
@@ -112,6 +112,11 @@ class ModelMachine(RuleBasedStateMachine):
         self.step_code = ""
         self.old_codes: list[str] = []
         """Codes a new one replaced ("Didn't receive a security code?"): dead, typed they are wrong."""
+        self.listed_at = -1
+        """When the phone's notifications were last listed: a push past its expiry then is dropped from it."""
+        self.refused: str | None = None
+        """The error of the last IB Key activation refused at its password step since one went through: the
+        IB Key she holds is the old one, still hers (:meth:`old_ibkey` counts what it does)."""
 
     @initialize()
     def world(self) -> None:
@@ -140,10 +145,12 @@ class ModelMachine(RuleBasedStateMachine):
         self.model = Model(now=int(clock.get_json()["now"]), ibkey=ibkey, **self.limits)
         self.steps = StepUps(self.model)
 
-    def activate_ibkey(self, ip: str = "127.0.0.1", expect: Expect | None = None) -> str:
+    def activate_ibkey(
+        self, ip: str = "127.0.0.1", expect: Expect | None = None, password: str = PASSWORD
+    ) -> str:
         """Android with the app's PIN; an iPhone with its passcode (no Touch ID / Face ID set up yet: the
-        ``biometrics`` rule sets them up and takes them off again); the new device's id. ``expect``: what
-        the activation must answer (its password step's refusal), else it must work."""
+        ``biometrics`` rule sets them up and takes them off again), with ``password``; the new device's id.
+        ``expect``: what the activation must answer (its password step's refusal), else it must work."""
         ios = self.factor == "ibkey-ios"
         enrolled = self.client.post(
             f"/admin/v1/users/{USER}/devices",
@@ -154,13 +161,48 @@ class ModelMachine(RuleBasedStateMachine):
         app = enrolled.get_json()["device_id"]
         inbox = self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
         code = next(m["code"] for m in inbox if m["purpose"] == "ibkey_activation")
-        body = {"username": USER, "password": PASSWORD, "activation_code": code}
+        body = {"username": USER, "password": password, "activation_code": code}
         body.update({"passcode": PASSCODE} if ios else {"pin": APP_PIN})
         done = self.client.post(f"/sim/v1/ibkey/{app}/activate", json=body, environ_base={"REMOTE_ADDR": ip})
         _check(done, expect or Expect(200), f"activate(ip={ip})")
         if done.status_code == 200:
             self.app = AppModel(unlock="passcode", passcode_set=True) if ios else AppModel()
         return str(app)
+
+    def admin_unlock(self) -> None:
+        """``POST /admin/v1/users/<u>/unlock``: the account's lock and its history gone."""
+        answer = self.client.post(f"/admin/v1/users/{USER}/unlock", headers=ADMIN)
+        assert answer.status_code == 200, answer.get_json()
+        self.model.unlock()
+
+    def advance(self, seconds: int) -> None:
+        """``POST /admin/v1/clock {"advance_s"}``: the app's clock and the model's moved alike."""
+        moved = self.client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=ADMIN)
+        assert moved.status_code == 200, moved.get_json()
+        assert moved.get_json()["now"] == self.model.now + seconds
+        self.model.advance(self.model.now + seconds)
+
+    def activate_again(self, ip: str, right: bool) -> None:
+        """IB Key activated again, after the app locked itself or on a new phone: the admin enrols a new one,
+        its code texted, the app activated with her password (or a wrong one) through the login's password
+        step, judged as a login's (the allowlist, the address's window, the lock, then the password: a wrong
+        one is a failed login, counted toward the lock). Activated, the old one stops, and a login or step-up
+        in progress on it with it (``replace_ibkey``). Refused, the enrolment alone changes nothing: the old
+        IB Key stays her active one (its app as it was), the new one waits for its activation."""
+        refused = self.model.gate(ip) if right else self.model.password(False, ip)
+        app = self.activate_ibkey(ip, refused, PASSWORD if right else PASSWORD + "-wrong")
+        self.refused = refused.error if refused else None
+        if refused is None:
+            self.device_id = app
+            replace_ibkey(self.model, self.steps.step)
+
+    def note_of(self, txn: str) -> dict[str, Any]:
+        """The push of login or step-up ``txn`` in the phone's notifications: the list read as the phone
+        opens it, which drops every push past its expiry (authenticators.md), so answered later it is
+        ``404 unknown_notification`` (:meth:`answer_note`)."""
+        notes = self.client.get(f"/sim/v1/ibkey/{self.device_id}/notifications").get_json()
+        self.listed_at = self.model.now
+        return next(n for n in notes["notifications"] if n["txn_id"] == txn)
 
     def login_codes(self, purpose: str = "login") -> list[str]:
         """The codes texted for ``purpose`` in the phone's inbox, newest first."""
@@ -207,6 +249,7 @@ class ModelMachine(RuleBasedStateMachine):
             typed = {"challenge": challenge, **unlocked}
             answered = self.client.post(f"/sim/v1/ibkey/{self.device_id}/respond", json=typed)
             _check(answered, refusal or Expect(200), f"respond({how})")
+            self.old_ibkey(answered, "respond")
             digits, response, right = 8, answered.get_json().get("response", ""), right and refusal is None
         else:
             digits, response = 8, expected_response(self.key, hash_pin(PIN), challenge)
@@ -219,15 +262,18 @@ class ModelMachine(RuleBasedStateMachine):
     def answer_note(self, note: dict[str, Any], match: str, answer: str, how: str, login: Login) -> None:
         """The app's answer to a push, unlocked as ``how`` says: the number the page shows, another of the
         three, or Deny. From a roaming phone nothing is checked (``phone_offline``); a refused unlock never
-        reaches the server. A push to an IB Key since replaced is answered from the phone she holds now,
-        which never had it: ``404 unknown_notification``, looked up before anything else."""
+        reaches the server. A push the phone no longer has is ``404 unknown_notification``, looked up before
+        anything else: one to an IB Key since replaced (answered from the phone she holds now, which never
+        had it), or one dropped from the list read since its expiry (:meth:`note_of`)."""
         route = "deny" if answer == "deny" else "approve"
-        if note["device_id"] != self.device_id:
+        replaced = note["device_id"] != self.device_id
+        if replaced or self.listed_at >= login.expires_at:
             body: dict[str, Any] = {"pin": APP_PIN, **({"match": match} if route == "approve" else {})}
             sent = self.client.post(
                 f"/sim/v1/ibkey/{self.device_id}/notifications/{note['id']}/{route}", json=body
             )
-            _check(sent, Expect(404, "unknown_notification"), f"answer_replaced_push({answer})")
+            step = "answer_replaced_push" if replaced else "answer_dropped_push"
+            _check(sent, Expect(404, "unknown_notification"), f"{step}({answer})")
             return
         if self.model.roaming:
             body = {"pin": APP_PIN}
@@ -240,6 +286,16 @@ class ModelMachine(RuleBasedStateMachine):
             f"/sim/v1/ibkey/{self.device_id}/notifications/{note['id']}/{route}", json=body
         )
         _check(sent, expect or self.model.answer_push(answer, login), f"answer_push({answer}, {how})")
+        self.old_ibkey(sent, "push")
+
+    def old_ibkey(self, answer: TestResponse, step: str) -> None:
+        """Counts (in :data:`SEEN`, as ``old_ibkey_after_<error>``) what the IB Key she holds answered after
+        an activation of a new one was refused (``423``, ``429``, ``403`` at its password step): it is still
+        her active one, so its pushes and passcodes go on as before."""
+        if self.refused is not None:
+            body = answer.get_json(silent=True) or {}
+            told = body.get("error") or body.get("state") or ("response" if step == "respond" else None)
+            SEEN[(f"old_ibkey_after_{self.refused}", answer.status_code, told)] += 1
 
     def bearer(self, index: int, ip: str) -> dict[str, Any]:
         return {

@@ -45,8 +45,7 @@ class StepUpRules(ModelMachine):
             self.step_ip = ip
             if step.mode == "push":
                 self.step_match = factor["match"]
-                notes = self.client.get(f"/sim/v1/ibkey/{self.device_id}/notifications").get_json()
-                self.step_note = next(n for n in notes["notifications"] if n["txn_id"] == self.step_txn)
+                self.step_note = self.note_of(self.step_txn)
             if self.factor == "sms":
                 codes = self.login_codes("withdrawal")
                 arrived = len(codes) > len(texted)

@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
-from ibkey_app_model import APP_PIN_ATTEMPTS, replace_ibkey
+from ibkey_app_model import APP_PIN_ATTEMPTS
 from login_model import Expect
 from model_machine import (
     ADDRESSES,
@@ -67,24 +67,15 @@ class WorldRules(ModelMachine):
         _check(answer, self.model.logout(index, ip), f"logout({index}, ip={ip})")
 
     @precondition(lambda self: self.factor.startswith("ibkey") and not self.model.roaming)
-    @rule(ip=ADDRESSES)
-    def reactivate(self, ip: str) -> None:
-        """IB Key activated again, after the app locked itself or on a new phone: the admin enrols a new one,
-        its code texted, the app activated with her password through the login's password step, judged as a
-        login's (the allowlist, the address's window, the lock). Activated, the old one stops, and a login or
-        step-up in progress on it with it (``replace_ibkey``). Refused, the enrolment alone changes nothing:
-        the old IB Key stays her active one (its app as it was), the new one waits for its activation."""
-        refused = self.model.gate(ip)
-        app = self.activate_ibkey(ip, refused)
-        if refused is None:
-            self.device_id = app
-            replace_ibkey(self.model, self.steps.step)
+    @rule(ip=ADDRESSES, right=st.sampled_from([True, True, True, False]))
+    def reactivate(self, ip: str, right: bool = True) -> None:
+        """IB Key activated again (``ModelMachine.activate_again``), on a new phone, with her password or a
+        wrong one."""
+        self.activate_again(ip, right)
 
     @rule()
     def unlock(self) -> None:
-        answer = self.client.post(f"/admin/v1/users/{USER}/unlock", headers=ADMIN)
-        assert answer.status_code == 200, answer.get_json()
-        self.model.unlock()
+        self.admin_unlock()
 
     @rule()
     def unlock_device(self) -> None:
@@ -136,7 +127,4 @@ class WorldRules(ModelMachine):
 
     @rule(seconds=MOVES)
     def move_clock(self, seconds: int) -> None:
-        moved = self.client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=ADMIN)
-        assert moved.status_code == 200, moved.get_json()
-        assert moved.get_json()["now"] == self.model.now + seconds
-        self.model.advance(self.model.now + seconds)
+        self.advance(seconds)

@@ -106,6 +106,8 @@ def test_deny_ends_the_login(world: World) -> None:
 
 
 def test_an_unanswered_push_expires(world: World, app: Flask) -> None:
+    """Tapped on the phone after its expiry, a push is ``410``; once the phone's list has been read past its
+    expiry it is gone from the phone, and an answer to it is ``404 unknown_notification``."""
     phone = world.activated_user("alice", "ios")
     started, note = push_login(world, "alice", phone)
     ttl = app.extensions["sls"].settings.push_ttl
@@ -114,6 +116,8 @@ def test_an_unanswered_push_expires(world: World, app: Flask) -> None:
     late = world.approve(phone, note, started["factor"]["match"], biometric=True)
     assert late.status_code == 410 and late.get_json()["error"] == "challenge_expired"
     assert world.notifications(phone) == []
+    gone = world.deny(phone, note, biometric=True)
+    assert gone.status_code == 404 and gone.get_json()["error"] == "unknown_notification"
 
 
 def test_past_three_pushes_in_ten_minutes_the_login_asks_for_a_challenge_instead(

@@ -59,6 +59,22 @@ def test_lock_expires_and_each_lock_waits_longer(alice: EnrolledUser) -> None:
     assert _login(alice).status_code == 200
 
 
+@pytest.mark.parametrize("fresh_start", ["completed_login", "admin_unlock"])
+def test_a_completed_login_or_the_admin_s_unlock_starts_the_waits_again(
+    alice: EnrolledUser, fresh_start: str
+) -> None:
+    """The lock history goes with the failures: after a completed login (the owner, with both factors) or
+    the admin's unlock, the next lock waits the first increment again, as if none had come before."""
+    _fail(alice, 5)
+    if fresh_start == "completed_login":
+        move_clock(alice.client, ADMIN, 60)
+        alice.log_in()
+    else:
+        alice.client.post(f"/admin/v1/users/{alice.username}/unlock", headers=ADMIN)
+    _fail(alice, 5)
+    assert _login(alice).get_json()["retry_after"] == 60
+
+
 def test_waits_stop_growing_at_max_wait(app_config) -> None:
     client = _app(app_config, LOCKOUT_WAIT_INCREMENT=100, LOCKOUT_MAX_WAIT=250, IP_THROTTLE_LIMIT=1000)
     user = EnrolledUser(client, ADMIN, "walt", "1234")

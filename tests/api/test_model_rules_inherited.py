@@ -16,7 +16,7 @@ from test_login_model import LoginPolicy
 RULES = {
     "model_login_rules": {
         "password_roll", "verify_roll", "log_in", "answer_push", "ask_for_challenge", "resend",
-        "verify_old_code", "poll", "verify_unknown",
+        "resend_burst", "verify_old_code", "poll", "verify_unknown", "log_in_on_the_old_ibkey",
     },
     "model_stepup_rules": {
         "stepup", "stepup_push", "stepup_poll", "stepup_answer", "verify_identity", "withdraw",
