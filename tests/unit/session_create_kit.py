@@ -23,6 +23,10 @@ TXN = LoginTxn(
     3,
     prompt_no=1,
 )
+#: An IB Key login at its second factor, with an absolute end and switches left (the factor switch's tests).
+IBKEY_TXN = replace(
+    TXN, factor="ibkey", device_id="ibkey-1", prompt_no=None, dies_at=NOW + 180, switches_left=5, epoch="e1"
+)
 SESSION = SessionRecord("alice~" + "a" * 64, "alice", NOW, NOW + 600, NOW + 3600, NOW, "dscplus", epoch="e1")
 
 

@@ -11,27 +11,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from session_create_kit import USER_CHANGES, change_user
+from session_create_kit import IBKEY_TXN, USER_CHANGES, change_user
 
 from sls_server.store import Store, keys
 from sls_server.store.records import LoginTxn, UserRecord
 
 NOW = 1_900_000_000
 GRACE = 5
-TXN = LoginTxn(
-    "alice~txn-0000000000000000",
-    "alice",
-    "login",
-    "second_factor",
-    "ibkey",
-    "ibkey-1",
-    NOW,
-    NOW + 60,
-    3,
-    dies_at=NOW + 180,
-    switches_left=2,
-    epoch="e1",
-)
+TXN = replace(IBKEY_TXN, switches_left=2)
 
 
 @pytest.fixture

@@ -10,26 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from session_create_kit import USER_CHANGES, change_user
+from session_create_kit import IBKEY_TXN, USER_CHANGES, change_user
 
 from sls_server.store import Store, keys
-from sls_server.store.records import LoginTxn, UserRecord
+from sls_server.store.records import UserRecord
 
 NOW = 1_900_000_000
-TXN = LoginTxn(
-    "alice~txn-0000000000000000",
-    "alice",
-    "login",
-    "second_factor",
-    "ibkey",
-    "ibkey-1",
-    NOW,
-    NOW + 60,
-    3,
-    dies_at=NOW + 180,
-    switches_left=5,
-    epoch="e1",
-)
+TXN = IBKEY_TXN
 FIELDS: Any = {"factor": "dscplus", "device_id": "card", "mode": None, "challenge": "123456"}
 
 

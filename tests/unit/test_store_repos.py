@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from session_create_kit import IBKEY_TXN
 
 from sls_server.store import Store, phones
 from sls_server.store.records import (
@@ -61,23 +62,7 @@ def test_devices_and_their_script_written_fields(store: Store) -> None:
 
 
 def test_a_login_and_a_switch_that_clears_the_push_mode(store: Store) -> None:
-    txn = LoginTxn(
-        "alice~txn-0000000000000000",
-        "alice",
-        "login",
-        "second_factor",
-        "ibkey",
-        "ibkey-1",
-        NOW,
-        NOW + 60,
-        3,
-        dies_at=NOW + 180,
-        switches_left=5,
-        epoch="e1",
-        mode="push",
-        match="42",
-        nonce="ff",
-    )
+    txn = replace(IBKEY_TXN, mode="push", match="42", nonce="ff")
     store.logins.create(txn, now=NOW)
     assert store.logins.get(txn.txn_id) == txn
     fields = {"factor": "dscplus", "device_id": "card", "mode": None, "challenge": "123456"}
