@@ -317,6 +317,25 @@ def test_texts_to_the_new_number_are_limited_like_every_code(app_config: dict[st
     assert nina.confirm(token, nina.code_texted()).status_code == 200  # the live code was not replaced
 
 
+def test_a_login_s_code_and_a_phone_change_s_count_together_per_account(app_config: dict[str, Any]) -> None:
+    """One count per account for the codes of a login, a step-up, a phone change and an IB Key activation
+    (docs/authenticators.md): a code her login texted leaves the phone change one text of two."""
+    client = create_app({**app_config, "SMS_SEND_LIMIT": 2}).test_client()
+    nina = PhoneUser(client, ADMIN, "nina", "1234")  # her number takes codes as an SMS device too
+    started = nina.start_login()
+    assert started["factor"]["type"] == "dscplus", started  # the card first: nothing texted yet
+    texted = client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/factor",
+        json={"type": "sms"},
+        headers={"X-Login-Token": started["login_token"]},
+    )
+    assert texted.status_code == 200, texted.get_json()
+    token = nina.step_up(purpose="change_contact")  # with the card: nothing texted
+    assert nina.ask(token).status_code == 200
+    told_to_wait(nina.ask(token), 600)  # the account's two: the login's code and this one
+    assert len([m for m in nina.texts(NEW) if m["purpose"] == "phone_change"]) == 1
+
+
 def test_deleting_the_user_drops_a_change_waiting_for_its_code(nina: PhoneUser, app: Any) -> None:
     nina.ask(nina.step_up(purpose="change_contact"))
     redis = app.extensions["sls"].store.client
