@@ -45,6 +45,9 @@ def test_a_reload_at_each_stage_keeps_the_reset_where_it_stands(world: World, pa
         page.get_by_test_id("recover-new")
     ).to_be_visible()  # in the page; its hold script still on its way
     page.reload(wait_until="commit")
+    # the reloaded form in its page, its hold script still on its way; a reload before the page it reloads
+    # is in the tab can find the tab between its documents ("Not attached to an active page")
+    expect(page.get_by_test_id("recover-new")).to_be_attached()
     page.reload()
     expect(page.get_by_test_id("recover-new")).to_be_visible()
     expect(page.get_by_test_id("recover-left")).to_be_hidden()
