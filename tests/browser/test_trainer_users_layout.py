@@ -129,7 +129,9 @@ def test_a_sim_given_back_on_the_phone_clears_its_flag_at_once(world: World, pag
     world.device("sam", "sms")
     page.clock.install()
     sign_in(page, world)
-    page.clock.pause_at(page.evaluate("Date.now()") + 10)  # no timer fires unless run: no periodic read
+    # from here no timer fires unless run: no periodic read. Seconds (Python's unit), some ahead, as the
+    # page's clock runs on until the pause lands; a timer due before then fires once, before the attack.
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 5)
     world.post("/admin/v1/attacks", {"attack": "sim_swap", "username": "sam", "password": PASSWORD})
     trail = len(admin_get(world, "/events")["events"])
     expect(page.get_by_test_id("feed-event")).to_have_count(trail)  # the attack's last event in the page
