@@ -86,6 +86,10 @@ def unnamed_controls(page: Any) -> list[str]:
     for i in controls.evaluate_all(_TO_ASK_JS):
         control = controls.nth(i)
         try:
+            # 500 ms bounds only the wait for a name that is not there (each such control would cost the
+            # default 10 s): Playwright's first check of an expect always runs to its end, however late
+            # (FrameExpect's "one-shot", never aborted by the timeout), so a control named when it is
+            # asked passes however loaded the machine is.
             expect(control).to_have_accessible_name(re.compile(r"\S"), timeout=500)
         except AssertionError:
             missing.append(str(control.evaluate("(e) => e.outerHTML.slice(0, 80)")))

@@ -115,7 +115,7 @@ def test_a_notification_landing_before_ibkey_s_script_ran_is_still_said(
     expect(phone.get_by_test_id("cond-summary")).to_have_text("Normal network.")  # the first poll is drawn
     log_in_with_password(context.new_page(), world.url, "gina")  # ibkey-app.js perhaps still on its way
     phone.wait_for_load_state("load")
-    phone.clock.pause_at(phone.evaluate("Date.now()") + 10)
+    phone.clock.pause_at(phone.evaluate("Date.now()") / 1000 + 5)  # seconds, ahead of the page's clock
     phone.wait_for_load_state("networkidle")
     with phone.expect_response(lambda r: r.url.endswith("/sim/phone/gina/state")):
         phone.clock.run_for(POLL_MS)
@@ -131,7 +131,7 @@ def test_a_push_bombing_is_said_in_one_sentence_not_once_per_notification(world:
     page.goto(world.url + "/sim/phone/gina")
     announcer = page.get_by_test_id("phone-announcer")
     expect(page.get_by_test_id("cond-summary")).to_have_text("Normal network.")  # the first poll is drawn
-    page.clock.pause_at(page.evaluate("Date.now()") + 10)
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 5)  # seconds, ahead of the page's clock
     page.wait_for_load_state("networkidle")  # a poll asked before the pause has been answered
     report = world.post(
         "/admin/v1/attacks", {"attack": "push_bombing", "username": "gina", "password": PASSWORD}

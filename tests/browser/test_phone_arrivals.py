@@ -48,8 +48,8 @@ def test_a_text_arriving_buzzes_the_handset_once(world: World, page: Any) -> Non
         world.url + "/api/v1/auth/login", json={"username": "bea", "password": PASSWORD}, timeout=10
     )
     assert started.status_code == 200, started.text
-    expect(victim).to_have_attribute("data-buzzes", "1", timeout=5000)
-    expect(victim).not_to_have_class("phone buzz", timeout=3000)  # it stops by itself
+    expect(victim).to_have_attribute("data-buzzes", "1")
+    expect(victim).not_to_have_class("phone buzz")  # it stops by itself: nothing else takes the class
     assert _animation(victim) == "phone-buzz"
 
 

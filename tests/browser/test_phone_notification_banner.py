@@ -33,7 +33,7 @@ def test_a_login_request_shows_on_the_texts_and_tapping_it_opens_ibkr_mobile(wor
     expect(banner).to_be_hidden()  # nothing waits yet
 
     _log_in(world, "gwen")
-    expect(banner).to_be_visible(timeout=5000)
+    expect(banner).to_be_visible()
     expect(banner).to_contain_text("IBKR Mobile")
     expect(banner).to_contain_text("Login request · gwen")
     box = banner.bounding_box()
@@ -43,7 +43,7 @@ def test_a_login_request_shows_on_the_texts_and_tapping_it_opens_ibkr_mobile(wor
     )
 
     _log_in(world, "gwen")
-    expect(banner).to_contain_text("(2 waiting)", timeout=5000)
+    expect(banner).to_contain_text("(2 waiting)")
 
     banner.click()
     expect(page.get_by_test_id("phone-tab-ibkey")).to_have_attribute("aria-selected", "true")

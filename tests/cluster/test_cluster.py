@@ -29,6 +29,10 @@ from sls_server.store.records import Event
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 WRONG = "wrong-password-x"
+#: The Redis timeout of a test that stalls or kills one master and asks the others too: a healthy master held
+#: back by a loaded machine must still answer within it (0.5 s did not once on CI:
+#: ``test_cluster_timeouts.TIMEOUT_S``), and a node down or frozen costs no more than one of it.
+HEALTHY_TOO_S = 1.0
 
 
 @pytest.fixture
@@ -216,7 +220,7 @@ def test_a_manual_failover_loses_no_lockout_and_the_app_follows_the_new_master(
 def test_a_crashed_master_answers_503_until_its_replica_takes_over_then_no_lockout_is_lost(
     cluster: LocalCluster, tmp_path: Path
 ) -> None:
-    client = make_app(cluster, tmp_path, REDIS_TIMEOUT=0.5).test_client()
+    client = make_app(cluster, tmp_path, REDIS_TIMEOUT=HEALTHY_TOO_S).test_client()
     EnrolledUser(client, ADMIN, "carol", "1234")
     lock(client, "carol")
     master = cluster.master_of(keys.user("carol"))
@@ -333,7 +337,7 @@ def test_on_a_cluster_a_batch_a_master_did_not_answer_fails_and_is_never_sent_ag
     timeout, when the master may already hold it. Here the block fails (the request's 503) and the event
     the stalled master held lands once, when it comes back."""
     _, observer = observed
-    store = Store.from_url(cluster.url, timeout_s=0.3)
+    store = Store.from_url(cluster.url, timeout_s=HEALTHY_TOO_S)
     try:
         warm(store, "alice")  # what follows is the batch alone
         master = cluster.master_of(keys.EVENTS)
@@ -361,13 +365,17 @@ def test_on_a_cluster_every_master_has_its_share_of_a_batch_before_any_answer_is
         for n in (f"user{i}" for i in range(100))
         if observer.get_node_from_key(keys.known_ips(n)).name != events_at
     )
-    store = Store.from_url(cluster.url, timeout_s=0.3)
+    store = Store.from_url(cluster.url, timeout_s=HEALTHY_TOO_S)
     try:
         warm(store, name)
         with cluster.master_of(keys.EVENTS).frozen(), pytest.raises(StoreUnavailable), store.write_behind():
             store.events.append(Event(1, "test.event", user=name), retention_s=3600, window_s=60)  # first
             store.lockout.remember_ip(name, "192.0.2.1")
-        assert observer.sismember(keys.known_ips(name), "192.0.2.1")
+        # sent before the batch failed (one master after the other, it never would be), run when that master
+        # next got a turn: on a loaded machine, perhaps only after the failure was read
+        poll(
+            "the other master to run its share", lambda: observer.sismember(keys.known_ips(name), "192.0.2.1")
+        )
         poll("the stalled master to run what it held", lambda: observer.xlen(keys.EVENTS) == 2 or None)
     finally:
         store.close()

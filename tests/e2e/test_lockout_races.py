@@ -107,7 +107,9 @@ def test_lock_and_session_survive_a_redis_restart(tmp_path: Path) -> None:
 def test_redis_outage_mid_attack_neither_allows_nor_loses_a_count(tmp_path: Path) -> None:
     redis_server = EmbeddedRedis(tmp_path / "r", appendonly=True).start()
     try:
-        client = create_app(config_on(redis_server.url, tmp_path / "d", REDIS_TIMEOUT=0.5)).test_client()
+        client = create_app(
+            config_on(redis_server.url, tmp_path / "d")
+        ).test_client()  # stopped: refused at once
         client.post("/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN)
         client.post("/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN)
         for _ in range(3):

@@ -26,9 +26,12 @@ END = "end of the look"
 @pytest.fixture
 def told(store: Store) -> Iterator[redis.client.PubSub]:
     """The values published on the workers' channel, as a worker's cache hears them."""
-    pubsub = store.client.pubsub(ignore_subscribe_messages=True)
+    pubsub = store.client.pubsub()
     pubsub.subscribe(keys.clock_channel(database(store.client)))
-    pubsub.get_message(timeout=1)
+    # the subscription confirmed before any script runs: a second's wait for it, let pass on a loaded machine,
+    # left it for ``heard`` to read first, as an ignored message that ended its look with nothing heard
+    confirmed = pubsub.get_message(timeout=30)
+    assert confirmed is not None and confirmed["type"] == "subscribe", confirmed
     yield pubsub
     pubsub.close()
 
