@@ -47,6 +47,7 @@ heard until the process restarts or its subscription breaks.
 from __future__ import annotations
 
 import contextlib
+import logging
 import select
 import socket
 import ssl
@@ -62,10 +63,26 @@ from .base import Scripts, guarded
 from .clock_state import ClockState
 from .connection import Client, database, socket_timeout
 
+log = logging.getLogger(__name__)
+
 #: "No bound" for an unbounded move, well inside the doubles Lua computes with.
 UNBOUNDED = 2**52
 #: Seconds between checks that a Cluster subscription is still on the channel's master.
 RECHECK_S = 2.0
+
+
+def _heard(data: object) -> ClockState | None:
+    """The clock a message on the channel tells; None (read the key, as after a broken subscription) for one
+    that tells none. Only the clock's scripts should publish there, but the channel is anyone's who can reach
+    the Redis: a message that raised here answered every request of the process 500 until they ran out."""
+    try:
+        return ClockState.parse(data)
+    except ValueError:
+        size = len(data) if isinstance(data, (str, bytes)) else 0
+        log.warning(
+            "clock channel: a message of %d characters that is no clock; the clock is read from Redis", size
+        )
+        return None
 
 
 class _OffsetCache:
@@ -163,7 +180,7 @@ class _OffsetCache:
         try:
             while (message := self._pubsub.get_message(timeout=0)) is not None:
                 if message.get("type") == "message":
-                    self._offset = ClockState.parse(message["data"])
+                    self._offset = _heard(message["data"])
             if self._reconnected:
                 self._offset, self._reconnected = None, False
         finally:

@@ -157,3 +157,27 @@ def test_a_move_or_reset_on_one_database_leaves_another_databases_clock_alone(
     there.reset_world()  # db 2's wipe: its clock back to system time, db 0's left where it was moved
     assert there_too.clock.reading().offset_s == 0
     assert beside.clock.reading().offset_s == mine.offset_s
+
+
+def test_a_message_on_the_channel_that_is_no_clock_reads_the_clock_from_redis(
+    app_config: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The channel is anyone's with access to the Redis (the suite's own script tests publish a mark on it
+    beside a browser test's server): a message that is no clock raised out of the drain, and every request
+    of that process answered 500 until the messages ran out. Now the process forgets what it kept and reads
+    the key, as after a broken subscription, and says so in its log."""
+    from sls_server.store import keys
+    from sls_server.store.connection import database
+
+    app = create_app(app_config)
+    core = app.extensions["sls"]
+    moved = core.clock.set_at(1_900_000_000)
+    assert core.clock.reading().offset_s == moved.offset_s  # subscribed, the clock kept
+    client = core.store.client
+    client.publish(keys.clock_channel(database(client)), "end of the look")
+    with caplog.at_level("WARNING", logger="sls_server.store.clock"):
+        assert core.clock.reading().offset_s == moved.offset_s
+    assert "no clock" in caplog.text and "end of the look" not in caplog.text  # its length, not its words
+    assert app.test_client().get("/healthz").status_code == 200
+    again = create_app(app_config).extensions["sls"].clock.set_at(1_950_000_000)  # heard as before
+    assert core.clock.reading().offset_s == again.offset_s
