@@ -56,6 +56,12 @@ def ready(server: ServerProcess) -> bool:
         return False
 
 
+def said_it_took_over(server: ServerProcess) -> bool:
+    """Whether ``server`` logged its takeover: the line comes after the new redis-server answers (it is
+    written once ``take_over`` returned), so a loaded machine can show the Redis and /readyz first."""
+    return "took it over" in server.log()
+
+
 def logs_in(server: ServerProcess) -> None:
     login = requests.post(
         f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=30
@@ -80,7 +86,11 @@ def test_the_sharer_takes_the_redis_over_when_its_owner_is_gone(tmp_path: Path, 
         owner.process.send_signal(how)
         owner.process.wait(timeout=60)
         # the killed owner's redis-server may still answer for a moment (it is told to stop with its parent)
-        wait_until(lambda: runs_it(tmp_path, sharer) and ready(sharer), timeout_s=30, what="a takeover")
+        wait_until(
+            lambda: runs_it(tmp_path, sharer) and ready(sharer) and said_it_took_over(sharer),
+            timeout_s=30,
+            what="a takeover",
+        )
         logs_in(sharer)
         taken = redis_pid(tmp_path)
         assert taken != first and parent_of(taken) == sharer.process.pid
@@ -138,7 +148,9 @@ def test_a_gateway_beside_a_killed_demo_takes_its_redis_over(demo: Any, tmp_path
         first.process.kill()
         first.process.wait(timeout=30)
         wait_until(
-            lambda: runs_it(tmp_path, gateway, data) and ready(gateway), timeout_s=30, what="a takeover"
+            lambda: runs_it(tmp_path, gateway, data) and ready(gateway) and said_it_took_over(gateway),
+            timeout_s=30,
+            what="a takeover",
         )
         login = requests.post(
             f"{gateway.url}/api/v1/auth/login", json={"username": "carol", "password": PASSWORD}, timeout=30
@@ -165,7 +177,7 @@ def test_two_servers_on_a_long_data_folder_share_its_redis_and_take_it_over(tmp_
         logs_in(sharer)  # the user made through the owner is seen by the sharer
         owner.process.send_signal(signal.SIGTERM)
         assert owner.process.wait(timeout=60) == 0, owner.log()
-        wait_until(lambda: ready(sharer), timeout_s=30, what="a takeover")
+        wait_until(lambda: ready(sharer) and said_it_took_over(sharer), timeout_s=30, what="a takeover")
         logs_in(sharer)
         assert sharer.log().count("took it over") == 1, sharer.log()
     finally:
