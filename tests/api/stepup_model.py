@@ -99,20 +99,22 @@ class StepUps:
 
     def poll(self, ip: str) -> Expect:
         """``POST /api/v1/verify {"txn_id"}`` on a push step-up, with the token of the session that asked:
-        the session first; then where the push stands, as a login's poll: once approved, the lock, then
-        the time (until 30 s past the push's expiry), then verified, the token rotated."""
+        the session first, then the lock, as at every step-up call (security.md: a push waiting, denied or
+        expired is ``423`` while the account is locked, where a login's poll judges the lock only once
+        approved); then where the push stands: once approved, the time (until 30 s past the push's expiry),
+        then verified, the token rotated."""
         model, step = self.model, self.step
         assert step is not None and step.mode == "push"
         used = model.use(step.session, ip)
         if used.status != 200:
             return used
+        if model.locked():
+            return model.lock_expect()
         if step.push == "denied":
             return Expect(200, fields={"state": "denied"})
         if step.push in ("wrong_number", "lapsed", "device_revoked"):
             return Expect(200, fields={"state": "expired"})
         if step.push == "approved":
-            if model.locked():
-                return model.lock_expect()
             if model.now >= step.expires_at + PUSH_COLLECT_GRACE:
                 step.push = "lapsed"
                 return Expect(200, fields={"state": "expired"})

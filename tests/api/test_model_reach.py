@@ -1,7 +1,8 @@
 """The login model's states no short random run meets, each walked to in a fixed sequence of the machine's own
 rules (every answer on the way held to the model, as in a hunt), and the state asserted reached: a login's
 new codes ended by its five switches rather than the send limit, and an IB Key activation refused at its
-password step (a wrong password, the lock, the address's window), the old IB Key used after it. CI's
+password step (a wrong password, the lock, the address's window), the old IB Key used after it, and a
+step-up's push waiting while a lock is placed. CI's
 derandomised examples of ``test_login_model.py`` are too short for these; a hunt's must reach them too
 (``test_login_model.TARGETS``)."""
 
@@ -140,3 +141,23 @@ def test_locks_counted_since_the_last_login_become_permanent_and_refuse_the_acti
     assert SEEN[("password", 423, "account_locked")] == 2
     assert SEEN[("activate", 423, "account_locked")] == 1
     assert SEEN[("poll", 200, "authenticated")] == 2
+
+
+def test_a_step_ups_push_is_refused_by_a_lock_placed_while_it_waits(app_config: dict[str, Any]) -> None:
+    """A lock placed while a step-up's push waits (wrong passwords at the login page) refuses its poll, ``423
+    account_locked``, as it refuses the step-up's start and answer (security.md); the step stays pending, and
+    once the admin's unlock lifts the lock the poll tells ``pending`` again. A hunt met it in the
+    ``ibkey-refused`` variant, where the model had judged the lock only once the push was approved, as a
+    login's poll does."""
+    policy = machine(app_config, "ibkey", {"LOCKOUT_THRESHOLD": 2})
+    policy.log_in(HOME)
+    policy.stepup(0, HOME, True)
+    policy.stepup_poll()
+    for _ in range(2):
+        policy.password(False, HOME)
+    assert policy.model.locked()
+    policy.stepup_poll()
+    policy.unlock()
+    policy.stepup_poll()
+    assert SEEN[("stepup_poll", 423, "account_locked")] == 1
+    assert SEEN[("stepup_poll", 200, "pending")] == 2
