@@ -14,7 +14,7 @@ That takes one more round trip from the changer: Redis writes the script's reply
 messages (in one pass, the client given output last is written first), so the changer could be answered,
 and answer its own client, while a message was still unwritten; about one change in a hundred was missed that
 way on one Redis, one in ten on a cluster. Redis reads a new command only after that pass, so once the
-changer's next command (:meth:`ClockRepo._delivered`, to the node holding the channel's slot) is answered,
+changer's next command (:meth:`ClockRepo.delivered`, to the node holding the channel's slot) is answered,
 every local subscriber's message is in its socket. On a cluster that node is also the one every process
 subscribes on (the channel and the offset share the ``{clock}`` slot).
 
@@ -271,7 +271,7 @@ class ClockRepo:
             [system_now, seconds, lo, hi, self._channel],
         )
         if moved:
-            self._delivered()
+            self.delivered()
         return bool(moved), ClockState.parse(value)
 
     def freeze(self, frozen: bool, *, system_now: int, lo: int, hi: int) -> ClockState:
@@ -284,22 +284,22 @@ class ClockRepo:
             ["1" if frozen else "0", system_now, self._channel, lo, hi],
         )
         if changed:
-            self._delivered()
+            self.delivered()
         return ClockState.parse(value)
 
     def announce_reset(self) -> None:
         """The clock's key went with a reset: every process reads it again (it is gone: running, offset 0)."""
         self._r.publish(self._channel, 0)  # routed by the channel's slot: the subscribers' node
-        self._delivered()
+        self.delivered()
         self._cache.forget()
 
     def _change(self, args: list[str | int]) -> tuple[ClockState, ClockState]:
         """``clock_set``: the clock written, and the one it replaced."""
         written, before = self._scripts("clock_set", [keys.CLOCK_OFFSET], args)
-        self._delivered()
+        self.delivered()
         return ClockState.parse(written), ClockState.parse(before)
 
-    def _delivered(self) -> None:
+    def delivered(self) -> None:
         """Return once the message just published is in every local subscriber's socket: any command
         answered after it proves Redis finished the pass that wrote it (see the module's docstring). This
         one goes to the node holding the ``{clock}`` slot, where the message was published."""

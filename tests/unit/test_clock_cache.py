@@ -175,11 +175,10 @@ def test_a_message_on_the_channel_that_is_no_clock_reads_the_clock_from_redis(
     assert core.clock.reading().offset_s == moved.offset_s  # subscribed, the clock kept
     client = core.store.client
     client.publish(keys.clock_channel(database(client)), "end of the look")
-    # Redis answers a PUBLISH before it writes the subscribers' copy: a command answered after it proves the
-    # copy is in the subscription's socket (store/clock.py's module docstring; ``ClockRepo._delivered``), on
-    # the {clock} slot's node on a Cluster, as the offset's key is. Without it the read below raced the
-    # message (always lost on a Cluster).
-    client.exists(keys.CLOCK_OFFSET)
+    # Redis answers a PUBLISH before it writes the subscribers' copy (store/clock.py's module docstring): the
+    # store's own wait for it, as after a move. Without it the read below raced the message (always lost on a
+    # Cluster).
+    core.store.clock.delivered()
     with caplog.at_level("WARNING", logger="sls_server.store.clock"):
         assert core.clock.reading().offset_s == moved.offset_s
     assert "no clock" in caplog.text and "end of the look" not in caplog.text  # its length, not its words

@@ -129,7 +129,7 @@ def exists_calls(redis_url: str) -> int:
 
 
 def test_a_freeze_waits_for_its_message_only_when_it_sent_one(store: Store, redis_url: str) -> None:
-    """The caller's one read after a change (``ClockRepo._delivered``) proves the message reached every
+    """The caller's one read after a change (``ClockRepo.delivered``) proves the message reached every
     local subscriber; a freeze or a thaw of a clock already so sent none, and spends no round trip on it."""
     before = exists_calls(redis_url)
     freeze(store, True)
