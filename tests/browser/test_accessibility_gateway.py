@@ -41,34 +41,36 @@ def test_the_gateway_pages_frame_contrast_names_targets_and_focus(world: World, 
     world.device("mia", "sms")
     found: dict[str, list[str]] = {}
 
-    def visit(label: str) -> None:
+    def visit(label: str, landmark: Any) -> None:
+        """Walk the page that shows ``landmark``: after a form sent, the walk began on the page before it
+        once, its next document replacing it under the walk (``loaded``)."""
+        loaded(landmark)
         page.wait_for_load_state("networkidle")
         weak = [f"focus: {name} ({contrast:.2f}:1)" for name, contrast in tab_through(page) if contrast < 3]
         found[label] = frame_problems(page) + contrast_failures(page) + unnamed_controls(page) + weak
         found[label] += small_targets(page) + faint_fields(page)
 
     page.goto(world.url + "/")  # the emulator's own login, whose notice links the gateway's
-    visit("portal login in gateway mode")
+    visit("portal login in gateway mode", page.get_by_test_id("login-username"))
     page.goto(world.url + LOGIN)
-    visit("login")
+    visit("login", page.get_by_label("Username"))
     submit_password(page, world.url, "mia", "not-the-password-1")
-    visit("login error")
+    visit("login error", page.get_by_test_id("gateway-error"))
     for field in ("Username", "Password"):
         expect_tied_to(page.get_by_label(field), page.get_by_test_id("gateway-error"))
     submit_password(page, world.url, "mia")
-    visit("device list")
-    loaded(page.get_by_test_id("gateway-device-select"))  # gateway.js submits the pick
+    visit("device list", page.get_by_test_id("gateway-device-select"))  # loaded: gateway.js submits the pick
     page.get_by_test_id("gateway-device-select").select_option(label="SMS")  # a tool's pick: submits itself
     expect(page.get_by_test_id("gateway-twofactbase")).to_be_visible()
-    visit("code")
+    visit("code", page.get_by_test_id("gateway-twofactbase"))
     world.user("ines", phone="+15555550164")
     world.ibkey("ines", "+15555550164")
     submit_password(page, world.url, "ines")
     expect(page.get_by_test_id("gateway-push")).to_be_visible()
-    visit("IB Key notification")
+    visit("IB Key notification", page.get_by_test_id("gateway-push"))
     page.get_by_role("button", name="Log in with Challenge/Response").click()
     expect(page.get_by_label("Response String")).to_be_visible()
-    visit("IB Key challenge")
+    visit("IB Key challenge", page.get_by_label("Response String"))
     failing = {label: problems for label, problems in found.items() if problems}
     assert not failing, pformat(failing, width=120)
 
