@@ -124,11 +124,21 @@ def loaded(landmark: Any) -> Any:
     return landmark
 
 
+def to_next_page(control: Any) -> None:
+    """Click ``control``, which sends its page to another (a form sent, a link), and return once the next
+    page has loaded. Straight after the click the page is still the one before it until the server answers:
+    a look at it then (an accessibility walk, a load state) looked at the page before, or had the next one
+    replace it under the look (CI's load once did: the walk's marks gone with the old document)."""
+    with control.page.expect_navigation():
+        control.click()
+
+
 def log_in_with_password(page: Any, url: str, username: str, password: str = PASSWORD) -> None:
+    """The login form filled and sent; returns on the page that answered it."""
     page.goto(url + "/")
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(password)
-    page.get_by_test_id("login-submit").click()
+    to_next_page(page.get_by_test_id("login-submit"))
 
 
 def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> str:
@@ -138,7 +148,7 @@ def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> s
     log_in_with_password(page, world.url, name)
     challenge = page.get_by_test_id("step-challenge").inner_text()
     page.get_by_test_id("step-response").fill(world.card_response(card_id, pin, challenge))
-    page.get_by_test_id("step-submit").click()
+    to_next_page(page.get_by_test_id("step-submit"))
     expect(loaded(page.get_by_test_id("account-username"))).to_have_text(name)  # its countdown running
     return card_id
 
@@ -148,7 +158,7 @@ def confirm_identity(page: Any, name: str, password: str = PASSWORD) -> None:
     expect(page.get_by_test_id("verify-title")).to_have_text("Verify your identity")
     page.get_by_test_id("verify-username").fill(name)
     page.get_by_test_id("verify-password").fill(password)
-    page.get_by_test_id("verify-continue").click()
+    to_next_page(page.get_by_test_id("verify-continue"))
 
 
 def verify_with_card(page: Any, world: World, name: str, card_id: str, pin: str) -> None:
@@ -156,7 +166,7 @@ def verify_with_card(page: Any, world: World, name: str, card_id: str, pin: str)
     confirm_identity(page, name)
     challenge = page.get_by_test_id("step-challenge").inner_text()
     page.get_by_test_id("step-response").fill(world.card_response(card_id, pin, challenge))
-    page.get_by_test_id("step-submit").click()
+    to_next_page(page.get_by_test_id("step-submit"))
 
 
 def log_in_over_the_api(world: World, name: str, card_id: str, pin: str) -> str:

@@ -28,6 +28,7 @@ from .pages_kit import (
     log_in_with_card,
     log_in_with_password,
     sign_in_trainer,
+    to_next_page,
     verify_with_card,
 )
 
@@ -104,7 +105,7 @@ def sign_in_and_simulators(walk: Walk) -> None:
     page.get_by_test_id("factor-option-dscplus").check()
     page.get_by_test_id("factor-select-submit").click()
     page.get_by_test_id("step-response").fill("00000000")
-    page.get_by_test_id("step-submit").click()
+    to_next_page(page.get_by_test_id("step-submit"))
     visit("card step, wrong response")
     push = walk.context.new_page()
     log_in_with_password(push, world.url, "gina")
@@ -153,7 +154,7 @@ def account(walk: Walk) -> None:
     nina_card = log_in_with_card(page, world, "nina")
     visit("account")
     page.get_by_test_id("withdraw-amount").fill("100")
-    page.get_by_test_id("withdraw-submit").click()
+    to_next_page(page.get_by_test_id("withdraw-submit"))
     visit("verify your identity: the username and password")
     confirm_identity(page, "nina")
     visit("verify your identity")

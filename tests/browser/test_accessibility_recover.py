@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import World
+from .pages_kit import World, to_next_page
 from .test_accessibility_pages import audit
 
 PHONE = "+15555550154"
@@ -28,20 +28,20 @@ def test_every_stage_of_a_password_reset_has_its_frame_contrast_and_names(world:
 
     tab.goto(world.url + "/recover")
     tab.get_by_test_id("recover-username").fill("lena")
-    tab.get_by_test_id("recover-start").click()
+    to_next_page(tab.get_by_test_id("recover-start"))
     visit("the code texted", tab)
     code = next(m["code"] for m in world.messages(PHONE) if m["purpose"] == "password_recovery")
     tab.get_by_test_id("recover-code").fill(code)
-    tab.get_by_test_id("recover-code-submit").click()
+    to_next_page(tab.get_by_test_id("recover-code-submit"))
     visit("the card", tab)
     challenge = tab.get_by_test_id("step-challenge").inner_text()
     tab.get_by_test_id("step-response").fill(world.card_response(card_id, "2468", challenge))
-    tab.get_by_test_id("step-submit").click()
+    to_next_page(tab.get_by_test_id("step-submit"))
     expect(tab.get_by_test_id("recover-new")).to_be_visible()
     visit("the new password", tab)
     tab.get_by_test_id("recover-new").fill("Violet-Harbour-Lantern-42")
     tab.get_by_test_id("recover-confirm").fill("something else entirely")
-    tab.get_by_test_id("recover-save").click()
+    to_next_page(tab.get_by_test_id("recover-save"))
     expect(tab.get_by_test_id("recover-error")).to_be_visible()
     visit("the new password, refused", tab)
     address = tab.url

@@ -13,7 +13,15 @@ import requests
 from playwright.sync_api import expect
 
 from .a11y_kit import sideways, text_spacing_losses
-from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, sign_in_trainer, stage_attack
+from .pages_kit import (
+    PASSWORD,
+    World,
+    log_in_with_card,
+    log_in_with_password,
+    sign_in_trainer,
+    stage_attack,
+    to_next_page,
+)
 
 
 def test_every_page_fits_320_css_px_without_scrolling_sideways(world: World, open_context: Any) -> None:
@@ -66,7 +74,7 @@ def test_every_page_fits_320_css_px_without_scrolling_sideways(world: World, ope
     log_in_with_card(page, world, "nina")
     visit("account")
     page.get_by_test_id("withdraw-amount").fill("100")
-    page.get_by_test_id("withdraw-submit").click()
+    to_next_page(page.get_by_test_id("withdraw-submit"))
     visit("verify your identity")
     visit("logged out", "/logged-out")
     visit("no such page", "/no/such/page")

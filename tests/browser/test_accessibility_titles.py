@@ -11,7 +11,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from .a11y_kit import shared_titles
-from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, sign_in_trainer
+from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, sign_in_trainer, to_next_page
 
 SIM_TOKEN = "sim-token-for-the-trainer-0123"
 
@@ -57,7 +57,7 @@ def test_every_page_has_a_title_of_its_own(
     expect(page).to_have_title("Select second factor device · SLS Emulator")
     visit("simulators' sign-in", "/sim")
     page.get_by_test_id("sim-token").fill(SIM_TOKEN)
-    page.get_by_test_id("sim-token-submit").click()
+    to_next_page(page.get_by_test_id("sim-token-submit"))
     visit("simulators")
     visit("card", f"/sim/card/{card}")
     visit("phone", "/sim/phone/gina")
@@ -69,11 +69,11 @@ def test_every_page_has_a_title_of_its_own(
     visit("account")
     page.get_by_test_id("withdraw-amount").fill("many")  # past the browser's own check, for the server's
     page.get_by_test_id("withdraw-amount").evaluate("field => field.form.noValidate = true")
-    page.get_by_test_id("withdraw-submit").click()
+    to_next_page(page.get_by_test_id("withdraw-submit"))
     visit("account: a task refused")
     page.goto(world.url + "/account")
     page.get_by_test_id("withdraw-amount").fill("100")
-    page.get_by_test_id("withdraw-submit").click()
+    to_next_page(page.get_by_test_id("withdraw-submit"))
     visit("verify your identity")
     visit("logged out", "/logged-out")
     visit("API reference", "/docs")
