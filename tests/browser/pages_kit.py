@@ -227,6 +227,14 @@ def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: 
     verify_with_card(page, world, name, card_id, pin)
 
 
+def hold(page: Any, pattern: str) -> list[Any]:
+    """Requests of ``page`` to ``pattern`` held from now on, unanswered, until the test lets each go on
+    (``route.continue_()``, in the list's order) or the page closes; ``until_held`` waits for the first."""
+    held: list[Any] = []
+    page.route(pattern, lambda route: held.append(route))
+    return held
+
+
 def until_held(held: list[Any], page: Any, seconds: float = 15) -> None:
     """Wait until a route handler has held an answer (``held`` non-empty): Playwright runs the handler, which
     fetches the server's answer, only while the test waits on the browser, so ``page`` (another tab than the

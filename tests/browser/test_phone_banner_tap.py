@@ -14,7 +14,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World
+from .pages_kit import PASSWORD, World, hold, until_held
 
 NUMBER = "+15555550196"
 
@@ -26,19 +26,10 @@ def test_a_banner_arriving_between_press_and_release_leaves_the_tab_tapped(world
         world.url + "/api/v1/auth/login", json={"username": "ines", "password": PASSWORD}, timeout=10
     )
     assert started.status_code == 200, started.text
-    held: list[Any] = []
     state_url = "**/sim/phone/ines/state"
-
-    def hold(route: Any) -> None:
-        held.append(route)
-
-    page.route(state_url, hold)  # the page's first poll waits, unanswered, for the test
+    held = hold(page, state_url)  # the page's first poll waits, unanswered, for the test
     page.goto(f"{world.url}/sim/phone/ines")
-    for _ in range(100):  # each call lets Playwright run the route handler it has queued
-        if held:
-            break
-        page.evaluate("1")
-    assert held, "the page asked for no state"
+    until_held(held, page)
     banner = page.get_by_test_id("phone-notification-banner")
     tab = page.get_by_test_id("phone-tab-ibkey")
     expect(banner).to_be_hidden()

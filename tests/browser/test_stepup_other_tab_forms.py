@@ -15,7 +15,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, log_in_over_the_api, log_in_with_card, session_status, verify_with_card
+from .pages_kit import World, hold, log_in_over_the_api, log_in_with_card, session_status, verify_with_card
 
 
 @pytest.fixture
@@ -35,12 +35,7 @@ def _unreloaded(tab: Any) -> None:
     poll sent with the token tab B's step-up is about to retire and answered after it opens the account page
     again, as it must (``test_rotated_poll.py``), and the form would then be a reloaded page's (CI's load
     once put a poll there). Held, not refused: a refused poll draws "cannot check" on the page."""
-    held: list[Any] = []
-
-    def hold(route: Any) -> None:
-        held.append(route)
-
-    tab.route("**/account/session", hold)
+    hold(tab, "**/account/session")
     tab.evaluate("window.unreloaded = true")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, loaded, stage_attack
+from .pages_kit import PASSWORD, World, hold, loaded, stage_attack, until_held
 from .test_trainer_console import sign_in
 
 NOT_OVER = re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
@@ -20,20 +20,6 @@ NOT_OVER = re.compile(r"^Not over yet: the attacker waits on ivy's phone until \
 def _reloaded(page: Any) -> None:
     page.reload()
     loaded(page.get_by_test_id("feed-state"))
-
-
-def _hold(page: Any, pattern: str) -> list[Any]:
-    """Requests to ``pattern`` held (not answered) until the test lets each go on (``route.continue_()``)."""
-    held: list[Any] = []
-    page.route(pattern, lambda route: held.append(route))
-    return held
-
-
-def _until_held(page: Any, held: list[Any]) -> None:
-    until = page.evaluate("Date.now()") + 15000
-    while not held and page.evaluate("Date.now()") < until:
-        page.evaluate("1")  # Playwright runs the route's handler only while the test asks the browser
-    assert held, "the console never asked for it"
 
 
 def test_a_reload_mid_push_bombing_chooses_the_attack_and_the_victim_of_its_report(
@@ -84,11 +70,11 @@ def test_a_choice_made_before_the_report_is_read_stands(world: World, page: Any)
     sign_in(page, world)
     stage_attack(page, "amy", "brute_force")
     expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_be_visible()
-    held = _hold(page, "**/trainer/attacks/last")
+    held = hold(page, "**/trainer/attacks/last")
     page.reload()
     loaded(page.get_by_test_id("feed-state"))
     page.get_by_test_id("attack-kind").select_option("sim_swap")
-    _until_held(page, held)
+    until_held(held, page)
     held[0].continue_()
     expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_have_text("The defences held.")
     expect(page.get_by_test_id("attack-kind")).to_have_value("sim_swap")
@@ -110,12 +96,12 @@ def test_a_relay_answered_before_the_reload_shows_her_answer_whatever_comes_firs
     number = page.get_by_test_id("attack-number").inner_text().rsplit(" ", 1)[-1]
     world.approve_push(app, number)
     expect(verdict).to_have_attribute("data-verdict", "attacker_got_in")
-    held = _hold(page, "**/trainer/attacks/last")
+    held = hold(page, "**/trainer/attacks/last")
     page.reload()
     # the backlog first (her approval among it), then the last attack's report
     expect(page.get_by_test_id("feed-event").filter(has_text="ivy").first).to_be_visible()
     expect(page.locator("[data-testid=feed-event][data-type='login.succeeded']")).not_to_have_count(0)
-    _until_held(page, held)
+    until_held(held, page)
     held[0].continue_()
     expect(verdict).to_have_text("ivy picked the attacker's number: the attacker is in.")
     expect(verdict).to_have_attribute("data-verdict", "attacker_got_in")
@@ -132,10 +118,10 @@ def test_a_wipe_before_the_attack_in_the_backlog_leaves_its_report(world: World,
     stage_attack(page, "amy", "brute_force")
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_text("The defences held.")
-    held = _hold(page, "**/trainer/events*")
+    held = hold(page, "**/trainer/events*")
     page.reload()
     expect(verdict).to_have_text("The defences held.")  # drawn again before the feed's backlog
-    _until_held(page, held)
+    until_held(held, page)
     for route in held:
         route.continue_()
     loaded(page.get_by_test_id("feed-state"))
@@ -149,9 +135,9 @@ def test_an_attack_staged_while_the_last_one_is_still_read_hears_her_answer(worl
     never answered) hears them, and her answer to it, at once."""
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
-    held = _hold(page, "**/trainer/attacks/last")  # never let go
+    held = hold(page, "**/trainer/attacks/last")  # never let go
     sign_in(page, world)
-    _until_held(page, held)
+    until_held(held, page)
     stage_attack(page, "ivy", "phishing_relay", PASSWORD)
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_attribute("data-waiting", "true")
