@@ -243,3 +243,20 @@ def until_held(held: list[Any], page: Any, seconds: float = 15) -> None:
     while not held and time.monotonic() < until:
         page.evaluate("1")
     assert held, f"no answer was held within {seconds} s"
+
+
+def press(page: Any, control: Any) -> tuple[float, float]:
+    """Press the mouse on the middle of `control` and keep it down (the first half of a tap); the point."""
+    box = control.bounding_box()
+    assert box is not None, "the control is not drawn"
+    point = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*point)
+    page.mouse.down()
+    return point
+
+
+def under(control: Any, point: tuple[float, float]) -> bool:
+    """Whether `point` (a press's) is on `control` now: a tap's release there is its click."""
+    box = control.bounding_box()
+    x, y = point
+    return bool(box) and box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]

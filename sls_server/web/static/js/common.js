@@ -104,6 +104,83 @@ window.SLS = (function () {
     return node;
   }
 
+  /* Lists and tables are drawn in place, never anew: a tap is a press and a release, and a node replaced
+     between the two took the tap with it (the release landed on its successor, and the browser sends the
+     click to what holds both: the list, which does nothing). A push bombing's next notification arriving
+     as the victim tapped Deny, a failed login changing a row of the console's users table as the trainer
+     tapped Manage on another: the tap was lost. */
+
+  /* `list`'s children made the nodes of `items`, in their order: an item's node already there stays, where
+     it is, unless its item changed (`sig`, the item itself by default), when it alone is drawn again in its
+     place; gone ones are removed and new ones put in order around the others. `key(item)` names the item
+     (its node's data-key). */
+  const drawnAs = new WeakMap();
+  function keyed(list, items, key, render, sig) {
+    const signature = sig || function (item) { return JSON.stringify(item); };
+    const had = new Map();
+    Array.from(list.children).forEach(function (node) {
+      if (node.dataset.key === undefined || had.has(node.dataset.key)) node.remove();
+      else had.set(node.dataset.key, node);
+    });
+    const nodes = items.map(function (item) {
+      const name = String(key(item)), drawn = signature(item), old = had.get(name);
+      had.delete(name);
+      if (old && drawnAs.get(old) === drawn) return old;
+      const node = render(item);
+      node.dataset.key = name;
+      drawnAs.set(node, drawn);
+      if (old) old.replaceWith(node);
+      return node;
+    });
+    had.forEach(function (node) { node.remove(); });
+    placeInOrder(list, nodes);
+  }
+
+  /* `nodes` made `parent`'s children in that order, moving none already in its place (a node moved is
+     taken out and put back: a press on it is lost as on a new one). */
+  function placeInOrder(parent, nodes) {
+    let at = parent.firstChild;
+    nodes.forEach(function (node) {
+      if (node === at) at = at.nextSibling;
+      else parent.insertBefore(node, at);
+    });
+  }
+
+  /* `shown` made to read as `drawn` (the same element as the server draws it now), touching only what
+     differs: an element stays while its tag and its name (data-testid, else id) match, its attributes are
+     set as drawn and its children matched in turn (named ones by name, the others in order); text changes
+     in place. What the page keeps in a node and the server does not draw stays: a field's typed value, a
+     select's choice, the focus. A node of `drawn` that has no twin is moved over as it is. */
+  function nameOf(node) {
+    return node.nodeType === Node.ELEMENT_NODE ? node.getAttribute("data-testid") || node.id || null : null;
+  }
+  function morph(shown, drawn) {
+    if (shown.isEqualNode(drawn)) return;
+    Array.from(shown.attributes).forEach(function (a) { if (!drawn.hasAttribute(a.name)) shown.removeAttribute(a.name); });
+    Array.from(drawn.attributes).forEach(function (a) {
+      if (shown.getAttribute(a.name) !== a.value) shown.setAttribute(a.name, a.value);
+    });
+    const named = new Map(), loose = [];
+    Array.from(shown.childNodes).forEach(function (node) {
+      const name = nameOf(node);
+      if (name && !named.has(name)) named.set(name, node);
+      else if (!name) loose.push(node);
+    });
+    const used = new Set();
+    const nodes = Array.from(drawn.childNodes).map(function (want) {
+      const name = nameOf(want);
+      let old = name ? named.get(name) : loose.find(function (node) { return !used.has(node) && node.nodeName === want.nodeName; });
+      if (old && (used.has(old) || old.nodeName !== want.nodeName)) old = undefined;
+      if (!old) return want;
+      used.add(old);
+      if (old.nodeType === Node.ELEMENT_NODE) morph(old, want);
+      else if (old.nodeValue !== want.nodeValue) old.nodeValue = want.nodeValue;
+      return old;
+    });
+    Array.from(shown.childNodes).forEach(function (node) { if (!used.has(node)) node.remove(); });
+    placeInOrder(shown, nodes);
+  }
+
   /* An audit event about a name no user has carries no user (the name may be a password typed into the
      name field) but a keyed reference, shown where the name would be, short and in brackets after the words
      (as sls_server/web/event_line.py's nameless says it): "a name no user has (#3f9a…)". Null for an event
@@ -148,5 +225,5 @@ window.SLS = (function () {
     e.attackers.forEach(function (a) { attackers.add(a); });
   }
 
-  return { attackersAfter: attackersAfter, call: call, request: request, lastActivity: function () { return lastActivity; }, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el, nameless: nameless, NAMELESS_KEYS: NAMELESS_KEYS };
+  return { attackersAfter: attackersAfter, keyed: keyed, morph: morph, call: call, request: request, lastActivity: function () { return lastActivity; }, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el, nameless: nameless, NAMELESS_KEYS: NAMELESS_KEYS };
 })();

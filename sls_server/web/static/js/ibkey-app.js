@@ -23,7 +23,7 @@
   function showBanner() {
     if (!banner || !appTab) return;
     const open = appTab.getAttribute("aria-selected") === "true";
-    const newest = waitingNotes[0]; // the app lists them newest first
+    const newest = waitingNotes[0]; // the server sends them newest first
     banner.hidden = open || !newest;
     if (!newest) return;
     const what = newest.purpose === "login" ? "Login request" : "Verify your identity";
@@ -169,21 +169,15 @@
     return form;
   }
 
-  /* An activation that was waiting already keeps its form, and what the user typed in it: a second one
-     arriving (Add User, a migration) redrew them all, empty, under the user's fingers. */
+  /* An activation that was waiting already keeps its form, in place, and what the user typed in it: a
+     second one arriving (Add User, a migration) redrew them all, empty, under the user's fingers (and a
+     tap on Activate as it arrived was lost with its form taken out and put back). */
   function redrawActivations(waiting) {
     const box = root.querySelector("[data-ibkey-waiting]");
-    const had = new Map();
-    Array.from(box.children).forEach(function (form) { had.set(form.dataset.waitingKey, form); });
-    const focused = box.contains(document.activeElement) ? document.activeElement : null;
-    box.replaceChildren.apply(box, waiting.map(function (w) {
+    SLS.keyed(box, waiting, function (w) { return w.device_id; }, function (w) { return activation(w, w.username); }, function (w) {
       // a form drawn before Add User's answer kept its password is drawn again without the fields
-      const key = JSON.stringify(w) + (w.adding && given.has(w.device_id) ? " kept" : "") + (w.adding && app ? " " + app.unlock : "");
-      const form = had.get(key) || activation(w, w.username);
-      form.dataset.waitingKey = key;
-      return form;
-    }));
-    if (focused && box.contains(focused)) focused.focus();
+      return JSON.stringify(w) + (w.adding && given.has(w.device_id) ? " kept" : "") + (w.adding && app ? " " + app.unlock : "");
+    });
   }
 
   /* A switch the user changed and the server has not yet taken (Face ID's, until Save; notifications', until
@@ -244,11 +238,18 @@
       const list = root.querySelector("[data-list=notifications]");
       const was = list.contains(document.activeElement) ? document.activeElement : null;
       const note = was && was.closest("[data-note]");
-      list.replaceChildren.apply(list, app.inbox.map(notification));
+      /* Drawn in place (SLS.keyed): each notification's <li> stays while it waits, so a tap on its Deny or
+         a number as the next one arrives is not lost with a node drawn anew. And in the order they came,
+         the oldest first (the server sends the newest first): a push bombing's next notification goes
+         under the others, never above, so the one being tapped stays under the finger (newest first, each
+         arrival pushed the list down between the press and the release). The first ones stay right under
+         the heading, in sight without a scroll; the newest is the banner's and the tab's count's. */
+      SLS.keyed(list, app.inbox.slice().reverse(), function (n) { return n.id; }, notification,
+        function (n) { return JSON.stringify(n) + " " + app.app_id; });
       root.querySelector("[data-empty=notifications]").hidden = app.inbox.length > 0;
       /* a keyboard user's focus stays on the same button, or (its notification answered or gone) goes to
          the Notifications heading, not to the top of the page */
-      if (was) {
+      if (was && !was.isConnected) {
         const control = was.dataset.match ? "[data-match='" + was.dataset.match + "']" : "[data-deny]";
         const same = list.querySelector("[data-note='" + note.dataset.note + "'] " + control);
         (same || root.querySelector("[data-testid=ibkey-notifications-heading]")).focus();

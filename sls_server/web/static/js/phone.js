@@ -1,6 +1,6 @@
 /* The phone page: polls the phone's state at the server's clock and draws the inbox, the call log, the
    authenticator codes and the network conditions; ibkey-app.js draws IBKR Mobile from the same state.
-   Lists are redrawn only when their data changed, so nothing under the user's finger jumps. */
+   Lists are redrawn only when their data changed, and in place, so nothing under the user's finger jumps. */
 "use strict";
 (function () {
   const stage = document.querySelector("[data-phone]");
@@ -117,7 +117,9 @@
     ]);
   }
 
-  function draw(root, name, items, render) {
+  /* Drawn in place (SLS.keyed): a text, call or code keeps its node while it is listed, so a tap on a
+     call's Play as the next call or text arrives is not lost with a node drawn anew. */
+  function draw(root, name, items, render, keyOf) {
     const list = root.querySelector("[data-list=" + name + "]");
     if (!list) return;
     const key = root.dataset.handset + ":" + name;
@@ -126,7 +128,8 @@
     drawn[key] = json;
     /* a keyboard user's focus on a control of the list (a call's Play) stays on it when the list is redrawn */
     const focused = list.contains(document.activeElement) ? document.activeElement.dataset.focusKey : undefined;
-    list.replaceChildren.apply(list, items.map(render));
+    const number = root.querySelector("[data-field=number]").textContent; // what a text's "Sent to" depends on
+    SLS.keyed(list, items, keyOf, render, function (item) { return JSON.stringify(item) + " " + number; });
     const again = focused && list.querySelector("[data-focus-key='" + CSS.escape(focused) + "']");
     if (again) again.focus();
     const empty = root.querySelector("[data-empty=" + name + "]");
@@ -135,11 +138,13 @@
     if (count) count.textContent = items.length ? String(items.length) : "";
   }
 
+  function byId(item) { return item.id; }
+
   function drawHandset(root, handset) {
     const number = handset ? handset.number : "";
     root.querySelector("[data-field=number]").textContent = number;
-    draw(root, "messages", handset ? handset.messages : [], function (m) { return message(m, number); });
-    draw(root, "calls", handset ? handset.calls : [], function (c) { return call(c, number); });
+    draw(root, "messages", handset ? handset.messages : [], function (m) { return message(m, number); }, byId);
+    draw(root, "calls", handset ? handset.calls : [], function (c) { return call(c, number); }, byId);
     const whose = root.dataset.handset === "attacker" ? "Attacker's handset: " : "";
     arrived(root, "messages", handset ? handset.messages.length : 0, function (n) {
       return whose + (n === 1 ? "a new text message." : n + " new text messages.");
@@ -186,7 +191,7 @@
     drawHandset(victim, state.handset);
     attacker.hidden = !state.attacker;
     if (state.attacker) drawHandset(attacker, state.attacker);
-    draw(victim, "totp", state.totp || [], totp);
+    draw(victim, "totp", state.totp || [], totp, function (t) { return t.device_id; });
     drawConditions(state.conditions, own);
     document.dispatchEvent(new CustomEvent("sls:phone-state", { detail: state }));
     if (news.length) announcer.textContent = news.splice(0).join(" ");

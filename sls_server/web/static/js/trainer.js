@@ -11,7 +11,7 @@
    The console keeps up with the server, whoever changes it (its own buttons, `sls clock`, the admin API, a
    scenario): the users table is read from /trainer/users when an event says something changed, every
    REFRESH_MS in any case (a lock lapses without an event), and when a lock's countdown reaches zero, and
-   drawn anew when it reads differently (trainer-admin.js keeps what the trainer had open in it). That
+   drawn again, in place, when it reads differently (trainer-admin.js keeps what the trainer had open in it). That
    one answer carries the server's clock, so the clock card, the lock countdowns and the victim list all
    follow from it; between two answers the clock and the countdowns tick here, every second. */
 "use strict";
@@ -120,15 +120,16 @@
     tick();
   }
 
-  /* The table is drawn anew on every change and every REFRESH_MS: a keyboard user's focus in it must not
-     fall back to the top of the page. It goes to the same control (the caret where it was, in a field), or
+  /* The table is drawn again (in place) on every change and every REFRESH_MS: a keyboard user's focus in it
+     must not fall back to the top of the page. It stays on the same control, still there, or goes
      to the one that took its place (Disable and Enable share a `data-focus-as`); else, from a user's panel,
      to that user's Manage button, from their row (an Unlock that is gone now that the user is unlocked) to
      the row header; and for a user who is gone, to the table's heading. */
-  function keepFocus(was, table) {
+  function keepFocus(was, row, table) {
     if (!was) return;
+    if (was.tagName === "TH" && was.isConnected) was.tabIndex = -1; // the morph took what it was given here
+    if (document.activeElement === was) return; // drawn in place: still there, and still focused
     const find = function (attr, value) { return value && table.querySelector("[" + attr + "='" + value + "']"); };
-    const row = was.closest("tr[data-username], tr[data-user-panel]");
     const name = row && (row.dataset.username || row.dataset.userPanel);
     const header = name && !row.dataset.userPanel && table.querySelector("tr[data-username='" + name + "'] th");
     const next = find("data-testid", was.dataset.testid) || find("data-focus-as", was.dataset.focusAs) ||
@@ -178,26 +179,29 @@
       drawnShape = shape;
       const drawn = document.importNode(table, true);
       const focused = usersBox.contains(document.activeElement) ? document.activeElement : null;
+      const row = focused && focused.closest("tr[data-username], tr[data-user-panel]");
       const shown = usersBox.querySelector("[data-testid=trainer-users]");
       // trainer-admin.js carries over what the trainer has open or typed (panels, fields, their errors)
       root.dispatchEvent(new CustomEvent("trainer:redraw", { detail: { from: shown, to: drawn } }));
-      usersBox.replaceChildren(drawn);
-      keepFocus(focused, drawn);
-      adopt(drawn);
+      /* In place (SLS.morph): rows by user, and in a row only what changed; swapped whole, the table took
+         a tap on any of its buttons with it when any row changed between the press and the release (a
+         failed login of another user, its count of failures). */
+      SLS.morph(shown, drawn);
+      keepFocus(focused, row, shown);
+      adopt(shown);
     }, 300);
   }
 
-  /* The accounts table comes with the users table, and is drawn anew when it reads differently; it has
+  /* The accounts table comes with the users table, and is drawn again in place when it reads differently; it has
      buttons only, so nothing typed is carried over. The focus goes to the same button, or one of its row
      (data-focus-as: Delete, another Take out), or for an account that is gone to the card's heading. */
   function redrawAccounts(table) {
     const shown = accountsBox.querySelector("[data-testid=trainer-accounts]");
     if (!table || !shown || table.outerHTML === shown.outerHTML) return;
     const was = accountsBox.contains(document.activeElement) ? document.activeElement : null;
-    const drawn = document.importNode(table, true);
-    accountsBox.replaceChildren(drawn);
-    if (!was) return;
-    const find = function (attr, value) { return value && drawn.querySelector("[" + attr + "='" + value + "']"); };
+    SLS.morph(shown, document.importNode(table, true)); // in place, as the users table
+    if (!was || was.isConnected) return;
+    const find = function (attr, value) { return value && shown.querySelector("[" + attr + "='" + value + "']"); };
     const next = find("data-testid", was.dataset.testid) || find("data-focus-as", was.dataset.focusAs) ||
       document.getElementById("accounts-title");
     next.focus();

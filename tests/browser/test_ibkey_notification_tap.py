@@ -1,0 +1,50 @@
+"""A tap on a notification of IBKR Mobile is not lost when the next one arrives between press and release.
+
+A push bombing lands notification after notification while the victim taps Deny on one. The app drew its
+whole list anew on each change: a tap is a press and a release, and the release landed on a new <li> (the
+browser then sends the click to what holds both, the list, which does nothing), the notification stayed.
+Drawn in place now (each <li> kept while its notification waits), and in the order they came, the newest
+last: one arriving goes under the others, so the Deny being tapped stays under the finger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, press, under
+
+NUMBER = "+15555550197"
+
+
+def _push_login(world: World, name: str) -> str:
+    """A login of `name` with the password, which sends IB Key's push; its transaction."""
+    started = requests.post(
+        f"{world.url}/api/v1/auth/login", json={"username": name, "password": PASSWORD}, timeout=10
+    ).json()
+    assert started["factor"]["mode"] == "push", started
+    return str(started["txn_id"])
+
+
+def test_a_deny_pressed_as_the_next_notification_arrives_still_denies(world: World, page: Any) -> None:
+    world.user("nora", phone=NUMBER)
+    app = world.ibkey("nora", NUMBER)
+    first = _push_login(world, "nora")
+    [note] = world.notifications(app)
+    assert note["txn_id"] == first
+    page.goto(f"{world.url}/sim/phone/nora")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    notes = page.get_by_test_id("ibkey-notification")
+    expect(notes).to_have_count(1)
+    page.get_by_test_id("ibkey-pin").fill("12ab")  # a denial is signed too: the PIN first
+    deny = page.locator(f"[data-note='{note['id']}']").get_by_test_id("ibkey-deny")
+    finger = press(page, deny)
+    _push_login(world, "nora")  # the bombing goes on: the next push, drawn between press and release
+    expect(notes).to_have_count(2)
+    assert under(deny, finger), "the Deny pressed stays under the finger"  # (the handset's buzz: a pixel)
+    page.mouse.up()
+    expect(page.get_by_test_id("ibkey-message")).to_have_text("Denied.")
+    expect(notes).to_have_count(1)
+    left = world.notifications(app)
+    assert len(left) == 1 and left[0]["id"] != note["id"], "the one pressed is denied, the new one waits"
