@@ -242,8 +242,9 @@
          a number as the next one arrives is not lost with a node drawn anew. And in the order they came,
          the oldest first (the server sends the newest first): a push bombing's next notification goes
          under the others, never above, so the one being tapped stays under the finger (newest first, each
-         arrival pushed the list down between the press and the release). The first ones stay right under
-         the heading, in sight without a scroll; the newest is the banner's and the tab's count's. */
+         arrival pushed the list down between the press and the release, and the browser's scroll
+         anchoring did not hold it, the app's screen at its top). The first ones stay right under the
+         heading, in sight without a scroll; the newest is the banner's and the tab's count's. */
       SLS.keyed(list, app.inbox.slice().reverse(), function (n) { return n.id; }, notification,
         function (n) { return JSON.stringify(n) + " " + app.app_id; });
       root.querySelector("[data-empty=notifications]").hidden = app.inbox.length > 0;
