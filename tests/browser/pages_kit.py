@@ -247,6 +247,7 @@ def until_held(held: list[Any], page: Any, seconds: float = 15) -> None:
 
 def press(page: Any, control: Any) -> tuple[float, float]:
     """Press the mouse on the middle of `control` and keep it down (the first half of a tap); the point."""
+    control.scroll_into_view_if_needed()  # in a box that scrolls (the phone's app), it may be out of sight
     box = control.bounding_box()
     assert box is not None, "the control is not drawn"
     point = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

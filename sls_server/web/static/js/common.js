@@ -110,16 +110,42 @@ window.SLS = (function () {
      as the victim tapped Deny, a failed login changing a row of the console's users table as the trainer
      tapped Manage on another: the tap was lost. */
 
+  /* The element a pointer is pressed on, until its release; what waits for the release runs after the
+     release's click (a task later: the click is dispatched with the release). */
+  let pressed = null;
+  const afterRelease = new Set();
+  document.addEventListener("pointerdown", function (event) { pressed = event.target; }, true);
+  function released() {
+    pressed = null;
+    setTimeout(function () {
+      const due = Array.from(afterRelease);
+      afterRelease.clear();
+      due.forEach(function (run) { run(); });
+    }, 0);
+  }
+  document.addEventListener("pointerup", released, true);
+  document.addEventListener("pointercancel", released, true);
+
   /* `list`'s children made the nodes of `items`, in their order: an item's node already there stays, where
      it is, unless its item changed (`sig`, the item itself by default), when it alone is drawn again in its
      place; gone ones are removed and new ones put in order around the others. `key(item)` names the item
-     (its node's data-key). */
+     (its node's data-key). While a press is on the list, a gone item's node stays until the release, inert
+     and marked data-gone (dimmed): taken out, it moved the ones under it up, the pressed one with them (a
+     push bombing's oldest notification expiring as the victim tapped the next). */
   const drawnAs = new WeakMap();
+  const sweeps = new WeakMap();
+  function gone(node) { return node.nodeType === Node.ELEMENT_NODE && node.dataset.gone !== undefined; }
+  function sweep(list) {
+    if (!sweeps.has(list)) sweeps.set(list, function () { list.querySelectorAll(":scope > [data-gone]").forEach(function (n) { n.remove(); }); });
+    return sweeps.get(list);
+  }
   function keyed(list, items, key, render, sig) {
     const signature = sig || function (item) { return JSON.stringify(item); };
+    const held = pressed !== null && list.contains(pressed);
     const had = new Map();
     Array.from(list.children).forEach(function (node) {
-      if (node.dataset.key === undefined || had.has(node.dataset.key)) node.remove();
+      if (gone(node)) { if (!held) node.remove(); }
+      else if (node.dataset.key === undefined || had.has(node.dataset.key)) node.remove();
       else had.set(node.dataset.key, node);
     });
     const nodes = items.map(function (item) {
@@ -132,7 +158,12 @@ window.SLS = (function () {
       if (old) old.replaceWith(node);
       return node;
     });
-    had.forEach(function (node) { node.remove(); });
+    had.forEach(function (node) {
+      if (!held) { node.remove(); return; }
+      node.dataset.gone = "";
+      node.inert = true;
+      afterRelease.add(sweep(list));
+    });
     placeInOrder(list, nodes);
   }
 
@@ -141,6 +172,7 @@ window.SLS = (function () {
   function placeInOrder(parent, nodes) {
     let at = parent.firstChild;
     nodes.forEach(function (node) {
+      while (at && gone(at)) at = at.nextSibling; // kept where it was until the release
       if (node === at) at = at.nextSibling;
       else parent.insertBefore(node, at);
     });

@@ -250,9 +250,9 @@
       root.querySelector("[data-empty=notifications]").hidden = app.inbox.length > 0;
       /* a keyboard user's focus stays on the same button, or (its notification answered or gone) goes to
          the Notifications heading, not to the top of the page */
-      if (was && !was.isConnected) {
+      if (was && (!was.isConnected || was.closest("[data-gone]"))) {
         const control = was.dataset.match ? "[data-match='" + was.dataset.match + "']" : "[data-deny]";
-        const same = list.querySelector("[data-note='" + note.dataset.note + "'] " + control);
+        const same = list.querySelector("[data-note='" + note.dataset.note + "']:not([data-gone]) " + control);
         (same || root.querySelector("[data-testid=ibkey-notifications-heading]")).focus();
       }
     }
