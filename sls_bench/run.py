@@ -9,7 +9,8 @@
    project's shared 2-core machine); Redis counters around each slice. The hashing bound (all cores, the
    profile's Argon2id) takes its turn in each round too, for D/R seconds while the servers idle: measured
    once before the servers, it and the flows fell on different minutes of a machine whose speed drifts,
-   and the share of it read from 0.62 to 0.90 for the same code. All stopped.
+   and the share of it read from 0.62 to 0.90 for the same code. The clients' processes are spawned once
+   for the run, as are the hashing bound's, and serve every slice (:mod:`~sls_bench.crew`). All stopped.
 4. 100,000 users seeded with one card each, and their bytes in Redis.
 """
 
@@ -28,10 +29,12 @@ from typing import Any
 from sls_server.store.embedded import EmbeddedRedis
 
 from .against import OtherCode, checked_out
-from .hashing import hashing_bound
-from .seed import Seeded, Seeder
+from .clients import Clients
+from .hashing import HashingBound
+from .seed import Seeder
+from .seeded import Seeded
 from .servers import bench_key, start_baseline, start_sls
-from .target import Target
+from .target import Target, close_all
 
 USERS_PER_CLIENT = 4
 ADMIN_TOKEN = "bench-admin-token-" + "0" * 16
@@ -152,19 +155,23 @@ def _drive(
             targets["baseline"] = Target(baseline, redis_url)
         slice_s = options.duration_s / options.rounds
         bounds: list[dict[str, Any]] = []
-        for turn in range(options.rounds):
-            for name in turns(list(targets), turn):
-                target = targets[name]
+        with (
+            Clients(clients, processes=options.processes) as driving,
+            HashingBound(options.hash_profile) as hashing,
+        ):
+            for turn in range(options.rounds):
+                for name in turns(list(targets), turn):
+                    target = targets[name]
+                    progress(
+                        f"round {turn + 1}/{options.rounds}, {shown[name]}: {options.clients} clients in "
+                        f"{options.processes} processes for {slice_s:g} s"
+                    )
+                    target.drive(driving, duration_s=slice_s)
                 progress(
-                    f"round {turn + 1}/{options.rounds}, {shown[name]}: {options.clients} clients in "
-                    f"{options.processes} processes for {slice_s:g} s"
+                    f"round {turn + 1}/{options.rounds}, hashing bound: Argon2id '{options.hash_profile}' on "
+                    f"{hashing.processes} cores for {slice_s:g} s"
                 )
-                target.drive(clients, processes=options.processes, duration_s=slice_s)
-            progress(
-                f"round {turn + 1}/{options.rounds}, hashing bound: Argon2id '{options.hash_profile}' on "
-                f"{os.cpu_count()} cores for {slice_s:g} s"
-            )
-            bounds.append(hashing_bound(options.hash_profile, seconds=slice_s))
+                bounds.append(hashing.measure(slice_s))
         reports: dict[str, Any] = {name: target.report() for name, target in targets.items()}
         reports["hashing"] = hashing_by_round(bounds)
         if "baseline" in reports:
@@ -173,8 +180,7 @@ def _drive(
             reports["change_by_round"] = share_by_round(reports["app"], reports["against"])
         return reports
     finally:
-        for target in targets.values():
-            target.close()
+        close_all(list(targets.values()))
 
 
 def turns(names: list[str], turn: int) -> list[str]:

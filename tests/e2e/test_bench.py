@@ -30,8 +30,9 @@ CHECKOUT = Path(sls_server.__file__).resolve().parent.parent
 
 
 def test_a_small_run_measures_both_targets_and_every_number() -> None:
+    # 1,200 users: two of the seeding's pipelines (1,000 a batch), each user 0.4 ms of this process's CPU
     report = run(
-        Options(clients=2, processes=2, duration_s=1.0, seed_users=2000, rounds=2), progress=lambda _: None
+        Options(clients=2, processes=2, duration_s=1.0, seed_users=1200, rounds=2), progress=lambda _: None
     )
 
     for name in ("app", "baseline"):
@@ -56,7 +57,7 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
     assert len(mine) == len(theirs) == 2 and min(mine + theirs) > 0  # each round's own throughput
     shares = [a / b for a, b in zip(mine, theirs, strict=True)]
     assert report["share_by_round"] == pytest.approx(shares, abs=0.001)
-    assert report["memory"]["users"] == 2000 and report["memory"]["bytes_per_user"] > 200
+    assert report["memory"]["users"] == 1200 and report["memory"]["bytes_per_user"] > 200
     assert report["hashing"]["hashes_per_s"] > 0 and report["startup_s"] > 0
     assert len(report["hashing"]["hashes_per_s_by_round"]) == 2  # the bound takes its turn in each round
     assert {row["what"].split(",")[0] for row in report["targets"]} >= {
