@@ -64,6 +64,7 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
         "flows/s",
         "Redis round trips per flow",
         "Redis bytes per user with one card",
+        "sls serve start to /readyz (s)",
     }
 
 
@@ -86,7 +87,14 @@ def test_another_checkout_takes_its_turns_beside_this_code(
     )
 
     options = Options(
-        clients=2, processes=2, duration_s=1.0, seed_users=0, rounds=2, baseline=False, against=str(other)
+        clients=2,
+        processes=2,
+        duration_s=1.0,
+        seed_users=0,
+        rounds=2,
+        baseline=False,
+        against=str(other),
+        startup=False,
     )
     report = run(options, progress=lambda _: None)
 
@@ -99,6 +107,8 @@ def test_another_checkout_takes_its_turns_beside_this_code(
     shares = [a / b for a, b in zip(mine, theirs, strict=True)]
     assert report["change_by_round"] == pytest.approx(shares, abs=0.001)
     assert "baseline" not in report and report["options"]["against"] == str(other)
+    # left out, the start-up is neither measured nor held against its target
+    assert "startup_s" not in report and not any("readyz" in row["what"] for row in report["targets"])
     assert list(temporary.iterdir()) == []
     shown = Console(width=200, record=True)
     shown.print(render(report))
@@ -109,13 +119,14 @@ def test_fail_below_sets_the_exit_status_from_the_median_change(tmp_path: Path) 
     """A CI job's guard: the report is printed either way, and the status says whether this code served at
     least RATIO times the other's flows/s. Against a copy of itself, the ratio is about 1.
 
-    Each slice costs seconds beyond its own (client processes spawned, connections warmed): the slices are
-    short, and the second run, which only has to pass, takes one round."""
+    Each run costs seconds beyond its slices (servers started, the client processes spawned, connections
+    warmed): the slices are short, the start-up is not measured, and the second run, which only has to
+    pass, takes one round."""
     other = tmp_path / "before"
     shutil.copytree(
         CHECKOUT / "sls_server", other / "sls_server", ignore=shutil.ignore_patterns("__pycache__")
     )
-    base = ["bench", "--against", str(other), "--seed-users", "0", "--no-baseline"]
+    base = ["bench", "--against", str(other), "--seed-users", "0", "--no-baseline", "--no-startup"]
     base += ["--clients", "2", "--client-processes", "2", "--json"]
 
     slower = CliRunner().invoke(cli, [*base, "--duration", "1", "--rounds", "2", "--fail-below", "9"])
@@ -152,7 +163,13 @@ def test_a_small_run_on_a_cluster_counts_every_master(redis_cluster: LocalCluste
     redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
     redis_cluster.flush()
     options = Options(
-        clients=2, processes=2, duration_s=1.0, seed_users=300, redis_url=redis_cluster.url, rounds=2
+        clients=2,
+        processes=2,
+        duration_s=1.0,
+        seed_users=300,
+        redis_url=redis_cluster.url,
+        rounds=2,
+        startup=False,  # on its own embedded Redis: nothing of the cluster's
     )
     report = run(options, progress=lambda _: None)
 
@@ -253,6 +270,7 @@ def test_runs_on_a_given_redis_share_one_key_and_a_foreign_one_is_refused(
         rounds=1,
         redis_url=redis_url,
         baseline=False,
+        startup=False,  # on its own embedded Redis and key: not what this test is about
     )
     for _ in range(2):
         report = run(small, progress=lambda _: None)
