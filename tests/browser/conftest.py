@@ -1,8 +1,17 @@
 """Browser tests: the HTML pages driven in Debian's Chromium through Playwright, against a real ``sls serve``.
 
-Playwright's own browser download cannot work on these machines, so the session launches the system's
-``chromium`` (``apt-get install chromium``; ``.ci/run`` installs it). Without it, or without the
+Playwright's own browser download cannot work on these machines, so the session launches the system's:
+Debian's ``chromium-headless-shell`` (``apt-get install chromium-headless-shell chromium``; ``.ci/run``
+installs both), and ``chromium`` for the tests marked ``full_chromium``. Without them, or without the
 ``playwright`` package, the tests skip with the reason, except under CI (``CI`` set), where they fail.
+
+Why two: the headless shell is built from the same Debian source and version as ``chromium``, with the same
+Blink, V8 and network stack, and it is what Playwright itself runs for headless tests. ``chromium`` in
+headless mode is the whole of Chrome with its windows drawn nowhere: on a sample of 38 browser tests its
+browser process used about three times the shell's CPU, it started about three renderer processes per test
+against the shell's one, and the tests took nearly twice the CPU in all (docs/performance.md, "What a command
+and a server start cost"). What only Chrome's own layer does (its password manager's warnings in the
+console) is tested in ``chromium``.
 """
 
 from __future__ import annotations
@@ -39,11 +48,13 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+#: The marker for a test of what only Chrome's own layer does: its contexts open in ``chromium``.
+FULL_CHROMIUM = "full_chromium"
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        _unavailable("Chromium is not installed (apt-get install -y chromium)")
+def playwright_session() -> Iterator[Any]:
+    """Playwright, once per process: both browsers below are launched from it."""
     try:
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
@@ -52,9 +63,31 @@ def browser() -> Iterator[Any]:
     # CPUs with three test workers, a page's answer to a press or a moved clock has once taken longer.
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+        yield playwright
+
+
+def _launched(playwright: Any, executable: str | None, program: str) -> Iterator[Any]:
+    """``program`` (found at ``executable``) launched headless; its absence skips, or fails under CI."""
+    if executable is None:
+        _unavailable(f"{program} is not installed (apt-get install -y {program})")
+    launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session: Any) -> Iterator[Any]:
+    """The browser the tests drive: Debian's headless shell of Chromium (the module's docstring says why)."""
+    yield from _launched(
+        playwright_session, shutil.which("chromium-headless-shell"), "chromium-headless-shell"
+    )
+
+
+@pytest.fixture(scope="session")
+def full_chromium(browser: Any, playwright_session: Any) -> Iterator[Any]:
+    """Debian's whole ``chromium``, headless, for the contexts of tests marked ``full_chromium``: launched
+    only in a process that runs one."""
+    yield from _launched(playwright_session, shutil.which("chromium"), "chromium")
 
 
 @pytest.fixture(scope="session")
@@ -100,10 +133,13 @@ def open_context(
 ) -> Iterator[Callable[..., Any]]:
     """Opens browser contexts (``browser.new_context``'s arguments; 1280 x 800 unless ``viewport`` says), each
     written in this test's journal and closed after the test's report: a failure's report shows the pages
-    as they were. Their scripts come late under the ``slow_scripts`` marker or ``BROWSER_SLOW_SCRIPTS``."""
+    as they were. Their scripts come late under the ``slow_scripts`` marker or ``BROWSER_SLOW_SCRIPTS``; they
+    open in the whole ``chromium`` under the ``full_chromium`` marker."""
     opened: list[Any] = []
     delay_s = delay_of(request.node.get_closest_marker(MARKER))
     late = request.getfixturevalue("late_server") if delay_s is not None else None
+    if request.node.get_closest_marker(FULL_CHROMIUM) is not None:
+        browser = request.getfixturevalue("full_chromium")
 
     def open_one(**options: Any) -> Any:
         ctx = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **options})

@@ -30,6 +30,7 @@ def apt_packages() -> list[str]:
 #: on every machine. A test that looks up a new program gets a row here, and .ci/run installs its package.
 PACKAGE_OF = {
     "chromium": "chromium",
+    "chromium-headless-shell": "chromium-headless-shell",
     "valgrind": "valgrind",
     "jq": "jq",
     "curl": "curl",
