@@ -189,6 +189,20 @@
   }
   function edited(event) { unsaved.add(event.target); }
 
+  /* The order this page saw the notifications come in: the server's is by `sent_at`, whole seconds, and
+     a push bombing sends several in one second, which it may list either way round from one poll to the
+     next. One this page already shows keeps its place and a new one goes after every one shown, so the
+     one under a finger never moves down (tests/browser/test_ibkey_notification_tap.py failed one run in
+     five so); the ones of a first state, oldest first as the server sent them. */
+  const seen = new Map();
+  let seenCount = 0;
+  function inArrivalOrder(inbox) {
+    const listed = new Set(inbox.map(function (n) { return n.id; }));
+    Array.from(seen.keys()).forEach(function (id) { if (!listed.has(id)) seen.delete(id); });
+    inbox.slice().reverse().forEach(function (n) { if (!seen.has(n.id)) seen.set(n.id, seenCount++); });
+    return inbox.slice().sort(function (a, b) { return seen.get(a.id) - seen.get(b.id); });
+  }
+
   document.addEventListener("sls:phone-state", function (event) {
     username = event.detail.username;
     const state = event.detail.ibkey;
@@ -245,7 +259,7 @@
          arrival pushed the list down between the press and the release, and the browser's scroll
          anchoring did not hold it, the app's screen at its top). The first ones stay right under the
          heading, in sight without a scroll; the newest is the banner's and the tab's count's. */
-      SLS.keyed(list, app.inbox.slice().reverse(), function (n) { return n.id; }, notification,
+      SLS.keyed(list, inArrivalOrder(app.inbox), function (n) { return n.id; }, notification,
         function (n) { return JSON.stringify(n) + " " + app.app_id; });
       root.querySelector("[data-empty=notifications]").hidden = app.inbox.length > 0;
       /* a keyboard user's focus stays on the same button, or (its notification answered or gone) goes to
