@@ -1,22 +1,21 @@
 """C concurrent clients in P processes (threads inside each), for D seconds, against one URL.
 
-Separate processes so that the client's GIL does not cap the numbers, spawned once for the run
-(:mod:`~sls_bench.crew`) and driving each target in its turn. In each slice every process first runs one
-flow per client (connections open, the server's workers warm), then all meet at a barrier; from there each
-client loops for D seconds, one flow after the other. A flow that began before the deadline is finished and
+Separate processes so that the client's GIL does not cap the numbers. Every process first runs one flow per
+client (connections open, the server's workers warm), then all meet at a barrier; from there each client
+loops for D seconds, one flow after the other. A flow that began before the deadline is finished and
 counted; flows/s is flows over the wall time from the barrier to the last flow's end.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .crew import Crew
 from .flow import STEPS, FlowFailed, Http, one_flow
-from .seeded import Seeded
+from .seed import Seeded
 
 
 @dataclass
@@ -77,8 +76,7 @@ def _client(
                 out.timings[step].append(seconds)
 
 
-def _process(clients: list[list[Seeded]], barrier: Any, url: str, duration_s: float) -> Outcome:
-    """One process's clients, a thread each, through one slice against ``url``."""
+def _process(url: str, clients: list[list[Seeded]], barrier: Any, duration_s: float, results: Any) -> None:
     out, lock = Outcome(), threading.Lock()
     threads = [
         threading.Thread(target=_client, args=(url, users, barrier, duration_s, out, lock))
@@ -88,31 +86,25 @@ def _process(clients: list[list[Seeded]], barrier: Any, url: str, duration_s: fl
         thread.start()
     for thread in threads:
         thread.join()
-    return out
+    results.put(out)
 
 
-class Clients:
-    """``len(clients)`` clients (each with its own users, so no two share a session) spread over
-    ``processes`` processes, spawned once for the run and driving one target per slice."""
-
-    def __init__(self, clients: list[list[Seeded]], *, processes: int) -> None:
-        processes = max(1, min(processes, len(clients)))
-        shares = [(clients[i::processes],) for i in range(processes)]
-        self._crew = Crew("client", _process, shares, parties=len(clients))
-
-    def drive(self, url: str, *, duration_s: float) -> Outcome:
-        """One slice against ``url``: every client warms up, then all loop for ``duration_s``; the merged
-        outcome."""
-        merged = Outcome()
-        for part in self._crew.turn(url, duration_s, timeout_s=duration_s + 600):
-            merged.add(part, parallel=True)
-        return merged
-
-    def close(self) -> None:
-        self._crew.close()
-
-    def __enter__(self) -> Clients:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+def drive(url: str, clients: list[list[Seeded]], *, processes: int, duration_s: float) -> Outcome:
+    """Run ``len(clients)`` clients (each with its own users, so no two share a session) spread over
+    ``processes`` processes; the merged outcome."""
+    context = multiprocessing.get_context("spawn")
+    processes = max(1, min(processes, len(clients)))
+    shares = [clients[i::processes] for i in range(processes)]
+    barrier = context.Barrier(len(clients))
+    results = context.Queue()
+    workers = [
+        context.Process(target=_process, args=(url, share, barrier, duration_s, results)) for share in shares
+    ]
+    for worker in workers:
+        worker.start()
+    merged = Outcome()
+    for _ in workers:
+        merged.add(results.get(timeout=duration_s + 600), parallel=True)
+    for worker in workers:
+        worker.join()
+    return merged

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from sls_devices.dscplus import expected_response
 from sls_server.shapes.login_names import LOGIN_TOKEN_HEADER
 
-from .seeded import Seeded
+from .seed import Seeded
 
 STEPS = ("login", "verify", "session", "tickle", "logout")
 

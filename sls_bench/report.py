@@ -125,11 +125,7 @@ def render(report: dict[str, Any]) -> RenderableType:
             f"{options['hash_profile']}; {machine['cpus']} CPUs, load average at start "
             + " ".join(f"{x:.2f}" for x in machine["load_avg"])
         ),
-        *(
-            [Text(f"start-up (sls serve, embedded Redis, to /readyz): {report['startup_s']:.2f} s")]
-            if "startup_s" in report
-            else []
-        ),
+        Text(f"start-up (sls serve, embedded Redis, to /readyz): {report['startup_s']:.2f} s"),
         Text(
             f"hashing bound: {hashing['hashes_per_s']:.1f} hashes/s on {hashing['processes']} processes; "
             f"sls serve's flows/s is {report['app']['flows_per_s'] / hashing['hashes_per_s']:.1%} of it"

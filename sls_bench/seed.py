@@ -12,9 +12,10 @@ users of the benchmark are seeded the same way and then log in, which proves the
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sls_server.accounts.device_terms import new_device_id
@@ -27,9 +28,22 @@ from sls_server.store.records import DeviceRecord, UserRecord
 from sls_server.store.records.codec import pairs
 
 from .redis_stats import masters
-from .seeded import PASSWORD, PIN, Seeded
 
+PASSWORD = "bench-Passphrase-lantern-42"
+PIN = "1234"
 BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Seeded:
+    username: str
+    password: str
+    key_hex: str
+    """The card's key, as the enrolment hands it out once; the client computes responses from it."""
+
+    @property
+    def pin_sha1_hex(self) -> str:
+        return hashlib.sha1(PIN.encode()).hexdigest()
 
 
 class Seeder:

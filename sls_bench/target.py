@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .clients import Clients, Outcome
+from .clients import Outcome, drive
 from .cpu import NOTHING, Usage, tree_usage
 from .flow import STEPS
 from .redis_stats import RedisCounters
+from .seed import Seeded
 from .servers import Server
 
 
@@ -63,11 +63,11 @@ class Target:
         self.rounds: list[float] = []
         """Flows/s of each round it was driven."""
 
-    def drive(self, clients: Clients, *, duration_s: float) -> None:
-        """One turn: the run's ``clients`` for ``duration_s``."""
+    def drive(self, clients: list[list[Seeded]], *, processes: int, duration_s: float) -> None:
+        """One turn: ``clients`` in ``processes`` for ``duration_s``."""
         self.counters.start()
         before = tree_usage(self.server.process.pid)
-        part = clients.drive(self.server.url, duration_s=duration_s)
+        part = drive(self.server.url, clients, processes=processes, duration_s=duration_s)
         after = tree_usage(self.server.process.pid)
         self.counters.stop()
         self.outcome.add(part, parallel=False)
@@ -90,10 +90,3 @@ class Target:
     def close(self) -> None:
         self.counters.close()
         self.server.stop()
-
-
-def close_all(targets: list[Target]) -> None:
-    """Every target closed at once: a server's graceful stop takes a second or so, most of it waiting (a
-    gthread worker notices the stop at its next poll), so the stops overlap rather than add up."""
-    with ThreadPoolExecutor(max(1, len(targets))) as pool:
-        list(pool.map(Target.close, targets))

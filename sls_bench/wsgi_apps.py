@@ -18,8 +18,7 @@ from typing import Any
 
 from flask import Flask
 
-from sls_bench.seed import Seeder
-from sls_bench.seeded import Seeded
+from sls_bench.seed import Seeded, Seeder
 from sls_server.store.embedded import EmbeddedRedis
 
 SETTINGS = {"HASH_PROFILE": "test", "ADMIN_TOKEN": "p" * 24, "CHALLENGE_ISSUE_LIMIT": 1000}

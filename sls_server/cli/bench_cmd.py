@@ -78,12 +78,6 @@ def check_redis_url(value: str | None) -> None:
 )
 @click.option("--no-baseline", is_flag=True, help="Skip the baseline app.")
 @click.option(
-    "--no-startup",
-    is_flag=True,
-    help="Skip the start-up measure (a server of its own started and stopped, some 2 s): for runs that "
-    "compare throughput, as --against.",
-)
-@click.option(
     "--against",
     metavar="PATH|REV",
     help="Also serve another checkout's code, in the same turns and on the same Redis: a folder holding "
@@ -127,7 +121,6 @@ def bench(
     redis_url: str | None,
     seed_users: int,
     no_baseline: bool,
-    no_startup: bool,
     against: str | None,
     fail_below: float | None,
     lockout: bool,
@@ -145,8 +138,7 @@ def bench(
     each.
     Prints flows/s of both and their ratio, p50/p95/p99 per step, Redis round trips per flow, the CPU each
     costs per flow (its server's processes and Redis's own), Redis bytes per user (100,000 seeded), the
-    start-up time to /readyz (unless --no-startup) and the hashing bound of the profile. Run it on a quiet
-    machine.
+    start-up time to /readyz and the hashing bound of the profile. Run it on a quiet machine.
 
     --against runs a second `sls serve` from other code in every round too, and prints this code's flows/s
     and CPU per flow against it, round by round: `--against .` (the same code) shows this machine's spread.
@@ -211,7 +203,6 @@ def bench(
                     not no_baseline,
                     rounds,
                     against,
-                    startup=not no_startup,
                 ),
                 progress,
             )

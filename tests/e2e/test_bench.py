@@ -30,9 +30,8 @@ CHECKOUT = Path(sls_server.__file__).resolve().parent.parent
 
 
 def test_a_small_run_measures_both_targets_and_every_number() -> None:
-    # 1,200 users: two of the seeding's pipelines (1,000 a batch), each user 0.4 ms of this process's CPU
     report = run(
-        Options(clients=2, processes=2, duration_s=1.0, seed_users=1200, rounds=2), progress=lambda _: None
+        Options(clients=2, processes=2, duration_s=1.0, seed_users=2000, rounds=2), progress=lambda _: None
     )
 
     for name in ("app", "baseline"):
@@ -57,14 +56,13 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
     assert len(mine) == len(theirs) == 2 and min(mine + theirs) > 0  # each round's own throughput
     shares = [a / b for a, b in zip(mine, theirs, strict=True)]
     assert report["share_by_round"] == pytest.approx(shares, abs=0.001)
-    assert report["memory"]["users"] == 1200 and report["memory"]["bytes_per_user"] > 200
+    assert report["memory"]["users"] == 2000 and report["memory"]["bytes_per_user"] > 200
     assert report["hashing"]["hashes_per_s"] > 0 and report["startup_s"] > 0
     assert len(report["hashing"]["hashes_per_s_by_round"]) == 2  # the bound takes its turn in each round
     assert {row["what"].split(",")[0] for row in report["targets"]} >= {
         "flows/s",
         "Redis round trips per flow",
         "Redis bytes per user with one card",
-        "sls serve start to /readyz (s)",
     }
 
 
@@ -87,14 +85,7 @@ def test_another_checkout_takes_its_turns_beside_this_code(
     )
 
     options = Options(
-        clients=2,
-        processes=2,
-        duration_s=1.0,
-        seed_users=0,
-        rounds=2,
-        baseline=False,
-        against=str(other),
-        startup=False,
+        clients=2, processes=2, duration_s=1.0, seed_users=0, rounds=2, baseline=False, against=str(other)
     )
     report = run(options, progress=lambda _: None)
 
@@ -107,8 +98,6 @@ def test_another_checkout_takes_its_turns_beside_this_code(
     shares = [a / b for a, b in zip(mine, theirs, strict=True)]
     assert report["change_by_round"] == pytest.approx(shares, abs=0.001)
     assert "baseline" not in report and report["options"]["against"] == str(other)
-    # left out, the start-up is neither measured nor held against its target
-    assert "startup_s" not in report and not any("readyz" in row["what"] for row in report["targets"])
     assert list(temporary.iterdir()) == []
     shown = Console(width=200, record=True)
     shown.print(render(report))
@@ -119,14 +108,13 @@ def test_fail_below_sets_the_exit_status_from_the_median_change(tmp_path: Path) 
     """A CI job's guard: the report is printed either way, and the status says whether this code served at
     least RATIO times the other's flows/s. Against a copy of itself, the ratio is about 1.
 
-    Each run costs seconds beyond its slices (servers started, the client processes spawned, connections
-    warmed): the slices are short, the start-up is not measured, and the second run, which only has to
-    pass, takes one round."""
+    Each slice costs seconds beyond its own (client processes spawned, connections warmed): the slices are
+    short, and the second run, which only has to pass, takes one round."""
     other = tmp_path / "before"
     shutil.copytree(
         CHECKOUT / "sls_server", other / "sls_server", ignore=shutil.ignore_patterns("__pycache__")
     )
-    base = ["bench", "--against", str(other), "--seed-users", "0", "--no-baseline", "--no-startup"]
+    base = ["bench", "--against", str(other), "--seed-users", "0", "--no-baseline"]
     base += ["--clients", "2", "--client-processes", "2", "--json"]
 
     slower = CliRunner().invoke(cli, [*base, "--duration", "1", "--rounds", "2", "--fail-below", "9"])
@@ -163,13 +151,7 @@ def test_a_small_run_on_a_cluster_counts_every_master(redis_cluster: LocalCluste
     redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
     redis_cluster.flush()
     options = Options(
-        clients=2,
-        processes=2,
-        duration_s=1.0,
-        seed_users=300,
-        redis_url=redis_cluster.url,
-        rounds=2,
-        startup=False,  # on its own embedded Redis: nothing of the cluster's
+        clients=2, processes=2, duration_s=1.0, seed_users=300, redis_url=redis_cluster.url, rounds=2
     )
     report = run(options, progress=lambda _: None)
 
@@ -270,7 +252,6 @@ def test_runs_on_a_given_redis_share_one_key_and_a_foreign_one_is_refused(
         rounds=1,
         redis_url=redis_url,
         baseline=False,
-        startup=False,  # on its own embedded Redis and key: not what this test is about
     )
     for _ in range(2):
         report = run(small, progress=lambda _: None)
