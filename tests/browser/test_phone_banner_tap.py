@@ -14,7 +14,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, hold, until_held
+from .pages_kit import PASSWORD, World, hold, press, under, until_held
 
 NUMBER = "+15555550196"
 
@@ -34,13 +34,12 @@ def test_a_banner_arriving_between_press_and_release_leaves_the_tab_tapped(world
     tab = page.get_by_test_id("phone-tab-ibkey")
     expect(banner).to_be_hidden()
     before = tab.bounding_box()
-    assert before is not None
-    page.mouse.move(before["x"] + before["width"] / 2, before["y"] + before["height"] / 2)
-    page.mouse.down()
+    finger = press(page, tab)
     held[0].continue_()
     page.unroute(state_url)
     expect(banner).to_be_visible()  # the request waiting, drawn between the press and the release
     moved = tab.bounding_box()
+    assert under(tab, finger)
     page.mouse.up()
     expect(tab).to_have_attribute("aria-selected", "true")
     assert moved == before, "the tabs stay under the finger"
