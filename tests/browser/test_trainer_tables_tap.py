@@ -75,7 +75,8 @@ def test_manage_pressed_as_a_user_who_sorts_above_is_created_opens_the_panel(wor
 
 
 def test_manage_pressed_as_a_user_above_is_deleted_opens_the_panel(world: World, page: Any) -> None:
-    """A row taken out above the pressed one pulled it up: it stays, dimmed and inert, until the release."""
+    """A row taken out above the pressed one pulled it up: it stays, dimmed and inert, until the release,
+    through every draw while the press is held (matched by none, drawn once)."""
     for name in ("abe", "tess"):
         world.user(name)
     sign_in_trainer(page, world)
@@ -83,10 +84,18 @@ def test_manage_pressed_as_a_user_above_is_deleted_opens_the_panel(world: World,
     finger = press(page, manage)
     gone = requests.delete(f"{world.url}/admin/v1/users/abe", headers=world.admin, timeout=10)
     assert gone.status_code == 200, gone.text
-    victims = page.get_by_test_id("attack-user")
-    expect(victims.locator("option[value=abe]")).to_have_count(0)  # the table without abe, drawn
+    world.user("zed")  # below tess: drawn at once, with abe gone
+    expect(_rows(page, "zed")).to_have_count(1)
     assert under(manage, finger)
+    # no victim to choose, though still in sight: the victim list follows the table as it is drawn
+    assert page.get_by_test_id("attack-user").locator("option[value=abe]").count() == 0
     expect(_rows(page, "abe")).to_have_attribute("data-gone", "")  # kept, dimmed and inert, till the release
+    wrong = {"username": "zed", "password": "not-the-password-1"}
+    assert requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10).status_code == 401
+    expect(page.get_by_test_id("trainer-lock-zed")).to_contain_text("1 failed")  # the next draw, still held
+    expect(_rows(page, "abe")).to_have_count(1)  # neither taken again nor drawn twice
+    expect(_rows(page, "abe")).to_have_attribute("data-gone", "")
+    assert under(manage, finger)
     page.mouse.up()
     expect(page.get_by_test_id("trainer-panel-tess")).to_be_visible()
     expect(manage).to_have_attribute("aria-expanded", "true")
