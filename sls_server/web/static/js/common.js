@@ -206,7 +206,7 @@ window.SLS = (function () {
     });
     had.forEach(function (node) { kept = drop(node, above) || kept; });
     if (placeInOrder(list, nodes, anchor) || kept) later(list, function () { keyed(list, items, key, render, sig); });
-    else if (anchor) later(list, null);
+    else later(list, null); // drawn whole: a redraw held back before is older than this one
   }
 
   /* `nodes` made `parent`'s children in that order, moving none already in its place (a node moved is
@@ -245,7 +245,7 @@ window.SLS = (function () {
   function morph(shown, drawn, again) {
     const copy = !again && pressedChild(shown) ? drawn.cloneNode(true) : null; // morphInto takes drawn's nodes
     if (morphInto(shown, drawn)) later(shown, again || function () { morph(shown, copy); });
-    else if (pressedChild(shown)) later(shown, null);
+    else later(shown, null); // drawn whole: a redraw held back before is older than this one
   }
   /* morph, at one level and below; true when something was held back for a press. */
   function morphInto(shown, drawn) {
