@@ -126,91 +126,157 @@ window.SLS = (function () {
   document.addEventListener("pointerup", released, true);
   document.addEventListener("pointercancel", released, true);
 
+  /* While a press is held in a list, nothing above the pressed entry changes its place: what comes or goes
+     there is held back until the release, and the list is then drawn again with the latest it was given.
+     An entry put above it pushed the pressed one down from under the finger (a call arriving at the top
+     of the phone's call log as an older call's Play was tapped, a user created who sorts above the one whose
+     Manage was tapped), one taken out above it pulled it up: the release landed on another entry, or on
+     none. Below the pressed one, whatever comes or goes is drawn at once: it moves nothing above. */
+
+  /* The child of `list` the press is in (the pressed entry), or null when no press is held in it. */
+  function pressedChild(list) {
+    if (pressed === null || pressed === list || !list.contains(pressed)) return null;
+    let node = pressed;
+    while (node.parentNode !== list) node = node.parentNode;
+    return node;
+  }
+
+  /* The redraws held back, one per list (its latest: a later draw during the same press replaces it),
+     each run once after the release. */
+  const heldBack = new Map();
+  function drawHeldBack() {
+    const due = Array.from(heldBack.values());
+    heldBack.clear();
+    due.forEach(function (draw) { draw(); });
+  }
+  function later(list, draw) {
+    if (!draw) { heldBack.delete(list); return; } // the latest draw left nothing out
+    heldBack.set(list, draw);
+    afterRelease.add(drawHeldBack);
+  }
+
+  /* `list`'s children up to the pressed one `at`, it included: what must not move while the press is held. */
+  function upTo(list, at) {
+    const above = new Set();
+    for (let node = list.firstChild; at && node; node = node.nextSibling) {
+      above.add(node);
+      if (node === at) break;
+    }
+    return above;
+  }
+
+  /* A child that is no longer drawn: taken out, unless it is above the pressed one (or is it), where it
+     stays until the release, inert and marked data-gone (dimmed), and is never matched again. True when
+     it stays. */
+  function gone(node) { return node.nodeType === Node.ELEMENT_NODE && node.dataset.gone !== undefined; }
+  function drop(node, above) {
+    if (!above.has(node)) { node.remove(); return false; }
+    if (node.nodeType === Node.ELEMENT_NODE) { node.dataset.gone = ""; node.inert = true; }
+    return true; // a text node stays too, unmarked (the next draw may take it again: it holds no press)
+  }
+
   /* `list`'s children made the nodes of `items`, in their order: an item's node already there stays, where
      it is, unless its item changed (`sig`, the item itself by default), when it alone is drawn again in its
      place; gone ones are removed and new ones put in order around the others. `key(item)` names the item
-     (its node's data-key). While a press is on the list, a gone item's node stays until the release, inert
-     and marked data-gone (dimmed): taken out, it moved the ones under it up, the pressed one with them (a
-     push bombing's oldest notification expiring as the victim tapped the next). */
+     (its node's data-key). While a press is held in the list, what is above the pressed entry stays as it
+     is (a push bombing's oldest notification expiring as the victim tapped the next stays, dimmed, until
+     the release), and so does the pressed entry itself, even if its item changed. */
   const drawnAs = new WeakMap();
-  const sweeps = new WeakMap();
-  function gone(node) { return node.nodeType === Node.ELEMENT_NODE && node.dataset.gone !== undefined; }
-  function sweep(list) {
-    if (!sweeps.has(list)) sweeps.set(list, function () { list.querySelectorAll(":scope > [data-gone]").forEach(function (n) { n.remove(); }); });
-    return sweeps.get(list);
-  }
   function keyed(list, items, key, render, sig) {
     const signature = sig || function (item) { return JSON.stringify(item); };
-    const held = pressed !== null && list.contains(pressed);
+    const anchor = pressedChild(list);
+    const above = upTo(list, anchor);
+    let kept = false;
     const had = new Map();
     Array.from(list.children).forEach(function (node) {
-      if (gone(node)) { if (!held) node.remove(); }
-      else if (node.dataset.key === undefined || had.has(node.dataset.key)) node.remove();
+      if (gone(node)) { if (drop(node, above)) kept = true; } // never matched again
+      else if (node.dataset.key === undefined || had.has(node.dataset.key)) kept = drop(node, above) || kept;
       else had.set(node.dataset.key, node);
     });
     const nodes = items.map(function (item) {
       const name = String(key(item)), drawn = signature(item), old = had.get(name);
       had.delete(name);
       if (old && drawnAs.get(old) === drawn) return old;
+      if (old === anchor) { kept = true; return old; } // drawn anew, it would take the press with it
       const node = render(item);
       node.dataset.key = name;
       drawnAs.set(node, drawn);
       if (old) old.replaceWith(node);
       return node;
     });
-    had.forEach(function (node) {
-      if (!held) { node.remove(); return; }
-      node.dataset.gone = "";
-      node.inert = true;
-      afterRelease.add(sweep(list));
-    });
-    placeInOrder(list, nodes);
+    had.forEach(function (node) { kept = drop(node, above) || kept; });
+    if (placeInOrder(list, nodes, anchor) || kept) later(list, function () { keyed(list, items, key, render, sig); });
+    else later(list, null); // drawn whole: a redraw held back before is older than this one
   }
 
   /* `nodes` made `parent`'s children in that order, moving none already in its place (a node moved is
-     taken out and put back: a press on it is lost as on a new one). */
-  function placeInOrder(parent, nodes) {
-    let at = parent.firstChild;
+     taken out and put back: a press on it is lost as on a new one). With a press held on `anchor` (a
+     child), the children up to it stay as they are: those of `nodes` that belong above it and are not
+     there yet are left out, and only the ones after it are placed. True when some were left out. */
+  function placeInOrder(parent, nodes, anchor) {
+    let at = parent.firstChild, leftOut = false;
+    if (anchor) {
+      const above = upTo(parent, anchor);
+      let cut = nodes.indexOf(anchor);
+      if (cut < 0) cut = nodes.reduce(function (last, node, i) { return above.has(node) ? i + 1 : last; }, 0);
+      leftOut = nodes.some(function (node, i) { return node !== anchor && (i < cut) !== above.has(node); });
+      nodes = nodes.slice(cut).filter(function (node) { return !above.has(node); });
+      at = anchor.nextSibling;
+    }
     nodes.forEach(function (node) {
       while (at && gone(at)) at = at.nextSibling; // kept where it was until the release
       if (node === at) at = at.nextSibling;
       else parent.insertBefore(node, at);
     });
+    return leftOut;
   }
 
   /* `shown` made to read as `drawn` (the same element as the server draws it now), touching only what
      differs: an element stays while its tag and its name (data-testid, else id) match, its attributes are
      set as drawn and its children matched in turn (named ones by name, the others in order); text changes
      in place. What the page keeps in a node and the server does not draw stays: a field's typed value, a
-     select's choice, the focus. A node of `drawn` that has no twin is moved over as it is. */
+     select's choice, the focus. A node of `drawn` that has no twin is moved over as it is. While a press is
+     held in `shown`, what is above the pressed node at each level stays as it is (a node gone there stays
+     dimmed, data-gone, and is never matched again), and `again()` draws the latest once it is released
+     (the caller's own redraw, which carries over what it keeps; by default, this one's `drawn` again). */
   function nameOf(node) {
     return node.nodeType === Node.ELEMENT_NODE ? node.getAttribute("data-testid") || node.id || null : null;
   }
-  function morph(shown, drawn) {
-    if (shown.isEqualNode(drawn)) return;
+  function morph(shown, drawn, again) {
+    const copy = !again && pressedChild(shown) ? drawn.cloneNode(true) : null; // morphInto takes drawn's nodes
+    if (morphInto(shown, drawn)) later(shown, again || function () { morph(shown, copy); });
+    else later(shown, null); // drawn whole: a redraw held back before is older than this one
+  }
+  /* morph, at one level and below; true when something was held back for a press. */
+  function morphInto(shown, drawn) {
+    if (shown.isEqualNode(drawn)) return false;
     Array.from(shown.attributes).forEach(function (a) { if (!drawn.hasAttribute(a.name)) shown.removeAttribute(a.name); });
     Array.from(drawn.attributes).forEach(function (a) {
       if (shown.getAttribute(a.name) !== a.value) shown.setAttribute(a.name, a.value);
     });
+    const anchor = pressedChild(shown);
     const named = new Map(), loose = [];
     Array.from(shown.childNodes).forEach(function (node) {
       const name = nameOf(node);
+      if (gone(node)) return; // gone at an earlier draw of this press: it is nothing drawn now
       if (name && !named.has(name)) named.set(name, node);
       else if (!name) loose.push(node);
     });
     const used = new Set();
+    let kept = false;
     const nodes = Array.from(drawn.childNodes).map(function (want) {
       const name = nameOf(want);
       let old = name ? named.get(name) : loose.find(function (node) { return !used.has(node) && node.nodeName === want.nodeName; });
       if (old && (used.has(old) || old.nodeName !== want.nodeName)) old = undefined;
       if (!old) return want;
       used.add(old);
-      if (old.nodeType === Node.ELEMENT_NODE) morph(old, want);
+      if (old.nodeType === Node.ELEMENT_NODE) kept = morphInto(old, want) || kept;
       else if (old.nodeValue !== want.nodeValue) old.nodeValue = want.nodeValue;
       return old;
     });
-    Array.from(shown.childNodes).forEach(function (node) { if (!used.has(node)) node.remove(); });
-    placeInOrder(shown, nodes);
+    const above = upTo(shown, anchor);
+    Array.from(shown.childNodes).forEach(function (node) { if (!used.has(node)) kept = drop(node, above) || kept; });
+    return placeInOrder(shown, nodes, anchor) || kept;
   }
 
   /* An audit event about a name no user has carries no user (the name may be a password typed into the

@@ -80,7 +80,7 @@
   const noVictims = root.querySelector("[data-testid=attack-no-victims]");
   const victimError = root.querySelector("[data-testid=attack-user-error]");
   function syncVictims(table) {
-    const names = Array.from(table.querySelectorAll("tr[data-username]"), function (row) { return row.dataset.username; });
+    const names = Array.from(table.querySelectorAll("tr[data-username]:not([data-gone])"), function (row) { return row.dataset.username; });
     noVictims.hidden = names.length > 0;
     const shown = Array.from(victims.options, function (option) { return option.value; }).filter(Boolean);
     if (names.join("\n") === shown.join("\n")) return;
@@ -129,9 +129,10 @@
     if (!was) return;
     if (was.tagName === "TH" && was.isConnected) was.tabIndex = -1; // the morph took what it was given here
     if (document.activeElement === was) return; // drawn in place: still there, and still focused
-    const find = function (attr, value) { return value && table.querySelector("[" + attr + "='" + value + "']"); };
+    // not in a row kept, dimmed and inert, until a press's release (SLS.morph): it takes no focus
+    const find = function (attr, value) { return value && table.querySelector("[" + attr + "='" + value + "']:not([data-gone] *)"); };
     const name = row && (row.dataset.username || row.dataset.userPanel);
-    const header = name && !row.dataset.userPanel && table.querySelector("tr[data-username='" + name + "'] th");
+    const header = name && !row.dataset.userPanel && table.querySelector("tr[data-username='" + name + "']:not([data-gone]) th");
     const next = find("data-testid", was.dataset.testid) || find("data-focus-as", was.dataset.focusAs) ||
       (name && row.dataset.userPanel && find("data-manage", name)) || header || document.getElementById("users-title");
     if (!next) return;
@@ -177,19 +178,26 @@
       const shape = shapeOf(table);
       if (shape === drawnShape) { adopt(table); return; }
       drawnShape = shape;
-      const drawn = document.importNode(table, true);
-      const focused = usersBox.contains(document.activeElement) ? document.activeElement : null;
-      const row = focused && focused.closest("tr[data-username], tr[data-user-panel]");
-      const shown = usersBox.querySelector("[data-testid=trainer-users]");
-      // trainer-admin.js carries over what the trainer has open or typed (panels, fields, their errors)
-      root.dispatchEvent(new CustomEvent("trainer:redraw", { detail: { from: shown, to: drawn } }));
-      /* In place (SLS.morph): rows by user, and in a row only what changed; swapped whole, the table took
-         a tap on any of its buttons with it when any row changed between the press and the release (a
-         failed login of another user, its count of failures). */
-      SLS.morph(shown, drawn);
-      keepFocus(focused, row, shown);
-      adopt(shown);
+      drawUsers(table);
     }, 300);
+  }
+
+  /* The users table drawn as the server sent it (`table`, left as it is: it may be drawn again). */
+  function drawUsers(table) {
+    const drawn = document.importNode(table, true);
+    const focused = usersBox.contains(document.activeElement) ? document.activeElement : null;
+    const row = focused && focused.closest("tr[data-username], tr[data-user-panel]");
+    const shown = usersBox.querySelector("[data-testid=trainer-users]");
+    // trainer-admin.js carries over what the trainer has open or typed (panels, fields, their errors)
+    root.dispatchEvent(new CustomEvent("trainer:redraw", { detail: { from: shown, to: drawn } }));
+    /* In place (SLS.morph): rows by user, and in a row only what changed; swapped whole, the table took
+       a tap on any of its buttons with it when any row changed between the press and the release (a
+       failed login of another user, its count of failures). A row that would come or go above a button
+       held pressed waits for its release, then this draws the table again, carrying over what the
+       release's click opened (the pressed user's panel). */
+    SLS.morph(shown, drawn, function () { drawUsers(table); });
+    keepFocus(focused, row, shown);
+    adopt(shown);
   }
 
   /* The accounts table comes with the users table, and is drawn again in place when it reads differently; it has
@@ -199,9 +207,10 @@
     const shown = accountsBox.querySelector("[data-testid=trainer-accounts]");
     if (!table || !shown || table.outerHTML === shown.outerHTML) return;
     const was = accountsBox.contains(document.activeElement) ? document.activeElement : null;
-    SLS.morph(shown, document.importNode(table, true)); // in place, as the users table
-    if (!was || was.isConnected) return;
-    const find = function (attr, value) { return value && shown.querySelector("[" + attr + "='" + value + "']"); };
+    // in place, as the users table, and drawn again after a press's release if it held a row back
+    SLS.morph(shown, document.importNode(table, true), function () { redrawAccounts(table); });
+    if (!was || (was.isConnected && !was.closest("[data-gone]"))) return;
+    const find = function (attr, value) { return value && shown.querySelector("[" + attr + "='" + value + "']:not([data-gone] *)"); };
     const next = find("data-testid", was.dataset.testid) || find("data-focus-as", was.dataset.focusAs) ||
       document.getElementById("accounts-title");
     next.focus();
