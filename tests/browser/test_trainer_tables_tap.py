@@ -90,6 +90,7 @@ def test_manage_pressed_as_a_user_above_is_deleted_opens_the_panel(world: World,
     # no victim to choose, though still in sight: the victim list follows the table as it is drawn
     assert page.get_by_test_id("attack-user").locator("option[value=abe]").count() == 0
     expect(_rows(page, "abe")).to_have_attribute("data-gone", "")  # kept, dimmed and inert, till the release
+    expect(_rows(page, "abe")).to_have_css("opacity", "0.45")  # the room sees it is gone
     wrong = {"username": "zed", "password": "not-the-password-1"}
     assert requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10).status_code == 401
     expect(page.get_by_test_id("trainer-lock-zed")).to_contain_text("1 failed")  # the next draw, still held
