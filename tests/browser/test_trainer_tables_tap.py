@@ -18,12 +18,29 @@ from playwright.sync_api import expect
 from .pages_kit import World, press, sign_in_trainer, under
 
 
-def test_manage_pressed_as_another_users_login_fails_opens_the_panel(world: World, page: Any) -> None:
-    for name in ("tess", "uma"):
-        world.user(name)
+def _press_manage(
+    page: Any, world: World, users: tuple[str, ...], name: str
+) -> tuple[Any, tuple[float, float]]:
+    """The console signed in with `users` made, and `name`'s Manage held pressed: the button, the finger."""
+    for user in users:
+        world.user(user)
     sign_in_trainer(page, world)
-    manage = page.get_by_test_id("trainer-manage-tess")
-    finger = press(page, manage)
+    manage = page.get_by_test_id(f"trainer-manage-{name}")
+    return manage, press(page, manage)
+
+
+def _press_delete(page: Any, world: World, account: str) -> tuple[Any, tuple[float, float]]:
+    """The console signed in with `account` made (vera its member), its Delete held pressed: the button, the
+    finger."""
+    world.user("vera")
+    world.post("/admin/v1/accounts", {"account_id": account, "users": ["vera"]})
+    sign_in_trainer(page, world)
+    delete = page.get_by_test_id(f"trainer-account-delete-{account}")
+    return delete, press(page, delete)
+
+
+def test_manage_pressed_as_another_users_login_fails_opens_the_panel(world: World, page: Any) -> None:
+    manage, finger = _press_manage(page, world, ("tess", "uma"), "tess")
     wrong = {"username": "uma", "password": "not-the-password-1"}
     assert requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10).status_code == 401
     expect(page.get_by_test_id("trainer-lock-uma")).to_contain_text("1 failed")  # drawn, the press held
@@ -34,11 +51,7 @@ def test_manage_pressed_as_another_users_login_fails_opens_the_panel(world: Worl
 
 
 def test_delete_pressed_as_an_account_is_created_asks_first(world: World, page: Any) -> None:
-    world.user("vera")
-    world.post("/admin/v1/accounts", {"account_id": "U1234567", "users": ["vera"]})
-    sign_in_trainer(page, world)
-    delete = page.get_by_test_id("trainer-account-delete-U1234567")
-    finger = press(page, delete)
+    delete, finger = _press_delete(page, world, "U1234567")
     world.post("/admin/v1/accounts", {"account_id": "U7654321"})  # listed after it: nothing moves
     expect(page.get_by_test_id("trainer-account-row-U7654321")).to_be_visible()
     assert under(delete, finger)
@@ -56,11 +69,7 @@ def _rows(page: Any, name: str) -> Any:
 
 def test_manage_pressed_as_a_user_who_sorts_above_is_created_opens_the_panel(world: World, page: Any) -> None:
     """A row put above the pressed one pushed it down from under the finger: the row waits for the release."""
-    for name in ("tess", "uma"):
-        world.user(name)
-    sign_in_trainer(page, world)
-    manage = page.get_by_test_id("trainer-manage-tess")
-    finger = press(page, manage)
+    manage, finger = _press_manage(page, world, ("tess", "uma"), "tess")
     world.user("abe")  # sorts above tess
     wrong = {"username": "uma", "password": "not-the-password-1"}
     assert requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10).status_code == 401
@@ -77,11 +86,7 @@ def test_manage_pressed_as_a_user_who_sorts_above_is_created_opens_the_panel(wor
 def test_manage_pressed_as_a_user_above_is_deleted_opens_the_panel(world: World, page: Any) -> None:
     """A row taken out above the pressed one pulled it up: it stays, dimmed and inert, until the release,
     through every draw while the press is held (matched by none, drawn once)."""
-    for name in ("abe", "tess"):
-        world.user(name)
-    sign_in_trainer(page, world)
-    manage = page.get_by_test_id("trainer-manage-tess")
-    finger = press(page, manage)
+    manage, finger = _press_manage(page, world, ("abe", "tess"), "tess")
     gone = requests.delete(f"{world.url}/admin/v1/users/abe", headers=world.admin, timeout=10)
     assert gone.status_code == 200, gone.text
     world.user("zed")  # below tess: drawn at once, with abe gone
@@ -104,11 +109,7 @@ def test_manage_pressed_as_a_user_above_is_deleted_opens_the_panel(world: World,
 
 
 def test_delete_pressed_as_an_account_that_sorts_above_is_created_asks_first(world: World, page: Any) -> None:
-    world.user("vera")
-    world.post("/admin/v1/accounts", {"account_id": "U5555555", "users": ["vera"]})
-    sign_in_trainer(page, world)
-    delete = page.get_by_test_id("trainer-account-delete-U5555555")
-    finger = press(page, delete)
+    delete, finger = _press_delete(page, world, "U5555555")
     world.post("/admin/v1/accounts", {"account_id": "U1111111"})  # listed before it
     world.post("/admin/v1/accounts", {"account_id": "U9999999"})  # after it: drawn at once
     expect(page.get_by_test_id("trainer-account-row-U9999999")).to_be_visible()
