@@ -15,7 +15,7 @@ from .answering import WHY_NO_TEXT, Answerer
 from .app_unlock import Given
 from .login_view import tools
 from .output import CliError, print_json, print_renderable, table
-from .protect_commands import allowlist_change
+from .protect_commands import allowlist_arguments, allowlist_change
 from .reading import ask
 from .server_errors import server_errors
 from .session_commands import session_api, session_client, session_options
@@ -159,8 +159,7 @@ def change_password(
 
 
 @click.command("my-allowlist")
-@click.argument("entries", nargs=-1, metavar="[ADDRESS|CIDR]...")
-@click.option("--clear", is_flag=True, help="Turn IP Restrictions off: log in from any address again.")
+@allowlist_arguments("Turn IP Restrictions off: log in from any address again.", metavar="[ADDRESS|CIDR]...")
 @session_options
 @admin_options
 def my_allowlist(
