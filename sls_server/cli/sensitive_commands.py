@@ -5,6 +5,7 @@ need a fresh step-up (``sls stepup``), inside a session kept as ``session_comman
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -203,15 +204,21 @@ def my_allowlist(
     click.echo(f"Your address, as the server sees it: {result.get('your_address') or 'unknown'}", err=True)
 
 
+def _texts(answerer: Answerer, number: str) -> list[dict[str, Any]]:
+    """The texts on the simulated phone ``number``, newest first: read before the code is asked for and
+    after, so the code found is the one this change sent."""
+    path = f"/sim/v1/phones/{segment(number)}/messages"
+    texts: list[dict[str, Any]] = answerer.sim.request("GET", path)["messages"]
+    return texts
+
+
 def _texts_on(answerer: Answerer, number: str) -> set[str]:
     """The texts on the simulated phone before the code was asked for: the code is in none of them."""
-    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
-    return {str(m["id"]) for m in messages}
+    return {str(m["id"]) for m in _texts(answerer, number)}
 
 
 def _texted_code(answerer: Answerer, number: str, seen: set[str]) -> str:
-    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
-    for message in messages:  # newest first
+    for message in _texts(answerer, number):  # newest first
         if (
             message.get("purpose") == "phone_change"
             and message.get("code")
