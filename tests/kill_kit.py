@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from sls_server.errors import StoreUnavailable
+
 
 class WorkerKilled(BaseException):
     """What a killed worker does at the point it dies: nothing after it runs (Flask catches no
@@ -31,6 +33,37 @@ def die_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, nth: int) 
 
     monkeypatch.setattr(owner, name, call_then_die)
     return calls
+
+
+#: How a request is cut: Redis gone for good (the request answers 503), or the worker killed (no answer).
+CUTS: dict[str, Callable[[], BaseException]] = {"redis_lost": StoreUnavailable, "worker_killed": WorkerKilled}
+
+
+def cut_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, cut: str) -> list[str]:
+    """``owner.name`` cut right after its first call (that call done), in ``cut``'s way (:data:`CUTS`); the
+    cuts made, one at most. The calls after pass through: the request finishing the work runs as it would."""
+    real = getattr(owner, name)
+    cuts: list[str] = []
+
+    def call_then_cut(*args: Any, **kwargs: Any) -> Any:
+        answer = real(*args, **kwargs)
+        if not cuts:
+            cuts.append(cut)
+            raise CUTS[cut]()
+        return answer
+
+    monkeypatch.setattr(owner, name, call_then_cut)
+    return cuts
+
+
+def deleted_and_cut(client: Any, path: str, headers: dict[str, str], cut: str) -> None:
+    """``DELETE path`` stopped by a cut :func:`cut_after` set: a killed worker writes no answer, Redis lost
+    for good is a 503."""
+    if cut == "worker_killed":
+        with pytest.raises(WorkerKilled):
+            client.delete(path, headers=headers)
+    else:
+        assert client.delete(path, headers=headers).status_code == 503
 
 
 def finished_made_again_and_cut(

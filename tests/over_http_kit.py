@@ -64,6 +64,13 @@ def ibkey_user_over_http(base: str, name: str, password: str, phone: str, platfo
     return str(_user_over_http(base, user, {"type": "ibkey", "platform": platform})["device_id"])
 
 
+def activation_code_over_http(base: str, phone: str) -> str:
+    """The IB Key activation code texted to ``phone`` (``ibkey_user_over_http``'s), read off the simulated
+    phone's inbox over HTTP, as the user reads it off the phone."""
+    inbox = requests.get(f"{base}/sim/v1/phones/{phone}/messages", timeout=30).json()
+    return str(next(m["code"] for m in inbox["messages"] if m["purpose"] == "ibkey_activation"))
+
+
 def device_busy(answer: requests.Response) -> bool:
     """Whether ``answer`` is a 429 ``device_busy`` asking to come back in a second or more: what a request
     racing others at one card or one phone's app may be told instead of its answer."""

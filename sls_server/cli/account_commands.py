@@ -15,7 +15,7 @@ import click
 from .admin_client import segment
 from .admin_commands import admin_options, call, when
 from .output import HelpGroup, fields_table, note, print_json, print_renderable, table
-from .protect_commands import allowlist_change
+from .protect_commands import allowlist_arguments, allowlist_change
 from .reading import confirm
 
 
@@ -115,8 +115,7 @@ def show(account_id: str, url: str | None, admin_token: str | None, as_json: boo
 
 @account.command("allowlist")
 @click.argument("account_id")
-@click.argument("entries", nargs=-1)
-@click.option("--clear", is_flag=True, help="Remove every entry: the account is unrestricted again.")
+@allowlist_arguments("Remove every entry: the account is unrestricted again.")
 @admin_options
 def allowlist(
     account_id: str,

@@ -55,16 +55,18 @@ def bearer(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return value
 
 
+def token_option(flag: str, envvar: str, help_text: str) -> Callable[[F], F]:
+    """A token option (or its SLS_* variable) sent as a bearer token, checked by ``bearer``: how each token a
+    command sends is declared (the admin's, the simulators', a session's, /metrics'), so none of them skips
+    the check or shows its variable differently."""
+    return click.option(
+        flag, envvar=envvar, show_envvar=True, metavar="TOKEN", callback=bearer, help=help_text
+    )
+
+
 def admin_token_option(help_text: str) -> Callable[[F], F]:
     """``--admin-token`` (or ``SLS_ADMIN_TOKEN``), read as a bearer token: one declaration, every command."""
-    return click.option(
-        "--admin-token",
-        envvar="SLS_ADMIN_TOKEN",
-        show_envvar=True,
-        metavar="TOKEN",
-        callback=bearer,
-        help=help_text,
-    )
+    return token_option("--admin-token", "SLS_ADMIN_TOKEN", help_text)
 
 
 #: Where ``connect`` finds the server without --url (``found_server``): ``--url``'s help says it.
@@ -72,22 +74,26 @@ FOUND_FROM = "the newer of demo.json's url and a running `sls serve`'s (serve.js
 URL_HELP = f"Server to talk to.  [default: {FOUND_FROM}, else {DEFAULT_URL}]"
 
 
+def url_option(help_text: str = URL_HELP) -> Callable[[F], F]:
+    """``--url`` (or ``SLS_URL``), the server a command talks to: the admin commands', the simulators' and
+    the gateway's, one variable for all; ``help_text`` says where a command goes without it."""
+    return click.option("--url", envvar="SLS_URL", show_envvar=True, metavar="URL", help=help_text)
+
+
+#: ``--json`` of a command that prints what the server answered (its tables otherwise).
+server_json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables."
+)
+
+
 def admin_options(func: F, *, url_help: str = URL_HELP) -> F:
     """--url, --admin-token and --json on every command that talks to a server (``url_help``: where a
     command that finds its server otherwise than ``connect`` does goes without --url)."""
-    func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
-        func
-    )
+    func = server_json_option(func)
     func = admin_token_option(
         "Bearer token of /admin/v1.  [default: demo.json's, else <data dir>/admin.token]"
     )(func)
-    return click.option(
-        "--url",
-        envvar="SLS_URL",
-        show_envvar=True,
-        metavar="URL",
-        help=url_help,
-    )(func)
+    return url_option(url_help)(func)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,7 +15,7 @@ import click
 from ..shapes.daily_reset import parse_daily_reset
 from ..web.wording import gateway_ending
 from . import demofile, gateway_file
-from .admin_commands import DEFAULT_URL, admin_options, connect, when
+from .admin_commands import DEFAULT_URL, admin_options, connect, url_option, when
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, print_json, print_renderable
 from .server_errors import server_errors
 from .sim_access import sim_client, sim_token_option
@@ -246,7 +246,7 @@ def daily_reset(at: str, url: str | None, admin_token: str | None, as_json: bool
     help="The phone's texts and calls, or the authenticator app's code.  [default: what the user's pending "
     "login asks for; with none, the phone if the user has a number]",
 )
-@click.option("--url", envvar="SLS_URL", show_envvar=True, metavar="URL", help=GATEWAY_URL_HELP)
+@url_option(GATEWAY_URL_HELP)
 @sim_token_option
 @click.option("--json", "as_json", is_flag=True, help='Print {"code": ...} instead of the digits.')
 def latest_code(

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .admin_commands import admin_options, bearer, connect
+from .admin_commands import admin_options, connect, token_option
 from .output import CliError, note, print_json, print_renderable, table
 from .server_errors import server_errors
 
@@ -51,13 +51,10 @@ def _number(value: float) -> str:
     multiple=True,
     help="Only metrics whose name contains TEXT; repeated, any of them: --name login --name lockouts.",
 )
-@click.option(
+@token_option(
     "--metrics-token",
-    envvar="SLS_METRICS_TOKEN",
-    show_envvar=True,
-    metavar="TOKEN",
-    callback=bearer,
-    help="Bearer token of /metrics, when the server sets SLS_METRICS_TOKEN.",
+    "SLS_METRICS_TOKEN",
+    "Bearer token of /metrics, when the server sets SLS_METRICS_TOKEN.",
 )
 @admin_options
 def metrics(

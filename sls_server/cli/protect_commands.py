@@ -6,7 +6,8 @@ unlock|reset`` in ``device_state``.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -14,9 +15,23 @@ from .admin_client import segment
 from .admin_commands import admin_options, call, show_record, user
 from .output import print_json, print_renderable, table
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 
 def _user_path(username: str, tail: str) -> str:
     return f"/admin/v1/users/{segment(username)}/{tail}"
+
+
+def allowlist_arguments(clear_help: str, metavar: str | None = None) -> Callable[[F], F]:
+    """ENTRIES and --clear, what :func:`allowlist_change` reads: the arguments of each command that shows or
+    replaces an IP allowlist (a user's, an account's, the user's own); ``clear_help`` says what --clear
+    leaves."""
+
+    def declare(func: F) -> F:
+        func = click.option("--clear", is_flag=True, help=clear_help)(func)
+        return click.argument("entries", nargs=-1, metavar=metavar)(func)
+
+    return declare
 
 
 def allowlist_change(entries: tuple[str, ...], clear: bool) -> dict[str, Any] | None:
@@ -129,8 +144,7 @@ def enable(username: str, url: str | None, admin_token: str | None, as_json: boo
 
 @user.command("allowlist")
 @click.argument("username")
-@click.argument("entries", nargs=-1)
-@click.option("--clear", is_flag=True, help="Remove every entry: the user may log in from anywhere again.")
+@allowlist_arguments("Remove every entry: the user may log in from anywhere again.")
 @admin_options
 def allowlist(
     username: str,

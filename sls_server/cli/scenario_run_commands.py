@@ -15,7 +15,7 @@ from click.core import ParameterSource
 
 from . import demofile
 from .admin_client import AdminClient, ApiError
-from .admin_commands import admin_token_option, bearer, connect, server_url
+from .admin_commands import admin_token_option, connect, server_url, token_option
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
@@ -37,10 +37,11 @@ seed_option = click.option(
 )
 server_token_option = admin_token_option("The server's admin token (with --server).")
 
-sim_token_option = click.option(
-    "--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN", callback=bearer,
-    help="The server's /sim/v1 token, if it sets one (with --server).  [default: demo.json's, on its demo]",
-)  # fmt: skip
+sim_token_option = token_option(
+    "--sim-token",
+    "SLS_SIM_TOKEN",
+    "The server's /sim/v1 token, if it sets one (with --server).  [default: demo.json's, on its demo]",
+)
 
 
 def _server_given(server: str | None) -> str | None:

@@ -5,6 +5,7 @@ need a fresh step-up (``sls stepup``), inside a session kept as ``session_comman
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -15,7 +16,7 @@ from .answering import WHY_NO_TEXT, Answerer
 from .app_unlock import Given
 from .login_view import tools
 from .output import CliError, print_json, print_renderable, table
-from .protect_commands import allowlist_change
+from .protect_commands import allowlist_arguments, allowlist_change
 from .reading import ask
 from .server_errors import server_errors
 from .session_commands import session_api, session_client, session_options
@@ -159,8 +160,7 @@ def change_password(
 
 
 @click.command("my-allowlist")
-@click.argument("entries", nargs=-1, metavar="[ADDRESS|CIDR]...")
-@click.option("--clear", is_flag=True, help="Turn IP Restrictions off: log in from any address again.")
+@allowlist_arguments("Turn IP Restrictions off: log in from any address again.", metavar="[ADDRESS|CIDR]...")
 @session_options
 @admin_options
 def my_allowlist(
@@ -204,15 +204,21 @@ def my_allowlist(
     click.echo(f"Your address, as the server sees it: {result.get('your_address') or 'unknown'}", err=True)
 
 
+def _texts(answerer: Answerer, number: str) -> list[dict[str, Any]]:
+    """The texts on the simulated phone ``number``, newest first: read before the code is asked for and
+    after, so the code found is the one this change sent."""
+    path = f"/sim/v1/phones/{segment(number)}/messages"
+    texts: list[dict[str, Any]] = answerer.sim.request("GET", path)["messages"]
+    return texts
+
+
 def _texts_on(answerer: Answerer, number: str) -> set[str]:
     """The texts on the simulated phone before the code was asked for: the code is in none of them."""
-    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
-    return {str(m["id"]) for m in messages}
+    return {str(m["id"]) for m in _texts(answerer, number)}
 
 
 def _texted_code(answerer: Answerer, number: str, seen: set[str]) -> str:
-    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
-    for message in messages:  # newest first
+    for message in _texts(answerer, number):  # newest first
         if (
             message.get("purpose") == "phone_change"
             and message.get("code")

@@ -56,58 +56,43 @@ class ServerCommand(click.Command):
         return super().parse_args(ctx, args)
 
 
+def _listening_option(
+    flag: str, envvar: str, default: Any, help_text: str, type_: click.IntRange | None = None
+) -> Callable[[F], F]:
+    """One server option read from its variable, its default and the variable shown in ``--help``: how
+    ``--host``, ``--port``, ``--workers`` and ``--threads`` are each declared, so they never differ in it."""
+    return click.option(
+        flag, type=type_, default=default, envvar=envvar, show_default=True, show_envvar=True, help=help_text
+    )
+
+
 def host_option(help_text: str = "Address to listen on; 0.0.0.0 for every interface.") -> Callable[[F], F]:
     """``--host`` (or ``SLS_HOST``), the address a server listens on: one declaration for ``serve``, ``demo``
     and the server ``sls scenario demo`` starts of its own, so the default and the variable never differ."""
-    return click.option(
-        "--host",
-        default="127.0.0.1",
-        envvar="SLS_HOST",
-        show_default=True,
-        show_envvar=True,
-        help=help_text,
-    )
+    return _listening_option("--host", "SLS_HOST", "127.0.0.1", help_text)
 
 
 def port_option(default: int = 8000) -> Callable[[F], F]:
     """``--port`` (or ``SLS_PORT``): ``serve`` and ``demo`` listen on 8000 by default, ``gateway`` on 5000
     (where the real gateway listens); the variable is read by each the same way."""
-    return click.option(
-        "--port",
-        type=click.IntRange(0, 65535),
-        default=default,
-        envvar="SLS_PORT",
-        show_default=True,
-        show_envvar=True,
-        help="TCP port; 0 picks a free one.",
+    return _listening_option(
+        "--port", "SLS_PORT", default, "TCP port; 0 picks a free one.", click.IntRange(0, 65535)
     )
 
 
 def workers_option(func: F) -> F:
     """``--workers`` (or ``SLS_WORKERS``): gunicorn worker processes."""
-    return click.option(
-        "--workers",
-        type=click.IntRange(1, 64),
-        default=2,
-        envvar="SLS_WORKERS",
-        show_default=True,
-        show_envvar=True,
-        help="gunicorn worker processes.",
+    return _listening_option(
+        "--workers", "SLS_WORKERS", 2, "gunicorn worker processes.", click.IntRange(1, 64)
     )(func)
 
 
 def threads_option(func: F) -> F:
     """``--threads`` (or ``SLS_THREADS``, a setting `sls config` lists): threads per worker, and with them
     the budget of long-held requests (``long_held``)."""
-    return click.option(
-        "--threads",
-        type=click.IntRange(1, 64),
-        default=4,
-        envvar="SLS_THREADS",
-        show_default=True,
-        show_envvar=True,
-        help="Threads per worker.",
-    )(func)
+    return _listening_option("--threads", "SLS_THREADS", 4, "Threads per worker.", click.IntRange(1, 64))(
+        func
+    )
 
 
 def server_options(func: F) -> F:

@@ -15,7 +15,7 @@ import click
 
 from . import login_state
 from .admin_client import AdminClient, segment
-from .admin_commands import admin_options, bearer, connect, sessions_table, show_record
+from .admin_commands import admin_options, connect, sessions_table, show_record, token_option
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_commands import finish
@@ -35,13 +35,8 @@ def session_options(func: F) -> F:
     func = click.option(
         "--user", "username", metavar="USERNAME", help="Whose kept session.  [default: the last]"
     )(func)
-    return click.option(
-        "--token",
-        envvar="SLS_SESSION_TOKEN",
-        show_envvar=True,
-        metavar="TOKEN",
-        callback=bearer,
-        help="The session token.  [default: the one `sls login` kept]",
+    return token_option(
+        "--token", "SLS_SESSION_TOKEN", "The session token.  [default: the one `sls login` kept]"
     )(func)
 
 

@@ -12,40 +12,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import click
-
 from . import demofile
 from .admin_client import AdminClient
-from .admin_commands import URL_HELP, bearer, connect
+from .admin_commands import connect, server_json_option, token_option, url_option
 from .server_errors import server_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def sim_token_option(func: F) -> F:
-    return click.option(
+    return token_option(
         "--sim-token",
-        envvar="SLS_SIM_TOKEN",
-        show_envvar=True,
-        metavar="TOKEN",
-        callback=bearer,
-        help="Bearer token of /sim/v1, when the server sets SLS_SIM_TOKEN.  [default: demo.json's]",
+        "SLS_SIM_TOKEN",
+        "Bearer token of /sim/v1, when the server sets SLS_SIM_TOKEN.  [default: demo.json's]",
     )(func)
 
 
 def sim_options(func: F) -> F:
     """--url, --sim-token and --json; the /sim routes need no admin token."""
-    func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
-        func
-    )
-    func = sim_token_option(func)
-    return click.option(
-        "--url",
-        envvar="SLS_URL",
-        show_envvar=True,
-        metavar="URL",
-        help=URL_HELP,
-    )(func)
+    return url_option()(sim_token_option(server_json_option(func)))
 
 
 def sim_client(url: str | None, sim_token: str | None) -> AdminClient:

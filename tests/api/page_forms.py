@@ -11,6 +11,7 @@ from typing import Any
 
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 
 def csrf(html: str) -> str:
@@ -104,6 +105,16 @@ class Console:
         answer = self.client.post(path, json=body or {}, headers={"X-CSRF-Token": self.token})
         assert answer.status_code == status, answer.get_json()
         return answer.get_json()  # type: ignore[no-any-return]
+
+    def load(self, document: bytes, *, replace: bool) -> TestResponse:
+        """A saved world loaded as the console's Load sends it: the file's bytes as they are (JSON or not),
+        with the page's CSRF token; the answer, whatever its status, for the test to judge."""
+        return self.client.post(
+            "/trainer/state/import?replace=true" if replace else "/trainer/state/import",
+            data=document,
+            content_type="application/json",
+            headers={"X-CSRF-Token": self.token},
+        )
 
 
 def admin(client: FlaskClient, headers: dict[str, str], path: str, status: int = 200) -> Any:

@@ -21,9 +21,10 @@ import pytest
 from conftest import EnrolledUser, trail
 from device_race_kit import ADMIN, race_once
 from flask.testing import FlaskClient
+from kill_kit import CUTS, cut_after, deleted_and_cut
 from test_state_races import assert_refused_from_outside
 from test_state_transfer import export
-from test_user_deletion_resumed import CUTS, WorkerKilled, keys_of
+from test_user_deletion_resumed import keys_of
 
 DESK = {"account_id": "desk-1", "users": ["alice"], "ip_allowlist": ["203.0.113.0/24"]}
 
@@ -31,22 +32,8 @@ DESK = {"account_id": "desk-1", "users": ["alice"], "ip_allowlist": ["203.0.113.
 def cut_account_deletion(client: FlaskClient, monkeypatch: pytest.MonkeyPatch, cut: str) -> None:
     """``DELETE /admin/v1/accounts/desk-1`` cut right after the store deleted the account's record."""
     store = client.application.extensions["sls"].store
-    real_remove = store.access.remove_account
-    cuts: list[str] = []
-
-    def remove_then_die(*args: Any, **kwargs: Any) -> Any:
-        answer = real_remove(*args, **kwargs)
-        if not cuts:
-            cuts.append(cut)
-            raise CUTS[cut]()
-        return answer
-
-    monkeypatch.setattr(store.access, "remove_account", remove_then_die)
-    if cut == "worker_killed":
-        with pytest.raises(WorkerKilled):
-            client.delete("/admin/v1/accounts/desk-1", headers=ADMIN)
-    else:
-        assert client.delete("/admin/v1/accounts/desk-1", headers=ADMIN).status_code == 503
+    cuts = cut_after(monkeypatch, store.access, "remove_account", cut)
+    deleted_and_cut(client, "/admin/v1/accounts/desk-1", ADMIN, cut)
     assert cuts == [cut]
     assert client.get("/admin/v1/accounts/desk-1", headers=ADMIN).status_code == 404  # the record went
 

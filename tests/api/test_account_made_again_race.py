@@ -8,12 +8,24 @@ Redis (``kill_kit.race_once``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from conftest import EnrolledUser
 from device_race_kit import ADMIN, race_once
+from flask.testing import FlaskClient
 
 DESK = {"account_id": "U1234567", "users": ["alice"]}
 HERE = f"/admin/v1/accounts/{DESK['account_id']}"
+
+
+def _made_again_by(other: FlaskClient) -> Callable[[], list[int]]:
+    """What ``other`` (another request's client) does while the race holds one: deletes the account and makes
+    the id again with alice in it; the two statuses."""
+    return lambda: [
+        other.delete(HERE, headers=ADMIN).status_code,
+        other.post("/admin/v1/accounts", json=DESK, headers=ADMIN).status_code,
+    ]
 
 
 def test_a_user_added_while_the_account_was_made_again_with_them_is_added(
@@ -24,13 +36,7 @@ def test_a_user_added_while_the_account_was_made_again_with_them_is_added(
     client = alice.client
     app = client.application
     assert client.post("/admin/v1/accounts", json={**DESK, "users": []}, headers=ADMIN).status_code == 201
-    other = app.test_client()
-
-    def made_again() -> list[int]:
-        return [
-            other.delete(HERE, headers=ADMIN).status_code,
-            other.post("/admin/v1/accounts", json=DESK, headers=ADMIN).status_code,
-        ]
+    made_again = _made_again_by(app.test_client())
 
     raced = race_once(monkeypatch, app.extensions["sls"].store.access, "incarnation", made_again)
     added = client.post(f"{HERE}/users", json={"username": "alice"}, headers=ADMIN)
@@ -47,13 +53,7 @@ def test_an_account_made_again_while_it_was_being_created_is_told_and_left_stand
     account" that is the same one), and takes back nothing of the other's account."""
     client = alice.client
     app = client.application
-    other = app.test_client()
-
-    def made_again() -> list[int]:
-        return [
-            other.delete(HERE, headers=ADMIN).status_code,
-            other.post("/admin/v1/accounts", json=DESK, headers=ADMIN).status_code,
-        ]
+    made_again = _made_again_by(app.test_client())
 
     raced = race_once(monkeypatch, app.extensions["sls"].store.access, "create_account", made_again)
     created = client.post("/admin/v1/accounts", json=DESK, headers=ADMIN)
@@ -75,14 +75,8 @@ def test_an_account_made_again_twice_while_a_user_was_added_is_told_so(
     app = client.application
     access = app.extensions["sls"].store.access
     assert client.post("/admin/v1/accounts", json={**DESK, "users": []}, headers=ADMIN).status_code == 201
-    other = app.test_client()
+    made_again = _made_again_by(app.test_client())
     seen: list[int] = []
-
-    def made_again() -> list[int]:
-        return [
-            other.delete(HERE, headers=ADMIN).status_code,
-            other.post("/admin/v1/accounts", json=DESK, headers=ADMIN).status_code,
-        ]
 
     def second_read(*_: object) -> bool:
         """The add's second read of the account's making (the first after this is its link's look)."""

@@ -184,12 +184,11 @@ def test_every_answer_of_an_ib_key_flow_is_exactly_its_shape(strict: Flask) -> N
     _json(c.get(f"/sim/v1/ibkey/{app}"))
     started = world.login("alice")
     bound = {"X-Login-Token": started["login_token"]}
-    note = world.note_for(app, started["txn_id"])
-    _json(world.approve(app, note, started["factor"]["match"], **UNLOCK["android"]))
+    _json(world.answer(app, started, "approve", **UNLOCK["android"]))
     polled = _json(c.get(f"/api/v1/auth/login/{started['txn_id']}", headers=bound))
     assert polled["state"] == "authenticated" and "session" in polled
     denied = world.login("bob")
-    _json(world.deny(app, world.note_for(app, denied["txn_id"]), **UNLOCK["android"]))
+    _json(world.answer(app, denied, "deny", **UNLOCK["android"]))
     _json(c.put(f"/sim/v1/ibkey/{app}/settings", json={"notifications": False}))
     challenge = world.login("alice")["factor"]["challenge"]
     _json(world.respond(app, challenge, username="alice", **UNLOCK["android"]))

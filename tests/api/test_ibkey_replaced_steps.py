@@ -40,8 +40,8 @@ def test_an_activation_refused_at_its_password_step_leaves_the_old_ib_key_workin
     assert world.device("alice", old)["status"] == "active"
     assert world.device("alice", new)["status"] == "pending_activation"
 
-    note = world.note_for(old, step["txn_id"])  # the step-up's push is still the old phone's to answer
-    assert world.approve(old, note, step["factor"]["match"], **PIN).status_code == 200
+    # the step-up's push is still the old phone's to answer
+    assert world.answer(old, step, "approve", **PIN).status_code == 200
     world.client.put("/admin/v1/users/alice/ip-allowlist", json={"ip_allowlist": []}, headers=world.headers)
     assert _verify(world, auth, txn_id=step["txn_id"]).get_json()["state"] == "verified"
 
@@ -72,8 +72,7 @@ def test_a_step_up_on_a_replaced_ib_key_refuses_every_response_and_an_approval_e
     auth = _session(world, old)
     challenge = _verify(world, auth, purpose="withdrawal", type="ibkey", mode="challenge").get_json()
     approved = _verify(world, auth, purpose="withdrawal").get_json()  # the newer step-up of the session
-    note = world.note_for(old, approved["txn_id"])
-    assert world.approve(old, note, approved["factor"]["match"], **PIN).status_code == 200
+    assert world.answer(old, approved, "approve", **PIN).status_code == 200
     new = world.enrol("alice", "android")["device_id"]
     assert world.activate(new, "alice", world.code(PHONES["alice"]), **PIN).status_code == 200
 

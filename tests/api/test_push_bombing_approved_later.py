@@ -65,8 +65,7 @@ def test_an_ordinary_login_approved_is_collected_by_its_own_client_only(
     world = World(client, admin_headers)
     app = world.activated_user("alice", "android")
     started = world.login("alice")
-    note = world.note_for(app, started["txn_id"])
-    assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
+    assert world.answer(app, started, "approve", pin="12ab").status_code == 200
     assert world.events("login.succeeded", "alice") == []
 
 

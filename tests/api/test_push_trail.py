@@ -4,10 +4,29 @@ address of the login that sent it (the trainer's feed reads an approval of an at
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ibkey_world import PASSWORD, PHONES, World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
 from sls_server.web.event_words import sentence
+
+ATTACKER = {"REMOTE_ADDR": "198.51.100.77"}
+
+
+def _attackers_login(world: World) -> dict[str, Any]:
+    """alice's password typed at the attacker's address: a login whose push her phone gets."""
+    started: dict[str, Any] = world.client.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, environ_base=ATTACKER
+    ).get_json()
+    return started
+
+
+def _pick_a_wrong_number(world: World, app: str, txn: dict[str, Any]) -> None:
+    """alice picks a number other than the one ``txn`` (a login or a step-up) shows, on its push: refused
+    (401), number matching ending it."""
+    note = world.note_for(app, txn["txn_id"])
+    wrong = next(c for c in note["candidates"] if c != txn["factor"]["match"])
+    assert world.approve(app, note, wrong, pin="12ab").status_code == 401
 
 
 def test_events_tell_the_story_without_secrets(world: World) -> None:
@@ -32,11 +51,8 @@ def test_a_push_answer_carries_the_address_of_the_login_that_sent_it(world: Worl
     tells an approval of an attacker's login as the attacker's success; the phone's address is
     ``detail.answered_from``."""
     app = world.activated_user("alice", "android")
-    attacker = {"REMOTE_ADDR": "198.51.100.77"}
     for answer in ("approve", "deny"):
-        started = world.client.post(
-            "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, environ_base=attacker
-        ).get_json()
+        started = _attackers_login(world)
         answered = world.answer(app, started, answer, pin="12ab")
         assert answered.status_code == 200, answered.get_json()
     for type_ in ("push.sent", "push.approved", "push.denied"):
@@ -75,13 +91,8 @@ def test_a_wrong_number_picked_is_recorded_at_the_login_s_address_as_number_matc
     attacker's login. It is at the login's address now, as the approval and the denial are, the phone's in
     ``answered_from``, and ``wrong_number`` says what it was."""
     app = world.activated_user("alice", "android")
-    attacker = {"REMOTE_ADDR": "198.51.100.77"}
-    started = world.client.post(
-        "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, environ_base=attacker
-    ).get_json()
-    note = world.note_for(app, started["txn_id"])
-    wrong = next(c for c in note["candidates"] if c != started["factor"]["match"])
-    assert world.approve(app, note, wrong, pin="12ab").status_code == 401
+    started = _attackers_login(world)
+    _pick_a_wrong_number(world, app, started)
     [failed] = world.events("login.second_factor_failed", "alice")
     assert failed["ip"] == "198.51.100.77", failed
     assert failed["detail"] == {"attempts_left": 0, "answered_from": "127.0.0.1", "wrong_number": True}
@@ -99,9 +110,7 @@ def test_a_wrong_number_picked_for_a_step_up_says_what_it_confirmed(world: World
     assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
     bearer = {"Authorization": f"Bearer {world.poll(started['txn_id'])['session']['token']}"}
     opened = world.client.post("/api/v1/verify", json={"purpose": "withdrawal"}, headers=bearer).get_json()
-    note = world.note_for(app, opened["txn_id"])
-    wrong = next(c for c in note["candidates"] if c != opened["factor"]["match"])
-    assert world.approve(app, note, wrong, pin="12ab").status_code == 401
+    _pick_a_wrong_number(world, app, opened)
     [failed] = world.events("login.second_factor_failed", "alice")
     assert failed["detail"]["purpose"] == "withdrawal", failed
     assert sentence(failed, frozenset()).startswith(
@@ -116,16 +125,11 @@ def test_wrong_picks_on_an_attacker_s_pushes_do_not_disable_her_ib_key(world: Wo
     her own phone. A wrong pick is signed by her own key: no guess at the device, but number matching ending
     a login, which is the defence working. It ends that login, is in the trail, and strikes nothing."""
     app = world.activated_user("alice", "android")
-    attacker = {"REMOTE_ADDR": "198.51.100.77"}
     for _ in range(12):
         # past the push window each time: the limit (3 per window here) would ask for challenge/response
         world.client.post("/admin/v1/clock", json={"advance_s": 601}, headers=world.headers)
-        started = world.client.post(
-            "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, environ_base=attacker
-        ).get_json()
-        note = world.note_for(app, started["txn_id"])
-        wrong = next(c for c in note["candidates"] if c != started["factor"]["match"])
-        assert world.approve(app, note, wrong, pin="12ab").status_code == 401
+        started = _attackers_login(world)
+        _pick_a_wrong_number(world, app, started)
         assert world.poll(started["txn_id"])["state"] == "expired"  # number matching ended it
     assert len(world.events("login.second_factor_failed", "alice")) == 12
     assert world.events("device.locked", "alice") == []

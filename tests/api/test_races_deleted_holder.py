@@ -36,6 +36,17 @@ def _deleting(app: Flask, username: str) -> Callable[[], int]:
     return lambda: int(app.test_client().delete(f"/admin/v1/users/{username}", headers=ADMIN).status_code)
 
 
+def _deleted_as_the_turn_ends(
+    monkeypatch: pytest.MonkeyPatch, app: Flask, device_id: str, username: str
+) -> list[int]:
+    """``username`` deleted by another request right after the next change of ``device_id`` gives back the
+    device's turn, before the change's event and notice; the deletion's status (``race_once``'s answers)."""
+    devices = app.extensions["sls"].store.devices
+    return race_once(
+        monkeypatch, devices, "end_turn", _deleting(app, username), lambda ref, _t: ref == device_id
+    )
+
+
 def _nothing_told_after_the_deletion(client: FlaskClient, username: str, raced: list[int]) -> None:
     """The racing deletion ran (200) or met the turn (429, its pauses skipped: sent again now); either way
     the user's last event is their deletion: nothing recorded about them, no text sent to them, after it."""
@@ -60,10 +71,7 @@ def test_a_user_deleted_as_a_share_of_them_ends_is_told_nothing_after(
     client = app.test_client()
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
     _bob_with_a_phone(client)
-    devices = app.extensions["sls"].store.devices
-    raced = race_once(
-        monkeypatch, devices, "end_turn", _deleting(app, "bob"), lambda ref, _t: ref == alice.device_id
-    )
+    raced = _deleted_as_the_turn_ends(monkeypatch, app, alice.device_id, "bob")
     shared = _share(client, "bob", alice.device_id)
     assert shared.status_code == 201, shared.get_json()
     _nothing_told_after_the_deletion(client, "bob", raced)
@@ -139,10 +147,7 @@ def test_an_owner_deleted_as_her_revoke_ends_is_told_nothing_after(
     app = create_app(app_config)
     client = app.test_client()
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    devices = app.extensions["sls"].store.devices
-    raced = race_once(
-        monkeypatch, devices, "end_turn", _deleting(app, "alice"), lambda ref, _t: ref == alice.device_id
-    )
+    raced = _deleted_as_the_turn_ends(monkeypatch, app, alice.device_id, "alice")
     revoked = client.delete(f"/admin/v1/users/alice/devices/{alice.device_id}", headers=ADMIN)
     assert revoked.status_code == 200, revoked.get_json()
     _nothing_told_after_the_deletion(client, "alice", raced)
@@ -162,10 +167,7 @@ def test_an_owner_deleted_as_her_card_locks_itself_is_told_nothing_after(
     client = app.test_client()
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
     assert [_wrong_pin(client, alice).status_code for _ in range(2)] == [403, 403]
-    devices = app.extensions["sls"].store.devices
-    raced = race_once(
-        monkeypatch, devices, "end_turn", _deleting(app, "alice"), lambda ref, _t: ref == alice.device_id
-    )
+    raced = _deleted_as_the_turn_ends(monkeypatch, app, alice.device_id, "alice")
     assert _wrong_pin(client, alice).get_json()["error"] == "wrong_pin"  # its last try: locked now
     _nothing_told_after_the_deletion(client, "alice", raced)
     assert "card.pin_locked" in [e["type"] for e in trail(client, ADMIN, user="alice")]
@@ -181,10 +183,7 @@ def test_an_owner_deleted_as_her_card_is_reset_is_told_nothing_after(
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
     for _ in range(3):
         _wrong_pin(client, alice)
-    devices = app.extensions["sls"].store.devices
-    raced = race_once(
-        monkeypatch, devices, "end_turn", _deleting(app, "alice"), lambda ref, _t: ref == alice.device_id
-    )
+    raced = _deleted_as_the_turn_ends(monkeypatch, app, alice.device_id, "alice")
     reset = client.post(f"/admin/v1/devices/{alice.device_id}/reset", headers=ADMIN)
     assert reset.status_code == 200, reset.get_json()
     _nothing_told_after_the_deletion(client, "alice", raced)
@@ -209,10 +208,7 @@ def test_an_owner_deleted_as_her_cards_keypad_locks_it_is_told_nothing_after(
         pressed = client.post(url, json={"key": key, **({"state": state} if state else {})}, headers=headers)
         assert pressed.status_code == 200, pressed.get_json()
         state = pressed.get_json()["state"]
-    devices = app.extensions["sls"].store.devices
-    raced = race_once(
-        monkeypatch, devices, "end_turn", _deleting(app, "alice"), lambda ref, _t: ref == alice.device_id
-    )
+    raced = _deleted_as_the_turn_ends(monkeypatch, app, alice.device_id, "alice")
     locked = client.post(url, json={"key": "OK", "state": state}, headers=headers)
     assert locked.status_code == 200 and locked.get_json()["locked"], locked.get_json()
     _nothing_told_after_the_deletion(client, "alice", raced)

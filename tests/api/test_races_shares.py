@@ -49,6 +49,16 @@ def devices_of(client: FlaskClient, username: str) -> list[str]:
     return [d["device_id"] for d in listed.get_json().get("devices", [])]
 
 
+def alice_and_bob(app_config: dict[str, Any]) -> tuple[Flask, FlaskClient, EnrolledUser]:
+    """An app of the test's own (a race patches its store), alice with a card and bob with his: the world
+    each race here starts from; the app, its client and alice."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    EnrolledUser(client, ADMIN, "bob", "5678")
+    return app, client, alice
+
+
 def test_two_shares_of_one_user_at_once_share_once(
     app_config: dict[str, Any], after_first_read: RaceAfterRead
 ) -> None:
@@ -56,10 +66,7 @@ def test_two_shares_of_one_user_at_once_share_once(
     again (was: bob twice in ``shared_with``, two ``device.shared`` events and two notices). The one landing
     second answers what a repeated share answers (the card, 201 as every share), and writes, records and
     sends nothing."""
-    app = create_app(app_config)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    EnrolledUser(client, ADMIN, "bob", "5678")
+    app, client, alice = alice_and_bob(app_config)
     raced = after_first_read(app, alice.device_id, lambda: share(app.test_client(), "bob", alice.device_id))
     done = share(client, "bob", alice.device_id)
     assert raced[0].status_code == 201, raced[0].get_json()
@@ -76,10 +83,7 @@ def test_a_share_racing_the_owners_revoke_is_refused(
     """The share read the card active; alice revoked it before the share's write. The card is judged again
     as written: 400 naming ``share_device_id``, as a share of a revoked card is, and nothing changed (was
     201: bob given a revoked card, a ``device.shared`` event and a notice for it)."""
-    app = create_app(app_config)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    EnrolledUser(client, ADMIN, "bob", "5678")
+    app, client, alice = alice_and_bob(app_config)
     path = f"/admin/v1/users/alice/devices/{alice.device_id}"
     raced = after_first_read(app, alice.device_id, lambda: app.test_client().delete(path, headers=ADMIN))
     done = share(client, "bob", alice.device_id)
@@ -95,10 +99,7 @@ def test_a_share_racing_the_owners_deletion_is_unknown_device(
 ) -> None:
     """Alice, and her card with her, deleted after the share read the card: 404 ``unknown_device`` (the
     compare-and-set finds no card), bob given nothing."""
-    app = create_app(app_config)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    EnrolledUser(client, ADMIN, "bob", "5678")
+    app, client, alice = alice_and_bob(app_config)
     raced = after_first_read(
         app, alice.device_id, lambda: app.test_client().delete("/admin/v1/users/alice", headers=ADMIN)
     )
@@ -114,10 +115,7 @@ def test_a_share_racing_the_users_deletion_leaves_the_card_as_it_was(
 ) -> None:
     """Bob deleted after the share read the card: his name is taken off the card again (404
     ``unknown_user``), so a user created later under his name is not on it."""
-    app = create_app(app_config)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    EnrolledUser(client, ADMIN, "bob", "5678")
+    app, client, alice = alice_and_bob(app_config)
     raced = after_first_read(
         app, alice.device_id, lambda: app.test_client().delete("/admin/v1/users/bob", headers=ADMIN)
     )
@@ -138,10 +136,7 @@ def test_a_sharer_taken_off_while_being_shared_ends_on_the_card_and_in_his_list_
     trail ending on ``device.shared``). The revoke meeting the held turn is 429 ``device_busy`` (its pauses
     skipped, not waited)."""
     monkeypatch.setattr("sls_server.turns._pause", lambda _s: None)
-    app = create_app(app_config)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    EnrolledUser(client, ADMIN, "bob", "5678")
+    app, client, alice = alice_and_bob(app_config)
     users = app.extensions["sls"].store.users
     real = users.add_device
     answers: list[Any] = []
@@ -169,10 +164,7 @@ def test_a_share_while_the_sharer_is_being_taken_off_ends_on_the_card_and_in_his
     list. The taking off holds the card's turn through its list's write, so the share is 429
     ``device_busy`` (was 201: bob on the card again, then the card taken from his list)."""
     monkeypatch.setattr("sls_server.turns._pause", lambda _s: None)
-    app = create_app(app_config)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    EnrolledUser(client, ADMIN, "bob", "5678")
+    app, client, alice = alice_and_bob(app_config)
     assert share(client, "bob", alice.device_id).status_code == 201
     users = app.extensions["sls"].store.users
     real = users.remove_device
@@ -202,10 +194,7 @@ def test_a_share_landing_while_the_user_is_deleted_leaves_no_name_on_the_card(
     card to him lands before his record goes. The deletion's last step answers the devices his list held as
     it went, and he is taken off those that joined since (was: the card left naming a user that is gone,
     whom a user created again under the name would inherit, a share to them answered "shared already")."""
-    app = create_app(app_config)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    EnrolledUser(client, ADMIN, "bob", "5678")
+    app, client, alice = alice_and_bob(app_config)
     users = app.extensions["sls"].store.users
     real = users.revoke
     answers: list[Any] = []

@@ -110,8 +110,7 @@ def test_an_ib_key_push_approved_after_another_tabs_step_up_completes_its_own_ta
     world = World(client, admin_headers)
     app = world.activated_user("alice", "android")
     started = world.login("alice")
-    note = world.note_for(app, started["txn_id"])
-    assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
+    assert world.answer(app, started, "approve", pin="12ab").status_code == 200
     token = world.poll(started["txn_id"])["session"]["token"]  # the poll sets the pages' session cookie
     tab_a, txn = _ask_by_push(world, app, "/account/withdrawal", {"amount": "250", "currency": "USD"})
     tab_b, other = _ask_by_push(world, app, "/account/withdrawal", {"amount": "7", "currency": "EUR"})

@@ -285,12 +285,7 @@ def test_a_saved_world_comes_back_after_a_reset(
     before = world(client, admin_headers)
     assert console.post("/trainer/reset")["reset"] is True
     assert admin(client, admin_headers, "/users")["users"] == []
-    loaded = client.post(
-        "/trainer/state/import?replace=true",
-        data=document,
-        content_type="application/json",
-        headers={"X-CSRF-Token": console.token},
-    )
+    loaded = console.load(document, replace=True)
     assert loaded.status_code == 200, loaded.get_json()
     assert loaded.get_json() == {
         "imported": {"users": 1, "devices": 1, "accounts": 0, "ibkey_apps": 0, "phones": 0},
@@ -321,12 +316,7 @@ def test_a_document_the_server_cannot_read_is_refused_and_the_world_stays_as_it_
     if document is None:
         other = admin(client, admin_headers, "/state/export") | {"key_check": "0" * 64, "users": []}
         document = json.dumps(other).encode()
-    refused = client.post(
-        "/trainer/state/import?replace=true",
-        data=document,
-        content_type="application/json",
-        headers={"X-CSRF-Token": console.token},
-    )
+    refused = console.load(document, replace=True)
     assert refused.status_code == 400, refused.get_json()
     assert refused.get_json()["field"] == field
     assert world(client, admin_headers) == before
@@ -339,12 +329,7 @@ def test_loading_a_world_beside_one_that_has_its_users_is_refused_whole(
     document = json.dumps(admin(client, admin_headers, "/state/export")).encode()
     console.post("/trainer/users", {"username": "dana", "password": PASSWORD, "device": {"type": "totp"}})
     before = world(client, admin_headers)
-    refused = client.post(
-        "/trainer/state/import",
-        data=document,
-        content_type="application/json",
-        headers={"X-CSRF-Token": console.token},
-    )
+    refused = console.load(document, replace=False)
     assert refused.status_code == 409 and refused.get_json()["error"] == "conflict"
     assert world(client, admin_headers) == before
 
@@ -361,11 +346,6 @@ def test_a_world_larger_than_any_other_request_body_loads(
     document = client.post("/trainer/state/export", headers={"X-CSRF-Token": console.token}).get_data()
     assert len(document) > 64 * 1024
     console.post("/trainer/reset")
-    loaded = client.post(
-        "/trainer/state/import",
-        data=document,
-        content_type="application/json",
-        headers={"X-CSRF-Token": console.token},
-    )
+    loaded = console.load(document, replace=False)
     assert loaded.status_code == 200, loaded.get_json()
     assert len(admin(client, admin_headers, "/users")["users"]) == 120

@@ -21,13 +21,10 @@ from conftest import EnrolledUser, trail
 from device_race_kit import ADMIN, race_once
 from flask import Flask
 from flask.testing import FlaskClient
-from kill_kit import WorkerKilled
+from kill_kit import CUTS, WorkerKilled, cut_after, deleted_and_cut
 
-from sls_server.errors import StoreUnavailable
 from sls_server.store import connect
 
-#: How the deletion is cut: Redis gone for good (the request answers 503), or the worker killed.
-CUTS: dict[str, Callable[[], BaseException]] = {"redis_lost": StoreUnavailable, "worker_killed": WorkerKilled}
 HER_PLACE = "198.51.100.1"
 UNFINISHED = {
     "error": "device_busy",
@@ -67,22 +64,8 @@ def cut_deletion(
         "revoke",
         lambda: app.test_client().post("/admin/v1/users/alice/devices", json=share, headers=ADMIN),
     )
-    real_delete = store.users.delete
-    cuts: list[str] = []
-
-    def delete_then_die(*args: Any, **kwargs: Any) -> Any:
-        answer = real_delete(*args, **kwargs)
-        if not cuts:
-            cuts.append(cut)
-            raise CUTS[cut]()
-        return answer
-
-    monkeypatch.setattr(store.users, "delete", delete_then_die)
-    if cut == "worker_killed":
-        with pytest.raises(WorkerKilled):
-            client.delete("/admin/v1/users/alice", headers=ADMIN)
-    else:
-        assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code == 503
+    cuts = cut_after(monkeypatch, store.users, "delete", cut)
+    deleted_and_cut(client, "/admin/v1/users/alice", ADMIN, cut)
     assert shared[0].status_code == 201, shared[0].get_json()
     assert cuts == [cut]
     assert client.get("/admin/v1/users/alice", headers=ADMIN).status_code == 404  # the record went

@@ -16,14 +16,13 @@ def test_cli_drives_the_phone_over_http(plain_server: Any, tmp_path: Any) -> Non
     """``sls device activate|notifications|approve|ibkey-respond`` against a real ``sls serve``."""
     import requests
     from click.testing import CliRunner
-    from over_http_kit import ibkey_user_over_http
+    from over_http_kit import activation_code_over_http, ibkey_user_over_http
 
     from sls_server.cli.main import cli
 
     server = plain_server
     app = ibkey_user_over_http(server.url, "alice", PASSWORD, PHONES["alice"])
-    inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONES['alice']}/messages", timeout=10).json()
-    code = next(m["code"] for m in inbox["messages"] if "activation code" in m["text"])
+    code = activation_code_over_http(server.url, PHONES["alice"])
     env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url}
 
     def sls(*args: str) -> Any:

@@ -14,7 +14,7 @@ from cli_world import seeded
 from click.testing import CliRunner, Result
 from conftest import ADMIN_TOKEN
 from json_error_kit import json_error
-from over_http_kit import ibkey_user_over_http
+from over_http_kit import activation_code_over_http, ibkey_user_over_http
 from serve_processes import ServerProcess, fresh
 
 from sls_server.cli.main import cli
@@ -30,8 +30,7 @@ def test_the_cli_keys_the_iphones_passcode_and_sets_face_id(
 ) -> None:
     server = plain_server
     app = ibkey_user_over_http(server.url, "ivo", PASSWORD, PHONE, "ios")
-    inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONE}/messages", timeout=10).json()
-    code = next(m["code"] for m in inbox["messages"] if m["purpose"] == "ibkey_activation")
+    code = activation_code_over_http(server.url, PHONE)
     env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url}
 
     def sls(*args: str) -> Result:
@@ -101,8 +100,7 @@ def test_auto_for_an_iphone_not_in_the_demo_takes_passcode_and_says_when_it_is_m
 ) -> None:
     server = plain_server
     app = ibkey_user_over_http(server.url, "ivo", PASSWORD, PHONE, "ios")
-    inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONE}/messages", timeout=10).json()
-    code = next(m["code"] for m in inbox["messages"] if m["purpose"] == "ibkey_activation")
+    code = activation_code_over_http(server.url, PHONE)
     activation = {"username": "ivo", "password": PASSWORD, "activation_code": code, "passcode": PASSCODE}
     assert requests.post(f"{server.url}/sim/v1/ibkey/{app}/activate", json=activation, timeout=10).ok
     env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url, "SLS_ADMIN_TOKEN": ADMIN_TOKEN}

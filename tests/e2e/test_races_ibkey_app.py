@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from over_http_kit import device_busy, ibkey_user_over_http
+from over_http_kit import activation_code_over_http, device_busy, ibkey_user_over_http
 from serve_processes import ServerProcess
 
 pytestmark = pytest.mark.e2e
@@ -27,8 +27,7 @@ AT_ONCE = 20
 def _ibkey_app(base: str) -> str:
     """alice with an Android IB Key activated over HTTP (PIN :data:`PIN`); the phone's id."""
     app = ibkey_user_over_http(base, "alice", PASSWORD, PHONE)
-    inbox = requests.get(f"{base}/sim/v1/phones/{PHONE}/messages", timeout=30).json()
-    code = next(m["code"] for m in inbox["messages"] if "activation code" in m["text"])
+    code = activation_code_over_http(base, PHONE)
     activate = {"username": "alice", "password": PASSWORD, "activation_code": code, "pin": PIN}
     done = requests.post(f"{base}/sim/v1/ibkey/{app}/activate", json=activate, timeout=30)
     assert done.status_code == 200, done.text

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from conftest import EnrolledUser
+from document_paths import value_paths
 from flask import Flask
 from flask.testing import FlaskClient
 from fuzz_settings import fuzzing
@@ -42,18 +43,6 @@ hostile = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=6,
 )
-
-
-def _places(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every value's path in the document, containers and leaves."""
-    found = [path]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _places(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _places(value, (*path, index))
-    return found
 
 
 def _texts(node: Any) -> list[str]:
@@ -86,7 +75,7 @@ def _alike(value: Any, texts: list[str]) -> st.SearchStrategy[Any]:
 def _mutated(document: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     changed = copy.deepcopy(document)
     for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from(_places(changed)[1:]))
+        path = data.draw(st.sampled_from(value_paths(changed)))
         *head, last = path
         parent: Any = changed
         for step in head:

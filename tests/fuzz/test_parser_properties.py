@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from document_paths import value_paths
 from fuzz_settings import fuzzing
 from hypothesis import given
 from hypothesis import strategies as st
@@ -180,7 +181,7 @@ def test_a_scenario_with_a_value_changed_is_loaded_or_refused_with_its_problems(
     """Past the YAML: a scenario that parses, with one value of another type or range, meets the schema's
     checks and the cross-checks (durations, references, expectations), which must tell, not raise."""
     document = yaml.safe_load(data.draw(st.sampled_from(_LIBRARY_FILES)).read_text())
-    places = _places(document)
+    places = value_paths(document)
     for _ in range(data.draw(st.integers(1, 3))):
         *head, last = data.draw(st.sampled_from(places))
         parent = document
@@ -190,21 +191,10 @@ def test_a_scenario_with_a_value_changed_is_loaded_or_refused_with_its_problems(
             parent[last] = data.draw(_YAML_VALUES)
         except (IndexError, KeyError, TypeError):
             continue
-        places = _places(document)
+        places = value_paths(document)
     file = tmp_path_factory.mktemp("scenario") / "fuzzed.scenario.yaml"
     file.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8", errors="surrogatepass")
     try:
         load(file)
     except ScenarioInvalid as invalid:
         assert invalid.problems
-
-
-def _places(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    found = [path] if path else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _places(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _places(value, (*path, index))
-    return found
