@@ -1,9 +1,9 @@
-"""Accessibility checks of a page in Chromium, written here rather than taken from axe-core (which would
-be a download at test time): text contrast by the WCAG formula from the computed styles, the focus
-indicator of every element the Tab key reaches, target sizes, accessible names of form controls, what
-makes a narrow window scroll sideways, text lost to a reader's wider spacing, and the page's frame (lang,
-title, one h1, landmarks). Each check returns what fails, so a test asserts an empty list and its message
-names the offenders."""
+"""Accessibility checks of a page in Chromium, written here from WCAG (axe-core audits the pages beside
+them, independently, ``axe_kit.py``; these judge the text contrast axe leaves to review): text contrast by
+the WCAG formula from the computed styles, the focus indicator of every element the Tab key reaches, target
+sizes, accessible names of form controls, what makes a narrow window scroll sideways, text lost to a
+reader's wider spacing, and the page's frame (lang, title, one h1, landmarks). Each check returns what
+fails, so a test asserts an empty list and its message names the offenders."""
 
 from __future__ import annotations
 
