@@ -103,6 +103,17 @@ class World:
         assert answer.status_code == status, answer.text
         return note
 
+    def deny_push(self, app: str, note: dict[str, Any], pin: str = "12ab") -> None:
+        """Deny ``note`` (one of :meth:`notifications`) in the app with its PIN, as the user does on the
+        phone; asserted 200. One way for every test whose victim says no: each had written the request."""
+        answer = requests.post(
+            f"{self.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/deny",
+            json={"pin": pin},
+            headers=self.sim,
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+
     def card_response(self, device_id: str, pin: str, challenge: str) -> str:
         body = {"pin": pin, "challenge": challenge}
         return str(self.post(f"/sim/v1/dscplus/{device_id}/respond", body, admin=False)["response"])

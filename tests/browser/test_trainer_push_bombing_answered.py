@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import requests
 from playwright.sync_api import expect
 
 from sls_server.store import connect
@@ -19,16 +18,6 @@ from .pages_kit import PASSWORD, World, stage_attack
 from .test_trainer_console import sign_in
 
 NOT_OVER = re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
-
-
-def _deny(world: World, app: str, note: dict[str, Any]) -> None:
-    answer = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/deny",
-        json={"pin": "12ab"},
-        headers=world.sim,
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
 
 
 def test_every_bombing_push_answered_concludes_the_verdict(world: World, page: Any, redis_url: str) -> None:
@@ -47,14 +36,14 @@ def test_every_bombing_push_answered_concludes_the_verdict(world: World, page: A
     wrong = next(c for c in first["candidates"] if c != match)
     world.approve_push(app, wrong, txn=first["txn_id"], status=401)
     for note in middle:
-        _deny(world, app, note)
+        world.deny_push(app, note)
     feed = page.get_by_test_id("feed-event")
     expect(feed.filter(has_text="denied")).to_have_count(len(middle))  # the console has read those answers
     expect(feed.filter(has_text="picked the wrong number")).to_have_count(1)
     expect(verdict).to_have_text(NOT_OVER)  # one push still waits
     answered = page.get_by_test_id("attack-all-answered")
     expect(answered).to_have_count(0)
-    _deny(world, app, last)
+    world.deny_push(app, last)
     expect(verdict).to_have_text("The defences held.")
     expect(verdict).to_have_attribute("data-verdict", "defences_held")
     # the report's sentences were written while the pushes waited ("keeps waiting on them until ..."): the

@@ -59,7 +59,7 @@ def test_a_wrong_number_picked_ends_the_relay_s_wait_on_the_console(world: World
 def test_a_denied_push_ends_the_relay_s_wait_on_the_console(world: World, page: Any) -> None:
     app, _ = _relay_waiting(world, page)
     [note] = world.notifications(app)
-    world.post(f"/sim/v1/ibkey/{app}/notifications/{note['id']}/deny", {"pin": "12ab"}, admin=False)
+    world.deny_push(app, note)
 
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_text("The defences held.")

@@ -43,6 +43,6 @@ def test_her_approval_of_the_reset_turns_the_verdict(world: World, page: Any, re
 
 def test_her_denial_of_the_reset_ends_the_wait(world: World, page: Any) -> None:
     app, note, verdict = _reset_waiting(world, page)
-    world.post(f"/sim/v1/ibkey/{app}/notifications/{note['id']}/deny", {"pin": "12ab"}, admin=False)
+    world.deny_push(app, note)
     expect(verdict).to_have_text("The defences held.")
     expect(page.get_by_test_id("attack-late-refusal")).to_contain_text("denied the attacker's password reset")
