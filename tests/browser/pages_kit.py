@@ -230,6 +230,30 @@ def stage_attack(page: Any, victim: str, kind: str, password: str | None = None)
     page.get_by_test_id("attack-run").click()
 
 
+def not_over(victim: str) -> re.Pattern[str]:
+    """The attack card's verdict while a login the attack started waits on ``victim``'s phone (a push
+    bombing's, a relay's push, a SIM swap's reset): her answer, or the push's lifetime, decides it."""
+    waits = rf"^Not over yet: the attacker waits on {re.escape(victim)}'s phone until \d\d:\d\d UTC\.$"
+    return re.compile(waits)
+
+
+def attack_waiting(page: Any, victim: str, kind: str, password: str | None = None) -> Any:
+    """:func:`stage_attack`, then its report drawn waiting on ``victim``'s phone (``not_over``, marked
+    ``data-waiting``); the verdict, a locator. A test answers on her phone, reloads, or opens the attacker's
+    screen only after this: before the report is drawn, the attack's POST may not have written its logins
+    (a page opened meanwhile aborts it), and an answer could come before the card follows the wait."""
+    stage_attack(page, victim, kind, password)
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    expect(verdict).to_have_text(not_over(victim))
+    expect(verdict).to_have_attribute("data-waiting", "true")
+    return verdict
+
+
+def number_to_pick(page: Any) -> str:
+    """The number a relay's push needs, as the console's report says it (the attacker's screen shows it)."""
+    return str(page.get_by_test_id("attack-number").inner_text().rsplit(" ", 1)[-1])
+
+
 def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: str, number: str) -> None:
     """On the account page: a new phone number asked for, and the step-up it needs answered with the card;
     the page then waits for the code texted to the number."""
