@@ -262,6 +262,18 @@ def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: 
     verify_with_card(page, world, name, card_id, pin)
 
 
+def add_user_in_the_app(page: Any, world: World, owner: str, added: str) -> None:
+    """On ``owner``'s phone, IBKR Mobile's Add User sent for ``added``, in the broker's steps: the username
+    and password (the tests' one), then Continue. What the app answers (the activation form, a refusal) is
+    the test's to check; the steps were written out again in each Add User test."""
+    page.goto(f"{world.url}/sim/phone/{owner}")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    page.get_by_test_id("ibkey-add-toggle").click()
+    page.get_by_test_id("ibkey-add-username").fill(added)
+    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
+    page.get_by_test_id("ibkey-add-submit").click()
+
+
 def hold(page: Any, pattern: str) -> list[Any]:
     """Requests of ``page`` to ``pattern`` held from now on, unanswered, until the test lets each go on
     (``route.continue_()``, in the list's order) or the page closes; ``until_held`` waits for the first."""

@@ -10,13 +10,21 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World
+from .pages_kit import PASSWORD, World, add_user_in_the_app
 
 
 def _status(world: World, name: str, device_id: str) -> str:
     url = f"{world.url}/admin/v1/users/{name}/devices"
     listed = requests.get(url, headers=world.admin, timeout=10).json()
     return str(next(d["status"] for d in listed["devices"] if d["device_id"] == device_id))
+
+
+def _add_user_on_the_page(world: World, page: Any, owner: str, added: str) -> Any:
+    """Add User sent on ``owner``'s phone for ``added``: the activation form it opens, titled for them."""
+    add_user_in_the_app(page, world, owner, added)
+    form = page.get_by_test_id("ibkey-activate-form")
+    expect(form).to_contain_text(f"Add user to IB Key: {added}")
+    return form
 
 
 def test_android_activation_asks_for_the_pin_twice(world: World, page: Any) -> None:
@@ -84,14 +92,7 @@ def test_android_add_user_asks_for_the_apps_own_pin_once(world: World, page: Any
     world.user("ann", phone="+15555550181")
     world.ibkey("ann", "+15555550181", pin="12ab")
     world.user("bob", phone="+15555550182")
-    page.goto(f"{world.url}/sim/phone/ann")
-    page.get_by_test_id("phone-tab-ibkey").click()
-    page.get_by_test_id("ibkey-add-toggle").click()
-    page.get_by_test_id("ibkey-add-username").fill("bob")
-    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
-    page.get_by_test_id("ibkey-add-submit").click()
-    form = page.get_by_test_id("ibkey-activate-form")
-    expect(form).to_contain_text("Add user to IB Key")
+    form = _add_user_on_the_page(world, page, "ann", "bob")
     expect(form.get_by_test_id("ibkey-activate-pin-repeat")).to_have_count(0)
     code = next(m["code"] for m in world.messages("+15555550182") if m["purpose"] == "ibkey_activation")
     form.get_by_test_id("ibkey-activate-code").fill(code)
@@ -108,14 +109,7 @@ def test_add_user_asks_for_the_username_and_password_once(world: World, page: An
     world.user("ann", phone="+15555550183")
     world.ibkey("ann", "+15555550183", pin="12ab")
     world.user("dan", phone="+15555550184")
-    page.goto(f"{world.url}/sim/phone/ann")
-    page.get_by_test_id("phone-tab-ibkey").click()
-    page.get_by_test_id("ibkey-add-toggle").click()
-    page.get_by_test_id("ibkey-add-username").fill("dan")
-    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
-    page.get_by_test_id("ibkey-add-submit").click()
-    form = page.get_by_test_id("ibkey-activate-form")
-    expect(form).to_contain_text("Add user to IB Key")
+    form = _add_user_on_the_page(world, page, "ann", "dan")
     expect(form).to_contain_text("dan")
     expect(form.get_by_test_id("ibkey-activate-password")).to_have_count(0)
     expect(form.get_by_test_id("ibkey-activate-username")).to_have_count(0)
@@ -132,12 +126,7 @@ def test_add_user_after_a_reload_asks_for_the_password(world: World, page: Any) 
     world.user("ann", phone="+15555550186")
     world.ibkey("ann", "+15555550186", pin="12ab")
     world.user("eve", phone="+15555550187")
-    page.goto(f"{world.url}/sim/phone/ann")
-    page.get_by_test_id("phone-tab-ibkey").click()
-    page.get_by_test_id("ibkey-add-toggle").click()
-    page.get_by_test_id("ibkey-add-username").fill("eve")
-    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
-    page.get_by_test_id("ibkey-add-submit").click()
+    add_user_in_the_app(page, world, "ann", "eve")
     expect(page.get_by_test_id("ibkey-activate-form")).to_contain_text("eve")
     page.reload()
     page.get_by_test_id("phone-tab-ibkey").click()
@@ -253,18 +242,6 @@ def _iphone(world: World, name: str, phone: str) -> str:
     body = {"username": name, "password": PASSWORD, "activation_code": code, "biometric": True}
     world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
     return str(device["device_id"])
-
-
-def _add_user_on_the_page(world: World, page: Any, owner: str, added: str) -> Any:
-    page.goto(f"{world.url}/sim/phone/{owner}")
-    page.get_by_test_id("phone-tab-ibkey").click()
-    page.get_by_test_id("ibkey-add-toggle").click()
-    page.get_by_test_id("ibkey-add-username").fill(added)
-    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
-    page.get_by_test_id("ibkey-add-submit").click()
-    form = page.get_by_test_id("ibkey-activate-form")
-    expect(form).to_contain_text(f"Add user to IB Key: {added}")
-    return form
 
 
 def test_an_iphone_with_face_id_adds_a_user_with_face_id_alone(world: World, page: Any) -> None:
