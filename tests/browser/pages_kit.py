@@ -50,11 +50,33 @@ class World:
         answer = requests.get(f"{self.url}/sim/v1/phones/{number}/messages", headers=self.sim, timeout=10)
         return answer.json()["messages"]  # type: ignore[no-any-return]
 
+    def activation_code(self, phone: str) -> str:
+        """The IB Key activation code texted to ``phone`` (the first such text it holds): what the user keys
+        in to activate the app, or an Add User's or a migration's new one."""
+        return str(next(m["code"] for m in self.messages(phone) if m["purpose"] == "ibkey_activation"))
+
     def ibkey(self, name: str, phone: str, pin: str = "12ab") -> str:
         """An IB Key enrolled and activated on the user's phone (Android, PIN); the phone's id."""
         device = self.device(name, "ibkey", platform="android")
-        code = next(m["code"] for m in self.messages(phone) if m["purpose"] == "ibkey_activation")
-        body = {"username": name, "password": PASSWORD, "activation_code": code, "pin": pin}
+        body = {
+            "username": name,
+            "password": PASSWORD,
+            "activation_code": self.activation_code(phone),
+            "pin": pin,
+        }
+        self.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+        return str(device["device_id"])
+
+    def iphone_ibkey(self, name: str, phone: str, **unlock: Any) -> str:
+        """An IB Key enrolled and activated on the user's iPhone, unlocked by ``unlock`` (``biometric=True``:
+        Face ID; ``passcode=...``) as the app asks on iOS, no PIN; the app's id."""
+        device = self.device(name, "ibkey", platform="ios")
+        body = {
+            "username": name,
+            "password": PASSWORD,
+            "activation_code": self.activation_code(phone),
+            **unlock,
+        }
         self.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
         return str(device["device_id"])
 

@@ -30,7 +30,7 @@ def _add_user_on_the_page(world: World, page: Any, owner: str, added: str) -> An
 def test_android_activation_asks_for_the_pin_twice(world: World, page: Any) -> None:
     world.user("nina", phone="+15555550171")
     device = world.device("nina", "ibkey", platform="android")
-    code = next(m["code"] for m in world.messages("+15555550171") if m["purpose"] == "ibkey_activation")
+    code = world.activation_code("+15555550171")
     page.goto(f"{world.url}/sim/phone/nina")
     page.get_by_test_id("phone-tab-ibkey").click()
     form = page.get_by_test_id("ibkey-activate-form")
@@ -50,10 +50,7 @@ def test_android_activation_asks_for_the_pin_twice(world: World, page: Any) -> N
 
 def test_ios_names_challenge_response_generate_code(world: World, page: Any) -> None:
     world.user("otto", phone="+15555550172")
-    device = world.device("otto", "ibkey", platform="ios")
-    code = next(m["code"] for m in world.messages("+15555550172") if m["purpose"] == "ibkey_activation")
-    body = {"username": "otto", "password": PASSWORD, "activation_code": code, "biometric": True}
-    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+    world.iphone_ibkey("otto", "+15555550172", biometric=True)
     page.goto(f"{world.url}/sim/phone/otto")
     page.get_by_test_id("phone-tab-ibkey").click()
     expect(page.get_by_test_id("ibkey-generate-toggle")).to_have_text("Generate Code")
@@ -94,7 +91,7 @@ def test_android_add_user_asks_for_the_apps_own_pin_once(world: World, page: Any
     world.user("bob", phone="+15555550182")
     form = _add_user_on_the_page(world, page, "ann", "bob")
     expect(form.get_by_test_id("ibkey-activate-pin-repeat")).to_have_count(0)
-    code = next(m["code"] for m in world.messages("+15555550182") if m["purpose"] == "ibkey_activation")
+    code = world.activation_code("+15555550182")
     form.get_by_test_id("ibkey-activate-code").fill(code)
     form.get_by_test_id("ibkey-activate-pin").fill("12ab")
     form.get_by_test_id("ibkey-activate-submit").click()
@@ -113,7 +110,7 @@ def test_add_user_asks_for_the_username_and_password_once(world: World, page: An
     expect(form).to_contain_text("dan")
     expect(form.get_by_test_id("ibkey-activate-password")).to_have_count(0)
     expect(form.get_by_test_id("ibkey-activate-username")).to_have_count(0)
-    code = next(m["code"] for m in world.messages("+15555550184") if m["purpose"] == "ibkey_activation")
+    code = world.activation_code("+15555550184")
     form.get_by_test_id("ibkey-activate-code").fill(code)
     form.get_by_test_id("ibkey-activate-pin").fill("12ab")
     form.get_by_test_id("ibkey-activate-submit").click()
@@ -132,7 +129,7 @@ def test_add_user_after_a_reload_asks_for_the_password(world: World, page: Any) 
     page.get_by_test_id("phone-tab-ibkey").click()
     form = page.get_by_test_id("ibkey-activate-form")
     expect(form.get_by_test_id("ibkey-activate-password")).to_have_count(1)
-    code = next(m["code"] for m in world.messages("+15555550187") if m["purpose"] == "ibkey_activation")
+    code = world.activation_code("+15555550187")
     form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
     form.get_by_test_id("ibkey-activate-code").fill(code)
     form.get_by_test_id("ibkey-activate-pin").fill("12ab")
@@ -193,10 +190,7 @@ def test_android_generate_response_takes_the_pin_and_the_challenge_on_one_screen
 
 def test_ios_generate_code_asks_for_the_challenge_alone(world: World, page: Any) -> None:
     world.user("oona", phone="+15555550193")
-    device = world.device("oona", "ibkey", platform="ios")
-    code = next(m["code"] for m in world.messages("+15555550193") if m["purpose"] == "ibkey_activation")
-    body = {"username": "oona", "password": PASSWORD, "activation_code": code, "biometric": True}
-    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+    world.iphone_ibkey("oona", "+15555550193", biometric=True)
     page.goto(f"{world.url}/sim/phone/oona")
     page.get_by_test_id("phone-tab-ibkey").click()
     page.get_by_test_id("ibkey-generate-toggle").click()
@@ -237,11 +231,7 @@ def test_a_second_user_added_keeps_what_was_typed_in_the_first_ones_activation(
 def _iphone(world: World, name: str, phone: str) -> str:
     """An IB Key activated with Face ID on an iPhone; the app's id."""
     world.user(name, phone=phone)
-    device = world.device(name, "ibkey", platform="ios")
-    code = next(m["code"] for m in world.messages(phone) if m["purpose"] == "ibkey_activation")
-    body = {"username": name, "password": PASSWORD, "activation_code": code, "biometric": True}
-    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
-    return str(device["device_id"])
+    return world.iphone_ibkey(name, phone, biometric=True)
 
 
 def test_an_iphone_with_face_id_adds_a_user_with_face_id_alone(world: World, page: Any) -> None:
@@ -253,7 +243,7 @@ def test_an_iphone_with_face_id_adds_a_user_with_face_id_alone(world: World, pag
     form = _add_user_on_the_page(world, page, "ivo", "jan")
     expect(form.get_by_test_id("ibkey-activate-passcode")).to_have_count(0)
     expect(form).to_contain_text("Face ID")
-    code = next(m["code"] for m in world.messages("+15555550195") if m["purpose"] == "ibkey_activation")
+    code = world.activation_code("+15555550195")
     form.get_by_test_id("ibkey-activate-code").fill(code)
     form.get_by_test_id("ibkey-activate-submit").click()
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for jan")
@@ -270,7 +260,7 @@ def test_an_iphone_without_face_id_asks_for_its_passcode_to_add_a_user(world: Wo
     passcode = form.get_by_test_id("ibkey-activate-passcode")
     expect(passcode).to_have_attribute("required", "")
     expect(form.get_by_label("iPhone Passcode", exact=True)).to_be_visible()
-    code = next(m["code"] for m in world.messages("+15555550197") if m["purpose"] == "ibkey_activation")
+    code = world.activation_code("+15555550197")
     form.get_by_test_id("ibkey-activate-code").fill(code)
     passcode.fill("482916")
     form.get_by_test_id("ibkey-activate-submit").click()
