@@ -12,14 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .a11y_kit import (
-    contrast_failures,
-    faint_fields,
-    frame_problems,
-    small_targets,
-    tab_through,
-    unnamed_controls,
-)
+from .a11y_kit import page_problems, tab_through
 from .pages_kit import (
     PASSWORD,
     World,
@@ -31,11 +24,6 @@ from .pages_kit import (
     to_next_page,
     verify_with_card,
 )
-
-
-def audit(page: Any) -> list[str]:
-    looks = contrast_failures(page) + faint_fields(page) + small_targets(page)
-    return frame_problems(page) + looks + unnamed_controls(page)
 
 
 def seed(world: World) -> str:
@@ -88,7 +76,7 @@ class Walk:
             self.page.goto(self.world.url + path)
         self.page.wait_for_load_state("networkidle")
         if self.audited:
-            self.found[label] = audit(self.page)
+            self.found[label] = page_problems(self.page)
 
 
 def sign_in_and_simulators(walk: Walk) -> None:
@@ -118,7 +106,7 @@ def sign_in_and_simulators(walk: Walk) -> None:
     expect(page.get_by_test_id("ibkey-notification")).to_have_count(1)
     visit("phone, IBKR Mobile with a notification")
     if walk.audited:
-        walk.found["push step"] = audit(push)
+        walk.found["push step"] = page_problems(push)
     visit("no such card", "/sim/card/nope")
     visit("no such page", "/no/such/page")
 
@@ -199,7 +187,9 @@ def test_the_api_reference_reads_well_with_an_operation_open(world: World, page:
     page.locator(".opblock-post .opblock-summary").first.click(timeout=30_000)
     page.get_by_role("button", name="Try it out").first.click(timeout=30_000)
     expect(page.get_by_role("textbox", name="Request body (JSON)")).to_be_visible()
-    found = audit(page)  # every operation's summary, and one opened: one walk of the page (a long one)
+    found = page_problems(
+        page
+    )  # every operation's summary, and one opened: one walk of the page (a long one)
     assert not found, pformat(found, width=120)
 
 
