@@ -252,6 +252,22 @@ def stage_attack(page: Any, victim: str, kind: str, password: str | None = None)
     page.get_by_test_id("attack-run").click()
 
 
+def add_user_on_the_console(
+    page: Any, name: str, type_: str, *, pin: str = "", phone: str | None = None
+) -> None:
+    """The console's *Add a user* form filled and sent: ``name`` with the tests' password and an
+    authenticator of ``type_`` (a card's ``pin``, a ``phone``, when given). What the console answers (the
+    once-shown secrets, a refusal by its field) is the test's to check; the form was filled in each test."""
+    page.get_by_test_id("add-user-username").fill(name)
+    page.get_by_test_id("add-user-password").fill(PASSWORD)
+    page.get_by_test_id("add-user-type").select_option(type_)
+    if pin:
+        page.get_by_test_id("add-user-pin").fill(pin)
+    if phone is not None:
+        page.get_by_test_id("add-user-phone").fill(phone)
+    page.get_by_test_id("add-user-submit").click()
+
+
 def not_over(victim: str) -> re.Pattern[str]:
     """The attack card's verdict while a login the attack started waits on ``victim``'s phone (a push
     bombing's, a relay's push, a SIM swap's reset): her answer, or the push's lifetime, decides it."""

@@ -16,6 +16,7 @@ from .a11y_kit import page_problems, tab_through
 from .pages_kit import (
     PASSWORD,
     World,
+    add_user_on_the_console,
     ask_for_a_new_number,
     confirm_identity,
     log_in_with_card,
@@ -51,10 +52,7 @@ def open_the_console_s_administration(page: Any) -> None:
     page.get_by_test_id("trainer-allowlist-carol").fill("not-an-address")
     page.get_by_test_id("trainer-allowlist-save-carol").click()
     expect(page.get_by_test_id("trainer-allowlist-error-carol")).to_contain_text("not-an-address")
-    page.get_by_test_id("add-user-username").fill("tess")
-    page.get_by_test_id("add-user-password").fill(PASSWORD)
-    page.get_by_test_id("add-user-type").select_option("totp")
-    page.get_by_test_id("add-user-submit").click()
+    add_user_on_the_console(page, "tess", "totp")
     expect(page.get_by_test_id("once-qr")).to_be_visible()
     expect(page.get_by_test_id("trainer-user-tess")).to_be_visible()  # the table redrawn since
 
