@@ -27,6 +27,18 @@ def _add_user_on_the_page(world: World, page: Any, owner: str, added: str) -> An
     return form
 
 
+def _activate_added(
+    world: World, page: Any, form: Any, phone: str, added: str, pin: str | None = "12ab"
+) -> None:
+    """The activation Add User opened finished, as the broker's steps end: the code texted to ``phone``, the
+    app's own PIN (none on an iPhone with Face ID), Activate; the app says it succeeded for ``added``."""
+    form.get_by_test_id("ibkey-activate-code").fill(world.activation_code(phone))
+    if pin is not None:
+        form.get_by_test_id("ibkey-activate-pin").fill(pin)
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text(f"Activation successful for {added}")
+
+
 def test_android_activation_asks_for_the_pin_twice(world: World, page: Any) -> None:
     world.user("nina", phone="+15555550171")
     device = world.device("nina", "ibkey", platform="android")
@@ -91,11 +103,7 @@ def test_android_add_user_asks_for_the_apps_own_pin_once(world: World, page: Any
     world.user("bob", phone="+15555550182")
     form = _add_user_on_the_page(world, page, "ann", "bob")
     expect(form.get_by_test_id("ibkey-activate-pin-repeat")).to_have_count(0)
-    code = world.activation_code("+15555550182")
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
-    form.get_by_test_id("ibkey-activate-submit").click()
-    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for bob")
+    _activate_added(world, page, form, "+15555550182", "bob")
 
 
 def test_add_user_asks_for_the_username_and_password_once(world: World, page: Any) -> None:
@@ -110,11 +118,7 @@ def test_add_user_asks_for_the_username_and_password_once(world: World, page: An
     expect(form).to_contain_text("dan")
     expect(form.get_by_test_id("ibkey-activate-password")).to_have_count(0)
     expect(form.get_by_test_id("ibkey-activate-username")).to_have_count(0)
-    code = world.activation_code("+15555550184")
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
-    form.get_by_test_id("ibkey-activate-submit").click()
-    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for dan")
+    _activate_added(world, page, form, "+15555550184", "dan")
 
 
 def test_add_user_after_a_reload_asks_for_the_password(world: World, page: Any) -> None:
@@ -129,12 +133,8 @@ def test_add_user_after_a_reload_asks_for_the_password(world: World, page: Any) 
     page.get_by_test_id("phone-tab-ibkey").click()
     form = page.get_by_test_id("ibkey-activate-form")
     expect(form.get_by_test_id("ibkey-activate-password")).to_have_count(1)
-    code = world.activation_code("+15555550187")
     form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
-    form.get_by_test_id("ibkey-activate-submit").click()
-    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for eve")
+    _activate_added(world, page, form, "+15555550187", "eve")
 
 
 def test_android_deny_and_generate_response_ask_for_the_pin_first(world: World, page: Any) -> None:
@@ -243,10 +243,7 @@ def test_an_iphone_with_face_id_adds_a_user_with_face_id_alone(world: World, pag
     form = _add_user_on_the_page(world, page, "ivo", "jan")
     expect(form.get_by_test_id("ibkey-activate-passcode")).to_have_count(0)
     expect(form).to_contain_text("Face ID")
-    code = world.activation_code("+15555550195")
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-submit").click()
-    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for jan")
+    _activate_added(world, page, form, "+15555550195", "jan", pin=None)
 
 
 def test_an_iphone_without_face_id_asks_for_its_passcode_to_add_a_user(world: World, page: Any) -> None:
