@@ -174,6 +174,18 @@ def log_in_with_password(page: Any, url: str, username: str, password: str = PAS
     to_next_page(page.get_by_test_id("login-submit"))
 
 
+def save_new_password(page: Any, new: str) -> None:
+    """ "Forgot your password?" finished: ``new`` typed twice and saved, then the login page that says the
+    reset is done, loaded (its scripts run, for what the test does there next). The recovery tests each
+    wrote the three steps and the notice's check."""
+    page.get_by_test_id("recover-new").fill(new)
+    page.get_by_test_id("recover-confirm").fill(new)
+    page.get_by_test_id("recover-save").click()
+    expect(loaded(page.get_by_test_id("login-notice"))).to_have_text(
+        "Your password was reset. Log in with the new one."
+    )
+
+
 def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> str:
     """Log in through the pages; the card's answer comes from /sim/v1 (the card page has its own tests)."""
     world.user(name, phone="+15555550160")
