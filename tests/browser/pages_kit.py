@@ -186,6 +186,14 @@ def save_new_password(page: Any, new: str) -> None:
     )
 
 
+def choose_device(page: Any, factor: str) -> None:
+    """On the login's "Select Second Factor Device": ``factor`` (``dscplus``, ``totp`` ...) picked and sent;
+    returns once its step is shown (``data-factor``), so what the test checks next is on that step."""
+    page.get_by_test_id(f"factor-option-{factor}").check()
+    page.get_by_test_id("factor-select-submit").click()
+    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", factor)
+
+
 def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> str:
     """Log in through the pages; the card's answer comes from /sim/v1 (the card page has its own tests)."""
     world.user(name, phone="+15555550160")

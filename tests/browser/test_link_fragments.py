@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .pages_kit import World, log_in_with_card, log_in_with_password
+from .pages_kit import World, choose_device, log_in_with_card, log_in_with_password
 
 
 @pytest.mark.parametrize("fragment", ["#%", "#%E0%A4%A", "#%zz"])
@@ -39,9 +39,7 @@ def test_a_fragment_naming_a_details_still_opens_it(world: World, page: Any) -> 
     world.device("otto", "dscplus", pin="2468")
     world.device("otto", "totp")
     log_in_with_password(page, world.url, "otto")
-    page.get_by_test_id("factor-option-dscplus").check()
-    page.get_by_test_id("factor-select-submit").click()
-    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "dscplus")
+    choose_device(page, "dscplus")
     expect(page.get_by_test_id("switch-totp")).to_be_hidden()
     step = page.url.split("#")[0]
     page.goto("about:blank")

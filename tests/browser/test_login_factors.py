@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import World, loaded, log_in_with_password
+from .pages_kit import World, choose_device, loaded, log_in_with_password
 
 EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 
@@ -295,9 +295,7 @@ def test_use_another_device_opens_the_list_of_devices(world: World, page: Any) -
     world.device("mia", "dscplus", pin="2468")
     world.device("mia", "totp")
     log_in_with_password(page, world.url, "mia")
-    page.get_by_test_id("factor-option-dscplus").check()
-    page.get_by_test_id("factor-select-submit").click()
-    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "dscplus")
+    choose_device(page, "dscplus")
     expect(page.get_by_test_id("switch-totp")).to_be_hidden()
     page.get_by_test_id("step-other-devices").click()
     page.get_by_test_id("switch-totp").click()  # waits for it to be visible: the list opened
