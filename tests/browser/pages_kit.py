@@ -194,6 +194,18 @@ def choose_device(page: Any, factor: str) -> None:
     expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", factor)
 
 
+def on_the_card_step_beside_an_app(page: Any, world: World, name: str, phone: str) -> None:
+    """``name``, with a card (PIN 2468) and an authenticator app, logged in with the password and the card
+    picked: on the card's step, the app offered only in its closed "Use another device" list, which the
+    test opens its own way (a click, a link's fragment)."""
+    world.user(name, phone=phone)
+    world.device(name, "dscplus", pin="2468")
+    world.device(name, "totp")
+    log_in_with_password(page, world.url, name)
+    choose_device(page, "dscplus")
+    expect(page.get_by_test_id("switch-totp")).to_be_hidden()
+
+
 def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> str:
     """Log in through the pages; the card's answer comes from /sim/v1 (the card page has its own tests)."""
     world.user(name, phone="+15555550160")
