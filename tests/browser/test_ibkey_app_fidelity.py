@@ -39,6 +39,16 @@ def _activate_added(
     expect(page.get_by_test_id("ibkey-message")).to_contain_text(f"Activation successful for {added}")
 
 
+def _send_android_activation(form: Any, code: str, pin: str, repeat: str) -> None:
+    """Android's activation form sent as its user fills it: the password, ``code`` (texted, or the card's
+    response), the PIN chosen and ``repeat``ed (Android asks for it twice), then Activate."""
+    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
+    form.get_by_test_id("ibkey-activate-code").fill(code)
+    form.get_by_test_id("ibkey-activate-pin").fill(pin)
+    form.get_by_test_id("ibkey-activate-pin-repeat").fill(repeat)
+    form.get_by_test_id("ibkey-activate-submit").click()
+
+
 def test_android_activation_asks_for_the_pin_twice(world: World, page: Any) -> None:
     world.user("nina", phone="+15555550171")
     device = world.device("nina", "ibkey", platform="android")
@@ -46,11 +56,7 @@ def test_android_activation_asks_for_the_pin_twice(world: World, page: Any) -> N
     page.goto(f"{world.url}/sim/phone/nina")
     page.get_by_test_id("phone-tab-ibkey").click()
     form = page.get_by_test_id("ibkey-activate-form")
-    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
-    form.get_by_test_id("ibkey-activate-pin-repeat").fill("12ba")
-    form.get_by_test_id("ibkey-activate-submit").click()
+    _send_android_activation(form, code, "12ab", "12ba")
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("PINs do not match")
     assert _status(world, "nina", device["device_id"]) == "pending_activation"
     form.get_by_test_id("ibkey-activate-pin-repeat").fill("12ab")
@@ -85,11 +91,7 @@ def test_a_migration_the_card_confirms_shows_the_challenge_on_the_new_phone(worl
     expect(form).to_contain_text("your card's response")
     expect(form).not_to_contain_text("from the SMS")
     response = world.card_response(card["device_id"], "2468", migrating["challenge"])
-    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
-    form.get_by_test_id("ibkey-activate-code").fill(response)
-    form.get_by_test_id("ibkey-activate-pin").fill("34cd")
-    form.get_by_test_id("ibkey-activate-pin-repeat").fill("34cd")
-    form.get_by_test_id("ibkey-activate-submit").click()
+    _send_android_activation(form, response, "34cd", "34cd")
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful")
     assert _status(world, "pia", migrating["device_id"]) == "active"
 
