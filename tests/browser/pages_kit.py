@@ -136,6 +136,12 @@ class World:
         )
         assert answer.status_code == 200, answer.text
 
+    def keep_as_demo_world(self) -> None:
+        """The world as it is kept as the demo world (``PUT /admin/v1/state/demo``), what ``sls demo`` does
+        once its world is seeded: the console's "Back to the demo world" brings it back."""
+        answer = requests.put(f"{self.url}/admin/v1/state/demo", headers=self.admin, timeout=10)
+        assert answer.status_code == 200, answer.text
+
     def card_response(self, device_id: str, pin: str, challenge: str) -> str:
         body = {"pin": pin, "challenge": challenge}
         return str(self.post(f"/sim/v1/dscplus/{device_id}/respond", body, admin=False)["response"])
