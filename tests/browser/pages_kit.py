@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import requests
@@ -272,64 +271,6 @@ def session_status(world: World, token: str) -> int:
     return requests.get(f"{world.url}/api/v1/session", headers=headers, timeout=10).status_code
 
 
-def sign_in_trainer(page: Any, world: World) -> None:
-    """Sign in to the trainer console with the admin token; the feed is live once it returns."""
-    page.goto(world.url + "/trainer")
-    page.get_by_test_id("trainer-token").fill(world.admin["Authorization"].removeprefix("Bearer "))
-    page.get_by_test_id("trainer-sign-in").click()
-    expect(loaded(page.get_by_test_id("feed-state"))).to_have_text("live")  # every script of the console run
-
-
-def stage_attack(page: Any, victim: str, kind: str, password: str | None = None) -> None:
-    """An attack of ``kind`` on ``victim`` run from the trainer console's form (``password``: the victim's,
-    for the kinds that need it); what it shows next is the test's to check."""
-    page.get_by_test_id("attack-user").select_option(victim)
-    page.get_by_test_id("attack-kind").select_option(kind)
-    if password is not None:
-        page.get_by_test_id("attack-password").fill(password)
-    page.get_by_test_id("attack-run").click()
-
-
-def add_user_on_the_console(
-    page: Any, name: str, type_: str, *, pin: str = "", phone: str | None = None
-) -> None:
-    """The console's *Add a user* form filled and sent: ``name`` with the tests' password and an
-    authenticator of ``type_`` (a card's ``pin``, a ``phone``, when given). What the console answers (the
-    once-shown secrets, a refusal by its field) is the test's to check; the form was filled in each test."""
-    page.get_by_test_id("add-user-username").fill(name)
-    page.get_by_test_id("add-user-password").fill(PASSWORD)
-    page.get_by_test_id("add-user-type").select_option(type_)
-    if pin:
-        page.get_by_test_id("add-user-pin").fill(pin)
-    if phone is not None:
-        page.get_by_test_id("add-user-phone").fill(phone)
-    page.get_by_test_id("add-user-submit").click()
-
-
-def not_over(victim: str) -> re.Pattern[str]:
-    """The attack card's verdict while a login the attack started waits on ``victim``'s phone (a push
-    bombing's, a relay's push, a SIM swap's reset): her answer, or the push's lifetime, decides it."""
-    waits = rf"^Not over yet: the attacker waits on {re.escape(victim)}'s phone until \d\d:\d\d UTC\.$"
-    return re.compile(waits)
-
-
-def attack_waiting(page: Any, victim: str, kind: str, password: str | None = None) -> Any:
-    """:func:`stage_attack`, then its report drawn waiting on ``victim``'s phone (``not_over``, marked
-    ``data-waiting``); the verdict, a locator. A test answers on her phone, reloads, or opens the attacker's
-    screen only after this: before the report is drawn, the attack's POST may not have written its logins
-    (a page opened meanwhile aborts it), and an answer could come before the card follows the wait."""
-    stage_attack(page, victim, kind, password)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_text(not_over(victim))
-    expect(verdict).to_have_attribute("data-waiting", "true")
-    return verdict
-
-
-def number_to_pick(page: Any) -> str:
-    """The number a relay's push needs, as the console's report says it (the attacker's screen shows it)."""
-    return str(page.get_by_test_id("attack-number").inner_text().rsplit(" ", 1)[-1])
-
-
 def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: str, number: str) -> None:
     """On the account page: a new phone number asked for, and the step-up it needs answered with the card;
     the page then waits for the code texted to the number."""
@@ -348,39 +289,3 @@ def add_user_in_the_app(page: Any, world: World, owner: str, added: str) -> None
     page.get_by_test_id("ibkey-add-username").fill(added)
     page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
     page.get_by_test_id("ibkey-add-submit").click()
-
-
-def hold(page: Any, pattern: str) -> list[Any]:
-    """Requests of ``page`` to ``pattern`` held from now on, unanswered, until the test lets each go on
-    (``route.continue_()``, in the list's order) or the page closes; ``until_held`` waits for the first."""
-    held: list[Any] = []
-    page.route(pattern, lambda route: held.append(route))
-    return held
-
-
-def until_held(held: list[Any], page: Any, seconds: float = 15) -> None:
-    """Wait until a route handler has held an answer (``held`` non-empty): Playwright runs the handler, which
-    fetches the server's answer, only while the test waits on the browser, so ``page`` (another tab than the
-    held one, whose navigation is paused) is asked something until it has, within ``seconds``."""
-    until = time.monotonic() + seconds
-    while not held and time.monotonic() < until:
-        page.evaluate("1")
-    assert held, f"no answer was held within {seconds} s"
-
-
-def press(page: Any, control: Any) -> tuple[float, float]:
-    """Press the mouse on the middle of `control` and keep it down (the first half of a tap); the point."""
-    control.scroll_into_view_if_needed()  # in a box that scrolls (the phone's app), it may be out of sight
-    box = control.bounding_box()
-    assert box is not None, "the control is not drawn"
-    point = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.move(*point)
-    page.mouse.down()
-    return point
-
-
-def under(control: Any, point: tuple[float, float]) -> bool:
-    """Whether `point` (a press's) is on `control` now: a tap's release there is its click."""
-    box = control.bounding_box()
-    x, y = point
-    return bool(box) and box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]

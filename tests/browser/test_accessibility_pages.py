@@ -13,15 +13,14 @@ import pytest
 from playwright.sync_api import expect
 
 from .a11y_kit import page_problems, tab_through
+from .console_kit import add_user_on_the_console, sign_in_trainer
 from .pages_kit import (
     PASSWORD,
     World,
-    add_user_on_the_console,
     ask_for_a_new_number,
     confirm_identity,
     log_in_with_card,
     log_in_with_password,
-    sign_in_trainer,
     to_next_page,
     verify_with_card,
 )

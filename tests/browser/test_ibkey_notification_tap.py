@@ -13,7 +13,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, press, under
+from .pages_kit import PASSWORD, World
+from .press_kit import press, under
 
 NUMBER = "+15555550197"
 

@@ -10,7 +10,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, add_user_on_the_console, sign_in_trainer
+from .console_kit import add_user_on_the_console, sign_in_trainer
+from .pages_kit import World
 
 
 def _add_zed(page: Any) -> Any:

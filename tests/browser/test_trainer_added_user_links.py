@@ -9,7 +9,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import World, add_user_on_the_console, sign_in_trainer
+from .console_kit import add_user_on_the_console, sign_in_trainer
+from .pages_kit import World
 
 
 def _add(page: Any, name: str, type_: str, phone: str = "", pin: str = "") -> Any:

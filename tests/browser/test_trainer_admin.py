@@ -17,14 +17,8 @@ from sls_server.secretbox import SecretBox, device_box
 from sls_server.store import connect, keys
 
 from .a11y_kit import tab_to
-from .pages_kit import (
-    CARD_KEY,
-    World,
-    add_user_on_the_console,
-    admin_get,
-    log_in_over_the_api,
-    sign_in_trainer,
-)
+from .console_kit import add_user_on_the_console, sign_in_trainer
+from .pages_kit import CARD_KEY, World, admin_get, log_in_over_the_api
 
 
 def test_a_trainer_prepares_a_user_saves_the_world_resets_and_loads_it_back(

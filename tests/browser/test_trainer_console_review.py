@@ -10,7 +10,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import World, sign_in_trainer, stage_attack
+from .console_kit import sign_in_trainer, stage_attack
+from .pages_kit import World
 
 
 def run_brute_force(page: Any, victim: str) -> Any:

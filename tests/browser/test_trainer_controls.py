@@ -18,7 +18,8 @@ from sls_server.event_types import EVENT_TYPES
 from sls_server.sim.relay import RELAY_IP
 
 from .a11y_kit import expect_tied_to, page_problems, weak_focus
-from .pages_kit import PASSWORD, World, admin_get, log_in_over_the_api, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import PASSWORD, World, admin_get, log_in_over_the_api
 
 
 def audit(page: Any) -> list[str]:

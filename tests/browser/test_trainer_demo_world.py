@@ -10,7 +10,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 
 def test_reset_clears_the_feed_and_back_to_the_demo_world_restores_it(world: World, page: Any) -> None:

@@ -10,17 +10,9 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import (
-    PASSWORD,
-    World,
-    attack_waiting,
-    hold,
-    loaded,
-    not_over,
-    number_to_pick,
-    stage_attack,
-    until_held,
-)
+from .console_kit import attack_waiting, not_over, number_to_pick, stage_attack
+from .pages_kit import PASSWORD, World, loaded
+from .press_kit import hold, until_held
 from .test_trainer_console import sign_in
 
 

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import PASSWORD, World, attack_waiting, not_over
+from .console_kit import attack_waiting, not_over
+from .pages_kit import PASSWORD, World
 from .test_trainer_console import sign_in
 
 

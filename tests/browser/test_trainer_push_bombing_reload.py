@@ -10,7 +10,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, attack_waiting, loaded, not_over
+from .console_kit import attack_waiting, not_over
+from .pages_kit import PASSWORD, World, loaded
 from .test_trainer_console import sign_in
 
 

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import PASSWORD, World, attack_waiting, number_to_pick, sign_in_trainer
+from .console_kit import attack_waiting, number_to_pick, sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 RELAY_IP = "198.51.100.200"
 

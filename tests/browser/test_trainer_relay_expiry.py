@@ -10,7 +10,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, attack_waiting, sign_in_trainer
+from .console_kit import attack_waiting, sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 
 def _relay_waiting(world: World, page: Any, context: Any) -> Any:

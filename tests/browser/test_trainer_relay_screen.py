@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import PASSWORD, World, attack_waiting, sign_in_trainer
+from .console_kit import attack_waiting, sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 
 def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(

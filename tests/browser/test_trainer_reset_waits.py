@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import World, attack_waiting, sign_in_trainer
+from .console_kit import attack_waiting, sign_in_trainer
+from .pages_kit import World
 
 
 def _reset_waiting(world: World, page: Any) -> tuple[str, dict[str, Any], Any]:
