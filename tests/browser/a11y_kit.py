@@ -121,6 +121,22 @@ def frame_problems(page: Any) -> list[str]:
     return problems
 
 
+def page_problems(page: Any) -> list[str]:
+    """What every audit of a page as it stands checks: its frame, text contrast, faint fields, small targets
+    and unnamed controls. One list, so the portal's, the gateway's and the console's audits check the same
+    things (each had written the sum out), and a check added here reaches all of them."""
+    looks = contrast_failures(page) + faint_fields(page) + small_targets(page)
+    return frame_problems(page) + looks + unnamed_controls(page)
+
+
+def weak_focus(page: Any, limit: int = 200) -> list[str]:
+    """The elements the Tab key reaches (:func:`tab_through`, within ``limit`` presses) whose focus indicator
+    is under 3:1 (2.4.7, 1.4.11), each as ``focus: <element> (<contrast>:1)``, to sit in an audit's list."""
+    return [
+        f"focus: {name} ({contrast:.2f}:1)" for name, contrast in tab_through(page, limit) if contrast < 3
+    ]
+
+
 def text_spacing_losses(page: Any) -> list[str]:
     """Text cut off once WCAG 1.4.12's spacing is set (the page's CSP forbids an added style sheet, so the
     page's context is opened with ``bypass_csp=True``); the spacing stays until the next navigation."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import requests
@@ -50,11 +49,33 @@ class World:
         answer = requests.get(f"{self.url}/sim/v1/phones/{number}/messages", headers=self.sim, timeout=10)
         return answer.json()["messages"]  # type: ignore[no-any-return]
 
+    def activation_code(self, phone: str) -> str:
+        """The IB Key activation code texted to ``phone`` (the first such text it holds): what the user keys
+        in to activate the app, or an Add User's or a migration's new one."""
+        return str(next(m["code"] for m in self.messages(phone) if m["purpose"] == "ibkey_activation"))
+
     def ibkey(self, name: str, phone: str, pin: str = "12ab") -> str:
         """An IB Key enrolled and activated on the user's phone (Android, PIN); the phone's id."""
         device = self.device(name, "ibkey", platform="android")
-        code = next(m["code"] for m in self.messages(phone) if m["purpose"] == "ibkey_activation")
-        body = {"username": name, "password": PASSWORD, "activation_code": code, "pin": pin}
+        body = {
+            "username": name,
+            "password": PASSWORD,
+            "activation_code": self.activation_code(phone),
+            "pin": pin,
+        }
+        self.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+        return str(device["device_id"])
+
+    def iphone_ibkey(self, name: str, phone: str, **unlock: Any) -> str:
+        """An IB Key enrolled and activated on the user's iPhone, unlocked by ``unlock`` (``biometric=True``:
+        Face ID; ``passcode=...``) as the app asks on iOS, no PIN; the app's id."""
+        device = self.device(name, "ibkey", platform="ios")
+        body = {
+            "username": name,
+            "password": PASSWORD,
+            "activation_code": self.activation_code(phone),
+            **unlock,
+        }
         self.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
         return str(device["device_id"])
 
@@ -103,6 +124,23 @@ class World:
         assert answer.status_code == status, answer.text
         return note
 
+    def deny_push(self, app: str, note: dict[str, Any], pin: str = "12ab") -> None:
+        """Deny ``note`` (one of :meth:`notifications`) in the app with its PIN, as the user does on the
+        phone; asserted 200. One way for every test whose victim says no: each had written the request."""
+        answer = requests.post(
+            f"{self.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/deny",
+            json={"pin": pin},
+            headers=self.sim,
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+
+    def keep_as_demo_world(self) -> None:
+        """The world as it is kept as the demo world (``PUT /admin/v1/state/demo``), what ``sls demo`` does
+        once its world is seeded: the console's "Back to the demo world" brings it back."""
+        answer = requests.put(f"{self.url}/admin/v1/state/demo", headers=self.admin, timeout=10)
+        assert answer.status_code == 200, answer.text
+
     def card_response(self, device_id: str, pin: str, challenge: str) -> str:
         body = {"pin": pin, "challenge": challenge}
         return str(self.post(f"/sim/v1/dscplus/{device_id}/respond", body, admin=False)["response"])
@@ -139,6 +177,38 @@ def log_in_with_password(page: Any, url: str, username: str, password: str = PAS
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(password)
     to_next_page(page.get_by_test_id("login-submit"))
+
+
+def save_new_password(page: Any, new: str) -> None:
+    """ "Forgot your password?" finished: ``new`` typed twice and saved, then the login page that says the
+    reset is done, loaded (its scripts run, for what the test does there next). The recovery tests each
+    wrote the three steps and the notice's check."""
+    page.get_by_test_id("recover-new").fill(new)
+    page.get_by_test_id("recover-confirm").fill(new)
+    page.get_by_test_id("recover-save").click()
+    expect(loaded(page.get_by_test_id("login-notice"))).to_have_text(
+        "Your password was reset. Log in with the new one."
+    )
+
+
+def choose_device(page: Any, factor: str) -> None:
+    """On the login's "Select Second Factor Device": ``factor`` (``dscplus``, ``totp`` ...) picked and sent;
+    returns once its step is shown (``data-factor``), so what the test checks next is on that step."""
+    page.get_by_test_id(f"factor-option-{factor}").check()
+    page.get_by_test_id("factor-select-submit").click()
+    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", factor)
+
+
+def on_the_card_step_beside_an_app(page: Any, world: World, name: str, phone: str) -> None:
+    """``name``, with a card (PIN 2468) and an authenticator app, logged in with the password and the card
+    picked: on the card's step, the app offered only in its closed "Use another device" list, which the
+    test opens its own way (a click, a link's fragment)."""
+    world.user(name, phone=phone)
+    world.device(name, "dscplus", pin="2468")
+    world.device(name, "totp")
+    log_in_with_password(page, world.url, name)
+    choose_device(page, "dscplus")
+    expect(page.get_by_test_id("switch-totp")).to_be_hidden()
 
 
 def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> str:
@@ -201,24 +271,6 @@ def session_status(world: World, token: str) -> int:
     return requests.get(f"{world.url}/api/v1/session", headers=headers, timeout=10).status_code
 
 
-def sign_in_trainer(page: Any, world: World) -> None:
-    """Sign in to the trainer console with the admin token; the feed is live once it returns."""
-    page.goto(world.url + "/trainer")
-    page.get_by_test_id("trainer-token").fill(world.admin["Authorization"].removeprefix("Bearer "))
-    page.get_by_test_id("trainer-sign-in").click()
-    expect(loaded(page.get_by_test_id("feed-state"))).to_have_text("live")  # every script of the console run
-
-
-def stage_attack(page: Any, victim: str, kind: str, password: str | None = None) -> None:
-    """An attack of ``kind`` on ``victim`` run from the trainer console's form (``password``: the victim's,
-    for the kinds that need it); what it shows next is the test's to check."""
-    page.get_by_test_id("attack-user").select_option(victim)
-    page.get_by_test_id("attack-kind").select_option(kind)
-    if password is not None:
-        page.get_by_test_id("attack-password").fill(password)
-    page.get_by_test_id("attack-run").click()
-
-
 def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: str, number: str) -> None:
     """On the account page: a new phone number asked for, and the step-up it needs answered with the card;
     the page then waits for the code texted to the number."""
@@ -227,37 +279,13 @@ def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: 
     verify_with_card(page, world, name, card_id, pin)
 
 
-def hold(page: Any, pattern: str) -> list[Any]:
-    """Requests of ``page`` to ``pattern`` held from now on, unanswered, until the test lets each go on
-    (``route.continue_()``, in the list's order) or the page closes; ``until_held`` waits for the first."""
-    held: list[Any] = []
-    page.route(pattern, lambda route: held.append(route))
-    return held
-
-
-def until_held(held: list[Any], page: Any, seconds: float = 15) -> None:
-    """Wait until a route handler has held an answer (``held`` non-empty): Playwright runs the handler, which
-    fetches the server's answer, only while the test waits on the browser, so ``page`` (another tab than the
-    held one, whose navigation is paused) is asked something until it has, within ``seconds``."""
-    until = time.monotonic() + seconds
-    while not held and time.monotonic() < until:
-        page.evaluate("1")
-    assert held, f"no answer was held within {seconds} s"
-
-
-def press(page: Any, control: Any) -> tuple[float, float]:
-    """Press the mouse on the middle of `control` and keep it down (the first half of a tap); the point."""
-    control.scroll_into_view_if_needed()  # in a box that scrolls (the phone's app), it may be out of sight
-    box = control.bounding_box()
-    assert box is not None, "the control is not drawn"
-    point = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.move(*point)
-    page.mouse.down()
-    return point
-
-
-def under(control: Any, point: tuple[float, float]) -> bool:
-    """Whether `point` (a press's) is on `control` now: a tap's release there is its click."""
-    box = control.bounding_box()
-    x, y = point
-    return bool(box) and box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]
+def add_user_in_the_app(page: Any, world: World, owner: str, added: str) -> None:
+    """On ``owner``'s phone, IBKR Mobile's Add User sent for ``added``, in the broker's steps: the username
+    and password (the tests' one), then Continue. What the app answers (the activation form, a refusal) is
+    the test's to check; the steps were written out again in each Add User test."""
+    page.goto(f"{world.url}/sim/phone/{owner}")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    page.get_by_test_id("ibkey-add-toggle").click()
+    page.get_by_test_id("ibkey-add-username").fill(added)
+    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
+    page.get_by_test_id("ibkey-add-submit").click()

@@ -13,15 +13,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from .a11y_kit import expect_tied_to
-from .pages_kit import (
-    PASSWORD,
-    World,
-    confirm_identity,
-    log_in_with_card,
-    log_in_with_password,
-    sign_in_trainer,
-    stage_attack,
-)
+from .console_kit import sign_in_trainer, stage_attack
+from .pages_kit import PASSWORD, World, confirm_identity, log_in_with_card, log_in_with_password
 
 #: How often the phone's page asks for its state (phone.js: ``SLS.poll(refresh, 1500)``), and a little more.
 POLL_MS = 1600

@@ -11,15 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import gateway_kit
-from .a11y_kit import (
-    contrast_failures,
-    expect_tied_to,
-    faint_fields,
-    frame_problems,
-    small_targets,
-    tab_through,
-    unnamed_controls,
-)
+from .a11y_kit import expect_tied_to, page_problems, weak_focus
 from .pages_kit import PASSWORD, World, loaded
 
 # the gateway and its world (bound, not imported: a test's `world` parameter is no redefinition)
@@ -46,9 +38,7 @@ def test_the_gateway_pages_frame_contrast_names_targets_and_focus(world: World, 
         once, its next document replacing it under the walk (``loaded``)."""
         loaded(landmark)
         page.wait_for_load_state("networkidle")
-        weak = [f"focus: {name} ({contrast:.2f}:1)" for name, contrast in tab_through(page) if contrast < 3]
-        found[label] = frame_problems(page) + contrast_failures(page) + unnamed_controls(page) + weak
-        found[label] += small_targets(page) + faint_fields(page)
+        found[label] = page_problems(page) + weak_focus(page)
 
     page.goto(world.url + "/")  # the emulator's own login, whose notice links the gateway's
     visit("portal login in gateway mode", page.get_by_test_id("login-username"))

@@ -11,7 +11,8 @@ import requests
 from playwright.sync_api import expect
 
 from .a11y_kit import tab_to
-from .pages_kit import PASSWORD, World, log_in_with_card, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import PASSWORD, World, log_in_with_card
 
 EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 

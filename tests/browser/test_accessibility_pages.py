@@ -12,14 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .a11y_kit import (
-    contrast_failures,
-    faint_fields,
-    frame_problems,
-    small_targets,
-    tab_through,
-    unnamed_controls,
-)
+from .a11y_kit import page_problems, tab_through
+from .console_kit import add_user_on_the_console, sign_in_trainer
 from .pages_kit import (
     PASSWORD,
     World,
@@ -27,15 +21,9 @@ from .pages_kit import (
     confirm_identity,
     log_in_with_card,
     log_in_with_password,
-    sign_in_trainer,
     to_next_page,
     verify_with_card,
 )
-
-
-def audit(page: Any) -> list[str]:
-    looks = contrast_failures(page) + faint_fields(page) + small_targets(page)
-    return frame_problems(page) + looks + unnamed_controls(page)
 
 
 def seed(world: World) -> str:
@@ -63,10 +51,7 @@ def open_the_console_s_administration(page: Any) -> None:
     page.get_by_test_id("trainer-allowlist-carol").fill("not-an-address")
     page.get_by_test_id("trainer-allowlist-save-carol").click()
     expect(page.get_by_test_id("trainer-allowlist-error-carol")).to_contain_text("not-an-address")
-    page.get_by_test_id("add-user-username").fill("tess")
-    page.get_by_test_id("add-user-password").fill(PASSWORD)
-    page.get_by_test_id("add-user-type").select_option("totp")
-    page.get_by_test_id("add-user-submit").click()
+    add_user_on_the_console(page, "tess", "totp")
     expect(page.get_by_test_id("once-qr")).to_be_visible()
     expect(page.get_by_test_id("trainer-user-tess")).to_be_visible()  # the table redrawn since
 
@@ -88,7 +73,7 @@ class Walk:
             self.page.goto(self.world.url + path)
         self.page.wait_for_load_state("networkidle")
         if self.audited:
-            self.found[label] = audit(self.page)
+            self.found[label] = page_problems(self.page)
 
 
 def sign_in_and_simulators(walk: Walk) -> None:
@@ -118,7 +103,7 @@ def sign_in_and_simulators(walk: Walk) -> None:
     expect(page.get_by_test_id("ibkey-notification")).to_have_count(1)
     visit("phone, IBKR Mobile with a notification")
     if walk.audited:
-        walk.found["push step"] = audit(push)
+        walk.found["push step"] = page_problems(push)
     visit("no such card", "/sim/card/nope")
     visit("no such page", "/no/such/page")
 
@@ -199,7 +184,9 @@ def test_the_api_reference_reads_well_with_an_operation_open(world: World, page:
     page.locator(".opblock-post .opblock-summary").first.click(timeout=30_000)
     page.get_by_role("button", name="Try it out").first.click(timeout=30_000)
     expect(page.get_by_role("textbox", name="Request body (JSON)")).to_be_visible()
-    found = audit(page)  # every operation's summary, and one opened: one walk of the page (a long one)
+    found = page_problems(
+        page
+    )  # every operation's summary, and one opened: one walk of the page (a long one)
     assert not found, pformat(found, width=120)
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from .a11y_kit import page_problems
 from .pages_kit import World, to_next_page
-from .test_accessibility_pages import audit
 
 PHONE = "+15555550154"
 
@@ -24,7 +24,7 @@ def test_every_stage_of_a_password_reset_has_its_frame_contrast_and_names(world:
 
     def visit(label: str, page: Any) -> None:
         page.wait_for_load_state("networkidle")
-        found[label] = audit(page)
+        found[label] = page_problems(page)
 
     tab.goto(world.url + "/recover")
     tab.get_by_test_id("recover-username").fill("lena")

@@ -13,15 +13,8 @@ import requests
 from playwright.sync_api import expect
 
 from .a11y_kit import sideways, text_spacing_losses
-from .pages_kit import (
-    PASSWORD,
-    World,
-    log_in_with_card,
-    log_in_with_password,
-    sign_in_trainer,
-    stage_attack,
-    to_next_page,
-)
+from .console_kit import sign_in_trainer, stage_attack
+from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, to_next_page
 
 
 def test_every_page_fits_320_css_px_without_scrolling_sideways(world: World, open_context: Any) -> None:

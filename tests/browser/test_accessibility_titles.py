@@ -11,7 +11,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from .a11y_kit import shared_titles
-from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, sign_in_trainer, to_next_page
+from .console_kit import sign_in_trainer
+from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, to_next_page
 
 SIM_TOKEN = "sim-token-for-the-trainer-0123"
 

@@ -12,7 +12,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, log_in_with_card, until_held
+from .pages_kit import World, log_in_with_card
+from .press_kit import until_held
 
 
 def test_a_poll_answered_during_the_logout_does_not_say_the_session_ended(

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from sls_server.http.pages.account import TYPED_CUT
 from sls_server.http.pages.ip_form import KEEP_TYPED_CHARS
 
-from .pages_kit import PASSWORD, World, log_in_with_card, until_held, verify_with_card
+from .pages_kit import PASSWORD, World, log_in_with_card, verify_with_card
+from .press_kit import until_held
 
 
 def test_two_tabs_refused_at_once_on_the_account_page_each_show_their_own(

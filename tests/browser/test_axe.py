@@ -12,15 +12,8 @@ from playwright.sync_api import expect
 
 from . import gateway_kit
 from .axe_kit import violations
-from .pages_kit import (
-    PASSWORD,
-    World,
-    loaded,
-    log_in_with_card,
-    log_in_with_password,
-    sign_in_trainer,
-    stage_attack,
-)
+from .console_kit import sign_in_trainer, stage_attack
+from .pages_kit import PASSWORD, World, loaded, log_in_with_card, log_in_with_password
 
 # the gateway process alone (its `world` would replace the browser conftest's, on `sls serve`)
 gateway, sls_gateway = gateway_kit.gateway, gateway_kit.sls_gateway

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import World, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import World
 
 #: Seconds left of the idle time once the test has moved it on: room for the page's own refresh to happen.
 LEFT_S = 8

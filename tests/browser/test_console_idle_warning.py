@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import World, loaded, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import World, loaded
 
 IDLE_S = 30 * 60  # SLS_CONSOLE_IDLE_TIMEOUT's default, which the shared server runs with
 SIM_TOKEN = "sim-token-for-the-trainer-0123"  # the same as other tests', so they share a server

@@ -9,7 +9,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import World
 
 SIM_TOKEN = "sim-token-for-the-trainer-0123"
 

@@ -11,7 +11,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 SECRET = "kept-out-of-addresses-7"
 

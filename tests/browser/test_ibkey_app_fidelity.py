@@ -10,7 +10,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World
+from .pages_kit import PASSWORD, World, add_user_in_the_app
 
 
 def _status(world: World, name: str, device_id: str) -> str:
@@ -19,18 +19,44 @@ def _status(world: World, name: str, device_id: str) -> str:
     return str(next(d["status"] for d in listed["devices"] if d["device_id"] == device_id))
 
 
+def _add_user_on_the_page(world: World, page: Any, owner: str, added: str) -> Any:
+    """Add User sent on ``owner``'s phone for ``added``: the activation form it opens, titled for them."""
+    add_user_in_the_app(page, world, owner, added)
+    form = page.get_by_test_id("ibkey-activate-form")
+    expect(form).to_contain_text(f"Add user to IB Key: {added}")
+    return form
+
+
+def _activate_added(
+    world: World, page: Any, form: Any, phone: str, added: str, pin: str | None = "12ab"
+) -> None:
+    """The activation Add User opened finished, as the broker's steps end: the code texted to ``phone``, the
+    app's own PIN (none on an iPhone with Face ID), Activate; the app says it succeeded for ``added``."""
+    form.get_by_test_id("ibkey-activate-code").fill(world.activation_code(phone))
+    if pin is not None:
+        form.get_by_test_id("ibkey-activate-pin").fill(pin)
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text(f"Activation successful for {added}")
+
+
+def _send_android_activation(form: Any, code: str, pin: str, repeat: str) -> None:
+    """Android's activation form sent as its user fills it: the password, ``code`` (texted, or the card's
+    response), the PIN chosen and ``repeat``ed (Android asks for it twice), then Activate."""
+    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
+    form.get_by_test_id("ibkey-activate-code").fill(code)
+    form.get_by_test_id("ibkey-activate-pin").fill(pin)
+    form.get_by_test_id("ibkey-activate-pin-repeat").fill(repeat)
+    form.get_by_test_id("ibkey-activate-submit").click()
+
+
 def test_android_activation_asks_for_the_pin_twice(world: World, page: Any) -> None:
     world.user("nina", phone="+15555550171")
     device = world.device("nina", "ibkey", platform="android")
-    code = next(m["code"] for m in world.messages("+15555550171") if m["purpose"] == "ibkey_activation")
+    code = world.activation_code("+15555550171")
     page.goto(f"{world.url}/sim/phone/nina")
     page.get_by_test_id("phone-tab-ibkey").click()
     form = page.get_by_test_id("ibkey-activate-form")
-    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
-    form.get_by_test_id("ibkey-activate-pin-repeat").fill("12ba")
-    form.get_by_test_id("ibkey-activate-submit").click()
+    _send_android_activation(form, code, "12ab", "12ba")
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("PINs do not match")
     assert _status(world, "nina", device["device_id"]) == "pending_activation"
     form.get_by_test_id("ibkey-activate-pin-repeat").fill("12ab")
@@ -42,10 +68,7 @@ def test_android_activation_asks_for_the_pin_twice(world: World, page: Any) -> N
 
 def test_ios_names_challenge_response_generate_code(world: World, page: Any) -> None:
     world.user("otto", phone="+15555550172")
-    device = world.device("otto", "ibkey", platform="ios")
-    code = next(m["code"] for m in world.messages("+15555550172") if m["purpose"] == "ibkey_activation")
-    body = {"username": "otto", "password": PASSWORD, "activation_code": code, "biometric": True}
-    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+    world.iphone_ibkey("otto", "+15555550172", biometric=True)
     page.goto(f"{world.url}/sim/phone/otto")
     page.get_by_test_id("phone-tab-ibkey").click()
     expect(page.get_by_test_id("ibkey-generate-toggle")).to_have_text("Generate Code")
@@ -68,11 +91,7 @@ def test_a_migration_the_card_confirms_shows_the_challenge_on_the_new_phone(worl
     expect(form).to_contain_text("your card's response")
     expect(form).not_to_contain_text("from the SMS")
     response = world.card_response(card["device_id"], "2468", migrating["challenge"])
-    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
-    form.get_by_test_id("ibkey-activate-code").fill(response)
-    form.get_by_test_id("ibkey-activate-pin").fill("34cd")
-    form.get_by_test_id("ibkey-activate-pin-repeat").fill("34cd")
-    form.get_by_test_id("ibkey-activate-submit").click()
+    _send_android_activation(form, response, "34cd", "34cd")
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful")
     assert _status(world, "pia", migrating["device_id"]) == "active"
 
@@ -84,20 +103,9 @@ def test_android_add_user_asks_for_the_apps_own_pin_once(world: World, page: Any
     world.user("ann", phone="+15555550181")
     world.ibkey("ann", "+15555550181", pin="12ab")
     world.user("bob", phone="+15555550182")
-    page.goto(f"{world.url}/sim/phone/ann")
-    page.get_by_test_id("phone-tab-ibkey").click()
-    page.get_by_test_id("ibkey-add-toggle").click()
-    page.get_by_test_id("ibkey-add-username").fill("bob")
-    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
-    page.get_by_test_id("ibkey-add-submit").click()
-    form = page.get_by_test_id("ibkey-activate-form")
-    expect(form).to_contain_text("Add user to IB Key")
+    form = _add_user_on_the_page(world, page, "ann", "bob")
     expect(form.get_by_test_id("ibkey-activate-pin-repeat")).to_have_count(0)
-    code = next(m["code"] for m in world.messages("+15555550182") if m["purpose"] == "ibkey_activation")
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
-    form.get_by_test_id("ibkey-activate-submit").click()
-    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for bob")
+    _activate_added(world, page, form, "+15555550182", "bob")
 
 
 def test_add_user_asks_for_the_username_and_password_once(world: World, page: Any) -> None:
@@ -108,22 +116,11 @@ def test_add_user_asks_for_the_username_and_password_once(world: World, page: An
     world.user("ann", phone="+15555550183")
     world.ibkey("ann", "+15555550183", pin="12ab")
     world.user("dan", phone="+15555550184")
-    page.goto(f"{world.url}/sim/phone/ann")
-    page.get_by_test_id("phone-tab-ibkey").click()
-    page.get_by_test_id("ibkey-add-toggle").click()
-    page.get_by_test_id("ibkey-add-username").fill("dan")
-    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
-    page.get_by_test_id("ibkey-add-submit").click()
-    form = page.get_by_test_id("ibkey-activate-form")
-    expect(form).to_contain_text("Add user to IB Key")
+    form = _add_user_on_the_page(world, page, "ann", "dan")
     expect(form).to_contain_text("dan")
     expect(form.get_by_test_id("ibkey-activate-password")).to_have_count(0)
     expect(form.get_by_test_id("ibkey-activate-username")).to_have_count(0)
-    code = next(m["code"] for m in world.messages("+15555550184") if m["purpose"] == "ibkey_activation")
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
-    form.get_by_test_id("ibkey-activate-submit").click()
-    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for dan")
+    _activate_added(world, page, form, "+15555550184", "dan")
 
 
 def test_add_user_after_a_reload_asks_for_the_password(world: World, page: Any) -> None:
@@ -132,23 +129,14 @@ def test_add_user_after_a_reload_asks_for_the_password(world: World, page: Any) 
     world.user("ann", phone="+15555550186")
     world.ibkey("ann", "+15555550186", pin="12ab")
     world.user("eve", phone="+15555550187")
-    page.goto(f"{world.url}/sim/phone/ann")
-    page.get_by_test_id("phone-tab-ibkey").click()
-    page.get_by_test_id("ibkey-add-toggle").click()
-    page.get_by_test_id("ibkey-add-username").fill("eve")
-    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
-    page.get_by_test_id("ibkey-add-submit").click()
+    add_user_in_the_app(page, world, "ann", "eve")
     expect(page.get_by_test_id("ibkey-activate-form")).to_contain_text("eve")
     page.reload()
     page.get_by_test_id("phone-tab-ibkey").click()
     form = page.get_by_test_id("ibkey-activate-form")
     expect(form.get_by_test_id("ibkey-activate-password")).to_have_count(1)
-    code = next(m["code"] for m in world.messages("+15555550187") if m["purpose"] == "ibkey_activation")
     form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
-    form.get_by_test_id("ibkey-activate-submit").click()
-    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for eve")
+    _activate_added(world, page, form, "+15555550187", "eve")
 
 
 def test_android_deny_and_generate_response_ask_for_the_pin_first(world: World, page: Any) -> None:
@@ -204,10 +192,7 @@ def test_android_generate_response_takes_the_pin_and_the_challenge_on_one_screen
 
 def test_ios_generate_code_asks_for_the_challenge_alone(world: World, page: Any) -> None:
     world.user("oona", phone="+15555550193")
-    device = world.device("oona", "ibkey", platform="ios")
-    code = next(m["code"] for m in world.messages("+15555550193") if m["purpose"] == "ibkey_activation")
-    body = {"username": "oona", "password": PASSWORD, "activation_code": code, "biometric": True}
-    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+    world.iphone_ibkey("oona", "+15555550193", biometric=True)
     page.goto(f"{world.url}/sim/phone/oona")
     page.get_by_test_id("phone-tab-ibkey").click()
     page.get_by_test_id("ibkey-generate-toggle").click()
@@ -248,23 +233,7 @@ def test_a_second_user_added_keeps_what_was_typed_in_the_first_ones_activation(
 def _iphone(world: World, name: str, phone: str) -> str:
     """An IB Key activated with Face ID on an iPhone; the app's id."""
     world.user(name, phone=phone)
-    device = world.device(name, "ibkey", platform="ios")
-    code = next(m["code"] for m in world.messages(phone) if m["purpose"] == "ibkey_activation")
-    body = {"username": name, "password": PASSWORD, "activation_code": code, "biometric": True}
-    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
-    return str(device["device_id"])
-
-
-def _add_user_on_the_page(world: World, page: Any, owner: str, added: str) -> Any:
-    page.goto(f"{world.url}/sim/phone/{owner}")
-    page.get_by_test_id("phone-tab-ibkey").click()
-    page.get_by_test_id("ibkey-add-toggle").click()
-    page.get_by_test_id("ibkey-add-username").fill(added)
-    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
-    page.get_by_test_id("ibkey-add-submit").click()
-    form = page.get_by_test_id("ibkey-activate-form")
-    expect(form).to_contain_text(f"Add user to IB Key: {added}")
-    return form
+    return world.iphone_ibkey(name, phone, biometric=True)
 
 
 def test_an_iphone_with_face_id_adds_a_user_with_face_id_alone(world: World, page: Any) -> None:
@@ -276,10 +245,7 @@ def test_an_iphone_with_face_id_adds_a_user_with_face_id_alone(world: World, pag
     form = _add_user_on_the_page(world, page, "ivo", "jan")
     expect(form.get_by_test_id("ibkey-activate-passcode")).to_have_count(0)
     expect(form).to_contain_text("Face ID")
-    code = next(m["code"] for m in world.messages("+15555550195") if m["purpose"] == "ibkey_activation")
-    form.get_by_test_id("ibkey-activate-code").fill(code)
-    form.get_by_test_id("ibkey-activate-submit").click()
-    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for jan")
+    _activate_added(world, page, form, "+15555550195", "jan", pin=None)
 
 
 def test_an_iphone_without_face_id_asks_for_its_passcode_to_add_a_user(world: World, page: Any) -> None:
@@ -293,7 +259,7 @@ def test_an_iphone_without_face_id_asks_for_its_passcode_to_add_a_user(world: Wo
     passcode = form.get_by_test_id("ibkey-activate-passcode")
     expect(passcode).to_have_attribute("required", "")
     expect(form.get_by_label("iPhone Passcode", exact=True)).to_be_visible()
-    code = next(m["code"] for m in world.messages("+15555550197") if m["purpose"] == "ibkey_activation")
+    code = world.activation_code("+15555550197")
     form.get_by_test_id("ibkey-activate-code").fill(code)
     passcode.fill("482916")
     form.get_by_test_id("ibkey-activate-submit").click()

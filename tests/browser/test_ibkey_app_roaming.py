@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World
+from .pages_kit import World, add_user_in_the_app
 
 
 def test_add_user_on_a_roaming_phone_says_why_in_view(world: World, page: Any) -> None:
@@ -20,12 +20,7 @@ def test_add_user_on_a_roaming_phone_says_why_in_view(world: World, page: Any) -
     world.user("dan", phone="+15555550186")
     world.put("/sim/v1/phones/+15555550185/conditions", {"roaming": True})
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(f"{world.url}/sim/phone/ann")
-    page.get_by_test_id("phone-tab-ibkey").click()
-    page.get_by_test_id("ibkey-add-toggle").click()
-    page.get_by_test_id("ibkey-add-username").fill("dan")
-    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
-    page.get_by_test_id("ibkey-add-submit").click()
+    add_user_in_the_app(page, world, "ann", "dan")
     message = page.get_by_test_id("ibkey-message")
     expect(message).to_contain_text("roaming, without data): another user cannot be added")
     expect(message).to_be_in_viewport(ratio=1)

@@ -18,11 +18,7 @@ PASSCODE = "482916"
 
 def _iphone(world: World, name: str, phone: str, **unlock: Any) -> str:
     world.user(name, phone=phone)
-    device = world.device(name, "ibkey", platform="ios")
-    code = next(m["code"] for m in world.messages(phone) if m["purpose"] == "ibkey_activation")
-    body = {"username": name, "password": PASSWORD, "activation_code": code, **unlock}
-    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
-    return str(device["device_id"])
+    return world.iphone_ibkey(name, phone, **unlock)
 
 
 def _type(page: Any, digits: str) -> None:

@@ -35,7 +35,7 @@ def test_migrate_ib_key_to_an_iphone_from_the_phone_page(world: World, page: Any
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation Token was texted to")
     form = page.get_by_test_id("ibkey-activate-form")
     expect(form).to_contain_text("Migrate IB Key to this phone")
-    token = next(m["code"] for m in world.messages("+15555550181") if m["purpose"] == "ibkey_activation")
+    token = world.activation_code("+15555550181")
     form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
     form.get_by_test_id("ibkey-activate-code").fill(token)
     form.get_by_test_id("ibkey-activate-submit").click()  # an iPhone: Face ID, no PIN to choose
@@ -60,7 +60,7 @@ def test_an_android_migration_asks_for_the_sms_code_an_iphone_for_the_activation
     form = page.get_by_test_id("ibkey-activate-form")
     expect(form).to_contain_text("Migrate IB Key to this phone")
     expect(form.get_by_label("SMS Code", exact=True)).to_have_attribute("data-testid", "ibkey-activate-code")
-    token = next(m["code"] for m in world.messages("+15555550188") if m["purpose"] == "ibkey_activation")
+    token = world.activation_code("+15555550188")
     form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
     form.get_by_label("SMS Code", exact=True).fill(token)
     form.get_by_test_id("ibkey-activate-pin").fill("34cd")

@@ -13,7 +13,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, press, under
+from .pages_kit import PASSWORD, World
+from .press_kit import press, under
 
 NUMBER = "+15555550197"
 
@@ -56,11 +57,7 @@ def test_a_deny_pressed_as_the_one_above_it_goes_still_denies(world: World, page
     PIN field) two nearly fit the app's screen: scrolled a few pixels, not the height of the one taken out,
     the browser's scroll anchoring cannot hold the other still (scrolled further, it does)."""
     world.user("olga", phone=NUMBER)
-    device = world.device("olga", "ibkey", platform="ios")
-    code = next(m["code"] for m in world.messages(NUMBER) if m["purpose"] == "ibkey_activation")
-    body = {"username": "olga", "password": PASSWORD, "activation_code": code, "biometric": True}
-    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
-    app = str(device["device_id"])
+    app = world.iphone_ibkey("olga", NUMBER, biometric=True)
     _push_login(world, "olga")
     _push_login(world, "olga")
     page.goto(f"{world.url}/sim/phone/olga")

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .pages_kit import World, log_in_with_card, log_in_with_password
+from .pages_kit import World, log_in_with_card, on_the_card_step_beside_an_app
 
 
 @pytest.mark.parametrize("fragment", ["#%", "#%E0%A4%A", "#%zz"])
@@ -35,14 +35,7 @@ def test_a_malformed_fragment_leaves_the_account_page_s_countdown_running(
 
 def test_a_fragment_naming_a_details_still_opens_it(world: World, page: Any) -> None:
     """What the fragment is for still works: a percent-encoded id is decoded and its ``<details>`` opened."""
-    world.user("otto", phone="+15555550161")
-    world.device("otto", "dscplus", pin="2468")
-    world.device("otto", "totp")
-    log_in_with_password(page, world.url, "otto")
-    page.get_by_test_id("factor-option-dscplus").check()
-    page.get_by_test_id("factor-select-submit").click()
-    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "dscplus")
-    expect(page.get_by_test_id("switch-totp")).to_be_hidden()
+    on_the_card_step_beside_an_app(page, world, "otto", "+15555550161")
     step = page.url.split("#")[0]
     page.goto("about:blank")
     page.goto(step + "#%6Fther-devices")  # "other-devices", its "o" percent-encoded

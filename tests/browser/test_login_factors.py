@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import World, loaded, log_in_with_password
+from .pages_kit import World, loaded, log_in_with_password, on_the_card_step_beside_an_app
 
 EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 
@@ -291,14 +291,7 @@ def test_temporary_passcode_with_letters_is_accepted_by_the_page(world: World, p
 
 
 def test_use_another_device_opens_the_list_of_devices(world: World, page: Any) -> None:
-    world.user("mia", phone="+15555550147")
-    world.device("mia", "dscplus", pin="2468")
-    world.device("mia", "totp")
-    log_in_with_password(page, world.url, "mia")
-    page.get_by_test_id("factor-option-dscplus").check()
-    page.get_by_test_id("factor-select-submit").click()
-    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "dscplus")
-    expect(page.get_by_test_id("switch-totp")).to_be_hidden()
+    on_the_card_step_beside_an_app(page, world, "mia", "+15555550147")
     page.get_by_test_id("step-other-devices").click()
     page.get_by_test_id("switch-totp").click()  # waits for it to be visible: the list opened
     expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "totp")

@@ -10,7 +10,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, log_in_with_password
+from .pages_kit import PASSWORD, World, choose_device, log_in_with_password
 
 PHONE = "+15555550151"
 
@@ -40,9 +40,7 @@ def test_the_chooser_texts_nothing_until_sms_is_confirmed(world: World, page: An
     expect(page.get_by_test_id("factor-option-sms")).to_be_checked()  # her default, offered first
     assert len(codes(world)) == 1  # the chooser is shown and nothing was texted
 
-    page.get_by_test_id("factor-option-dscplus").check()  # the card: never a text
-    page.get_by_test_id("factor-select-submit").click()
-    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "dscplus")
+    choose_device(page, "dscplus")  # the card: never a text
     assert len(codes(world)) == 1
 
     log_in_with_password(page, world.url, "nell")  # again, and this time she goes on with SMS

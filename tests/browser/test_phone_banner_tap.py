@@ -14,7 +14,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, hold, press, under, until_held
+from .pages_kit import PASSWORD, World
+from .press_kit import hold, press, under, until_held
 
 NUMBER = "+15555550196"
 

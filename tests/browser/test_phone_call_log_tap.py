@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from sls_server.sim import speech
 
-from .pages_kit import PASSWORD, World, press, under
+from .pages_kit import PASSWORD, World
+from .press_kit import press, under
 
 NUMBER = "+15555550193"
 

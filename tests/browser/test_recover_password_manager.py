@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import World, loaded
+from .pages_kit import World, loaded, save_new_password
 from .test_recover_page import NEW, PHONE, past_the_code
 
 
@@ -28,8 +28,5 @@ def test_the_new_password_form_names_the_account(world: World, page: Any) -> Non
     expect(named).to_have_value("nora")
     expect(named).to_be_hidden()  # for the password manager, not one more field to fill
 
-    page.get_by_test_id("recover-new").fill(NEW)
-    page.get_by_test_id("recover-confirm").fill(NEW)
-    page.get_by_test_id("recover-save").click()
-    expect(loaded(page.get_by_test_id("login-notice"))).to_contain_text("Your password was reset")
+    save_new_password(page, NEW)
     expect(page.get_by_test_id("login-username")).to_have_value("nora")

@@ -11,7 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, loaded
+from .pages_kit import World, loaded, save_new_password
 
 NEW = "Violet-Harbour-Lantern-42"
 PHONE = "+15555550157"
@@ -54,12 +54,7 @@ def test_a_reload_at_each_stage_keeps_the_reset_where_it_stands(world: World, pa
     page.go_back()
     expect(loaded(page.get_by_test_id("recover-new"))).to_be_visible()
 
-    page.get_by_test_id("recover-new").fill(NEW)
-    page.get_by_test_id("recover-confirm").fill(NEW)
-    page.get_by_test_id("recover-save").click()
-    expect(page.get_by_test_id("login-notice")).to_have_text(
-        "Your password was reset. Log in with the new one."
-    )
+    save_new_password(page, NEW)
     new = {"username": "lena", "password": NEW}
     assert requests.post(f"{world.url}/api/v1/auth/login", json=new, timeout=10).status_code == 200
     page.go_back()  # the reset is done: its page starts over, and offers no new password again

@@ -15,7 +15,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, hold, log_in_over_the_api, log_in_with_card, session_status, verify_with_card
+from .pages_kit import World, log_in_over_the_api, log_in_with_card, session_status, verify_with_card
+from .press_kit import hold
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 
 from sls_server.http.pages.verify_tasks import MAX_TASKS
 
-from .pages_kit import World, confirm_identity, log_in_with_card, until_held
+from .pages_kit import World, confirm_identity, log_in_with_card
+from .press_kit import until_held
 
 
 def test_two_tabs_refused_at_once_each_show_their_own_problem(world: World, context: Any, page: Any) -> None:

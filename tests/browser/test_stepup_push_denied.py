@@ -17,7 +17,7 @@ PHONE = "+15555550164"
 def _deny_newest(world: World, app: str) -> None:
     """The app's newest notification denied, as the user does on the phone."""
     note = world.notifications(app)[0]
-    world.post(f"/sim/v1/ibkey/{app}/notifications/{note['id']}/deny", {"pin": "12ab"}, admin=False)
+    world.deny_push(app, note)
 
 
 def test_a_denied_step_up_push_offers_the_way_back_to_the_account(world: World, page: Any) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, admin_get, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import World, admin_get
 
 
 def test_a_trainer_takes_a_user_out_of_an_account_then_deletes_it(world: World, page: Any) -> None:

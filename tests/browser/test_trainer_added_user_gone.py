@@ -10,15 +10,13 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer
+from .console_kit import add_user_on_the_console, sign_in_trainer
+from .pages_kit import World
 
 
 def _add_zed(page: Any) -> Any:
     """zed added from the console with an authenticator app; the answer shown once, below the form."""
-    page.get_by_test_id("add-user-username").fill("zed")
-    page.get_by_test_id("add-user-password").fill(PASSWORD)
-    page.get_by_test_id("add-user-type").select_option("totp")
-    page.get_by_test_id("add-user-submit").click()
+    add_user_on_the_console(page, "zed", "totp")
     result = page.get_by_test_id("add-user-result")
     expect(result.get_by_test_id("once-secret_b32")).to_be_visible()
     expect(page.get_by_test_id("trainer-user-zed")).to_be_visible()

@@ -9,18 +9,13 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer
+from .console_kit import add_user_on_the_console, sign_in_trainer
+from .pages_kit import World
 
 
 def _add(page: Any, name: str, type_: str, phone: str = "", pin: str = "") -> Any:
     """``name`` added from the console with ``type_``; the answer shown once, below the form."""
-    page.get_by_test_id("add-user-username").fill(name)
-    page.get_by_test_id("add-user-password").fill(PASSWORD)
-    page.get_by_test_id("add-user-type").select_option(type_)
-    if pin:
-        page.get_by_test_id("add-user-pin").fill(pin)
-    page.get_by_test_id("add-user-phone").fill(phone)
-    page.get_by_test_id("add-user-submit").click()
+    add_user_on_the_console(page, name, type_, pin=pin, phone=phone)
     expect(page.get_by_test_id(f"trainer-user-{name}")).to_be_visible()
     result = page.get_by_test_id("add-user-result")
     expect(result).to_contain_text(f"{name} was added")

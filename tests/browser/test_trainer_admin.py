@@ -17,18 +17,15 @@ from sls_server.secretbox import SecretBox, device_box
 from sls_server.store import connect, keys
 
 from .a11y_kit import tab_to
-from .pages_kit import CARD_KEY, PASSWORD, World, admin_get, log_in_over_the_api, sign_in_trainer
+from .console_kit import add_user_on_the_console, sign_in_trainer
+from .pages_kit import CARD_KEY, World, admin_get, log_in_over_the_api
 
 
 def test_a_trainer_prepares_a_user_saves_the_world_resets_and_loads_it_back(
     world: World, page: Any, tmp_path: Path
 ) -> None:
     sign_in_trainer(page, world)
-    page.get_by_test_id("add-user-username").fill("dana")
-    page.get_by_test_id("add-user-password").fill(PASSWORD)
-    page.get_by_test_id("add-user-type").select_option("dscplus")
-    page.get_by_test_id("add-user-pin").fill("2468")
-    page.get_by_test_id("add-user-submit").click()
+    add_user_on_the_console(page, "dana", "dscplus", pin="2468")
     result = page.get_by_test_id("add-user-result")
     expect(result).to_contain_text("dana was added with")
     expect(result.get_by_test_id("once-secret_hex")).to_have_text(CARD_KEY)
@@ -78,11 +75,7 @@ def test_a_trainer_prepares_a_user_saves_the_world_resets_and_loads_it_back(
 def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page: Any) -> None:
     world.user("erin")
     sign_in_trainer(page, world)
-    page.get_by_test_id("add-user-username").fill("dana")
-    page.get_by_test_id("add-user-password").fill(PASSWORD)
-    page.get_by_test_id("add-user-type").select_option("dscplus")
-    page.get_by_test_id("add-user-pin").fill("12")
-    page.get_by_test_id("add-user-submit").click()
+    add_user_on_the_console(page, "dana", "dscplus", pin="12")
     expect(page.get_by_test_id("add-user-error-pin")).to_have_text(
         '"Card PIN" must be exactly 4 digits (0-9)'
     )

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from sls_server.http.pages.feed import POLL_S, STREAM_S
 
-from .pages_kit import PASSWORD, World, stage_attack
+from .console_kit import stage_attack
+from .pages_kit import PASSWORD, World
 
 
 def sign_in(page: Any, world: World) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, sign_in_trainer, stage_attack
+from .console_kit import sign_in_trainer, stage_attack
+from .pages_kit import World
 
 
 def run_brute_force(page: Any, victim: str) -> Any:
@@ -25,8 +25,7 @@ def run_brute_force(page: Any, victim: str) -> Any:
 def test_reset_and_back_to_the_demo_world_clear_the_last_attack_s_report(world: World, page: Any) -> None:
     world.user("carl", phone="+15555550183")
     world.device("carl", "dscplus", pin="1234")
-    answer = requests.put(f"{world.url}/admin/v1/state/demo", headers=world.admin, timeout=10)
-    assert answer.status_code == 200, answer.text  # what sls demo does once its world is seeded
+    world.keep_as_demo_world()  # what sls demo does once its world is seeded
     sign_in_trainer(page, world)
     expect(page.get_by_test_id("feed-state")).to_have_text("live")
     result = page.get_by_test_id("attack-result")

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .pages_kit import World, sign_in_trainer, stage_attack
+from .console_kit import sign_in_trainer, stage_attack
+from .pages_kit import World
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1024, 768)])

@@ -17,24 +17,15 @@ from playwright.sync_api import expect
 from sls_server.event_types import EVENT_TYPES
 from sls_server.sim.relay import RELAY_IP
 
-from .a11y_kit import (
-    contrast_failures,
-    expect_tied_to,
-    faint_fields,
-    frame_problems,
-    small_targets,
-    tab_through,
-    unnamed_controls,
-)
-from .pages_kit import PASSWORD, World, admin_get, log_in_over_the_api, sign_in_trainer
+from .a11y_kit import expect_tied_to, page_problems, weak_focus
+from .console_kit import sign_in_trainer
+from .pages_kit import PASSWORD, World, admin_get, log_in_over_the_api
 
 
 def audit(page: Any) -> list[str]:
     """What tests/browser/test_accessibility_pages.py checks on every page, and the focus of every stop."""
     page.wait_for_load_state("networkidle")
-    weak = [f"focus: {name} ({contrast:.2f}:1)" for name, contrast in tab_through(page, 120) if contrast < 3]
-    found = frame_problems(page) + contrast_failures(page) + faint_fields(page) + small_targets(page)
-    return found + unnamed_controls(page) + weak
+    return page_problems(page) + weak_focus(page, 120)
 
 
 def card_user(world: World, name: str, pin: str) -> str:

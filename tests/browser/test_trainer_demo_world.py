@@ -10,14 +10,14 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 
 def test_reset_clears_the_feed_and_back_to_the_demo_world_restores_it(world: World, page: Any) -> None:
     world.user("carl", phone="+15555550181")
     world.device("carl", "dscplus", pin="1234")
-    answer = requests.put(f"{world.url}/admin/v1/state/demo", headers=world.admin, timeout=10)
-    assert answer.status_code == 200, answer.text  # what sls demo does once its world is seeded
+    world.keep_as_demo_world()  # what sls demo does once its world is seeded
     sign_in_trainer(page, world)
     world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "carl"})
     feed = page.get_by_test_id("event-feed")
@@ -63,8 +63,7 @@ def test_back_to_the_demo_world_appears_live_once_sls_demo_keeps_its_world(world
     expect(page.get_by_test_id("feed-state")).to_have_text("live")
     restore = page.get_by_test_id("world-restore-demo")
     expect(restore).to_be_hidden()
-    answer = requests.put(f"{world.url}/admin/v1/state/demo", headers=world.admin, timeout=10)
-    assert answer.status_code == 200, answer.text  # what sls demo does once its world is seeded
+    world.keep_as_demo_world()  # what sls demo does once its world is seeded
     kept = page.get_by_test_id("event-feed").locator("[data-type='state.exported']")
     expect(kept.get_by_test_id("feed-said")).to_have_text("Demo world kept, to go back to between two runs")
     expect(restore).to_be_visible()  # no reload

@@ -12,7 +12,8 @@ from sls_server.config import Settings
 from sls_server.store import connect, keys
 
 from .a11y_kit import contrast_failures, small_targets, unnamed_controls
-from .pages_kit import World, log_in_over_the_api, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import World, log_in_over_the_api
 
 
 def _strike(redis_url: str, user: str, card: str, count: int) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from .a11y_kit import contrast_failures, small_targets
-from .pages_kit import World, stage_attack
+from .console_kit import stage_attack
+from .pages_kit import World
 from .test_trainer_console import sign_in
 
 LIVE = re.compile(r"^live")

@@ -11,7 +11,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer, stage_attack
+from .console_kit import sign_in_trainer, stage_attack
+from .pages_kit import PASSWORD, World
 
 ATTACKER = r"198\.51\.100\.\d+ \(attacker\)"
 

@@ -5,16 +5,15 @@ staged since, as if the bombing were the last attack."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, hold, loaded, stage_attack, until_held
+from .console_kit import attack_waiting, not_over, number_to_pick, stage_attack
+from .pages_kit import PASSWORD, World, loaded
+from .press_kit import hold, until_held
 from .test_trainer_console import sign_in
-
-NOT_OVER = re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
 
 
 def _reloaded(page: Any) -> None:
@@ -29,12 +28,10 @@ def test_a_reload_mid_push_bombing_chooses_the_attack_and_the_victim_of_its_repo
     world.user("ivy", "+15555550103")
     world.ibkey("ivy", "+15555550103")
     sign_in(page, world)
-    stage_attack(page, "ivy", "push_bombing", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_text(NOT_OVER)
+    verdict = attack_waiting(page, "ivy", "push_bombing", PASSWORD)
     _reloaded(page)
     expect(page.get_by_test_id("attack-answered")).to_contain_text("ivy answered 0 of 3 pushes")
-    expect(verdict).to_have_text(NOT_OVER)
+    expect(verdict).to_have_text(not_over("ivy"))
     expect(page.get_by_test_id("attack-kind")).to_have_value("push_bombing")
     expect(page.get_by_test_id("attack-user")).to_have_value("ivy")
     expect(page.get_by_test_id("attack-password")).to_have_value("")  # a phished password is never kept
@@ -48,9 +45,8 @@ def test_a_reload_after_a_brute_force_staged_since_a_push_bombing_shows_the_brut
     world.user("ivy", "+15555550103")
     world.ibkey("ivy", "+15555550103")
     sign_in(page, world)
-    stage_attack(page, "ivy", "push_bombing", PASSWORD)
+    attack_waiting(page, "ivy", "push_bombing", PASSWORD)
     result = page.get_by_test_id("attack-result")
-    expect(result.locator("[data-verdict]")).to_have_text(NOT_OVER)
     stage_attack(page, "amy", "brute_force")
     expect(result.locator("[data-verdict]")).to_have_attribute("data-verdict", "defences_held")
     shown = result.text_content()
@@ -90,10 +86,8 @@ def test_a_relay_answered_before_the_reload_shows_her_answer_whatever_comes_firs
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in(page, world)
-    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_attribute("data-waiting", "true")
-    number = page.get_by_test_id("attack-number").inner_text().rsplit(" ", 1)[-1]
+    verdict = attack_waiting(page, "ivy", "phishing_relay", PASSWORD)
+    number = number_to_pick(page)
     world.approve_push(app, number)
     expect(verdict).to_have_attribute("data-verdict", "attacker_got_in")
     held = hold(page, "**/trainer/attacks/last")
@@ -138,9 +132,7 @@ def test_an_attack_staged_while_the_last_one_is_still_read_hears_her_answer(worl
     held = hold(page, "**/trainer/attacks/last")  # never let go
     sign_in(page, world)
     until_held(held, page)
-    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_attribute("data-waiting", "true")
-    number = page.get_by_test_id("attack-number").inner_text().rsplit(" ", 1)[-1]
+    verdict = attack_waiting(page, "ivy", "phishing_relay", PASSWORD)
+    number = number_to_pick(page)
     world.approve_push(app, number)
     expect(verdict).to_have_text("ivy picked the attacker's number: the attacker is in.")

@@ -9,7 +9,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import World, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import World
 
 
 def test_an_empty_world_says_where_the_victims_come_from(world: World, page: Any) -> None:

@@ -7,37 +7,22 @@ nothing left pending, yet it said the attacker still waited on her phone for min
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import requests
 from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import PASSWORD, World, stage_attack
+from .console_kit import attack_waiting, not_over
+from .pages_kit import PASSWORD, World
 from .test_trainer_console import sign_in
-
-NOT_OVER = re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
-
-
-def _deny(world: World, app: str, note: dict[str, Any]) -> None:
-    answer = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/deny",
-        json={"pin": "12ab"},
-        headers=world.sim,
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
 
 
 def test_every_bombing_push_answered_concludes_the_verdict(world: World, page: Any, redis_url: str) -> None:
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in(page, world)
-    stage_attack(page, "ivy", "push_bombing", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_text(NOT_OVER)
+    verdict = attack_waiting(page, "ivy", "push_bombing", PASSWORD)
     notes = world.notifications(app)
     assert len(notes) >= 2, notes
     first, *middle, last = notes
@@ -47,14 +32,14 @@ def test_every_bombing_push_answered_concludes_the_verdict(world: World, page: A
     wrong = next(c for c in first["candidates"] if c != match)
     world.approve_push(app, wrong, txn=first["txn_id"], status=401)
     for note in middle:
-        _deny(world, app, note)
+        world.deny_push(app, note)
     feed = page.get_by_test_id("feed-event")
     expect(feed.filter(has_text="denied")).to_have_count(len(middle))  # the console has read those answers
     expect(feed.filter(has_text="picked the wrong number")).to_have_count(1)
-    expect(verdict).to_have_text(NOT_OVER)  # one push still waits
+    expect(verdict).to_have_text(not_over("ivy"))  # one push still waits
     answered = page.get_by_test_id("attack-all-answered")
     expect(answered).to_have_count(0)
-    _deny(world, app, last)
+    world.deny_push(app, last)
     expect(verdict).to_have_text("The defences held.")
     expect(verdict).to_have_attribute("data-verdict", "defences_held")
     # the report's sentences were written while the pushes waited ("keeps waiting on them until ..."): the

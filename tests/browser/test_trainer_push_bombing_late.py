@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import PASSWORD, World, stage_attack
+from .console_kit import attack_waiting, stage_attack
+from .pages_kit import PASSWORD, World
 from .test_trainer_console import sign_in
 
 
@@ -21,12 +22,8 @@ def bomb_and_approve_later(world: World, page: Any, redis_url: str, *, allow: li
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in(page, world)
-    stage_attack(page, "ivy", "push_bombing", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     # logins still wait on her phone: the verdict says so, not "The defences held." (nothing has held yet)
-    expect(verdict).to_have_text(
-        re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
-    )
+    verdict = attack_waiting(page, "ivy", "push_bombing", PASSWORD)
     expect(page.get_by_test_id("attack-result")).to_contain_text("the attacker is in (login.succeeded")
     if allow is not None:
         world.put("/admin/v1/users/ivy/ip-allowlist", {"ip_allowlist": allow})

@@ -8,35 +8,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, loaded, stage_attack
+from .console_kit import attack_waiting, not_over
+from .pages_kit import PASSWORD, World, loaded
 from .test_trainer_console import sign_in
-
-NOT_OVER = re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
-
-
-def _deny(world: World, app: str, note: dict[str, Any]) -> None:
-    answer = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/deny",
-        json={"pin": "12ab"},
-        headers=world.sim,
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
 
 
 def test_a_reload_mid_attack_keeps_the_count_and_the_verdict(world: World, page: Any) -> None:
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in(page, world)
-    stage_attack(page, "ivy", "push_bombing", PASSWORD)
+    verdict = attack_waiting(page, "ivy", "push_bombing", PASSWORD)
     result = page.get_by_test_id("attack-result")
-    verdict = result.locator("[data-verdict]")
-    expect(verdict).to_have_text(NOT_OVER)
     first, second, last = world.notifications(app)
-    _deny(world, app, first)
+    world.deny_push(app, first)
     count = page.get_by_test_id("attack-answered")
     expect(count).to_have_text(re.compile(r"^ivy answered 1 of 3 pushes \(1 denied\); 2 still wait on"))
     page.reload()
@@ -44,11 +30,11 @@ def test_a_reload_mid_attack_keeps_the_count_and_the_verdict(world: World, page:
     # the same report, count and verdict, read from the server
     expect(result).to_contain_text("3 notifications reached the victim's phone")
     expect(count).to_have_text(re.compile(r"^ivy answered 1 of 3 pushes \(1 denied\); 2 still wait on"))
-    expect(verdict).to_have_text(NOT_OVER)
+    expect(verdict).to_have_text(not_over("ivy"))
     # and it goes on counting after the reload, to the verdict at her last answer, not at the pushes' expiry
-    _deny(world, app, second)
+    world.deny_push(app, second)
     expect(count).to_have_text(re.compile(r"^ivy answered 2 of 3 pushes \(2 denied\); 1 still wait"))
-    _deny(world, app, last)
+    world.deny_push(app, last)
     expect(verdict).to_have_text("The defences held.")
     expect(verdict).to_have_attribute("data-verdict", "defences_held")
     expect(count).to_have_text("ivy answered 3 of 3 pushes (3 denied).")
@@ -65,9 +51,7 @@ def test_a_reload_after_the_pushes_expired_says_the_defences_held(world: World, 
     world.user("ivy", "+15555550103")
     world.ibkey("ivy", "+15555550103")
     sign_in(page, world)
-    stage_attack(page, "ivy", "push_bombing", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_text(NOT_OVER)
+    verdict = attack_waiting(page, "ivy", "push_bombing", PASSWORD)
     world.advance(600)
     page.reload()
     loaded(page.get_by_test_id("feed-state"))

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer, stage_attack
+from .console_kit import attack_waiting, number_to_pick, sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 RELAY_IP = "198.51.100.200"
 
@@ -23,11 +24,8 @@ def _relay_waiting(world: World, page: Any) -> tuple[str, str]:
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in_trainer(page, world)
-    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_attribute("data-waiting", "true")
-    number = page.get_by_test_id("attack-number").inner_text().rsplit(" ", 1)[-1]
-    return app, number
+    attack_waiting(page, "ivy", "phishing_relay", PASSWORD)
+    return app, number_to_pick(page)
 
 
 def test_a_wrong_number_picked_ends_the_relay_s_wait_on_the_console(world: World, page: Any) -> None:
@@ -59,7 +57,7 @@ def test_a_wrong_number_picked_ends_the_relay_s_wait_on_the_console(world: World
 def test_a_denied_push_ends_the_relay_s_wait_on_the_console(world: World, page: Any) -> None:
     app, _ = _relay_waiting(world, page)
     [note] = world.notifications(app)
-    world.post(f"/sim/v1/ibkey/{app}/notifications/{note['id']}/deny", {"pin": "12ab"}, admin=False)
+    world.deny_push(app, note)
 
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_text("The defences held.")
@@ -74,9 +72,7 @@ def test_a_wrong_pick_on_one_bombing_login_leaves_the_others_waiting(
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in_trainer(page, world)
-    stage_attack(page, "ivy", "push_bombing", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_attribute("data-waiting", "true")
+    verdict = attack_waiting(page, "ivy", "push_bombing", PASSWORD)
     note = world.notifications(app)[0]
     # the number on the attacker's page: only the attacker sees it, so the test reads the login's record
     match = connect(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")

@@ -10,7 +10,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer, stage_attack
+from .console_kit import attack_waiting, sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 
 def _relay_waiting(world: World, page: Any, context: Any) -> Any:
@@ -18,10 +19,7 @@ def _relay_waiting(world: World, page: Any, context: Any) -> Any:
     world.user("ivy", "+15555550103")
     world.ibkey("ivy", "+15555550103")
     sign_in_trainer(page, world)
-    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
-    expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_have_attribute(
-        "data-waiting", "true"
-    )
+    attack_waiting(page, "ivy", "phishing_relay", PASSWORD)
     return context.new_page()
 
 

@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer, stage_attack
+from .console_kit import attack_waiting, sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 
 def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(
@@ -29,13 +30,8 @@ def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(
     expect(screen.get_by_test_id("relay-none")).to_be_visible()
     expect(screen.get_by_test_id("relay-feed-state")).to_have_text("live")
 
-    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     # her pick is still to come: not "The defences held." beside the screen's "Waiting for ivy to pick"
-    expect(verdict).to_have_text(
-        re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
-    )
-    expect(verdict).to_have_attribute("data-waiting", "true")
+    attack_waiting(page, "ivy", "phishing_relay", PASSWORD)
 
     expect(screen.get_by_test_id("relay-outcome")).to_have_attribute("data-state", "waiting")
     expect(screen.get_by_test_id("relay-fake-tag")).to_have_text("Attacker's look-alike")
@@ -65,9 +61,7 @@ def test_the_victim_picking_the_relay_s_number_turns_the_console_s_verdict(
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in_trainer(page, world)
-    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_attribute("data-waiting", "true")
+    verdict = attack_waiting(page, "ivy", "phishing_relay", PASSWORD)
     expect(verdict).to_have_class(re.compile(r"\bneutral\b"))
     note = world.notifications(app)[0]
     # the number on the attacker's page: the test reads the login's record
@@ -87,9 +81,7 @@ def test_the_relay_s_push_expiring_unanswered_turns_the_console_s_verdict_to_the
     world.user("ivy", "+15555550103")
     world.ibkey("ivy", "+15555550103")
     sign_in_trainer(page, world)
-    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_attribute("data-waiting", "true")
+    verdict = attack_waiting(page, "ivy", "phishing_relay", PASSWORD)
     world.advance(600)  # past the push's life; the console reads the clock again on clock.changed
     expect(verdict).to_have_text("The defences held.")
     expect(verdict).not_to_have_attribute("data-waiting", "true")
@@ -103,12 +95,9 @@ def test_the_attacker_s_screen_fits_a_phone_s_width(world: World, page: Any) -> 
     world.user("ivy", "+15555550103")
     world.ibkey("ivy", "+15555550103")
     sign_in_trainer(page, world)
-    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
     # The console's answer first: a page opened while the attack's POST is in flight may be served before
     # the relay is written (the navigation aborts the POST): "No phishing relay" on a loaded machine.
-    expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_have_attribute(
-        "data-waiting", "true"
-    )
+    attack_waiting(page, "ivy", "phishing_relay", PASSWORD)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(world.url + "/trainer/attacks/relay")
     expect(page.get_by_test_id("relay-fake-address")).to_be_visible()

@@ -6,25 +6,21 @@ defences' when she denies."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from playwright.sync_api import expect
 
 from sls_server.store import connect
 
-from .pages_kit import World, sign_in_trainer, stage_attack
+from .console_kit import attack_waiting, sign_in_trainer
+from .pages_kit import World
 
 
 def _reset_waiting(world: World, page: Any) -> tuple[str, dict[str, Any], Any]:
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in_trainer(page, world)
-    stage_attack(page, "ivy", "sim_swap_reset")
-    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_text(
-        re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
-    )
+    verdict = attack_waiting(page, "ivy", "sim_swap_reset")
     [note] = world.notifications(app)
     return app, note, verdict
 
@@ -43,6 +39,6 @@ def test_her_approval_of_the_reset_turns_the_verdict(world: World, page: Any, re
 
 def test_her_denial_of_the_reset_ends_the_wait(world: World, page: Any) -> None:
     app, note, verdict = _reset_waiting(world, page)
-    world.post(f"/sim/v1/ibkey/{app}/notifications/{note['id']}/deny", {"pin": "12ab"}, admin=False)
+    world.deny_push(app, note)
     expect(verdict).to_have_text("The defences held.")
     expect(page.get_by_test_id("attack-late-refusal")).to_contain_text("denied the attacker's password reset")

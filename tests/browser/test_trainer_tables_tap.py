@@ -15,7 +15,9 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, press, sign_in_trainer, under
+from .console_kit import sign_in_trainer
+from .pages_kit import World
+from .press_kit import press, under
 
 
 def _press_manage(

@@ -13,7 +13,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import CARD_KEY, PASSWORD, World, admin_get, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import CARD_KEY, PASSWORD, World, admin_get
 
 
 def test_a_trainer_gives_a_user_a_card_from_the_panel_and_revokes_it(world: World, page: Any) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import PASSWORD, World
 
 
 def _inside(inner: dict[str, float], outer: dict[str, float]) -> bool:

@@ -10,7 +10,8 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import World
 
 
 def test_a_deleted_victim_is_said_and_no_other_user_is_attacked(world: World, page: Any) -> None:

@@ -10,7 +10,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, sign_in_trainer
+from .console_kit import sign_in_trainer
+from .pages_kit import World
 
 
 @pytest.mark.parametrize("content", [b"not a world", b"[1, 2]", b'{"users": [}'])
